@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import type { Factory } from '../../cmdutil/factory.js';
+import type { ApiOperation } from '../../api/operation.js';
+import { newCmdOperation, runOperation, type OperationOptions } from '../../api/runner.js';
+
+export type LsOptions = OperationOptions;
+
+const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
+const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
+
+export const lsOperation: ApiOperation = {
+  use: 'ls',
+  short: 'List API keys',
+  long: 'Lists API keys for the tenant. To list API keys owned by other users, requesting user must be assigned the `TenantAdmin` role.',
+  method: 'GET',
+  path: '/api/v1/api-keys',
+  output: 'list',
+  paging: { pageMax: 100 },
+  query: [
+    { flag: { name: 'createdByUser', type: 'string', usage: 'The user ID that created the API key.' } },
+    {
+      flag: {
+        name: 'endingBefore',
+        type: 'string',
+        usage: 'Get resources with IDs that are lower than the target resource ID. Cannot be used in conjunction with startingAfter.',
+      },
+    },
+    {
+      flag: {
+        name: 'sort',
+        type: 'string',
+        choices: sortValues,
+        usage: `The field to sort by, with +/- prefix indicating sort order${allowed(sortValues)}`,
+      },
+    },
+    {
+      flag: {
+        name: 'startingAfter',
+        type: 'string',
+        usage: 'Get resources with IDs that are higher than the target resource ID. Cannot be used in conjunction with endingBefore.',
+      },
+    },
+    {
+      flag: {
+        name: 'status',
+        type: 'string',
+        choices: ['active', 'expired', 'revoked'],
+        usage: `The status of the API key.${allowed(['active', 'expired', 'revoked'])}`,
+      },
+    },
+    {
+      flag: {
+        name: 'sub',
+        type: 'string',
+        usage:
+          'The ID of the subject. For SCIM the format is ˋSCIM\\\\{{IDP-ID}}ˋ, where ˋ{{IDP-ID}}ˋ is the ID of the IDP in Qlik. For users, use their user ID, e.g. ˋ64ef645a3b7009d55dee5a2bˋ.',
+      },
+    },
+  ],
+};
+
+export function newCmdLs(f: Factory, runF: (o: LsOptions) => Promise<void> = runOperation): Command {
+  return newCmdOperation(f, lsOperation, runF);
+}

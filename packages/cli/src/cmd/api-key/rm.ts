@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { Factory } from '../../cmdutil/factory.js';
+import type { ApiOperation } from '../../api/operation.js';
+import { newCmdOperation, runOperation, type OperationOptions } from '../../api/runner.js';
+
+export type RmOptions = OperationOptions;
+
+export const rmOperation: ApiOperation = {
+  use: 'rm <api-keyId>',
+  short: 'Delete or revoke an API key',
+  long: 'Deletes or revokes an API key for a given API key ID. When the owner of the API key sends the request, the key will be deleted and removed from the tenant. When a user assigned the `TenantAdmin` role sends the request, the key will be disabled and marked as revoked.',
+  method: 'DELETE',
+  path: '/api/v1/api-keys/{api-keyId}',
+  output: 'none',
+  // The 204 does not say which happened; a follow-up read does (404: deleted; status revoked: revoked).
+  async describeResult({ http, args }) {
+    const id = args['api-keyId'] ?? '';
+    try {
+      const res = await http.attempt({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` });
+      if (res.status === 404) return `API key ${id} deleted`;
+      if (res.status === 200 && (JSON.parse(res.text) as { status?: unknown }).status === 'revoked') return `API key ${id} revoked`;
+    } catch {
+      // The removal itself succeeded; only the description is unavailable.
+    }
+    return `API key ${id} deleted or revoked`;
+  },
+};
+
+export function newCmdRm(f: Factory, runF: (o: RmOptions) => Promise<void> = runOperation): Command {
+  return newCmdOperation(f, rmOperation, runF);
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { Factory } from '../../cmdutil/factory.js';
+import { newGroup } from '../../cmdutil/group.js';
+import { newCmdContextClear } from './clear.js';
+import { newCmdContextCreate } from './create.js';
+import { newCmdContextGet } from './get.js';
+import { newCmdContextInit } from './init.js';
+import { newCmdContextLs } from './ls.js';
+import { newCmdContextRename } from './rename.js';
+import { newCmdContextRm } from './rm.js';
+import { newCmdContextUpdate } from './update.js';
+import { newCmdContextUse } from './use.js';
+
+export function newCmdContext(f: Factory): Command {
+  return newGroup(
+    f,
+    {
+      use: 'context',
+      short: 'Create, update and use contexts',
+      long: 'Contexts store connection information such as server url, certificates and headers, similar to a config, but they can be used globally. The current context is the one that is being used. You can use "context get" to display the contents of the current context and switch context with "context use" or unset the current context with "context clear".\n\nNote that contexts have the lowest precedence. This means that e.g. an --server flag (or a server field in a config) will override the server url in the current context.\n\nContexts are stored locally in your ~/.qlik/contexts.yml file.',
+    },
+    [
+      newCmdContextClear(f),
+      newCmdContextCreate(f),
+      newCmdContextGet(f),
+      newCmdContextInit(f),
+      newCmdContextLs(f),
+      newCmdContextRename(f),
+      newCmdContextRm(f),
+      newCmdContextUpdate(f),
+      newCmdContextUse(f),
+    ],
+  );
+}

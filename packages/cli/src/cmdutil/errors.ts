@@ -1,0 +1,47 @@
+// The error taxonomy. Commands throw these; only main.ts turns them into text and an exit code.
+
+/** A failure the user can act on; printed as `Error: <message>`. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Bad flags or arguments (Cobra's usage errors). */
+export class FlagError extends CliError {
+  override name = 'FlagError';
+}
+
+/** A problem with a file the CLI reads: the contexts file, a -c config file or a -f body file. */
+export class ConfigError extends CliError {
+  override name = 'ConfigError';
+}
+
+/** A network-level failure (connection refused, TLS, timeout, reset). */
+export class NetworkError extends CliError {
+  override name = 'NetworkError';
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** A non-2xx answer from the server. `body` is the response text (already size-capped). */
+export class HttpError extends CliError {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: string;
+  readonly contentType: string;
+  constructor(status: number, statusText: string, body: string, contentType = '') {
+    super(`${status} ${statusText}`.trim());
+    this.status = status;
+    this.statusText = statusText;
+    this.body = body;
+    this.contentType = contentType;
+  }
+}
+
+/** The problem was already reported on stderr; exit 1 without printing more. */
+export class SilentError extends Error {
+  override name = 'SilentError';
+}

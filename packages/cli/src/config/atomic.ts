@@ -1,0 +1,141 @@
+// Crash-safe file replacement: write a private temp file next to the target, fsync it, rename it over
+// the target, fsync the directory. A reader (or a process killed at any moment) sees either the old
+// file or the complete new one, never a partial or empty file.
+
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface WriteFileAtomicOptions {
+  /** Permission bits of the written file; default 0o600. Applied explicitly, so the umask does not matter. */
+  mode?: number;
+}
+
+/** The errno-style code of a Node.js system error, or undefined. */
+export function errorCode(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  return undefined;
+}
+
+/**
+ * Create `dir` (and missing parents) with mode 0700. Directories this call creates are chmod'ed to 0700
+ * explicitly because mkdir's mode is filtered by the umask; directories that already existed are left alone.
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const target = resolve(dir);
+  const first = await mkdir(target, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  // `first` is the outermost directory that was created; fix every level from there down to `target`.
+  let current = resolve(first);
+  await chmod(current, 0o700);
+  const rest = relative(current, target);
+  if (rest === '') return;
+  for (const part of rest.split(sep)) {
+    current = join(current, part);
+    await chmod(current, 0o700);
+  }
+}
+
+function tempPrefix(target: string): string {
+  return `.${basename(target)}.`;
+}
+
+/** The temp-file name used for `target`: `.<name>.<pid>.<random>.tmp` in the same directory. */
+function tempPathFor(target: string): string {
+  return join(dirname(target), `${tempPrefix(target)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** If `path` is a symlink to an existing file, write through to the real file (keeps dotfile symlinks). */
+async function resolveTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return resolve(path);
+    throw err;
+  }
+}
+
+/**
+ * Atomically replace `path` with `data` (UTF-8).
+ *
+ * The temp file is created with O_CREAT|O_EXCL ('wx'), which fails instead of following a symlink planted
+ * at the temp path. On any error the temp file is removed and the target is untouched.
+ */
+export async function writeFileAtomic(path: string, data: string, opts: WriteFileAtomicOptions = {}): Promise<void> {
+  const mode = opts.mode ?? 0o600;
+  await ensureDir(dirname(resolve(path)));
+  const target = await resolveTarget(path);
+  const tmp = tempPathFor(target);
+  const handle = await open(tmp, 'wx', mode);
+  let closed = false;
+  try {
+    await handle.writeFile(data, 'utf8');
+    await handle.sync();
+    await handle.chmod(mode);
+    closed = true;
+    await handle.close();
+    await rename(tmp, target);
+  } catch (err) {
+    if (!closed) await handle.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dirname(target));
+}
+
+/** Best-effort fsync of a directory so the rename itself is durable (not supported everywhere). */
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Some platforms and file systems refuse to open or fsync directories; durability is then best effort.
+  }
+}
+
+/** True when a process with this pid exists on this machine (EPERM means it exists but is not ours). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errorCode(err) !== 'ESRCH';
+  }
+}
+
+/**
+ * Remove temp files that writeFileAtomic(path) left behind when its process was killed (kill -9, power
+ * loss). Only call this while holding the lock that serializes writers of `path`. Best effort.
+ */
+export async function removeStaleTempFiles(path: string, maxAgeMs = 60_000): Promise<void> {
+  const target = await resolveTarget(path).catch(() => resolve(path));
+  const dir = dirname(target);
+  const prefix = tempPrefix(target);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid) continue;
+    const full = join(dir, entry);
+    try {
+      const st = await stat(full);
+      if (!st.isFile()) continue;
+      if (!pidAlive(pid) || now - st.mtimeMs > maxAgeMs) await unlink(full);
+    } catch {
+      // Gone already or not ours to remove.
+    }
+  }
+}

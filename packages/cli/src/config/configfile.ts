@@ -1,0 +1,89 @@
+// The `-c config.yml` file: a YAML map whose keys are flag names (global flags, `api-key`, and the running
+// command's own flags). A value written exactly as `${NAME}` comes from the environment.
+import { open } from 'node:fs/promises';
+import { ConfigError } from '../cmdutil/errors.js';
+import { closest } from './suggest.js';
+
+export type ConfigValues = Record<string, unknown>;
+
+const MAX_BYTES = 1024 * 1024;
+
+async function readRegularFile(path: string, what: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'cannot open');
+    throw new ConfigError(`${what} ${path}: ${why}`);
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new ConfigError(`${what} ${path}: is a directory`);
+    if (!st.isFile()) throw new ConfigError(`${what} ${path}: not a regular file`);
+    if (st.size > MAX_BYTES) throw new ConfigError(`${what} ${path}: larger than 1 MiB`);
+    const buf = Buffer.alloc(MAX_BYTES + 1);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    if (bytesRead > MAX_BYTES) throw new ConfigError(`${what} ${path}: larger than 1 MiB`);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+function substitute(value: unknown, key: string, path: string, env: Record<string, string | undefined>): unknown {
+  if (typeof value === 'string') {
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
+    if (!m) return value;
+    const name = m[1] ?? '';
+    const v = env[name];
+    if (v === undefined) throw new ConfigError(`config file ${path}: '${key}': environment variable '${name}' not found`);
+    return v;
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, substitute(v, `${key}.${k}`, path, env)]),
+    );
+  }
+  return value;
+}
+
+/** Read and check a config file against the flag names that are valid for the running command. */
+export async function loadConfigFile(
+  path: string,
+  validKeys: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<ConfigValues> {
+  const text = await readRegularFile(path, 'config file');
+  const YAML = await import('yaml');
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
+    throw new ConfigError(`config file ${where}: ${first.message.split('\n')[0] ?? 'invalid YAML'}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`config file ${path}: expected a map of flag names to values`);
+  }
+  const out: ConfigValues = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (!validKeys.includes(key)) {
+      const hint = closest(key, validKeys);
+      throw new ConfigError(
+        hint
+          ? `config file ${path}: unknown key '${key}': did you mean '${hint}'?`
+          : `config file ${path}: unknown key '${key}' (valid keys: ${validKeys.join(', ')})`,
+      );
+    }
+    out[key] = substitute(value, key, path, env);
+  }
+  return out;
+}
+
+export { readRegularFile };

@@ -1,0 +1,247 @@
+// A cross-process advisory lock for read-modify-write cycles on one file (the contexts file).
+//
+// Layout: the lock for `<file>` is the directory `<file>.lock`, which always contains exactly one file,
+// `owner.<token>`, holding `{"pid","host","time"}`. A lock directory is never observable without its
+// owner file, because it is built under a private temp name and then published with rename(2):
+//
+//   acquire  mkdir `<file>.lock.<pid>.<rand>.tmp`, write owner.<token> in it, rename it to `<file>.lock`.
+//            rename(dir, existing non-empty dir) fails (ENOTEMPTY/EEXIST), so exactly one contender wins;
+//            an empty leftover `<file>.lock` is atomically replaced.
+//   release  unlink `<file>.lock/owner.<token>` (only ever our own token), then rmdir `<file>.lock`
+//            (rmdir fails harmlessly if a new owner already published a lock there).
+//   steal    when the owner's pid is dead (same host) or the owner file has not been touched for staleMs:
+//            unlink that exact `owner.<token>` (ENOENT if it changed hands meanwhile: nothing is taken
+//            from the new owner), then rmdir. Stealing never removes a lock other than the stale one.
+//   heartbeat  the holder touches its owner file every staleMs/3, so a long critical section (an OAuth
+//            login, a slow network call) is not mistaken for a stale lock while the holder is alive.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError, ConfigError } from '../cmdutil/errors.js';
+import { ensureDir, errorCode, pidAlive } from './atomic.js';
+
+export interface FileLockOptions {
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /** A lock whose owner has not refreshed it for this long is taken over (default 30 s). */
+  staleMs?: number;
+}
+
+interface OwnerInfo {
+  pid: number;
+  host: string;
+  time: number;
+}
+
+const OWNER_PREFIX = 'owner.';
+
+function describeFsError(err: unknown): string {
+  const code = errorCode(err);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case undefined:
+      return err instanceof Error ? err.message : String(err);
+    default:
+      return code;
+  }
+}
+
+function isHeldError(err: unknown): boolean {
+  const code = errorCode(err);
+  // POSIX reports ENOTEMPTY or EEXIST; Windows cannot rename onto any existing directory (EPERM).
+  return code === 'ENOTEMPTY' || code === 'EEXIST' || (code === 'EPERM' && process.platform === 'win32');
+}
+
+function parseOwner(text: string): OwnerInfo | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    if (typeof o.pid !== 'number' || typeof o.host !== 'string' || typeof o.time !== 'number') return undefined;
+    return { pid: o.pid, host: o.host, time: o.time };
+  } catch {
+    return undefined;
+  }
+}
+
+type Inspection =
+  | { state: 'free' }
+  | { state: 'empty' }
+  | { state: 'held'; owner: OwnerInfo | undefined }
+  | { state: 'stale'; ownerFile: string; owner: OwnerInfo | undefined }
+  | { state: 'foreign' };
+
+/** Look at the current lock directory and decide whether it is free, validly held, or stale. */
+async function inspect(lockDir: string, staleMs: number): Promise<Inspection> {
+  let entries: string[];
+  try {
+    entries = await readdir(lockDir);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT') return { state: 'free' };
+    if (code === 'ENOTDIR') return { state: 'foreign' };
+    throw err;
+  }
+  const ownerName = entries.find((e) => e.startsWith(OWNER_PREFIX));
+  if (ownerName === undefined) {
+    // An empty directory is a leftover of an interrupted release or steal: nobody holds it.
+    return entries.length === 0 ? { state: 'empty' } : { state: 'foreign' };
+  }
+  const ownerFile = join(lockDir, ownerName);
+  let owner: OwnerInfo | undefined;
+  let mtimeMs: number;
+  try {
+    owner = parseOwner(await readFile(ownerFile, 'utf8'));
+    mtimeMs = (await stat(ownerFile)).mtimeMs;
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return { state: 'free' }; // released meanwhile; just retry
+    throw err;
+  }
+  const deadOwner = owner !== undefined && owner.host === hostname() && !pidAlive(owner.pid);
+  const expired = Date.now() - mtimeMs > staleMs;
+  if (deadOwner || expired) return { state: 'stale', ownerFile, owner };
+  return { state: 'held', owner };
+}
+
+/** Remove our temp lock directories that a killed process left behind (best effort). */
+async function sweepTempDirs(lockDir: string): Promise<void> {
+  const dir = dirname(lockDir);
+  const prefix = `${basename(lockDir)}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Run `fn` while holding an exclusive cross-process lock on `path` (the lock is `path + '.lock'`).
+ * Not re-entrant: a nested call for the same path waits for the outer one and times out.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: FileLockOptions = {}): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const staleMs = opts.staleMs ?? 30_000;
+  const lockDir = `${resolve(path)}.lock`;
+  const token = `${process.pid}.${randomBytes(8).toString('hex')}`;
+  const ownerName = `${OWNER_PREFIX}${token}`;
+  const ownerFile = join(lockDir, ownerName);
+
+  try {
+    await ensureDir(dirname(lockDir));
+  } catch (err) {
+    throw new ConfigError(`${dirname(lockDir)}: cannot create directory: ${describeFsError(err)}`);
+  }
+
+  const tmpDir = `${lockDir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const prepare = async (): Promise<void> => {
+    await mkdir(tmpDir, { mode: 0o700 });
+    const info: OwnerInfo = { pid: process.pid, host: hostname(), time: Date.now() };
+    await writeFile(join(tmpDir, ownerName), `${JSON.stringify(info)}\n`, { flag: 'wx', mode: 0o600 });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  let attempt = 0;
+  let lastOwner: OwnerInfo | undefined;
+  let prepared = false;
+  try {
+    for (;;) {
+      if (!prepared) {
+        await prepare();
+        prepared = true;
+      }
+      try {
+        // Refresh the owner file's mtime: the age of a lock counts from when it was taken, not prepared.
+        const now = new Date();
+        await utimes(join(tmpDir, ownerName), now, now);
+        await rename(tmpDir, lockDir);
+        prepared = false;
+        break;
+      } catch (err) {
+        const code = errorCode(err);
+        if (code === 'ENOENT') {
+          // Our temp directory was swept (it looked abandoned): build it again.
+          prepared = false;
+          await rm(tmpDir, { recursive: true, force: true });
+          continue;
+        }
+        if (!isHeldError(err)) throw err;
+      }
+
+      const seen = await inspect(lockDir, staleMs);
+      if (seen.state === 'free') continue;
+      if (seen.state === 'empty') {
+        // POSIX rename replaces an empty directory, Windows does not: remove it (rmdir only removes it
+        // while it is still empty, so a lock published meanwhile is safe).
+        await rmdir(lockDir).catch(() => undefined);
+        continue;
+      }
+      if (seen.state === 'foreign') {
+        throw new ConfigError(`${lockDir}: exists but is not a lock created by this program; remove it`);
+      }
+      if (seen.state === 'stale') {
+        // Remove exactly the stale owner's file; if the lock changed hands meanwhile this fails with ENOENT
+        // and the new owner is untouched.
+        try {
+          await unlink(seen.ownerFile);
+          await rmdir(lockDir).catch(() => undefined);
+        } catch (err) {
+          if (errorCode(err) !== 'ENOENT') throw err;
+        }
+        continue;
+      }
+      lastOwner = seen.owner;
+      if (Date.now() >= deadline) {
+        const holder = lastOwner === undefined ? '' : ` (held by pid ${lastOwner.pid} on ${lastOwner.host})`;
+        throw new CliError(
+          `Timed out after ${Math.round(timeoutMs / 100) / 10}s waiting for the lock ${lockDir}${holder}; ` +
+            `if no qlik command is running, remove ${lockDir}`,
+        );
+      }
+      attempt++;
+      const base = Math.min(100, 2 * 1.5 ** attempt);
+      const delay = base * (0.5 + Math.random());
+      await sleep(Math.max(1, Math.min(delay, deadline - Date.now())));
+    }
+  } catch (err) {
+    if (prepared) await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    if (err instanceof CliError) throw err;
+    throw new ConfigError(`${lockDir}: cannot take the lock: ${describeFsError(err)}`);
+  }
+
+  await sweepTempDirs(lockDir);
+
+  const heartbeatMs = Math.max(10, Math.floor(staleMs / 3));
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(ownerFile, now, now).catch(() => undefined);
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  try {
+    return await fn();
+  } finally {
+    clearInterval(heartbeat);
+    await unlink(ownerFile).catch(() => undefined);
+    await rmdir(lockDir).catch(() => undefined);
+  }
+}
