@@ -22,7 +22,7 @@ Note that quoting of --body differs between shells. In PowerShell, for example, 
 function configureTree(cmd: Command, f: Factory): void {
   cmd.helpOption('-h, --help', `help for ${cmd.name()}`);
   cmd.helpCommand(false);
-  cmd.configureHelp({ formatHelp: (c) => renderHelp(c as Command) });
+  cmd.configureHelp({ formatHelp: (c) => renderHelp(c) });
   cmd.configureOutput({
     writeOut: (s) => {
       void f.io.print(s);
@@ -36,15 +36,20 @@ function configureTree(cmd: Command, f: Factory): void {
 }
 
 export function newRootCmd(f: Factory): Command {
-  let root: Command | undefined;
-  const getRoot = () => root ?? new Command();
+  const tree: { root?: Command } = {};
+  const getRoot = (): Command => tree.root ?? new Command();
   const children = [
     newCmdApiKey(f),
     newCmdComplete(f, getRoot),
     newCmdCompletion(f),
     newCmdContext(f),
-    newCmdHelp(f, getRoot), newCmdTenant(f), newCmdUser(f), newCmdVersion(f)];
-  root = newGroup(f, { use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG }, children);
+    newCmdHelp(f, getRoot),
+    newCmdTenant(f),
+    newCmdUser(f),
+    newCmdVersion(f),
+  ];
+  const root = newGroup(f, { use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG }, children);
+  tree.root = root;
   addFlags(root, globalFlags);
   configureTree(root, f);
   return root;

@@ -235,13 +235,13 @@ async function buildPatchBody(o: OperationOptions, spec: PatchBody): Promise<unk
     }));
   }
   if (!Array.isArray(patch)) throw new FlagError(`${where}: a JSON Patch must be an array of operations`);
-  patch.forEach((p: unknown, i) => {
+  (patch as unknown[]).forEach((p: unknown, i) => {
     if (!p || typeof p !== 'object' || Array.isArray(p)) throw new FlagError(`${where}: operation ${i} is not an object`);
     const { op, path } = p as { op?: unknown; path?: unknown };
     if (typeof op !== 'string' || !spec.ops.includes(op)) throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
     if (typeof path !== 'string' || !spec.paths.includes(path)) throw new FlagError(`${where}: operation ${i}: path must be one of ${spec.paths.join(', ')}`);
   });
-  return patch;
+  return patch as unknown[];
 }
 
 function fillPath(template: string, args: Record<string, string>): string {

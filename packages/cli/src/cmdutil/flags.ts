@@ -46,7 +46,7 @@ export function invalidArgument(value: string, flag: string, reason: string): Fl
 export function parseIntFlag(flag: string) {
   return (value: string): number => {
     const trimmed = value.trim();
-    const ok = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|\d+)$/i.test(trimmed);
+    const ok = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9]\d*|0)$/i.test(trimmed);
     const n = ok ? Number(trimmed.replace(/^([+-]?)0(?=[0-7])/, '$10o')) : Number.NaN;
     if (!Number.isSafeInteger(n)) {
       throw invalidArgument(value, flag, `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
@@ -65,7 +65,7 @@ export function parseCsvRecord(text: string): string[] {
       i++;
       for (;;) {
         if (i >= text.length) throw new Error('extraneous or missing " in quoted-field');
-        const ch = text[i];
+        const ch = text[i] ?? '';
         if (ch === '"') {
           if (text[i + 1] === '"') {
             field += '"';

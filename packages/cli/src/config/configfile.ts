@@ -3,6 +3,7 @@
 import { open } from 'node:fs/promises';
 import { ConfigError } from '../cmdutil/errors.js';
 import { closest } from './suggest.js';
+import { loadYaml } from '../lazy/yaml.js';
 
 export type ConfigValues = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ export async function loadConfigFile(
   env: Record<string, string | undefined>,
 ): Promise<ConfigValues> {
   const text = await readRegularFile(path, 'config file');
-  const YAML = await import('yaml');
+  const YAML = await loadYaml();
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {

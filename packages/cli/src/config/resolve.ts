@@ -1,6 +1,7 @@
 // Settings resolution: command-line flag > -c config file > context (--context or current-context) > default.
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
 import { ConfigError, FlagError } from '../cmdutil/errors.js';
+import { mergeHeaders } from '../http/headers.js';
 import type { ConfigValues } from './configfile.js';
 import { readContexts, type ContextsSnapshot, type QlikContext } from './contexts.js';
 
@@ -98,17 +99,6 @@ function headerMap(config: ConfigValues, path: string): Record<string, string> {
   return out;
 }
 
-/** Header names are case-insensitive: a later source replaces an earlier one whatever the case. */
-function mergeHeaders(...layers: Record<string, string>[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const layer of layers) {
-    for (const [k, v] of Object.entries(layer)) {
-      for (const existing of Object.keys(out)) if (existing.toLowerCase() === k.toLowerCase()) delete out[existing];
-      out[k] = v;
-    }
-  }
-  return out;
-}
 
 export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefined, source: string): [string, QlikContext] | undefined {
   const name = wanted ?? (snapshot.current || undefined);
@@ -143,7 +133,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const wantedContext = flags.context ?? str(config, 'context', cfgPath);
   const snapshot = await readContexts(input.contextsPath);
   const picked = pickContext(snapshot, wantedContext, flags.context !== undefined ? '--context' : 'config file');
-  const [contextName, ctx] = picked ?? [undefined, {} as QlikContext];
+  const [contextName, ctx] = picked ?? [undefined, {}];
   const ctxHeaders = ctx.headers ?? {};
   checkHeaders(ctxHeaders, `context '${contextName ?? ''}' in ${input.contextsPath}`);
 

@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { CliError, NetworkError } from '../cmdutil/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { VERSION } from '../version.js';
+import { mergeHeaders } from './headers.js';
 import { Redactor } from './redact.js';
 
 export interface ApiRequest {
@@ -191,12 +192,7 @@ export class HttpClient {
       Accept: 'application/json',
     };
     if (hasBody) base['Content-Type'] = 'application/json';
-    const out: Record<string, string> = { ...base };
-    for (const [k, v] of Object.entries(this.o.headers)) {
-      for (const existing of Object.keys(out)) if (existing.toLowerCase() === k.toLowerCase()) delete out[existing];
-      out[k] = v;
-    }
-    return out;
+    return mergeHeaders(base, this.o.headers);
   }
 
   private trace(line: string): void {
@@ -236,7 +232,7 @@ export class HttpClient {
       const res = await dispatcher.request({
         origin: url.origin,
         path: url.pathname + url.search,
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers,
         body: body ?? null,
         signal: abort,

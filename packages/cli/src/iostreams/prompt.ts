@@ -44,7 +44,7 @@ export function newPrompter(io: IOStreams): Prompter {
   const nextLine = async (): Promise<string> => {
     const r = await lines.next();
     if (r.done) throw new CliError('no answer: stdin ended before all questions were answered');
-    return String(r.value);
+    return r.value;
   };
   return {
     async ask(question) {
@@ -55,7 +55,7 @@ export function newPrompter(io: IOStreams): Prompter {
       io.err.write(question);
       if (!io.isStdinTTY) return (await nextLine()).trim();
       rl.pause();
-      return (await readHidden(io.in as RawInput, io)).trim();
+      return (await readHidden(io.in, io)).trim();
     },
     close() {
       rl.close();

@@ -5,8 +5,7 @@ import type { IOStreams } from '../iostreams/iostreams.js';
 export function stripLinks(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripLinks);
   if (value && typeof value === 'object') {
-    const { links: _links, ...rest } = value as Record<string, unknown>;
-    return rest;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'links'));
   }
   return value;
 }
@@ -22,16 +21,24 @@ export function printIds(io: IOStreams, items: readonly unknown[]): Promise<void
   return ids.length > 0 ? io.print(`${ids.join('\n')}\n`) : Promise.resolve();
 }
 
-/** A table: aligned columns on a terminal, tab-separated values when piped (gh's tableprinter model). */
-export function printTable(io: IOStreams, header: readonly string[], rows: readonly (readonly string[])[]): Promise<void> {
-  const all = [header, ...rows];
-  if (!io.isStdoutTTY) return io.print(all.map((r) => r.join('\t')).join('\n') + '\n');
-  const widths = header.map((_h, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  const lines = all.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)))
-      .join('  ')
-      .trimEnd(),
-  );
-  return io.print(lines.join('\n') + '\n');
+/**
+ * A table, after gh's tableprinter: on a terminal, columns aligned by cli-table3 (which measures East Asian wide
+ * characters) with no borders; when piped, tab-separated values that scripts can cut.
+ */
+export async function printTable(io: IOStreams, header: readonly string[], rows: readonly (readonly string[])[]): Promise<void> {
+  if (!io.isStdoutTTY) {
+    await io.print([header, ...rows].map((r) => r.join('\t')).join('\n') + '\n');
+    return;
+  }
+  const mod = (await import('cli-table3')) as unknown as { default?: unknown };
+  const Table = (mod.default ?? mod) as new (opts: object) => { push(row: string[]): void; toString(): string };
+  const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
+  const table = new Table({ chars: none, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  for (const r of [header, ...rows]) table.push([...r]);
+  const text = table
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+  await io.print(`${text}\n`);
 }

@@ -62,7 +62,7 @@ function addOptions(target: TabCommand, specs: readonly FlagSpec[], names: reado
 }
 
 export async function runComplete(o: CompleteOptions): Promise<void> {
-  const tab = (await import('@bomb.sh/tab')) as TabModule;
+  const tab = (await import('@bomb.sh/tab'));
   const names = await o.contextNames();
   const t = new tab.RootCommand();
   addOptions(t, globalFlags, names);

@@ -34,17 +34,17 @@ export interface ContextFieldOptions {
 export function changedContextFlags(cmd: Command): ContextFieldOptions {
   const all = cmd.optsWithGlobals<ContextFieldOptions>();
   const out: ContextFieldOptions = {};
-  const take = <K extends keyof ContextFieldOptions>(key: K, flag: string): void => {
-    if (flagChanged(cmd, flag)) out[key] = all[key];
-  };
-  take('apiKey', 'api-key');
-  take('comment', 'comment');
-  take('oauthClientId', 'oauth-client-id');
-  take('oauthClientSecret', 'oauth-client-secret');
-  take('server', 'server');
-  take('serverType', 'server-type');
-  take('insecure', 'insecure');
-  take('headers', 'headers');
+  const flags: [keyof ContextFieldOptions, string][] = [
+    ['apiKey', 'api-key'],
+    ['comment', 'comment'],
+    ['oauthClientId', 'oauth-client-id'],
+    ['oauthClientSecret', 'oauth-client-secret'],
+    ['server', 'server'],
+    ['serverType', 'server-type'],
+    ['insecure', 'insecure'],
+    ['headers', 'headers'],
+  ];
+  for (const [key, flag] of flags) if (flagChanged(cmd, flag)) Object.assign(out, { [key]: all[key] });
   return out;
 }
 

@@ -49,7 +49,7 @@ export function newCmdContextInit(f: Factory, runF: (o: InitContextOptions) => P
             const res = await http.send({ method: 'GET', path: '/api/v1/users/me' }, { retry: 1, intervalSeconds: 1 });
             if (res.status !== 200) throw new CliError(`${res.status} ${res.statusText}`);
             const me = JSON.parse(res.text) as { name?: unknown; email?: unknown };
-            return typeof me.name === 'string' && me.name !== '' ? me.name : String(me.email ?? 'there');
+            return typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' ? me.email : 'there';
           } finally {
             await http.close();
           }

@@ -1,0 +1,122 @@
+// The Redactor: what reaches stderr never holds a credential or a terminal escape sequence.
+import { describe, expect, it } from 'vitest';
+import { OMITTED, Redactor, stripControls } from './redact.js';
+
+// A JWT-shaped string, as Qlik API keys are (header.payload.signature, base64url).
+const JWT =
+  'eyJhbGciOiJFUzM4NCIsImtpZCI6ImFiYyJ9.eyJzdWIiOiI2NGVmNjQ1YTNiNzAwOWQ1NWRlZTVhMmIiLCJzdWJUeXBlIjoidXNlciJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+
+describe('Redactor.headerValue', () => {
+  const r = new Redactor();
+
+  it.each([
+    ['Authorization', `Bearer ${JWT}`, `Bearer ${OMITTED}`],
+    ['authorization', 'bearer abcdef', `bearer ${OMITTED}`],
+    ['Proxy-Authorization', 'Basic dXNlcjpwYXNz', `Basic ${OMITTED}`],
+    ['Cookie', '_session=abc; other=1', OMITTED],
+    ['Set-Cookie', 'eas.sid=xyz; Path=/', OMITTED],
+    ['X-Api-Key', 'raw-key-value', OMITTED],
+    ['X-Csrf-Token', 'tok', OMITTED],
+  ])('masks %s', (name, value, want) => {
+    expect(r.headerValue(name, value)).toBe(want);
+  });
+
+  it('leaves other headers alone, except for JWT-shaped values', () => {
+    expect(r.headerValue('Content-Type', 'application/json')).toBe('application/json');
+    expect(r.headerValue('X-Forwarded', `via ${JWT}`)).toBe(`via ${OMITTED}`);
+  });
+});
+
+describe('Redactor.json', () => {
+  it('masks token-like fields at any depth and keeps everything else', () => {
+    const r = new Redactor();
+    const input = {
+      id: 'k1',
+      description: 'nightly',
+      token: 'opaque-token-value',
+      nested: { access_token: 'a', refresh_token: 'b', client_secret: 'c', password: 'd', 'api-key': 'e', count: 3 },
+      list: [{ token: 'x' }, 'plain', 7, null],
+      empty: { token: '' },
+      tokenCount: 2,
+    };
+    expect(r.json(input)).toEqual({
+      id: 'k1',
+      description: 'nightly',
+      token: OMITTED,
+      nested: { access_token: OMITTED, refresh_token: OMITTED, client_secret: OMITTED, password: OMITTED, 'api-key': OMITTED, count: 3 },
+      list: [{ token: OMITTED }, 'plain', 7, null],
+      empty: { token: '' },
+      tokenCount: 2,
+    });
+    // The input is not changed.
+    expect(input.token).toBe('opaque-token-value');
+  });
+
+  it('masks JWT-shaped strings in any field', () => {
+    expect(new Redactor().json({ description: `key ${JWT} here` })).toEqual({ description: `key ${OMITTED} here` });
+  });
+});
+
+describe('Redactor.text', () => {
+  it('masks JWT-shaped strings', () => {
+    expect(new Redactor().text(`Authorization: Bearer ${JWT}\n`)).toBe(`Authorization: Bearer ${OMITTED}\n`);
+  });
+
+  it('masks every registered literal secret, the longest first', () => {
+    const r = new Redactor();
+    r.addSecret('hunter2-secret');
+    r.addSecret('hunter2-secret-longer');
+    expect(r.text('a hunter2-secret-longer b hunter2-secret c')).toBe(`a ${OMITTED} b ${OMITTED} c`);
+  });
+
+  it('ignores secrets shorter than 6 characters, so that common words survive', () => {
+    const r = new Redactor();
+    r.addSecret('abc');
+    r.addSecret(undefined);
+    r.addSecret('');
+    expect(r.text('abc abcabc')).toBe('abc abcabc');
+  });
+
+  it('registers both the header value and its credential part', () => {
+    const r = new Redactor();
+    r.addHeaderSecret('Bearer plain-api-key-123');
+    expect(r.text('sent Bearer plain-api-key-123; echoed plain-api-key-123')).toBe(`sent ${OMITTED}; echoed ${OMITTED}`);
+  });
+});
+
+describe('Redactor.body', () => {
+  it('masks JSON bodies field by field and compacts them', () => {
+    const r = new Redactor();
+    expect(r.body('{\n  "id": "k1",\n  "token": "secret-token"\n}')).toBe(`{"id":"k1","token":"${OMITTED}"}`);
+  });
+
+  it('masks non-JSON text and strips terminal escapes', () => {
+    const r = new Redactor();
+    r.addSecret('literal-secret');
+    expect(r.body(`<html>literal-secret \u001b[2J${JWT}</html>`)).toBe(`<html>${OMITTED} ${OMITTED}</html>`);
+  });
+
+  it('cuts long bodies and says how long they were', () => {
+    const text = 'x'.repeat(5000);
+    const shown = new Redactor().body(text, 100);
+    expect(shown).toBe(`${'x'.repeat(100)}… (5000 bytes)`);
+  });
+});
+
+describe('stripControls', () => {
+  it('removes CSI, OSC and other escape sequences', () => {
+    expect(stripControls('\u001b[31mred\u001b[0m')).toBe('red');
+    expect(stripControls('a\u001b]0;evil title\u0007b')).toBe('ab');
+    expect(stripControls('a\u001b]8;;https://x.example\u001b\\link\u001b]8;;\u001b\\b')).toBe('alinkb');
+    expect(stripControls('a\u001bPdcs-payload\u001b\\b')).toBe('ab');
+  });
+
+  it('removes C0 (except TAB and LF), DEL and C1 controls', () => {
+    expect(stripControls('a\rb\u0000c\u0007d\u007fe\u009bf\u0085g')).toBe('abcdefg');
+    expect(stripControls('keep\ttabs\nand lines')).toBe('keep\ttabs\nand lines');
+  });
+
+  it('keeps ordinary Unicode text', () => {
+    expect(stripControls('café — ˋP7Dˋ ✓')).toBe('café — ˋP7Dˋ ✓');
+  });
+});
