@@ -1,0 +1,172 @@
+// API-key tokens and permissions. Tokens are ES384 JWTs shaped exactly like Qlik's:
+// header {"alg":"ES384","kid":<key id>,"typ":"JWT"}, payload {subType, tenantId, jti, aud, iss, sub}
+// with no exp/iat. One P-384 key pair signs every token; it is created on first start and kept in the store.
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import type { Clock } from './clock.js';
+import { errors } from './errors.js';
+import { isKeyId, stableObjectId } from './ids.js';
+import type { Store, SubType, UserRecord } from './store.js';
+
+export const TOKEN_ISSUER = 'qlik.api/api-keys';
+export const TOKEN_AUDIENCE = 'qlik.api';
+const SIGNING_KEY_META = 'signing_key_jwk';
+
+export interface TokenClaims {
+  subType: SubType;
+  tenantId: string;
+  jti: string;
+  sub: string;
+}
+
+export interface Permissions {
+  admin: boolean;
+  manageApiKeys: boolean;
+}
+
+export interface Principal {
+  keyId: string;
+  tenantId: string;
+  sub: string;
+  subType: SubType;
+  /** The user behind a `user` key; undefined for SCIM (externalClient) keys. */
+  user: UserRecord | undefined;
+  perms: Permissions;
+}
+
+interface RoleInfo {
+  type: 'default' | 'custom';
+  level: 'admin' | 'user';
+  perms: Partial<Permissions>;
+}
+
+/** Roles the emulator knows. Any other role name is a custom role that grants nothing. */
+const ROLES: Record<string, RoleInfo> = {
+  TenantAdmin: { type: 'default', level: 'admin', perms: { admin: true, manageApiKeys: true } },
+  ManageApiKeys: { type: 'custom', level: 'user', perms: { manageApiKeys: true } },
+  Developer: { type: 'default', level: 'user', perms: { manageApiKeys: true } },
+  User: { type: 'default', level: 'user', perms: {} },
+};
+
+export function permissionsOf(roles: readonly string[]): Permissions {
+  const perms: Permissions = { admin: false, manageApiKeys: false };
+  for (const role of roles) {
+    const granted = ROLES[role]?.perms ?? {};
+    perms.admin ||= granted.admin === true;
+    perms.manageApiKeys ||= granted.manageApiKeys === true;
+  }
+  return perms;
+}
+
+/** The users-API `assignedRoles[]` entry for a role name. */
+export function describeRole(name: string): { id: string; name: string; type: string; level: string } {
+  const info = ROLES[name];
+  return { id: stableObjectId(name), name, type: info?.type ?? 'custom', level: info?.level ?? 'user' };
+}
+
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
+export class TokenService {
+  private readonly verified = new Map<string, TokenClaims>();
+  private readonly privateKey: SigningKey;
+  private readonly publicKey: SigningKey;
+  readonly publicJwk: JWK;
+
+  private constructor(privateKey: SigningKey, publicKey: SigningKey, publicJwk: JWK) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+    this.publicJwk = publicJwk;
+  }
+
+  /** Loads the signing key pair from the store, creating and saving it on first start. */
+  static async load(store: Store): Promise<TokenService> {
+    let privateJwk: JWK;
+    const saved = store.getMeta(SIGNING_KEY_META);
+    if (saved === undefined) {
+      const pair = await generateKeyPair('ES384', { extractable: true });
+      privateJwk = await exportJWK(pair.privateKey);
+      store.setMeta(SIGNING_KEY_META, JSON.stringify(privateJwk));
+    } else {
+      privateJwk = JSON.parse(saved) as JWK;
+    }
+    const publicJwk: JWK = { ...privateJwk };
+    delete publicJwk.d;
+    return new TokenService(await importJWK(privateJwk, 'ES384'), await importJWK(publicJwk, 'ES384'), publicJwk);
+  }
+
+  sign(claims: TokenClaims): Promise<string> {
+    // The payload object's key order is the claim order in the token.
+    const payload = {
+      subType: claims.subType,
+      tenantId: claims.tenantId,
+      jti: claims.jti,
+      aud: TOKEN_AUDIENCE,
+      iss: TOKEN_ISSUER,
+      sub: claims.sub,
+    };
+    return new SignJWT(payload).setProtectedHeader({ alg: 'ES384', kid: claims.jti, typ: 'JWT' }).sign(this.privateKey);
+  }
+
+  /** The claims of a token whose signature, alg, typ, iss and aud are right; undefined otherwise. */
+  async verify(token: string): Promise<TokenClaims | undefined> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
+    let claims: TokenClaims;
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, this.publicKey, {
+        algorithms: ['ES384'],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        typ: 'JWT',
+      });
+      const { subType, tenantId, jti, sub } = payload;
+      if (typeof tenantId !== 'string' || typeof jti !== 'string' || typeof sub !== 'string') return undefined;
+      if (subType !== 'user' && subType !== 'externalClient') return undefined;
+      if (!isKeyId(jti) || protectedHeader.kid !== jti) return undefined;
+      claims = { subType, tenantId, jti, sub };
+    } catch {
+      return undefined;
+    }
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
+}
+
+const BEARER_RE = /^Bearer +([A-Za-z0-9_\-.]+) *$/i;
+
+/**
+ * Authenticates a request: a valid signature, the right tenant, a key record that exists,
+ * is neither revoked nor expired, and whose user is active. Throws a 401 ApiError otherwise.
+ */
+export async function authenticate(
+  authorization: string | undefined,
+  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string },
+): Promise<Principal> {
+  const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
+  if (!match?.[1]) throw errors.unauthorized();
+  const claims = await deps.tokens.verify(match[1]);
+  if (!claims || claims.tenantId !== deps.tenantId) throw errors.unauthorized();
+  const key = deps.store.getKey(deps.tenantId, claims.jti);
+  if (!key || key.sub !== claims.sub || key.subType !== claims.subType) throw errors.unauthorized();
+  if (key.revoked || key.expiry <= deps.clock.now()) throw errors.expiredOrRevoked();
+  if (claims.subType === 'externalClient') {
+    return {
+      keyId: key.id,
+      tenantId: key.tenantId,
+      sub: key.sub,
+      subType: key.subType,
+      user: undefined,
+      perms: permissionsOf([]),
+    };
+  }
+  const user = deps.store.getUser(deps.tenantId, claims.sub);
+  if (user?.status !== 'active') throw errors.unauthorized();
+  return {
+    keyId: key.id,
+    tenantId: key.tenantId,
+    sub: key.sub,
+    subType: key.subType,
+    user,
+    perms: permissionsOf(user.roles),
+  };
+}

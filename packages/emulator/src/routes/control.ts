@@ -1,0 +1,187 @@
+// The test-control API under /__emulator/ (no auth, JSON in and out). Not part of Qlik's API.
+import { isoMs } from '../clock.js';
+import { emptyReply, jsonReply, type Ctx, type Reply, type Route } from '../context.js';
+import { errors } from '../errors.js';
+import { buildKey, expiryAfter, maxExpiryFor, presentKey } from '../keys.js';
+import { BOOTSTRAP_DESCRIPTION, addUser, parseSeedUser, userInfos } from '../seed.js';
+import { keyStatus, type LedgerRow } from '../store.js';
+import {
+  checkDuration,
+  objectBody,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  parseConfigObject,
+  requiredString,
+  type Fail,
+} from '../validate.js';
+
+const fail: Fail = (detail, at) => errors.control(detail, at);
+
+function info(ctx: Ctx): Reply {
+  const { app } = ctx;
+  return jsonReply(200, {
+    url: app.url,
+    tenantId: app.tenantId,
+    users: userInfos(app.store, app.tenantId),
+    ...(app.caCert === undefined ? {} : { caCert: app.caCert }),
+  });
+}
+
+function reset(ctx: Ctx): Reply {
+  const { app } = ctx;
+  app.store.reset(app.tenantId, app.defaultConfig, BOOTSTRAP_DESCRIPTION);
+  app.faults.clear();
+  app.requestLog.clear();
+  app.rateLimiter.reset();
+  app.clock.setOffset(0);
+  return emptyReply();
+}
+
+async function createUser(ctx: Ctx): Promise<Reply> {
+  const input = parseSeedUser(await ctx.readJson(), fail);
+  return jsonReply(201, await addUser(ctx.app, ctx.app.tenantId, input));
+}
+
+/** Mints a key for a user, bypassing permissions, the quota and the expiry maximum. */
+async function mintKey(ctx: Ctx): Promise<Reply> {
+  const { app } = ctx;
+  const obj = objectBody(await ctx.readJson(), ['userId', 'description', 'expiry', 'subType', 'sub'], fail);
+  const userId = requiredString(obj, 'userId', fail);
+  if (!app.store.getUser(app.tenantId, userId)) throw fail('"userId" does not reference an existing user', '/userId');
+  const subType = optionalEnum(obj, 'subType', ['user', 'externalClient'] as const, fail) ?? 'user';
+  const sub = optionalString(obj, 'sub', fail, true) ?? (subType === 'user' ? userId : undefined);
+  if (sub === undefined) throw fail('"sub" is required for externalClient keys', '/sub');
+  const now = app.clock.now();
+  const config = app.store.getConfig(app.tenantId);
+  if (!config) throw errors.configNotFound();
+  const duration =
+    obj['expiry'] === undefined ? maxExpiryFor(config, subType) : checkDuration(obj['expiry'], '/expiry', fail, now);
+  const { record, token } = await buildKey(app, {
+    description: optionalString(obj, 'description', fail, true) ?? 'minted by qlik-emulator',
+    sub,
+    subType,
+    createdByUser: userId,
+    expiry: expiryAfter(now, duration),
+    now,
+  });
+  app.store.insertKey(record);
+  return jsonReply(201, { ...presentKey(record, now), token });
+}
+
+function getConfig(ctx: Ctx): Reply {
+  return jsonReply(200, ctx.app.store.getConfig(ctx.app.tenantId));
+}
+
+async function putConfig(ctx: Ctx): Promise<Reply> {
+  const { app } = ctx;
+  const patch = parseConfigObject(await ctx.readJson(), app.clock.now(), fail);
+  return jsonReply(200, app.store.updateConfig(app.tenantId, patch));
+}
+
+function getRateLimits(ctx: Ctx): Reply {
+  return jsonReply(200, ctx.app.rateLimiter.settings);
+}
+
+async function putRateLimits(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(), ['enabled', 'tier1PerMinute', 'tier2PerMinute', 'windowSeconds'], fail);
+  if (obj['enabled'] !== undefined && typeof obj['enabled'] !== 'boolean')
+    throw fail('"enabled" must be a boolean', '/enabled');
+  const range = { min: 1, max: 1e9, integer: true };
+  const patch = {
+    ...(obj['enabled'] === undefined ? {} : { enabled: obj['enabled'] }),
+    ...optionalField('tier1PerMinute', optionalNumber(obj, 'tier1PerMinute', fail, range)),
+    ...optionalField('tier2PerMinute', optionalNumber(obj, 'tier2PerMinute', fail, range)),
+    ...optionalField(
+      'windowSeconds',
+      optionalNumber(obj, 'windowSeconds', fail, { min: 1, max: 86_400, integer: true }),
+    ),
+  };
+  return jsonReply(200, ctx.app.rateLimiter.configure(patch));
+}
+
+function optionalField<K extends string>(name: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [name]: value } as Record<K, number>);
+}
+
+function timeView(ctx: Ctx): { offsetMs: number; now: string } {
+  return { offsetMs: ctx.app.clock.offset, now: isoMs(ctx.app.clock.now()) };
+}
+
+function getTime(ctx: Ctx): Reply {
+  return jsonReply(200, timeView(ctx));
+}
+
+async function setTime(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(), ['offsetMs'], fail);
+  const offset = optionalNumber(obj, 'offsetMs', fail, { min: -1e13, max: 1e13, integer: true });
+  if (offset === undefined) throw fail('"offsetMs" is required', '/offsetMs');
+  ctx.app.clock.setOffset(offset);
+  return jsonReply(200, timeView(ctx));
+}
+
+function ledgerEntry(row: LedgerRow, now: number): Record<string, unknown> {
+  const { key } = row;
+  return {
+    id: key.id,
+    description: key.description,
+    sub: key.sub,
+    subType: key.subType,
+    createdByUser: key.createdByUser,
+    created: isoMs(key.created),
+    requestSeq: row.requestSeq,
+    delivered: row.delivered,
+    state: key.deletedAt === null ? keyStatus(key, now) : 'deleted',
+  };
+}
+
+function ledger(ctx: Ctx): Reply {
+  const now = ctx.app.clock.now();
+  return jsonReply(200, { entries: ctx.app.store.ledger(ctx.app.tenantId).map((row) => ledgerEntry(row, now)) });
+}
+
+function requests(ctx: Ctx): Reply {
+  return jsonReply(200, { requests: ctx.app.requestLog.list() });
+}
+
+function clearRequests(ctx: Ctx): Reply {
+  ctx.app.requestLog.clear();
+  return emptyReply();
+}
+
+async function addFault(ctx: Ctx): Promise<Reply> {
+  return jsonReply(201, ctx.app.faults.add(await ctx.readJson()));
+}
+
+function listFaults(ctx: Ctx): Reply {
+  return jsonReply(200, { faults: ctx.app.faults.list() });
+}
+
+function clearFaults(ctx: Ctx): Reply {
+  ctx.app.faults.clear();
+  return emptyReply();
+}
+
+function jwks(ctx: Ctx): Reply {
+  return jsonReply(200, { keys: [{ ...ctx.app.tokens.publicJwk, alg: 'ES384', use: 'sig' }] });
+}
+
+export const controlRoutes: Route<Ctx>[] = [
+  { method: 'GET', path: '/__emulator/info', handler: info },
+  { method: 'POST', path: '/__emulator/reset', handler: reset },
+  { method: 'POST', path: '/__emulator/users', handler: createUser },
+  { method: 'POST', path: '/__emulator/keys', handler: mintKey },
+  { method: 'GET', path: '/__emulator/config', handler: getConfig },
+  { method: 'PUT', path: '/__emulator/config', handler: putConfig },
+  { method: 'GET', path: '/__emulator/rate-limits', handler: getRateLimits },
+  { method: 'PUT', path: '/__emulator/rate-limits', handler: putRateLimits },
+  { method: 'GET', path: '/__emulator/time', handler: getTime },
+  { method: 'POST', path: '/__emulator/time', handler: setTime },
+  { method: 'GET', path: '/__emulator/ledger', handler: ledger },
+  { method: 'GET', path: '/__emulator/requests', handler: requests },
+  { method: 'DELETE', path: '/__emulator/requests', handler: clearRequests },
+  { method: 'POST', path: '/__emulator/faults', handler: addFault },
+  { method: 'GET', path: '/__emulator/faults', handler: listFaults },
+  { method: 'DELETE', path: '/__emulator/faults', handler: clearFaults },
+  { method: 'GET', path: '/__emulator/jwks', handler: jwks },
+];

@@ -1,0 +1,185 @@
+// The tenant and users the emulator starts with (built in, or from --seed FILE), and user creation
+// with a bootstrap API key. Bootstrap keys are ordinary keys of their user, except that they do not
+// count against max_keys_per_user, survive /__emulator/reset, and keep their token in the store so
+// that a restart with --data prints the same tokens again.
+import type { TokenService } from './auth.js';
+import type { Clock } from './clock.js';
+import { errors } from './errors.js';
+import { newObjectId, newTenantId } from './ids.js';
+import { buildKey, expiryAfter } from './keys.js';
+import type { ApiKeysConfig, KeyRecord, Store, UserRecord } from './store.js';
+import {
+  objectBody,
+  optionalEnum,
+  optionalString,
+  parseConfigObject,
+  pointer,
+  requiredString,
+  type Fail,
+} from './validate.js';
+
+export const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
+  max_api_key_expiry: 'PT24H',
+  max_keys_per_user: 5,
+  scim_externalClient_expiry: 'P365D',
+};
+export const BOOTSTRAP_DESCRIPTION = 'qlik-emulator bootstrap';
+const BOOTSTRAP_EXPIRY = 'P10Y';
+const DEFAULT_CONFIG_META = 'default_config';
+const USER_STATUSES = ['active', 'invited', 'disabled', 'deleted', 'provisioned'] as const;
+
+export interface SeedUser {
+  name: string;
+  email?: string;
+  roles: string[];
+  status?: string;
+}
+
+export interface Seed {
+  tenant: { id?: string; name: string };
+  users: SeedUser[];
+  config: ApiKeysConfig;
+}
+
+/** A user as the startup JSON line and the control API show it. */
+export interface UserInfo {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  apiKey: string;
+}
+
+export function defaultSeed(): Seed {
+  return {
+    tenant: { name: 'qlik-emulator' },
+    users: [
+      { name: 'admin', roles: ['TenantAdmin'] },
+      { name: 'dev', roles: ['ManageApiKeys'] },
+      { name: 'viewer', roles: ['User'] },
+    ],
+    config: { ...QLIK_DEFAULT_CONFIG },
+  };
+}
+
+/** Validates a user description (seed file entry or POST /__emulator/users body). */
+export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
+  const prefixed: Fail = (detail, p) => fail(detail, at + p);
+  const obj = objectBody(value, ['name', 'email', 'roles', 'status'], prefixed);
+  const roles = obj['roles'] ?? ['User'];
+  if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string' && r.length > 0)) {
+    throw prefixed('"roles" must be an array of role names', '/roles');
+  }
+  const user: SeedUser = { name: requiredString(obj, 'name', prefixed), roles };
+  const email = optionalString(obj, 'email', prefixed, true);
+  if (email !== undefined) user.email = email;
+  const status = optionalEnum(obj, 'status', USER_STATUSES, prefixed);
+  if (status !== undefined) user.status = status;
+  return user;
+}
+
+/** Validates a --seed file's JSON; missing parts come from the built-in seed. */
+export function parseSeed(value: unknown, now: number): Seed {
+  const fail: Fail = (detail, at) => errors.control(detail, at);
+  const obj = objectBody(value, ['tenant', 'users', 'config'], fail);
+  const seed = defaultSeed();
+  if (obj['tenant'] !== undefined) {
+    const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
+    const id = optionalString(tenant, 'id', (d) => fail(d, '/tenant/id'), true);
+    if (id !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(id))
+      throw fail('"id" must be 1-64 characters of A-Z, a-z, 0-9, _ or -', '/tenant/id');
+    seed.tenant = { name: optionalString(tenant, 'name', (d) => fail(d, '/tenant/name'), true) ?? seed.tenant.name };
+    if (id !== undefined) seed.tenant.id = id;
+  }
+  if (obj['users'] !== undefined) {
+    const users = obj['users'];
+    if (!Array.isArray(users) || users.length === 0) throw fail('"users" must be a non-empty array', '/users');
+    seed.users = users.map((u: unknown, i) => parseSeedUser(u, fail, pointer('users', i)));
+  }
+  if (obj['config'] !== undefined) {
+    seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
+  }
+  return seed;
+}
+
+export interface SeedDeps {
+  store: Store;
+  tokens: TokenService;
+  clock: Clock;
+}
+
+async function newUser(
+  deps: SeedDeps,
+  tenantId: string,
+  input: SeedUser,
+): Promise<{ user: UserRecord; key: KeyRecord }> {
+  const now = deps.clock.now();
+  const id = newObjectId(now);
+  const user: UserRecord = {
+    id,
+    tenantId,
+    name: input.name,
+    email: input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '.')}@example.com`,
+    subject: `qlik-emulator|${id}`,
+    status: input.status ?? 'active',
+    roles: input.roles,
+    createdAt: now,
+    lastUpdatedAt: now,
+  };
+  const { record } = await buildKey(
+    { tokens: deps.tokens, tenantId },
+    {
+      description: BOOTSTRAP_DESCRIPTION,
+      sub: id,
+      subType: 'user',
+      createdByUser: id,
+      expiry: expiryAfter(now, BOOTSTRAP_EXPIRY),
+      now,
+      bootstrap: true,
+    },
+  );
+  return { user, key: record };
+}
+
+/** Adds a user with a bootstrap key (POST /__emulator/users). */
+export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser): Promise<UserInfo> {
+  const { user, key } = await newUser(deps, tenantId, input);
+  deps.store.addUsers([user], [key]);
+  return { id: user.id, name: user.name, email: user.email, roles: user.roles, apiKey: key.token ?? '' };
+}
+
+/**
+ * Creates the tenant from the seed on first start; on later starts (with --data) the stored
+ * tenant is used and the seed is ignored. Returns the tenant id and the config reset() restores.
+ */
+export async function initialize(
+  deps: SeedDeps,
+  seed: Seed,
+): Promise<{ tenantId: string; defaultConfig: ApiKeysConfig; reused: boolean }> {
+  const existing = deps.store.getTenant();
+  if (existing) {
+    const saved = deps.store.getMeta(DEFAULT_CONFIG_META);
+    const defaultConfig = saved === undefined ? { ...QLIK_DEFAULT_CONFIG } : (JSON.parse(saved) as ApiKeysConfig);
+    return { tenantId: existing.id, defaultConfig, reused: true };
+  }
+  const tenantId = seed.tenant.id ?? newTenantId();
+  const made = await Promise.all(seed.users.map((u) => newUser(deps, tenantId, u)));
+  const now = deps.clock.now();
+  const creator = made.find((m) => m.user.roles.includes('TenantAdmin')) ?? made[0];
+  deps.store.seedTenant(
+    { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
+    seed.config,
+    made.map((m) => m.user),
+    made.map((m) => m.key),
+  );
+  deps.store.setMeta(DEFAULT_CONFIG_META, JSON.stringify(seed.config));
+  return { tenantId, defaultConfig: seed.config, reused: false };
+}
+
+/** Every user with their bootstrap token, in creation order. */
+export function userInfos(store: Store, tenantId: string): UserInfo[] {
+  const tokens = new Map(store.bootstrapKeys(tenantId).map((k) => [k.sub, k.token ?? '']));
+  return store
+    .listUsers(tenantId)
+    .map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, apiKey: tokens.get(u.id) ?? '' }));
+}

@@ -1,0 +1,503 @@
+// The only module that touches SQL. A better-sqlite3 database (a file in WAL mode with --data,
+// in memory otherwise) holding the tenant, users, API keys, the tenant config, the create ledger
+// and a few meta values such as the token-signing key pair. Every write is a synchronous
+// statement or transaction, so it is committed before the caller's response is written.
+import Database from 'better-sqlite3';
+
+export type SubType = 'user' | 'externalClient';
+export type KeyStatus = 'active' | 'expired' | 'revoked';
+export type SortField = 'createdByUser' | 'sub' | 'status' | 'description' | 'created';
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  created: number;
+  lastUpdated: number;
+  createdByUser: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  email: string;
+  subject: string;
+  status: string;
+  roles: string[];
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+
+export interface KeyRecord {
+  id: string;
+  tenantId: string;
+  description: string;
+  sub: string;
+  subType: SubType;
+  createdByUser: string;
+  expiry: number;
+  created: number;
+  lastUpdated: number;
+  revoked: boolean;
+  deletedAt: number | null;
+  bootstrap: boolean;
+  /** Kept only for bootstrap keys, so the same token can be printed again after a restart. */
+  token: string | null;
+}
+
+export interface ApiKeysConfig {
+  max_api_key_expiry: string;
+  max_keys_per_user: number;
+  scim_externalClient_expiry: string;
+}
+
+export interface LedgerRow {
+  key: KeyRecord;
+  requestSeq: number;
+  delivered: boolean;
+}
+
+export interface ListQuery {
+  tenantId: string;
+  now: number;
+  /** For non-admins: only keys whose sub or createdByUser is this user. */
+  visibleTo?: string;
+  createdByUser?: string;
+  sub?: string;
+  status?: KeyStatus;
+  sortField: SortField;
+  descending: boolean;
+  cursor?: { id: string; direction: 'after' | 'before' };
+  limit: number;
+}
+
+export interface ListResult {
+  keys: KeyRecord[];
+  hasPrev: boolean;
+  hasNext: boolean;
+}
+
+export type CreateResult = { ok: true } | { ok: false; activeKeys: number };
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  description: string;
+  sub: string;
+  sub_type: string;
+  created_by_user: string;
+  expiry: number;
+  created: number;
+  last_updated: number;
+  revoked: number;
+  deleted_at: number | null;
+  bootstrap: number;
+  token: string | null;
+}
+
+interface UserRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  email: string;
+  subject: string;
+  status: string;
+  roles: string;
+  created_at: number;
+  last_updated_at: number;
+}
+
+interface TenantRow {
+  id: string;
+  name: string;
+  created: number;
+  last_updated: number;
+  created_by_user: string | null;
+}
+
+type Params = Record<string, string | number | null>;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE tenants (id TEXT PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL,
+     last_updated INTEGER NOT NULL, created_by_user TEXT);
+   CREATE TABLE users (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL,
+     subject TEXT NOT NULL, status TEXT NOT NULL, roles TEXT NOT NULL, created_at INTEGER NOT NULL,
+     last_updated_at INTEGER NOT NULL);
+   CREATE TABLE api_keys (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, description TEXT NOT NULL, sub TEXT NOT NULL,
+     sub_type TEXT NOT NULL, created_by_user TEXT NOT NULL, expiry INTEGER NOT NULL, created INTEGER NOT NULL,
+     last_updated INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, deleted_at INTEGER,
+     bootstrap INTEGER NOT NULL DEFAULT 0, token TEXT);
+   CREATE INDEX api_keys_by_sub ON api_keys (tenant_id, sub);
+   CREATE INDEX api_keys_by_created ON api_keys (tenant_id, created, id);
+   CREATE TABLE configs (tenant_id TEXT PRIMARY KEY, max_api_key_expiry TEXT NOT NULL,
+     max_keys_per_user INTEGER NOT NULL, scim_externalClient_expiry TEXT NOT NULL);
+   CREATE TABLE ledger (key_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, delivered INTEGER NOT NULL DEFAULT 0);`,
+];
+
+/** The computed status. Deleted keys never reach the API, so they have none. */
+const STATUS_SQL = `(CASE WHEN revoked = 1 THEN 'revoked' WHEN expiry <= @now THEN 'expired' ELSE 'active' END)`;
+
+const SORT_SQL: Record<SortField, string> = {
+  createdByUser: 'created_by_user',
+  sub: 'sub',
+  status: STATUS_SQL,
+  description: 'description',
+  created: 'created',
+};
+
+export function keyStatus(key: KeyRecord, now: number): KeyStatus {
+  if (key.revoked) return 'revoked';
+  return key.expiry <= now ? 'expired' : 'active';
+}
+
+function toKey(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    description: row.description,
+    sub: row.sub,
+    subType: row.sub_type === 'externalClient' ? 'externalClient' : 'user',
+    createdByUser: row.created_by_user,
+    expiry: row.expiry,
+    created: row.created,
+    lastUpdated: row.last_updated,
+    revoked: row.revoked === 1,
+    deletedAt: row.deleted_at,
+    bootstrap: row.bootstrap === 1,
+    token: row.token,
+  };
+}
+
+function toUser(row: UserRow): UserRecord {
+  const roles: unknown = JSON.parse(row.roles);
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    email: row.email,
+    subject: row.subject,
+    status: row.status,
+    roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
+    createdAt: row.created_at,
+    lastUpdatedAt: row.last_updated_at,
+  };
+}
+
+export class Store {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (and migrates) the database file, or an in-memory database when `path` is undefined. */
+  static open(path: string | undefined): Store {
+    const db = new Database(path ?? ':memory:');
+    if (path !== undefined) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    }
+    const store = new Store(db);
+    store.migrate();
+    return store;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const sql = MIGRATIONS[v] ?? '';
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  // ---- meta ----
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key);
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
+  // ---- tenant ----
+
+  getTenant(): TenantRecord | undefined {
+    const row = this.db.prepare<[], TenantRow>('SELECT * FROM tenants LIMIT 1').get();
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        created: row.created,
+        lastUpdated: row.last_updated,
+        createdByUser: row.created_by_user,
+      }
+    );
+  }
+
+  /** Creates the tenant, its config, its users and their bootstrap keys in one transaction. */
+  seedTenant(t: TenantRecord, config: ApiKeysConfig, users: UserRecord[], keys: KeyRecord[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO tenants (id, name, created, last_updated, created_by_user) VALUES (?, ?, ?, ?, ?)')
+        .run(t.id, t.name, t.created, t.lastUpdated, t.createdByUser);
+      this.writeConfig(t.id, config);
+      this.addUsers(users, keys);
+    })();
+  }
+
+  // ---- users ----
+
+  /** Inserts users and their (bootstrap) keys in one transaction. */
+  addUsers(users: UserRecord[], keys: KeyRecord[]): void {
+    this.db.transaction(() => {
+      const insert = this.db.prepare(
+        `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at)
+         VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt)`,
+      );
+      for (const u of users) insert.run({ ...u, roles: JSON.stringify(u.roles) });
+      for (const k of keys) this.insertKey(k);
+    })();
+  }
+
+  getUser(tenantId: string, id: string): UserRecord | undefined {
+    const row = this.db
+      .prepare<[string, string], UserRow>('SELECT * FROM users WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, id);
+    return row && toUser(row);
+  }
+
+  /** Users in creation order. */
+  listUsers(tenantId: string): UserRecord[] {
+    return this.db
+      .prepare<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
+      .all(tenantId)
+      .map(toUser);
+  }
+
+  // ---- keys ----
+
+  /** A live key (not deleted). */
+  getKey(tenantId: string, id: string): KeyRecord | undefined {
+    const row = this.db
+      .prepare<[string, string], KeyRow>('SELECT * FROM api_keys WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL')
+      .get(tenantId, id);
+    return row && toKey(row);
+  }
+
+  /** The bootstrap key of each user, live or not. */
+  bootstrapKeys(tenantId: string): KeyRecord[] {
+    return this.db
+      .prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE tenant_id = ? AND bootstrap = 1 ORDER BY rowid')
+      .all(tenantId)
+      .map(toKey);
+  }
+
+  /** Inserts a key without quota checks (bootstrap keys and control-API mints). */
+  insertKey(k: KeyRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO api_keys (id, tenant_id, description, sub, sub_type, created_by_user, expiry, created,
+           last_updated, revoked, deleted_at, bootstrap, token)
+         VALUES (@id, @tenantId, @description, @sub, @subType, @createdByUser, @expiry, @created,
+           @lastUpdated, @revoked, @deletedAt, @bootstrap, @token)`,
+      )
+      .run({ ...k, revoked: k.revoked ? 1 : 0, bootstrap: k.bootstrap ? 1 : 0 });
+  }
+
+  /** Active, non-bootstrap keys whose subject is `sub`. */
+  countActiveKeys(tenantId: string, sub: string, now: number): number {
+    const row = this.db
+      .prepare<Params, { n: number }>(
+        `SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = @tenantId AND sub = @sub AND deleted_at IS NULL
+           AND bootstrap = 0 AND revoked = 0 AND expiry > @now`,
+      )
+      .get({ tenantId, sub, now });
+    return row?.n ?? 0;
+  }
+
+  /**
+   * Creates a key through the public API, atomically with its quota check and its ledger entry
+   * (undelivered until markDelivered). `quota` undefined means no quota applies.
+   */
+  createKey(k: KeyRecord, quota: number | undefined, requestSeq: number): CreateResult {
+    return this.db.transaction((): CreateResult => {
+      if (quota !== undefined) {
+        const active = this.countActiveKeys(k.tenantId, k.sub, k.created);
+        if (active >= quota) return { ok: false, activeKeys: active };
+      }
+      this.insertKey(k);
+      this.db.prepare('INSERT INTO ledger (key_id, request_seq, delivered) VALUES (?, ?, 0)').run(k.id, requestSeq);
+      return { ok: true };
+    })();
+  }
+
+  updateDescription(tenantId: string, id: string, description: string, now: number): boolean {
+    const info = this.db
+      .prepare(
+        'UPDATE api_keys SET description = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
+      )
+      .run(description, now, tenantId, id);
+    return info.changes === 1;
+  }
+
+  /** Marks a key revoked. A key that is already revoked is left untouched. */
+  revokeKey(tenantId: string, id: string, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE api_keys SET revoked = 1, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND revoked = 0',
+      )
+      .run(now, tenantId, id);
+  }
+
+  /** Removes a key from the tenant. The row stays as a tombstone for the ledger and for paging cursors. */
+  deleteKey(tenantId: string, id: string, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE api_keys SET deleted_at = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
+      )
+      .run(now, now, tenantId, id);
+  }
+
+  /** One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist. */
+  listKeys(q: ListQuery): ListResult | undefined {
+    const expr = SORT_SQL[q.sortField];
+    const where = ['tenant_id = @tenantId', 'deleted_at IS NULL'];
+    const params: Params = { tenantId: q.tenantId, now: q.now, limit: q.limit };
+    if (q.visibleTo !== undefined) {
+      where.push('(sub = @me OR created_by_user = @me)');
+      params['me'] = q.visibleTo;
+    }
+    for (const [column, value] of [
+      ['created_by_user', q.createdByUser],
+      ['sub', q.sub],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = @${column}`);
+      params[column] = value;
+    }
+    if (q.status !== undefined) {
+      where.push(`${STATUS_SQL} = @status`);
+      params['status'] = q.status;
+    }
+    const ascending = !q.descending;
+    let pageWhere = where;
+    let walkAscending = ascending;
+    if (q.cursor) {
+      const cursor = this.db
+        .prepare<Params, { v: string | number }>(
+          `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId`,
+        )
+        .get({ ...params, cursorId: q.cursor.id });
+      if (!cursor) return undefined;
+      walkAscending = q.cursor.direction === 'after' ? ascending : !ascending;
+      pageWhere = [...where, `(${expr}, id) ${walkAscending ? '>' : '<'} (@cursorValue, @cursorId)`];
+      params['cursorValue'] = cursor.v;
+      params['cursorId'] = q.cursor.id;
+    }
+    const order = walkAscending ? 'ASC' : 'DESC';
+    const rows = this.db
+      .prepare<Params, KeyRow & { sort_value: string | number }>(
+        `SELECT *, ${expr} AS sort_value FROM api_keys WHERE ${pageWhere.join(' AND ')}
+         ORDER BY ${expr} ${order}, id ${order} LIMIT @limit`,
+      )
+      .all(params);
+    if (walkAscending !== ascending) rows.reverse();
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const exists = (row: { sort_value: string | number; id: string }, after: boolean): boolean => {
+      const cmp = after === ascending ? '>' : '<';
+      const hit = this.db
+        .prepare<Params, { one: number }>(
+          `SELECT 1 AS one FROM api_keys WHERE ${where.join(' AND ')} AND (${expr}, id) ${cmp} (@edgeValue, @edgeId) LIMIT 1`,
+        )
+        .get({ ...params, edgeValue: row.sort_value, edgeId: row.id });
+      return hit !== undefined;
+    };
+    return {
+      keys: rows.map(toKey),
+      hasPrev: first ? exists(first, false) : false,
+      hasNext: last ? exists(last, true) : false,
+    };
+  }
+
+  // ---- config ----
+
+  getConfig(tenantId: string): ApiKeysConfig | undefined {
+    return this.db
+      .prepare<[string], ApiKeysConfig>(
+        'SELECT max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry FROM configs WHERE tenant_id = ?',
+      )
+      .get(tenantId);
+  }
+
+  updateConfig(tenantId: string, patch: Partial<ApiKeysConfig>): ApiKeysConfig | undefined {
+    return this.db.transaction(() => {
+      const current = this.getConfig(tenantId);
+      if (!current) return undefined;
+      const next = { ...current, ...patch };
+      this.writeConfig(tenantId, next);
+      return next;
+    })();
+  }
+
+  private writeConfig(tenantId: string, c: ApiKeysConfig): void {
+    this.db
+      .prepare(
+        `INSERT INTO configs (tenant_id, max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry)
+         VALUES (@tenantId, @max_api_key_expiry, @max_keys_per_user, @scim_externalClient_expiry)
+         ON CONFLICT (tenant_id) DO UPDATE SET max_api_key_expiry = excluded.max_api_key_expiry,
+           max_keys_per_user = excluded.max_keys_per_user, scim_externalClient_expiry = excluded.scim_externalClient_expiry`,
+      )
+      .run({ tenantId, ...c });
+  }
+
+  // ---- ledger ----
+
+  markDelivered(keyId: string): void {
+    this.db.prepare('UPDATE ledger SET delivered = 1 WHERE key_id = ?').run(keyId);
+  }
+
+  ledger(tenantId: string): LedgerRow[] {
+    return this.db
+      .prepare<[string], KeyRow & { request_seq: number; delivered: number }>(
+        `SELECT k.*, l.request_seq, l.delivered FROM ledger l JOIN api_keys k ON k.id = l.key_id
+         WHERE k.tenant_id = ? ORDER BY l.request_seq, k.rowid`,
+      )
+      .all(tenantId)
+      .map((row) => ({ key: toKey(row), requestSeq: row.request_seq, delivered: row.delivered === 1 }));
+  }
+
+  maxRequestSeq(): number {
+    const row = this.db.prepare<[], { n: number | null }>('SELECT MAX(request_seq) AS n FROM ledger').get();
+    return row?.n ?? 0;
+  }
+
+  // ---- reset ----
+
+  /** Removes every non-bootstrap key and the ledger, restores bootstrap keys and the given config. */
+  reset(tenantId: string, config: ApiKeysConfig, bootstrapDescription: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM ledger').run();
+      this.db.prepare('DELETE FROM api_keys WHERE tenant_id = ? AND bootstrap = 0').run(tenantId);
+      this.db
+        .prepare(
+          'UPDATE api_keys SET revoked = 0, deleted_at = NULL, description = ?, last_updated = created WHERE tenant_id = ?',
+        )
+        .run(bootstrapDescription, tenantId);
+      this.writeConfig(tenantId, config);
+    })();
+  }
+}

@@ -1,0 +1,263 @@
+// Hand-written validators for request bodies and query strings. Each one throws an ApiError that
+// names the offending field (source.pointer) or query parameter (source.parameter).
+import { addDuration, parsePositiveDuration } from './clock.js';
+import { errors, type ApiError } from './errors.js';
+import { isKeyId } from './ids.js';
+import type { ApiKeysConfig, KeyStatus, SortField, SubType } from './store.js';
+
+/** Builds the error for a bad value at a JSON pointer. */
+export type Fail = (detail: string, pointer: string) => ApiError;
+
+export const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** RFC 6901 pointer from path segments. */
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** The body as an object that has no fields besides `allowed`. */
+export function objectBody(body: unknown, allowed: readonly string[], fail: Fail, at = ''): Record<string, unknown> {
+  if (!isPlainObject(body)) throw fail('The value must be a JSON object', at);
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw fail(`Unknown field "${key}"`, `${at}${pointer(key)}`);
+  }
+  return body;
+}
+
+export function optionalString(
+  obj: Record<string, unknown>,
+  key: string,
+  fail: Fail,
+  nonEmpty = false,
+): string | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw fail(`"${key}" must be a string`, pointer(key));
+  if (nonEmpty && value.length === 0) throw fail(`"${key}" must not be empty`, pointer(key));
+  return value;
+}
+
+export function requiredString(obj: Record<string, unknown>, key: string, fail: Fail): string {
+  const value = optionalString(obj, key, fail, true);
+  if (value === undefined) throw fail(`"${key}" is required`, pointer(key));
+  return value;
+}
+
+export function optionalEnum<T extends string>(
+  obj: Record<string, unknown>,
+  key: string,
+  values: readonly T[],
+  fail: Fail,
+): T | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+    throw fail(`"${key}" must be one of: ${values.join(', ')}`, pointer(key));
+  }
+  return value as T;
+}
+
+export function optionalNumber(
+  obj: Record<string, unknown>,
+  key: string,
+  fail: Fail,
+  range: { min: number; max: number; integer?: boolean },
+): number | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (range.integer === true && !Number.isInteger(value))) {
+    throw fail(`"${key}" must be ${range.integer === true ? 'an integer' : 'a number'}`, pointer(key));
+  }
+  if (value < range.min || value > range.max)
+    throw fail(`"${key}" must be between ${range.min} and ${range.max}`, pointer(key));
+  return value;
+}
+
+/** A strictly positive ISO-8601 duration that can be added to `now`. */
+export function checkDuration(value: unknown, at: string, fail: Fail, now: number): string {
+  const name = at.slice(1);
+  if (typeof value !== 'string') throw fail(`"${name}" must be an ISO 8601 duration string, e.g. P7D`, at);
+  const duration = parsePositiveDuration(value);
+  if (!duration) throw fail(`"${name}" must be a positive ISO 8601 duration, e.g. P7D or PT24H`, at);
+  if (addDuration(now, duration) === undefined) throw fail(`"${name}" is out of range`, at);
+  return value;
+}
+
+// ---- POST /api/v1/api-keys ----
+
+export interface CreateKeyInput {
+  description: string;
+  expiry?: string;
+  sub?: string;
+  subType: SubType;
+}
+
+const SUB_TYPES = ['user', 'externalClient'] as const;
+
+export function parseCreateBody(body: unknown, now: number, fail: Fail = apiFail): CreateKeyInput {
+  const obj = objectBody(body, ['description', 'expiry', 'sub', 'subType'], fail);
+  const input: CreateKeyInput = {
+    description: requiredString(obj, 'description', fail),
+    subType: optionalEnum(obj, 'subType', SUB_TYPES, fail) ?? 'user',
+  };
+  if (obj['expiry'] !== undefined) input.expiry = checkDuration(obj['expiry'], '/expiry', fail, now);
+  const sub = optionalString(obj, 'sub', fail, true);
+  if (sub !== undefined) input.sub = sub;
+  return input;
+}
+
+// ---- JSON Patch bodies ----
+
+interface PatchOp {
+  path: string;
+  value: unknown;
+}
+
+function patchOps(body: unknown, paths: readonly string[], fail: Fail): PatchOp[] {
+  if (!Array.isArray(body)) throw fail('The request body must be a JSON Patch array', '');
+  if (body.length === 0) throw fail('The JSON Patch array must contain at least one operation', '');
+  return body.map((raw: unknown, i): PatchOp => {
+    const op = objectBody(raw, ['op', 'path', 'value'], fail, pointer(i));
+    if (op['op'] !== 'replace') throw fail('"op" must be "replace"', pointer(i, 'op'));
+    if (typeof op['path'] !== 'string' || !paths.includes(op['path'])) {
+      throw fail(`"path" must be one of: ${paths.join(', ')}`, pointer(i, 'path'));
+    }
+    if (!('value' in op)) throw fail('"value" is required', pointer(i, 'value'));
+    return { path: op['path'], value: op['value'] };
+  });
+}
+
+/** The new description from an api-key JSON Patch. */
+export function parseKeyPatch(body: unknown, fail: Fail = apiFail): string {
+  let description = '';
+  patchOps(body, ['/description'], fail).forEach((op, i) => {
+    if (typeof op.value !== 'string' || op.value.length === 0)
+      throw fail('"value" must be a non-empty string', pointer(i, 'value'));
+    description = op.value;
+  });
+  return description;
+}
+
+const CONFIG_FIELDS = ['max_api_key_expiry', 'max_keys_per_user', 'scim_externalClient_expiry'] as const;
+
+/** Validates one config value; `at` is the pointer reported on failure. */
+function configValue(
+  field: (typeof CONFIG_FIELDS)[number],
+  value: unknown,
+  at: string,
+  fail: Fail,
+  now: number,
+): string | number {
+  if (field !== 'max_keys_per_user') return checkDuration(value, at, fail, now);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
+    throw fail('"max_keys_per_user" must be an integer between 0 and 1000', at);
+  }
+  return value;
+}
+
+function assignConfig(
+  target: Partial<ApiKeysConfig>,
+  field: (typeof CONFIG_FIELDS)[number],
+  value: string | number,
+): void {
+  if (field === 'max_keys_per_user') target.max_keys_per_user = value as number;
+  else target[field] = value as string;
+}
+
+export function parseConfigPatch(body: unknown, now: number, fail: Fail = apiFail): Partial<ApiKeysConfig> {
+  const patch: Partial<ApiKeysConfig> = {};
+  const paths = CONFIG_FIELDS.map((f) => `/${f}`);
+  patchOps(body, paths, fail).forEach((op, i) => {
+    const field = op.path.slice(1) as (typeof CONFIG_FIELDS)[number];
+    assignConfig(patch, field, configValue(field, op.value, pointer(i, 'value'), fail, now));
+  });
+  return patch;
+}
+
+/** A partial config object, as the control API takes it. */
+export function parseConfigObject(body: unknown, now: number, fail: Fail): Partial<ApiKeysConfig> {
+  const obj = objectBody(body, CONFIG_FIELDS, fail);
+  const patch: Partial<ApiKeysConfig> = {};
+  for (const field of CONFIG_FIELDS) {
+    if (obj[field] !== undefined) assignConfig(patch, field, configValue(field, obj[field], pointer(field), fail, now));
+  }
+  return patch;
+}
+
+// ---- GET /api/v1/api-keys query ----
+
+export interface ListParams {
+  createdByUser?: string;
+  sub?: string;
+  status?: KeyStatus;
+  sortField: SortField;
+  descending: boolean;
+  /** The sort as given (normalized), echoed in links. */
+  sort: string;
+  limit: number;
+  cursor?: { id: string; direction: 'after' | 'before' };
+}
+
+const SORT_FIELDS: readonly SortField[] = ['createdByUser', 'sub', 'status', 'description', 'created'];
+const STATUSES: readonly KeyStatus[] = ['active', 'expired', 'revoked'];
+const LIST_PARAMS = ['createdByUser', 'sub', 'status', 'sort', 'limit', 'startingAfter', 'endingBefore'];
+
+function parseSort(raw: string): { sortField: SortField; descending: boolean; sort: string } {
+  // A literal "+" in a query string decodes to a space; accept it as the "+" prefix.
+  const text = raw.startsWith(' ') ? `+${raw.slice(1)}` : raw;
+  const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
+  const field = text.slice(sign.length) as SortField;
+  if (!SORT_FIELDS.includes(field)) {
+    throw errors.invalidQuery(
+      `"sort" must be one of ${SORT_FIELDS.join(', ')}, optionally prefixed with + or -`,
+      'sort',
+    );
+  }
+  return { sortField: field, descending: sign === '-', sort: text };
+}
+
+function parseLimit(raw: string): number {
+  const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(limit >= 1 && limit <= 100)) throw errors.invalidQuery('"limit" must be an integer between 1 and 100', 'limit');
+  return limit;
+}
+
+export function parseListQuery(query: URLSearchParams): ListParams {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (!LIST_PARAMS.includes(name)) throw errors.invalidQuery(`Unknown query parameter "${name}"`, name);
+    if (seen.has(name)) throw errors.invalidQuery(`Query parameter "${name}" must not be repeated`, name);
+    seen.add(name);
+  }
+  const get = (name: string): string | undefined => query.get(name) ?? undefined;
+  const params: ListParams = { ...parseSort(get('sort') ?? '-created'), limit: parseLimit(get('limit') ?? '20') };
+  for (const name of ['createdByUser', 'sub'] as const) {
+    const value = get(name);
+    if (value === '') throw errors.invalidQuery(`"${name}" must not be empty`, name);
+    if (value !== undefined) params[name] = value;
+  }
+  const status = get('status');
+  if (status !== undefined) {
+    if (!(STATUSES as readonly string[]).includes(status))
+      throw errors.invalidQuery(`"status" must be one of ${STATUSES.join(', ')}`, 'status');
+    params.status = status as KeyStatus;
+  }
+  const after = get('startingAfter');
+  const before = get('endingBefore');
+  if (after !== undefined && before !== undefined) {
+    throw errors.invalidQuery('"startingAfter" and "endingBefore" cannot be used together', 'endingBefore');
+  }
+  for (const [name, id, direction] of [
+    ['startingAfter', after, 'after'],
+    ['endingBefore', before, 'before'],
+  ] as const) {
+    if (id === undefined) continue;
+    if (!isKeyId(id)) throw errors.invalidQuery(`"${name}" must be an API key ID`, name);
+    params.cursor = { id, direction };
+  }
+  return params;
+}

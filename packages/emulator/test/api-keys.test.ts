@@ -1,0 +1,645 @@
+// The api-keys endpoints: create, get, patch, delete/revoke, permissions, quota, expiry, SCIM,
+// validation, and authentication of tokens.
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { expectError, ISO_MS, jwtPart, UUID_V4 } from './util.js';
+
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => {
+  expect(await emu.stop()).toBe(0);
+});
+beforeEach(async () => {
+  await emu.reset();
+});
+
+async function create(token: string, body: unknown) {
+  return emu.api('POST', '/api/v1/api-keys', { token, body });
+}
+
+describe('create', () => {
+  it('returns 201 with the key, its token, and Qlik-shaped fields', async () => {
+    const res = await create(emu.dev.apiKey, { description: 'ci key', expiry: 'PT1H' });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json');
+    const key = res.body;
+    expect(Object.keys(key)).toEqual([
+      'id',
+      'tenantId',
+      'description',
+      'sub',
+      'subType',
+      'status',
+      'createdByUser',
+      'expiry',
+      'created',
+      'lastUpdated',
+      'token',
+    ]);
+    expect(key.id).toMatch(UUID_V4);
+    expect(key).toMatchObject({
+      tenantId: emu.tenantId,
+      description: 'ci key',
+      sub: emu.dev.id,
+      subType: 'user',
+      status: 'active',
+      createdByUser: emu.dev.id,
+    });
+    for (const field of ['expiry', 'created', 'lastUpdated']) expect(key[field]).toMatch(ISO_MS);
+    expect(Date.parse(key.expiry) - Date.parse(key.created)).toBe(3_600_000);
+    expect(jwtPart(key.token, 0)).toBe(`{"alg":"ES384","kid":"${key.id}","typ":"JWT"}`);
+    expect(jwtPart(key.token, 1)).toBe(
+      `{"subType":"user","tenantId":"${emu.tenantId}","jti":"${key.id}","aud":"qlik.api","iss":"qlik.api/api-keys","sub":"${emu.dev.id}"}`,
+    );
+    expect(key.token.split('.')[2]).toHaveLength(128);
+    // The new token authenticates as its user.
+    const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
+    expect(me.status).toBe(301);
+    expect(me.headers['location']).toBe(`${emu.url}/api/v1/users/${emu.dev.id}`);
+  });
+
+  it('never shows the token again', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'once' });
+    const got = await emu.api('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey });
+    expect(got.status).toBe(200);
+    expect(got.body.token).toBeUndefined();
+    expect(got.text).not.toContain(key.token);
+    const list = await emu.api('GET', '/api/v1/api-keys', { token: emu.dev.apiKey });
+    expect(list.text).not.toContain(key.token);
+  });
+
+  it('defaults the expiry to the tenant maximum (PT24H)', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'default expiry' });
+    expect(Date.parse(key.expiry) - Date.parse(key.created)).toBe(24 * 3_600_000);
+  });
+
+  it('uses calendar arithmetic for P1M and P1Y', async () => {
+    await emu.control('PUT', 'config', { max_api_key_expiry: 'P2Y' });
+    await emu.control('POST', 'time', { offsetMs: Date.parse('2027-01-31T10:00:00.000Z') - Date.now() });
+    const month = (await create(emu.dev.apiKey, { description: 'month', expiry: 'P1M' })).body;
+    expect(month.created.slice(0, 10)).toBe('2027-01-31');
+    expect(month.expiry.slice(0, 10)).toBe('2027-02-28');
+    expect(month.expiry.slice(10)).toBe(month.created.slice(10));
+    const year = (await create(emu.dev.apiKey, { description: 'year', expiry: 'P1Y' })).body;
+    expect(year.expiry.slice(0, 10)).toBe('2028-01-31');
+  });
+
+  it('rejects an expiry beyond the tenant maximum with /expiry', async () => {
+    const error = expectError(
+      await create(emu.dev.apiKey, { description: 'too long', expiry: 'P2D' }),
+      400,
+      /^APIKEYS-/,
+    );
+    expect(error.source).toEqual({ pointer: '/expiry' });
+    expect(error.status).toBe(400);
+  });
+
+  it.each([['P0D'], ['-P1D'], ['PT0S'], ['abc'], ['P1DT'], [''], [7], [null], [['P1D']]])(
+    'rejects the expiry %j',
+    async (expiry) => {
+      const error = expectError(await create(emu.dev.apiKey, { description: 'bad', expiry }), 400, /^APIKEYS-/);
+      expect(error.source.pointer).toBe('/expiry');
+    },
+  );
+
+  it.each([
+    ['a non-object body', [], ''],
+    ['a string body', '"text"', ''],
+    ['a null body', 'null', ''],
+    ['a missing description', { expiry: 'PT1H' }, '/description'],
+    ['an empty description', { description: '' }, '/description'],
+    ['a numeric description', { description: 5 }, '/description'],
+    ['an unknown field', { description: 'x', scope: 'all' }, '/scope'],
+    ['an unknown subType', { description: 'x', subType: 'robot' }, '/subType'],
+    ['a non-string sub', { description: 'x', sub: 42 }, '/sub'],
+  ])('rejects %s', async (_name, body, pointer) => {
+    const error = expectError(await create(emu.dev.apiKey, body), 400, /^APIKEYS-/);
+    expect(error.source.pointer).toBe(pointer);
+  });
+
+  it.each([['{"description":'], ['not json'], ['']])('rejects the malformed body %j', async (raw) => {
+    const res = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: raw,
+      headers: { 'content-type': 'application/json' },
+    });
+    expectError(res, 400, 'APIKEYS-3');
+  });
+
+  it('needs the Manage API keys permission', async () => {
+    const error = expectError(await create(emu.viewer.apiKey, { description: 'nope' }), 403, /^APIKEYS-/);
+    expect(error.title).toBe('Requestor not allowed to create an API key');
+    const legacy = await emu.control<{ apiKey: string }>('POST', 'users', { name: 'legacy', roles: ['Developer'] });
+    expect((await create(legacy.apiKey, { description: 'developer role' })).status).toBe(201);
+    const custom = await emu.control<{ apiKey: string }>('POST', 'users', {
+      name: 'custom',
+      roles: ['SomeCustomRole'],
+    });
+    expectError(await create(custom.apiKey, { description: 'custom role' }), 403);
+  });
+
+  it('lets only a TenantAdmin create keys for other users, and only for users that exist', async () => {
+    expectError(await create(emu.dev.apiKey, { description: 'for admin', sub: emu.admin.id }), 403);
+    const res = await create(emu.admin.apiKey, { description: 'for dev', sub: emu.dev.id });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ sub: emu.dev.id, createdByUser: emu.admin.id });
+    const error = expectError(
+      await create(emu.admin.apiKey, { description: 'ghost', sub: '0123456789abcdef01234567' }),
+      400,
+    );
+    expect(error.source.pointer).toBe('/sub');
+    // The admin-made key is the dev's: the dev sees it and its token acts as the dev.
+    expect((await emu.api('GET', `/api/v1/api-keys/${res.body.id}`, { token: emu.dev.apiKey })).status).toBe(200);
+    const me = await emu.api('GET', '/api/v1/users/me', { token: res.body.token });
+    expect(me.headers['location']).toMatch(new RegExp(`/${emu.dev.id}$`));
+  });
+});
+
+describe('quota', () => {
+  it('refuses a key once the user has max_keys_per_user active keys (bootstrap keys not counted)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await create(emu.dev.apiKey, { description: `k${i}` })).body.id);
+    const error = expectError(await create(emu.dev.apiKey, { description: 'sixth' }), 403, /^APIKEYS-/);
+    expect(error.detail).toContain('5');
+    // Revoked keys no longer count.
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${ids[0]}`)).status).toBe(204);
+    expect((await create(emu.dev.apiKey, { description: 'after revoke' })).status).toBe(201);
+    expectError(await create(emu.dev.apiKey, { description: 'full again' }), 403);
+  });
+
+  it('does not count expired keys against the quota', async () => {
+    await emu.control('PUT', 'config', { max_keys_per_user: 1 });
+    expect((await create(emu.dev.apiKey, { description: 'one', expiry: 'PT1H' })).status).toBe(201);
+    expectError(await create(emu.dev.apiKey, { description: 'two' }), 403);
+    await emu.control('POST', 'time', { offsetMs: 2 * 3_600_000 });
+    expect((await create(emu.dev.apiKey, { description: 'after expiry' })).status).toBe(201);
+  });
+
+  it('refuses every key when max_keys_per_user is 0, and counts keys an admin made for the user', async () => {
+    await emu.control('PUT', 'config', { max_keys_per_user: 0 });
+    expectError(await create(emu.dev.apiKey, { description: 'zero' }), 403);
+    await emu.control('PUT', 'config', { max_keys_per_user: 1 });
+    expect((await create(emu.admin.apiKey, { description: 'by admin', sub: emu.dev.id })).status).toBe(201);
+    expectError(await create(emu.dev.apiKey, { description: 'own' }), 403);
+  });
+});
+
+describe('SCIM keys', () => {
+  it('lets a TenantAdmin create externalClient keys with one or two backslashes, stored as given', async () => {
+    for (const sub of ['SCIM\\215g5595380d646163cadbb9', 'SCIM\\\\215g5595380d646163cadbb9']) {
+      const res = await create(emu.admin.apiKey, { description: 'scim', subType: 'externalClient', sub });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ sub, subType: 'externalClient', createdByUser: emu.admin.id });
+      // Defaults to scim_externalClient_expiry (P365D), not max_api_key_expiry.
+      expect(Date.parse(res.body.expiry) - Date.parse(res.body.created)).toBe(365 * 86_400_000);
+      expect(JSON.parse(jwtPart(res.body.token, 1))).toMatchObject({ subType: 'externalClient', sub });
+    }
+    const list = await emu.api('GET', `/api/v1/api-keys?sub=${encodeURIComponent('SCIM\\215g5595380d646163cadbb9')}`);
+    expect(list.body.data).toHaveLength(1);
+  });
+
+  it('refuses SCIM keys to non-admins and without a SCIM subject', async () => {
+    expectError(await create(emu.dev.apiKey, { description: 's', subType: 'externalClient', sub: 'SCIM\\abc' }), 403);
+    expect(
+      expectError(await create(emu.admin.apiKey, { description: 's', subType: 'externalClient' }), 400).source.pointer,
+    ).toBe('/sub');
+    expect(
+      expectError(await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub: emu.dev.id }), 400)
+        .source.pointer,
+    ).toBe('/sub');
+  });
+
+  it('does not let a SCIM token act as a user', async () => {
+    const { body } = await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub: 'SCIM\\idp1' });
+    expectError(await emu.api('GET', '/api/v1/users/me', { token: body.token }), 403);
+    expectError(await emu.api('GET', '/api/v1/api-keys', { token: body.token }), 403);
+    expectError(await emu.api('GET', '/api/v1/tenants/me', { token: body.token }), 403);
+    expectError(await emu.api('GET', `/api/v1/api-keys/configs/${emu.tenantId}`, { token: body.token }), 403);
+  });
+});
+
+describe('get, patch, delete', () => {
+  it('answers 404 for unknown or malformed ids, never 500', async () => {
+    for (const id of ['3f1b1e1e-1111-4111-8111-111111111111', 'abc', '%E0%A4%A', '..%2F..%2Fetc', 'x'.repeat(5000)]) {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        const res = await emu.api(method, `/api/v1/api-keys/${id}`, {
+          body: [{ op: 'replace', path: '/description', value: 'v' }],
+        });
+        expectError(res, 404);
+      }
+    }
+  });
+
+  it('hides other users’ keys from non-admins with 403, and shows all to admins', async () => {
+    const { body: adminKey } = await create(emu.admin.apiKey, { description: 'admin own' });
+    const { body: devKey } = await create(emu.dev.apiKey, { description: 'dev own' });
+    const error = expectError(await emu.api('GET', `/api/v1/api-keys/${adminKey.id}`, { token: emu.dev.apiKey }), 403);
+    expect(error.title).toBe('Requestor not allowed to query this API key');
+    expectError(
+      await emu.api('PATCH', `/api/v1/api-keys/${adminKey.id}`, {
+        token: emu.dev.apiKey,
+        body: [{ op: 'replace', path: '/description', value: 'x' }],
+      }),
+      403,
+    );
+    expect((await emu.api('GET', `/api/v1/api-keys/${devKey.id}`)).body.description).toBe('dev own');
+  });
+
+  it('patches the description and bumps lastUpdated', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'before' });
+    await emu.control('POST', 'time', { offsetMs: 5_000 });
+    const res = await emu.api('PATCH', `/api/v1/api-keys/${key.id}`, {
+      token: emu.dev.apiKey,
+      body: [{ op: 'replace', path: '/description', value: 'after' }],
+    });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    const got = (await emu.api('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).body;
+    expect(got.description).toBe('after');
+    expect(Date.parse(got.lastUpdated) - Date.parse(key.lastUpdated)).toBeGreaterThanOrEqual(5_000);
+    expect(got.created).toBe(key.created);
+  });
+
+  it.each([
+    ['an object', { op: 'replace', path: '/description', value: 'x' }, ''],
+    ['an empty array', [], ''],
+    ['op add', [{ op: 'add', path: '/description', value: 'x' }], '/0/op'],
+    ['another path', [{ op: 'replace', path: '/sub', value: 'x' }], '/0/path'],
+    ['a numeric value', [{ op: 'replace', path: '/description', value: 1 }], '/0/value'],
+    ['a missing value', [{ op: 'replace', path: '/description' }], '/0/value'],
+    [
+      'a bad second op',
+      [
+        { op: 'replace', path: '/description', value: 'ok' },
+        { op: 'replace', path: '/expiry', value: 'P1D' },
+      ],
+      '/1/path',
+    ],
+    ['an extra member', [{ op: 'replace', path: '/description', value: 'x', from: '/a' }], '/0/from'],
+    ['a non-object op', ['replace'], '/0'],
+  ])('rejects a patch that is %s', async (_name, body, pointer) => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'target' });
+    const error = expectError(
+      await emu.api('PATCH', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey, body }),
+      400,
+    );
+    expect(error.source.pointer).toBe(pointer);
+    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.description).toBe('target');
+  });
+
+  it('deletes a key when its owner asks: GET 404, token 401, ledger "deleted"', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'mine' });
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
+    expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'HTTP-401');
+    expectError(await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey }), 404);
+    expect((await emu.ledger()).find((e) => e.id === key.id)?.state).toBe('deleted');
+  });
+
+  it('revokes a key when a TenantAdmin who is not the owner asks', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'to revoke' });
+    await emu.control('POST', 'time', { offsetMs: 1_000 });
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`)).status).toBe(204);
+    const got = (await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body;
+    expect(got.status).toBe('revoked');
+    expect(got.lastUpdated).not.toBe(key.lastUpdated);
+    const error = expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
+    expect(error.detail).toBe('The api key is either expired or revoked');
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`)).status).toBe(204);
+    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.lastUpdated).toBe(got.lastUpdated);
+    expect((await emu.ledger()).find((e) => e.id === key.id)?.state).toBe('revoked');
+    // The owner can still remove a revoked key.
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
+  });
+
+  it('deletes (not revokes) a TenantAdmin’s own key, and refuses non-admin non-owners', async () => {
+    const { body: own } = await create(emu.admin.apiKey, { description: 'admin own' });
+    expectError(await emu.api('DELETE', `/api/v1/api-keys/${own.id}`, { token: emu.dev.apiKey }), 403);
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${own.id}`)).status).toBe(204);
+    expectError(await emu.api('GET', `/api/v1/api-keys/${own.id}`), 404);
+  });
+
+  it('reports status "expired" once the expiry passed, and refuses the token', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'short', expiry: 'PT1H' });
+    const active = await emu.api('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
+    expect(active.body.data.map((k: { id: string }) => k.id)).toContain(key.id);
+    await emu.control('POST', 'time', { offsetMs: 3_600_000 + 1_000 });
+    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.status).toBe('expired');
+    expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
+    const expired = await emu.api('GET', '/api/v1/api-keys?status=expired', { token: emu.dev.apiKey });
+    expect(expired.body.data.map((k: { id: string }) => k.id)).toEqual([key.id]);
+    const stillActive = await emu.api('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
+    expect(stillActive.body.data.map((k: { id: string }) => k.id)).not.toContain(key.id);
+  });
+});
+
+describe('list', () => {
+  it('shows a non-admin only keys they own or created, and all keys to an admin', async () => {
+    const { body: byAdminForDev } = await create(emu.admin.apiKey, { description: 'for dev', sub: emu.dev.id });
+    const { body: adminOwn } = await create(emu.admin.apiKey, { description: 'admin' });
+    const { body: devOwn } = await create(emu.dev.apiKey, { description: 'dev' });
+    const devIds = (await emu.api('GET', '/api/v1/api-keys', { token: emu.dev.apiKey })).body.data.map(
+      (k: { id: string }) => k.id,
+    );
+    expect(devIds).toEqual(expect.arrayContaining([byAdminForDev.id, devOwn.id]));
+    expect(devIds).not.toContain(adminOwn.id);
+    const all = (await emu.api('GET', '/api/v1/api-keys?limit=100')).body.data;
+    expect(all.map((k: { id: string }) => k.id)).toEqual(
+      expect.arrayContaining([byAdminForDev.id, adminOwn.id, devOwn.id]),
+    );
+    expect(all.every((k: { token?: string }) => k.token === undefined)).toBe(true);
+    const byCreator = (await emu.api('GET', `/api/v1/api-keys?createdByUser=${emu.admin.id}&sub=${emu.dev.id}`)).body
+      .data;
+    expect(byCreator.map((k: { id: string }) => k.id)).toEqual([byAdminForDev.id]);
+  });
+
+  it('refuses a non-admin asking for another user’s keys', async () => {
+    for (const param of ['createdByUser', 'sub']) {
+      const error = expectError(
+        await emu.api('GET', `/api/v1/api-keys?${param}=${emu.admin.id}`, { token: emu.dev.apiKey }),
+        403,
+      );
+      expect(error.title).toBe('Requestor not allowed to list API keys');
+    }
+    expect((await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}`, { token: emu.dev.apiKey })).status).toBe(200);
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['limit=ten', 'limit'],
+    ['sort=name', 'sort'],
+    ['sort=--created', 'sort'],
+    ['status=deleted', 'status'],
+    ['owner=me', 'owner'],
+    ['limit=5&limit=6', 'limit'],
+    ['startingAfter=nope', 'startingAfter'],
+    ['startingAfter=3f1b1e1e-1111-4111-8111-111111111111', 'startingAfter'],
+    [
+      'startingAfter=3f1b1e1e-1111-4111-8111-111111111111&endingBefore=3f1b1e1e-1111-4111-8111-111111111112',
+      'endingBefore',
+    ],
+  ])('rejects ?%s naming the parameter', async (query, parameter) => {
+    const error = expectError(await emu.api('GET', `/api/v1/api-keys?${query}`), 400, /^APIKEYS-/);
+    expect(error.source).toEqual({ parameter });
+  });
+
+  it('accepts all 15 sort values', async () => {
+    for (const field of ['createdByUser', 'sub', 'status', 'description', 'created']) {
+      for (const prefix of ['', '+', '-']) {
+        const res = await emu.api('GET', `/api/v1/api-keys?sort=${encodeURIComponent(prefix + field)}`);
+        expect(res.status, `${prefix}${field}`).toBe(200);
+      }
+    }
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 with the HTTP-401 body for missing or bad credentials', async () => {
+    const tampered = emu.dev.apiKey.split('.');
+    tampered[1] = Buffer.from(jwtPart(emu.dev.apiKey, 1).replace(emu.dev.id, emu.admin.id)).toString('base64url');
+    const { privateKey } = await generateKeyPair('ES384');
+    const header = JSON.parse(jwtPart(emu.admin.apiKey, 0));
+    const forged = await new SignJWT(JSON.parse(jwtPart(emu.admin.apiKey, 1)))
+      .setProtectedHeader(header)
+      .sign(privateKey);
+    const cases: Record<string, string>[] = [
+      {},
+      { authorization: 'Basic YWRtaW46YWRtaW4=' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer not-a-jwt' },
+      { authorization: `Bearer ${tampered.join('.')}` },
+      { authorization: `Bearer ${forged}` },
+    ];
+    for (const headers of cases) {
+      const res = await emu.api('GET', '/api/v1/api-keys', { token: '', headers });
+      expect(res.body).toEqual({
+        errors: [{ code: 'HTTP-401', title: 'Unauthorized', status: '401' }],
+        traceId: expect.any(String),
+      });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('refuses tokens of users who are not active', async () => {
+    const disabled = await emu.control<{ apiKey: string }>('POST', 'users', {
+      name: 'gone',
+      roles: ['TenantAdmin'],
+      status: 'disabled',
+    });
+    expectError(await emu.api('GET', '/api/v1/api-keys', { token: disabled.apiKey }), 401);
+  });
+
+  it('gives users made through the control API a working bootstrap key', async () => {
+    const user = await emu.control<{ id: string; apiKey: string; email: string; roles: string[] }>('POST', 'users', {
+      name: 'Jane Doe',
+      email: 'jane@corp.example',
+      roles: ['ManageApiKeys'],
+    });
+    expect(user).toMatchObject({ email: 'jane@corp.example', roles: ['ManageApiKeys'] });
+    const res = await create(user.apiKey, { description: 'jane' });
+    expect(res.body.sub).toBe(user.id);
+  });
+});
+
+describe('configs', () => {
+  const path = () => `/api/v1/api-keys/configs/${emu.tenantId}`;
+
+  it('is readable by any user and shows Qlik’s defaults', async () => {
+    const res = await emu.api('GET', path(), { token: emu.viewer.apiKey });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      max_api_key_expiry: 'PT24H',
+      max_keys_per_user: 5,
+      scim_externalClient_expiry: 'P365D',
+    });
+    expectError(await emu.api('GET', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000'), 404);
+  });
+
+  it('is changed by a TenantAdmin with a JSON Patch, and the change applies to new keys', async () => {
+    expectError(
+      await emu.api('PATCH', path(), {
+        token: emu.dev.apiKey,
+        body: [{ op: 'replace', path: '/max_keys_per_user', value: 9 }],
+      }),
+      403,
+    );
+    const res = await emu.api('PATCH', path(), {
+      body: [
+        { op: 'replace', path: '/max_keys_per_user', value: 9 },
+        { op: 'replace', path: '/max_api_key_expiry', value: 'P7D' },
+        { op: 'replace', path: '/scim_externalClient_expiry', value: 'P30D' },
+      ],
+    });
+    expect(res.status).toBe(204);
+    expect((await emu.api('GET', path())).body).toEqual({
+      max_api_key_expiry: 'P7D',
+      max_keys_per_user: 9,
+      scim_externalClient_expiry: 'P30D',
+    });
+    const key = (await create(emu.dev.apiKey, { description: 'week', expiry: 'P7D' })).body;
+    expect(Date.parse(key.expiry) - Date.parse(key.created)).toBe(7 * 86_400_000);
+    expectError(await emu.api('PATCH', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000', { body: [] }), 404);
+  });
+
+  it.each([
+    [[{ op: 'replace', path: '/max_keys_per_user', value: 1001 }], '/0/value'],
+    [[{ op: 'replace', path: '/max_keys_per_user', value: -1 }], '/0/value'],
+    [[{ op: 'replace', path: '/max_keys_per_user', value: 1.5 }], '/0/value'],
+    [[{ op: 'replace', path: '/max_keys_per_user', value: '5' }], '/0/value'],
+    [[{ op: 'replace', path: '/max_api_key_expiry', value: 'P0D' }], '/0/value'],
+    [[{ op: 'replace', path: '/scim_externalClient_expiry', value: 'soon' }], '/0/value'],
+    [[{ op: 'replace', path: '/api_keys_enabled', value: true }], '/0/path'],
+    [[{ op: 'add', path: '/max_keys_per_user', value: 3 }], '/0/op'],
+    [
+      [
+        { op: 'replace', path: '/max_keys_per_user', value: 3 },
+        { op: 'replace', path: '/max_api_key_expiry', value: 5 },
+      ],
+      '/1/value',
+    ],
+  ])('rejects %j and changes nothing', async (body, pointer) => {
+    const error = expectError(await emu.api('PATCH', path(), { body }), 400);
+    expect(error.source.pointer).toBe(pointer);
+    expect((await emu.api('GET', path())).body.max_keys_per_user).toBe(5);
+  });
+});
+
+describe('users, tenants and other routes', () => {
+  it('redirects users/me with 301 to an absolute URL and serves the User shape', async () => {
+    const me = await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey });
+    expect(me.status).toBe(301);
+    const user = await emu.api('GET', me.headers['location']!, { token: emu.dev.apiKey });
+    expect(user.status).toBe(200);
+    expect(user.body).toMatchObject({
+      id: emu.dev.id,
+      tenantId: emu.tenantId,
+      name: 'dev',
+      email: 'dev@example.com',
+      status: 'active',
+      assignedRoles: [
+        { id: expect.stringMatching(/^[0-9a-f]{24}$/), name: 'ManageApiKeys', type: 'custom', level: 'user' },
+      ],
+      links: { self: { href: `${emu.url}/api/v1/users/${emu.dev.id}` } },
+    });
+    expect(user.body.subject).toEqual(expect.any(String));
+    expect(user.body.createdAt).toMatch(ISO_MS);
+    expect(user.body.lastUpdatedAt).toMatch(ISO_MS);
+    const admin = await emu.api('GET', `/api/v1/users/${emu.admin.id}`);
+    expect(admin.body.assignedRoles[0]).toMatchObject({ name: 'TenantAdmin', type: 'default', level: 'admin' });
+    expectError(await emu.api('GET', '/api/v1/users/0123456789abcdef01234567'), 404, 'USERS-7');
+    expectError(await emu.api('GET', '/api/v1/users/not-an-id'), 404);
+  });
+
+  it('redirects tenants/me with 302 and serves the Tenant shape', async () => {
+    const me = await emu.api('GET', '/api/v1/tenants/me', { token: emu.viewer.apiKey });
+    expect(me.status).toBe(302);
+    expect(me.headers['location']).toBe(`${emu.url}/api/v1/tenants/${emu.tenantId}`);
+    const tenant = await emu.api('GET', me.headers['location']!, { token: emu.viewer.apiKey });
+    expect(tenant.body).toMatchObject({
+      id: emu.tenantId,
+      name: expect.any(String),
+      status: 'active',
+      hostnames: ['127.0.0.1'],
+    });
+    expect(emu.tenantId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expectError(await emu.api('GET', '/api/v1/tenants/SomeOtherTenant0000000000000000'), 404, 'TENANTS-8');
+  });
+
+  it('answers 404 for product-info (so @qlik/api treats the emulator as Qlik Cloud) and unknown routes', async () => {
+    expectError(await emu.api('GET', '/resources/autogenerated/product-info.json', { token: '' }), 404, 'HTTP-404');
+    for (const [method, path] of [
+      ['GET', '/api/v1/apps'],
+      ['PUT', '/api/v1/api-keys'],
+      ['GET', '/api/v2/api-keys'],
+      ['POST', '/api/v1/users/me'],
+    ]) {
+      expectError(await emu.api(method!, path!), 404, 'HTTP-404');
+    }
+    expectError(await emu.api('GET', '/api/v1/apps', { token: '' }), 401);
+  });
+});
+
+describe('control API', () => {
+  it('reset removes keys and restores bootstrap keys, config and the clock', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'temp' });
+    const bootstrapId = JSON.parse(jwtPart(emu.dev.apiKey, 1)).jti;
+    expect((await emu.api('DELETE', `/api/v1/api-keys/${bootstrapId}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey }), 401);
+    await emu.control('PUT', 'config', { max_keys_per_user: 1 });
+    await emu.control('POST', 'time', { offsetMs: 86_400_000 });
+    await emu.reset();
+    expect((await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey })).status).toBe(301);
+    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
+    expect(await emu.ledger()).toEqual([]);
+    expect((await emu.control<{ max_keys_per_user: number }>('GET', 'config')).max_keys_per_user).toBe(5);
+    expect((await emu.control<{ offsetMs: number }>('GET', 'time')).offsetMs).toBe(0);
+  });
+
+  it('mints keys bypassing permission and quota', async () => {
+    await emu.control('PUT', 'config', { max_keys_per_user: 0 });
+    const key = await emu.control<Record<string, string>>('POST', 'keys', {
+      userId: emu.viewer.id,
+      description: 'minted',
+      expiry: 'P30D',
+    });
+    expect(key).toMatchObject({
+      sub: emu.viewer.id,
+      createdByUser: emu.viewer.id,
+      description: 'minted',
+      status: 'active',
+    });
+    expect(Date.parse(key['expiry']!) - Date.parse(key['created']!)).toBe(30 * 86_400_000);
+    expect((await emu.api('GET', '/api/v1/users/me', { token: key['token']! })).status).toBe(301);
+    expect(await emu.ledger()).toEqual([]);
+    await expect(emu.control('POST', 'keys', { userId: 'nobody' })).rejects.toThrow(/400/);
+  });
+
+  it('records requests with credentials redacted', async () => {
+    await emu.control('DELETE', 'requests');
+    await emu.api('GET', '/api/v1/api-keys?limit=3&sort=-created', {
+      headers: { cookie: 'session=secret', 'x-trace': 'abc' },
+    });
+    await emu.api('GET', '/api/v1/api-keys', { token: '' });
+    const log = await emu.requests();
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/api-keys',
+      query: { limit: '3', sort: '-created' },
+      status: 200,
+      authorization: true,
+    });
+    expect(log[0]!.headers).toMatchObject({ authorization: '**omitted**', cookie: '**omitted**', 'x-trace': 'abc' });
+    expect(JSON.stringify(log)).not.toContain(emu.admin.apiKey);
+    expect(log[1]).toMatchObject({ status: 401, authorization: false });
+    expect(log[1]!.headers['authorization']).toBeUndefined();
+    expect(log[1]!.seq).toBeGreaterThan(log[0]!.seq);
+    expect(typeof log[0]!.ms).toBe('number');
+    await emu.control('DELETE', 'requests');
+    expect(await emu.requests()).toEqual([]);
+  });
+
+  it('records every created key in the ledger with its request number', async () => {
+    const { body: key } = await create(emu.dev.apiKey, { description: 'ledgered' });
+    const [entry] = await emu.ledger();
+    const [logged] = (await emu.requests()).filter((r) => r.method === 'POST');
+    expect(entry).toEqual({
+      id: key.id,
+      description: 'ledgered',
+      sub: emu.dev.id,
+      subType: 'user',
+      createdByUser: emu.dev.id,
+      created: key.created,
+      requestSeq: logged!.seq,
+      delivered: true,
+      state: 'active',
+    });
+  });
+});
