@@ -70,8 +70,9 @@ export async function writeFileAtomic(path: string, data: string, opts: WriteFil
   let closed = false;
   try {
     await handle.writeFile(data, 'utf8');
-    await handle.sync();
+    // Explicit chmod: the mode given to open() is filtered by the umask. Before fsync, so it is durable too.
     await handle.chmod(mode);
+    await handle.sync();
     closed = true;
     await handle.close();
     await rename(tmp, target);

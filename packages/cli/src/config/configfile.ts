@@ -1,5 +1,6 @@
 // The `-c config.yml` file: a YAML map whose keys are flag names (global flags, `api-key`, and the running
 // command's own flags). A value written exactly as `${NAME}` comes from the environment.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { ConfigError } from '../cmdutil/errors.js';
 import { closest } from './suggest.js';
@@ -12,10 +13,12 @@ const MAX_BYTES = 1024 * 1024;
 async function readRegularFile(path: string, what: string): Promise<string> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO without a writer must not hang; fstat below rejects anything but a regular file.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'cannot open');
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENXIO' ? 'not a regular file' : (code ?? 'cannot open');
     throw new ConfigError(`${what} ${path}: ${why}`);
   }
   try {
@@ -60,10 +63,11 @@ export async function loadConfigFile(
 ): Promise<ConfigValues> {
   const text = await readRegularFile(path, 'config file');
   const YAML = await loadYaml();
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
     throw new ConfigError(`config file ${where}: ${first.message.split('\n')[0] ?? 'invalid YAML'}`);
   }

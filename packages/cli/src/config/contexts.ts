@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, ToStringOptions, YAMLMap } from 'yaml';
 import { CliError, ConfigError } from '../cmdutil/errors.js';
+import { loadYaml as loadYamlModule } from '../lazy/yaml.js';
 import { errorCode, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { type FileLockOptions, withFileLock } from './lock.js';
 
@@ -19,7 +20,7 @@ let Y: YamlModule;
 let yamlLoading: Promise<YamlModule> | undefined;
 
 async function loadYaml(): Promise<void> {
-  yamlLoading ??= import('yaml');
+  yamlLoading ??= loadYamlModule();
   Y = await yamlLoading;
 }
 
@@ -126,7 +127,7 @@ function describeFsError(err: unknown): string {
     case 'EIO':
       return 'input/output error';
     case undefined:
-      return err instanceof Error ? err.message.split('\n')[0] ?? 'unknown error' : String(err);
+      return err instanceof Error ? (err.message.split('\n')[0] ?? 'unknown error') : String(err);
     default:
       return `${errorCode(err) ?? ''} error`.trim();
   }
@@ -147,13 +148,20 @@ async function loadFile(path: string): Promise<LoadedFile> {
     if (!st.isFile()) throw new ConfigError(`${path}: not a regular file`);
     const tooLarge = new ConfigError(`${path}: file is larger than 1 MiB`);
     if (st.size > MAX_CONTEXTS_FILE_BYTES) throw tooLarge;
-    // Read at most limit+1 bytes, whatever fstat said: the file may grow while we read it.
-    const buf = Buffer.alloc(MAX_CONTEXTS_FILE_BYTES + 1);
+    // Read at most limit+1 bytes, whatever fstat said: the file may grow while we read it. Start with a
+    // buffer of the stat size (+1 to notice growth) and retry with the full limit if it was filled.
+    let buf = Buffer.allocUnsafe(Math.min(MAX_CONTEXTS_FILE_BYTES, st.size) + 1);
     let total = 0;
-    while (total < buf.length) {
+    for (;;) {
       const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
-      if (bytesRead === 0) break;
       total += bytesRead;
+      if (bytesRead === 0) break;
+      if (total === buf.length) {
+        if (buf.length > MAX_CONTEXTS_FILE_BYTES) break;
+        const bigger = Buffer.allocUnsafe(MAX_CONTEXTS_FILE_BYTES + 1);
+        buf.copy(bigger, 0, 0, total);
+        buf = bigger;
+      }
     }
     if (total > MAX_CONTEXTS_FILE_BYTES) throw tooLarge;
     let text: string;
@@ -320,7 +328,10 @@ function checkContext(name: string, key: unknown, ctx: unknown): Problem | undef
         if (seen.has(header)) return problem(h.key, `context '${name}': duplicate header '${header}'`);
         seen.add(header);
         if (!Y.isScalar(h.value) || typeof h.value.value !== 'string') {
-          return problem(locate(h.key, h.value), `context '${name}': header '${header}' must be a string, not ${describeNode(h.value)}`);
+          return problem(
+            locate(h.key, h.value),
+            `context '${name}': header '${header}' must be a string, not ${describeNode(h.value)}`,
+          );
         }
       }
     }
@@ -347,7 +358,10 @@ function findProblem(doc: Document): Problem | undefined {
       if (isNullNode(value)) continue;
       if (Y.isAlias(value)) return problem(value, `'${CONTEXTS_KEY}': aliases are not supported here`);
       if (!Y.isMap(value)) {
-        return problem(where, `'${CONTEXTS_KEY}' must be a map of context names to contexts, not ${describeNode(value)}`);
+        return problem(
+          where,
+          `'${CONTEXTS_KEY}' must be a map of context names to contexts, not ${describeNode(value)}`,
+        );
       }
       const seen = new Set<string>();
       for (const ctxPair of value.items) {
@@ -444,7 +458,8 @@ function contextToObject(doc: Document, node: unknown): QlikContext {
         if (Y.isMap(value)) {
           for (const h of value.items) {
             const hn = keyName(h.key);
-            if (hn !== undefined && Y.isScalar(h.value) && typeof h.value.value === 'string') put(headers, hn, h.value.value);
+            if (hn !== undefined && Y.isScalar(h.value) && typeof h.value.value === 'string')
+              put(headers, hn, h.value.value);
           }
         }
         put(out, field, headers);
@@ -556,11 +571,21 @@ function headersNode(headers: Record<string, unknown>): YAMLMap {
 class EditableContexts implements ContextsDocument {
   readonly path: string;
   private readonly doc: Document;
+  private readonly beforeFirstChange: () => void;
   private open = true;
+  /** True once a mutating method has run (the document may or may not render differently). */
+  changed = false;
 
-  constructor(path: string, doc: Document) {
+  constructor(path: string, doc: Document, beforeFirstChange: () => void) {
     this.path = path;
     this.doc = doc;
+    this.beforeFirstChange = beforeFirstChange;
+  }
+
+  private willChange(): void {
+    if (this.changed) return;
+    this.beforeFirstChange();
+    this.changed = true;
   }
 
   /** Called by updateContexts when the callback has finished. */
@@ -628,6 +653,7 @@ class EditableContexts implements ContextsDocument {
     if (typeof name !== 'string') throw new TypeError('current context must be a string');
     const existing = rootMap(this.doc);
     if (existing === undefined && name === '') return;
+    this.willChange();
     const root = this.root();
     const pair = findPair(root, CURRENT_KEY);
     if (pair !== undefined) {
@@ -664,6 +690,7 @@ class EditableContexts implements ContextsDocument {
       if (value === undefined) continue;
       ctx.items.push(new Y.Pair(new Y.Scalar(field), this.makeNode(field, value)));
     }
+    this.willChange();
     const contexts = this.contextsMap();
     if (contexts.flow && contexts.items.length === 0) contexts.flow = false;
     contexts.items.push(new Y.Pair(new Y.Scalar(name), ctx));
@@ -681,6 +708,7 @@ class EditableContexts implements ContextsDocument {
   }
 
   private mergeHeaders(name: string, headers: Record<string, unknown>): void {
+    this.willChange();
     const ctx = this.contextNode(name);
     let pair = findPair(ctx, 'headers');
     if (pair === undefined || !Y.isMap(pair.value)) {
@@ -689,6 +717,7 @@ class EditableContexts implements ContextsDocument {
     }
     const map = pair?.value;
     if (!Y.isMap(map)) return;
+    const wasEmpty = map.items.length === 0;
     for (const [header, value] of Object.entries(headers)) {
       // HTTP header names are case-insensitive: update `authorization` when given `Authorization`.
       const lower = header.toLowerCase();
@@ -701,13 +730,14 @@ class EditableContexts implements ContextsDocument {
         else insertSorted(map, new Y.Pair(new Y.Scalar(header), new Y.Scalar(value)));
       }
     }
-    if (map.flow && map.items.length > 0 && map.range === undefined) map.flow = false;
+    if (map.flow && wasEmpty && map.items.length > 0) map.flow = false;
   }
 
   set(name: string, field: string, value: unknown): void {
     this.assertOpen();
     if (!this.has(name)) throw noSuchContext(name);
     checkFieldValue(field, value);
+    this.willChange();
     const ctx = this.contextNode(name);
     const idx = ctx.items.findIndex((p) => keyName(p.key) === field);
     const pair = ctx.items[idx];
@@ -734,6 +764,7 @@ class EditableContexts implements ContextsDocument {
     const map = contextsMapOf(this.doc);
     const idx = map === undefined ? -1 : map.items.findIndex((p) => keyName(p.key) === name);
     if (map === undefined || idx < 0) throw noSuchContext(name);
+    this.willChange();
     map.items.splice(idx, 1);
     if (this.current === name) this.current = '';
   }
@@ -745,6 +776,7 @@ class EditableContexts implements ContextsDocument {
     if (from === to) return;
     if (to === '') throw new CliError('A context name must not be empty');
     if (this.has(to)) throw new CliError(`Context '${to}' already exists`);
+    this.willChange();
     pair.key = assignScalar(pair.key, to);
     if (this.current === from) this.current = to;
   }
@@ -784,33 +816,44 @@ export async function updateContexts<T>(
   lockOptions: FileLockOptions = {},
 ): Promise<T> {
   await loadYaml();
-  return withFileLock(path, async () => {
-    const loaded = await loadFile(path);
-    const parsed = loaded.exists ? parseContexts(path, loaded.text) : undefined;
-    const doc = parsed?.doc ?? Y.parseDocument(`${CURRENT_KEY}: ""\n${CONTEXTS_KEY}: {}\n`, PARSE_OPTIONS);
-    const opts = stringifyOptions(parsed);
-    const crlf = parsed?.crlf ?? false;
-    const before = parsed === undefined ? undefined : render(doc, opts, crlf);
-
-    const editable = new EditableContexts(path, doc);
-    let result: T;
-    try {
-      result = await mutate(editable);
-    } finally {
-      editable.close();
-    }
-
-    const p = findProblem(doc);
-    if (p !== undefined) throw new CliError(`Refusing to write ${path}: ${p.message}`);
-    const after = render(doc, opts, crlf);
-    if (after !== before) {
+  return withFileLock(
+    path,
+    async () => {
+      const loaded = await loadFile(path);
+      const parsed = loaded.exists ? parseContexts(path, loaded.text) : undefined;
+      const doc = parsed?.doc ?? Y.parseDocument(`${CURRENT_KEY}: ""\n${CONTEXTS_KEY}: {}\n`, PARSE_OPTIONS);
+      const opts = stringifyOptions(parsed);
+      const crlf = parsed?.crlf ?? false;
+      // The text before the first change, rendered the same way as the result, so that formatting yaml
+      // would normalize (spacing, indentation) never counts as a change. Read-only callbacks cost nothing.
+      let before: string | undefined;
+      const editable = new EditableContexts(path, doc, () => {
+        if (parsed !== undefined) before = render(doc, opts, crlf);
+      });
+      let result: T;
       try {
-        await writeFileAtomic(path, after, { mode: 0o600 });
-      } catch (err) {
-        throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
+        result = await mutate(editable);
+      } finally {
+        editable.close();
       }
-    }
-    await removeStaleTempFiles(path);
-    return result;
-  }, lockOptions);
+
+      let after: string | undefined;
+      if (parsed === undefined || editable.changed) {
+        const p = findProblem(doc);
+        if (p !== undefined) throw new CliError(`Refusing to write ${path}: ${p.message}`);
+        after = render(doc, opts, crlf);
+        if (after === before) after = undefined;
+      }
+      if (after !== undefined) {
+        try {
+          await writeFileAtomic(path, after, { mode: 0o600 });
+        } catch (err) {
+          throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
+        }
+      }
+      await removeStaleTempFiles(path);
+      return result;
+    },
+    lockOptions,
+  );
 }

@@ -14,17 +14,20 @@
 //            from the new owner), then rmdir. Stealing never removes a lock other than the stale one.
 //   heartbeat  the holder touches its owner file every staleMs/3, so a long critical section (an OAuth
 //            login, a slow network call) is not mistaken for a stale lock while the holder is alive.
+//   wait     retry with jittered exponential backoff (2 ms up to 100 ms). The timeout counts how long the
+//            same owner has held the lock, so a long queue of processes that keeps making progress is
+//            waited out, while a wedged holder is reported after timeoutMs.
 
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ConfigError } from '../cmdutil/errors.js';
 import { ensureDir, errorCode, pidAlive } from './atomic.js';
 
 export interface FileLockOptions {
-  /** Give up after this long (default 10 s). */
+  /** Give up when one and the same owner has held the lock this long (default 10 s). */
   timeoutMs?: number;
   /** A lock whose owner has not refreshed it for this long is taken over (default 30 s). */
   staleMs?: number;
@@ -37,6 +40,13 @@ interface OwnerInfo {
 }
 
 const OWNER_PREFIX = 'owner.';
+/**
+ * Longest sleep between two attempts. Waiters poll with jittered exponential backoff (2 ms, 3 ms, ...):
+ * with many waiters one of them retries within a few ms of a release, without waking all of them.
+ */
+const MAX_POLL_MS = 100;
+/** How often a waiting process re-reads the owner to check whether the lock is stale. */
+const INSPECT_INTERVAL_MS = 200;
 
 function describeFsError(err: unknown): string {
   const code = errorCode(err);
@@ -78,7 +88,7 @@ function parseOwner(text: string): OwnerInfo | undefined {
 type Inspection =
   | { state: 'free' }
   | { state: 'empty' }
-  | { state: 'held'; owner: OwnerInfo | undefined }
+  | { state: 'held'; token: string; owner: OwnerInfo | undefined }
   | { state: 'stale'; ownerFile: string; owner: OwnerInfo | undefined }
   | { state: 'foreign' };
 
@@ -111,7 +121,7 @@ async function inspect(lockDir: string, staleMs: number): Promise<Inspection> {
   const deadOwner = owner !== undefined && owner.host === hostname() && !pidAlive(owner.pid);
   const expired = Date.now() - mtimeMs > staleMs;
   if (deadOwner || expired) return { state: 'stale', ownerFile, owner };
-  return { state: 'held', owner };
+  return { state: 'held', token: ownerName, owner };
 }
 
 /** Remove our temp lock directories that a killed process left behind (best effort). */
@@ -159,26 +169,34 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     await writeFile(join(tmpDir, ownerName), `${JSON.stringify(info)}\n`, { flag: 'wx', mode: 0o600 });
   };
 
-  const deadline = Date.now() + timeoutMs;
+  // The timeout measures how long one and the same owner has kept the lock: a long queue of processes
+  // that keeps handing the lock over is progress, not a wedged lock, and is waited out.
+  let deadline = Date.now() + timeoutMs;
+  let lastToken: string | undefined;
   let attempt = 0;
   let lastOwner: OwnerInfo | undefined;
   let prepared = false;
+  let touchedAt = 0;
+  let inspectedAt = -Infinity;
   try {
     for (;;) {
       if (!prepared) {
         await prepare();
         prepared = true;
+        touchedAt = Date.now();
       }
       try {
-        // Refresh the owner file's mtime: the age of a lock counts from when it was taken, not prepared.
-        const now = new Date();
-        await utimes(join(tmpDir, ownerName), now, now);
+        // The age of a lock counts from its owner file's mtime: keep the prepared file fresh while waiting.
+        if (Date.now() - touchedAt > staleMs / 4) {
+          const now = new Date();
+          await utimes(join(tmpDir, ownerName), now, now);
+          touchedAt = now.getTime();
+        }
         await rename(tmpDir, lockDir);
         prepared = false;
         break;
       } catch (err) {
-        const code = errorCode(err);
-        if (code === 'ENOENT') {
+        if (errorCode(err) === 'ENOENT') {
           // Our temp directory was swept (it looked abandoned): build it again.
           prepared = false;
           await rm(tmpDir, { recursive: true, force: true });
@@ -187,29 +205,38 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
         if (!isHeldError(err)) throw err;
       }
 
-      const seen = await inspect(lockDir, staleMs);
-      if (seen.state === 'free') continue;
-      if (seen.state === 'empty') {
-        // POSIX rename replaces an empty directory, Windows does not: remove it (rmdir only removes it
-        // while it is still empty, so a lock published meanwhile is safe).
-        await rmdir(lockDir).catch(() => undefined);
-        continue;
-      }
-      if (seen.state === 'foreign') {
-        throw new ConfigError(`${lockDir}: exists but is not a lock created by this program; remove it`);
-      }
-      if (seen.state === 'stale') {
-        // Remove exactly the stale owner's file; if the lock changed hands meanwhile this fails with ENOENT
-        // and the new owner is untouched.
-        try {
-          await unlink(seen.ownerFile);
+      // Looking at the owner costs a few system calls; with many waiters, do it now and then, not on
+      // every wake-up (a dead owner is still noticed within INSPECT_INTERVAL_MS).
+      if (Date.now() - inspectedAt >= INSPECT_INTERVAL_MS) {
+        inspectedAt = Date.now();
+        const seen = await inspect(lockDir, staleMs);
+        if (seen.state === 'free') continue;
+        if (seen.state === 'empty') {
+          // POSIX rename replaces an empty directory, Windows does not: remove it (rmdir only removes it
+          // while it is still empty, so a lock published meanwhile is safe).
           await rmdir(lockDir).catch(() => undefined);
-        } catch (err) {
-          if (errorCode(err) !== 'ENOENT') throw err;
+          continue;
         }
-        continue;
+        if (seen.state === 'foreign') {
+          throw new ConfigError(`${lockDir}: exists but is not a lock created by this program; remove it`);
+        }
+        if (seen.state === 'stale') {
+          // Remove exactly the stale owner's file; if the lock changed hands meanwhile this fails with
+          // ENOENT and the new owner is untouched.
+          try {
+            await unlink(seen.ownerFile);
+            await rmdir(lockDir).catch(() => undefined);
+          } catch (err) {
+            if (errorCode(err) !== 'ENOENT') throw err;
+          }
+          continue;
+        }
+        lastOwner = seen.owner;
+        if (seen.token !== lastToken) {
+          if (lastToken !== undefined) deadline = Date.now() + timeoutMs;
+          lastToken = seen.token;
+        }
       }
-      lastOwner = seen.owner;
       if (Date.now() >= deadline) {
         const holder = lastOwner === undefined ? '' : ` (held by pid ${lastOwner.pid} on ${lastOwner.host})`;
         throw new CliError(
@@ -218,7 +245,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
         );
       }
       attempt++;
-      const base = Math.min(100, 2 * 1.5 ** attempt);
+      const base = Math.min(MAX_POLL_MS, 2 * 1.5 ** attempt);
       const delay = base * (0.5 + Math.random());
       await sleep(Math.max(1, Math.min(delay, deadline - Date.now())));
     }

@@ -1,0 +1,273 @@
+// Settings resolution: header checks, server URL normalisation, and flag > -c config > context > default.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, FlagError } from '../cmdutil/errors.js';
+import { checkHeaders, normalizeServer, parseServerType, resolveSettings, type GlobalFlagValues } from './resolve.js';
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('checkHeaders', () => {
+  it('accepts RFC 9110 token names and values with printable characters and tabs', () => {
+    expect(() =>
+      checkHeaders(
+        { 'X-Qlik-User': 'UserDirectory=INTERNAL; UserId=sa', "a!#$%&'*+-.^_`|~9": 'x\ty', Empty: '' },
+        '--headers',
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['CR', 'a\rb'],
+    ['LF', 'a\nX-Injected: 1'],
+    ['NUL', 'a\u0000b'],
+    ['ESC', '\u001b[31m'],
+    ['DEL', 'a\u007f'],
+  ])('rejects a value holding %s', (_what, value) => {
+    const e = errorOf(() => checkHeaders({ 'X-Test': value }, '--headers'));
+    expect(e).toBeInstanceOf(FlagError);
+    expect(e.message).toBe('--headers: header X-Test has a control character (CR, LF or NUL) in its value');
+  });
+
+  it.each(['', 'Bad Name', 'a:b', 'x(y)', 'na\u00efve', 'a\nb'])(
+    'rejects the header name %j, naming the source',
+    (name) => {
+      const e = errorOf(() => checkHeaders({ [name]: 'v' }, 'config file c.yml'));
+      expect(e).toBeInstanceOf(FlagError);
+      expect(e.message).toBe(`config file c.yml: invalid header name ${JSON.stringify(name)}`);
+    },
+  );
+
+  it('rejects a value that is not a string', () => {
+    expect(() => checkHeaders({ 'X-N': 5 as unknown as string }, 'ctx')).toThrow('ctx: header X-N must be a string');
+  });
+});
+
+describe('normalizeServer', () => {
+  it.each([
+    ['tenant.eu.qlikcloud.com', 'https://tenant.eu.qlikcloud.com'],
+    ['localhost:9076', 'https://localhost:9076'],
+    ['  tenant.example.com  ', 'https://tenant.example.com'],
+    ['https://tenant.example.com/', 'https://tenant.example.com'],
+    ['https://tenant.example.com/jwt/', 'https://tenant.example.com/jwt'],
+    ['https://tenant.example.com/a/b//', 'https://tenant.example.com/a/b'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['HTTPS://Tenant.Example.COM', 'https://tenant.example.com'],
+    ['https://tenant.example.com:443/x', 'https://tenant.example.com/x'],
+    ['qseow.domain.com/jwt', 'https://qseow.domain.com/jwt'],
+  ])('%j → %j', (raw, want) => {
+    expect(normalizeServer(raw, '--server')).toBe(want);
+  });
+
+  it.each([
+    ['ftp://files.example.com', /--server: unsupported scheme "ftp" in "ftp:\/\/files.example.com"/],
+    ['ws://x.example.com', /unsupported scheme "ws"/],
+    ['https://', /--server: "https:\/\/" is not a valid URL/],
+    ['', /--server: the server URL is empty/],
+    ['   ', /the server URL is empty/],
+    ['https://user:pass@tenant.example.com', /credentials in the server URL are not allowed/],
+    ['https://user@tenant.example.com', /credentials in the server URL are not allowed/],
+    ['https://tenant.example.com/?x=1', /must not have a query or fragment/],
+    ['https://tenant.example.com/#frag', /must not have a query or fragment/],
+  ])('rejects %j', (raw, message) => {
+    const e = errorOf(() => normalizeServer(raw, '--server'));
+    expect(e).toBeInstanceOf(FlagError);
+    expect(e.message).toMatch(message);
+  });
+
+  it('does not repeat the password of a URL it rejects for holding credentials', () => {
+    const e = errorOf(() => normalizeServer('https://me:s3cr3t-pw@h.example.com', 'context'));
+    expect(e.message).toMatch(/^context: credentials/);
+    expect(e.message).not.toContain('s3cr3t-pw');
+  });
+});
+
+describe('parseServerType', () => {
+  it('accepts the three types in any case', () => {
+    expect(parseServerType('Cloud', 'x')).toBe('cloud');
+    expect(parseServerType(' WINDOWS ', 'x')).toBe('windows');
+    expect(parseServerType('engine', 'x')).toBe('engine');
+  });
+  it('rejects others', () => {
+    expect(() => parseServerType('saas', '--server-type')).toThrow(
+      '--server-type: invalid server type "saas" (valid: cloud, windows, engine)',
+    );
+  });
+});
+
+describe('resolveSettings', () => {
+  let dir: string;
+  let contextsPath: string;
+  const missingPath = () => join(dir, 'none', 'contexts.yml');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'qlik-resolve-test-'));
+    await mkdir(join(dir, '.qlik'));
+    contextsPath = join(dir, '.qlik', 'contexts.yml');
+    await writeFile(
+      contextsPath,
+      [
+        'current-context: main',
+        'contexts:',
+        '  main:',
+        '    server: https://ctx.example.com/prefix',
+        '    server-type: cloud',
+        '    insecure: true',
+        '    headers:',
+        '      Authorization: Bearer ctx-key',
+        '      X-A: ctx-a',
+        '      X-B: ctx-b',
+        '  other:',
+        '    server: other.example.com',
+        '    server-type: windows',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const resolve = (
+    flags: GlobalFlagValues,
+    config: Record<string, unknown> = {},
+    path = contextsPath,
+    requireServer = true,
+  ) => resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath: path, requireServer });
+
+  it('uses the defaults when nothing is set and no server is needed', async () => {
+    const s = await resolve({}, {}, missingPath(), false);
+    expect(s).toEqual({
+      server: '',
+      serverType: 'cloud',
+      serverTypeGuessed: true,
+      headers: {},
+      insecure: false,
+      json: false,
+      verbose: false,
+      contextName: undefined,
+    });
+  });
+
+  it('asks for a server when a command needs one and none is set', async () => {
+    await expect(resolve({}, {}, missingPath())).rejects.toThrow(/^no server given: use --server/);
+    await expect(resolve({}, {}, missingPath())).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('takes everything from the current context', async () => {
+    const s = await resolve({});
+    expect(s).toEqual({
+      server: 'https://ctx.example.com/prefix',
+      serverType: 'cloud',
+      serverTypeGuessed: false,
+      headers: { Authorization: 'Bearer ctx-key', 'X-A': 'ctx-a', 'X-B': 'ctx-b' },
+      insecure: true,
+      json: false,
+      verbose: false,
+      contextName: 'main',
+    });
+  });
+
+  it('uses --context instead of current-context, and config "context" when no flag is given', async () => {
+    const a = await resolve({ context: 'other' });
+    expect(a).toMatchObject({
+      contextName: 'other',
+      server: 'https://other.example.com',
+      serverType: 'windows',
+      headers: {},
+      insecure: false,
+    });
+    const b = await resolve({}, { context: 'other' });
+    expect(b.contextName).toBe('other');
+    const c = await resolve({ context: 'main' }, { context: 'other' });
+    expect(c.contextName).toBe('main');
+  });
+
+  it('names the available contexts when --context is unknown', async () => {
+    const e = await resolve({ context: 'nope' }).catch((x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toBe(
+      `context 'nope' not found in ${contextsPath}; available: main, other (--context)`,
+    );
+  });
+
+  it('lets the config file override the context, and a flag override both', async () => {
+    const config = { server: 'cfg.example.com', insecure: false, 'server-type': 'engine' };
+    const a = await resolve({}, config);
+    expect(a).toMatchObject({
+      server: 'https://cfg.example.com',
+      insecure: false,
+      serverType: 'engine',
+      contextName: 'main',
+    });
+    const b = await resolve({ server: 'http://flag.example.com:81/p/', insecure: true, serverType: 'cloud' }, config);
+    expect(b).toMatchObject({
+      server: 'http://flag.example.com:81/p',
+      insecure: true,
+      serverType: 'cloud',
+      serverTypeGuessed: false,
+    });
+  });
+
+  it('merges headers per name (case-insensitively): flag > config > context, with api-key as the Authorization of the config', async () => {
+    const s = await resolve(
+      { headers: { 'X-C': 'flag-c', 'x-b': 'flag-b' } },
+      { headers: { 'x-a': 'cfg-a', 'X-C': 'cfg-c', 'X-D': 'cfg-d' }, 'api-key': 'cfg-key' },
+    );
+    expect(s.headers).toEqual({
+      Authorization: 'Bearer cfg-key',
+      'x-a': 'cfg-a',
+      'x-b': 'flag-b',
+      'X-C': 'flag-c',
+      'X-D': 'cfg-d',
+    });
+  });
+
+  it('lets a --headers Authorization replace the context key', async () => {
+    const s = await resolve({ headers: { authorization: 'Bearer flag-key' } });
+    expect(s.headers).toEqual({ authorization: 'Bearer flag-key', 'X-A': 'ctx-a', 'X-B': 'ctx-b' });
+  });
+
+  it('turns verbose off when --json is set, wherever each came from', async () => {
+    expect(await resolve({ verbose: true })).toMatchObject({ verbose: true, json: false });
+    expect(await resolve({ verbose: true, json: true })).toMatchObject({ verbose: false, json: true });
+    expect(await resolve({ verbose: true }, { json: true })).toMatchObject({ verbose: false, json: true });
+    expect(await resolve({ json: true }, { verbose: true })).toMatchObject({ verbose: false, json: true });
+    expect(await resolve({}, { verbose: true })).toMatchObject({ verbose: true });
+    expect(await resolve({ json: false }, { json: true, verbose: true })).toMatchObject({ verbose: true, json: false });
+  });
+
+  it('checks headers from every source before anything is sent', async () => {
+    await expect(resolve({ headers: { 'X-Bad': 'a\nb' } })).rejects.toThrow(
+      '--headers: header X-Bad has a control character',
+    );
+    await expect(resolve({}, { headers: { 'Bad Name': 'x' } })).rejects.toThrow(
+      'config file cfg.yml: invalid header name "Bad Name"',
+    );
+  });
+
+  it('rejects badly typed config values with the key name', async () => {
+    await expect(resolve({}, { server: 5 })).rejects.toThrow("config file cfg.yml: 'server' must be a string");
+    await expect(resolve({}, { insecure: 'yes' })).rejects.toThrow(
+      "config file cfg.yml: 'insecure' must be true or false",
+    );
+    await expect(resolve({}, { headers: ['a'] })).rejects.toThrow("config file cfg.yml: 'headers' must be a map");
+    await expect(resolve({}, { headers: { 'X-N': 1 } })).rejects.toThrow(
+      "config file cfg.yml: 'headers.X-N' must be a string",
+    );
+  });
+
+  it('names where a bad server came from', async () => {
+    await expect(resolve({ server: 'ftp://x' })).rejects.toThrow(/^--server: unsupported scheme/);
+    await expect(resolve({}, { server: 'ftp://x' })).rejects.toThrow(/^config file cfg.yml: unsupported scheme/);
+    await expect(resolve({ serverType: 'bogus' })).rejects.toThrow(/^--server-type: invalid server type/);
+  });
+});
