@@ -276,6 +276,27 @@ async function listAll(http: HttpClient, first: ApiResponse, limit: number | und
   return limit === undefined ? items : items.slice(0, limit);
 }
 
+/**
+ * Prints a create's answer. When stdout is closed (EPIPE) the one-time token cannot reach anyone: the resource is
+ * removed rather than left behind as an orphan, and the run fails.
+ */
+async function deliver(o: OperationOptions, http: HttpClient, res: ApiResponse, print: () => Promise<void>): Promise<void> {
+  try {
+    await print();
+  } catch (e) {
+    const r = o.op.reconcile;
+    let id: unknown;
+    try {
+      id = (JSON.parse(res.text) as { id?: unknown } | null)?.id;
+    } catch {
+      id = undefined;
+    }
+    if (!r || (e as { code?: unknown } | null)?.code !== 'EPIPE' || typeof id !== 'string') throw e;
+    await r.remove(http, id, o.retry);
+    throw new CliError(`stdout was closed before the ${r.noun} could be printed; ${r.noun} ${id} was deleted (its token is shown only once)`);
+  }
+}
+
 export async function runOperation(o: OperationOptions): Promise<void> {
   const { op } = o;
   const query: Record<string, string | number | undefined> = {};
@@ -306,7 +327,7 @@ export async function runOperation(o: OperationOptions): Promise<void> {
   if (res.status < 200 || res.status >= 300) throw toError(res);
 
   if (o.raw) {
-    if (res.text !== '') await o.io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
+    if (res.text !== '') await deliver(o, http, res, () => o.io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
     return;
   }
   if (op.output === 'list') {
@@ -315,8 +336,7 @@ export async function runOperation(o: OperationOptions): Promise<void> {
     else await printJson(o.io, items);
   } else if (res.text !== '' && res.status !== 204) {
     const value = stripLinks(parseBody(res));
-    if (o.quiet) await printIds(o.io, [value]);
-    else await printJson(o.io, value);
+    await deliver(o, http, res, () => (o.quiet ? printIds(o.io, [value]) : printJson(o.io, value)));
   }
   if (o.quiet && op.quietWarning) o.io.warn(op.quietWarning);
   const note = await op.describeResult?.({ http, args });

@@ -2,7 +2,15 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { FlagError } from './errors.js';
-import { addFlags, flagSpecs, parseCsvRecord, parseIntFlag, parseStringToString, varName, type FlagSpec } from './flags.js';
+import {
+  addFlags,
+  flagSpecs,
+  parseCsvRecord,
+  parseIntFlag,
+  parseStringToString,
+  varName,
+  type FlagSpec,
+} from './flags.js';
 
 function captureError(fn: () => unknown): Error {
   try {
@@ -20,7 +28,9 @@ describe('parseStringToString (pflag stringToString)', () => {
 
   it('keeps a value with commas whole when there is exactly one "="', () => {
     expect(parseStringToString('a=1,2')).toEqual({ a: '1,2' });
-    expect(parseStringToString('Accept=application/json, text/plain')).toEqual({ Accept: 'application/json, text/plain' });
+    expect(parseStringToString('Accept=application/json, text/plain')).toEqual({
+      Accept: 'application/json, text/plain',
+    });
   });
 
   it('splits on the first "=" only', () => {
@@ -57,7 +67,9 @@ describe('parseStringToString (pflag stringToString)', () => {
 
   it('rejects broken CSV quoting with encoding/csv wording', () => {
     expect(captureError(() => parseStringToString('a="x"y=1,b=2')).message).toContain('bare " in non-quoted-field');
-    expect(captureError(() => parseStringToString('"a=1,b=2')).message).toContain('extraneous or missing " in quoted-field');
+    expect(captureError(() => parseStringToString('"a=1,b=2')).message).toContain(
+      'extraneous or missing " in quoted-field',
+    );
   });
 });
 
@@ -91,11 +103,16 @@ describe('parseIntFlag (strconv.ParseInt with base 0)', () => {
     expect(parse('017')).toBe(15);
   });
 
-  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])('rejects %j with pflag wording', (raw) => {
-    const e = captureError(() => parse(raw));
-    expect(e).toBeInstanceOf(FlagError);
-    expect(e.message).toBe(`invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
-  });
+  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])(
+    'rejects %j with pflag wording',
+    (raw) => {
+      const e = captureError(() => parse(raw));
+      expect(e).toBeInstanceOf(FlagError);
+      expect(e.message).toBe(
+        `invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`,
+      );
+    },
+  );
 });
 
 describe('flags declared as data', () => {
@@ -108,14 +125,18 @@ describe('flags declared as data', () => {
   ];
 
   function parse(args: string[]): Record<string, unknown> {
-    const cmd = new Command('t').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    const cmd = new Command('t')
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     addFlags(cmd, specs);
     cmd.parse(args, { from: 'user' });
     return cmd.opts();
   }
 
   it('merges repeated --headers flags, later keys winning', () => {
-    expect(parse(['--headers', 'a=1,b=2', '--headers', 'c=3', '--headers', 'a=9'])).toMatchObject({ headers: { a: '9', b: '2', c: '3' } });
+    expect(parse(['--headers', 'a=1,b=2', '--headers', 'c=3', '--headers', 'a=9'])).toMatchObject({
+      headers: { a: '9', b: '2', c: '3' },
+    });
   });
 
   it('parses int flags and reports bad ones', () => {

@@ -8,7 +8,7 @@ import { CliError, NetworkError } from '../cmdutil/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { VERSION } from '../version.js';
 import { mergeHeaders } from './headers.js';
-import { Redactor } from './redact.js';
+import { Redactor, stripControls } from './redact.js';
 
 export interface ApiRequest {
   method: string;
@@ -196,7 +196,8 @@ export class HttpClient {
   }
 
   private trace(line: string): void {
-    if (this.o.verbose) this.o.io.warn(this.o.redactor.text(line));
+    // A URL from the server (a links.next href, decoded for readability) may hold escape sequences: strip them.
+    if (this.o.verbose) this.o.io.warn(stripControls(this.o.redactor.text(line)));
   }
 
   /** One attempt (plus same-origin GET redirects). Any HTTP status is returned; transport failures throw. */
@@ -257,6 +258,12 @@ export class HttpClient {
     const code = errorCode(e);
     const host = url.host;
     const after = status === undefined ? '' : ` (after status ${status})`;
+    // undici reports a proxy that refuses the CONNECT (407, 403, 502…) as an aborted request, not as a timeout.
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(e instanceof Error ? e.message : '')?.[1];
+    if (!timedOut && proxyStatus !== undefined) {
+      const hint = proxyStatus === '407' ? ' (check the user and password in HTTPS_PROXY/HTTP_PROXY)' : '';
+      return new TransportError(`the proxy refused to connect to ${host}: ${proxyStatus} ${statusText(Number(proxyStatus))}${hint}`, 'not-sent', `PROXY_${proxyStatus}`);
+    }
     if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_ABORTED') {
       return new TransportError(`request to ${host} timed out after ${this.totalMs / 1000}s${after}`, 'ambiguous', 'TIMEOUT', status);
     }
@@ -309,14 +316,23 @@ export class HttpClient {
    * up to `retry` times. Returns the last response whatever its status; throws the last transport error.
    */
   async send(req: ApiRequest, policy: RetryPolicy): Promise<ApiResponse> {
+    // Whether an earlier attempt may have been executed although its answer was lost (a 5xx, a failure after sending).
+    let unsure = false;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= policy.retry;
       try {
         const res = await this.attempt(req);
+        if (unsure && res.status === 404 && req.method.toUpperCase() === 'DELETE') {
+          // The earlier attempt removed it: the resource is gone, as asked.
+          this.trace('* 404 after an attempt whose answer was lost: that attempt removed it');
+          return { ...res, status: 204, statusText: statusText(204), text: '' };
+        }
         if (!RETRYABLE_STATUS.has(res.status) || last) return res;
+        if (res.status >= 500) unsure = true;
         await this.pause(this.waitSeconds(res, policy.intervalSeconds), `${res.status} ${res.statusText}`);
       } catch (e) {
         if (!(e instanceof TransportError) || e.kind === 'tls' || e.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || last) throw e;
+        if (e.kind === 'ambiguous') unsure = true;
         await this.pause(policy.intervalSeconds, e.message);
       }
     }

@@ -43,7 +43,14 @@ describe('Redactor.json', () => {
       id: 'k1',
       description: 'nightly',
       token: OMITTED,
-      nested: { access_token: OMITTED, refresh_token: OMITTED, client_secret: OMITTED, password: OMITTED, 'api-key': OMITTED, count: 3 },
+      nested: {
+        access_token: OMITTED,
+        refresh_token: OMITTED,
+        client_secret: OMITTED,
+        password: OMITTED,
+        'api-key': OMITTED,
+        count: 3,
+      },
       list: [{ token: OMITTED }, 'plain', 7, null],
       empty: { token: '' },
       tokenCount: 2,
@@ -80,7 +87,9 @@ describe('Redactor.text', () => {
   it('registers both the header value and its credential part', () => {
     const r = new Redactor();
     r.addHeaderSecret('Bearer plain-api-key-123');
-    expect(r.text('sent Bearer plain-api-key-123; echoed plain-api-key-123')).toBe(`sent ${OMITTED}; echoed ${OMITTED}`);
+    expect(r.text('sent Bearer plain-api-key-123; echoed plain-api-key-123')).toBe(
+      `sent ${OMITTED}; echoed ${OMITTED}`,
+    );
   });
 });
 

@@ -2,6 +2,7 @@
 // Tests use testIO(), whose streams are in-memory buffers with switchable TTY flags.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { CliError } from '../cmdutil/errors.js';
+import { stripControls } from '../http/redact.js';
 
 export interface IOStreams {
   in: Readable;
@@ -51,7 +52,9 @@ function make(
     isStderrTTY: tty.err,
     colorEnabled: colorFrom(env, tty.out),
     print: (text) => writeAll(streams.out, text),
-    warn: (text) => {
+    warn: (raw) => {
+      // Warnings can echo server data (an id, a name): terminal escape sequences never reach stderr.
+      const text = stripControls(raw);
       streams.err.write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };

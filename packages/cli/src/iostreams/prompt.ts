@@ -44,6 +44,8 @@ export function newPrompter(io: IOStreams): Prompter {
   const nextLine = async (): Promise<string> => {
     const r = await lines.next();
     if (r.done) throw new CliError('no answer: stdin ended before all questions were answered');
+    // Piped answers are not echoed: end the prompt line, as a terminal's echo of Enter would.
+    if (!io.isStdinTTY) io.err.write('\n');
     return r.value;
   };
   return {

@@ -15,7 +15,10 @@ describe('stripLinks', () => {
   });
 
   it('keeps nested objects as they are (only the top level of a resource is cleaned)', () => {
-    expect(stripLinks({ id: 'a', owner: { id: 'u', links: { self: {} } } })).toEqual({ id: 'a', owner: { id: 'u', links: { self: {} } } });
+    expect(stripLinks({ id: 'a', owner: { id: 'u', links: { self: {} } } })).toEqual({
+      id: 'a',
+      owner: { id: 'u', links: { self: {} } },
+    });
   });
 
   it('passes scalars and null through', () => {
@@ -52,20 +55,51 @@ describe('printTable', () => {
   it('prints tab-separated values when stdout is not a terminal', async () => {
     const io = testIO({ stdoutTTY: false });
     await printTable(io, header, rows);
-    expect(io.stdout()).toBe('name\tserver\tcurrent\na\thttps://a.example.com\t*\nlonger-name\thttps://b.example.com\t\n');
+    expect(io.stdout()).toBe(
+      'name\tserver\tcurrent\na\thttps://a.example.com\t*\nlonger-name\thttps://b.example.com\t\n',
+    );
   });
 
   it('aligns columns with two spaces on a terminal and trims trailing blanks', async () => {
     const io = testIO({ stdoutTTY: true });
     await printTable(io, header, rows);
     expect(io.stdout()).toBe(
-      ['name         server                 current', 'a            https://a.example.com  *', 'longer-name  https://b.example.com'].join('\n') + '\n',
+      [
+        'name         server                 current',
+        'a            https://a.example.com  *',
+        'longer-name  https://b.example.com',
+      ].join('\n') + '\n',
     );
   });
 
-  it('measures width in characters, not UTF-16 units', async () => {
+  it('measures display width: wide (East Asian) characters take two columns', async () => {
     const io = testIO({ stdoutTTY: true });
-    await printTable(io, ['n', 'v'], [['😀😀', 'x'], ['abc', 'y']]);
-    expect(io.stdout()).toBe('n    v\n😀😀  x\nabc  y\n');
+    await printTable(
+      io,
+      ['n', 'v'],
+      [
+        ['日本', 'x'],
+        ['abc', 'y'],
+      ],
+    );
+    expect(io.stdout()).toBe('n     v\n日本  x\nabc   y\n');
+  });
+
+  it('never pads the last column', async () => {
+    const io = testIO({ stdoutTTY: true });
+    await printTable(
+      io,
+      ['a', 'comment'],
+      [
+        ['x', ''],
+        ['y', 'long comment'],
+      ],
+    );
+    expect(
+      io
+        .stdout()
+        .split('\n')
+        .map((l) => l.endsWith(' ')),
+    ).toEqual([false, false, false, false]);
   });
 });

@@ -1,0 +1,198 @@
+// End-to-end kit: runs the BUILT CLI (`node packages/cli/bin/qlik.js`) as a child process with a temporary home,
+// a clean environment (no NODE_EXTRA_CA_CERTS, proxies or QLIK_* variables unless a test sets them), and helpers to
+// point it at a spawned qlik-emulator.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Emulator, EmulatorUser, RequestLogEntry } from '../../../../test/kit/emulator.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const QLIK_JS = join(REPO_ROOT, 'packages', 'cli', 'bin', 'qlik.js');
+export const CLI_PACKAGE_JSON = join(REPO_ROOT, 'packages', 'cli', 'package.json');
+
+export function assertBuilt(): void {
+  for (const f of [
+    QLIK_JS,
+    join(REPO_ROOT, 'packages/cli/dist/main.js'),
+    join(REPO_ROOT, 'packages/emulator/bin/qlik-emulator.js'),
+  ]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` before the end-to-end tests`);
+  }
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  home: string;
+  /** Added to the clean environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. Without it stdin is closed at once. */
+  stdin?: string | Buffer;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+const DROPPED =
+  /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR_FORCE)$/i;
+
+/** The child's environment: the parent's minus anything that changes the CLI's behaviour, plus the temporary home. */
+export function childEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const merged: Record<string, string | undefined> = { ...process.env, QLIK_CLI_USER_HOME_DIR: home, NO_COLOR: '1' };
+  for (const k of Object.keys(merged)) if (DROPPED.test(k) && k !== 'QLIK_CLI_USER_HOME_DIR') merged[k] = undefined;
+  Object.assign(merged, extra);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  done: Promise<RunResult>;
+}
+
+/** Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout). */
+export function start(file: string, args: string[], o: RunOptions & { keepStdinOpen?: boolean }): Spawned {
+  const started = performance.now();
+  const child = spawn(file, args, {
+    env: childEnv(o.home, o.env),
+    cwd: o.cwd ?? o.home,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  child.stdin.on('error', () => undefined);
+  if (!o.keepStdinOpen) child.stdin.end(o.stdin ?? '');
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const done = new Promise<RunResult>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: performance.now() - started,
+      });
+    });
+  });
+  return { child, done };
+}
+
+/** Run the built CLI once. */
+export function qlik(args: string[], o: RunOptions): Promise<RunResult> {
+  return start(process.execPath, [QLIK_JS, ...args], o).done;
+}
+
+/** Run a /bin/sh script in which the function `qlik` runs the built CLI (e.g. `qlik api-key ls | head -c 1`). */
+export function sh(script: string, o: RunOptions): Promise<RunResult> {
+  const env = { ...o.env, QLIK_NODE: process.execPath, QLIK_JS };
+  return start('/bin/sh', ['-c', `qlik() { "$QLIK_NODE" "$QLIK_JS" "$@"; }\n${script}`], { ...o, env }).done;
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export async function tempDir(prefix = 'qlik-e2e-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
+export function contextsFile(home: string): string {
+  return join(home, '.qlik', 'contexts.yml');
+}
+
+/** Write a contexts file in Qlik's format: one context per user (named after the user), `current` selected. */
+export async function writeContexts(
+  home: string,
+  emu: Emulator,
+  users: EmulatorUser[],
+  current: string,
+  extra = '',
+): Promise<void> {
+  const lines = [`current-context: ${current}`, 'contexts:'];
+  for (const u of users) {
+    lines.push(`  ${u.name}:`, `    server: ${emu.url}`, '    headers:', `      Authorization: Bearer ${u.apiKey}`);
+  }
+  await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
+  await writeFile(contextsFile(home), `${lines.join('\n')}\n${extra}`, { mode: 0o600 });
+}
+
+/** A home whose contexts are `admin`, `dev` and `viewer` for the emulator's users, with `current` selected. */
+export async function emulatorHome(emu: Emulator, current = 'admin'): Promise<string> {
+  const home = await tempDir('qlik-e2e-home-');
+  await writeContexts(home, emu, [emu.admin, emu.dev, emu.viewer], current);
+  return home;
+}
+
+/** The requests to the public API (the control API is not logged). */
+export async function apiRequests(emu: Emulator): Promise<RequestLogEntry[]> {
+  return (await emu.requests()).filter((r) => r.path.startsWith('/api/'));
+}
+
+export function summary(reqs: RequestLogEntry[]): string[] {
+  return reqs.map((r) => `${r.method} ${r.path} ${r.status}`);
+}
+
+let tagCounter = 0;
+
+/**
+ * A unique value for the `X-Test-Run` header, so that tests running at the same time against one emulator can each
+ * find their own requests in its request log.
+ */
+export function newTag(): string {
+  tagCounter += 1;
+  return `run-${process.pid}-${tagCounter}`;
+}
+
+/** Public-API requests that carried `X-Test-Run: tag`. */
+export async function requestsTagged(emu: Emulator, tag: string): Promise<RequestLogEntry[]> {
+  return (await apiRequests(emu)).filter((r) => r.headers['x-test-run'] === tag);
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+export async function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Parse stdout as JSON, with the raw text in the error when it is not. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
+export function json(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`stdout is not JSON:\n${text}`);
+  }
+}
+
+/** stderr lines without the empty last one. */
+export function lines(text: string): string[] {
+  const l = text.split('\n');
+  if (l.at(-1) === '') l.pop();
+  return l;
+}
