@@ -206,6 +206,8 @@ function printable(text: string): string {
 
 async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
+  // The Date header comes from the emulator's clock, like every timestamp in a body (POST /__emulator/time moves both).
+  res.setHeader('date', new Date(app.clock.now()).toUTCString());
   const method = req.method ?? 'GET';
   const url = parseTarget(req.url);
   if (!url) {

@@ -1,0 +1,144 @@
+// Small loopback-only network helpers for the reliability matrix (node:http and node:net only):
+//   startProxy  an authenticating HTTP CONNECT proxy that counts tunnels and never records credentials
+//   startSink   an HTTP server that records what reaches it (the target of a cross-origin redirect)
+//   startRelay  a TCP relay that counts connections (TLS attempts that never become HTTP requests)
+// Everything listens on 127.0.0.1, forwards only to loopback, and is bounded (connections, idle time).
+import http from 'node:http';
+import net from 'node:net';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const MAX_CONNECTIONS = 64;
+const IDLE_MS = 30_000;
+
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(server.address().port);
+    });
+  });
+}
+
+function closeServer(server, sockets) {
+  for (const s of sockets) s.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function track(sockets, socket) {
+  sockets.add(socket);
+  socket.setTimeout(IDLE_MS, () => socket.destroy());
+  socket.once('close', () => sockets.delete(socket));
+}
+
+function splitHostPort(target) {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(target ?? '');
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  return port > 0 && port < 65536 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : undefined;
+}
+
+function refuse(socket, status, text, extra = '') {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}content-length: 0\r\nconnection: close\r\n\r\n`);
+}
+
+/**
+ * An HTTP CONNECT proxy on 127.0.0.1 that requires `Proxy-Authorization: Basic user:pass`. `stats.tunnels` counts
+ * established tunnels, `stats.rejected` 407s; `stats.log` holds one line per CONNECT without any credential.
+ */
+export async function startProxy({ user, password }) {
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const stats = { tunnels: 0, rejected: 0, plain: 0, log: [] };
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    // Forward-proxy requests (absolute-form) are not served: this proxy only tunnels.
+    stats.plain += 1;
+    stats.log.push(`${req.method} (not tunnelled)`);
+    res.writeHead(405, { connection: 'close' }).end();
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('connection', (socket) => track(sockets, socket));
+  server.on('connect', (req, client, head) => {
+    const target = splitHostPort(req.url);
+    if (req.headers['proxy-authorization'] !== expected) {
+      stats.rejected += 1;
+      stats.log.push(`CONNECT ${req.url} 407`);
+      refuse(client, 407, 'Proxy Authentication Required', 'proxy-authenticate: Basic realm="reliability"\r\n');
+      return;
+    }
+    if (!target || !LOOPBACK.has(target.host)) {
+      stats.log.push(`CONNECT ${req.url} 403`);
+      refuse(client, 403, 'Forbidden');
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    track(sockets, upstream);
+    let connected = false;
+    upstream.once('connect', () => {
+      connected = true;
+      stats.tunnels += 1;
+      stats.log.push(`CONNECT ${req.url} 200`);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const drop = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.once('error', () => (connected || !client.writable ? drop() : refuse(client, 502, 'Bad Gateway')));
+    client.once('error', drop);
+    client.once('close', () => upstream.end());
+  });
+  const port = await listen(server);
+  return { port, stats, close: () => closeServer(server, sockets) };
+}
+
+/** An HTTP server that answers 200 {} and records every request (method, url, headers). */
+export async function startSink() {
+  const requests = [];
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    if (requests.length < 1000) requests.push({ method: req.method, url: req.url, headers: { ...req.headers } });
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('connection', (socket) => track(sockets, socket));
+  const port = await listen(server);
+  return { port, url: `http://127.0.0.1:${port}`, requests, close: () => closeServer(server, sockets) };
+}
+
+/** A TCP relay to 127.0.0.1:targetPort that counts the connections it accepts. */
+export async function startRelay(targetPort) {
+  const stats = { connections: 0 };
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    stats.connections += 1;
+    track(sockets, client);
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    track(sockets, upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.once('error', drop);
+    upstream.once('error', drop);
+    client.once('close', () => upstream.end());
+    upstream.once('close', () => client.end());
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  const port = await listen(server);
+  return { port, stats, close: () => closeServer(server, sockets) };
+}
+
+/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+export async function closedPort() {
+  const server = net.createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(() => resolve()));
+  return port;
+}

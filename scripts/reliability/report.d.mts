@@ -1,0 +1,22 @@
+// Types for report.mjs, for test/reliability.test.ts.
+import type { CaseResult, Figures } from './cases.mjs';
+
+export interface Totals {
+  faults: number;
+  duplicates: number;
+  orphans: number;
+  leaked: number;
+  badInputs: number;
+  networkCalls: number;
+  killTrials: number;
+  broken: number;
+  pairs: number;
+  lost: number;
+  passed: number;
+  failed: number;
+}
+
+export function formatFigures(figures: Figures): string;
+export function table(results: CaseResult[]): string;
+export function totals(results: CaseResult[]): Totals;
+export function totalsLine(t: Totals): string;
