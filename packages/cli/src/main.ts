@@ -72,7 +72,7 @@ export async function main(argv: string[], f: Factory = newFactory()): Promise<n
     return 0;
   } catch (e) {
     if (isEpipe(e)) return 0;
-    return reportError(e, f, jsonMode(argv));
+    return reportError(e, f, jsonMode(argv) || f.jsonRequested());
   } finally {
     await f.dispose();
   }

@@ -21,6 +21,8 @@ export interface Factory {
   config(cmd: Command): Promise<ConfigValues>;
   settings(cmd: Command, opts?: { requireServer?: boolean }): Promise<Settings>;
   httpClient(cmd: Command): Promise<HttpClient>;
+  /** Whether resolved settings asked for JSON output (`json: true` in a -c file counts too); false before resolution. */
+  jsonRequested(): boolean;
   /** Called by main when the command ends, to close sockets. */
   dispose(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export function newFactory(opts: { io?: IOStreams; env?: Record<string, string |
   let configValues: Promise<ConfigValues> | undefined;
   let settings: Promise<Settings> | undefined;
   let client: HttpClient | undefined;
+  let json = false;
 
   const f: Factory = {
     io,
@@ -70,6 +73,7 @@ export function newFactory(opts: { io?: IOStreams; env?: Record<string, string |
           requireServer: o.requireServer ?? true,
         });
         for (const [k, v] of Object.entries(s.headers)) if (/authorization|cookie|token|secret|key/i.test(k)) redactor.addHeaderSecret(v);
+        json = s.json;
         return s;
       })();
       return settings;
@@ -86,6 +90,7 @@ export function newFactory(opts: { io?: IOStreams; env?: Record<string, string |
       client = new HttpClient({ server: s.server, headers: s.headers, insecure: s.insecure, verbose: s.verbose, io, redactor, env });
       return client;
     },
+    jsonRequested: () => json,
     async dispose() {
       await client?.close();
     },

@@ -92,6 +92,25 @@ export function normalizeProxy(value: string | undefined): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `http://${v}`;
 }
 
+/** Whether NO_PROXY (comma/space separated hosts, `.suffix`, `*.suffix`, `host:port`, `*`) exempts a URL. */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return noProxy
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .some((raw) => {
+      if (raw === '*') return true;
+      const entry = raw.toLowerCase();
+      // `[v6]:port`, a bare IPv6 address (several colons), or `name[:port]`.
+      const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? (entry.split(':').length > 2 ? [entry, entry] : /^([^:]*)(?::(\d+))?$/.exec(entry));
+      const name = (m?.[1] ?? '').replace(/^\*?\./, '');
+      if (m?.[2] !== undefined && m[2] !== port) return false;
+      return host === name || host.endsWith(`.${name}`);
+    });
+}
+
 function pick(env: Record<string, string | undefined>, name: string): string | undefined {
   return env[name.toUpperCase()] ?? env[name.toLowerCase()];
 }
@@ -125,6 +144,7 @@ function errorCode(e: unknown): string | undefined {
 
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
+  private proxies: { http?: URL; https?: URL; noProxy?: string } = {};
   private readonly origin: string;
   private readonly totalMs: number;
   private readonly connectMs: number;
@@ -161,6 +181,11 @@ export class HttpClient {
     }
     if (httpsProxy ?? httpProxy) {
       const noProxy = pick(this.o.env, 'no_proxy');
+      this.proxies = {
+        ...(httpProxy ? { http: new URL(httpProxy) } : {}),
+        ...(httpsProxy ? { https: new URL(httpsProxy) } : {}),
+        ...(noProxy !== undefined ? { noProxy } : {}),
+      };
       this.dispatcher = new undici.EnvHttpProxyAgent({
         ...common,
         requestTls: tls,
@@ -272,7 +297,10 @@ export class HttpClient {
     }
     if (code !== undefined && NOT_SENT_CODES.has(code)) {
       const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : code;
-      return new TransportError(`cannot connect to ${host}: ${why}`, 'not-sent', code, status);
+      // EnvHttpProxyAgent prefers HTTPS_PROXY for https and falls back to HTTP_PROXY, as undici does.
+      const proxy = url.protocol === 'https:' ? (this.proxies.https ?? this.proxies.http) : this.proxies.http;
+      const target = proxy && !bypassesProxy(url, this.proxies.noProxy) ? `the proxy ${proxy.host} (for ${host})` : host;
+      return new TransportError(`cannot connect to ${target}: ${why}`, 'not-sent', code, status);
     }
     if (code !== undefined && (TLS_HINTS[code] !== undefined || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
       const why = TLS_HINTS[code] ?? 'certificate verification failed';
