@@ -6,9 +6,9 @@
 // the request and were created since the attempt started), deletes what it finds — its token is lost, so it is
 // useless and would only linger as an orphan — and only then sends the create again, if --retry allows.
 // Failures where nothing was sent (connection refused, DNS) and 429s are retried directly.
-import { CliError, HttpError } from '../cmdutil/errors.js';
+import { CliError, HttpError, TransportError } from '../cmdutil/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
-import { TransportError, type ApiRequest, type ApiResponse, type HttpClient, type RetryPolicy } from '../http/client.js';
+import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
 
 export interface Reconciler {
   /** What is being created, for messages ("API key"). */

@@ -1,6 +1,5 @@
 // `… edit` commands: fetch a resource, open its editable fields as JSON in $EDITOR, and send a JSON Patch of what
 // changed (nothing changed: no request). Declared as data like the other REST verbs.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +40,8 @@ export function editorCommand(env: Record<string, string | undefined>): string {
 }
 
 /** Run the editor on a file; the command line comes from $EDITOR and may hold arguments (`code --wait`). */
-function runEditor(editor: string, file: string, io: IOStreams): Promise<void> {
+async function runEditor(editor: string, file: string, io: IOStreams): Promise<void> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], {
       stdio: [io.isStdinTTY ? 'inherit' : 'ignore', io.isStdoutTTY ? 'inherit' : 'ignore', 'inherit'],

@@ -25,6 +25,25 @@ export class NetworkError extends CliError {
   }
 }
 
+/**
+ * not-sent: nothing reached the server (connection refused, DNS, connect timeout) — always safe to retry.
+ * ambiguous: the request may have been executed (reset after sending, timeout, unreadable response).
+ * tls: certificate problems — never retried.
+ */
+export type FailureKind = 'not-sent' | 'ambiguous' | 'tls';
+
+export class TransportError extends NetworkError {
+  override name = 'TransportError';
+  readonly kind: FailureKind;
+  /** The status line had arrived when the failure happened (the body could not be read). */
+  readonly status: number | undefined;
+  constructor(message: string, kind: FailureKind, code?: string, status?: number) {
+    super(message, code);
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
 /** A non-2xx answer from the server. `body` is the response text (already size-capped). */
 export class HttpError extends CliError {
   override name = 'HttpError';

@@ -4,7 +4,7 @@
 // request runner decides what to do after an ambiguous failure (see api/create-safely.ts).
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { CliError, NetworkError } from '../cmdutil/errors.js';
+import { CliError, TransportError } from '../cmdutil/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { VERSION } from '../version.js';
 import { mergeHeaders } from './headers.js';
@@ -26,24 +26,7 @@ export interface ApiResponse {
   url: string;
 }
 
-/**
- * not-sent: nothing reached the server (connection refused, DNS, connect timeout) — always safe to retry.
- * ambiguous: the request may have been executed (reset after sending, timeout, unreadable response).
- * tls: certificate problems — never retried.
- */
-export type FailureKind = 'not-sent' | 'ambiguous' | 'tls';
-
-export class TransportError extends NetworkError {
-  override name = 'TransportError';
-  readonly kind: FailureKind;
-  /** The status line had arrived when the failure happened (the body could not be read). */
-  readonly status: number | undefined;
-  constructor(message: string, kind: FailureKind, code?: string, status?: number) {
-    super(message, code);
-    this.kind = kind;
-    this.status = status;
-  }
-}
+export { TransportError, type FailureKind } from '../cmdutil/errors.js';
 
 export interface RetryPolicy {
   retry: number;

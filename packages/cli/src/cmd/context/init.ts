@@ -4,16 +4,15 @@ import { CliError } from '../../cmdutil/errors.js';
 import { newLeaf } from '../../cmdutil/leaf.js';
 import { updateContexts } from '../../config/contexts.js';
 import { normalizeServer } from '../../config/resolve.js';
-import { HttpClient } from '../../http/client.js';
 import type { IOStreams } from '../../iostreams/iostreams.js';
-import { newPrompter, type Prompter } from '../../iostreams/prompt.js';
+import type { Prompter } from '../../iostreams/prompt.js';
 
 export interface InitContextOptions {
   io: IOStreams;
   path: string;
   name: string | undefined;
   insecure: boolean;
-  prompter: () => Prompter;
+  prompter: () => Promise<Prompter>;
   /** Returns the user's name, or throws. */
   verify: (server: string, apiKey: string, insecure: boolean) => Promise<string>;
 }
@@ -33,9 +32,11 @@ export function newCmdContextInit(f: Factory, runF: (o: InitContextOptions) => P
         path: f.contextsPath(),
         name: args[0],
         insecure: cmd.optsWithGlobals<{ insecure?: boolean }>().insecure === true,
-        prompter: () => newPrompter(f.io),
+        // node:readline and the HTTP client are loaded only when init runs, not on every start.
+        prompter: async () => (await import('../../iostreams/prompt.js')).newPrompter(f.io),
         verify: async (server, apiKey, insecure) => {
           f.redactor.addSecret(apiKey);
+          const { HttpClient } = await import('../../http/client.js');
           const http = new HttpClient({
             server,
             headers: { Authorization: `Bearer ${apiKey}` },
@@ -59,7 +60,7 @@ export function newCmdContextInit(f: Factory, runF: (o: InitContextOptions) => P
 }
 
 export async function runContextInit(o: InitContextOptions): Promise<void> {
-  const p = o.prompter();
+  const p = await o.prompter();
   let server: string;
   let name: string;
   let apiKey: string;
