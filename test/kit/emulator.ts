@@ -40,17 +40,9 @@ export interface LedgerEntry {
   state: 'active' | 'expired' | 'revoked' | 'deleted';
 }
 
-export interface RequestLogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  faultId?: string;
-  ms: number;
-  headers: Record<string, string>;
-  authorization: boolean;
-}
+// The request log's shape is the emulator's own (GET /__emulator/requests returns these).
+import type { RequestLogEntry } from '../../packages/emulator/src/requestlog.js';
+export type { RequestLogEntry };
 
 export interface ApiResponse {
   status: number;
