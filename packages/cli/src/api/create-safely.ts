@@ -111,7 +111,7 @@ export async function createSafely(
     const note = removed > 0 ? ` (${removed} ${r.noun}${removed > 1 ? 's' : ''} created without a usable answer ${removed > 1 ? 'were' : 'was'} removed)` : '';
     if (lastResponse) {
       io.warn(`No ${r.noun} was created${note}`);
-      throw new HttpError(lastResponse.status, lastResponse.statusText, lastResponse.text, lastResponse.headers['content-type'] ?? '');
+      throw HttpError.fromResponse(lastResponse);
     }
     throw new CliError(`${failure}; no ${r.noun} was created${note}`);
   }

@@ -4,7 +4,7 @@ import type { HttpClient, RetryPolicy } from '../http/client.js';
 
 export async function currentTenantId(http: HttpClient, policy: RetryPolicy): Promise<string> {
   const res = await http.send({ method: 'GET', path: '/api/v1/tenants/me' }, policy);
-  if (res.status !== 200) throw new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+  if (res.status !== 200) throw HttpError.fromResponse(res);
   let id: unknown;
   try {
     id = (JSON.parse(res.text) as { id?: unknown }).id;

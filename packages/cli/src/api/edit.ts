@@ -4,13 +4,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { CliError, FlagError, HttpError } from '../cmdutil/errors.js';
+import { CliError, HttpError } from '../cmdutil/errors.js';
 import type { Factory } from '../cmdutil/factory.js';
 import { addFlags, quietFlag, rawFlag, retryFlags } from '../cmdutil/flags.js';
 import { commandPath, setMeta } from '../cmdutil/help.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
-import { argSpecs, checkArgCount } from './runner.js';
+import { fillPath, positionalArgs, retryPolicy } from './runner.js';
 
 export interface EditOperation {
   use: string;
@@ -54,34 +54,20 @@ async function runEditor(editor: string, file: string, io: IOStreams): Promise<v
   });
 }
 
-function fill(template: string, args: Record<string, string>): string {
-  return template.replace(/\{([^}]+)\}/g, (_m, n: string) => encodeURIComponent(args[n] ?? ''));
-}
-
 export function newCmdEditOperation(f: Factory, op: EditOperation, runF: (o: EditOptions) => Promise<void> = runEdit): Command {
   const name = op.use.split(' ')[0] ?? op.use;
   const cmd = new Command(name).description(op.short).argument('[args...]').allowExcessArguments(true);
   setMeta(cmd, { use: op.use, short: op.short, long: op.long, runnable: true });
   addFlags(cmd, [...retryFlags, quietFlag, rawFlag]);
   cmd.action(async (positional: string[]) => {
-    const specs = argSpecs(op.use);
-    const optional = Object.keys(op.argDefaults ?? {}).length;
-    checkArgCount(positional, specs.length - optional, specs.length);
-    const args: Record<string, string> = {};
-    specs.forEach((s, i) => {
-      if (positional[i] !== undefined) args[s.name] = positional[i];
-    });
+    const args = positionalArgs(op.use, positional, Object.keys(op.argDefaults ?? {}));
     const o = cmd.opts<{ retry?: number; interval?: number }>();
-    const retry = o.retry ?? 0;
-    const interval = o.interval ?? 1;
-    if (retry < 0 || retry > 10) throw new FlagError(`invalid argument "${retry}" for "--retry" flag: must be between 0 and 10`);
-    if (interval < 1) throw new FlagError(`invalid argument "${interval}" for "--interval" flag: must be at least 1`);
     await runF({
       op,
       io: f.io,
       http: () => f.httpClient(cmd),
       args,
-      retry: { retry, intervalSeconds: interval },
+      retry: retryPolicy(o.retry, o.interval),
       editor: editorCommand(f.env),
       path: commandPath(cmd),
     });
@@ -93,9 +79,9 @@ export async function runEdit(o: EditOptions): Promise<void> {
   const http = await o.http();
   const args = { ...o.args };
   for (const [n, find] of Object.entries(o.op.argDefaults ?? {})) args[n] ??= await find(http, o.retry);
-  const path = fill(o.op.path, args);
+  const path = fillPath(o.op.path, args);
   const res = await http.send({ method: 'GET', path }, o.retry);
-  if (res.status !== 200) throw new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+  if (res.status !== 200) throw HttpError.fromResponse(res);
   const current = JSON.parse(res.text) as Record<string, unknown>;
   const shown = Object.fromEntries(o.op.fields.filter((k) => k in current).map((k) => [k, current[k]]));
   const dir = await mkdtemp(join(tmpdir(), 'qlik-edit-'));
@@ -125,7 +111,7 @@ export async function runEdit(o: EditOptions): Promise<void> {
       return;
     }
     const pres = await http.send({ method: 'PATCH', path, body: patch }, o.retry);
-    if (pres.status >= 300) throw new HttpError(pres.status, pres.statusText, pres.text, pres.headers['content-type'] ?? '');
+    if (pres.status >= 300) throw HttpError.fromResponse(pres);
     o.io.warn(`Updated ${patch.map((p) => p.path.slice(1)).join(', ')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -85,14 +85,26 @@ function patchFlags(p: PatchBody): FlagSpec[] {
   ];
 }
 
-const RANGE = { retry: [0, 10], interval: [1, 3600] } as const;
+/** --retry is 0..10 and --interval at least 1 (an hour at most), checked before any network call. */
+export function retryPolicy(retry: number | undefined, interval: number | undefined): RetryPolicy {
+  const r = retry ?? 0;
+  const i = interval ?? 1;
+  if (r < 0 || r > 10) throw invalidArgument(String(r), '--retry', 'must be between 0 and 10');
+  if (i < 1 || i > 3600) throw invalidArgument(String(i), '--interval', 'must be at least 1');
+  return { retry: r, intervalSeconds: i };
+}
 
-function checkRange(name: 'retry' | 'interval', value: number): void {
-  const [min, max] = RANGE[name];
-  if (value < min || value > max) {
-    const rule = name === 'retry' ? 'must be between 0 and 10' : 'must be at least 1';
-    throw invalidArgument(String(value), `--${name}`, rule);
-  }
+/** Positional arguments by their name in `use`, checked with Cobra's wording; those with defaults may be omitted. */
+export function positionalArgs(use: string, positional: readonly string[], optional: readonly string[] = []): Record<string, string> {
+  const specs = argSpecs(use);
+  const min = specs.filter((s) => s.required && !optional.includes(s.name)).length;
+  checkArgCount(positional, min, specs.some((s) => s.variadic) ? Infinity : specs.length);
+  const args: Record<string, string> = {};
+  specs.forEach((s, i) => {
+    const v = positional[i];
+    if (v !== undefined) args[s.name] = v;
+  });
+  return args;
 }
 
 function configValue(spec: FlagSpec, raw: unknown, where: string): unknown {
@@ -126,15 +138,7 @@ export function newCmdOperation(
   addFlags(cmd, [...own, ...common]);
 
   cmd.action(async (positional: string[]) => {
-    const specs = argSpecs(op.use);
-    const optional = new Set(Object.keys(op.argDefaults ?? {}));
-    const min = specs.filter((s) => s.required && !optional.has(s.name)).length;
-    checkArgCount(positional, min, specs.some((s) => s.variadic) ? Infinity : specs.length);
-    const args: Record<string, string> = {};
-    specs.forEach((s, i) => {
-      const v = positional[i];
-      if (v !== undefined) args[s.name] = v;
-    });
+    const args = positionalArgs(op.use, positional, Object.keys(op.argDefaults ?? {}));
 
     const opts = cmd.opts<Record<string, unknown>>();
     const config = await f.config(cmd);
@@ -150,10 +154,7 @@ export function newCmdOperation(
         sources[spec.name] = `config file ${configPath}`;
       }
     }
-    const retry = (values.retry as number | undefined) ?? 0;
-    const interval = (values.interval as number | undefined) ?? 1;
-    checkRange('retry', retry);
-    checkRange('interval', interval);
+    const retry = retryPolicy(values.retry as number | undefined, values.interval as number | undefined);
 
     await runF({
       op,
@@ -163,7 +164,7 @@ export function newCmdOperation(
       args,
       values,
       sourceOf: (flag) => sources[flag] ?? `--${flag}`,
-      retry: { retry, intervalSeconds: interval },
+      retry,
       quiet: values.quiet === true,
       raw: values.raw === true,
       file: values.file as string | undefined,
@@ -244,13 +245,10 @@ async function buildPatchBody(o: OperationOptions, spec: PatchBody): Promise<unk
   return patch as unknown[];
 }
 
-function fillPath(template: string, args: Record<string, string>): string {
+export function fillPath(template: string, args: Record<string, string>): string {
   return template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(args[name] ?? ''));
 }
 
-function toError(res: ApiResponse): HttpError {
-  return new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
-}
 
 function parseBody(res: ApiResponse): unknown {
   if (res.text === '') return undefined;
@@ -270,7 +268,7 @@ async function listAll(http: HttpClient, first: ApiResponse, limit: number | und
     const next = page.links?.next?.href;
     if (limit === undefined || items.length >= limit || typeof next !== 'string' || next === '') break;
     const res = await http.send({ method: 'GET', path: next }, retry);
-    if (res.status >= 300) throw toError(res);
+    if (res.status >= 300) throw HttpError.fromResponse(res);
     page = parseBody(res) as typeof page;
   }
   return limit === undefined ? items : items.slice(0, limit);
@@ -324,7 +322,7 @@ export async function runOperation(o: OperationOptions): Promise<void> {
   for (const [name, find] of Object.entries(op.argDefaults ?? {})) args[name] ??= await find(http, o.retry);
   const req: ApiRequest = { method: op.method, path: fillPath(op.path, args), query, ...(body !== undefined ? { body } : {}) };
   const res = op.reconcile ? await createSafely(http, req, o.retry, op.reconcile, o.io) : await http.send(req, o.retry);
-  if (res.status < 200 || res.status >= 300) throw toError(res);
+  if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
 
   if (o.raw) {
     if (res.text !== '') await deliver(o, http, res, () => o.io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`));

@@ -58,6 +58,10 @@ export class HttpError extends CliError {
     this.body = body;
     this.contentType = contentType;
   }
+
+  static fromResponse(res: { status: number; statusText: string; text: string; headers: Record<string, string> }): HttpError {
+    return new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+  }
 }
 
 /** The problem was already reported on stderr; exit 1 without printing more. */

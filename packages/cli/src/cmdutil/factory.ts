@@ -72,7 +72,6 @@ export function newFactory(opts: { io?: IOStreams; env?: Record<string, string |
           contextsPath: f.contextsPath(),
           requireServer: o.requireServer ?? true,
         });
-        for (const [k, v] of Object.entries(s.headers)) if (/authorization|cookie|token|secret|key/i.test(k)) redactor.addHeaderSecret(v);
         json = s.json;
         return s;
       })();
