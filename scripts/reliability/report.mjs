@@ -164,7 +164,7 @@ ${table(results)}
 | --- | --- | --- |
 | ls/escape-in-next-link | \`-v\` printed a server-sent \`links.next\` URL percent-decoded, so \`%1B[31m\` reached the terminal as a raw escape | the trace strips control sequences (\`packages/cli/src/http/client.ts\`) |
 | create/escape-in-id | a 201 without a token whose \`id\` held escapes was echoed raw in "Removed API key <id>" | every stderr warning strips control sequences (\`packages/cli/src/iostreams/iostreams.ts\`) |
-| input/file-fifo | \`-f\` (and \`-c\`) on a FIFO without a writer hung forever in \`open(2)\` | open with \`O_NONBLOCK\`, then refuse anything but a regular file; a socket says "not a regular file" (\`packages/cli/src/config/configfile.ts\`) |
+| input/file-fifo | \`-f\` (and \`-c\`) on a FIFO without a writer hung forever in \`open(2)\` | open with \`O_NONBLOCK\`, then refuse anything but a regular file; a socket says "not a regular file" (now \`packages/cli/src/config/readfile.ts\`, shared by -f, -c and contexts.yml) |
 | rm/503-after, rm/reset-after | a DELETE retried after an attempt whose answer was lost got 404 and the run failed, although the key was gone | a 404 to a DELETE retried after a 5xx or a failure after sending counts as done (\`packages/cli/src/http/client.ts\`) |
 | proxy/wrong-password | a proxy's 407 was reported as "timed out after 60s" | the proxy's status is reported, with a hint about the credentials (\`packages/cli/src/http/client.ts\`) |
 | create/stdout-closed | with stdout closed (\`… \\| true\`) the key was created, its token lost, and the run exited 0 | the key is deleted and the run fails with one line (\`packages/cli/src/api/runner.ts\`) |

@@ -1,5 +1,5 @@
 // Request bodies from -f FILE (or -f - for stdin): one JSON value, at most 1 MiB, checked before any network call.
-import { readRegularFile } from '../config/configfile.js';
+import { readExistingTextFile } from '../config/readfile.js';
 import { ConfigError } from '../cmdutil/errors.js';
 import { readAllCapped, type IOStreams } from '../iostreams/iostreams.js';
 
@@ -16,11 +16,7 @@ export async function readBodyFile(file: string, io: IOStreams): Promise<{ value
       throw new ConfigError((e as Error).message);
     }
   } else {
-    try {
-      text = await readRegularFile(file, '-f');
-    } catch (e) {
-      throw new ConfigError((e as Error).message.replace('-f', '--file'));
-    }
+    text = await readExistingTextFile(file, `--file ${file}`);
   }
   if (text.charCodeAt(0) === 0xfeff) {
     throw new ConfigError(`--file ${name}: starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM`);

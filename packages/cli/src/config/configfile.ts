@@ -1,42 +1,11 @@
 // The `-c config.yml` file: a YAML map whose keys are flag names (global flags, `api-key`, and the running
 // command's own flags). A value written exactly as `${NAME}` comes from the environment.
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { ConfigError } from '../cmdutil/errors.js';
 import { closest } from './suggest.js';
 import { loadYaml } from '../lazy/yaml.js';
+import { readExistingTextFile } from './readfile.js';
 
 export type ConfigValues = Record<string, unknown>;
-
-const MAX_BYTES = 1024 * 1024;
-
-async function readRegularFile(path: string, what: string): Promise<string> {
-  let handle;
-  try {
-    // O_NONBLOCK: opening a FIFO without a writer must not hang; fstat below rejects anything but a regular file.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENXIO' ? 'not a regular file' : (code ?? 'cannot open');
-    throw new ConfigError(`${what} ${path}: ${why}`);
-  }
-  try {
-    const st = await handle.stat();
-    if (st.isDirectory()) throw new ConfigError(`${what} ${path}: is a directory`);
-    if (!st.isFile()) throw new ConfigError(`${what} ${path}: not a regular file`);
-    if (st.size > MAX_BYTES) throw new ConfigError(`${what} ${path}: larger than 1 MiB`);
-    const buf = Buffer.alloc(MAX_BYTES + 1);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    if (bytesRead > MAX_BYTES) throw new ConfigError(`${what} ${path}: larger than 1 MiB`);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot read'}`);
-  } finally {
-    await handle.close();
-  }
-}
 
 function substitute(value: unknown, key: string, path: string, env: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') {
@@ -61,7 +30,7 @@ export async function loadConfigFile(
   validKeys: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<ConfigValues> {
-  const text = await readRegularFile(path, 'config file');
+  const text = await readExistingTextFile(path, `config file ${path}`);
   const YAML = await loadYaml();
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
@@ -91,4 +60,3 @@ export async function loadConfigFile(
   return out;
 }
 
-export { readRegularFile };

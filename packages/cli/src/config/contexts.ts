@@ -4,13 +4,12 @@
 // yaml's Document API so that comments, key order, quoting style and fields this CLI does not know survive
 // every change; writes happen under a cross-process lock and replace the file atomically.
 
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, ToStringOptions, YAMLMap } from 'yaml';
 import { CliError, ConfigError } from '../cmdutil/errors.js';
 import { loadYaml as loadYamlModule } from '../lazy/yaml.js';
-import { errorCode, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
+import { describeFsError, MAX_FILE_BYTES, readTextFile, type TextFile } from './readfile.js';
 import { type FileLockOptions, withFileLock } from './lock.js';
 
 // yaml is loaded on first use (readContexts/updateContexts), so that merely importing this module (for
@@ -69,7 +68,7 @@ export interface ContextsDocument {
 }
 
 /** Files larger than this are refused. */
-export const MAX_CONTEXTS_FILE_BYTES = 1024 * 1024;
+export const MAX_CONTEXTS_FILE_BYTES = MAX_FILE_BYTES;
 
 const CURRENT_KEY = 'current-context';
 const CONTEXTS_KEY = 'contexts';
@@ -105,78 +104,9 @@ export function contextsFilePath(env: Record<string, string | undefined>, homedi
 // ---------------------------------------------------------------------------------------------------------
 // Loading
 
-type LoadedFile = { exists: false } | { exists: true; text: string };
-
-function describeFsError(err: unknown): string {
-  switch (errorCode(err)) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'ENOTDIR':
-      return 'a parent of this path is not a directory';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'EIO':
-      return 'input/output error';
-    case undefined:
-      return err instanceof Error ? (err.message.split('\n')[0] ?? 'unknown error') : String(err);
-    default:
-      return `${errorCode(err) ?? ''} error`.trim();
-  }
-}
-
-async function loadFile(path: string): Promise<LoadedFile> {
-  let handle;
-  try {
-    // O_NONBLOCK: opening a FIFO must not hang; fstat below rejects everything that is not a regular file.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return { exists: false };
-    throw new ConfigError(`${path}: ${describeFsError(err)}`);
-  }
-  try {
-    const st = await handle.stat();
-    if (st.isDirectory()) throw new ConfigError(`${path}: is a directory, not a file`);
-    if (!st.isFile()) throw new ConfigError(`${path}: not a regular file`);
-    const tooLarge = new ConfigError(`${path}: file is larger than 1 MiB`);
-    if (st.size > MAX_CONTEXTS_FILE_BYTES) throw tooLarge;
-    // Read at most limit+1 bytes, whatever fstat said: the file may grow while we read it. Start with a
-    // buffer of the stat size (+1 to notice growth) and retry with the full limit if it was filled.
-    let buf = Buffer.allocUnsafe(Math.min(MAX_CONTEXTS_FILE_BYTES, st.size) + 1);
-    let total = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
-      total += bytesRead;
-      if (bytesRead === 0) break;
-      if (total === buf.length) {
-        if (buf.length > MAX_CONTEXTS_FILE_BYTES) break;
-        const bigger = Buffer.allocUnsafe(MAX_CONTEXTS_FILE_BYTES + 1);
-        buf.copy(bigger, 0, 0, total);
-        buf = bigger;
-      }
-    }
-    if (total > MAX_CONTEXTS_FILE_BYTES) throw tooLarge;
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, total));
-    } catch {
-      throw new ConfigError(`${path}: not valid UTF-8 text`);
-    }
-    return { exists: true, text };
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${path}: ${describeFsError(err)}`);
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
+/** The contexts file, read strictly: invalid UTF-8 is an error rather than silently replaced. */
+function loadFile(path: string): Promise<TextFile> {
+  return readTextFile(path, path, { strictUtf8: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ConfigError } from '../cmdutil/errors.js';
 import { ensureDir, errorCode, pidAlive } from './atomic.js';
+import { describeFsError } from './readfile.js';
 
 export interface FileLockOptions {
   /** Give up when one and the same owner has held the lock this long (default 10 s). */
@@ -47,25 +48,6 @@ const OWNER_PREFIX = 'owner.';
 const MAX_POLL_MS = 100;
 /** How often a waiting process re-reads the owner to check whether the lock is stale. */
 const INSPECT_INTERVAL_MS = 200;
-
-function describeFsError(err: unknown): string {
-  const code = errorCode(err);
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'ENOTDIR':
-      return 'not a directory';
-    case undefined:
-      return err instanceof Error ? err.message : String(err);
-    default:
-      return code;
-  }
-}
 
 function isHeldError(err: unknown): boolean {
   const code = errorCode(err);
