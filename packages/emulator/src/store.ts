@@ -186,9 +186,19 @@ function toUser(row: UserRow): UserRecord {
 
 export class Store {
   private readonly db: Database.Database;
+  /** Prepared statements by SQL text: each is compiled once, not on every request. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+  private stmt<P extends unknown[] | object = unknown[], R = unknown>(source: string): Database.Statement<P, R> {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
   }
 
   /** Opens (and migrates) the database file, or an in-memory database when `path` is undefined. */
@@ -222,20 +232,21 @@ export class Store {
   // ---- meta ----
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key);
+    const row = this.stmt<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key);
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
   }
 
   // ---- tenant ----
 
   getTenant(): TenantRecord | undefined {
-    const row = this.db.prepare<[], TenantRow>('SELECT * FROM tenants LIMIT 1').get();
+    const row = this.stmt<[], TenantRow>('SELECT * FROM tenants LIMIT 1').get();
     return (
       row && {
         id: row.id,
@@ -250,9 +261,13 @@ export class Store {
   /** Creates the tenant, its config, its users and their bootstrap keys in one transaction. */
   seedTenant(t: TenantRecord, config: ApiKeysConfig, users: UserRecord[], keys: KeyRecord[]): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO tenants (id, name, created, last_updated, created_by_user) VALUES (?, ?, ?, ?, ?)')
-        .run(t.id, t.name, t.created, t.lastUpdated, t.createdByUser);
+      this.stmt('INSERT INTO tenants (id, name, created, last_updated, created_by_user) VALUES (?, ?, ?, ?, ?)').run(
+        t.id,
+        t.name,
+        t.created,
+        t.lastUpdated,
+        t.createdByUser,
+      );
       this.writeConfig(t.id, config);
       this.addUsers(users, keys);
     })();
@@ -263,7 +278,7 @@ export class Store {
   /** Inserts users and their (bootstrap) keys in one transaction. */
   addUsers(users: UserRecord[], keys: KeyRecord[]): void {
     this.db.transaction(() => {
-      const insert = this.db.prepare(
+      const insert = this.stmt(
         `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at)
          VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt)`,
       );
@@ -273,16 +288,16 @@ export class Store {
   }
 
   getUser(tenantId: string, id: string): UserRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], UserRow>('SELECT * FROM users WHERE tenant_id = ? AND id = ?')
-      .get(tenantId, id);
+    const row = this.stmt<[string, string], UserRow>('SELECT * FROM users WHERE tenant_id = ? AND id = ?').get(
+      tenantId,
+      id,
+    );
     return row && toUser(row);
   }
 
   /** Users in creation order. */
   listUsers(tenantId: string): UserRecord[] {
-    return this.db
-      .prepare<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
+    return this.stmt<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
       .all(tenantId)
       .map(toUser);
   }
@@ -291,40 +306,35 @@ export class Store {
 
   /** A live key (not deleted). */
   getKey(tenantId: string, id: string): KeyRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], KeyRow>('SELECT * FROM api_keys WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL')
-      .get(tenantId, id);
+    const row = this.stmt<[string, string], KeyRow>(
+      'SELECT * FROM api_keys WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
+    ).get(tenantId, id);
     return row && toKey(row);
   }
 
   /** The bootstrap key of each user, live or not. */
   bootstrapKeys(tenantId: string): KeyRecord[] {
-    return this.db
-      .prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE tenant_id = ? AND bootstrap = 1 ORDER BY rowid')
+    return this.stmt<[string], KeyRow>('SELECT * FROM api_keys WHERE tenant_id = ? AND bootstrap = 1 ORDER BY rowid')
       .all(tenantId)
       .map(toKey);
   }
 
   /** Inserts a key without quota checks (bootstrap keys and control-API mints). */
   insertKey(k: KeyRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO api_keys (id, tenant_id, description, sub, sub_type, created_by_user, expiry, created,
+    this.stmt(
+      `INSERT INTO api_keys (id, tenant_id, description, sub, sub_type, created_by_user, expiry, created,
            last_updated, revoked, deleted_at, bootstrap, token)
          VALUES (@id, @tenantId, @description, @sub, @subType, @createdByUser, @expiry, @created,
            @lastUpdated, @revoked, @deletedAt, @bootstrap, @token)`,
-      )
-      .run({ ...k, revoked: k.revoked ? 1 : 0, bootstrap: k.bootstrap ? 1 : 0 });
+    ).run({ ...k, revoked: k.revoked ? 1 : 0, bootstrap: k.bootstrap ? 1 : 0 });
   }
 
   /** Active, non-bootstrap keys whose subject is `sub`. */
   countActiveKeys(tenantId: string, sub: string, now: number): number {
-    const row = this.db
-      .prepare<Params, { n: number }>(
-        `SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = @tenantId AND sub = @sub AND deleted_at IS NULL
+    const row = this.stmt<Params, { n: number }>(
+      `SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = @tenantId AND sub = @sub AND deleted_at IS NULL
            AND bootstrap = 0 AND revoked = 0 AND expiry > @now`,
-      )
-      .get({ tenantId, sub, now });
+    ).get({ tenantId, sub, now });
     return row?.n ?? 0;
   }
 
@@ -339,36 +349,30 @@ export class Store {
         if (active >= quota) return { ok: false, activeKeys: active };
       }
       this.insertKey(k);
-      this.db.prepare('INSERT INTO ledger (key_id, request_seq, delivered) VALUES (?, ?, 0)').run(k.id, requestSeq);
+      this.stmt('INSERT INTO ledger (key_id, request_seq, delivered) VALUES (?, ?, 0)').run(k.id, requestSeq);
       return { ok: true };
     })();
   }
 
   updateDescription(tenantId: string, id: string, description: string, now: number): boolean {
-    const info = this.db
-      .prepare(
-        'UPDATE api_keys SET description = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
-      )
-      .run(description, now, tenantId, id);
+    const info = this.stmt(
+      'UPDATE api_keys SET description = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
+    ).run(description, now, tenantId, id);
     return info.changes === 1;
   }
 
   /** Marks a key revoked. A key that is already revoked is left untouched. */
   revokeKey(tenantId: string, id: string, now: number): void {
-    this.db
-      .prepare(
-        'UPDATE api_keys SET revoked = 1, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND revoked = 0',
-      )
-      .run(now, tenantId, id);
+    this.stmt(
+      'UPDATE api_keys SET revoked = 1, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND revoked = 0',
+    ).run(now, tenantId, id);
   }
 
   /** Removes a key from the tenant. The row stays as a tombstone for the ledger and for paging cursors. */
   deleteKey(tenantId: string, id: string, now: number): void {
-    this.db
-      .prepare(
-        'UPDATE api_keys SET deleted_at = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
-      )
-      .run(now, now, tenantId, id);
+    this.stmt(
+      'UPDATE api_keys SET deleted_at = ?, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL',
+    ).run(now, now, tenantId, id);
   }
 
   /** One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist. */
@@ -396,11 +400,9 @@ export class Store {
     let pageWhere = where;
     let walkAscending = ascending;
     if (q.cursor) {
-      const cursor = this.db
-        .prepare<Params, { v: string | number }>(
-          `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId`,
-        )
-        .get({ ...params, cursorId: q.cursor.id });
+      const cursor = this.stmt<Params, { v: string | number }>(
+        `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId`,
+      ).get({ ...params, cursorId: q.cursor.id });
       if (!cursor) return undefined;
       walkAscending = q.cursor.direction === 'after' ? ascending : !ascending;
       pageWhere = [...where, `(${expr}, id) ${walkAscending ? '>' : '<'} (@cursorValue, @cursorId)`];
@@ -408,22 +410,18 @@ export class Store {
       params['cursorId'] = q.cursor.id;
     }
     const order = walkAscending ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare<Params, KeyRow & { sort_value: string | number }>(
-        `SELECT *, ${expr} AS sort_value FROM api_keys WHERE ${pageWhere.join(' AND ')}
+    const rows = this.stmt<Params, KeyRow & { sort_value: string | number }>(
+      `SELECT *, ${expr} AS sort_value FROM api_keys WHERE ${pageWhere.join(' AND ')}
          ORDER BY ${expr} ${order}, id ${order} LIMIT @limit`,
-      )
-      .all(params);
+    ).all(params);
     if (walkAscending !== ascending) rows.reverse();
     const first = rows[0];
     const last = rows[rows.length - 1];
     const exists = (row: { sort_value: string | number; id: string }, after: boolean): boolean => {
       const cmp = after === ascending ? '>' : '<';
-      const hit = this.db
-        .prepare<Params, { one: number }>(
-          `SELECT 1 AS one FROM api_keys WHERE ${where.join(' AND ')} AND (${expr}, id) ${cmp} (@edgeValue, @edgeId) LIMIT 1`,
-        )
-        .get({ ...params, edgeValue: row.sort_value, edgeId: row.id });
+      const hit = this.stmt<Params, { one: number }>(
+        `SELECT 1 AS one FROM api_keys WHERE ${where.join(' AND ')} AND (${expr}, id) ${cmp} (@edgeValue, @edgeId) LIMIT 1`,
+      ).get({ ...params, edgeValue: row.sort_value, edgeId: row.id });
       return hit !== undefined;
     };
     return {
@@ -436,11 +434,9 @@ export class Store {
   // ---- config ----
 
   getConfig(tenantId: string): ApiKeysConfig | undefined {
-    return this.db
-      .prepare<[string], ApiKeysConfig>(
-        'SELECT max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry FROM configs WHERE tenant_id = ?',
-      )
-      .get(tenantId);
+    return this.stmt<[string], ApiKeysConfig>(
+      'SELECT max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry FROM configs WHERE tenant_id = ?',
+    ).get(tenantId);
   }
 
   updateConfig(tenantId: string, patch: Partial<ApiKeysConfig>): ApiKeysConfig | undefined {
@@ -454,34 +450,31 @@ export class Store {
   }
 
   private writeConfig(tenantId: string, c: ApiKeysConfig): void {
-    this.db
-      .prepare(
-        `INSERT INTO configs (tenant_id, max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry)
+    this.stmt(
+      `INSERT INTO configs (tenant_id, max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry)
          VALUES (@tenantId, @max_api_key_expiry, @max_keys_per_user, @scim_externalClient_expiry)
          ON CONFLICT (tenant_id) DO UPDATE SET max_api_key_expiry = excluded.max_api_key_expiry,
            max_keys_per_user = excluded.max_keys_per_user, scim_externalClient_expiry = excluded.scim_externalClient_expiry`,
-      )
-      .run({ tenantId, ...c });
+    ).run({ tenantId, ...c });
   }
 
   // ---- ledger ----
 
   markDelivered(keyId: string): void {
-    this.db.prepare('UPDATE ledger SET delivered = 1 WHERE key_id = ?').run(keyId);
+    this.stmt('UPDATE ledger SET delivered = 1 WHERE key_id = ?').run(keyId);
   }
 
   ledger(tenantId: string): LedgerRow[] {
-    return this.db
-      .prepare<[string], KeyRow & { request_seq: number; delivered: number }>(
-        `SELECT k.*, l.request_seq, l.delivered FROM ledger l JOIN api_keys k ON k.id = l.key_id
+    return this.stmt<[string], KeyRow & { request_seq: number; delivered: number }>(
+      `SELECT k.*, l.request_seq, l.delivered FROM ledger l JOIN api_keys k ON k.id = l.key_id
          WHERE k.tenant_id = ? ORDER BY l.request_seq, k.rowid`,
-      )
+    )
       .all(tenantId)
       .map((row) => ({ key: toKey(row), requestSeq: row.request_seq, delivered: row.delivered === 1 }));
   }
 
   maxRequestSeq(): number {
-    const row = this.db.prepare<[], { n: number | null }>('SELECT MAX(request_seq) AS n FROM ledger').get();
+    const row = this.stmt<[], { n: number | null }>('SELECT MAX(request_seq) AS n FROM ledger').get();
     return row?.n ?? 0;
   }
 
@@ -490,13 +483,11 @@ export class Store {
   /** Removes every non-bootstrap key and the ledger, restores bootstrap keys and the given config. */
   reset(tenantId: string, config: ApiKeysConfig, bootstrapDescription: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM ledger').run();
-      this.db.prepare('DELETE FROM api_keys WHERE tenant_id = ? AND bootstrap = 0').run(tenantId);
-      this.db
-        .prepare(
-          'UPDATE api_keys SET revoked = 0, deleted_at = NULL, description = ?, last_updated = created WHERE tenant_id = ?',
-        )
-        .run(bootstrapDescription, tenantId);
+      this.stmt('DELETE FROM ledger').run();
+      this.stmt('DELETE FROM api_keys WHERE tenant_id = ? AND bootstrap = 0').run(tenantId);
+      this.stmt(
+        'UPDATE api_keys SET revoked = 0, deleted_at = NULL, description = ?, last_updated = created WHERE tenant_id = ?',
+      ).run(bootstrapDescription, tenantId);
       this.writeConfig(tenantId, config);
     })();
   }
