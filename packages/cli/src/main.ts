@@ -1,37 +1,13 @@
-// The only place where errors become text and exit codes: 0 on success, 1 on any failure (as Qlik's CLI).
-import { CommanderError } from 'commander';
-import { CliError, HttpError, SilentError } from './cmdutil/errors.js';
+// The only place where errors become text and exit codes: 0 on success, 1 on any failure (as Qlik's CLI), and
+// 128 + the signal's number when a signal ended the run (130 for Ctrl-C, 143 for SIGTERM).
+import { COMPLETE, COMPLETE_NO_DESC, runComplete } from './cmd/completion/complete.js';
+import { findCommand, resolve } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
-import { stripControls } from './http/redact.js';
+import { renderHelp } from './cmdutil/help.js';
+import { CancelledError, CliError, errorCode, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
 import { newRootCmd } from './root.js';
 
-/** Cobra/pflag wording for commander's parse errors. */
-function commanderMessage(e: CommanderError): string {
-  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
-  switch (e.code) {
-    case 'commander.unknownOption': {
-      if (/^-[^-]/.test(quoted)) return `unknown shorthand flag: '${quoted.slice(1, 2)}' in ${quoted}`;
-      return `unknown flag: ${quoted.split('=')[0] ?? quoted}`;
-    }
-    case 'commander.optionMissingArgument': {
-      const flag = /--[\w-]+/.exec(e.message)?.[0] ?? quoted;
-      return `flag needs an argument: ${flag}`;
-    }
-    case 'commander.missingMandatoryOptionValue': {
-      const flag = /--([\w-]+)/.exec(e.message)?.[1] ?? quoted;
-      return `required flag(s) "${flag}" not set`;
-    }
-    case 'commander.invalidArgument':
-      return e.message.replace(/^error: /, '').replace(/^.*is invalid\. /, '');
-    default:
-      return e.message.replace(/^error: /, '');
-  }
-}
-
-function jsonMode(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--json' || a === '--json=true');
-}
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 function prettyBody(e: HttpError): string | undefined {
   try {
@@ -41,47 +17,82 @@ function prettyBody(e: HttpError): string | undefined {
   }
 }
 
-/** Turn any error into stderr text; secrets and terminal escapes never get through. */
-export function reportError(e: unknown, f: Factory, json: boolean): number {
-  if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)) return 0;
+/** Qlik's CLI suggests `--` for an argument that begins with `-` (`qlik app get -- -my-app`). */
+function dashHint(e: CliError, argv: readonly string[]): string | undefined {
+  const m = /^unknown (?:shorthand )?flag: (?:'.' in )?(-\S+)$/.exec(e.message);
+  const arg = m?.[1];
+  if (arg === undefined || !argv.includes(arg)) return undefined;
+  const root = newRootCmd(newFactory({ env: {} }));
+  const { cmd } = findCommand(root, argv.filter((a) => a !== arg));
+  return `If ${arg} is an argument and not a flag, put -- before it: ${cmd.path()} -- ${arg}`;
+}
+
+/** Turn any error into stderr text; secrets and terminal escapes never get through (io.warn strips escapes). */
+export function reportError(e: unknown, f: Factory, json: boolean, argv: readonly string[] = []): number {
   if (e instanceof SilentError) return 1;
+  const code = e instanceof CancelledError ? 128 + (SIGNAL_NUMBERS[e.signal] ?? 2) : 1;
   let text: string;
   if (e instanceof HttpError) {
     const body = prettyBody(e);
     text = body ?? (json ? JSON.stringify({ error: e.message }) : `Error: ${e.message}`);
   } else {
-    const message =
-      e instanceof CommanderError ? commanderMessage(e) : e instanceof CliError || e instanceof Error ? e.message : String(e);
-    text = json ? JSON.stringify({ error: message }) : `Error: ${message}`;
-    if (!(e instanceof CliError) && !(e instanceof CommanderError) && f.env.QLIK_DEBUG && e instanceof Error && e.stack) {
-      text += `\n${e.stack}`;
+    const message = e instanceof Error ? e.message : String(e);
+    text = json ? JSON.stringify({ error: message.replace(/\n+Did you mean this\?\n\t/, ' (did you mean: ').replace(/\n$/, ')') }) : `Error: ${message}`;
+    if (!json && e instanceof UnknownCommandError) text = `${text}\nRun '${e.commandPath} --help' for usage.`;
+    if (!json && e instanceof CliError) {
+      const hint = dashHint(e, argv);
+      if (hint) text += `\n${hint}`;
     }
+    if (!(e instanceof CliError) && f.env.QLIK_DEBUG && e instanceof Error && e.stack) text += `\n${e.stack}`;
   }
-  f.io.warn(stripControls(f.redactor.text(text)));
-  return 1;
-}
-
-function isEpipe(e: unknown): boolean {
-  return (e as { code?: unknown } | null)?.code === 'EPIPE';
+  f.io.warn(f.redactor.text(text));
+  return code;
 }
 
 export async function main(argv: string[], f: Factory = newFactory()): Promise<number> {
-  const program = newRootCmd(f);
+  const root = newRootCmd(f);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const first = argv[0];
+    if (first === COMPLETE || first === COMPLETE_NO_DESC) {
+      await runComplete(f, root, argv.slice(1), first === COMPLETE);
+      return 0;
+    }
+    const r = resolve(root, argv);
+    if (r.kind === 'help') {
+      await f.io.print(renderHelp(r.cmd));
+      return 0;
+    }
+    f.begin(r.inv.cmd, r.inv.flags);
+    await r.inv.cmd.def.run?.(r.inv);
     return 0;
   } catch (e) {
-    if (isEpipe(e)) return 0;
-    return reportError(e, f, jsonMode(argv) || f.jsonRequested());
+    // Plain output whose reader went away (`qlik api-key ls | head -1`) ends quietly.
+    if (errorCode(e) === 'EPIPE') return 0;
+    return reportError(e, f, await f.jsonMode(), argv);
   } finally {
     await f.dispose();
   }
 }
 
-/** Entry point for bin/qlik.js: sets the exit code and lets stdout drain (never process.exit after printing). */
+/** Entry point for bin/qlik.js: signals, the exit code, and letting stdout drain (never process.exit after printing). */
 export async function run(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      controller.abort(new CancelledError(signal));
+      // Whatever is waiting (a prompt, a slow server) gets a bounded time to clean up and report.
+      setTimeout(() => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2)), 15_000).unref();
+      return;
+    }
+    // A second signal: stop now.
+    process.stderr.write(`Interrupted again by ${signal}; stopping without cleaning up\n`);
+    process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
   process.stdout.on('error', (e) => {
-    if (isEpipe(e)) process.exitCode ??= 0;
+    if (errorCode(e) === 'EPIPE') process.exitCode ??= 0;
   });
-  process.exitCode = await main(argv);
+  process.exitCode = await main(argv, newFactory({ signal: controller.signal }));
 }

@@ -1,25 +1,16 @@
 // Golden help: every command's --help output is compared with a file under test/golden/help/.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Command } from 'commander';
+import { walk } from '../src/cmdutil/command.js';
 import { newFactory } from '../src/cmdutil/factory.js';
-import { getMeta } from '../src/cmdutil/help.js';
 import { testIO } from '../src/iostreams/iostreams.js';
 import { newRootCmd } from '../src/root.js';
 import { runQlik } from './kit/run.js';
 
-function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
-  const out: string[][] = [];
-  for (const child of cmd.commands) {
-    if (getMeta(child)?.hidden) continue;
-    const path = [...prefix, child.name()];
-    out.push(path, ...commandPaths(child, path));
-  }
-  return out;
-}
-
 const root = newRootCmd(newFactory({ io: testIO(), env: {}, home: '/nonexistent' }));
-const paths = [[], ...commandPaths(root)];
+const paths = walk(root)
+  .filter((c) => !c.def.hidden)
+  .map((c) => c.path().split(' ').slice(1));
 
 describe('help', () => {
   it.each(paths.map((p) => [p.join(' ') || '(root)', p] as const))('%s --help matches its golden file', async (_name, path) => {

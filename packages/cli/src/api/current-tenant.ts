@@ -1,5 +1,5 @@
 // The current tenant's id (GET /api/v1/tenants/me, which redirects to /api/v1/tenants/{id}).
-import { CliError, HttpError } from '../cmdutil/errors.js';
+import { CliError, HttpError } from '../errors/errors.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 
 export async function currentTenantId(http: HttpClient, policy: RetryPolicy): Promise<string> {

@@ -1,8 +1,8 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
-// and run by one generic runner (runner.ts). Adding an endpoint is a declaration, not a new code path.
+// and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
 import type { FlagSpec } from '../cmdutil/flags.js';
-import type { HttpClient } from '../http/client.js';
-import type { Reconciler } from './create-safely.js';
+import type { HttpClient, RetryPolicy } from '../http/client.js';
+import type { CreateAttribution } from './create-safely.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -37,7 +37,10 @@ export interface PatchBody {
   pathUsage?: string;
 }
 
-export interface ApiOperation {
+/** How to find a positional argument the user may omit (e.g. the current tenant's id). */
+export type ArgDefault = (http: HttpClient, retry: RetryPolicy) => Promise<string>;
+
+export interface Operation {
   /** Cobra `Use`: verb and positional arguments, e.g. `get <api-keyId>`; `{api-keyId}` in `path` is filled from it. */
   use: string;
   short: string;
@@ -49,16 +52,21 @@ export interface ApiOperation {
   body?: ObjectBody | PatchBody;
   /** object: one JSON object; list: a `{data, links}` page printed as a bare array; none: 204 expected. */
   output: 'object' | 'list' | 'none';
-  /** For a list: whether --limit follows links.next beyond one page. */
+  /** For a list: the server's largest page; --limit above it follows links.next. */
   paging?: { pageMax: number };
-  /** Positional arguments that may be omitted, with how to find a default (e.g. the current tenant id). */
-  argDefaults?: Record<string, (http: HttpClient, retry: { retry: number; intervalSeconds: number }) => Promise<string>>;
-  /** For non-idempotent creates: how to find and remove what an ambiguous attempt may have created. */
-  reconcile?: Reconciler;
+  /** Positional arguments that may be omitted, with how to find a default. */
+  argDefaults?: Record<string, ArgDefault>;
+  /** For non-idempotent creates: how an attempt's result is recognised and removed when it cannot be delivered. */
+  create?: CreateAttribution;
   /** A stderr line printed with -q (e.g. that a token shown only once was not printed). */
   quietWarning?: string;
-  /** Printed on stderr after a successful run, from the response (e.g. whether a key was deleted or revoked). */
-  describeResult?: (ctx: { http: HttpClient; args: Record<string, string> }) => Promise<string | undefined>;
+  /** Printed on stderr after a successful run (e.g. whether a key was deleted or revoked). */
+  describeResult?: (ctx: { http: HttpClient; args: Record<string, string>; goneAfterRetry: boolean }) => Promise<string | undefined>;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
+}
+
+/** Declares an operation; the identity function keeps the literal types of the declaration. */
+export function defineOperation<const O extends Operation>(op: O): O {
+  return op;
 }

@@ -1,103 +1,249 @@
-// The Factory lazily provides what commands need: IO streams, the environment, resolved settings and the HTTP
-// client. Nothing is read or loaded until a command asks for it, so `qlik --help` touches no file and no network.
+// The Factory lazily provides what commands need: IO streams, the environment, the -c config file, resolved settings
+// and the HTTP client. Nothing is read or loaded until a command asks for it, so `qlik --help` touches no file and no
+// network. The root records the global flags once (begin), before the command runs; nothing here knows the parser.
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { dirname, resolve } from 'node:path';
 import { loadConfigFile, type ConfigValues } from '../config/configfile.js';
 import { contextsFilePath } from '../config/contexts.js';
-import { resolveSettings, type GlobalFlagValues, type Settings } from '../config/resolve.js';
+import { resolveSettings, type OAuthCredentials, type Settings } from '../config/resolve.js';
+import { CliError, ConfigError } from '../errors/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
+import type { Transport } from '../http/transport.js';
 import { systemIO, type IOStreams } from '../iostreams/iostreams.js';
-import { CliError } from './errors.js';
-import { flagSpecs, globalFlags } from './flags.js';
+import { checkHeaders } from '../text/headers.js';
+import { isSecretName } from '../text/secrets.js';
+import type { Command } from './command.js';
+import type { FlagSet, FlagSpec, GlobalFlagValues } from './flags.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface ClientTarget {
+  server: string;
+  headers: Record<string, string>;
+  insecure: boolean;
+  oauth?: OAuthCredentials | undefined;
+  verbose?: boolean;
+  userAgentComment?: string;
+}
 
 export interface Factory {
   io: IOStreams;
-  env: Record<string, string | undefined>;
+  env: Env;
   redactor: Redactor;
+  /** Aborted when the run is interrupted (SIGINT/SIGTERM); its reason is a CancelledError. */
+  signal: AbortSignal;
   contextsPath(): string;
-  /** The -c config file's values (empty when -c is not given). */
-  config(cmd: Command): Promise<ConfigValues>;
-  settings(cmd: Command, opts?: { requireServer?: boolean }): Promise<Settings>;
-  httpClient(cmd: Command): Promise<HttpClient>;
-  /** Whether resolved settings asked for JSON output (`json: true` in a -c file counts too); false before resolution. */
-  jsonRequested(): boolean;
+  /** Recorded by the root before the command runs: the command and the flags given. */
+  begin(cmd: Command, flags: FlagSet): void;
+  /** The global flags given on the command line. */
+  globals(): GlobalFlagValues;
+  /** The -c config file's values (empty when -c is not given), checked against the command's flags. */
+  config(): Promise<ConfigValues>;
+  /** Settings resolved from flags, -c and the context (read once; notices printed once). */
+  settings(): Promise<Settings>;
+  /** Whether errors and output should be JSON: --json, else `json: true` in the -c file. */
+  jsonMode(): Promise<boolean>;
+  /** The client for the resolved settings (a server is required). */
+  httpClient(): Promise<HttpClient>;
+  /** A client for an explicit server and credentials (context init). */
+  httpClientFor(target: ClientTarget): Promise<HttpClient>;
+  /** Waits, or rejects with the cancellation reason when the run is interrupted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Called by main when the command ends, to close sockets. */
   dispose(): Promise<void>;
 }
 
-export function globalValues(cmd: Command): GlobalFlagValues {
-  return cmd.optsWithGlobals<GlobalFlagValues>();
+export interface FactoryOptions {
+  io?: IOStreams;
+  env?: Env;
+  home?: string;
+  signal?: AbortSignal;
+  /** Replaces the network (tests: a stub registry). */
+  transport?: Transport;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Every key a -c config file may hold for this command: the global flags, api-key, and the command's own flags. */
-export function configKeys(cmd: Command): string[] {
-  return [...new Set([...globalFlags.map((s) => s.name), 'api-key', ...flagSpecs(cmd).map((s) => s.name)])].filter(
-    (k) => k !== 'config',
-  );
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolvePromise();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
-export function newFactory(opts: { io?: IOStreams; env?: Record<string, string | undefined>; home?: string } = {}): Factory {
-  const env = opts.env ?? process.env;
-  const io = opts.io ?? systemIO(env);
-  const home = opts.home ?? homedir();
-  const redactor = new Redactor();
-  let configValues: Promise<ConfigValues> | undefined;
-  let settings: Promise<Settings> | undefined;
-  let client: HttpClient | undefined;
-  let json = false;
-
-  const f: Factory = {
-    io,
-    env,
-    redactor,
-    contextsPath: () => contextsFilePath(env, home),
-    config(cmd) {
-      configValues ??= (async () => {
-        const path = globalValues(cmd).config;
-        if (path === undefined) return {};
-        if (path === '') throw new CliError('--config: the path is empty');
-        return loadConfigFile(resolve(path), configKeys(cmd), env);
-      })();
-      return configValues;
-    },
-    settings(cmd, o = {}) {
-      settings ??= (async () => {
-        const flags = globalValues(cmd);
-        const s = await resolveSettings({
-          flags,
-          config: await f.config(cmd),
-          configPath: flags.config ?? '',
-          contextsPath: f.contextsPath(),
-          requireServer: o.requireServer ?? true,
-        });
-        json = s.json;
-        return s;
-      })();
-      return settings;
-    },
-    async httpClient(cmd) {
-      if (client) return client;
-      const s = await f.settings(cmd);
-      if (s.insecure) io.warn('Warning: --insecure is set: the server certificate is not verified');
-      if (s.verbose && s.serverTypeGuessed) io.warn('Server-type not set, guessing "cloud"');
-      if (s.server.startsWith('http://') && s.headers.Authorization !== undefined && !isLoopback(s.server)) {
-        io.warn(`Warning: sending credentials over plain http:// to ${new URL(s.server).host}`);
-      }
-      const { HttpClient } = await import('../http/client.js');
-      client = new HttpClient({ server: s.server, headers: s.headers, insecure: s.insecure, verbose: s.verbose, io, redactor, env });
-      return client;
-    },
-    jsonRequested: () => json,
-    async dispose() {
-      await client?.close();
-    },
-  };
-  return f;
+function envSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 function isLoopback(server: string): boolean {
   const host = new URL(server).hostname;
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Every key a -c config file may hold for a command: the global flags, api-key, and the command's own flags. */
+export function configKeys(cmd: Command): string[] {
+  const specs: FlagSpec[] = [...cmd.inheritedFlags(), ...cmd.localFlags()];
+  return [...new Set([...specs.map((s) => s.name), 'api-key'])].filter((k) => k !== 'config' && k !== 'help');
+}
+
+export function newFactory(opts: FactoryOptions = {}): Factory {
+  const env = opts.env ?? process.env;
+  const io = opts.io ?? systemIO();
+  const home = opts.home ?? homedir();
+  const redactor = new Redactor();
+  const signal = opts.signal ?? new AbortController().signal;
+  const sleep = opts.sleep ?? abortableSleep;
+  let command: Command | undefined;
+  let flags: FlagSet | undefined;
+  let configValues: Promise<ConfigValues> | undefined;
+  let settings: Promise<Settings> | undefined;
+  let client: Promise<HttpClient> | undefined;
+  const clients: HttpClient[] = [];
+
+  const globals = (): GlobalFlagValues => {
+    const out: Record<string, unknown> = {};
+    for (const name of flags?.names() ?? []) out[name] = flags?.get(name);
+    return out as GlobalFlagValues;
+  };
+
+  const f: Factory = {
+    io,
+    env,
+    redactor,
+    signal,
+    contextsPath: () => contextsFilePath(env, home),
+    begin(cmd, given) {
+      command = cmd;
+      flags = given;
+      const h = given.get('headers') as Record<string, string> | undefined;
+      if (h) for (const [k, v] of Object.entries(h)) if (isSecretName(k)) redactor.addHeaderSecret(v);
+    },
+    globals,
+    config() {
+      configValues ??= (async () => {
+        const path = globals().config;
+        if (path === undefined) return {};
+        if (path === '') throw new ConfigError('--config: the path is empty');
+        return loadConfigFile(resolve(path), command ? configKeys(command) : [], env);
+      })();
+      return configValues;
+    },
+    settings() {
+      settings ??= (async () => {
+        const g = globals();
+        const s = await resolveSettings({
+          flags: g,
+          config: await f.config(),
+          configPath: g.config ?? '',
+          contextsPath: f.contextsPath(),
+          requireServer: false,
+        });
+        for (const [k, v] of Object.entries(s.headers)) if (isSecretName(k)) redactor.addHeaderSecret(v);
+        if (s.oauth) redactor.addSecret(s.oauth.clientSecret);
+        for (const line of s.notices) io.warn(line);
+        return s;
+      })();
+      return settings;
+    },
+    async jsonMode() {
+      const flag = globals().json;
+      if (flag !== undefined) return flag;
+      try {
+        return (await f.config()).json === true;
+      } catch {
+        return false;
+      }
+    },
+    httpClient() {
+      client ??= (async () => {
+        const s = await f.settings();
+        if (s.server === '') {
+          throw new ConfigError(
+            'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
+          );
+        }
+        if (s.verbose && s.serverTypeGuessed) io.warn('Server-type not set, guessing "cloud"');
+        return f.httpClientFor({ server: s.server, headers: s.headers, insecure: s.insecure, oauth: s.oauth, verbose: s.verbose });
+      })();
+      return client;
+    },
+    async httpClientFor(target) {
+      checkHeaders(target.headers, 'headers');
+      if (target.insecure) io.warn('Warning: --insecure is set: the server certificate is not verified');
+      const hasCredentials = target.oauth !== undefined || Object.keys(target.headers).some((h) => h.toLowerCase() === 'authorization');
+      if (target.server.startsWith('http://') && hasCredentials && !isLoopback(target.server)) {
+        io.warn(`Warning: sending credentials over plain http:// to ${new URL(target.server).host}`);
+      }
+      const [{ HttpClient }, { NodeTransport }, { proxyFromEnv }] = await Promise.all([
+        import('../http/client.js'),
+        import('../http/transport.js'),
+        import('../http/proxy.js'),
+      ]);
+      let proxy;
+      try {
+        proxy = proxyFromEnv(env);
+      } catch (e) {
+        throw new ConfigError((e as Error).message);
+      }
+      for (const p of [proxy.http, proxy.https]) {
+        if (p?.password) {
+          redactor.addSecret(p.password);
+          redactor.addSecret(decodeURIComponent(p.password));
+        }
+      }
+      const transport =
+        opts.transport ??
+        new NodeTransport({
+          insecure: target.insecure,
+          connectTimeoutMs: envSeconds(env, 'QLIK_HTTP_CONNECT_TIMEOUT', 10) * 1000,
+          totalTimeoutMs: envSeconds(env, 'QLIK_HTTP_TIMEOUT', 60) * 1000,
+          maxBodyBytes: 10 * 1024 * 1024,
+          proxy,
+        });
+      const common = { io, redactor, transport, sleep, signal, verbose: target.verbose ?? false };
+      let auth;
+      if (target.oauth) {
+        redactor.addSecret(target.oauth.clientSecret);
+        const { OAuthAuthenticator } = await import('../http/oauth.js');
+        const tokens = new HttpClient({ ...common, server: target.server, headers: {} });
+        auth = new OAuthAuthenticator({
+          client: tokens,
+          credentials: target.oauth,
+          cacheFile: resolve(dirname(f.contextsPath()), 'oauth-tokens.json'),
+          redactor,
+          // The token request is safe to repeat: it follows the command's --retry and --interval.
+          retry: { retry: Number(flags?.get('retry') ?? 0), intervalSeconds: Number(flags?.get('interval') ?? 1) },
+        });
+      }
+      const http = new HttpClient({
+        ...common,
+        server: target.server,
+        headers: target.headers,
+        auth,
+        ...(target.userAgentComment ? { userAgentComment: target.userAgentComment } : {}),
+      });
+      clients.push(http);
+      return http;
+    },
+    sleep: (ms, s) => sleep(ms, s ?? signal),
+    async dispose() {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+  return f;
 }

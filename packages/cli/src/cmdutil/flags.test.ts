@@ -1,16 +1,8 @@
-// Flag parsing as pflag does it: stringToString (--headers), Go-style integers, and Go's CSV record reader.
-import { Command } from 'commander';
+// Flag values as pflag reads them: stringToString (--headers), Go-style integers and booleans, Go's CSV record
+// reader, and the type names help prints.
 import { describe, expect, it } from 'vitest';
-import { FlagError } from './errors.js';
-import {
-  addFlags,
-  flagSpecs,
-  parseCsvRecord,
-  parseIntFlag,
-  parseStringToString,
-  varName,
-  type FlagSpec,
-} from './flags.js';
+import { FlagError } from '../errors/errors.js';
+import { parseBool, parseCsvRecord, parseFlagValue, parseStringToString, varName, type FlagSpec } from './flags.js';
 
 function captureError(fn: () => unknown): Error {
   try {
@@ -86,8 +78,9 @@ describe('parseCsvRecord', () => {
   });
 });
 
-describe('parseIntFlag (strconv.ParseInt with base 0)', () => {
-  const parse = parseIntFlag('--retry');
+describe('int flags (strconv.ParseInt with base 0)', () => {
+  const spec: FlagSpec = { name: 'retry', type: 'int', usage: '' };
+  const parse = (raw: string): unknown => parseFlagValue(spec, raw, undefined);
 
   it('parses decimal numbers with a sign', () => {
     expect(parse('10')).toBe(10);
@@ -103,58 +96,47 @@ describe('parseIntFlag (strconv.ParseInt with base 0)', () => {
     expect(parse('017')).toBe(15);
   });
 
-  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])(
-    'rejects %j with pflag wording',
-    (raw) => {
-      const e = captureError(() => parse(raw));
-      expect(e).toBeInstanceOf(FlagError);
-      expect(e.message).toBe(
-        `invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`,
-      );
-    },
-  );
+  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])('rejects %j with pflag wording', (raw) => {
+    const e = captureError(() => parse(raw));
+    expect(e).toBeInstanceOf(FlagError);
+    expect(e.message).toBe(`invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  });
 });
 
-describe('flags declared as data', () => {
-  const specs: FlagSpec[] = [
-    { name: 'headers', type: 'stringToString', usage: 'headers' },
-    { name: 'count', type: 'int', usage: 'a count' },
-    { name: 'op', type: 'string', repeatable: true, choices: ['replace'], usage: 'op' },
-    { name: 'kind', type: 'string', choices: ['a', 'b'], usage: 'kind' },
-    { name: 'flag', type: 'bool', usage: 'a switch' },
-  ];
-
-  function parse(args: string[]): Record<string, unknown> {
-    const cmd = new Command('t')
-      .exitOverride()
-      .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-    addFlags(cmd, specs);
-    cmd.parse(args, { from: 'user' });
-    return cmd.opts();
-  }
-
-  it('merges repeated --headers flags, later keys winning', () => {
-    expect(parse(['--headers', 'a=1,b=2', '--headers', 'c=3', '--headers', 'a=9'])).toMatchObject({
-      headers: { a: '9', b: '2', c: '3' },
-    });
+describe('bool flags (strconv.ParseBool)', () => {
+  it.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('%s is true', (v) => expect(parseBool(v)).toBe(true));
+  it.each(['0', 'f', 'F', 'FALSE', 'false', 'False'])('%s is false', (v) => expect(parseBool(v)).toBe(false));
+  it.each(['', 'yes', 'on', 'tRUE', '2'])('%j is an error naming the flag with its shorthand', (v) => {
+    const spec: FlagSpec = { name: 'quiet', short: 'q', type: 'bool', usage: '' };
+    expect(captureError(() => parseFlagValue(spec, v, undefined)).message).toBe(
+      `invalid argument ${JSON.stringify(v)} for "-q, --quiet" flag: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`,
+    );
   });
+});
 
-  it('parses int flags and reports bad ones', () => {
-    expect(parse(['--count', '0x10'])).toMatchObject({ count: 16 });
-    expect(() => parse(['--count', 'ten'])).toThrow('invalid argument "ten" for "--count" flag');
+describe('repeatable, map and choice flags', () => {
+  it('merges repeated --headers, later keys winning', () => {
+    const spec: FlagSpec = { name: 'headers', type: 'stringToString', usage: '' };
+    let v = parseFlagValue(spec, 'a=1,b=2', undefined);
+    v = parseFlagValue(spec, 'c=3', v);
+    v = parseFlagValue(spec, 'a=9', v);
+    expect(v).toEqual({ a: '9', b: '2', c: '3' });
   });
 
   it('collects repeatable flags in order and checks their choices', () => {
-    expect(parse(['--op', 'replace', '--op', 'replace'])).toMatchObject({ op: ['replace', 'replace'] });
-    expect(() => parse(['--op', 'add'])).toThrow('invalid argument "add" for "--op" flag: must be one of "replace"');
-    expect(() => parse(['--kind', 'c'])).toThrow('invalid argument "c" for "--kind" flag: must be one of "a", "b"');
-    expect(parse(['--kind', 'b', '--flag'])).toMatchObject({ kind: 'b', flag: true });
+    const op: FlagSpec = { name: 'op', type: 'string', repeatable: true, choices: ['replace'], usage: '' };
+    expect(parseFlagValue(op, 'replace', ['replace'])).toEqual(['replace', 'replace']);
+    expect(() => parseFlagValue(op, 'add', undefined)).toThrow('invalid argument "add" for "--op" flag: must be one of "replace"');
   });
 
-  it('remembers the specs for help rendering, with pflag type names', () => {
-    const cmd = new Command('t');
-    addFlags(cmd, specs);
-    expect(flagSpecs(cmd).map((s) => s.name)).toEqual(['headers', 'count', 'op', 'kind', 'flag']);
-    expect(specs.map(varName)).toEqual(['stringToString', 'int', 'string', 'string', '']);
+  it('prints pflag type names in help', () => {
+    const specs: FlagSpec[] = [
+      { name: 'headers', type: 'stringToString', usage: '' },
+      { name: 'count', type: 'int', usage: '' },
+      { name: 'op', type: 'string', repeatable: true, usage: '' },
+      { name: 'value', type: 'unknown', usage: '' },
+      { name: 'flag', type: 'bool', usage: '' },
+    ];
+    expect(specs.map(varName)).toEqual(['stringToString', 'int', 'string', 'unknown', '']);
   });
 });

@@ -1,9 +1,9 @@
-// Flags as data. Every flag of every command is a FlagSpec: commander parses it, and help.ts renders it
-// in pflag's layout from the same record, so the help text and the parser can never disagree.
-import { Option, type Command } from 'commander';
-import { FlagError } from './errors.js';
+// Flags as data. Every flag of every command is a FlagSpec: the parser (command.ts) reads argv with pflag's rules from
+// it, help.ts renders it in pflag's layout, completion offers it, and -c config files are checked against it, so the
+// help text, the parser and the completion can never disagree.
+import { FlagError } from '../errors/errors.js';
 
-export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'file' | 'unknown' | 'unknowns';
+export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {
   name: string;
@@ -18,41 +18,54 @@ export interface FlagSpec {
   /** The flag may be given several times; values are collected in order (the n-th --op with the n-th --path). */
   repeatable?: boolean;
   hidden?: boolean;
+  /** What shell completion offers for the value: file names (optionally filtered by extension) or directories. */
+  completeAs?: 'file' | 'dir';
+  fileExtensions?: readonly string[];
 }
+
+/** The value type a flag spec parses to. */
+export type FlagValue<S extends FlagSpec> = S['type'] extends 'bool'
+  ? boolean
+  : S['type'] extends 'int'
+    ? number
+    : S['type'] extends 'stringToString'
+      ? Record<string, string>
+      : S['type'] extends 'stringArray'
+        ? string[]
+        : S['repeatable'] extends true
+          ? string[]
+          : string;
+
+/** Flag values by name, typed from a tuple of specs. */
+export type FlagValues<F extends readonly FlagSpec[]> = { [S in F[number] as S['name']]?: FlagValue<S> };
 
 /** The type name pflag prints between the flag and its usage. */
 export function varName(spec: FlagSpec): string {
-  switch (spec.type) {
-    case 'bool':
-      return '';
-    case 'stringArray':
-      return 'stringArray';
-    default:
-      return spec.type;
-  }
+  return spec.type === 'bool' ? '' : spec.type;
 }
 
-const registry = new WeakMap<Command, FlagSpec[]>();
-
-export function flagSpecs(cmd: Command): FlagSpec[] {
-  return registry.get(cmd) ?? [];
+/** pflag's name for a flag in messages: `--server`, or `-s, --server` when it has a shorthand. */
+export function flagDisplayName(spec: FlagSpec): string {
+  return spec.short ? `-${spec.short}, --${spec.name}` : `--${spec.name}`;
 }
 
 /** pflag's wording for a value it cannot parse. */
 export function invalidArgument(value: string, flag: string, reason: string): FlagError {
-  return new FlagError(`invalid argument ${JSON.stringify(value)} for "${flag}" flag: ${reason}`);
+  return new FlagError(`invalid argument ${JSON.stringify(value)} for ${JSON.stringify(flag)} flag: ${reason}`);
 }
 
-export function parseIntFlag(flag: string) {
-  return (value: string): number => {
-    const trimmed = value.trim();
-    const ok = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9]\d*|0)$/i.test(trimmed);
-    const n = ok ? Number(trimmed.replace(/^([+-]?)0(?=[0-7])/, '$10o')) : Number.NaN;
-    if (!Number.isSafeInteger(n)) {
-      throw invalidArgument(value, flag, `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
-    }
-    return n;
-  };
+/** Go's strconv.ParseBool. */
+export function parseBool(value: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/** Go's strconv.ParseInt(value, 0, 64) for the values that fit a JavaScript safe integer. */
+export function parseGoInt(value: string): number | undefined {
+  const ok = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9]\d*|0)$/i.test(value);
+  const n = ok ? Number(value.replace(/^([+-]?)0(?=[0-7])/, '$10o')) : Number.NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** One CSV record, as Go's encoding/csv reads it (quoted fields, "" escapes, no bare quotes). */
@@ -114,95 +127,88 @@ export function parseStringToString(value: string, flag = '--headers'): Record<s
   return out;
 }
 
-function optionFor(spec: FlagSpec): Option {
-  const long = `--${spec.name}`;
-  const head = spec.short ? `-${spec.short}, ${long}` : long;
-  const opt = new Option(spec.type === 'bool' ? head : `${head} <${varName(spec) || 'value'}>`, spec.usage);
-  if (spec.hidden) opt.hideHelp();
+function checkChoice(spec: FlagSpec, value: string): void {
+  if (spec.choices && !spec.choices.includes(value)) {
+    throw invalidArgument(value, flagDisplayName(spec), `must be one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`);
+  }
+}
+
+/** Parse one occurrence of a flag's value; `previous` is the value so far (for repeatable and map flags). */
+export function parseFlagValue(spec: FlagSpec, raw: string, previous: unknown): unknown {
+  const name = flagDisplayName(spec);
   switch (spec.type) {
-    case 'int':
-      opt.argParser(parseIntFlag(long));
-      break;
+    case 'bool': {
+      const b = parseBool(raw);
+      if (b === undefined) throw invalidArgument(raw, name, `strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      return b;
+    }
+    case 'int': {
+      const n = parseGoInt(raw);
+      if (n === undefined) throw invalidArgument(raw, name, `strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      return n;
+    }
     case 'stringToString':
-      opt.argParser((value: string, previous: Record<string, string> | undefined) => ({
-        ...(previous ?? {}),
-        ...parseStringToString(value, long),
-      }));
-      break;
+      return { ...((previous as Record<string, string> | undefined) ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
     case 'stringArray':
-      opt.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-      break;
-    case 'string':
-    case 'unknown':
-      if (spec.repeatable) {
-        const choices = spec.choices;
-        opt.argParser((value: string, previous: string[] | undefined) => {
-          if (choices && !choices.includes(value)) {
-            throw invalidArgument(value, long, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
-          }
-          return [...(previous ?? []), value];
-        });
-      } else if (spec.choices) {
-        const choices = spec.choices;
-        opt.argParser((value: string) => {
-          if (!choices.includes(value)) {
-            throw invalidArgument(value, long, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
-          }
-          return value;
-        });
-      }
-      break;
+      return [...((previous as string[] | undefined) ?? []), raw];
     default:
-      break;
+      checkChoice(spec, raw);
+      return spec.repeatable ? [...((previous as string[] | undefined) ?? []), raw] : raw;
   }
-  return opt;
 }
 
-/** Declare flags on a command, remembering their specs for help rendering. */
-export function addFlags(cmd: Command, specs: readonly FlagSpec[]): Command {
-  const list = registry.get(cmd) ?? [];
-  for (const spec of specs) {
-    cmd.addOption(optionFor(spec));
-    list.push(spec);
+/** The values given for a command's flags, and which were given on the command line. */
+export class FlagSet {
+  private readonly values = new Map<string, unknown>();
+
+  /** Record one occurrence (already checked); returns the new value. */
+  set(spec: FlagSpec, raw: string): void {
+    this.values.set(spec.name, parseFlagValue(spec, raw, this.values.get(spec.name)));
   }
-  registry.set(cmd, list);
-  return cmd;
-}
 
-/** camelCase key commander uses for a flag name (`server-type` → `serverType`). */
-export function optionKey(name: string): string {
-  return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-}
+  changed(name: string): boolean {
+    return this.values.has(name);
+  }
 
-/** Whether a flag was given on the command line (or, for globals, on any parent). */
-export function flagChanged(cmd: Command, name: string): boolean {
-  return cmd.getOptionValueSourceWithGlobals(optionKey(name)) === 'cli';
+  get(name: string): unknown {
+    return this.values.get(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
 }
 
 // Flags shared by every command that sends a REST request (qlik-cli's generated commands).
-export const retryFlags: readonly FlagSpec[] = [
-  {
-    name: 'interval',
-    type: 'int',
-    usage: 'Duration in seconds to wait between retries, at least 1',
-    defaultText: '1',
-  },
-  { name: 'retry', type: 'int', usage: 'Number of retries to do before failing, max 10' },
-];
-export const quietFlag: FlagSpec = { name: 'quiet', short: 'q', type: 'bool', usage: 'Return only IDs from the command' };
-export const rawFlag: FlagSpec = {
+export const intervalFlag = {
+  name: 'interval',
+  type: 'int',
+  usage: 'Duration in seconds to wait between retries, at least 1',
+  defaultText: '1',
+} as const satisfies FlagSpec;
+export const retryFlag = { name: 'retry', type: 'int', usage: 'Number of retries to do before failing, max 10' } as const satisfies FlagSpec;
+export const quietFlag = { name: 'quiet', short: 'q', type: 'bool', usage: 'Return only IDs from the command' } as const satisfies FlagSpec;
+export const rawFlag = {
   name: 'raw',
   type: 'bool',
   usage: 'Return original response from server without any processing',
-};
-export const fileFlag: FlagSpec = { name: 'file', short: 'f', type: 'string', usage: 'Reads request from a file' };
+} as const satisfies FlagSpec;
+export const fileFlag = {
+  name: 'file',
+  short: 'f',
+  type: 'string',
+  usage: 'Reads request from a file',
+  completeAs: 'file',
+} as const satisfies FlagSpec;
 
-export const globalFlags: readonly FlagSpec[] = [
+export const globalFlags = [
   {
     name: 'config',
     short: 'c',
     type: 'string',
     usage: 'path/to/config.yml where parameters can be set instead of on the command line',
+    completeAs: 'file',
+    fileExtensions: ['yml', 'yaml'],
   },
   { name: 'context', type: 'string', usage: 'Name of the context used when connecting to Qlik Associative Engine' },
   {
@@ -228,4 +234,6 @@ export const globalFlags: readonly FlagSpec[] = [
     usage: 'The type of server you are using: cloud, Windows (Enterprise on Windows) or engine',
   },
   { name: 'verbose', short: 'v', type: 'bool', usage: 'Log extra information' },
-];
+] as const satisfies readonly FlagSpec[];
+
+export type GlobalFlagValues = FlagValues<typeof globalFlags>;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../cmdutil/errors.js';
+import { ConfigError } from '../errors/errors.js';
 import { loadConfigFile } from './configfile.js';
 
 const KEYS = [

@@ -1,9 +1,9 @@
 // The `-c config.yml` file: a YAML map whose keys are flag names (global flags, `api-key`, and the running
 // command's own flags). A value written exactly as `${NAME}` comes from the environment.
-import { ConfigError } from '../cmdutil/errors.js';
-import { closest } from './suggest.js';
-import { loadYaml } from '../lazy/yaml.js';
-import { readExistingTextFile } from './readfile.js';
+import { ConfigError } from '../errors/errors.js';
+import { closest } from '../text/suggest.js';
+import { loadYaml } from './yaml.js';
+import { readExistingTextFile } from '../fsutil/readfile.js';
 
 export type ConfigValues = Record<string, unknown>;
 

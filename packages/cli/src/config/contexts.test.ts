@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError, ConfigError } from '../cmdutil/errors.js';
+import { CliError, ConfigError } from '../errors/errors.js';
 import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts, updateContexts } from './contexts.js';
 
 /** Bypass the field types, for callers that build contexts from untyped input. */

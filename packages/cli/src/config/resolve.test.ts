@@ -3,8 +3,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, FlagError } from '../cmdutil/errors.js';
-import { checkHeaders, normalizeServer, parseServerType, resolveSettings, type GlobalFlagValues } from './resolve.js';
+import { ConfigError, FlagError } from '../errors/errors.js';
+import { checkHeaders } from '../text/headers.js';
+import { normalizeServer, parseServerType, resolveSettings, type ResolveFlags } from './resolve.js';
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -31,10 +32,17 @@ describe('checkHeaders', () => {
     ['NUL', 'a\u0000b'],
     ['ESC', '\u001b[31m'],
     ['DEL', 'a\u007f'],
-  ])('rejects a value holding %s', (_what, value) => {
+  ])('rejects a value holding %s', (what, value) => {
     const e = errorOf(() => checkHeaders({ 'X-Test': value }, '--headers'));
     expect(e).toBeInstanceOf(FlagError);
-    expect(e.message).toBe('--headers: header X-Test has a control character (CR, LF or NUL) in its value');
+    const why = what === 'CR' || what === 'LF' ? 'a line break (CR or LF)' : what === 'NUL' ? 'a NUL character' : 'a control character';
+    expect(e.message).toBe(`--headers: header X-Test has ${why} in its value`);
+  });
+
+  it('rejects a value with characters outside Latin-1, which HTTP/1.1 cannot carry', () => {
+    const e = errorOf(() => checkHeaders({ 'X-Test': 'caf\u00e9 \u2603' }, 'config file c.yml: headers'));
+    expect(e.message).toBe('config file c.yml: headers: header X-Test has a character outside Latin-1 ("\u2603") in its value');
+    expect(() => checkHeaders({ 'X-Test': 'caf\u00e9' }, 'x')).not.toThrow();
   });
 
   it.each(['', 'Bad Name', 'a:b', 'x(y)', 'na\u00efve', 'a\nb'])(
@@ -137,29 +145,31 @@ describe('resolveSettings', () => {
   });
 
   const resolve = (
-    flags: GlobalFlagValues,
+    flags: ResolveFlags,
     config: Record<string, unknown> = {},
     path = contextsPath,
-    requireServer = true,
-  ) => resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath: path, requireServer });
+  ) => resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath: path, requireServer: false });
 
-  it('uses the defaults when nothing is set and no server is needed', async () => {
-    const s = await resolve({}, {}, missingPath(), false);
+  it('uses the defaults when nothing is set', async () => {
+    const s = await resolve({}, {}, missingPath());
     expect(s).toEqual({
       server: '',
       serverType: 'cloud',
       serverTypeGuessed: true,
       headers: {},
+      oauth: undefined,
       insecure: false,
       json: false,
       verbose: false,
       contextName: undefined,
+      notices: [],
     });
   });
 
   it('asks for a server when a command needs one and none is set', async () => {
-    await expect(resolve({}, {}, missingPath())).rejects.toThrow(/^no server given: use --server/);
-    await expect(resolve({}, {}, missingPath())).rejects.toBeInstanceOf(ConfigError);
+    const need = resolveSettings({ flags: {}, config: {}, configPath: '', contextsPath: missingPath(), requireServer: true });
+    await expect(need).rejects.toThrow(/^no server given: use --server/);
+    await expect(need).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('takes everything from the current context', async () => {
@@ -169,10 +179,12 @@ describe('resolveSettings', () => {
       serverType: 'cloud',
       serverTypeGuessed: false,
       headers: { Authorization: 'Bearer ctx-key', 'X-A': 'ctx-a', 'X-B': 'ctx-b' },
+      oauth: undefined,
       insecure: true,
       json: false,
       verbose: false,
       contextName: 'main',
+      notices: [],
     });
   });
 
@@ -208,7 +220,7 @@ describe('resolveSettings', () => {
       serverType: 'engine',
       contextName: 'main',
     });
-    const b = await resolve({ server: 'http://flag.example.com:81/p/', insecure: true, serverType: 'cloud' }, config);
+    const b = await resolve({ server: 'http://flag.example.com:81/p/', insecure: true, 'server-type': 'cloud' }, config);
     expect(b).toMatchObject({
       server: 'http://flag.example.com:81/p',
       insecure: true,
@@ -236,6 +248,30 @@ describe('resolveSettings', () => {
     expect(s.headers).toEqual({ authorization: 'Bearer flag-key', 'X-A': 'ctx-a', 'X-B': 'ctx-b' });
   });
 
+  it("sends a context's credentials only to the context's own server", async () => {
+    const same = await resolve({ server: 'https://ctx.example.com/other-prefix' });
+    expect(same.headers.Authorization).toBe('Bearer ctx-key');
+    expect(same.notices).toEqual([]);
+    for (const [flags, config, source] of [
+      [{ server: 'http://elsewhere.example' }, {}, '--server'],
+      [{}, { server: 'https://attacker.example' }, 'config file cfg.yml'],
+      [{ server: 'https://ctx.example.com:8443' }, {}, '--server'],
+    ] as const) {
+      const s = await resolve(flags, config);
+      expect(s.headers).toEqual({ 'X-A': 'ctx-a', 'X-B': 'ctx-b' });
+      expect(s.notices).toEqual([
+        `Warning: not sending the credentials of context 'main' to ${new URL(s.server).origin}: they belong to https://ctx.example.com (${source} points elsewhere)`,
+      ]);
+    }
+  });
+
+  it('still sends credentials given for the run itself to another server', async () => {
+    const s = await resolve({ server: 'http://elsewhere.example', headers: { Authorization: 'Bearer run-key' } }, { 'api-key': 'cfg-key' });
+    expect(s.headers.Authorization).toBe('Bearer run-key');
+    const c = await resolve({}, { server: 'https://cfg.example', 'api-key': 'cfg-key' });
+    expect(c.headers.Authorization).toBe('Bearer cfg-key');
+  });
+
   it('turns verbose off when --json is set, wherever each came from', async () => {
     expect(await resolve({ verbose: true })).toMatchObject({ verbose: true, json: false });
     expect(await resolve({ verbose: true, json: true })).toMatchObject({ verbose: false, json: true });
@@ -246,12 +282,14 @@ describe('resolveSettings', () => {
   });
 
   it('checks headers from every source before anything is sent', async () => {
-    await expect(resolve({ headers: { 'X-Bad': 'a\nb' } })).rejects.toThrow(
-      '--headers: header X-Bad has a control character',
-    );
+    await expect(resolve({ headers: { 'X-Bad': 'a\nb' } })).rejects.toThrow('--headers: header X-Bad has a line break');
     await expect(resolve({}, { headers: { 'Bad Name': 'x' } })).rejects.toThrow(
-      'config file cfg.yml: invalid header name "Bad Name"',
+      'config file cfg.yml: headers: invalid header name "Bad Name"',
     );
+    await expect(resolve({}, { 'api-key': 'key-from-env\n' })).rejects.toThrow(
+      "config file cfg.yml: 'api-key' has a line break in its value (does the environment variable end in a newline?)",
+    );
+    await expect(resolve({}, { 'api-key': 'k\u20ac' })).rejects.toThrow("config file cfg.yml: 'api-key': header Authorization has a character outside Latin-1");
   });
 
   it('rejects badly typed config values with the key name', async () => {
@@ -268,6 +306,6 @@ describe('resolveSettings', () => {
   it('names where a bad server came from', async () => {
     await expect(resolve({ server: 'ftp://x' })).rejects.toThrow(/^--server: unsupported scheme/);
     await expect(resolve({}, { server: 'ftp://x' })).rejects.toThrow(/^config file cfg.yml: unsupported scheme/);
-    await expect(resolve({ serverType: 'bogus' })).rejects.toThrow(/^--server-type: invalid server type/);
+    await expect(resolve({ 'server-type': 'bogus' })).rejects.toThrow(/^--server-type: invalid server type/);
   });
 });

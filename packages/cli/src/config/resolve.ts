@@ -1,49 +1,50 @@
 // Settings resolution: command-line flag > -c config file > context (--context or current-context) > default.
+// Every header source is checked here, before any request, and a context's credentials are bound to the context's own
+// server: when --server or a -c `server:` points elsewhere they are not sent (as gh binds tokens to hosts).
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
-import { ConfigError, FlagError } from '../cmdutil/errors.js';
-import { mergeHeaders } from '../http/headers.js';
+import { ConfigError, FlagError } from '../errors/errors.js';
+import { checkHeaders, mergeHeaders } from '../text/headers.js';
+import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
-import { readContexts, type ContextsSnapshot, type QlikContext } from './contexts.js';
+import { readContexts, type ContextsSnapshot } from './contexts.js';
+import { SERVER_TYPES, type QlikContext, type ServerType } from './schema.js';
 
-export type ServerType = 'cloud' | 'windows' | 'engine';
+export type { ServerType } from './schema.js';
 
-export interface GlobalFlagValues {
-  config?: string | undefined;
+export interface OAuthCredentials {
+  clientId: string;
+  clientSecret: string;
+  scope: string | undefined;
+  contextName: string;
+}
+
+export interface Settings {
+  /** The server's base URL; '' when none was given and none is required. */
+  server: string;
+  serverType: ServerType;
+  /** Whether the server type was given anywhere, or guessed as cloud. */
+  serverTypeGuessed: boolean;
+  /** Sent with every request (validated). */
+  headers: Record<string, string>;
+  /** The context's OAuth client, when it authenticates that way. */
+  oauth: OAuthCredentials | undefined;
+  insecure: boolean;
+  json: boolean;
+  verbose: boolean;
+  contextName: string | undefined;
+  /** Lines for stderr, printed once (credentials withheld, file permissions). */
+  notices: string[];
+}
+
+/** The global flags that resolution reads (the command line's values; undefined when not given). */
+export interface ResolveFlags {
   context?: string | undefined;
   headers?: Record<string, string> | undefined;
   insecure?: boolean | undefined;
   json?: boolean | undefined;
   server?: string | undefined;
-  serverType?: string | undefined;
+  'server-type'?: string | undefined;
   verbose?: boolean | undefined;
-}
-
-export interface Settings {
-  server: string;
-  serverType: ServerType;
-  /** Whether the server type was given anywhere, or guessed as cloud. */
-  serverTypeGuessed: boolean;
-  headers: Record<string, string>;
-  insecure: boolean;
-  json: boolean;
-  verbose: boolean;
-  contextName: string | undefined;
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// CR, LF and NUL are never allowed (RFC 9110 §5.5); other C0 controls except TAB, and DEL, are rejected too.
-// eslint-disable-next-line no-control-regex
-const BAD_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-
-/** Reject header names that are not RFC 9110 tokens and values holding CR, LF, NUL or other controls. */
-export function checkHeaders(headers: Record<string, string>, source: string): void {
-  for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name)) throw new FlagError(`${source}: invalid header name ${JSON.stringify(name)}`);
-    if (typeof value !== 'string') throw new FlagError(`${source}: header ${name} must be a string`);
-    if (BAD_VALUE.test(value)) {
-      throw new FlagError(`${source}: header ${name} has a control character (CR, LF or NUL) in its value`);
-    }
-  }
 }
 
 /** `tenant.eu.qlikcloud.com` → `https://tenant.eu.qlikcloud.com`; keeps a path prefix; rejects other schemes. */
@@ -69,8 +70,8 @@ export function normalizeServer(raw: string, source: string): string {
 
 export function parseServerType(raw: string, source: string): ServerType {
   const v = raw.trim().toLowerCase();
-  if (v === 'cloud' || v === 'windows' || v === 'engine') return v;
-  throw new FlagError(`${source}: invalid server type ${JSON.stringify(raw)} (valid: cloud, windows, engine)`);
+  if ((SERVER_TYPES as readonly string[]).includes(v)) return v as ServerType;
+  throw new FlagError(`${source}: invalid server type ${JSON.stringify(raw)} (valid: ${SERVER_TYPES.join(', ')})`);
 }
 
 function str(config: ConfigValues, key: string, path: string): string | undefined {
@@ -99,7 +100,6 @@ function headerMap(config: ConfigValues, path: string): Record<string, string> {
   return out;
 }
 
-
 export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefined, source: string): [string, QlikContext] | undefined {
   const name = wanted ?? (snapshot.current || undefined);
   if (name === undefined) return undefined;
@@ -114,7 +114,7 @@ export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefin
 }
 
 export interface ResolveInput {
-  flags: GlobalFlagValues;
+  flags: ResolveFlags;
   config: ConfigValues;
   configPath: string;
   contextsPath: string;
@@ -122,24 +122,38 @@ export interface ResolveInput {
   requireServer: boolean;
 }
 
+function originOf(server: string | undefined): string | undefined {
+  if (server === undefined) return undefined;
+  try {
+    return new URL(normalizeServer(server, 'server')).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const { flags, config, configPath: cfgPath } = input;
+  const notices: string[] = [];
   if (flags.headers) checkHeaders(flags.headers, '--headers');
   const cfgHeaders = headerMap(config, cfgPath);
-  checkHeaders(cfgHeaders, `config file ${cfgPath}`);
+  checkHeaders(cfgHeaders, `config file ${cfgPath}: headers`);
   const cfgApiKey = str(config, 'api-key', cfgPath);
-  if (cfgApiKey !== undefined) cfgHeaders.Authorization = `Bearer ${cfgApiKey}`;
+  if (cfgApiKey !== undefined) {
+    if (/[\r\n]/.test(cfgApiKey)) throw new ConfigError(`config file ${cfgPath}: 'api-key' has a line break in its value (does the environment variable end in a newline?)`);
+    cfgHeaders.Authorization = `Bearer ${cfgApiKey}`;
+    checkHeaders({ Authorization: cfgHeaders.Authorization }, `config file ${cfgPath}: 'api-key'`);
+  }
 
   const wantedContext = flags.context ?? str(config, 'context', cfgPath);
   const snapshot = await readContexts(input.contextsPath);
+  notices.push(...snapshot.warnings);
   const picked = pickContext(snapshot, wantedContext, flags.context !== undefined ? '--context' : 'config file');
-  const [contextName, ctx] = picked ?? [undefined, {}];
+  const [contextName, ctx] = picked ?? [undefined, {} as QlikContext];
   const ctxHeaders = ctx.headers ?? {};
   checkHeaders(ctxHeaders, `context '${contextName ?? ''}' in ${input.contextsPath}`);
 
   const rawServer = flags.server ?? str(config, 'server', cfgPath) ?? ctx.server;
-  const serverSource =
-    flags.server !== undefined ? '--server' : config.server !== undefined ? `config file ${cfgPath}` : `context '${contextName ?? ''}'`;
+  const serverSource = flags.server !== undefined ? '--server' : config.server !== undefined ? `config file ${cfgPath}` : `context '${contextName ?? ''}'`;
   if (rawServer === undefined && input.requireServer) {
     throw new ConfigError(
       'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
@@ -147,19 +161,45 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   }
   const server = rawServer === undefined ? '' : normalizeServer(rawServer, serverSource);
 
-  const rawType = flags.serverType ?? str(config, 'server-type', cfgPath) ?? ctx['server-type'];
-  const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags.serverType !== undefined ? '--server-type' : 'server-type');
+  // The context's credentials go only to the context's own server.
+  const ctxOrigin = originOf(ctx.server);
+  const sameServer = server !== '' && ctxOrigin !== undefined && new URL(server).origin === ctxOrigin;
+  const ctxSecretHeaders = Object.keys(ctxHeaders).filter((h) => isSecretName(h));
+  const hasOAuth = ctx['oauth-client-id'] !== undefined && ctx['oauth-client-id'] !== '';
+  let sentCtxHeaders = ctxHeaders;
+  if (!sameServer && contextName !== undefined && (ctxSecretHeaders.length > 0 || hasOAuth) && server !== '') {
+    sentCtxHeaders = Object.fromEntries(Object.entries(ctxHeaders).filter(([h]) => !isSecretName(h)));
+    notices.push(
+      `Warning: not sending the credentials of context '${contextName}' to ${new URL(server).origin}: they belong to ${ctxOrigin ?? 'no server'} (${serverSource} points elsewhere)`,
+    );
+  }
+  let oauth: OAuthCredentials | undefined;
+  if (hasOAuth && sameServer) {
+    if (ctxHeaders.Authorization !== undefined || Object.keys(ctxHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+      throw new ConfigError(`context '${contextName ?? ''}' has both an API key and an OAuth client; keep one (qlik context update)`);
+    }
+    const secret = ctx['oauth-client-secret'];
+    if (secret === undefined || secret === '') {
+      throw new ConfigError(`context '${contextName ?? ''}' has an OAuth client id but no client secret (qlik context update ${contextName ?? ''} --oauth-client-secret -)`);
+    }
+    oauth = { clientId: ctx['oauth-client-id'] ?? '', clientSecret: secret, scope: ctx['oauth-scope'], contextName: contextName ?? '' };
+  }
+
+  const rawType = flags['server-type'] ?? str(config, 'server-type', cfgPath) ?? ctx['server-type'];
+  const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
 
   const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
   return {
     server,
     serverType,
     serverTypeGuessed: rawType === undefined,
-    headers: mergeHeaders(ctxHeaders, cfgHeaders, flags.headers ?? {}),
+    headers: mergeHeaders(sentCtxHeaders, cfgHeaders, flags.headers ?? {}),
+    oauth,
     insecure: flags.insecure ?? bool(config, 'insecure', cfgPath) ?? ctx.insecure ?? false,
     json,
     // --json disables verbose and traffic output.
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName,
+    notices,
   };
 }

@@ -3,10 +3,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../cmdutil/errors.js';
+import { CliError, TransportError } from '../errors/errors.js';
 import { testIO } from '../iostreams/iostreams.js';
-import { HttpClient, MAX_RETRY_AFTER_SECONDS, normalizeProxy, TransportError, type ApiResponse } from './client.js';
+import { HttpClient } from './client.js';
+import { normalizeProxy } from './proxy.js';
 import { Redactor } from './redact.js';
+import { MAX_RETRY_AFTER_SECONDS, retryWait } from './retry.js';
+import { NodeTransport } from './transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -44,20 +47,17 @@ const json =
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
   };
 
-function client(
-  opts: { verbose?: boolean; headers?: Record<string, string>; env?: Record<string, string>; server?: string } = {},
-) {
+function client(opts: { verbose?: boolean; headers?: Record<string, string>; timeoutMs?: number; server?: string } = {}) {
   const io = testIO();
   const sleeps: number[] = [];
   const redactor = new Redactor();
   const http = new HttpClient({
     server: opts.server ?? origin,
     headers: opts.headers ?? { Authorization: 'Bearer secret-api-key-value' },
-    insecure: false,
     verbose: opts.verbose ?? false,
     io,
     redactor,
-    env: opts.env ?? {},
+    transport: new NodeTransport({ insecure: false, connectTimeoutMs: 10_000, totalTimeoutMs: opts.timeoutMs ?? 60_000, maxBodyBytes: 10 * 1024 * 1024, proxy: {} }),
     sleep: (ms) => {
       sleeps.push(ms);
       return Promise.resolve();
@@ -65,14 +65,6 @@ function client(
   });
   return { http, io, sleeps };
 }
-
-const response = (headers: Record<string, string>): ApiResponse => ({
-  status: 429,
-  statusText: '',
-  headers,
-  text: '',
-  url: '',
-});
 
 describe('normalizeProxy', () => {
   it('adds http:// to host:port and user:pass@host forms, keeps explicit schemes', () => {
@@ -84,42 +76,34 @@ describe('normalizeProxy', () => {
   });
 });
 
-describe('HttpClient.waitSeconds', () => {
-  const { http } = client({ server: 'https://tenant.example.com' });
+describe('retryWait', () => {
+  const p = (intervalSeconds: number) => ({ retry: 3, intervalSeconds });
 
   it('waits the interval, or the retry-after when it is longer', () => {
-    expect(http.waitSeconds(response({}), 1)).toBe(1);
-    expect(http.waitSeconds(response({ 'retry-after': '3' }), 1)).toBe(3);
-    expect(http.waitSeconds(response({ 'retry-after': '3' }), 5)).toBe(5);
-    expect(http.waitSeconds(undefined, 2)).toBe(2);
+    expect(retryWait(undefined, p(1))).toBe(1);
+    expect(retryWait('3', p(1))).toBe(3);
+    expect(retryWait('3', p(5))).toBe(5);
   });
 
   it('reads an HTTP-date retry-after', () => {
     const inTen = new Date(Date.now() + 10_000).toUTCString();
-    const wait = http.waitSeconds(response({ 'retry-after': inTen }), 1);
+    const wait = retryWait(inTen, p(1));
     expect(wait).toBeGreaterThan(8);
     expect(wait).toBeLessThanOrEqual(10);
-    expect(http.waitSeconds(response({ 'retry-after': new Date(Date.now() - 60_000).toUTCString() }), 1)).toBe(1);
+    expect(retryWait(new Date(Date.now() - 60_000).toUTCString(), p(1))).toBe(1);
   });
 
-  it('ignores garbage and gives up on waits beyond the limit', () => {
-    expect(http.waitSeconds(response({ 'retry-after': 'soon' }), 1)).toBe(1);
-    expect(http.waitSeconds(response({ 'retry-after': String(MAX_RETRY_AFTER_SECONDS) }), 1)).toBe(
-      MAX_RETRY_AFTER_SECONDS,
-    );
-    expect(() => http.waitSeconds(response({ 'retry-after': '31' }), 1)).toThrow(CliError);
-    expect(() => http.waitSeconds(response({ 'retry-after': '3600' }), 1)).toThrow('the server asks to wait 3600s');
+  it('honours waits up to five minutes, ignores garbage, and gives up beyond the limit', () => {
+    expect(MAX_RETRY_AFTER_SECONDS).toBe(300);
+    expect(retryWait('soon', p(1))).toBe(1);
+    expect(retryWait('42', p(1))).toBe(42);
+    expect(retryWait(String(MAX_RETRY_AFTER_SECONDS), p(1))).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(() => retryWait('301', p(1))).toThrow(CliError);
+    expect(() => retryWait('3600', p(1))).toThrow('the server asks to wait 3600 s before retrying, longer than the 300 s this CLI waits');
   });
 });
 
 describe('HttpClient configuration', () => {
-  it('rejects a malformed QLIK_HTTP_TIMEOUT', () => {
-    expect(() => client({ env: { QLIK_HTTP_TIMEOUT: 'ten' } })).toThrow(
-      'QLIK_HTTP_TIMEOUT: expected a positive number of seconds, got "ten"',
-    );
-    expect(() => client({ env: { QLIK_HTTP_CONNECT_TIMEOUT: '0' } })).toThrow('QLIK_HTTP_CONNECT_TIMEOUT');
-  });
-
   it('builds URLs below the server path and refuses absolute URLs on another origin', () => {
     const { http } = client({ server: 'https://tenant.example.com/prefix' });
     expect(http.url({ path: '/api/v1/api-keys', query: { limit: 5, sort: undefined } }).href).toBe(
@@ -137,11 +121,13 @@ describe('HttpClient configuration', () => {
 describe('HttpClient.send', () => {
   it('retries 429 and 5xx up to --retry times, waiting max(interval, retry-after) each time', async () => {
     script = [json(503, {}), json(429, {}, { 'retry-after': '4' }), json(200, { ok: true })];
-    const { http, sleeps } = client();
+    const { http, sleeps, io } = client();
     const res = await http.send({ method: 'GET', path: '/x' }, { retry: 3, intervalSeconds: 2 });
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
+    // Every wait is announced on stderr, also without -v.
+    expect(io.stderr()).toBe('Server error (503 Service Unavailable); retrying in 2 s (1/3)\nRate limited (429); retrying in 4 s (2/3)\n');
     expect(sleeps[0]).toBeGreaterThanOrEqual(2000);
     expect(sleeps[0]).toBeLessThan(2200);
     expect(sleeps[1]).toBeGreaterThanOrEqual(4000);
@@ -222,7 +208,7 @@ describe('HttpClient.send', () => {
 
   it('times out after QLIK_HTTP_TIMEOUT and says so', async () => {
     script = [(_q, res) => setTimeout(() => res.writeHead(200).end('{}'), 1500)];
-    const { http } = client({ env: { QLIK_HTTP_TIMEOUT: '0.3' } });
+    const { http } = client({ timeoutMs: 300 });
     const e = await http.attempt({ method: 'GET', path: '/slow' }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'ambiguous', message: expect.stringMatching(/timed out after 0\.3s$/) as unknown });
   });

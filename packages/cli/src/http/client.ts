@@ -1,21 +1,28 @@
-// The HTTP client every command uses: undici (loaded lazily), one dispatcher per run, finite timeouts, a response
-// size cap, proxy support from the environment, --insecure scoped to this client, same-origin redirects only,
-// a redacted -v trace, and retries for idempotent requests. Non-idempotent POSTs get single attempts here; the
-// request runner decides what to do after an ambiguous failure (see api/create-safely.ts).
+// The HTTP client every command uses: request URLs bound to the server's origin, the run's headers, credentials
+// from an Authenticator (OAuth), same-origin redirects only, a redacted -v trace, and the retry policy. The wire is
+// a Transport (transport.ts in production, a stub registry or an in-process emulator in tests).
 import { STATUS_CODES } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { CliError, TransportError } from '../cmdutil/errors.js';
+import { CliError, TransportError } from '../errors/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
+import { isSecretName, maskedHeaderValue } from '../text/secrets.js';
 import { VERSION } from '../version.js';
-import { mergeHeaders } from './headers.js';
-import { Redactor, stripControls } from './redact.js';
+import type { Authenticator } from './auth.js';
+import { mergeHeaders } from '../text/headers.js';
+import type { Redactor } from './redact.js';
+import { retryWait, type RetryPolicy } from './retry.js';
+import type { Transport } from './transport.js';
+
+export type { RetryPolicy } from './retry.js';
 
 export interface ApiRequest {
   method: string;
   /** A path below the server (`/api/v1/api-keys`) or an absolute URL on the same origin (a `links.next` href). */
   path: string;
-  query?: Record<string, string | number | undefined>;
+  query?: Record<string, string | number | undefined> | [string, string][];
+  /** A JSON value, sent as application/json. */
   body?: unknown;
+  /** A body sent as is, with its content type (qlik raw). */
+  rawBody?: { text: string; contentType: string };
 }
 
 export interface ApiResponse {
@@ -23,198 +30,115 @@ export interface ApiResponse {
   statusText: string;
   headers: Record<string, string>;
   text: string;
+  /** The body exactly as received. */
+  bytes: Buffer;
   url: string;
-}
-
-export { TransportError, type FailureKind } from '../cmdutil/errors.js';
-
-export interface RetryPolicy {
-  retry: number;
-  intervalSeconds: number;
+  /**
+   * A DELETE whose earlier attempt lost its answer (5xx, reset) got 404 on a retry: the resource is gone — that
+   * attempt removed it, or it never existed. Reported as success.
+   */
+  goneAfterRetry?: boolean;
 }
 
 export interface ClientOptions {
   server: string;
+  /** Sent with every request (already validated). */
   headers: Record<string, string>;
-  insecure: boolean;
+  /** Supplies the Authorization header (OAuth) and renews it after a 401. */
+  auth?: Authenticator | undefined;
   verbose: boolean;
   io: IOStreams;
   redactor: Redactor;
-  env: Record<string, string | undefined>;
-  sleep?: (ms: number) => Promise<void>;
+  transport: Transport;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Aborted when the run is interrupted. */
+  signal?: AbortSignal | undefined;
+  /** A comment added to the User-Agent (`qlik-cli/0.1.0 (linux) raw`). */
+  userAgentComment?: string;
 }
 
-export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-/** A server's retry-after longer than this ends the command instead of stalling it. */
-export const MAX_RETRY_AFTER_SECONDS = 30;
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL']);
-const TLS_HINTS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain holds a self-signed certificate',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate is signed by an unknown authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is signed by an unknown authority',
-  CERT_HAS_EXPIRED: 'the certificate has expired',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not match the host name',
-};
-
-function envNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-/** `host:port` and `user:pass@host` proxy values get a scheme, as Qlik's CLI accepts them. */
-export function normalizeProxy(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `http://${v}`;
-}
-
-/** Whether NO_PROXY (comma/space separated hosts, `.suffix`, `*.suffix`, `host:port`, `*`) exempts a URL. */
-export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
-  if (!noProxy) return false;
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return noProxy
-    .split(/[,\s]+/)
-    .filter(Boolean)
-    .some((raw) => {
-      if (raw === '*') return true;
-      const entry = raw.toLowerCase();
-      // `[v6]:port`, a bare IPv6 address (several colons), or `name[:port]`.
-      const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? (entry.split(':').length > 2 ? [entry, entry] : /^([^:]*)(?::(\d+))?$/.exec(entry));
-      const name = (m?.[1] ?? '').replace(/^\*?\./, '');
-      if (m?.[2] !== undefined && m[2] !== port) return false;
-      return host === name || host.endsWith(`.${name}`);
-    });
-}
-
-function pick(env: Record<string, string | undefined>, name: string): string | undefined {
-  return env[name.toUpperCase()] ?? env[name.toLowerCase()];
-}
-
-type Undici = typeof import('undici');
-
-async function loadUndici(): Promise<Undici> {
-  const mod = (await import('undici')) as Undici & { default?: Undici };
-  return mod.default ?? mod;
-}
-
-function statusText(status: number): string {
+export function statusText(status: number): string {
   return STATUS_CODES[status] ?? '';
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-function errorCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
+/** Whether repeating a request cannot do more than doing it once. */
+export function isIdempotent(method: string): boolean {
+  return ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method.toUpperCase());
 }
 
 export class HttpClient {
-  private dispatcher: Dispatcher | undefined;
-  private proxies: { http?: URL; https?: URL; noProxy?: string } = {};
-  private readonly origin: string;
-  private readonly totalMs: number;
-  private readonly connectMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-
+  readonly origin: string;
+  readonly server: string;
   private readonly o: ClientOptions;
 
   constructor(o: ClientOptions) {
     this.o = o;
+    this.server = o.server;
     this.origin = new URL(o.server).origin;
-    this.totalMs = envNumber(o.env, 'QLIK_HTTP_TIMEOUT', 60) * 1000;
-    this.connectMs = envNumber(o.env, 'QLIK_HTTP_CONNECT_TIMEOUT', 10) * 1000;
-    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    for (const [k, v] of Object.entries(o.headers)) if (/authorization|cookie|token|secret|key/i.test(k)) o.redactor.addHeaderSecret(v);
+    for (const [k, v] of Object.entries(o.headers)) if (isSecretName(k)) o.redactor.addHeaderSecret(v);
   }
 
-  private async getDispatcher(): Promise<Dispatcher> {
-    if (this.dispatcher) return this.dispatcher;
-    const undici = await loadUndici();
-    const tls = { rejectUnauthorized: !this.o.insecure };
-    const common = {
-      connect: { ...tls, timeout: this.connectMs },
-      headersTimeout: this.totalMs,
-      bodyTimeout: this.totalMs,
-      maxResponseSize: MAX_BODY_BYTES,
-    };
-    const httpsProxy = normalizeProxy(pick(this.o.env, 'https_proxy'));
-    const httpProxy = normalizeProxy(pick(this.o.env, 'http_proxy'));
-    for (const p of [httpsProxy, httpProxy]) {
-      if (!p) continue;
-      const u = new URL(p);
-      if (u.password) this.o.redactor.addSecret(decodeURIComponent(u.password));
-      if (u.password) this.o.redactor.addSecret(u.password);
-    }
-    if (httpsProxy ?? httpProxy) {
-      const noProxy = pick(this.o.env, 'no_proxy');
-      this.proxies = {
-        ...(httpProxy ? { http: new URL(httpProxy) } : {}),
-        ...(httpsProxy ? { https: new URL(httpsProxy) } : {}),
-        ...(noProxy !== undefined ? { noProxy } : {}),
-      };
-      this.dispatcher = new undici.EnvHttpProxyAgent({
-        ...common,
-        requestTls: tls,
-        ...(httpsProxy ? { httpsProxy } : {}),
-        ...(httpProxy ? { httpProxy } : {}),
-        ...(noProxy !== undefined ? { noProxy } : {}),
-      });
-    } else {
-      this.dispatcher = new undici.Agent(common);
-    }
-    return this.dispatcher;
+  get signal(): AbortSignal | undefined {
+    return this.o.signal;
+  }
+
+  /** The same client, aborted by another signal (cleanup after an interrupt gets a deadline of its own). */
+  withSignal(signal: AbortSignal): HttpClient {
+    return new HttpClient({ ...this.o, signal });
   }
 
   async close(): Promise<void> {
-    await this.dispatcher?.close();
+    await this.o.transport.close();
   }
 
   /** The absolute URL for a request; absolute hrefs must stay on the server's origin. */
   url(req: Pick<ApiRequest, 'path' | 'query'>): URL {
     const url = /^https?:\/\//i.test(req.path) ? new URL(req.path) : new URL(this.o.server + req.path);
     if (url.origin !== this.origin) throw new CliError(`refusing to send credentials to another origin: ${url.origin}`);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const query = req.query ?? {};
+    const entries = Array.isArray(query) ? query : Object.entries(query);
+    for (const [k, v] of entries) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
 
-  private requestHeaders(hasBody: boolean): Record<string, string> {
+  private baseHeaders(contentType: string | undefined): Record<string, string> {
     const base: Record<string, string> = {
-      'User-Agent': `qlik-cli/${VERSION} (${process.platform})`,
+      'User-Agent': `qlik-cli/${VERSION} (${process.platform})${this.o.userAgentComment ? ` ${this.o.userAgentComment}` : ''}`,
       Accept: 'application/json',
     };
-    if (hasBody) base['Content-Type'] = 'application/json';
+    if (contentType !== undefined) base['Content-Type'] = contentType;
     return mergeHeaders(base, this.o.headers);
   }
 
-  private trace(line: string): void {
-    // A URL from the server (a links.next href, decoded for readability) may hold escape sequences: strip them.
-    if (this.o.verbose) this.o.io.warn(stripControls(this.o.redactor.text(line)));
+  trace(line: string): void {
+    // io.warn strips terminal escapes; the redactor masks secrets (also those a server echoes back).
+    if (this.o.verbose) this.o.io.warn(this.o.redactor.text(line));
   }
 
-  /** One attempt (plus same-origin GET redirects). Any HTTP status is returned; transport failures throw. */
-  async attempt(req: ApiRequest): Promise<ApiResponse> {
+  /** One attempt, plus same-origin redirects of GETs and one renewal of OAuth credentials after a 401. */
+  async attempt(req: ApiRequest, signal = this.o.signal): Promise<ApiResponse> {
+    let auth = this.o.auth ? await this.o.auth.header(signal) : undefined;
+    let res = await this.follow(req, auth, signal);
+    if (res.status === 401 && this.o.auth && auth !== undefined) {
+      const renewed = await this.o.auth.refresh(auth, signal);
+      if (renewed !== undefined) {
+        this.trace('* 401 with a cached access token: fetched a new one, sending again');
+        auth = renewed;
+        res = await this.follow(req, auth, signal);
+      }
+    }
+    return res;
+  }
+
+  private async follow(req: ApiRequest, auth: string | undefined, signal: AbortSignal | undefined): Promise<ApiResponse> {
     let url = this.url(req);
     let method = req.method.toUpperCase();
-    let body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    let body: { text: string; contentType: string } | undefined =
+      req.rawBody ?? (req.body === undefined ? undefined : { text: JSON.stringify(req.body), contentType: 'application/json' });
     for (let hop = 0; ; hop++) {
-      const res = await this.once(method, url, body);
+      const res = await this.once(method, url, body, auth, signal);
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.status) || !location || method !== 'GET') return res;
       const next = new URL(location, url);
@@ -228,124 +152,75 @@ export class HttpClient {
     }
   }
 
-  private async once(method: string, url: URL, body: string | undefined): Promise<ApiResponse> {
-    const dispatcher = await this.getDispatcher();
-    const headers = this.requestHeaders(body !== undefined);
-    this.trace(`${method} ${decodeURIComponent(url.href)}`);
-    for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
-    if (body !== undefined) this.trace(`> ${this.o.redactor.body(body)}`);
+  private async once(
+    method: string,
+    url: URL,
+    body: { text: string; contentType: string } | undefined,
+    auth: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResponse> {
+    const headers = this.baseHeaders(body?.contentType);
+    if (auth !== undefined) headers.Authorization = auth;
+    this.trace(`${method} ${safeDecode(url.href)}`);
+    for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
+    if (body !== undefined) this.trace(`> ${this.o.redactor.body(body.text)}`);
     const started = performance.now();
-    const abort = AbortSignal.timeout(this.totalMs);
-    let status: number | undefined;
     try {
-      const res = await dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: method,
-        headers,
-        body: body ?? null,
-        signal: abort,
-      });
-      status = res.statusCode;
-      const resHeaders = flattenHeaders(res.headers);
-      for (const [k, v] of Object.entries(resHeaders)) this.trace(`< ${k}: ${this.o.redactor.headerValue(k, v)}`);
-      const text = await res.body.text();
+      const res = await this.o.transport.request({ method, url, headers, ...(body ? { body: body.text } : {}), signal });
+      for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
+      const text = res.body.toString('utf8');
       this.trace(`Response time: ${Math.round(performance.now() - started)}ms`);
-      this.trace(`Status: ${res.statusCode} ${statusText(res.statusCode)}`);
+      this.trace(`Status: ${res.status} ${statusText(res.status)}`);
       this.trace(text === '' ? 'Empty response body' : `< ${this.o.redactor.body(text)}`);
-      return { status: res.statusCode, statusText: statusText(res.statusCode), headers: resHeaders, text, url: url.href };
+      return { status: res.status, statusText: statusText(res.status), headers: res.headers, text, bytes: res.body, url: url.href };
     } catch (e) {
-      const err = this.classify(e, url, status, abort.aborted);
-      this.trace(`Error after ${Math.round(performance.now() - started)}ms: ${err.message}`);
-      throw err;
+      if (e instanceof TransportError) this.trace(`Error after ${Math.round(performance.now() - started)}ms: ${e.message}`);
+      throw e;
     }
   }
 
-  private classify(e: unknown, url: URL, status: number | undefined, timedOut: boolean): TransportError {
-    if (e instanceof CliError) return new TransportError(e.message, 'ambiguous', undefined, status);
-    const code = errorCode(e);
-    const host = url.host;
-    const after = status === undefined ? '' : ` (after status ${status})`;
-    // undici reports a proxy that refuses the CONNECT (407, 403, 502…) as an aborted request, not as a timeout.
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(e instanceof Error ? e.message : '')?.[1];
-    if (!timedOut && proxyStatus !== undefined) {
-      const hint = proxyStatus === '407' ? ' (check the user and password in HTTPS_PROXY/HTTP_PROXY)' : '';
-      return new TransportError(`the proxy refused to connect to ${host}: ${proxyStatus} ${statusText(Number(proxyStatus))}${hint}`, 'not-sent', `PROXY_${proxyStatus}`);
-    }
-    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_ABORTED') {
-      return new TransportError(`request to ${host} timed out after ${this.totalMs / 1000}s${after}`, 'ambiguous', 'TIMEOUT', status);
-    }
-    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-      return new TransportError(`response from ${host} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB${after}`, 'ambiguous', code, status);
-    }
-    if (code !== undefined && NOT_SENT_CODES.has(code)) {
-      const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : code;
-      // EnvHttpProxyAgent prefers HTTPS_PROXY for https and falls back to HTTP_PROXY, as undici does.
-      const proxy = url.protocol === 'https:' ? (this.proxies.https ?? this.proxies.http) : this.proxies.http;
-      const target = proxy && !bypassesProxy(url, this.proxies.noProxy) ? `the proxy ${proxy.host} (for ${host})` : host;
-      return new TransportError(`cannot connect to ${target}: ${why}`, 'not-sent', code, status);
-    }
-    if (code !== undefined && (TLS_HINTS[code] !== undefined || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
-      const why = TLS_HINTS[code] ?? 'certificate verification failed';
-      return new TransportError(
-        `TLS error connecting to ${host}: ${why} (${code}); use --insecure to accept it, or trust its CA with NODE_EXTRA_CA_CERTS`,
-        'tls',
-        code,
-      );
-    }
-    const why = code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset by the server' : (code ?? (e instanceof Error ? e.message : 'network error'));
-    return new TransportError(`request to ${host} failed: ${why}${after}`, 'ambiguous', code, status);
-  }
-
-  /** Seconds to wait before the next try: max(interval, retry-after) plus a little jitter. */
-  waitSeconds(res: ApiResponse | undefined, intervalSeconds: number): number {
-    const ra = res?.headers['retry-after'];
-    let after = 0;
-    if (ra !== undefined) {
-      const n = Number(ra);
-      if (Number.isFinite(n)) after = Math.max(0, n);
-      else {
-        const date = Date.parse(ra);
-        if (!Number.isNaN(date)) after = Math.max(0, (date - Date.now()) / 1000);
-      }
-    }
-    if (after > MAX_RETRY_AFTER_SECONDS) {
-      throw new CliError(
-        `rate limited: the server asks to wait ${Math.ceil(after)}s before retrying, longer than the ${MAX_RETRY_AFTER_SECONDS}s this CLI waits; try again later`,
-      );
-    }
-    return Math.max(intervalSeconds, after);
-  }
-
-  async pause(seconds: number, why: string): Promise<void> {
-    this.trace(`* ${why}; retrying in ${seconds.toFixed(1)}s`);
-    await this.sleep(seconds * 1000 + Math.floor(Math.random() * 200));
+  /** Wait before the next try, saying so on stderr (also without -v): `Rate limited (429); retrying in 3 s (1/3)`. */
+  async pause(seconds: number, why: string, attempt: number, retries: number): Promise<void> {
+    if (seconds >= 1) this.o.io.warn(`${why}; retrying in ${Math.round(seconds)} s (${attempt}/${retries})`);
+    await this.o.sleep(seconds * 1000 + Math.floor(Math.random() * 200), this.o.signal);
   }
 
   /**
-   * Send an idempotent request (GET, DELETE, PATCH of replace operations), retrying 429, 5xx and network failures
-   * up to `retry` times. Returns the last response whatever its status; throws the last transport error.
+   * Send a request, retrying up to `policy.retry` times: 429s and failures where nothing was sent always, and — when
+   * the request is idempotent — 5xx answers and failures after sending. Returns the last response whatever its
+   * status; throws the last transport error.
    */
-  async send(req: ApiRequest, policy: RetryPolicy): Promise<ApiResponse> {
+  async send(req: ApiRequest, policy: RetryPolicy, opts: { idempotent?: boolean } = {}): Promise<ApiResponse> {
+    const idempotent = opts.idempotent ?? isIdempotent(req.method);
     // Whether an earlier attempt may have been executed although its answer was lost (a 5xx, a failure after sending).
     let unsure = false;
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= policy.retry;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt > policy.retry;
       try {
         const res = await this.attempt(req);
         if (unsure && res.status === 404 && req.method.toUpperCase() === 'DELETE') {
-          // The earlier attempt removed it: the resource is gone, as asked.
-          this.trace('* 404 after an attempt whose answer was lost: that attempt removed it');
-          return { ...res, status: 204, statusText: statusText(204), text: '' };
+          this.trace('* 404 after an attempt whose answer was lost: the resource is gone');
+          return { ...res, status: 204, statusText: statusText(204), text: '', bytes: Buffer.alloc(0), goneAfterRetry: true };
         }
-        if (!RETRYABLE_STATUS.has(res.status) || last) return res;
+        const retryable = res.status === 429 || (idempotent && res.status >= 500 && res.status <= 504 && res.status !== 501);
+        if (!retryable || last) return res;
         if (res.status >= 500) unsure = true;
-        await this.pause(this.waitSeconds(res, policy.intervalSeconds), `${res.status} ${res.statusText}`);
+        const reason = res.status === 429 ? 'Rate limited (429)' : `Server error (${res.status} ${res.statusText})`;
+        await this.pause(retryWait(res.headers['retry-after'], policy), reason, attempt, policy.retry);
       } catch (e) {
-        if (!(e instanceof TransportError) || e.kind === 'tls' || e.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || last) throw e;
+        if (!(e instanceof TransportError) || e.kind === 'tls' || e.kind === 'fatal' || last) throw e;
+        if (e.kind === 'ambiguous' && !idempotent) throw e;
         if (e.kind === 'ambiguous') unsure = true;
-        await this.pause(policy.intervalSeconds, e.message);
+        await this.pause(policy.intervalSeconds, `Request failed (${e.message})`, attempt, policy.retry);
       }
     }
+  }
+}
+
+function safeDecode(href: string): string {
+  try {
+    return decodeURIComponent(href);
+  } catch {
+    return href;
   }
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { testIO } from '../iostreams/iostreams.js';
-import { HttpClient, bypassesProxy, normalizeProxy } from './client.js';
+import { HttpClient } from './client.js';
+import { bypassesProxy, normalizeProxy, proxyFromEnv } from './proxy.js';
 import { Redactor } from './redact.js';
+import { NodeTransport } from './transport.js';
 
 describe('bypassesProxy (NO_PROXY)', () => {
   const cases: [string, string | undefined, boolean][] = [
@@ -28,9 +30,21 @@ describe('bypassesProxy (NO_PROXY)', () => {
   });
 });
 
+describe('proxyFromEnv', () => {
+  it('reads either case, adds schemes, and rejects values that are not URLs in one line', () => {
+    expect(proxyFromEnv({ https_proxy: 'p.local:3128', HTTP_PROXY: 'http://q.local' })).toEqual({
+      https: new URL('http://p.local:3128'),
+      http: new URL('http://q.local'),
+    });
+    expect(() => proxyFromEnv({ HTTPS_PROXY: 'socks5://p.local' })).toThrow('HTTPS_PROXY: unsupported proxy scheme "socks5" (use http:// or https://)');
+    expect(() => proxyFromEnv({ HTTP_PROXY: 'http://[bad' })).toThrow('HTTP_PROXY: not a valid proxy URL');
+  });
+});
+
 describe('connection failures name the proxy when one is used', () => {
   const attempt = async (env: Record<string, string>) => {
-    const client = new HttpClient({ server: 'http://127.0.0.1:9', headers: {}, insecure: false, verbose: false, io: testIO(), redactor: new Redactor(), env });
+    const transport = new NodeTransport({ insecure: false, connectTimeoutMs: 5000, totalTimeoutMs: 10_000, maxBodyBytes: 1024, proxy: proxyFromEnv(env) });
+    const client = new HttpClient({ server: 'http://127.0.0.1:9', headers: {}, verbose: false, io: testIO(), redactor: new Redactor(), transport, sleep: () => Promise.resolve() });
     try {
       await client.attempt({ method: 'GET', path: '/api/v1/users/me' });
       return '';

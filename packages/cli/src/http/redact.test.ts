@@ -1,6 +1,7 @@
 // The Redactor: what reaches stderr never holds a credential or a terminal escape sequence.
 import { describe, expect, it } from 'vitest';
-import { OMITTED, Redactor, stripControls } from './redact.js';
+import { stripControls } from '../text/safety.js';
+import { OMITTED, Redactor } from './redact.js';
 
 // A JWT-shaped string, as Qlik API keys are (header.payload.signature, base64url).
 const JWT =
@@ -17,6 +18,11 @@ describe('Redactor.headerValue', () => {
     ['Set-Cookie', 'eas.sid=xyz; Path=/', OMITTED],
     ['X-Api-Key', 'raw-key-value', OMITTED],
     ['X-Csrf-Token', 'tok', OMITTED],
+    ['X-Qlik-Session', 'abc', OMITTED],
+    ['X-My-Password', 'p', OMITTED],
+    ['X-Credential', 'c', OMITTED],
+    ['X-Auth-Thing', 'a', OMITTED],
+    ['X-Session-Id', 's', OMITTED],
   ])('masks %s', (name, value, want) => {
     expect(r.headerValue(name, value)).toBe(want);
   });
@@ -118,6 +124,10 @@ describe('stripControls', () => {
     expect(stripControls('a\u001b]0;evil title\u0007b')).toBe('ab');
     expect(stripControls('a\u001b]8;;https://x.example\u001b\\link\u001b]8;;\u001b\\b')).toBe('alinkb');
     expect(stripControls('a\u001bPdcs-payload\u001b\\b')).toBe('ab');
+  });
+
+  it('removes the bidirectional overrides and isolates that reorder what a terminal shows', () => {
+    expect(stripControls('safe\u202eevil\u202c \u2066x\u2069 \u200fy')).toBe('safeevil x y');
   });
 
   it('removes C0 (except TAB and LF), DEL and C1 controls', () => {

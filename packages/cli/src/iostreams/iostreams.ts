@@ -1,30 +1,36 @@
-// IOStreams: the only way commands reach stdin, stdout and stderr (after gh's iostreams package).
+// IOStreams: the only way commands reach stdin, stdout and stderr (after gh's iostreams package). The process
+// streams are created only when first used (touching process.stdin costs start-up time), and TTY checks use isatty.
 // Tests use testIO(), whose streams are in-memory buffers with switchable TTY flags.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { CliError } from '../cmdutil/errors.js';
-import { stripControls } from '../http/redact.js';
+import { isatty } from 'node:tty';
+import { CliError } from '../errors/errors.js';
+import { stripControls } from '../text/safety.js';
 
 export interface IOStreams {
-  in: Readable;
-  out: Writable;
-  err: Writable;
+  readonly in: Readable;
+  readonly out: Writable;
+  readonly err: Writable;
   isStdinTTY: boolean;
   isStdoutTTY: boolean;
   isStderrTTY: boolean;
-  colorEnabled: boolean;
-  /** Write data to stdout; resolves once the chunk is handed to the OS (so a slow pipe reader gets everything). */
-  print(text: string): Promise<void>;
-  /** Write a diagnostic line to stderr. */
+  /**
+   * Write data to stdout exactly (JSON, a response body); resolves once the chunk is handed to the OS, rejects when
+   * it cannot be written (EPIPE, ENOSPC, EIO), so a created key that did not reach anyone is known as undelivered.
+   */
+  print(text: string | Uint8Array): Promise<void>;
+  /** Write human output (tables, `key: value` lines, messages) to stdout, with terminal control sequences removed. */
+  printHuman(text: string): Promise<void>;
+  /** Write a diagnostic line to stderr (terminal control sequences removed). */
   warn(text: string): void;
 }
 
-function writeAll(stream: Writable, text: string): Promise<void> {
+function writeAll(stream: Writable, data: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       reject(err);
     };
     stream.once('error', onError);
-    stream.write(text, (err) => {
+    stream.write(data, (err) => {
       stream.off('error', onError);
       if (err) reject(err);
       else resolve();
@@ -32,39 +38,40 @@ function writeAll(stream: Writable, text: string): Promise<void> {
   });
 }
 
-function colorFrom(env: Record<string, string | undefined>, isTTY: boolean): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.CLICOLOR === '0') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '0') return true;
-  return isTTY && env.TERM !== 'dumb';
+interface Streams {
+  in(): Readable;
+  out(): Writable;
+  err(): Writable;
 }
 
-function make(
-  streams: { in: Readable; out: Writable; err: Writable },
-  tty: { in: boolean; out: boolean; err: boolean },
-  env: Record<string, string | undefined>,
-): IOStreams {
+function make(streams: Streams, tty: { in: boolean; out: boolean; err: boolean }): IOStreams {
   return {
-    ...streams,
+    get in() {
+      return streams.in();
+    },
+    get out() {
+      return streams.out();
+    },
+    get err() {
+      return streams.err();
+    },
     isStdinTTY: tty.in,
     isStdoutTTY: tty.out,
     isStderrTTY: tty.err,
-    colorEnabled: colorFrom(env, tty.out),
-    print: (text) => writeAll(streams.out, text),
+    print: (data) => writeAll(streams.out(), data),
+    printHuman: (text) => writeAll(streams.out(), stripControls(text)),
     warn: (raw) => {
       // Warnings can echo server data (an id, a name): terminal escape sequences never reach stderr.
       const text = stripControls(raw);
-      streams.err.write(text.endsWith('\n') ? text : `${text}\n`);
+      streams.err().write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
 }
 
-export function systemIO(env: Record<string, string | undefined> = process.env): IOStreams {
+export function systemIO(): IOStreams {
   return make(
-    { in: process.stdin, out: process.stdout, err: process.stderr },
-    { in: process.stdin.isTTY, out: process.stdout.isTTY, err: process.stderr.isTTY },
-    env,
+    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr },
+    { in: isatty(0), out: isatty(1), err: isatty(2) },
   );
 }
 
@@ -75,7 +82,7 @@ export interface TestIO extends IOStreams {
   setStdin(text: string): void;
 }
 
-export function testIO(opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean } = {}): TestIO {
+export function testIO(opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean; stdout?: Writable } = {}): TestIO {
   const input = new PassThrough();
   const out = new PassThrough();
   const err = new PassThrough();
@@ -83,19 +90,18 @@ export function testIO(opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTT
   const errChunks: Buffer[] = [];
   out.on('data', (c: Buffer) => outChunks.push(c));
   err.on('data', (c: Buffer) => errChunks.push(c));
+  const stdout = opts.stdout ?? out;
   const io = make(
-    { in: input, out, err },
+    { in: () => input, out: () => stdout, err: () => err },
     { in: opts.stdinTTY ?? false, out: opts.stdoutTTY ?? false, err: opts.stderrTTY ?? false },
-    { NO_COLOR: '1' },
   );
-  return {
-    ...io,
+  return Object.assign(io, {
     stdout: () => Buffer.concat(outChunks).toString('utf8'),
     stderr: () => Buffer.concat(errChunks).toString('utf8'),
-    setStdin: (text) => {
+    setStdin: (text: string) => {
       input.end(text);
     },
-  };
+  });
 }
 
 /** Read all of a stream with a byte cap (stdin bodies, `--api-key -`). */

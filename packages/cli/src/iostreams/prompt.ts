@@ -2,7 +2,7 @@
 // answers are read line by line from it (so scripts and tests can drive the prompts), and prompts still go to stderr.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { CliError } from '../cmdutil/errors.js';
+import { CliError } from '../errors/errors.js';
 import type { IOStreams } from './iostreams.js';
 
 export interface Prompter {

@@ -1,8 +1,12 @@
-// In-process runs of the CLI (wrangler's runWrangler): the real main() with captured IO and a temporary home.
-import { mkdtemp } from 'node:fs/promises';
+// In-process runs of the CLI (wrangler's runWrangler): the real main() with test IO, a temporary home, and either a
+// stub registry (httpmock.ts) or the real transport (against an emulator started in the test). Retry waits are
+// recorded instead of slept, unless a test asks for real time.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { newFactory } from '../../src/cmdutil/factory.js';
+import type { Transport } from '../../src/http/transport.js';
 import { testIO } from '../../src/iostreams/iostreams.js';
 import { main } from '../../src/main.js';
 
@@ -10,20 +14,70 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Waits the run asked for, in ms (retries), when sleeping was simulated. */
+  sleeps: number[];
 }
 
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  home?: string;
+  stdin?: string;
+  stdoutTTY?: boolean;
+  stdinTTY?: boolean;
+  /** The network: a stub registry; omitted, the real transport. */
+  transport?: Transport;
+  /** Really wait between retries (default: record the waits and continue at once). */
+  realSleep?: boolean;
+  /** Abort the run (as a signal would). */
+  signal?: AbortSignal;
+  /** Stands in for stdout (e.g. a stream that fails every write). */
+  stdout?: import('node:stream').Writable;
+}
+
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A temporary home, removed after the test file. */
 export async function tempHome(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'qlik-test-home-'));
+  const dir = await mkdtemp(join(tmpdir(), 'qlik-test-home-'));
+  made.push(dir);
+  return dir;
 }
 
-export async function runQlik(
-  argv: string[],
-  opts: { env?: Record<string, string | undefined>; home?: string; stdin?: string; stdoutTTY?: boolean } = {},
-): Promise<RunResult> {
-  const io = testIO({ stdoutTTY: opts.stdoutTTY ?? false });
+export async function runQlik(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const io = testIO({ stdoutTTY: opts.stdoutTTY ?? false, stdinTTY: opts.stdinTTY ?? false, ...(opts.stdout ? { stdout: opts.stdout } : {}) });
   if (opts.stdin !== undefined) io.setStdin(opts.stdin);
+  else io.setStdin('');
   const home = opts.home ?? (await tempHome());
   const env = { QLIK_CLI_USER_HOME_DIR: home, ...(opts.env ?? {}) };
-  const code = await main(argv, newFactory({ io, env, home }));
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
+  const sleeps: number[] = [];
+  const f = newFactory({
+    io,
+    env,
+    home,
+    ...(opts.transport ? { transport: opts.transport } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.realSleep
+      ? {}
+      : {
+          sleep: (ms: number, signal?: AbortSignal) => {
+            sleeps.push(ms);
+            return signal?.aborted ? Promise.reject(signal.reason as Error) : Promise.resolve();
+          },
+        }),
+  });
+  const code = await main(argv, f);
+  return { code, stdout: io.stdout(), stderr: io.stderr(), sleeps };
+}
+
+/** A temporary home whose contexts.yml has one current context `test` for `server`, with an API key. */
+export async function homeWithContext(server: string, opts: { apiKey?: string; extra?: string } = {}): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const home = await tempHome();
+  await mkdir(join(home, '.qlik'), { mode: 0o700 });
+  const lines = ['current-context: test', 'contexts:', '  test:', `    server: ${server}`, '    headers:', `      Authorization: Bearer ${opts.apiKey ?? 'test-api-key-0123456789'}`];
+  await writeFile(join(home, '.qlik', 'contexts.yml'), `${lines.join('\n')}\n${opts.extra ?? ''}`, { mode: 0o600 });
+  return home;
 }

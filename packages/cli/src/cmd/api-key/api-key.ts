@@ -1,22 +1,31 @@
-import type { Command } from 'commander';
+// The `qlik api-key` group: wires its verbs.
+import { editCommand } from '../../api/edit.js';
+import { operationCommand } from '../../api/run.js';
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { newGroup } from '../../cmdutil/group.js';
 import { newCmdConfig } from './config/config.js';
-import { newCmdCreate } from './create.js';
-import { newCmdEdit } from './edit.js';
-import { newCmdGet } from './get.js';
-import { newCmdLs } from './ls.js';
-import { newCmdPatch } from './patch.js';
-import { newCmdRm } from './rm.js';
+import { createOperation } from './create.js';
+import { editOperation } from './edit.js';
+import { getOperation } from './get.js';
+import { lsOperation } from './ls.js';
+import { patchOperation } from './patch.js';
+import { rmOperation } from './rm.js';
 
 export function newCmdApiKey(f: Factory): Command {
-  return newGroup(
-    f,
+  return new Command(
     {
       use: 'api-key',
       short: 'Manage API keys used for authorization',
       long: 'API keys can be used by developers to gain programmatic access to the Qlik platform, acting as their own user.',
     },
-    [newCmdConfig(f), newCmdCreate(f), newCmdEdit(f), newCmdGet(f), newCmdLs(f), newCmdPatch(f), newCmdRm(f)],
+    [
+      newCmdConfig(f),
+      operationCommand(f, createOperation),
+      editCommand(f, editOperation),
+      operationCommand(f, getOperation),
+      operationCommand(f, lsOperation),
+      operationCommand(f, patchOperation),
+      operationCommand(f, rmOperation),
+    ],
   );
 }

@@ -1,33 +1,12 @@
 // qlik api-key create: the founding command. Its help text is reproduced byte for byte from Qlik's documentation.
-import type { Command } from 'commander';
-import { ConfigError, FlagError } from '../../cmdutil/errors.js';
-import type { Factory } from '../../cmdutil/factory.js';
-import { invalidArgument } from '../../cmdutil/flags.js';
-import type { ApiOperation } from '../../api/operation.js';
-import { newCmdOperation, runOperation, type OperationOptions } from '../../api/runner.js';
-import { apiKeyReconciler } from './reconcile.js';
+// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared.ts).
+import { defineOperation } from '../../api/operation.js';
+import { FlagError } from '../../errors/errors.js';
+import { apiKeyAttribution, checkDuration } from './shared.js';
 
-export type CreateOptions = OperationOptions;
 export const SUB_TYPES = ['user', 'externalClient'] as const;
 
-/** Checks an ISO 8601 duration with Temporal (loaded only here); the user's string is sent unchanged. */
-export async function checkDuration(value: unknown, source: string): Promise<void> {
-  const fail = (why: string) =>
-    source.startsWith('--') && !source.includes(' ')
-      ? invalidArgument(String(value), source, why)
-      : new ConfigError(`${source}: expiry ${JSON.stringify(value)}: ${why}`);
-  if (typeof value !== 'string') throw fail('must be a string');
-  const { Temporal } = await import('temporal-polyfill');
-  let d;
-  try {
-    d = Temporal.Duration.from(value);
-  } catch {
-    throw fail('not an ISO 8601 duration (examples: P7D, PT12H, P1Y2M, P1DT12H)');
-  }
-  if (d.sign <= 0) throw fail('the duration must be positive');
-}
-
-export const createOperation: ApiOperation = {
+export const createOperation = defineOperation({
   use: 'create',
   short: 'Create API key',
   long: 'Creates an API key, either for a user, or for configuring SCIM for a compatible Identity Provider. Sending sub and subType is required only for creating SCIM keys.',
@@ -73,12 +52,6 @@ export const createOperation: ApiOperation = {
       if (body.sub !== undefined && typeof body.sub !== 'string') throw new FlagError(`${source('sub')}: sub must be a string`);
     },
   },
-  reconcile: apiKeyReconciler,
+  create: apiKeyAttribution,
   quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
-};
-
-export function newCmdCreate(f: Factory, runF: (o: CreateOptions) => Promise<void> = runCreate): Command {
-  return newCmdOperation(f, createOperation, runF);
-}
-
-export const runCreate = runOperation;
+});

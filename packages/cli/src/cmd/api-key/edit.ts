@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
-import type { Factory } from '../../cmdutil/factory.js';
-import { newCmdEditOperation, runEdit, type EditOperation, type EditOptions } from '../../api/edit.js';
+import type { EditOperation } from '../../api/edit.js';
 
 export const editOperation: EditOperation = {
   use: 'edit <api-keyId>',
@@ -9,7 +7,3 @@ export const editOperation: EditOperation = {
   path: '/api/v1/api-keys/{api-keyId}',
   fields: ['description'],
 };
-
-export function newCmdEdit(f: Factory, runF: (o: EditOptions) => Promise<void> = runEdit): Command {
-  return newCmdEditOperation(f, editOperation, runF);
-}

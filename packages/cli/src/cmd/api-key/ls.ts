@@ -1,14 +1,9 @@
-import type { Command } from 'commander';
-import type { Factory } from '../../cmdutil/factory.js';
-import type { ApiOperation } from '../../api/operation.js';
-import { newCmdOperation, runOperation, type OperationOptions } from '../../api/runner.js';
-
-export type LsOptions = OperationOptions;
+import { defineOperation } from '../../api/operation.js';
 
 const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
 const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
 
-export const lsOperation: ApiOperation = {
+export const lsOperation = defineOperation({
   use: 'ls',
   short: 'List API keys',
   long: 'Lists API keys for the tenant. To list API keys owned by other users, requesting user must be assigned the `TenantAdmin` role.',
@@ -57,8 +52,4 @@ export const lsOperation: ApiOperation = {
       },
     },
   ],
-};
-
-export function newCmdLs(f: Factory, runF: (o: LsOptions) => Promise<void> = runOperation): Command {
-  return newCmdOperation(f, lsOperation, runF);
-}
+});

@@ -1,11 +1,6 @@
-import type { Command } from 'commander';
-import type { Factory } from '../../cmdutil/factory.js';
-import type { ApiOperation } from '../../api/operation.js';
-import { newCmdOperation, runOperation, type OperationOptions } from '../../api/runner.js';
+import { defineOperation } from '../../api/operation.js';
 
-export type RmOptions = OperationOptions;
-
-export const rmOperation: ApiOperation = {
+export const rmOperation = defineOperation({
   use: 'rm <api-keyId>',
   short: 'Delete or revoke an API key',
   long: 'Deletes or revokes an API key for a given API key ID. When the owner of the API key sends the request, the key will be deleted and removed from the tenant. When a user assigned the `TenantAdmin` role sends the request, the key will be disabled and marked as revoked.',
@@ -13,8 +8,10 @@ export const rmOperation: ApiOperation = {
   path: '/api/v1/api-keys/{api-keyId}',
   output: 'none',
   // The 204 does not say which happened; a follow-up read does (404: deleted; status revoked: revoked).
-  async describeResult({ http, args }) {
+  async describeResult({ http, args, goneAfterRetry }) {
     const id = args['api-keyId'] ?? '';
+    // An earlier attempt lost its answer and the retry found nothing: do not claim this run deleted it.
+    if (goneAfterRetry) return `API key ${id} is gone: an earlier attempt whose answer was lost removed it, or it never existed`;
     try {
       const res = await http.attempt({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` });
       if (res.status === 404) return `API key ${id} deleted`;
@@ -24,8 +21,4 @@ export const rmOperation: ApiOperation = {
     }
     return `API key ${id} deleted or revoked`;
   },
-};
-
-export function newCmdRm(f: Factory, runF: (o: RmOptions) => Promise<void> = runOperation): Command {
-  return newCmdOperation(f, rmOperation, runF);
-}
+});

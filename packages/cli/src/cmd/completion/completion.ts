@@ -1,20 +1,18 @@
-// `qlik completion <shell>` prints a completion script (made by @bomb.sh/tab, which speaks Cobra's
-// ShellCompDirective protocol); the script calls back `qlik complete -- <words>`, answered by `complete.ts`.
-import type { Command } from 'commander';
+// `qlik completion <shell>`: Cobra's completion commands (their help texts are Cobra's), printing a script that
+// calls back `qlik __complete <words>` (complete.ts).
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { CliError } from '../../cmdutil/errors.js';
-import { newGroup } from '../../cmdutil/group.js';
-import { newLeaf } from '../../cmdutil/leaf.js';
-import type { IOStreams } from '../../iostreams/iostreams.js';
+import { bashScript, fishScript, powershellScript, zshScript } from './scripts.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-export interface CompletionOptions {
-  io: IOStreams;
-  shell: Shell;
-  descriptions: boolean;
-}
+const SCRIPTS: Record<Shell, (prog: string, descriptions: boolean) => string> = {
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+  powershell: powershellScript,
+};
 
 const LONG: Record<Shell, string> = {
   bash: `Generate the autocompletion script for the bash shell.
@@ -36,7 +34,9 @@ To load completions for every new session, execute once:
 
 	qlik completion bash > $(brew --prefix)/etc/bash_completion.d/qlik
 
-You will need to start a new shell for this setup to take effect.`,
+You will need to start a new shell for this setup to take effect.
+
+The script this CLI prints also works without the 'bash-completion' package.`,
   zsh: `Generate the autocompletion script for the zsh shell.
 
 If shell completion is not already enabled in your environment you will need
@@ -87,17 +87,23 @@ const SHORT: Record<Shell, string> = {
   powershell: 'Generate the autocompletion script for powershell',
 };
 
-export function newCmdCompletion(f: Factory, runF: (o: CompletionOptions) => Promise<void> = runCompletion): Command {
-  const shells = SHELLS.map((shell) =>
-    newLeaf(
-      { use: shell, short: SHORT[shell], long: LONG[shell] },
-      { min: 0, max: 0 },
-      [{ name: 'no-descriptions', type: 'bool', usage: 'disable completion descriptions' }],
-      (_args, cmd) => runF({ io: f.io, shell, descriptions: cmd.opts<{ descriptions?: boolean }>().descriptions !== false }),
-    ),
+export function newCmdCompletion(f: Factory): Command {
+  const shells = SHELLS.map(
+    (shell) =>
+      new Command({
+        use: shell,
+        // Cobra leaves [flags] out of the bash usage line only.
+        ...(shell === 'bash' ? { noFlagsInUseLine: true } : {}),
+        short: SHORT[shell],
+        long: LONG[shell],
+        flags: [{ name: 'no-descriptions', type: 'bool', usage: 'disable completion descriptions' }],
+        args: { min: 0, max: 0 },
+        run: async ({ flags }) => {
+          await f.io.print(SCRIPTS[shell]('qlik', flags.get('no-descriptions') !== true));
+        },
+      }),
   );
-  return newGroup(
-    f,
+  return new Command(
     {
       use: 'completion',
       short: 'Generate the autocompletion script for the specified shell',
@@ -105,30 +111,4 @@ export function newCmdCompletion(f: Factory, runF: (o: CompletionOptions) => Pro
     },
     shells,
   );
-}
-
-/** The library writes scripts with console.log; this is the one place that output is captured instead. */
-function captureLog(fn: () => void): string {
-  const original = console.log; // eslint-disable-line no-console
-  const lines: string[] = [];
-  console.log = (...args: unknown[]) => lines.push(args.map(String).join(' ')); // eslint-disable-line no-console
-  try {
-    fn();
-  } finally {
-    console.log = original; // eslint-disable-line no-console
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export async function runCompletion(o: CompletionOptions): Promise<void> {
-  const { script } = await import('@bomb.sh/tab');
-  let text = captureLog(() => {
-    script(o.shell, 'qlik', 'qlik');
-  });
-  if (!o.descriptions) {
-    const before = text;
-    text = text.replaceAll('qlik complete -- ', 'qlik complete --no-descriptions -- ').replaceAll("qlik complete '--'", "qlik complete --no-descriptions '--'");
-    if (text === before) throw new CliError(`cannot make a ${o.shell} script without descriptions`);
-  }
-  await o.io.print(text);
 }

@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+// The `qlik context` group: wires its verbs.
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { newGroup } from '../../cmdutil/group.js';
 import { newCmdContextClear } from './clear.js';
 import { newCmdContextCreate } from './create.js';
 import { newCmdContextGet } from './get.js';
@@ -12,8 +12,7 @@ import { newCmdContextUpdate } from './update.js';
 import { newCmdContextUse } from './use.js';
 
 export function newCmdContext(f: Factory): Command {
-  return newGroup(
-    f,
+  return new Command(
     {
       use: 'context',
       short: 'Create, update and use contexts',

@@ -1,12 +1,10 @@
-import type { Command } from 'commander';
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { updateContexts } from '../../config/contexts.js';
-import { newContextWriteCmd, toContextFields, type ContextWriteOptions } from './fields.js';
+import { contextWriteCommand, toContextFields } from './shared.js';
 
-export type CreateContextOptions = ContextWriteOptions;
-
-export function newCmdContextCreate(f: Factory, runF: (o: CreateContextOptions) => Promise<void> = runContextCreate): Command {
-  return newContextWriteCmd(
+export function newCmdContextCreate(f: Factory): Command {
+  return contextWriteCommand(
     f,
     {
       use: 'create <context name>',
@@ -15,14 +13,12 @@ export function newCmdContextCreate(f: Factory, runF: (o: CreateContextOptions) 
       example:
         '  qlik context create me@cloud --server https://my-tenant.eu.qlikcloud.com --api-key MY-API-KEY\n  qlik context create local --server localhost:9076 --comment "Local engine"\n  echo "$KEY" | qlik context create ci --server https://my-tenant.eu.qlikcloud.com --api-key -',
     },
-    runF,
+    async ({ name, fields: given }) => {
+      const fields = toContextFields(given);
+      await updateContexts(f.contextsPath(), (doc) => {
+        doc.create(name, fields);
+      });
+      f.io.warn(`Context '${name}' created`);
+    },
   );
-}
-
-export async function runContextCreate(o: CreateContextOptions): Promise<void> {
-  const fields = toContextFields(o.fields);
-  await updateContexts(o.path, (doc) => {
-    doc.create(o.name, fields);
-  });
-  o.io.warn(`Context '${o.name}' created`);
 }

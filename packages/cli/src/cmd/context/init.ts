@@ -1,97 +1,105 @@
-import type { Command } from 'commander';
+// `qlik context init`: Qlik's interactive set-up, prompt for prompt (so answers scripted for Qlik's CLI go to the
+// right question): the tenant URL, API key (A) or OAuth (O), then the key or the client id and secret (hidden on a
+// terminal). The context is saved, made current and checked with GET /api/v1/users/me; if the check fails it is
+// removed again and the previous current context restored.
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { CliError } from '../../cmdutil/errors.js';
-import { newLeaf } from '../../cmdutil/leaf.js';
-import { updateContexts } from '../../config/contexts.js';
+import { readContexts, updateContexts, type QlikContext } from '../../config/contexts.js';
 import { normalizeServer } from '../../config/resolve.js';
-import type { IOStreams } from '../../iostreams/iostreams.js';
-import type { Prompter } from '../../iostreams/prompt.js';
+import { CliError, HttpError, TransportError } from '../../errors/errors.js';
 
-export interface InitContextOptions {
-  io: IOStreams;
-  path: string;
-  name: string | undefined;
-  insecure: boolean;
-  prompter: () => Promise<Prompter>;
-  /** Returns the user's name, or throws. */
-  verify: (server: string, apiKey: string, insecure: boolean) => Promise<string>;
+function alreadyExists(name: string): CliError {
+  return new CliError(`Context '${name}' already exists`);
 }
 
-export function newCmdContextInit(f: Factory, runF: (o: InitContextOptions) => Promise<void> = runContextInit): Command {
-  return newLeaf(
-    {
-      use: 'init <context name>',
-      short: 'Set up access to Qlik Cloud',
-      long: 'Set up access to Qlik Cloud by entering the domain name and the api key of the Qlik Sense instance. If no context name is supplied the domain name is used as context name',
-    },
-    { min: 0, max: 1 },
-    [],
-    (args, cmd) =>
-      runF({
-        io: f.io,
-        path: f.contextsPath(),
-        name: args[0],
-        insecure: cmd.optsWithGlobals<{ insecure?: boolean }>().insecure === true,
-        // node:readline and the HTTP client are loaded only when init runs, not on every start.
-        prompter: async () => (await import('../../iostreams/prompt.js')).newPrompter(f.io),
-        verify: async (server, apiKey, insecure) => {
+function describeFailure(e: unknown, server: string, credential: string): string {
+  if (e instanceof TransportError) return `could not reach ${server}: ${e.message}`;
+  if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return `${server} rejected the ${credential} (${e.status} ${e.statusText})`;
+  if (e instanceof HttpError) return `${server} answered ${e.status} ${e.statusText}`;
+  return (e as Error).message;
+}
+
+export function newCmdContextInit(f: Factory): Command {
+  return new Command({
+    use: 'init <context name>',
+    short: 'Set up access to Qlik Cloud',
+    long: 'Set up access to Qlik Cloud by entering the domain name and the api key of the Qlik Sense instance. If no context name is supplied the domain name is used as context name',
+    args: { min: 0, max: 1 },
+    run: async ({ args, flags }) => {
+      const path = f.contextsPath();
+      const given = args[0];
+      // The name is checked before anything is asked.
+      if (given !== undefined && (await readContexts(path)).get(given) !== undefined) throw alreadyExists(given);
+      // node:readline is loaded only when init runs, not on every start.
+      const { newPrompter } = await import('../../iostreams/prompt.js');
+      const p = newPrompter(f.io);
+      let server: string;
+      let name: string;
+      let fields: QlikContext;
+      let credential: string;
+      try {
+        f.io.warn('Acquiring access to Qlik Cloud\n');
+        f.io.warn('Specify your tenant URL, usually in the form: https://<tenant>.<region>.qlikcloud.com');
+        f.io.warn('Where <tenant> is the name of the tenant and <region> is eu, us, ap, etc...');
+        server = normalizeServer(await p.ask('Enter tenant url: '), 'tenant url');
+        // The default name keeps the port, so that two local servers do not collide.
+        name = given ?? new URL(server).host;
+        if (given === undefined && (await readContexts(path)).get(name) !== undefined) throw alreadyExists(name);
+        f.io.warn('Specify what type of authentication that should be used i.e API-Key (A) or OAuth (O). Default is API-Key (A).');
+        const kind = (await p.ask('A/O?: ')).trim();
+        if (!['', 'a', 'A', 'o', 'O'].includes(kind)) throw new CliError(`A/O?: answer A (API key) or O (OAuth), not ${JSON.stringify(kind)}`);
+        if (kind === 'o' || kind === 'O') {
+          f.io.warn('\nTo complete this setup you have to have a Client ID and Client Secret for OAuth.');
+          f.io.warn('If you are unsure, you can ask your tenant-admin or go to https://qlik.dev/libraries-and-tools/qlik-cli#get-started.\n');
+          const clientId = await p.ask('Client ID: ');
+          f.io.warn('\n');
+          const clientSecret = await p.askSecret('Client Secret: ');
+          if (clientId === '' || clientSecret === '' || /[\r\n\0]/.test(clientId + clientSecret)) throw new CliError('the client ID and client secret must not be empty');
+          f.redactor.addSecret(clientSecret);
+          fields = { server, 'oauth-client-id': clientId, 'oauth-client-secret': clientSecret };
+          credential = 'OAuth client';
+        } else {
+          f.io.warn(`\nTo generate a new API-key, go to ${server}/settings/api-keys\n`);
+          const apiKey = await p.askSecret('API-key: ');
+          if (apiKey === '' || /[\r\n\0]/.test(apiKey)) throw new CliError('the API key is empty');
           f.redactor.addSecret(apiKey);
-          const { HttpClient } = await import('../../http/client.js');
-          const http = new HttpClient({
-            server,
-            headers: { Authorization: `Bearer ${apiKey}` },
-            insecure,
-            verbose: false,
-            io: f.io,
-            redactor: f.redactor,
-            env: f.env,
-          });
-          try {
-            const res = await http.send({ method: 'GET', path: '/api/v1/users/me' }, { retry: 1, intervalSeconds: 1 });
-            if (res.status !== 200) throw new CliError(`${res.status} ${res.statusText}`);
-            const me = JSON.parse(res.text) as { name?: unknown; email?: unknown };
-            return typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' ? me.email : 'there';
-          } finally {
-            await http.close();
-          }
-        },
-      }),
-  );
-}
-
-export async function runContextInit(o: InitContextOptions): Promise<void> {
-  const p = await o.prompter();
-  let server: string;
-  let name: string;
-  let apiKey: string;
-  try {
-    o.io.warn('Acquiring access to Qlik Cloud\n');
-    o.io.warn('Specify your tenant URL, usually in the form: https://<tenant>.<region>.qlikcloud.com');
-    o.io.warn('Where <tenant> is the name of the tenant and <region> is eu, us, ap, etc...');
-    const url = await p.ask('Enter tenant url: ');
-    server = normalizeServer(url, 'tenant url');
-    name = o.name ?? new URL(server).hostname;
-    o.io.warn(`\nTo generate a new API-key, go to ${server}/settings/api-keys\n`);
-    apiKey = await p.askSecret('API-key: ');
-  } finally {
-    p.close();
-  }
-  if (apiKey === '' || /[\r\n\0]/.test(apiKey)) throw new CliError('the API key is empty');
-  let previous = '';
-  await updateContexts(o.path, (doc) => {
-    previous = doc.current;
-    doc.create(name, { server, headers: { Authorization: `Bearer ${apiKey}` }, ...(o.insecure ? { insecure: true } : {}) });
-    doc.current = name;
+          fields = { server, headers: { Authorization: `Bearer ${apiKey}` } };
+          credential = 'API key';
+        }
+      } finally {
+        p.close();
+      }
+      const insecure = flags.get('insecure') === true;
+      if (insecure) fields.insecure = true;
+      let previous = '';
+      await updateContexts(path, (doc) => {
+        previous = doc.current;
+        doc.create(name, fields);
+        doc.current = name;
+      });
+      let who: string;
+      try {
+        const http = await f.httpClientFor({
+          server,
+          headers: fields.headers ?? {},
+          insecure,
+          oauth:
+            fields['oauth-client-id'] !== undefined
+              ? { clientId: fields['oauth-client-id'], clientSecret: fields['oauth-client-secret'] ?? '', scope: undefined, contextName: name }
+              : undefined,
+        });
+        const res = await http.send({ method: 'GET', path: '/api/v1/users/me' }, { retry: 1, intervalSeconds: 1 });
+        if (res.status !== 200) throw HttpError.fromResponse(res);
+        const me = JSON.parse(res.text) as { name?: unknown; email?: unknown };
+        who = typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' ? me.email : 'there';
+      } catch (e) {
+        await updateContexts(path, (doc) => {
+          if (doc.has(name)) doc.remove(name);
+          if (previous !== '' && doc.has(previous)) doc.current = previous;
+        });
+        throw new CliError(`${describeFailure(e, server, credential)}; context '${name}' was not saved`);
+      }
+      await f.io.printHuman(`Welcome ${who}, everything is now set up.\nContext '${name}' was created and is now the current context.\n`);
+    },
   });
-  let who: string;
-  try {
-    who = await o.verify(server, apiKey, o.insecure);
-  } catch (e) {
-    await updateContexts(o.path, (doc) => {
-      if (doc.has(name)) doc.remove(name);
-      if (previous !== '' && doc.has(previous)) doc.current = previous;
-    });
-    throw new CliError(`could not verify access to ${server} (${(e as Error).message}); the API key may be faulty. Context '${name}' was not saved`);
-  }
-  await o.io.print(`Welcome ${who}, everything is now set up.\n`);
 }

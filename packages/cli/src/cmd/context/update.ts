@@ -1,12 +1,12 @@
-import type { Command } from 'commander';
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { updateContexts } from '../../config/contexts.js';
-import { newContextWriteCmd, toContextFields, type ContextWriteOptions } from './fields.js';
+import { contextWriteCommand, toContextFields } from './shared.js';
 
-export type UpdateContextOptions = ContextWriteOptions;
+const OAUTH_FIELDS = ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'];
 
-export function newCmdContextUpdate(f: Factory, runF: (o: UpdateContextOptions) => Promise<void> = runContextUpdate): Command {
-  return newContextWriteCmd(
+export function newCmdContextUpdate(f: Factory): Command {
+  return contextWriteCommand(
     f,
     {
       use: 'update <context name>',
@@ -15,14 +15,19 @@ export function newCmdContextUpdate(f: Factory, runF: (o: UpdateContextOptions) 
       example:
         '  qlik context update local-engine\n  qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"\n  qlik api-key create --description rotated --expiry P30D | jq -r .token | qlik context update prod --api-key -',
     },
-    runF,
+    async ({ name, fields: given }) => {
+      const fields = toContextFields(given);
+      await updateContexts(f.contextsPath(), (doc) => {
+        const before = doc.get(name);
+        doc.update(name, fields);
+        // A context authenticates one way: an API key replaces an OAuth client, and an OAuth client an API key.
+        if (given.apiKey !== undefined && before) for (const k of OAUTH_FIELDS) if (before[k] !== undefined) doc.set(name, k, undefined);
+        if (given.oauthClientId !== undefined && before?.headers) {
+          const auth = Object.keys(before.headers).find((h) => h.toLowerCase() === 'authorization');
+          if (auth !== undefined) doc.update(name, { headers: { [auth]: undefined } as unknown as Record<string, string> });
+        }
+      });
+      f.io.warn(`Context '${name}' updated`);
+    },
   );
-}
-
-export async function runContextUpdate(o: UpdateContextOptions): Promise<void> {
-  const fields = toContextFields(o.fields);
-  await updateContexts(o.path, (doc) => {
-    doc.update(o.name, fields);
-  });
-  o.io.warn(`Context '${o.name}' updated`);
 }

@@ -1,21 +1,15 @@
-import { Command } from 'commander';
+// `qlik version`. The version is the last token of the last line, as installers parse it
+// (`awk 'NF {print $NF}' | tail -n 1`), and follows `version: ` (as a packager's sed expects).
+import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { setMeta } from '../../cmdutil/help.js';
-import type { IOStreams } from '../../iostreams/iostreams.js';
 import { VERSION } from '../../version.js';
 
-export interface VersionOptions {
-  io: IOStreams;
-}
-
-export function newCmdVersion(f: Factory, runF: (o: VersionOptions) => Promise<void> = runVersion): Command {
-  const cmd = new Command('version').description('Print version info');
-  setMeta(cmd, { use: 'version', short: 'Print version info', runnable: true });
-  cmd.action(() => runF({ io: f.io }));
-  return cmd;
-}
-
-/** The version is the last token of the last line, as installers parse it (`awk 'NF {print $NF}' | tail -n 1`). */
-export async function runVersion(o: VersionOptions): Promise<void> {
-  await o.io.print(`qlik version: ${VERSION}\n`);
+export function newCmdVersion(f: Factory): Command {
+  return new Command({
+    use: 'version',
+    short: 'Print version info',
+    run: async () => {
+      await f.io.print(`qlik version: ${VERSION}\n`);
+    },
+  });
 }

@@ -1,10 +1,16 @@
-import type { Command } from 'commander';
+// The `qlik api-key config` group: wires its verbs.
+import { editCommand } from '../../../api/edit.js';
+import { operationCommand } from '../../../api/run.js';
+import { Command } from '../../../cmdutil/command.js';
 import type { Factory } from '../../../cmdutil/factory.js';
-import { newGroup } from '../../../cmdutil/group.js';
-import { newCmdConfigEdit } from './edit.js';
-import { newCmdConfigGet } from './get.js';
-import { newCmdConfigPatch } from './patch.js';
+import { configEditOperation } from './edit.js';
+import { configGetOperation } from './get.js';
+import { configPatchOperation } from './patch.js';
 
 export function newCmdConfig(f: Factory): Command {
-  return newGroup(f, { use: 'config', short: 'Manage API-keys configuration' }, [newCmdConfigEdit(f), newCmdConfigGet(f), newCmdConfigPatch(f)]);
+  return new Command({ use: 'config', short: 'Manage API-keys configuration' }, [
+    editCommand(f, configEditOperation),
+    operationCommand(f, configGetOperation),
+    operationCommand(f, configPatchOperation),
+  ]);
 }

@@ -1,9 +1,7 @@
-import type { Command } from 'commander';
-import type { Factory } from '../../../cmdutil/factory.js';
-import { CliError } from '../../../cmdutil/errors.js';
 import { currentTenantId } from '../../../api/current-tenant.js';
-import { newCmdEditOperation, runEdit, type EditOperation, type EditOptions } from '../../../api/edit.js';
-import { checkDuration } from '../create.js';
+import type { EditOperation } from '../../../api/edit.js';
+import { CliError } from '../../../errors/errors.js';
+import { checkDuration } from '../shared.js';
 
 export const configEditOperation: EditOperation = {
   use: 'edit <configId>',
@@ -20,7 +18,3 @@ export const configEditOperation: EditOperation = {
     }
   },
 };
-
-export function newCmdConfigEdit(f: Factory, runF: (o: EditOptions) => Promise<void> = runEdit): Command {
-  return newCmdEditOperation(f, configEditOperation, runF);
-}

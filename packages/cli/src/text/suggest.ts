@@ -27,3 +27,17 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   return best;
 }
+
+/**
+ * Cobra's SuggestionsFor: every candidate within Levenshtein distance 2 (case-insensitive) of the typed word, or
+ * that starts with it, in the candidates' order.
+ */
+export function commandSuggestions(typed: string, candidates: readonly string[], minDistance = 2): string[] {
+  const lower = typed.toLowerCase();
+  return candidates.filter((c) => levenshtein(lower, c.toLowerCase()) <= minDistance || c.toLowerCase().startsWith(lower));
+}
+
+/** Cobra's text after an unknown command: "\n\nDid you mean this?\n\t<s>\n…", or "" without suggestions. */
+export function suggestionText(suggestions: readonly string[]): string {
+  return suggestions.length === 0 ? '' : `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`;
+}

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError, ConfigError } from '../cmdutil/errors.js';
+import { CliError, ConfigError } from '../errors/errors.js';
 import { withFileLock } from './lock.js';
 
 let root: string;

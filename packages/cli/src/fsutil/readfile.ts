@@ -2,7 +2,7 @@
 // files, at most 1 MiB, never hanging on a FIFO, with every failure as one ConfigError line `<label>: <why>`.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ConfigError } from '../cmdutil/errors.js';
+import { ConfigError } from '../errors/errors.js';
 import { errorCode } from './atomic.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CliError, ConfigError } from '../cmdutil/errors.js';
+import { CliError, ConfigError } from '../errors/errors.js';
 import { ensureDir, errorCode, pidAlive } from './atomic.js';
 import { describeFsError } from './readfile.js';
 

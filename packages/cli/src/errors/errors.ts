@@ -10,6 +10,19 @@ export class FlagError extends CliError {
   override name = 'FlagError';
 }
 
+/**
+ * An unknown command. Cobra prints its message (with "Did you mean this?" suggestions on the following lines) and
+ * then `Run '<path> --help' for usage.`
+ */
+export class UnknownCommandError extends FlagError {
+  override name = 'UnknownCommandError';
+  readonly commandPath: string;
+  constructor(message: string, commandPath: string) {
+    super(message);
+    this.commandPath = commandPath;
+  }
+}
+
 /** A problem with a file the CLI reads: the contexts file, a -c config file or a -f body file. */
 export class ConfigError extends CliError {
   override name = 'ConfigError';
@@ -26,11 +39,13 @@ export class NetworkError extends CliError {
 }
 
 /**
- * not-sent: nothing reached the server (connection refused, DNS, connect timeout) — always safe to retry.
+ * not-sent: nothing reached the server (connection refused, DNS, connect timeout, a proxy that refused the tunnel) —
+ * always safe to retry.
  * ambiguous: the request may have been executed (reset after sending, timeout, unreadable response).
  * tls: certificate problems — never retried.
+ * fatal: retrying cannot help (the response is larger than the cap) — never retried.
  */
-export type FailureKind = 'not-sent' | 'ambiguous' | 'tls';
+export type FailureKind = 'not-sent' | 'ambiguous' | 'tls' | 'fatal';
 
 export class TransportError extends NetworkError {
   override name = 'TransportError';
@@ -64,7 +79,23 @@ export class HttpError extends CliError {
   }
 }
 
+/** The run was interrupted by a signal; main exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM). */
+export class CancelledError extends CliError {
+  override name = 'CancelledError';
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals, message = `interrupted by ${signal}`) {
+    super(message);
+    this.signal = signal;
+  }
+}
+
 /** The problem was already reported on stderr; exit 1 without printing more. */
 export class SilentError extends Error {
   override name = 'SilentError';
+}
+
+/** The error code of a Node.js system error (`ENOENT`, `EPIPE`…), if any. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -5,17 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { errorCode } from '../errors/errors.js';
 
 export interface WriteFileAtomicOptions {
   /** Permission bits of the written file; default 0o600. Applied explicitly, so the umask does not matter. */
   mode?: number;
 }
 
-/** The errno-style code of a Node.js system error, or undefined. */
-export function errorCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
-  return undefined;
-}
+export { errorCode } from '../errors/errors.js';
 
 /**
  * Create `dir` (and missing parents) with mode 0700. Directories this call creates are chmod'ed to 0700
@@ -61,7 +58,7 @@ async function resolveTarget(path: string): Promise<string> {
  * The temp file is created with O_CREAT|O_EXCL ('wx'), which fails instead of following a symlink planted
  * at the temp path. On any error the temp file is removed and the target is untouched.
  */
-export async function writeFileAtomic(path: string, data: string, opts: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteFileAtomicOptions = {}): Promise<void> {
   const mode = opts.mode ?? 0o600;
   await ensureDir(dirname(resolve(path)));
   const target = await resolveTarget(path);
@@ -69,7 +66,7 @@ export async function writeFileAtomic(path: string, data: string, opts: WriteFil
   const handle = await open(tmp, 'wx', mode);
   let closed = false;
   try {
-    await handle.writeFile(data, 'utf8');
+    await handle.writeFile(data);
     // Explicit chmod: the mode given to open() is filtered by the umask. Before fsync, so it is durable too.
     await handle.chmod(mode);
     await handle.sync();

@@ -1,0 +1,151 @@
+// What the context verbs share: the flags of `create` and `update`, reading secrets from stdin, turning flags into
+// context fields (checked before anything is written), and showing a context with its secrets masked.
+import { Command, Directive, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
+import type { Factory } from '../../cmdutil/factory.js';
+import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
+import { readContexts, type QlikContext } from '../../config/contexts.js';
+import { isSecretField } from '../../config/schema.js';
+import { normalizeServer, parseServerType } from '../../config/resolve.js';
+import { FlagError } from '../../errors/errors.js';
+import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
+import { checkHeaders } from '../../text/headers.js';
+import { isSecretName, maskedHeaderValue, OMITTED } from '../../text/secrets.js';
+
+const MYQLIK = 'obtained from My Qlik (https://account.myqlik.qlik.com/account)';
+
+export const contextFlags: readonly FlagSpec[] = [
+  { name: 'api-key', type: 'string', usage: 'API-key to be used for Qlik Cloud' },
+  { name: 'comment', type: 'string', usage: 'Comment for the context' },
+  { name: 'oauth-client-id', type: 'string', usage: `The ID of the configured OAuth client, ${MYQLIK}` },
+  { name: 'oauth-client-secret', type: 'string', usage: `The secret of the configured OAuth client, ${MYQLIK}` },
+  // Not in Qlik's CLI: the scope requested for OAuth access tokens.
+  { name: 'oauth-scope', type: 'string', usage: 'The scope to request for OAuth access tokens, space-separated' },
+];
+
+export interface ContextFieldOptions {
+  apiKey?: string | undefined;
+  comment?: string | undefined;
+  oauthClientId?: string | undefined;
+  oauthClientSecret?: string | undefined;
+  oauthScope?: string | undefined;
+  server?: string | undefined;
+  serverType?: string | undefined;
+  insecure?: boolean | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+const FLAG_KEYS: [keyof ContextFieldOptions, string][] = [
+  ['apiKey', 'api-key'],
+  ['comment', 'comment'],
+  ['oauthClientId', 'oauth-client-id'],
+  ['oauthClientSecret', 'oauth-client-secret'],
+  ['oauthScope', 'oauth-scope'],
+  ['server', 'server'],
+  ['serverType', 'server-type'],
+  ['insecure', 'insecure'],
+  ['headers', 'headers'],
+];
+
+/** The flags given on the command line (unset flags leave fields unchanged on update). */
+export function givenContextFlags(flags: FlagSet): ContextFieldOptions {
+  const out: ContextFieldOptions = {};
+  for (const [key, flag] of FLAG_KEYS) if (flags.changed(flag)) Object.assign(out, { [key]: flags.get(flag) });
+  return out;
+}
+
+/** `--api-key -` (and `--oauth-client-secret -`) read the secret from stdin, so it never sits in argv or history. */
+export async function readSecretArgs(o: ContextFieldOptions, io: IOStreams): Promise<ContextFieldOptions> {
+  const dashes = [o.apiKey, o.oauthClientSecret].filter((v) => v === '-').length;
+  if (dashes === 0) return o;
+  const flag = o.apiKey === '-' ? '--api-key' : '--oauth-client-secret';
+  if (dashes > 1) throw new FlagError('only one of --api-key and --oauth-client-secret can be read from stdin (-)');
+  if (io.isStdinTTY) throw new FlagError(`${flag} -: stdin is a terminal; pipe the secret in (e.g. from a secret store)`);
+  const secret = (await readAllCapped(io.in, 64 * 1024, 'the secret on stdin')).trim();
+  if (secret === '') throw new FlagError(`${flag} -: stdin was empty`);
+  return o.apiKey === '-' ? { ...o, apiKey: secret } : { ...o, oauthClientSecret: secret };
+}
+
+function checkSecret(value: string, flag: string): string {
+  if (value.trim() === '' || /[\r\n\0]/.test(value)) throw new FlagError(`${flag}: the value is empty or has a line break`);
+  return value.trim();
+}
+
+/** Checked before anything is written: a bad value never reaches the file. */
+export function toContextFields(o: ContextFieldOptions): QlikContext {
+  const fields: QlikContext = {};
+  if (o.apiKey !== undefined && (o.oauthClientId !== undefined || o.oauthClientSecret !== undefined)) {
+    throw new FlagError('--api-key and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses one or the other');
+  }
+  if (o.server !== undefined) fields.server = normalizeServer(o.server, '--server');
+  if (o.serverType !== undefined) fields['server-type'] = parseServerType(o.serverType, '--server-type');
+  if (o.comment !== undefined) fields.comment = o.comment;
+  if (o.insecure !== undefined) fields.insecure = o.insecure;
+  if (o.oauthClientId !== undefined) fields['oauth-client-id'] = checkSecret(o.oauthClientId, '--oauth-client-id');
+  if (o.oauthClientSecret !== undefined) fields['oauth-client-secret'] = checkSecret(o.oauthClientSecret, '--oauth-client-secret');
+  if (o.oauthScope !== undefined) fields['oauth-scope'] = o.oauthScope.trim();
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.apiKey !== undefined) headers.Authorization = `Bearer ${checkSecret(o.apiKey, '--api-key')}`;
+  checkHeaders(headers, o.apiKey !== undefined ? '--api-key/--headers' : '--headers');
+  if (Object.keys(headers).length > 0) fields.headers = headers;
+  return fields;
+}
+
+export function registerSecrets(f: Factory, o: ContextFieldOptions): void {
+  f.redactor.addSecret(o.apiKey);
+  f.redactor.addSecret(o.oauthClientSecret);
+}
+
+/** A context with its secrets masked (one rule: text/secrets.ts), for `context get` and `context ls --json`. */
+export function masked(ctx: QlikContext): QlikContext {
+  const out: QlikContext = {};
+  for (const [k, v] of Object.entries(ctx)) {
+    if (k === 'headers' && v && typeof v === 'object') {
+      out.headers = Object.fromEntries(
+        Object.entries(v as Record<string, string>).map(([h, val]) => [h, isSecretName(h) ? maskedHeaderValue(val) : val]),
+      );
+    } else if (isSecretField(k) && typeof v === 'string' && v !== '') {
+      out[k] = OMITTED;
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export interface ContextWrite {
+  name: string;
+  fields: ContextFieldOptions;
+}
+
+/** The command shape `create` and `update` share: one context name, the context flags, secrets from stdin. */
+export function contextWriteCommand(
+  f: Factory,
+  def: { use: string; short: string; long?: string; example?: string },
+  run: (w: ContextWrite) => Promise<void>,
+): Command {
+  return new Command({
+    ...def,
+    flags: contextFlags,
+    args: { min: 1, max: 1 },
+    run: async (inv) => {
+      const fields = await readSecretArgs(givenContextFlags(inv.flags), f.io);
+      registerSecrets(f, fields);
+      await run({ name: inv.args[0] ?? '', fields });
+    },
+  });
+}
+
+/** Completion of positional arguments that are context names (at most `max` of them). */
+export function contextNameArgs(f: Factory, max: number): (req: CompletionRequest) => Promise<CompletionResult> {
+  return async ({ args, toComplete }) => {
+    if (args.length >= max) return { candidates: [], directive: Directive.NoFileComp };
+    let names: string[] = [];
+    try {
+      names = (await readContexts(f.contextsPath())).names();
+    } catch {
+      // An unreadable contexts file offers nothing; the command itself will report it.
+    }
+    const candidates = names.filter((n) => n.startsWith(toComplete) && !args.includes(n)).map((value) => ({ value }));
+    return { candidates, directive: Directive.NoFileComp };
+  };
+}

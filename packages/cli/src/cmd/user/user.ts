@@ -1,0 +1,9 @@
+// The `qlik user` group: wires its verbs.
+import { operationCommand } from '../../api/run.js';
+import { Command } from '../../cmdutil/command.js';
+import type { Factory } from '../../cmdutil/factory.js';
+import { userMeOperation } from './me.js';
+
+export function newCmdUser(f: Factory): Command {
+  return new Command({ use: 'user', short: 'Manage users' }, [operationCommand(f, userMeOperation)]);
+}

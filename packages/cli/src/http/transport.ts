@@ -1,0 +1,216 @@
+// The transport: one HTTP exchange on the wire, over node:http/node:https (the parser is native, so no WebAssembly
+// compile holds the process open at exit), directly or through an HTTP(S) proxy. Every failure becomes a
+// TransportError that says whether the request can have reached the server (see failures.ts).
+//
+// Proxies are spoken here rather than through a proxy-agent library: an https target is reached through a CONNECT
+// tunnel, and when the proxy refuses the tunnel (407, 403, 502…) the CLI must know that the request was never sent,
+// which the common agent libraries hide by replaying the proxy's answer as if the server had given it.
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { TransportError } from '../errors/errors.js';
+import { classifyFailure, proxyRefused, type Phase } from './failures.js';
+import { proxyFor, type ProxySettings } from './proxy.js';
+
+export interface TransportRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** Aborts the exchange (the run was interrupted); its reason is thrown. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface Transport {
+  request(req: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+export interface NodeTransportOptions {
+  insecure: boolean;
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+  maxBodyBytes: number;
+  proxy: ProxySettings;
+}
+
+function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (!proxy.username && !proxy.password) return {};
+  const user = decodeURIComponent(proxy.username);
+  const pass = decodeURIComponent(proxy.password);
+  return { 'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
+function defaultPort(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+export class NodeTransport implements Transport {
+  private readonly o: NodeTransportOptions;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(o: NodeTransportOptions) {
+    this.o = o;
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !o.insecure }),
+    };
+  }
+
+  close(): Promise<void> {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+    return Promise.resolve();
+  }
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    const proxy = proxyFor(req.url, this.o.proxy);
+    return new Promise<TransportResponse>((resolve, reject) => {
+      let phase: Phase = 'connect';
+      let status: number | undefined;
+      let settled = false;
+      let current: http.ClientRequest | undefined;
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (err: unknown, res?: TransportResponse): void => {
+        if (settled) return;
+        settled = true;
+        for (const t of timers) clearTimeout(t);
+        req.signal?.removeEventListener('abort', onAbort);
+        if (err !== undefined) {
+          current?.destroy();
+          reject(err instanceof TransportError || req.signal?.aborted ? err : classifyFailure(err, { url: req.url, proxy, phase, status, timeoutMs: this.o.totalTimeoutMs }));
+        } else if (res) {
+          resolve(res);
+        }
+      };
+      const onAbort = (): void => finish(req.signal?.reason ?? new Error('aborted'));
+      if (req.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      timers.push(setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'QLIK_TIMEOUT' })), this.o.totalTimeoutMs));
+
+      const onResponse = (res: IncomingMessage): void => {
+        phase = 'body';
+        status = res.statusCode ?? 0;
+        const headers = flattenHeaders(res.headers);
+        const declared = Number(headers['content-length'] ?? '0');
+        if (declared > this.o.maxBodyBytes) {
+          finish(Object.assign(new Error('too large'), { code: 'QLIK_TOO_LARGE' }));
+          res.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (c: Buffer) => {
+          total += c.length;
+          if (total > this.o.maxBodyBytes) {
+            finish(Object.assign(new Error('too large'), { code: 'QLIK_TOO_LARGE' }));
+            res.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (e) => finish(e));
+        res.on('aborted', () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (!res.complete) finish(Object.assign(new Error('incomplete'), { code: 'ECONNRESET' }));
+          else finish(undefined, { status: status ?? 0, headers, body: Buffer.concat(chunks) });
+        });
+      };
+
+      const send = (options: https.RequestOptions, secure: boolean): void => {
+        const r = (secure ? https : http).request(options);
+        current = r;
+        r.on('socket', (socket: Socket) => {
+          const connected = (): void => {
+            if (phase === 'connect') phase = 'send';
+          };
+          // A reused keep-alive socket is already connected.
+          if (!socket.connecting && !(socket as { pending?: boolean }).pending) connected();
+          else {
+            const t = setTimeout(() => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })), this.o.connectTimeoutMs);
+            timers.push(t);
+            socket.once(secure ? 'secureConnect' : 'connect', () => {
+              clearTimeout(t);
+              connected();
+            });
+          }
+        });
+        r.on('finish', () => {
+          if (phase === 'send' || phase === 'connect') phase = 'sent';
+        });
+        r.on('response', onResponse);
+        r.on('error', (e) => finish(e));
+        r.end(req.body);
+      };
+
+      const target = { host: req.url.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(req.url) };
+      const base: https.RequestOptions = { method: req.method, headers: req.headers };
+      if (!proxy) {
+        const secure = req.url.protocol === 'https:';
+        send(
+          {
+            ...base,
+            ...target,
+            path: req.url.pathname + req.url.search,
+            agent: secure ? this.agents.https : this.agents.http,
+            // SNI carries host names only (RFC 6066), never an IP address.
+            ...(secure ? { ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure } : {}),
+          },
+          secure,
+        );
+        return;
+      }
+      const viaTls = proxy.protocol === 'https:';
+      const proxyTarget = { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(proxy) };
+      if (req.url.protocol === 'http:') {
+        // Plain http through a proxy: the request line carries the absolute URL.
+        send({ ...base, ...proxyTarget, path: req.url.href, headers: { ...req.headers, ...proxyAuthorization(proxy) }, agent: false }, viaTls);
+        return;
+      }
+      const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+      const connect = (viaTls ? https : http).request({
+        ...proxyTarget,
+        method: 'CONNECT',
+        path: authority,
+        headers: { Host: authority, ...proxyAuthorization(proxy) },
+        agent: false,
+      });
+      current = connect;
+      const t = setTimeout(() => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })), this.o.connectTimeoutMs);
+      timers.push(t);
+      connect.on('error', (e) => finish(e));
+      connect.on('response', (res) => {
+        // A proxy that answers the CONNECT with a normal response refused the tunnel.
+        res.resume();
+        finish(proxyRefused(res.statusCode ?? 0, req.url, proxy));
+      });
+      connect.on('connect', (res: IncomingMessage, socket: Socket) => {
+        clearTimeout(t);
+        if (res.statusCode !== 200) {
+          socket.destroy();
+          finish(proxyRefused(res.statusCode ?? 0, req.url, proxy));
+          return;
+        }
+        const secured = tls.connect({ socket, ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure });
+        send({ ...base, ...target, path: req.url.pathname + req.url.search, agent: false, createConnection: () => secured }, true);
+      });
+      connect.end();
+    });
+  }
+}
