@@ -19,7 +19,7 @@ function prettyBody(e: HttpError): string | undefined {
 
 /** Qlik's CLI suggests `--` for an argument that begins with `-` (`qlik app get -- -my-app`). */
 function dashHint(e: CliError, argv: readonly string[]): string | undefined {
-  const m = /^unknown (?:shorthand )?flag: (?:'.' in )?(-\S+)$/.exec(e.message);
+  const m = /^unknown shorthand flag: '.' in (-[^-]\S+)$/.exec(e.message);
   const arg = m?.[1];
   if (arg === undefined || !argv.includes(arg)) return undefined;
   const root = newRootCmd(newFactory({ env: {} }));

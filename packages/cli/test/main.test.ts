@@ -29,8 +29,17 @@ describe('error output', () => {
 
   it('uses Cobra wording for unknown flags and commands', async () => {
     expect((await runQlik(['api-key', 'create', '--bogus'])).stderr).toBe('Error: unknown flag: --bogus\n');
-    expect((await runQlik(['api-key', 'nope'])).stderr).toBe('Error: unknown command "nope" for "qlik api-key"\n');
+    expect((await runQlik(['api-key', 'nope'])).stderr).toBe('Error: unknown command "nope" for "qlik api-key"\nRun \'qlik api-key --help\' for usage.\n');
+    expect((await runQlik(['api-kye', 'ls'])).stderr).toBe(
+      'Error: unknown command "api-kye" for "qlik"\n\nDid you mean this?\n\tapi-key\n\nRun \'qlik --help\' for usage.\n',
+    );
     expect((await runQlik(['api-key', 'create', '-x'])).stderr).toBe("Error: unknown shorthand flag: 'x' in -x\n");
     expect((await runQlik(['api-key', 'get'])).stderr).toBe('Error: accepts 1 arg(s), received 0\n');
+  });
+
+  it('suggests -- for an argument that begins with -', async () => {
+    expect((await runQlik(['api-key', 'get', '-my-key'])).stderr).toBe(
+      "Error: unknown shorthand flag: 'm' in -my-key\nIf -my-key is an argument and not a flag, put -- before it: qlik api-key get -- -my-key\n",
+    );
   });
 });

@@ -28,8 +28,14 @@ export interface CreateAttribution {
   tag(body: Record<string, unknown>, tag: string): Record<string, unknown>;
   /** Give the created resource the user's own values again (remove the tag). */
   untag(http: HttpClient, id: string, body: Record<string, unknown>, policy: RetryPolicy): Promise<void>;
-  /** Ids of the caller's resources that carry one of `tags` (exact), created no earlier than `since` (ms). */
-  findTagged(http: HttpClient, body: Record<string, unknown>, tags: readonly string[], since: number, policy: RetryPolicy): Promise<string[]>;
+  /** The caller's resources that carry one of `tags` (exact), created no earlier than `since` (ms), with their tag. */
+  findTagged(
+    http: HttpClient,
+    body: Record<string, unknown>,
+    tags: readonly string[],
+    since: number,
+    policy: RetryPolicy,
+  ): Promise<{ id: string; tag: string }[]>;
   /** Untagged mode: the caller's resources that match `body` and were created since `since` (not exact). */
   findCandidates(http: HttpClient, body: Record<string, unknown>, since: number, policy: RetryPolicy): Promise<string[]>;
   remove(http: HttpClient, id: string, policy: RetryPolicy): Promise<void>;
@@ -42,7 +48,7 @@ export class CreateSession {
   readonly r: CreateAttribution;
   readonly body: Record<string, unknown>;
   /** Tags of attempts that may have created something (their answer was lost or is still awaited). */
-  readonly pendingTags: string[] = [];
+  pendingTags: string[] = [];
   /** Created and not yet delivered. */
   readonly undelivered = new Set<string>();
   readonly started = Date.now();
@@ -67,7 +73,7 @@ export class CreateSession {
     const failed: string[] = [];
     if (this.tagging && this.pendingTags.length > 0) {
       try {
-        for (const id of await this.r.findTagged(http, this.body, this.pendingTags, this.started, policy)) this.undelivered.add(id);
+        for (const { id } of await this.r.findTagged(http, this.body, this.pendingTags, this.started, policy)) this.undelivered.add(id);
       } catch {
         return `could not check whether an ${this.r.noun} was created; list your keys with 'qlik api-key ls' and look for a description ending in "${tagSuffix(this.nonce)}"`;
       }
@@ -106,23 +112,29 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
   const body = session.body;
   let ambiguousSeen = false;
 
-  /** After an ambiguous failure: remove exactly what this run's attempts made (except `keep`). */
+  /**
+   * After an ambiguous failure: remove exactly what this run's attempts made (except `keep`). An attempt whose key was
+   * found is settled (it made at most one); the others stay pending, in case their create commits late.
+   */
   const sweep = async (keep?: string): Promise<number> => {
-    let ids: string[];
+    let found: { id: string; tag: string }[];
     try {
-      ids = (await r.findTagged(http, body, session.pendingTags, session.started, policy)).filter((id) => id !== keep);
+      found = await r.findTagged(http, body, session.pendingTags, session.started, policy);
     } catch (e) {
       if (isAbort(e, http)) throw e;
       throw new CliError(
         `could not check whether the ${r.noun} was created (${(e as Error).message}); list your keys with 'qlik api-key ls' and remove any whose description ends in "${tagSuffix(session.pendingTags[0] ?? '').trim()}"`,
       );
     }
+    const settled = new Set(found.map((x) => x.tag));
+    session.pendingTags = session.pendingTags.filter((t) => !settled.has(t));
+    const ids = found.map((x) => x.id).filter((id) => id !== keep);
     for (const id of ids) {
       try {
         await r.remove(http, id, policy);
       } catch (e) {
         if (isAbort(e, http)) throw e;
-        throw new CliError(`a ${r.noun} (${id}) was created by this run but its answer was lost, and removing it failed (${(e as Error).message}); remove it with 'qlik api-key rm ${id}'`);
+        throw new CliError(`${r.noun} ${id} was created by this run but its answer was lost, and removing it failed (${(e as Error).message}); remove it with 'qlik api-key rm ${id}'`);
       }
       io.warn(`Removed ${r.noun} ${id}: this run created it, but the answer was lost`);
     }
@@ -130,7 +142,7 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
   };
 
   /** Untagged: never delete; name what might be ours and stop. */
-  const candidates = async (failure: string): Promise<never | undefined> => {
+  const candidates = async (failure: string): Promise<void> => {
     let ids: string[];
     try {
       ids = await r.findCandidates(http, body, session.started, policy);
@@ -138,7 +150,7 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
       if (isAbort(e, http)) throw e;
       throw new CliError(`${failure}; could not check whether the ${r.noun} was created (${(e as Error).message}); list your keys with 'qlik api-key ls'`);
     }
-    if (ids.length === 0) return undefined;
+    if (ids.length === 0) return;
     throw new CliError(
       `${failure}; the ${r.noun} may have been created, but without tags (QLIK_CREATE_TAG=0) it cannot be told apart from another run's: nothing was deleted. Candidates: ${ids.join(' ')}`,
     );
@@ -166,8 +178,8 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
         if (id !== undefined) session.undelivered.add(id);
         if (r.complete(parsed) && id !== undefined) {
           if (tag !== undefined) session.pendingTags.pop();
-          if (ambiguousSeen && session.tagging) removed += await sweep(id);
-          session.pendingTags.length = 0;
+          if (ambiguousSeen && session.tagging && session.pendingTags.length > 0) removed += await sweep(id);
+          session.pendingTags = [];
           if (tag !== undefined) {
             try {
               await r.untag(http, id, body, policy);

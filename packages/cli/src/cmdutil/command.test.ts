@@ -5,7 +5,7 @@ import { FlagError, UnknownCommandError } from '../errors/errors.js';
 import { Command, resolve, stripFlags, type Resolution } from './command.js';
 import { globalFlags } from './flags.js';
 
-const noop = async (): Promise<void> => undefined;
+const noop = (): Promise<void> => Promise.resolve();
 const tree = new Command({ use: 'qlik', short: 'root', persistentFlags: globalFlags }, [
   new Command({ use: 'api-key', short: 'keys' }, [
     new Command({

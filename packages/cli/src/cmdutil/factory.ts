@@ -118,7 +118,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
   const globals = (): GlobalFlagValues => {
     const out: Record<string, unknown> = {};
     for (const name of flags?.names() ?? []) out[name] = flags?.get(name);
-    return out as GlobalFlagValues;
+    return out;
   };
 
   const f: Factory = {

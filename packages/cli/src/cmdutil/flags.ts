@@ -148,7 +148,7 @@ export function parseFlagValue(spec: FlagSpec, raw: string, previous: unknown): 
       return n;
     }
     case 'stringToString':
-      return { ...((previous as Record<string, string> | undefined) ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
+      return { ...((previous) ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
     case 'stringArray':
       return [...((previous as string[] | undefined) ?? []), raw];
     default:

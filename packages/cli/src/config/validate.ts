@@ -4,7 +4,6 @@ import type { Document, LineCounter, Tags } from 'yaml';
 import { ConfigError } from '../errors/errors.js';
 import { Nodes } from './nodes.js';
 import { fieldKind } from './schema.js';
-import type { YamlModule } from './yaml.js';
 
 export const CURRENT_KEY = 'current-context';
 export const CONTEXTS_KEY = 'contexts';
@@ -104,7 +103,7 @@ export function positioned(path: string, lc: LineCounter | undefined, offset: nu
 /** Tags whose resolved value would not stringify back to the same text: kept as their source strings. */
 const VERBATIM_TAGS = ['tag:yaml.org,2002:binary', 'tag:yaml.org,2002:timestamp'];
 
-export function parseOptions(Y: YamlModule) {
+export function parseOptions() {
   return {
     prettyErrors: false,
     uniqueKeys: true,
@@ -158,7 +157,7 @@ function keepFooterInPlace(n: Nodes, doc: Document, text: string): void {
 
 export function parseContexts(n: Nodes, path: string, text: string): ParsedContexts {
   const lineCounter = new n.Y.LineCounter();
-  const doc = n.Y.parseDocument(text, { ...parseOptions(n.Y), lineCounter });
+  const doc = n.Y.parseDocument(text, { ...parseOptions(), lineCounter });
   const err = doc.errors[0];
   if (err !== undefined) {
     let message = err.message;

@@ -98,8 +98,8 @@ export class OAuthAuthenticator implements Authenticator {
     const cache = await this.readCache();
     mutate(cache);
     // Expired entries of other clients are dropped so the file does not grow forever.
-    for (const [k, t] of Object.entries(cache.tokens)) if (t.expiresAt <= this.now()) delete cache.tokens[k];
-    await writeFileAtomic(this.o.cacheFile, `${JSON.stringify(cache)}\n`, { mode: 0o600 });
+    const tokens = Object.fromEntries(Object.entries(cache.tokens).filter(([, t]) => t.expiresAt > this.now()));
+    await writeFileAtomic(this.o.cacheFile, `${JSON.stringify({ version: 1, tokens })}\n`, { mode: 0o600 });
   }
 
   private remember(t: CachedToken, fresh: boolean): string {

@@ -91,7 +91,8 @@ export class NodeTransport implements Transport {
         req.signal?.removeEventListener('abort', onAbort);
         if (err !== undefined) {
           current?.destroy();
-          reject(err instanceof TransportError || req.signal?.aborted ? err : classifyFailure(err, { url: req.url, proxy, phase, status, timeoutMs: this.o.totalTimeoutMs }));
+          const e = err instanceof Error ? err : new Error('request failed');
+          reject(e instanceof TransportError || req.signal?.aborted ? e : classifyFailure(e, { url: req.url, proxy, phase, status, timeoutMs: this.o.totalTimeoutMs }));
         } else if (res) {
           resolve(res);
         }

@@ -24,14 +24,17 @@ export interface IOStreams {
   warn(text: string): void;
 }
 
+const guarded = new WeakSet<Writable>();
+
 function writeAll(stream: Writable, data: string | Uint8Array): Promise<void> {
+  // A failed write is reported through the callback (and so to the command); the 'error' event that follows it
+  // must not crash the process, so every stream written to gets one listener that keeps it.
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on('error', () => undefined);
+  }
   return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      reject(err);
-    };
-    stream.once('error', onError);
     stream.write(data, (err) => {
-      stream.off('error', onError);
       if (err) reject(err);
       else resolve();
     });

@@ -88,10 +88,11 @@ export const apiKeyAttribution: CreateAttribution = {
   },
 
   async findTagged(http, body, tags, since, policy) {
-    const wanted = new Set(tags.map((t) => `${description(body)}${tagSuffix(t)}`));
-    const found: string[] = [];
+    const wanted = new Map(tags.map((t) => [`${description(body)}${tagSuffix(t)}`, t]));
+    const found: { id: string; tag: string }[] = [];
     await recentKeys(http, since, policy, (k) => {
-      if (k.description !== undefined && wanted.has(k.description) && k.status === 'active') found.push(k.id);
+      const tag = k.description === undefined ? undefined : wanted.get(k.description);
+      if (tag !== undefined && k.status === 'active') found.push({ id: k.id, tag });
     });
     return found;
   },

@@ -1,0 +1,603 @@
+// qlik api-key create, in-process: the flag table (argv → the request sent, or one error line and no request), and the
+// request/response table against a stub registry — with the guarantees that a run removes only keys its own attempts
+// made and did not deliver, and that the stored key ends with exactly the user's description.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type FaultRule } from '../../../../../test/kit/emulator.js';
+import { empty, failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../test/kit/run.js';
+import { CancelledError } from '../../errors/errors.js';
+
+const SERVER = 'https://tenant.example.com';
+const ME = '64ef645a3b7009d55dee5a2b';
+const KEYS = '/api/v1/api-keys';
+const TAG = / \[qlik-cli:[A-Za-z0-9_-]{12}\.(\d+)\]$/;
+
+let counter = 0;
+function keyId(): string {
+  counter += 1;
+  return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+}
+
+/** The key the server would make for a POST, with its token. */
+function created(req: RecordedRequest, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const body = req.json as Record<string, unknown>;
+  return {
+    id: keyId(),
+    tenantId: 'tenant-1',
+    description: body.description,
+    sub: body.sub ?? ME,
+    subType: body.subType ?? 'user',
+    status: 'active',
+    createdByUser: ME,
+    expiry: '2026-12-02T10:00:00.000Z',
+    created: new Date().toISOString(),
+    lastUpdated: new Date().toISOString(),
+    token: `eyJhbGciOiJFUzM4NCJ9.eyJqdGkiOiJ4In0.${'s'.repeat(20)}`,
+    ...overrides,
+  };
+}
+
+async function create(args: string[], reg: StubRegistry, opts: RunOptions = {}) {
+  const home = opts.home ?? (await homeWithContext(SERVER));
+  const r = await runQlik(['api-key', 'create', ...args], { home, transport: reg, ...opts });
+  return r;
+}
+
+/** Stubs for one successful create: the POST (answered from the request) and the PATCH that removes the tag. */
+function succeed(reg: StubRegistry, onPost?: (req: RecordedRequest, key: Record<string, unknown>) => void): StubRegistry {
+  let id = '';
+  reg.register('POST', KEYS, (req) => {
+    const key = created(req);
+    id = String(key.id);
+    onPost?.(req, key);
+    return json(201, key);
+  });
+  reg.register('PATCH', /^\/api\/v1\/api-keys\/[0-9a-f-]+$/, (req) => {
+    expect(req.path).toBe(`${KEYS}/${id}`);
+    return empty(204);
+  });
+  return reg;
+}
+
+/** The caller's recent keys, as the reconcile listing sees them. */
+function listing(reg: StubRegistry, keys: () => Record<string, unknown>[]): StubRegistry {
+  reg.register('GET', '/api/v1/users/me', json(200, { id: ME, name: 'dev' }), Infinity);
+  reg.register('GET', `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`, () => json(200, { data: keys(), links: { self: { href: `${SERVER}${KEYS}` } } }), Infinity);
+  return reg;
+}
+
+describe('api-key create: what is sent', () => {
+  it('POSTs the user fields with a per-run tag on the description, then PATCHes the description back', async () => {
+    const reg = succeed(new StubRegistry());
+    const r = await create(['--description', 'ci key', '--expiry', 'P7D', '--sub', 'u-1', '--subType', 'user'], reg);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    reg.verify();
+    const [post, patch] = reg.requests;
+    expect(post!.headers['content-type']).toBe('application/json');
+    expect(post!.headers.authorization).toBe('Bearer test-api-key-0123456789');
+    const body = post!.json as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['description', 'expiry', 'sub', 'subType']);
+    expect(body).toMatchObject({ expiry: 'P7D', sub: 'u-1', subType: 'user' });
+    expect(body.description).toMatch(/^ci key \[qlik-cli:[A-Za-z0-9_-]{12}\.1\]$/);
+    expect(patch!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci key' }]);
+    // The printed key has exactly the user's description.
+    expect(JSON.parse(r.stdout)).toMatchObject({ description: 'ci key', token: expect.stringMatching(/^eyJ/) as unknown });
+  });
+
+  it('sends the expiry exactly as typed', async () => {
+    const reg = succeed(new StubRegistry());
+    await create(['--description', 'd', '--expiry', 'p1dt12h'], reg);
+    expect((reg.requests[0]!.json as { expiry: string }).expiry).toBe('p1dt12h');
+  });
+
+  it('reads the body from -f FILE and from -f -, flags winning field by field', async () => {
+    const home = await homeWithContext(SERVER);
+    const file = join(home, 'body.json');
+    await writeFile(file, JSON.stringify({ description: 'from file', expiry: 'PT1H', subType: 'user' }));
+    const a = succeed(new StubRegistry());
+    expect((await create(['-f', file, '--expiry', 'PT2H'], a, { home })).code).toBe(0);
+    expect(a.requests[0]!.json).toMatchObject({ description: expect.stringMatching(/^from file \[qlik-cli:/) as unknown, expiry: 'PT2H', subType: 'user' });
+    const b = succeed(new StubRegistry());
+    expect((await create(['-f', '-'], b, { home, stdin: '{"description":"piped"}' })).code).toBe(0);
+    expect(b.requests[1]!.json).toEqual([{ op: 'replace', path: '/description', value: 'piped' }]);
+  });
+
+  it('passes a SCIM subject through byte for byte', async () => {
+    const reg = succeed(new StubRegistry());
+    await create(['--description', 'scim', '--sub', 'SCIM\\215g5595380d646163cadbb9', '--subType', 'externalClient'], reg);
+    expect(reg.requests[0]!.body).toContain('"sub":"SCIM\\\\215g5595380d646163cadbb9"');
+  });
+
+  it.each<[string, string[], string | RegExp, string?]>([
+    ['no description', [], 'Error: required flag(s) "description" not set'],
+    ['an expiry without P', ['--description', 'd', '--expiry', '7D'], /^Error: invalid argument "7D" for "--expiry" flag: not an ISO 8601 duration/],
+    ['an empty duration', ['--description', 'd', '--expiry', 'P'], /^Error: invalid argument "P" for "--expiry" flag/],
+    ['a dangling T', ['--description', 'd', '--expiry', 'P1DT'], /^Error: invalid argument "P1DT"/],
+    ['trailing garbage', ['--description', 'd', '--expiry', 'P7Dx'], /^Error: invalid argument "P7Dx"/],
+    ['a negative duration', ['--description', 'd', '--expiry', '-P1D'], 'Error: invalid argument "-P1D" for "--expiry" flag: the duration must be positive'],
+    ['an unknown subType', ['--description', 'd', '--subType', 'robot'], 'Error: invalid argument "robot" for "--subType" flag: must be one of "user", "externalClient"'],
+    ['--retry above 10', ['--description', 'd', '--retry', '11'], 'Error: invalid argument "11" for "--retry" flag: must be between 0 and 10'],
+    ['--interval 0', ['--description', 'd', '--interval', '0'], 'Error: invalid argument "0" for "--interval" flag: must be at least 1'],
+    ['a missing file', ['-f', '/nonexistent/body.json'], 'Error: --file /nonexistent/body.json: no such file'],
+    ['a server type without API keys', ['--description', 'd', '--server-type', 'windows'], "Error: 'qlik api-key create' is only available for Qlik Cloud; the server type is windows"],
+    ['an unknown flag', ['--description', 'd', '--descripton', 'x'], 'Error: unknown flag: --descripton'],
+  ])('refuses %s before any request', async (_what, args, message) => {
+    const reg = new StubRegistry();
+    const r = await create(args, reg);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    if (typeof message === 'string') expect(r.stderr).toBe(`${message}\n`);
+    else {
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+    }
+    expect(reg.requests).toEqual([]);
+  });
+
+  it('reports a broken -f file in one line with its position, never quoting its content', async () => {
+    const home = await homeWithContext(SERVER);
+    const cases: [string, string][] = [
+      ['{\n  "description": "secret-looking-value",\n  "expiry": \n}', 'invalid JSON at line 4, column 1: value expected'],
+      ['\ufeff{"description":"x"}', 'starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM'],
+      ['   ', 'is empty; expected JSON'],
+      ['["description"]', 'expected one JSON object, got an array'],
+    ];
+    for (const [text, why] of cases) {
+      const file = join(home, 'bad.json');
+      await writeFile(file, text);
+      const reg = new StubRegistry();
+      const r = await create(['-f', file], reg, { home });
+      expect(r.stderr).toBe(`Error: --file ${file}: ${why}\n`);
+      expect(r.stderr).not.toContain('secret-looking-value');
+      expect(reg.requests).toEqual([]);
+    }
+  });
+});
+
+describe('api-key create: settings', () => {
+  it('--headers reach the server (merged when repeated); bad ones are refused before any request', async () => {
+    const reg = succeed(new StubRegistry());
+    await create(['--description', 'h', '--headers', 'X-Trace-Id=trace-42,X-Team=blue', '--headers', 'X-Extra=1,2'], reg);
+    expect(reg.requests[0]!.headers).toMatchObject({ 'x-trace-id': 'trace-42', 'x-team': 'blue', 'x-extra': '1,2' });
+    for (const [value, why] of [
+      ['X-Evil=a\r\nX-Injected: 1', 'header X-Evil has a line break (CR or LF) in its value'],
+      ['Bad Name=1', 'invalid header name "Bad Name"'],
+      ['X-Snow=\u2603', 'header X-Snow has a character outside Latin-1 ("\u2603") in its value'],
+    ]) {
+      const none = new StubRegistry();
+      const r = await create(['--description', 'x', '--headers', value!], none);
+      expect(r.stderr).toBe(`Error: --headers: ${why!}\n`);
+      expect(none.requests).toEqual([]);
+    }
+  });
+
+  it('--context selects another context; an unknown one lists the contexts', async () => {
+    const home = await homeWithContext(SERVER, { extra: '  other:\n    server: https://other.example.com\n    headers:\n      Authorization: Bearer other-key-0123456789\n' });
+    const reg = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    const r = await create(['--context', 'other', '--description', 'by other'], reg, { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(reg.requests[0]!.url.origin).toBe('https://other.example.com');
+    expect(reg.requests[0]!.headers.authorization).toBe('Bearer other-key-0123456789');
+    const bad = await create(['--context', 'nope', '--description', 'x'], new StubRegistry(), { home });
+    expect(bad.stderr).toBe(`Error: context 'nope' not found in ${join(home, '.qlik', 'contexts.yml')}; available: test, other (--context)\n`);
+  });
+
+  it('-c reads server, key and flags from a config file with ${VAR} values; a flag wins; typos and missing variables are one line', async () => {
+    const home = await homeWithContext(SERVER);
+    const cfg = join(home, 'config.yml');
+    await writeFile(cfg, 'server: ${EMU_URL}\napi-key: ${EMU_KEY}\ndescription: ${KEY_DESCRIPTION}\nexpiry: PT5H\nretry: 2\n');
+    const env = { EMU_URL: 'https://cfg.example.com', EMU_KEY: 'cfg-key-0123456789', KEY_DESCRIPTION: 'from config' };
+    const reg = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    const r = await create(['-c', cfg], reg, { home, env });
+    expect(r.code, r.stderr).toBe(0);
+    const post = reg.requests[0]!;
+    expect(post.url.origin).toBe('https://cfg.example.com');
+    expect(post.headers.authorization).toBe('Bearer cfg-key-0123456789');
+    expect(post.json).toMatchObject({ description: expect.stringMatching(/^from config \[qlik-cli:/) as unknown, expiry: 'PT5H' });
+    // The context's key belongs to another server: it is not sent there, and stderr says so in one line.
+    expect(r.stderr).toBe(`Warning: not sending the credentials of context 'test' to https://cfg.example.com: they belong to ${SERVER} (config file ${cfg} points elsewhere)\n`);
+    const flag = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    await create(['-c', cfg, '--description', 'flag wins'], flag, { home, env });
+    expect(flag.requests[1]!.json).toEqual([{ op: 'replace', path: '/description', value: 'flag wins' }]);
+    const missing = await create(['-c', cfg], new StubRegistry(), { home, env: { EMU_URL: 'x', EMU_KEY: 'k' } });
+    expect(missing.stderr).toBe(`Error: config file ${cfg}: 'description': environment variable 'KEY_DESCRIPTION' not found\n`);
+    const typo = join(home, 'typo.yml');
+    await writeFile(typo, 'descripton: x\n');
+    expect((await create(['-c', typo], new StubRegistry(), { home })).stderr).toBe(`Error: config file ${typo}: unknown key 'descripton': did you mean 'description'?\n`);
+  });
+});
+
+describe('api-key create: answers', () => {
+  it('prints the key as 2-space JSON with a trailing newline; -q prints the id and warns; --raw prints the body with the tag removed', async () => {
+    const a = await create(['--description', 'shown'], succeed(new StubRegistry()));
+    expect(a.stdout).toMatch(/^\{\n {2}"id": "[0-9a-f-]+",\n/);
+    expect(a.stdout.endsWith('}\n')).toBe(true);
+    const q = await create(['--description', 'quiet', '-q'], succeed(new StubRegistry()));
+    expect(q.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(q.stderr).toBe('Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.\n');
+    const raw = await create(['--description', 'raw', '--raw'], succeed(new StubRegistry()));
+    expect(raw.stdout).toMatch(/^\{"id":"[0-9a-f-]+","tenantId":"tenant-1","description":"raw","sub":/);
+    expect(raw.stdout).not.toContain('qlik-cli:');
+  });
+
+  it('waits out a 429 (max of interval and retry-after), saying so on stderr, and sends again', async () => {
+    const reg = new StubRegistry();
+    reg.register('POST', KEYS, qlikError(429, 'HTTP-429', 'API rate limit reached.', { 'retry-after': '2' }));
+    succeed(reg);
+    const r = await create(['--description', 'limited', '--retry', '1'], reg);
+    expect(r.code).toBe(0);
+    reg.verify();
+    expect(r.sleeps).toHaveLength(1);
+    expect(r.sleeps[0]).toBeGreaterThanOrEqual(2000);
+    expect(r.stderr).toBe('Rate limited (429); retrying in 2 s (1/1)\n');
+  });
+
+  it('ends with one line when the retry-after is beyond the five minutes it waits', async () => {
+    const reg = new StubRegistry().register('POST', KEYS, qlikError(429, 'HTTP-429', 'API rate limit reached.', { 'retry-after': '900' }));
+    const r = await create(['--description', 'patience', '--retry', '3'], reg);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Error: rate limited: the server asks to wait 900 s before retrying, longer than the 300 s this CLI waits; try again later\n');
+    reg.verify();
+  });
+
+  it('retries a connection that was refused (nothing was sent) without checking for a key', async () => {
+    const reg = new StubRegistry().register('POST', KEYS, failure('not-sent', 'cannot connect to tenant.example.com: connection refused'));
+    succeed(reg);
+    const r = await create(['--description', 'refused once', '--retry', '1'], reg);
+    expect(r.code).toBe(0);
+    reg.verify();
+    expect(r.stderr).toBe('Request failed (cannot connect to tenant.example.com: connection refused); retrying in 1 s (1/1)\n');
+  });
+
+  it('prints the server error body as pretty JSON for a 4xx, without retrying it', async () => {
+    const reg = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
+    const r = await create(['--description', 'viewer', '--retry', '3'], reg);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }] });
+    reg.verify();
+  });
+});
+
+describe('api-key create: after an answer was lost, exactly what this run made is removed', () => {
+  /** A server on which the first POST commits and then fails (`how`); what is listed afterwards is under test control. */
+  function lostOnce(how: 'status' | 'reset', others: Record<string, unknown>[]) {
+    const reg = new StubRegistry();
+    const keys: Record<string, unknown>[] = [...others];
+    reg.register('POST', KEYS, (req) => {
+      keys.unshift(created(req));
+      return how === 'status' ? qlikError(503, 'HTTP-503', 'Service Unavailable') : failure('ambiguous', 'request to tenant.example.com failed: connection reset by the server');
+    });
+    listing(reg, () => keys);
+    return { reg, keys };
+  }
+
+  const otherRun = (description: string, tag?: string): Record<string, unknown> => ({
+    id: keyId(),
+    description: tag === undefined ? description : `${description} [qlik-cli:${tag}]`,
+    sub: ME,
+    subType: 'user',
+    status: 'active',
+    createdByUser: ME,
+    created: new Date().toISOString(),
+  });
+
+  it("never removes another run's key with the same description — delivered or still tagged (the data-loss repro)", async () => {
+    const delivered = otherRun('ci');
+    const inFlight = otherRun('ci', 'AAAAAAAAAAAA.1');
+    const { reg, keys } = lostOnce('status', [delivered, inFlight]);
+    const lostId = (): string => String(keys[0]!.id);
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
+      expect(req.path).toBe(`${KEYS}/${lostId()}`);
+      return empty(204);
+    });
+    succeed(reg);
+    const r = await create(['--description', 'ci', '--retry', '1'], reg);
+    expect(r.code, r.stderr).toBe(0);
+    reg.verify();
+    const deletes = reg.requests.filter((q) => q.method === 'DELETE').map((q) => q.path);
+    expect(deletes).toEqual([`${KEYS}/${String(keys.find((k) => TAG.test(String(k.description)) && k !== inFlight)!.id)}`]);
+    expect(deletes).not.toContain(`${KEYS}/${String(delivered.id)}`);
+    expect(deletes).not.toContain(`${KEYS}/${String(inFlight.id)}`);
+    expect(r.stderr).toMatch(/^No usable answer \(503 Service Unavailable\); checking whether the API key was created; retrying in 1 s \(1\/1\)\nRemoved API key [0-9a-f-]+: this run created it, but the answer was lost\n$/);
+    // The second attempt has a tag of its own.
+    const posts = reg.requests.filter((q) => q.method === 'POST').map((q) => (q.json as { description: string }).description);
+    expect(posts.map((d) => TAG.exec(d)?.[1])).toEqual(['1', '2']);
+  });
+
+  it('after a reset with --retry 0: removes its key and fails, saying so', async () => {
+    const { reg } = lostOnce('reset', [otherRun('ci')]);
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, empty(204));
+    const r = await create(['--description', 'ci'], reg);
+    expect(r.code).toBe(1);
+    reg.verify();
+    expect(r.stderr.split('\n').slice(-2)).toEqual([
+      'Error: request to tenant.example.com failed: connection reset by the server; no API key was created (1 API key this run created without a usable answer was removed)',
+      '',
+    ]);
+  });
+
+  it('when nothing was created, sends again without removing anything', async () => {
+    const reg = new StubRegistry().register('POST', KEYS, qlikError(503, 'HTTP-503', 'Service Unavailable'));
+    listing(reg, () => [otherRun('ci')]);
+    succeed(reg);
+    const r = await create(['--description', 'ci', '--retry', '1'], reg);
+    expect(r.code).toBe(0);
+    reg.verify();
+    expect(reg.requests.some((q) => q.method === 'DELETE')).toBe(false);
+  });
+
+  it('a 201 without its token: the key (known by its id) is removed at once, then created again', async () => {
+    const reg = new StubRegistry();
+    let first = '';
+    reg.register('POST', KEYS, (req) => {
+      const key = created(req);
+      first = String(key.id);
+      delete key.token;
+      return json(201, key);
+    });
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
+      expect(req.path).toBe(`${KEYS}/${first}`);
+      return empty(204);
+    });
+    listing(reg, () => []);
+    succeed(reg);
+    const r = await create(['--description', 'no token', '--retry', '1'], reg);
+    expect(r.code).toBe(0);
+    reg.verify();
+    expect(r.stderr).toContain(`Removed API key ${first}: the server's answer did not include its token`);
+  });
+
+  it('when the tag cannot be taken off, the key is removed and the run fails', async () => {
+    const reg = new StubRegistry();
+    let id = '';
+    reg.register('POST', KEYS, (req) => {
+      const key = created(req);
+      id = String(key.id);
+      return json(201, key);
+    });
+    reg.register('PATCH', /^\/api\/v1\/api-keys\//, qlikError(403, 'APIKEYS-9', 'Requestor not allowed to update this API key'));
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
+      expect(req.path).toBe(`${KEYS}/${id}`);
+      return empty(204);
+    });
+    const r = await create(['--description', 'cannot untag'], reg);
+    expect(r.code).toBe(1);
+    reg.verify();
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`Error: the API key was created, but its description could not be set (403 Forbidden); removed API key ${id} (created by this run, not delivered)\n`);
+  });
+});
+
+describe('api-key create with QLIK_CREATE_TAG=0 (one write per create)', () => {
+  it('sends the description untouched and no PATCH', async () => {
+    const reg = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req)));
+    const r = await create(['--description', 'bulk'], reg, { env: { QLIK_CREATE_TAG: '0' } });
+    expect(r.code).toBe(0);
+    reg.verify();
+    expect(reg.requests).toHaveLength(1);
+    expect(reg.requests[0]!.json).toEqual({ description: 'bulk' });
+  });
+
+  it('after a lost answer deletes nothing: it names the candidates and fails', async () => {
+    const reg = new StubRegistry();
+    const keys: Record<string, unknown>[] = [];
+    reg.register('POST', KEYS, (req) => {
+      keys.push(created(req));
+      return qlikError(503, 'HTTP-503', 'Service Unavailable');
+    });
+    listing(reg, () => keys);
+    const r = await create(['--description', 'bulk', '--retry', '3'], reg, { env: { QLIK_CREATE_TAG: '0' } });
+    expect(r.code).toBe(1);
+    reg.verify();
+    expect(reg.requests.some((q) => q.method === 'DELETE' || (q.method === 'POST' && q !== reg.requests[0]))).toBe(false);
+    expect(r.stderr.split('\n').at(-2)).toBe(
+      `Error: 503 Service Unavailable; the API key may have been created, but without tags (QLIK_CREATE_TAG=0) it cannot be told apart from another run's: nothing was deleted. Candidates: ${String(keys[0]!.id)}`,
+    );
+  });
+});
+
+describe('api-key create: a key that cannot be delivered is not left behind', () => {
+  it.each(['ENOSPC', 'EIO', 'EPIPE'])('stdout failing with %s: the key is removed and the run fails', async (code) => {
+    const reg = new StubRegistry();
+    let id = '';
+    succeed(reg, (_req, key) => {
+      id = String(key.id);
+    });
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
+      expect(req.path).toBe(`${KEYS}/${id}`);
+      return empty(204);
+    });
+    const broken = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(Object.assign(new Error(`write ${code}`), { code }));
+      },
+    });
+    const r = await create(['--description', 'undeliverable'], reg, { stdout: broken });
+    expect(r.code).toBe(1);
+    reg.verify();
+    expect(r.stderr).toBe(
+      `Error: stdout could not be written (${code}), so the API key could not be delivered; removed API key ${id} (created by this run, not delivered) (its token is shown only once)\n`,
+    );
+  });
+
+  it('an interrupt while the create is in flight removes what the run made and exits 130', async () => {
+    const controller = new AbortController();
+    const reg = new StubRegistry();
+    const keys: Record<string, unknown>[] = [];
+    reg.register('POST', KEYS, (req) => {
+      keys.push(created(req));
+      // The server committed; then Ctrl-C arrives before the answer.
+      controller.abort(new CancelledError('SIGINT'));
+      return failure('ambiguous');
+    });
+    listing(reg, () => keys);
+    reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
+      expect(req.path).toBe(`${KEYS}/${String(keys[0]!.id)}`);
+      return empty(204);
+    });
+    const r = await create(['--description', 'interrupted', '--retry', '2'], reg, { signal: controller.signal });
+    reg.verify();
+    expect(r.code).toBe(130);
+    expect(r.stderr.split('\n').at(-2)).toBe(`Error: interrupted by SIGINT; removed API key ${String(keys[0]!.id)} (created by this run, not delivered)`);
+    expect(reg.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------------------------
+// Against the emulator: real keys, real tokens, and the emulator's fault rules between the CLI and the service.
+
+describe('api-key create against the emulator', () => {
+  let emu: Emulator;
+  let home: string;
+
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await emu.stop();
+  });
+  beforeEach(async () => {
+    await emu.reset();
+    await emu.control('PUT', 'config', { max_keys_per_user: 100 });
+    home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
+  });
+
+  const run = (args: string[], opts: RunOptions = {}) => runQlik(['api-key', 'create', ...args], { home, ...opts });
+  const onCreate = (action: FaultRule['action'], times = 1) => emu.addFault({ method: 'POST', path: KEYS, times, action });
+  const posts = async () => (await emu.requests()).filter((q) => q.method === 'POST' && q.path === KEYS).map((q) => q.status);
+
+  /**
+   * The invariant: after a successful run exactly one active key has the description, its answer was delivered and it
+   * is the one printed; after a failed run none is active. Every other key the run made carries its tag and was deleted.
+   */
+  async function expectOutcome(description: string, r: RunResult, succeeded: boolean): Promise<void> {
+    const ledger = await emu.ledger();
+    const exact = ledger.filter((e) => e.description === description && e.state === 'active');
+    const tagged = ledger.filter((e) => e.description.startsWith(`${description} [qlik-cli:`));
+    for (const e of tagged) expect(e.state).toBe('deleted');
+    if (succeeded) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(exact).toHaveLength(1);
+      expect(exact[0]!.delivered).toBe(true);
+      expect(r.stdout).toBe(`${exact[0]!.id}\n`);
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(exact).toEqual([]);
+    }
+  }
+
+  it('creates a key whose token works, with exactly the description given', async () => {
+    const r = await run(['--description', 'works', '--expiry', 'PT1H']);
+    expect(r.code, r.stderr).toBe(0);
+    const key = JSON.parse(r.stdout) as { id: string; token: string; description: string };
+    expect(key.description).toBe('works');
+    const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
+    expect(me.status).toBe(301);
+    expect((await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token })).body).toMatchObject({ description: 'works', status: 'active' });
+    expect((await emu.ledger()).find((e) => e.id === key.id)).toMatchObject({ delivered: true, state: 'active' });
+  });
+
+  it("the data-loss repro: a lost answer right after another run's create removes only this run's key", async () => {
+    const first = await run(['--description', 'ci']);
+    expect(first.code, first.stderr).toBe(0);
+    const firstKey = JSON.parse(first.stdout) as { id: string; token: string };
+    await onCreate({ type: 'status-after', status: 503 });
+    const second = await run(['--description', 'ci', '--retry', '1', '-q']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain(firstKey.id);
+    // The first run's key and token are untouched.
+    expect((await emu.api('GET', `${KEYS}/${firstKey.id}`, { token: firstKey.token })).status).toBe(200);
+    const active = (await emu.ledger()).filter((e) => e.description === 'ci' && e.state === 'active').map((e) => e.id);
+    expect(active.sort()).toEqual([firstKey.id, second.stdout.trim()].sort());
+  });
+
+  it('two concurrent runs with the same description, one losing its answer: each keeps its own key, nothing else remains', async () => {
+    await onCreate({ type: 'status-after', status: 500 });
+    const [a, b] = await Promise.all([run(['--description', 'same', '--retry', '2', '-q']), run(['--description', 'same', '--retry', '2', '-q'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const ledger = await emu.ledger();
+    const active = ledger.filter((e) => e.description === 'same' && e.state === 'active').map((e) => e.id);
+    expect(active.sort()).toEqual([a.stdout.trim(), b.stdout.trim()].sort());
+    expect(ledger.filter((e) => e.state === 'active' && e.description.startsWith('same ['))).toEqual([]);
+  });
+
+  it.each([
+    ['status-after 500', { type: 'status-after', status: 500 }, 500],
+    ['reset-after', { type: 'reset-after' }, 0],
+    ['truncate-after', { type: 'truncate-after' }, 201],
+    ['malformed-after', { type: 'malformed-after' }, 201],
+  ] as const)('%s: removes the key whose answer was lost, sends again, and keeps only the delivered one', async (name, action, firstStatus) => {
+    await onCreate(action);
+    const description = `lost: ${name}`;
+    const r = await run(['--description', description, '--retry', '1', '-q']);
+    await expectOutcome(description, r, true);
+    expect(await posts()).toEqual([firstStatus, 201]);
+    const deleted = (await emu.ledger()).filter((e) => e.state === 'deleted').map((e) => e.id);
+    expect(deleted).toHaveLength(1);
+    expect(r.stderr).toContain(`Removed API key ${deleted[0]!}: this run created it, but the answer was lost`);
+  });
+
+  it('drop-token: a 201 without its token is removed at once, then the key is created again', async () => {
+    await onCreate({ type: 'drop-token' });
+    const r = await run(['--description', 'no token', '--retry', '1', '-q']);
+    await expectOutcome('no token', r, true);
+    expect(await posts()).toEqual([201, 201]);
+    expect(r.stderr).toContain("the server's answer did not include its token");
+  });
+
+  it('a 503 before anything was made: nothing to remove, sent again', async () => {
+    await onCreate({ type: 'status', status: 503 });
+    const r = await run(['--description', 'after 503', '--retry', '2', '-q']);
+    await expectOutcome('after 503', r, true);
+    expect(await posts()).toEqual([503, 201]);
+    expect(r.stderr).not.toContain('Removed');
+  });
+
+  it('503 without --retry: exit 1 with the server error body, and no key', async () => {
+    await onCreate({ type: 'status', status: 503 });
+    const r = await run(['--description', '503 once', '-q']);
+    await expectOutcome('503 once', r, false);
+    expect(r.stderr).toContain('No API key was created\n{\n  "errors": [');
+  });
+
+  it('a response slower than QLIK_HTTP_TIMEOUT is treated as lost: its key is found, removed, and created again', async () => {
+    await onCreate({ type: 'slow-first-byte', ms: 30_000 });
+    const started = Date.now();
+    const r = await run(['--description', 'slow answer', '--retry', '1', '-q'], { env: { QLIK_HTTP_TIMEOUT: '1' }, realSleep: true });
+    await expectOutcome('slow answer', r, true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('repeated failures use up --retry and still leave nothing behind', async () => {
+    await onCreate({ type: 'reset-after' }, 3);
+    const r = await run(['--description', 'always lost', '--retry', '2', '-q']);
+    await expectOutcome('always lost', r, false);
+    expect(await posts()).toEqual([0, 0, 0]);
+    expect((await emu.ledger()).filter((e) => e.state === 'deleted')).toHaveLength(3);
+    expect(r.stderr.split('\n').at(-2)).toMatch(
+      /^Error: request to 127\.0\.0\.1:\d+ failed: connection reset by the server; no API key was created \(3 API keys this run created without a usable answer were removed\)$/,
+    );
+  });
+
+  it('-v traces the exchange without the bearer value or the new token', async () => {
+    const r = await run(['--description', 'traced', '-v']);
+    expect(r.code, r.stderr).toBe(0);
+    const token = (JSON.parse(r.stdout) as { token: string }).token;
+    expect(r.stderr).toContain('> Authorization: Bearer **omitted**');
+    expect(r.stderr).toContain('"token":"**omitted**"');
+    for (const secret of [token, emu.dev.apiKey, token.split('.')[2]!, emu.dev.apiKey.split('.')[2]!]) expect(r.stderr).not.toContain(secret);
+  });
+
+  it('a viewer may not create keys: the server error body, pretty, and exit 1', async () => {
+    const viewer = await homeWithContext(emu.url, { apiKey: emu.viewer.apiKey });
+    const r = await runQlik(['api-key', 'create', '--description', 'nope'], { home: viewer });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
+  });
+});
