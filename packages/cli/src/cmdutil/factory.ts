@@ -215,7 +215,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           maxBodyBytes: 10 * 1024 * 1024,
           proxy,
         });
-      const common = { io, redactor, transport, sleep, signal, verbose: target.verbose ?? false };
+      const common = { warn: (line: string) => io.warn(line), redactor, transport, sleep, signal, verbose: target.verbose ?? false };
       let auth;
       if (target.oauth) {
         redactor.addSecret(target.oauth.clientSecret);

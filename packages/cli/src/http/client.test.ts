@@ -55,7 +55,7 @@ function client(opts: { verbose?: boolean; headers?: Record<string, string>; tim
     server: opts.server ?? origin,
     headers: opts.headers ?? { Authorization: 'Bearer secret-api-key-value' },
     verbose: opts.verbose ?? false,
-    io,
+    warn: (line: string) => io.warn(line),
     redactor,
     transport: new NodeTransport({ insecure: false, connectTimeoutMs: 10_000, totalTimeoutMs: opts.timeoutMs ?? 60_000, maxBodyBytes: 10 * 1024 * 1024, proxy: {} }),
     sleep: (ms) => {

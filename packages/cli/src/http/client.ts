@@ -3,7 +3,6 @@
 // a Transport (transport.ts in production, a stub registry or an in-process emulator in tests).
 import { STATUS_CODES } from 'node:http';
 import { CliError, TransportError } from '../errors/errors.js';
-import type { IOStreams } from '../iostreams/iostreams.js';
 import { isSecretName, maskedHeaderValue } from '../text/secrets.js';
 import { VERSION } from '../version.js';
 import type { Authenticator } from './auth.js';
@@ -47,7 +46,8 @@ export interface ClientOptions {
   /** Supplies the Authorization header (OAuth) and renews it after a 401. */
   auth?: Authenticator | undefined;
   verbose: boolean;
-  io: IOStreams;
+  /** Writes one diagnostic line to stderr (terminal escapes removed there). */
+  warn: (line: string) => void;
   redactor: Redactor;
   transport: Transport;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -114,7 +114,7 @@ export class HttpClient {
 
   trace(line: string): void {
     // io.warn strips terminal escapes; the redactor masks secrets (also those a server echoes back).
-    if (this.o.verbose) this.o.io.warn(this.o.redactor.text(line));
+    if (this.o.verbose) this.o.warn(this.o.redactor.text(line));
   }
 
   /** One attempt, plus same-origin redirects of GETs and one renewal of OAuth credentials after a 401. */
@@ -181,7 +181,7 @@ export class HttpClient {
 
   /** Wait before the next try, saying so on stderr (also without -v): `Rate limited (429); retrying in 3 s (1/3)`. */
   async pause(seconds: number, why: string, attempt: number, retries: number): Promise<void> {
-    if (seconds >= 1) this.o.io.warn(`${why}; retrying in ${Math.round(seconds)} s (${attempt}/${retries})`);
+    if (seconds >= 1) this.o.warn(`${why}; retrying in ${Math.round(seconds)} s (${attempt}/${retries})`);
     await this.o.sleep(seconds * 1000 + Math.floor(Math.random() * 200), this.o.signal);
   }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { testIO } from '../iostreams/iostreams.js';
 import { HttpClient } from './client.js';
 import { bypassesProxy, normalizeProxy, proxyFromEnv } from './proxy.js';
 import { Redactor } from './redact.js';
@@ -44,7 +43,7 @@ describe('proxyFromEnv', () => {
 describe('connection failures name the proxy when one is used', () => {
   const attempt = async (env: Record<string, string>) => {
     const transport = new NodeTransport({ insecure: false, connectTimeoutMs: 5000, totalTimeoutMs: 10_000, maxBodyBytes: 1024, proxy: proxyFromEnv(env) });
-    const client = new HttpClient({ server: 'http://127.0.0.1:9', headers: {}, verbose: false, io: testIO(), redactor: new Redactor(), transport, sleep: () => Promise.resolve() });
+    const client = new HttpClient({ server: 'http://127.0.0.1:9', headers: {}, verbose: false, warn: () => undefined, redactor: new Redactor(), transport, sleep: () => Promise.resolve() });
     try {
       await client.attempt({ method: 'GET', path: '/api/v1/users/me' });
       return '';
