@@ -1,9 +1,8 @@
 // Fault rules (POST /__emulator/faults): matching requests to rules, and the actions that answer
 // instead of the service, delay it, or mangle the response after the request has executed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Reply } from './context.js';
 import { edgeError, errors } from './errors.js';
-import { encodeReply, pause, resetConnection, whenWritten, writeEncoded, type Encoded } from './http.js';
+import { encodeReply, pause, resetConnection, whenWritten, writeEncoded, type Encoded, type Reply } from './http.js';
 import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from './validate.js';
 
 export type FaultAction =

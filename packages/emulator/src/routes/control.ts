@@ -1,7 +1,8 @@
 // The test-control API under /__emulator/ (no auth, JSON in and out). Not part of Qlik's API.
 import { isoMs } from '../clock.js';
-import { emptyReply, jsonReply, type Ctx, type Reply, type Route } from '../context.js';
+import type { Ctx, Route } from '../context.js';
 import { errors } from '../errors.js';
+import { emptyReply, jsonReply, type Reply } from '../http.js';
 import { buildKey, expiryAfter, maxExpiryFor, presentKey } from '../keys.js';
 import { BOOTSTRAP_DESCRIPTION, addUser, parseSeedUser, userInfos } from '../seed.js';
 import { keyStatus, type LedgerRow } from '../store.js';
