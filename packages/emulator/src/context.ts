@@ -11,6 +11,8 @@ import type { ApiKeysConfig, Store } from './store.js';
 export interface Options {
   clampExpiry: boolean;
   rateLimit: boolean;
+  /** Refuse unknown and repeated query parameters (400) instead of ignoring them / taking the first. */
+  strict: boolean;
 }
 
 export interface App {

@@ -20,6 +20,7 @@ export interface EmulatorOptions {
   tls: boolean;
   rateLimit: boolean;
   clampExpiry: boolean;
+  strict: boolean;
   seed: Seed;
   log: Log;
 }
@@ -56,7 +57,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       clock,
       tokens,
       tenantId,
-      options: { clampExpiry: opts.clampExpiry, rateLimit: opts.rateLimit },
+      options: { clampExpiry: opts.clampExpiry, rateLimit: opts.rateLimit, strict: opts.strict },
       rateLimiter: new RateLimiter({ enabled: opts.rateLimit, ...QLIK_RATE_LIMITS }),
       faults: new FaultRules(),
       requestLog: new RequestLog(store.maxRequestSeq()),

@@ -7,7 +7,7 @@
 // fault type is one new entry there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeError, errors } from './errors.js';
-import { encodeReply, pause, resetConnection, whenWritten, writeEncoded, type Encoded, type Reply } from './http.js';
+import { encodeReply, JSON_CONTENT_TYPE, pause, resetConnection, whenWritten, writeEncoded, type Encoded, type Reply } from './http.js';
 import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from './validate.js';
 
 export interface FaultIo {
@@ -128,7 +128,7 @@ async function writeChunk(res: ServerResponse, chunk: Buffer | string): Promise<
 
 /** Streams a syntactically valid JSON object of exactly `bytes` bytes. */
 async function streamLargeBody(res: ServerResponse, status: number, bytes: number): Promise<void> {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes) });
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': String(bytes) });
   const head = '{"padding":"';
   const tail = '"}';
   if (bytes < head.length + tail.length) {
@@ -242,7 +242,7 @@ const FAULT_TYPES = {
     ['body', 'contentType'],
     (a) => ({
       body: optionalString(a, 'body', actionFail) ?? MALFORMED_DEFAULT,
-      contentType: optionalString(a, 'contentType', actionFail, true) ?? 'application/json',
+      contentType: optionalString(a, 'contentType', actionFail, true) ?? JSON_CONTENT_TYPE,
     }),
     async (action, encoded, io) => {
       const status = encoded.status === 201 ? 201 : 200;

@@ -9,7 +9,7 @@ import { ApiError, errors } from './errors.js';
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  /** Serialized as application/json. */
+  /** Serialized as JSON (JSON_CONTENT_TYPE unless headers say otherwise). */
   json?: unknown;
   /** A raw body; its content-type goes in headers. */
   text?: string;
@@ -34,6 +34,9 @@ export function redirectReply(status: number, location: string): Reply {
   };
 }
 
+/** What Qlik Cloud sends with every JSON body. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface Encoded {
   status: number;
   headers: Record<string, string>;
@@ -47,7 +50,7 @@ export function encodeReply(reply: Reply): Encoded {
   let payload = Buffer.alloc(0);
   if (reply.json !== undefined) {
     payload = Buffer.from(JSON.stringify(reply.json));
-    headers['content-type'] ??= 'application/json';
+    headers['content-type'] ??= JSON_CONTENT_TYPE;
   } else if (reply.text !== undefined) {
     payload = Buffer.from(reply.text);
     headers['content-type'] ??= 'text/plain; charset=utf-8';

@@ -18,6 +18,7 @@ Options:
   --tls             serve HTTPS with a self-signed certificate (its PEM path is printed as caCert)
   --rate-limit      apply Qlik's rate limits (tier 1: 1000/min, tier 2: 100/min, 5-minute window)
   --clamp-expiry    clamp a too-long key expiry to the tenant maximum instead of answering 400
+  --strict          answer 400 to unknown or repeated query parameters (default: ignore them / take the first)
   --seed FILE       JSON file with the tenant, users and config to create on first start
   -h, --help        show this help
   -v, --version     show the version
@@ -32,6 +33,7 @@ const OPTIONS = {
   tls: { type: 'boolean', default: false },
   'rate-limit': { type: 'boolean', default: false },
   'clamp-expiry': { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
@@ -106,6 +108,7 @@ export async function run(argv: string[]): Promise<void> {
       tls: values.tls,
       rateLimit: values['rate-limit'],
       clampExpiry: values['clamp-expiry'],
+      strict: values.strict,
       seed: loadSeed(values.seed),
       log,
     });

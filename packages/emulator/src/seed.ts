@@ -1,7 +1,7 @@
 // The tenant and users the emulator starts with (built in, or from --seed FILE), and user creation
-// with a bootstrap API key. Bootstrap keys are ordinary keys of their user, except that they do not
-// count against max_keys_per_user, survive /__emulator/reset, and keep their token in the store so
-// that a restart with --data prints the same tokens again.
+// with a bootstrap API key. Bootstrap keys are ordinary keys of their user (they count against
+// max_keys_per_user like any key), except that they survive /__emulator/reset and keep their token
+// in the store so that a restart with --data prints the same tokens again.
 import type { TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';

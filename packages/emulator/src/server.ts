@@ -52,13 +52,15 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
   return params;
 }
 
+/** The route for a request; HEAD is answered by the GET route (Node's server then sends no body). */
 function matchRoute<C extends Ctx>(
   routes: Route<C>[],
   method: string,
   path: string,
 ): { route: Route<C>; params: Record<string, string> } | undefined {
+  const wanted = method === 'HEAD' ? 'GET' : method;
   for (const route of routes) {
-    if (route.method !== method) continue;
+    if (route.method !== wanted) continue;
     const params = matchPath(route.path, path);
     if (params) return { route, params };
   }

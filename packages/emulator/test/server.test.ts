@@ -125,7 +125,7 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
           { name: 'viewer', roles: ['User'] },
           { name: 'ops', roles: ['Developer'] },
         ],
-        config: { max_api_key_expiry: 'P7D', max_keys_per_user: 2 },
+        config: { max_api_key_expiry: 'P7D', max_keys_per_user: 3 },
       }),
     );
     const first = await startEmulator({ args: ['--data', data, '--tls', '--seed', seed, '--clamp-expiry'] });
@@ -152,6 +152,7 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
       token: first.dev.apiKey,
       body: { description: 'revoked' },
     });
+    // The bootstrap key, 'kept' and 'revoked' fill the seeded max_keys_per_user of 3.
     expectError(
       await first.api('POST', '/api/v1/api-keys', { token: first.dev.apiKey, body: { description: 'third' } }),
       403,
@@ -183,7 +184,7 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
     expect(await second.ledger()).toEqual(ledgerBefore);
     expect((await second.api('GET', `/api/v1/api-keys/configs/${second.tenantId}`)).body).toMatchObject({
       max_api_key_expiry: 'P7D',
-      max_keys_per_user: 2,
+      max_keys_per_user: 3,
     });
     // Without --clamp-expiry this time: too long is a 400.
     await second.control('PUT', 'config', { max_keys_per_user: 10 });
@@ -206,7 +207,7 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
     await second.reset();
     expect(await second.control('GET', 'config')).toEqual({
       max_api_key_expiry: 'P7D',
-      max_keys_per_user: 2,
+      max_keys_per_user: 3,
       scim_externalClient_expiry: 'P365D',
     });
     expect(await second.stop('SIGTERM')).toBe(0);

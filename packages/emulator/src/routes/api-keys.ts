@@ -45,7 +45,7 @@ function cursorName(direction: 'after' | 'before'): string {
 
 function listKeys(ctx: ApiCtx): Reply {
   const user = requireUser(ctx.principal);
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
   const admin = ctx.principal.perms.admin;
   for (const name of ['createdByUser', 'sub'] as const) {
     if (!admin && q[name] !== undefined && q[name] !== user.id) {
