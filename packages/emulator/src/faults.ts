@@ -7,7 +7,16 @@
 // fault type is one new entry there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { edgeError, errors } from './errors.js';
-import { encodeReply, JSON_CONTENT_TYPE, pause, resetConnection, whenWritten, writeEncoded, type Encoded, type Reply } from './http.js';
+import {
+  encodeReply,
+  JSON_CONTENT_TYPE,
+  pause,
+  resetConnection,
+  whenWritten,
+  writeEncoded,
+  type Encoded,
+  type Reply,
+} from './http.js';
 import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from './validate.js';
 
 export interface FaultIo {
@@ -180,22 +189,16 @@ function withoutToken(encoded: Encoded): Reply | undefined {
 
 // ---- the registry ----
 
-/** Identity helpers that keep each entry's field names and action shape as precise types. */
-function instead<const F extends readonly string[], A>(
-  fields: F,
-  parse: (a: Fields) => A,
-  respond: (action: A, io: FaultIo) => Promise<void>,
-): BeforeOrInstead<F, A> {
-  return { phase: 'instead', fields, parse, respond };
+/** Entry makers that keep each entry's field names and action shape as precise types. */
+function early(phase: 'instead' | 'before') {
+  return <const F extends readonly string[], A>(
+    fields: F,
+    parse: (a: Fields) => A,
+    respond: (action: A, io: FaultIo) => Promise<void>,
+  ): BeforeOrInstead<F, A> => ({ phase, fields, parse, respond });
 }
-
-function before<const F extends readonly string[], A>(
-  fields: F,
-  parse: (a: Fields) => A,
-  respond: (action: A, io: FaultIo) => Promise<void>,
-): BeforeOrInstead<F, A> {
-  return { phase: 'before', fields, parse, respond };
-}
+const instead = early('instead');
+const before = early('before');
 
 function after<const F extends readonly string[], A>(
   fields: F,
@@ -320,7 +323,7 @@ export interface FaultRuleInput {
 }
 
 /** A rule as the control API shows it. */
-export interface FaultRule {
+export interface FaultRuleView {
   id: string;
   method?: string;
   path: string;
@@ -388,7 +391,7 @@ function pathMatcher(path: string): (p: string) => boolean {
   return (p) => re.test(p);
 }
 
-interface ActiveRule extends FaultRule {
+interface ActiveRule extends FaultRuleView {
   test: (path: string) => boolean;
 }
 
@@ -397,7 +400,7 @@ export class FaultRules {
   private counter = 0;
 
   /** Validates and adds a rule from a control-API body. */
-  add(body: unknown): FaultRule {
+  add(body: unknown): FaultRuleView {
     const obj = objectBody(body, ['method', 'path', 'times', 'probability', 'action'], ruleFail);
     const path = optionalString(obj, 'path', ruleFail, true);
     if (path === undefined || !(path.startsWith('/') || path.startsWith('^'))) {
@@ -419,7 +422,7 @@ export class FaultRules {
     return this.view(rule);
   }
 
-  list(): FaultRule[] {
+  list(): FaultRuleView[] {
     return this.rules.map((r) => this.view(r));
   }
 
@@ -428,7 +431,7 @@ export class FaultRules {
   }
 
   /** The first live rule matching the request, counted as a hit; undefined when none fires. */
-  match(method: string, path: string): FaultRule | undefined {
+  match(method: string, path: string): FaultRuleView | undefined {
     for (const rule of this.rules) {
       if (rule.times > 0 && rule.hits >= rule.times) continue;
       if (rule.method !== undefined && rule.method !== method) continue;
@@ -440,8 +443,8 @@ export class FaultRules {
     return undefined;
   }
 
-  private view(rule: ActiveRule): FaultRule {
-    const view: FaultRule = {
+  private view(rule: ActiveRule): FaultRuleView {
+    const view: FaultRuleView = {
       id: rule.id,
       path: rule.path,
       times: rule.times,

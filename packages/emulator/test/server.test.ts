@@ -70,7 +70,8 @@ describe('command line', () => {
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     await expect.poll(() => stdout.includes('\n'), { timeout: 30_000 }).toBe(true);
     const info = JSON.parse(stdout.split('\n')[0]!);
-    expect(Object.keys(info)).toEqual(['url', 'tenantId', 'users', 'caCert']);
+    expect(Object.keys(info)).toEqual(['url', 'tenantId', 'users', 'oauthClients', 'caCert']);
+    expect(info.oauthClients).toEqual([]);
     expect(existsSync(info.caCert)).toBe(true);
     expect(info.users.map((u: { name: string }) => u.name)).toEqual(['admin', 'dev', 'viewer']);
     for (const u of info.users) {
