@@ -132,6 +132,12 @@ export class TokenService {
   }
 }
 
+/** The user behind the principal; 403 for keys that do not belong to a user (SCIM keys). */
+export function requireUser(principal: Principal): UserRecord {
+  if (!principal.user) throw errors.notAUser();
+  return principal.user;
+}
+
 const BEARER_RE = /^Bearer +([A-Za-z0-9_\-.]+) *$/i;
 
 /**

@@ -1,9 +1,9 @@
 // Shared types: the App (every service a handler may use), the request context handed to
-// route handlers, and Reply, the value a handler returns instead of writing to the socket
-// (so that fault rules can mangle a response after the request has executed).
+// route handlers, and the route table entry. A handler returns a Reply (see http.ts).
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import type { FaultRules } from './faults.js';
+import type { Reply } from './http.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
 import type { ApiKeysConfig, Store } from './store.js';
@@ -11,6 +11,8 @@ import type { ApiKeysConfig, Store } from './store.js';
 export interface Options {
   clampExpiry: boolean;
   rateLimit: boolean;
+  /** Refuse unknown and repeated query parameters (400) instead of ignoring them / taking the first. */
+  strict: boolean;
 }
 
 export interface App {
@@ -27,17 +29,6 @@ export interface App {
   /** Set once the server listens. */
   url: string;
   caCert: string | undefined;
-}
-
-export interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  /** Serialized as application/json. */
-  json?: unknown;
-  /** A raw body; its content-type goes in headers. */
-  text?: string;
-  /** On a successful create: the ledger entry to mark delivered once the response is fully written. */
-  ledgerKeyId?: string;
 }
 
 export interface Ctx {
@@ -64,21 +55,4 @@ export interface Route<C extends Ctx> {
   /** Segments starting with `:` are parameters, e.g. `/api/v1/api-keys/:id`. */
   path: string;
   handler: Handler<C>;
-}
-
-export function jsonReply(status: number, json: unknown, headers?: Record<string, string>): Reply {
-  return headers ? { status, json, headers } : { status, json };
-}
-
-export function emptyReply(status = 204): Reply {
-  return { status };
-}
-
-export function redirectReply(status: number, location: string): Reply {
-  const href = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return {
-    status,
-    headers: { location, 'content-type': 'text/html; charset=utf-8' },
-    text: `<a href="${href}">${status === 301 ? 'Moved Permanently' : 'Found'}</a>.\n`,
-  };
 }

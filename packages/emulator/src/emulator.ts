@@ -1,39 +1,25 @@
 // Wires the pieces together: opens the store, loads the signing key, seeds the tenant, starts the
-// HTTP(S) server, and knows how to shut everything down.
+// HTTP(S) server, and knows how to shut everything down. Used by the command line (main.ts) and by
+// startEmulator() in-process (index.ts).
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { TokenService } from './auth.js';
 import { Clock } from './clock.js';
 import type { App } from './context.js';
 import { FaultRules } from './faults.js';
+import type { StartupInfo } from './info.js';
+import type { ServiceOptions } from './options.js';
 import { QLIK_RATE_LIMITS, RateLimiter } from './ratelimit.js';
 import { RequestLog } from './requestlog.js';
-import { initialize, userInfos, type Seed, type UserInfo } from './seed.js';
-import { createServer, type Log } from './server.js';
+import { startupInfo } from './routes/control.js';
+import { initialize } from './seed.js';
+import { createServer } from './server.js';
 import { Store } from './store.js';
 import { makeCertificate, writeCertificate } from './tls.js';
 
-export interface EmulatorOptions {
-  host: string;
-  port: number;
-  dataPath?: string;
-  tls: boolean;
-  rateLimit: boolean;
-  clampExpiry: boolean;
-  seed: Seed;
-  log: Log;
-}
-
-/** The startup line printed on stdout. */
-export interface StartupInfo {
-  url: string;
-  tenantId: string;
-  users: UserInfo[];
-  caCert?: string;
-}
-
-export interface RunningEmulator {
+export interface RunningService {
   info: StartupInfo;
+  /** Closes the server (and every open connection), the database and a temporary certificate file. */
   close(): Promise<void>;
 }
 
@@ -43,9 +29,10 @@ function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
-export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const dataPath = opts.dataPath === undefined ? undefined : resolve(opts.dataPath);
   const store = Store.open(dataPath);
+  let server: ReturnType<typeof createServer> | undefined;
   try {
     const clock = new Clock();
     const tokens = await TokenService.load(store);
@@ -56,7 +43,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       clock,
       tokens,
       tenantId,
-      options: { clampExpiry: opts.clampExpiry, rateLimit: opts.rateLimit },
+      options: { clampExpiry: opts.clampExpiry, rateLimit: opts.rateLimit, strict: opts.strict },
       rateLimiter: new RateLimiter({ enabled: opts.rateLimit, ...QLIK_RATE_LIMITS }),
       faults: new FaultRules(),
       requestLog: new RequestLog(store.maxRequestSeq()),
@@ -65,33 +52,35 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       caCert: undefined,
     };
     const certificate = opts.tls ? await makeCertificate(opts.host) : undefined;
-    const server = createServer(app, { log: opts.log, ...(certificate ? { tls: certificate } : {}) });
+    server = createServer(app, { log: opts.log, ...(certificate ? { tls: certificate } : {}) });
+    const listening = server;
     await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(opts.port, opts.host, () => {
-        server.off('error', fail);
+      listening.once('error', fail);
+      listening.listen(opts.port, opts.host, () => {
+        listening.off('error', fail);
         done();
       });
     });
-    const address = server.address() as AddressInfo;
+    const address = listening.address() as AddressInfo;
     app.url = `${certificate ? 'https' : 'http'}://${urlHost(address.address)}:${address.port}`;
     const certFile = certificate ? writeCertificate(certificate.cert, dataPath) : undefined;
     app.caCert = certFile?.path;
-    const info: StartupInfo = {
-      url: app.url,
-      tenantId,
-      users: userInfos(store, tenantId),
-      ...(certFile ? { caCert: certFile.path } : {}),
-    };
-    const close = async (): Promise<void> => {
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeAllConnections();
-      await closed;
-      store.close();
-      certFile?.cleanup();
+    const info = startupInfo(app);
+    opts.log(`listening on ${info.url} (tenant ${info.tenantId}, pid ${process.pid})`);
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((done) => listening.close(() => done()));
+        listening.closeAllConnections();
+        await closed;
+        store.close();
+        certFile?.cleanup();
+      })();
+      return closing;
     };
     return { info, close };
   } catch (e) {
+    server?.close();
     store.close();
     throw e;
   }

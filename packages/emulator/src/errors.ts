@@ -1,6 +1,7 @@
 // Qlik-style error bodies: {"errors":[{code,title,detail,status,source}],"traceId"}.
-// Service errors (APIKEYS-n) carry a numeric status, as the api-keys spec types it; edge errors
-// (HTTP-4xx/5xx) and the users/tenants services carry it as a string, as real edge responses do.
+// Service errors (APIKEYS-n, USERS-n) carry a numeric status, as the api-keys and users specs type
+// it; edge errors (HTTP-4xx/5xx) and the tenants service carry it as a string, as real edge
+// responses and tenants.yml show it.
 import { newTraceId } from './ids.js';
 
 export interface ErrorSource {
@@ -137,7 +138,7 @@ export const errors = {
     ),
   notAUser: (): ApiError => edgeError(403, 'This API key does not belong to a user'),
   userNotFound: (): ApiError =>
-    new ApiError(404, { code: 'USERS-7', title: 'Not found', detail: 'User was not found', status: '404' }),
+    new ApiError(404, { code: 'USERS-7', title: 'Not found', detail: 'User was not found', status: 404 }),
   tenantNotFound: (): ApiError =>
     new ApiError(404, { code: 'TENANTS-8', title: 'Not found', detail: 'Tenant was not found', status: '404' }),
   control: (detail: string, pointer?: string): ApiError => {

@@ -1,49 +1,61 @@
 // Fault rules (POST /__emulator/faults): matching requests to rules, and the actions that answer
 // instead of the service, delay it, or mangle the response after the request has executed.
+//
+// Every action type is one entry of FAULT_TYPES: when it runs (phase), the fields its control-API
+// body may have, how those are validated, and what it does. The FaultAction type, the error that
+// lists the valid types and the dispatch in serveWithFault() all come from that table, so a new
+// fault type is one new entry there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Reply } from './context.js';
 import { edgeError, errors } from './errors.js';
-import { encodeReply, pause, resetConnection, whenWritten, writeEncoded, type Encoded } from './http.js';
+import {
+  encodeReply,
+  JSON_CONTENT_TYPE,
+  pause,
+  resetConnection,
+  whenWritten,
+  writeEncoded,
+  type Encoded,
+  type Reply,
+} from './http.js';
 import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from './validate.js';
 
-export type FaultAction =
-  | { type: 'status'; status: number; headers: Record<string, string>; body?: unknown }
-  | { type: 'delay'; ms: number; then: 'execute' }
-  | { type: 'reset-before' }
-  | { type: 'reset-after' }
-  | { type: 'truncate-after'; bytes?: number }
-  | { type: 'malformed-after'; body: string; contentType: string }
-  | { type: 'status-after'; status: number; headers: Record<string, string>; body?: unknown }
-  | { type: 'drop-token' }
-  | { type: 'slow-first-byte'; ms: number }
-  | { type: 'trickle'; bytesPerSecond: number }
-  | { type: 'large-body'; bytes: number; status?: number }
-  | { type: 'redirect'; status: number; location: string };
-
-export type ActionType = FaultAction['type'];
-
-export interface FaultRule {
-  id: string;
-  method?: string;
-  path: string;
-  /** How many times the rule fires; 0 = unlimited. */
-  times: number;
-  probability: number;
-  action: FaultAction;
-  hits: number;
+export interface FaultIo {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
 }
 
-/** When an action runs relative to the request's execution. */
+/**
+ * When an action runs relative to the request's execution:
+ * - `instead`: it writes the whole answer; the service never runs.
+ * - `before`: it runs first; then the service runs and its real response is written.
+ * - `after`: the service runs first; the action then writes (or mangles) its encoded response.
+ */
 export type Phase = 'instead' | 'before' | 'after';
 
-const INSTEAD: readonly ActionType[] = ['status', 'reset-before', 'large-body', 'redirect'];
+type Fields = Record<string, unknown>;
 
-export function phaseOf(action: FaultAction): Phase {
-  if (INSTEAD.includes(action.type)) return 'instead';
-  return action.type === 'delay' ? 'before' : 'after';
+interface FaultTypeBase<F extends readonly string[], A> {
+  /** The action's fields besides `type`, as the control API accepts them. */
+  fields: F;
+  /** Validates the action body (its fields already restricted to `fields`); returns the stored action minus `type`. */
+  parse(a: Fields): A;
 }
 
-// ---- parsing ----
+interface BeforeOrInstead<F extends readonly string[], A> extends FaultTypeBase<F, A> {
+  phase: 'instead' | 'before';
+  respond(action: A, io: FaultIo): Promise<void>;
+}
+
+interface After<F extends readonly string[], A> extends FaultTypeBase<F, A> {
+  phase: 'after';
+  /** Resolves true only when the real response was written in full and unchanged (that marks a create delivered). */
+  respond(action: A, encoded: Encoded, io: FaultIo): Promise<boolean>;
+}
+
+type FaultType<F extends readonly string[] = readonly string[], A = object> = BeforeOrInstead<F, A> | After<F, A>;
+
+// ---- field validation ----
 
 const ruleFail: Fail = (detail, at) => errors.control(detail, at);
 const actionFail: Fail = (detail, at) => errors.control(detail, `/action${at}`);
@@ -51,14 +63,15 @@ const actionFail: Fail = (detail, at) => errors.control(detail, `/action${at}`);
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MALFORMED_DEFAULT = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+const MAX_MS = 600_000;
 
-function statusField(a: Record<string, unknown>, min: number, max: number, fallback?: number): number {
+function statusField(a: Fields, min: number, max: number, fallback?: number): number {
   const status = optionalNumber(a, 'status', actionFail, { min, max, integer: true }) ?? fallback;
   if (status === undefined) throw actionFail('"status" is required', '/status');
   return status;
 }
 
-function headersField(a: Record<string, unknown>): Record<string, string> {
+function headersField(a: Fields): Record<string, string> {
   const raw = a['headers'];
   if (raw === undefined) return {};
   if (!isPlainObject(raw)) throw actionFail('"headers" must be an object of strings', '/headers');
@@ -73,165 +86,28 @@ function headersField(a: Record<string, unknown>): Record<string, string> {
   return headers;
 }
 
-function withBody<T extends object>(action: T, a: Record<string, unknown>): T & { body?: unknown } {
-  return a['body'] === undefined ? action : { ...action, body: a['body'] };
-}
-
-function positive(a: Record<string, unknown>, key: string, max: number): number {
+function positive(a: Fields, key: string, max: number): number {
   const value = optionalNumber(a, key, actionFail, { min: 0, max, integer: true });
   if (value === undefined) throw actionFail(`"${key}" is required`, pointer(key));
   return value;
 }
 
-const ACTION_FIELDS: Record<ActionType, readonly string[]> = {
-  status: ['status', 'headers', 'body'],
-  delay: ['ms', 'then'],
-  'reset-before': [],
-  'reset-after': [],
-  'truncate-after': ['bytes'],
-  'malformed-after': ['body', 'contentType'],
-  'status-after': ['status', 'headers', 'body'],
-  'drop-token': [],
-  'slow-first-byte': ['ms'],
-  trickle: ['bytesPerSecond'],
-  'large-body': ['bytes', 'status'],
-  redirect: ['status', 'location'],
-};
-
-const MAX_MS = 600_000;
-
-const ACTION_PARSERS: Record<ActionType, (a: Record<string, unknown>) => FaultAction> = {
-  status: (a) => withBody({ type: 'status', status: statusField(a, 100, 599), headers: headersField(a) }, a),
-  delay: (a) => {
-    if (a['then'] !== undefined && a['then'] !== 'execute') throw actionFail('"then" must be "execute"', '/then');
-    return { type: 'delay', ms: positive(a, 'ms', MAX_MS), then: 'execute' };
-  },
-  'reset-before': () => ({ type: 'reset-before' }),
-  'reset-after': () => ({ type: 'reset-after' }),
-  'truncate-after': (a) => {
-    const bytes = optionalNumber(a, 'bytes', actionFail, { min: 0, max: 2 ** 31, integer: true });
-    return bytes === undefined ? { type: 'truncate-after' } : { type: 'truncate-after', bytes };
-  },
-  'malformed-after': (a) => ({
-    type: 'malformed-after',
-    body: optionalString(a, 'body', actionFail) ?? MALFORMED_DEFAULT,
-    contentType: optionalString(a, 'contentType', actionFail, true) ?? 'application/json',
-  }),
-  'status-after': (a) =>
-    withBody({ type: 'status-after', status: statusField(a, 100, 599), headers: headersField(a) }, a),
-  'drop-token': () => ({ type: 'drop-token' }),
-  'slow-first-byte': (a) => ({ type: 'slow-first-byte', ms: positive(a, 'ms', MAX_MS) }),
-  trickle: (a) => ({ type: 'trickle', bytesPerSecond: Math.max(1, positive(a, 'bytesPerSecond', 2 ** 30)) }),
-  'large-body': (a) => {
-    const action: FaultAction = { type: 'large-body', bytes: positive(a, 'bytes', 2 ** 32) };
-    return a['status'] === undefined ? action : { ...action, status: statusField(a, 200, 299) };
-  },
-  redirect: (a) => {
-    const location = optionalString(a, 'location', actionFail, true);
-    if (location === undefined || !HEADER_VALUE_RE.test(location))
-      throw actionFail('"location" is required', '/location');
-    return { type: 'redirect', status: statusField(a, 300, 399, 302), location };
-  },
-};
-
-function parseAction(raw: unknown): FaultAction {
-  if (!isPlainObject(raw)) throw ruleFail('"action" must be an object with a "type"', '/action');
-  const type = raw['type'];
-  if (typeof type !== 'string' || !Object.hasOwn(ACTION_PARSERS, type)) {
-    throw actionFail(`"type" must be one of: ${Object.keys(ACTION_PARSERS).join(', ')}`, '/type');
-  }
-  const actionType = type as ActionType;
-  objectBody(raw, ['type', ...ACTION_FIELDS[actionType]], actionFail);
-  return ACTION_PARSERS[actionType](raw);
+interface StatusAction {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
 }
 
-function pathMatcher(path: string): (p: string) => boolean {
-  if (!path.startsWith('^')) return (p) => p === path;
-  let re: RegExp;
-  try {
-    re = new RegExp(path);
-  } catch {
-    throw ruleFail('"path" is not a valid regular expression', '/path');
-  }
-  return (p) => re.test(p);
+function parseStatusAction(a: Fields): StatusAction {
+  const action: StatusAction = { status: statusField(a, 100, 599), headers: headersField(a) };
+  if (a['body'] !== undefined) action.body = a['body'];
+  return action;
 }
 
-interface ActiveRule extends FaultRule {
-  test: (path: string) => boolean;
-}
-
-export class FaultRules {
-  private rules: ActiveRule[] = [];
-  private counter = 0;
-
-  /** Validates and adds a rule from a control-API body. */
-  add(body: unknown): FaultRule {
-    const obj = objectBody(body, ['method', 'path', 'times', 'probability', 'action'], ruleFail);
-    const path = optionalString(obj, 'path', ruleFail, true);
-    if (path === undefined || !(path.startsWith('/') || path.startsWith('^'))) {
-      throw ruleFail('"path" must be an exact path starting with / or a regular expression starting with ^', '/path');
-    }
-    const method = optionalString(obj, 'method', ruleFail, true)?.toUpperCase();
-    this.counter += 1;
-    const rule: ActiveRule = {
-      id: `fault-${this.counter}`,
-      path,
-      times: optionalNumber(obj, 'times', ruleFail, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }) ?? 1,
-      probability: optionalNumber(obj, 'probability', ruleFail, { min: 0, max: 1 }) ?? 1,
-      action: parseAction(obj['action']),
-      hits: 0,
-      test: pathMatcher(path),
-    };
-    if (method !== undefined) rule.method = method;
-    this.rules.push(rule);
-    return this.view(rule);
-  }
-
-  list(): FaultRule[] {
-    return this.rules.map((r) => this.view(r));
-  }
-
-  clear(): void {
-    this.rules = [];
-  }
-
-  /** The first live rule matching the request, counted as a hit; undefined when none fires. */
-  match(method: string, path: string): FaultRule | undefined {
-    for (const rule of this.rules) {
-      if (rule.times > 0 && rule.hits >= rule.times) continue;
-      if (rule.method !== undefined && rule.method !== method) continue;
-      if (!rule.test(path)) continue;
-      if (rule.probability < 1 && Math.random() >= rule.probability) continue;
-      rule.hits += 1;
-      return this.view(rule);
-    }
-    return undefined;
-  }
-
-  private view(rule: ActiveRule): FaultRule {
-    const view: FaultRule = {
-      id: rule.id,
-      path: rule.path,
-      times: rule.times,
-      probability: rule.probability,
-      action: rule.action,
-      hits: rule.hits,
-    };
-    if (rule.method !== undefined) view.method = rule.method;
-    return view;
-  }
-}
-
-// ---- actions ----
-
-export interface FaultIo {
-  req: IncomingMessage;
-  res: ServerResponse;
-  method: string;
-}
+// ---- writing helpers ----
 
 /** A reply with the given status and body; no body means a Qlik error body for error statuses. */
-function statusReply(status: number, headers: Record<string, string>, body: unknown): Reply {
+function statusReply({ status, headers, body }: StatusAction): Reply {
   if (typeof body === 'string') return { status, headers, text: body };
   if (body !== undefined) return { status, headers, json: body };
   if (status === 429) {
@@ -261,7 +137,7 @@ async function writeChunk(res: ServerResponse, chunk: Buffer | string): Promise<
 
 /** Streams a syntactically valid JSON object of exactly `bytes` bytes. */
 async function streamLargeBody(res: ServerResponse, status: number, bytes: number): Promise<void> {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(bytes) });
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': String(bytes) });
   const head = '{"padding":"';
   const tail = '"}';
   if (bytes < head.length + tail.length) {
@@ -277,25 +153,6 @@ async function streamLargeBody(res: ServerResponse, status: number, bytes: numbe
     left -= n;
   }
   res.end(tail);
-}
-
-export async function respondInstead(action: FaultAction, io: FaultIo): Promise<void> {
-  switch (action.type) {
-    case 'reset-before':
-      resetConnection(io.req.socket);
-      return;
-    case 'redirect':
-      await writeEncoded(io.res, encodeReply({ status: action.status, headers: { location: action.location } }));
-      return;
-    case 'large-body':
-      await streamLargeBody(io.res, action.status ?? (io.method === 'POST' ? 201 : 200), action.bytes);
-      return;
-    case 'status':
-      await writeEncoded(io.res, encodeReply(statusReply(action.status, action.headers, action.body)));
-      return;
-    default:
-      throw new Error(`${action.type} does not answer instead of the service`);
-  }
 }
 
 async function truncate(io: FaultIo, encoded: Encoded, bytes: number | undefined): Promise<false> {
@@ -330,39 +187,272 @@ function withoutToken(encoded: Encoded): Reply | undefined {
   return { status: encoded.status, headers, json: rest };
 }
 
-/**
- * Answers after the request has executed. Resolves true only when the real response was written
- * in full and unchanged (that is what marks a ledger entry delivered).
- */
-export async function respondAfter(action: FaultAction, encoded: Encoded, io: FaultIo): Promise<boolean> {
-  switch (action.type) {
-    case 'reset-after':
-      resetConnection(io.req.socket);
-      return false;
-    case 'truncate-after':
-      return truncate(io, encoded, action.bytes);
-    case 'malformed-after': {
+// ---- the registry ----
+
+/** Entry makers that keep each entry's field names and action shape as precise types. */
+function early(phase: 'instead' | 'before') {
+  return <const F extends readonly string[], A>(
+    fields: F,
+    parse: (a: Fields) => A,
+    respond: (action: A, io: FaultIo) => Promise<void>,
+  ): BeforeOrInstead<F, A> => ({ phase, fields, parse, respond });
+}
+const instead = early('instead');
+const before = early('before');
+
+function after<const F extends readonly string[], A>(
+  fields: F,
+  parse: (a: Fields) => A,
+  respond: (action: A, encoded: Encoded, io: FaultIo) => Promise<boolean>,
+): After<F, A> {
+  return { phase: 'after', fields, parse, respond };
+}
+
+const none = (): object => ({});
+
+/** Every fault action, in the order the control API lists them. */
+const FAULT_TYPES = {
+  status: instead(['status', 'headers', 'body'], parseStatusAction, async (action, io) => {
+    await writeEncoded(io.res, encodeReply(statusReply(action)));
+  }),
+  delay: before(
+    ['ms', 'then'],
+    (a) => {
+      if (a['then'] !== undefined && a['then'] !== 'execute') throw actionFail('"then" must be "execute"', '/then');
+      return { ms: positive(a, 'ms', MAX_MS), then: 'execute' as const };
+    },
+    async (action, io) => {
+      await pause(io.res, action.ms);
+    },
+  ),
+  'reset-before': instead([], none, (_action, io) => {
+    resetConnection(io.req.socket);
+    return Promise.resolve();
+  }),
+  'reset-after': after([], none, (_action, _encoded, io) => {
+    resetConnection(io.req.socket);
+    return Promise.resolve(false);
+  }),
+  'truncate-after': after(
+    ['bytes'],
+    (a): { bytes?: number } => {
+      const bytes = optionalNumber(a, 'bytes', actionFail, { min: 0, max: 2 ** 31, integer: true });
+      return bytes === undefined ? {} : { bytes };
+    },
+    (action, encoded, io) => truncate(io, encoded, action.bytes),
+  ),
+  'malformed-after': after(
+    ['body', 'contentType'],
+    (a) => ({
+      body: optionalString(a, 'body', actionFail) ?? MALFORMED_DEFAULT,
+      contentType: optionalString(a, 'contentType', actionFail, true) ?? JSON_CONTENT_TYPE,
+    }),
+    async (action, encoded, io) => {
       const status = encoded.status === 201 ? 201 : 200;
       await writeEncoded(
         io.res,
         encodeReply({ status, headers: { 'content-type': action.contentType }, text: action.body }),
       );
       return false;
+    },
+  ),
+  'status-after': after(['status', 'headers', 'body'], parseStatusAction, async (action, _encoded, io) => {
+    await writeEncoded(io.res, encodeReply(statusReply(action)));
+    return false;
+  }),
+  'drop-token': after([], none, async (_action, encoded, io) => {
+    const stripped = withoutToken(encoded);
+    if (!stripped) return writeEncoded(io.res, encoded);
+    await writeEncoded(io.res, encodeReply(stripped));
+    return false;
+  }),
+  'slow-first-byte': after(
+    ['ms'],
+    (a) => ({ ms: positive(a, 'ms', MAX_MS) }),
+    async (action, encoded, io) => (await pause(io.res, action.ms)) && writeEncoded(io.res, encoded),
+  ),
+  trickle: after(
+    ['bytesPerSecond'],
+    (a) => ({ bytesPerSecond: Math.max(1, positive(a, 'bytesPerSecond', 2 ** 30)) }),
+    (action, encoded, io) => trickle(io.res, encoded, action.bytesPerSecond),
+  ),
+  'large-body': instead(
+    ['bytes', 'status'],
+    (a): { bytes: number; status?: number } => {
+      const bytes = positive(a, 'bytes', 2 ** 32);
+      return a['status'] === undefined ? { bytes } : { bytes, status: statusField(a, 200, 299) };
+    },
+    (action, io) => streamLargeBody(io.res, action.status ?? (io.method === 'POST' ? 201 : 200), action.bytes),
+  ),
+  redirect: instead(
+    ['status', 'location'],
+    (a) => {
+      const location = optionalString(a, 'location', actionFail, true);
+      if (location === undefined || !HEADER_VALUE_RE.test(location))
+        throw actionFail('"location" is required', '/location');
+      return { status: statusField(a, 300, 399, 302), location };
+    },
+    async (action, io) => {
+      await writeEncoded(io.res, encodeReply({ status: action.status, headers: { location: action.location } }));
+    },
+  ),
+} satisfies Record<string, FaultType>;
+
+type Registry = typeof FAULT_TYPES;
+export type ActionType = keyof Registry;
+
+/** A validated action as stored in a rule and shown by GET /__emulator/faults. */
+export type FaultAction = { [K in ActionType]: { type: K } & ReturnType<Registry[K]['parse']> }[ActionType];
+
+/** An action as the control API accepts it: its type and (unvalidated) values for that type's fields. */
+export type FaultActionInput = {
+  [K in ActionType]: { type: K } & { [F in Registry[K]['fields'][number]]?: unknown };
+}[ActionType];
+
+/** A fault rule as POST /__emulator/faults takes it. */
+export interface FaultRuleInput {
+  /** Any method when absent (case-insensitive). */
+  method?: string;
+  /** An exact path starting with `/`, or a regular expression starting with `^`, matched without the query string. */
+  path: string;
+  /** How many times the rule fires; 0 = unlimited (default 1). */
+  times?: number;
+  /** Chance that a matching request fires the rule (default 1). */
+  probability?: number;
+  action: FaultActionInput;
+}
+
+/** A rule as the control API shows it. */
+export interface FaultRuleView {
+  id: string;
+  method?: string;
+  path: string;
+  /** How many times the rule fires; 0 = unlimited. */
+  times: number;
+  probability: number;
+  action: FaultAction;
+  hits: number;
+}
+
+/** The registry entry of an action, seen through the common shape every entry satisfies. */
+function faultType(type: ActionType): FaultType {
+  return FAULT_TYPES[type];
+}
+
+export function phaseOf(action: FaultAction): Phase {
+  return faultType(action.type).phase;
+}
+
+function parseAction(raw: unknown): FaultAction {
+  if (!isPlainObject(raw)) throw ruleFail('"action" must be an object with a "type"', '/action');
+  const type = raw['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(FAULT_TYPES, type)) {
+    throw actionFail(`"type" must be one of: ${Object.keys(FAULT_TYPES).join(', ')}`, '/type');
+  }
+  const actionType = type as ActionType;
+  const spec = faultType(actionType);
+  objectBody(raw, ['type', ...spec.fields], actionFail);
+  return { type: actionType, ...spec.parse(raw) } as FaultAction;
+}
+
+/**
+ * Serves a request under a fault action. `execute` runs the service; the result carries its reply
+ * (undefined when the action answered instead) and whether that reply reached the client in full
+ * and unchanged.
+ */
+export async function serveWithFault(
+  action: FaultAction,
+  io: FaultIo,
+  execute: () => Promise<Reply>,
+): Promise<{ reply?: Reply; faithful: boolean }> {
+  const spec = faultType(action.type);
+  if (spec.phase === 'instead') {
+    await spec.respond(action, io);
+    return { faithful: false };
+  }
+  if (spec.phase === 'before') await spec.respond(action, io);
+  const reply = await execute();
+  const encoded = encodeReply(reply);
+  const faithful =
+    spec.phase === 'after' ? await spec.respond(action, encoded, io) : await writeEncoded(io.res, encoded);
+  return { reply, faithful };
+}
+
+// ---- rules ----
+
+function pathMatcher(path: string): (p: string) => boolean {
+  if (!path.startsWith('^')) return (p) => p === path;
+  let re: RegExp;
+  try {
+    re = new RegExp(path);
+  } catch {
+    throw ruleFail('"path" is not a valid regular expression', '/path');
+  }
+  return (p) => re.test(p);
+}
+
+interface ActiveRule extends FaultRuleView {
+  test: (path: string) => boolean;
+}
+
+export class FaultRules {
+  private rules: ActiveRule[] = [];
+  private counter = 0;
+
+  /** Validates and adds a rule from a control-API body. */
+  add(body: unknown): FaultRuleView {
+    const obj = objectBody(body, ['method', 'path', 'times', 'probability', 'action'], ruleFail);
+    const path = optionalString(obj, 'path', ruleFail, true);
+    if (path === undefined || !(path.startsWith('/') || path.startsWith('^'))) {
+      throw ruleFail('"path" must be an exact path starting with / or a regular expression starting with ^', '/path');
     }
-    case 'status-after':
-      await writeEncoded(io.res, encodeReply(statusReply(action.status, action.headers, action.body)));
-      return false;
-    case 'drop-token': {
-      const stripped = withoutToken(encoded);
-      if (!stripped) return writeEncoded(io.res, encoded);
-      await writeEncoded(io.res, encodeReply(stripped));
-      return false;
+    const method = optionalString(obj, 'method', ruleFail, true)?.toUpperCase();
+    this.counter += 1;
+    const rule: ActiveRule = {
+      id: `fault-${this.counter}`,
+      path,
+      times: optionalNumber(obj, 'times', ruleFail, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }) ?? 1,
+      probability: optionalNumber(obj, 'probability', ruleFail, { min: 0, max: 1 }) ?? 1,
+      action: parseAction(obj['action']),
+      hits: 0,
+      test: pathMatcher(path),
+    };
+    if (method !== undefined) rule.method = method;
+    this.rules.push(rule);
+    return this.view(rule);
+  }
+
+  list(): FaultRuleView[] {
+    return this.rules.map((r) => this.view(r));
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The first live rule matching the request, counted as a hit; undefined when none fires. */
+  match(method: string, path: string): FaultRuleView | undefined {
+    for (const rule of this.rules) {
+      if (rule.times > 0 && rule.hits >= rule.times) continue;
+      if (rule.method !== undefined && rule.method !== method) continue;
+      if (!rule.test(path)) continue;
+      if (rule.probability < 1 && Math.random() >= rule.probability) continue;
+      rule.hits += 1;
+      return this.view(rule);
     }
-    case 'slow-first-byte':
-      return (await pause(io.res, action.ms)) && writeEncoded(io.res, encoded);
-    case 'trickle':
-      return trickle(io.res, encoded, action.bytesPerSecond);
-    default:
-      return writeEncoded(io.res, encoded);
+    return undefined;
+  }
+
+  private view(rule: ActiveRule): FaultRuleView {
+    const view: FaultRuleView = {
+      id: rule.id,
+      path: rule.path,
+      times: rule.times,
+      probability: rule.probability,
+      action: rule.action,
+      hits: rule.hits,
+    };
+    if (rule.method !== undefined) view.method = rule.method;
+    return view;
   }
 }

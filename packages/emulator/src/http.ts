@@ -1,9 +1,41 @@
-// Low-level response writing shared by the server and the fault actions: turning a Reply into
-// bytes, writing them, and resetting a connection (TCP RST, also under TLS).
+// Replies and low-level response writing shared by the server, the routes and the fault actions.
+// A handler returns a Reply instead of writing to the socket (so that fault rules can mangle a
+// response after the request has executed); this module turns it into bytes, writes them, and
+// resets connections (TCP RST, also under TLS).
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError, errors } from './errors.js';
-import type { Reply } from './context.js';
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialized as JSON (JSON_CONTENT_TYPE unless headers say otherwise). */
+  json?: unknown;
+  /** A raw body; its content-type goes in headers. */
+  text?: string;
+  /** On a successful create: the ledger entry to mark delivered once the response is fully written. */
+  ledgerKeyId?: string;
+}
+
+export function jsonReply(status: number, json: unknown, headers?: Record<string, string>): Reply {
+  return headers ? { status, json, headers } : { status, json };
+}
+
+export function emptyReply(status = 204): Reply {
+  return { status };
+}
+
+export function redirectReply(status: number, location: string): Reply {
+  const href = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return {
+    status,
+    headers: { location, 'content-type': 'text/html; charset=utf-8' },
+    text: `<a href="${href}">${status === 301 ? 'Moved Permanently' : 'Found'}</a>.\n`,
+  };
+}
+
+/** What Qlik Cloud sends with every JSON body. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export interface Encoded {
   status: number;
@@ -18,7 +50,7 @@ export function encodeReply(reply: Reply): Encoded {
   let payload = Buffer.alloc(0);
   if (reply.json !== undefined) {
     payload = Buffer.from(JSON.stringify(reply.json));
-    headers['content-type'] ??= 'application/json';
+    headers['content-type'] ??= JSON_CONTENT_TYPE;
   } else if (reply.text !== undefined) {
     payload = Buffer.from(reply.text);
     headers['content-type'] ??= 'text/plain; charset=utf-8';

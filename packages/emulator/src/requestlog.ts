@@ -1,5 +1,7 @@
-// The in-memory log of requests to /api/ and /resources/ (GET /__emulator/requests).
+// The in-memory log of requests to /api/ and /resources/ (GET /__emulator/requests): a ring buffer
+// of the last 10 000 entries (adding one is O(1); the oldest is dropped once full).
 // Credentials are never kept: authorization, proxy-authorization and cookie values are replaced.
+import Denque from 'denque';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface RequestLogEntry {
@@ -38,12 +40,16 @@ export function queryObject(params: URLSearchParams): Record<string, string | st
 }
 
 export class RequestLog {
-  private entries: RequestLogEntry[] = [];
+  private readonly entries: Denque<RequestLogEntry>;
   private seq: number;
 
-  /** `lastSeq`: the highest sequence number already used (from the ledger), so numbers never repeat. */
-  constructor(lastSeq: number) {
+  /**
+   * `lastSeq`: the highest sequence number already used (from the ledger), so numbers never repeat.
+   * `capacity`: how many entries are kept; adding one more drops the oldest.
+   */
+  constructor(lastSeq: number, capacity = MAX_ENTRIES) {
     this.seq = lastSeq;
+    this.entries = new Denque<RequestLogEntry>([], { capacity });
   }
 
   nextSeq(): number {
@@ -53,14 +59,14 @@ export class RequestLog {
 
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
-    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
+  /** The kept entries by sequence number (a request is added when it ends, so a slow one arrives late). */
   list(): RequestLogEntry[] {
-    return [...this.entries].sort((a, b) => a.seq - b.seq);
+    return this.entries.toArray().sort((a, b) => a.seq - b.seq);
   }
 
   clear(): void {
-    this.entries = [];
+    this.entries.clear();
   }
 }

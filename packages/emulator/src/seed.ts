@@ -1,11 +1,12 @@
 // The tenant and users the emulator starts with (built in, or from --seed FILE), and user creation
-// with a bootstrap API key. Bootstrap keys are ordinary keys of their user, except that they do not
-// count against max_keys_per_user, survive /__emulator/reset, and keep their token in the store so
-// that a restart with --data prints the same tokens again.
+// with a bootstrap API key. Bootstrap keys are ordinary keys of their user (they count against
+// max_keys_per_user like any key), except that they survive /__emulator/reset and keep their token
+// in the store so that a restart with --data prints the same tokens again.
 import type { TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';
 import { newObjectId, newTenantId } from './ids.js';
+import type { EmulatorUser } from './info.js';
 import { buildKey, expiryAfter } from './keys.js';
 import type { ApiKeysConfig, KeyRecord, Store, UserRecord } from './store.js';
 import {
@@ -41,13 +42,15 @@ export interface Seed {
   config: ApiKeysConfig;
 }
 
-/** A user as the startup JSON line and the control API show it. */
-export interface UserInfo {
-  id: string;
-  name: string;
-  email: string;
-  roles: string[];
-  apiKey: string;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** A seed as a --seed file holds it: every part optional, missing parts keep the built-in seed. */
+export interface SeedInput {
+  /** `id`: 1-64 characters of A-Z, a-z, 0-9, _ or - (default: a random 32-character id). */
+  tenant?: { id?: string; name?: string };
+  /** A non-empty list; `roles` defaults to ["User"], `email` to `<name>@example.com`, `status` to active. */
+  users?: { name: string; email?: string; roles?: string[]; status?: UserStatus }[];
+  config?: Partial<ApiKeysConfig>;
 }
 
 export function defaultSeed(): Seed {
@@ -142,7 +145,7 @@ async function newUser(
 }
 
 /** Adds a user with a bootstrap key (POST /__emulator/users). */
-export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser): Promise<UserInfo> {
+export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser): Promise<EmulatorUser> {
   const { user, key } = await newUser(deps, tenantId, input);
   deps.store.addUsers([user], [key]);
   return { id: user.id, name: user.name, email: user.email, roles: user.roles, apiKey: key.token ?? '' };
@@ -177,7 +180,7 @@ export async function initialize(
 }
 
 /** Every user with their bootstrap token, in creation order. */
-export function userInfos(store: Store, tenantId: string): UserInfo[] {
+export function userInfos(store: Store, tenantId: string): EmulatorUser[] {
   const tokens = new Map(store.bootstrapKeys(tenantId).map((k) => [k.sub, k.token ?? '']));
   return store
     .listUsers(tenantId)

@@ -5,10 +5,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { authenticate } from './auth.js';
-import type { ApiCtx, App, Ctx, Reply, Route } from './context.js';
+import type { ApiCtx, App, Ctx, Route } from './context.js';
 import { ApiError, edgeError, errors } from './errors.js';
-import { phaseOf, respondAfter, respondInstead, type FaultIo } from './faults.js';
-import { encodeReply, pause, replyForThrown, writeEncoded } from './http.js';
+import { serveWithFault, type FaultIo } from './faults.js';
+import { encodeReply, replyForThrown, writeEncoded, type Reply } from './http.js';
 import { queryObject, redactHeaders } from './requestlog.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { configRoutes } from './routes/configs.js';
@@ -52,13 +52,15 @@ function matchPath(pattern: string, path: string): Record<string, string> | unde
   return params;
 }
 
+/** The route for a request; HEAD is answered by the GET route (Node's server then sends no body). */
 function matchRoute<C extends Ctx>(
   routes: Route<C>[],
   method: string,
   path: string,
 ): { route: Route<C>; params: Record<string, string> } | undefined {
+  const wanted = method === 'HEAD' ? 'GET' : method;
   for (const route of routes) {
-    if (route.method !== method) continue;
+    if (route.method !== wanted) continue;
     const params = matchPath(route.path, path);
     if (params) return { route, params };
   }
@@ -179,17 +181,15 @@ async function executeApi(app: App, ctx: Ctx, req: IncomingMessage): Promise<Rep
 async function serveApi(app: App, ctx: Ctx, io: FaultIo, trace: { faultId?: string }, log: Log): Promise<void> {
   const fault = app.faults.match(ctx.method, ctx.url.pathname);
   if (fault) trace.faultId = fault.id;
-  const phase = fault && phaseOf(fault.action);
-  if (fault && phase === 'instead') {
-    await respondInstead(fault.action, io);
-    return;
+  const execute = (): Promise<Reply> => run((c) => executeApi(app, c, io.req), ctx, log);
+  let reply: Reply | undefined;
+  let faithful: boolean;
+  if (fault) ({ reply, faithful } = await serveWithFault(fault.action, io, execute));
+  else {
+    reply = await execute();
+    faithful = await writeEncoded(io.res, encodeReply(reply));
   }
-  if (fault?.action.type === 'delay') await pause(io.res, fault.action.ms);
-  const reply = await run((c) => executeApi(app, c, io.req), ctx, log);
-  const encoded = encodeReply(reply);
-  const faithful =
-    fault && phase === 'after' ? await respondAfter(fault.action, encoded, io) : await writeEncoded(io.res, encoded);
-  if (reply.ledgerKeyId !== undefined && faithful) app.store.markDelivered(reply.ledgerKeyId);
+  if (reply?.ledgerKeyId !== undefined && faithful) app.store.markDelivered(reply.ledgerKeyId);
 }
 
 async function serveControl(app: App, ctx: Ctx, res: ServerResponse, log: Log): Promise<void> {

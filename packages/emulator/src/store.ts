@@ -329,11 +329,11 @@ export class Store {
     ).run({ ...k, revoked: k.revoked ? 1 : 0, bootstrap: k.bootstrap ? 1 : 0 });
   }
 
-  /** Active, non-bootstrap keys whose subject is `sub`. */
+  /** Active keys whose subject is `sub` (bootstrap keys included: on a real tenant they would be ordinary keys). */
   countActiveKeys(tenantId: string, sub: string, now: number): number {
     const row = this.stmt<Params, { n: number }>(
       `SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = @tenantId AND sub = @sub AND deleted_at IS NULL
-           AND bootstrap = 0 AND revoked = 0 AND expiry > @now`,
+           AND revoked = 0 AND expiry > @now`,
     ).get({ tenantId, sub, now });
     return row?.n ?? 0;
   }

@@ -220,15 +220,24 @@ function parseSort(raw: string): { sortField: SortField; descending: boolean; so
   return { sortField: field, descending: sign === '-', sort: text };
 }
 
+/** A JSON-style number without sign: `20`, `20.0`, `2e1`. */
+const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;
+
+/** An integer parameter: a whole number, also when written as a float (`20.0`), as some SDKs send it. */
 function parseLimit(raw: string): number {
-  const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+  const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
+  const limit = Number.isInteger(value) ? value : NaN;
   if (!(limit >= 1 && limit <= 100)) throw errors.invalidQuery('"limit" must be an integer between 1 and 100', 'limit');
   return limit;
 }
 
-export function parseListQuery(query: URLSearchParams): ListParams {
+/**
+ * The list query. As Qlik's (Go) services do, a repeated parameter takes its first value and an
+ * unknown one is ignored; `strict` refuses both with a 400 instead.
+ */
+export function parseListQuery(query: URLSearchParams, strict: boolean): ListParams {
   const seen = new Set<string>();
-  for (const name of query.keys()) {
+  for (const name of strict ? query.keys() : []) {
     if (!LIST_PARAMS.includes(name)) throw errors.invalidQuery(`Unknown query parameter "${name}"`, name);
     if (seen.has(name)) throw errors.invalidQuery(`Query parameter "${name}" must not be repeated`, name);
     seen.add(name);

@@ -155,7 +155,7 @@ describe('actions around execution', () => {
     await emu.addFault({ method: 'POST', path: KEYS, action: { type: 'malformed-after' } });
     const res = await create('garbled');
     expect(res.status).toBe(201);
-    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(() => JSON.parse(res.text) as unknown).toThrow();
     expect((await emu.ledger())[0]).toMatchObject({ description: 'garbled', delivered: false, state: 'active' });
     await emu.addFault({

@@ -24,7 +24,7 @@ export interface QlikErrorJson {
 /** Asserts a Qlik error response and returns its first error. */
 export function expectError(res: ApiResponse, status: number, code?: string | RegExp): QlikErrorJson {
   expect(res.status, res.text).toBe(status);
-  expect(res.headers['content-type']).toBe('application/json');
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(Array.isArray(res.body?.errors)).toBe(true);
   expect(typeof res.body.traceId).toBe('string');
   const error = res.body.errors[0] as QlikErrorJson;

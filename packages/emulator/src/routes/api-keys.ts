@@ -1,7 +1,8 @@
 // /api/v1/api-keys: list, create, get, patch (description), delete or revoke.
-import type { Principal } from '../auth.js';
-import { emptyReply, jsonReply, type ApiCtx, type Reply, type Route } from '../context.js';
+import { requireUser, type Principal } from '../auth.js';
+import type { ApiCtx, Route } from '../context.js';
 import { errors } from '../errors.js';
+import { emptyReply, jsonReply, type Reply } from '../http.js';
 import { isKeyId } from '../ids.js';
 import { buildKey, presentKey, resolveExpiry } from '../keys.js';
 import type { KeyRecord, UserRecord } from '../store.js';
@@ -9,11 +10,6 @@ import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, ty
 
 /** SCIM subjects: `SCIM\<idp id>`, written with one or two backslashes. */
 const SCIM_SUB_RE = /^SCIM\\{1,2}[^\\\s]+$/;
-
-export function requireUser(principal: Principal): UserRecord {
-  if (!principal.user) throw errors.notAUser();
-  return principal.user;
-}
 
 /** The key's owner: its subject for user keys, its creator for SCIM keys. */
 function isOwner(key: KeyRecord, user: UserRecord): boolean {
@@ -49,7 +45,7 @@ function cursorName(direction: 'after' | 'before'): string {
 
 function listKeys(ctx: ApiCtx): Reply {
   const user = requireUser(ctx.principal);
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
   const admin = ctx.principal.perms.admin;
   for (const name of ['createdByUser', 'sub'] as const) {
     if (!admin && q[name] !== undefined && q[name] !== user.id) {

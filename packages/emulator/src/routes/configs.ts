@@ -1,9 +1,10 @@
 // /api/v1/api-keys/configs/{tenantId}: read by any user of the tenant, changed by a TenantAdmin.
-import { emptyReply, jsonReply, type ApiCtx, type Reply, type Route } from '../context.js';
+import { requireUser } from '../auth.js';
+import type { ApiCtx, Route } from '../context.js';
 import { errors } from '../errors.js';
+import { emptyReply, jsonReply, type Reply } from '../http.js';
 import type { ApiKeysConfig } from '../store.js';
 import { parseConfigPatch } from '../validate.js';
-import { requireUser } from './api-keys.js';
 
 function tenantConfig(ctx: ApiCtx): ApiKeysConfig {
   requireUser(ctx.principal);

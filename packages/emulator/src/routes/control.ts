@@ -1,10 +1,12 @@
 // The test-control API under /__emulator/ (no auth, JSON in and out). Not part of Qlik's API.
 import { isoMs } from '../clock.js';
-import { emptyReply, jsonReply, type Ctx, type Reply, type Route } from '../context.js';
+import type { App, Ctx, Route } from '../context.js';
 import { errors } from '../errors.js';
+import { emptyReply, jsonReply, type Reply } from '../http.js';
+import type { StartupInfo } from '../info.js';
 import { buildKey, expiryAfter, maxExpiryFor, presentKey } from '../keys.js';
 import { BOOTSTRAP_DESCRIPTION, addUser, parseSeedUser, userInfos } from '../seed.js';
-import { keyStatus, type LedgerRow } from '../store.js';
+import { keyStatus, type KeyStatus, type LedgerRow, type SubType } from '../store.js';
 import {
   checkDuration,
   objectBody,
@@ -18,14 +20,19 @@ import {
 
 const fail: Fail = (detail, at) => errors.control(detail, at);
 
-function info(ctx: Ctx): Reply {
-  const { app } = ctx;
-  return jsonReply(200, {
+/** The startup line's content (also GET /__emulator/info). */
+export function startupInfo(app: App): StartupInfo {
+  return {
     url: app.url,
     tenantId: app.tenantId,
     users: userInfos(app.store, app.tenantId),
+    oauthClients: [],
     ...(app.caCert === undefined ? {} : { caCert: app.caCert }),
-  });
+  };
+}
+
+function info(ctx: Ctx): Reply {
+  return jsonReply(200, startupInfo(ctx.app));
 }
 
 function reset(ctx: Ctx): Reply {
@@ -120,7 +127,23 @@ async function setTime(ctx: Ctx): Promise<Reply> {
   return jsonReply(200, timeView(ctx));
 }
 
-function ledgerEntry(row: LedgerRow, now: number): Record<string, unknown> {
+/** A key created through POST /api/v1/api-keys, as GET /__emulator/ledger shows it. */
+export interface LedgerEntry {
+  id: string;
+  description: string;
+  sub: string;
+  subType: SubType;
+  createdByUser: string;
+  /** ISO 8601 with milliseconds. */
+  created: string;
+  /** The request-log sequence number of the create. */
+  requestSeq: number;
+  /** True only when the full, unmangled 201 reached the client. */
+  delivered: boolean;
+  state: KeyStatus | 'deleted';
+}
+
+function ledgerEntry(row: LedgerRow, now: number): LedgerEntry {
   const { key } = row;
   return {
     id: key.id,

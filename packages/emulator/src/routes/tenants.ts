@@ -1,8 +1,9 @@
 // /api/v1/tenants/me (302 to the caller's tenant) and /api/v1/tenants/{id}.
 import { isoMs } from '../clock.js';
-import { jsonReply, redirectReply, type ApiCtx, type Reply, type Route } from '../context.js';
+import { requireUser } from '../auth.js';
+import type { ApiCtx, Route } from '../context.js';
 import { errors } from '../errors.js';
-import { requireUser } from './api-keys.js';
+import { jsonReply, redirectReply, type Reply } from '../http.js';
 
 function me(ctx: ApiCtx): Reply {
   requireUser(ctx.principal);

@@ -1,11 +1,11 @@
 // /api/v1/users/me (301 to the caller's user) and /api/v1/users/{id}.
-import { describeRole } from '../auth.js';
+import { describeRole, requireUser } from '../auth.js';
 import { isoMs } from '../clock.js';
-import { jsonReply, redirectReply, type ApiCtx, type Reply, type Route } from '../context.js';
+import type { ApiCtx, Route } from '../context.js';
 import { errors } from '../errors.js';
+import { jsonReply, redirectReply, type Reply } from '../http.js';
 import { isObjectId } from '../ids.js';
 import type { UserRecord } from '../store.js';
-import { requireUser } from './api-keys.js';
 
 export function presentUser(user: UserRecord, baseUrl: string): Record<string, unknown> {
   return {
