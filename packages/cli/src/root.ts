@@ -3,6 +3,8 @@ import { newCmdApiKey } from './cmd/api-key/api-key.js';
 import { newCmdCompletion } from './cmd/completion/completion.js';
 import { newCmdContext } from './cmd/context/context.js';
 import { newCmdHelp } from './cmd/help/help.js';
+import { newCmdOauthToken } from './cmd/oauth-token/oauth-token.js';
+import { newCmdRaw } from './cmd/raw/raw.js';
 import { newCmdTenant } from './cmd/tenant/tenant.js';
 import { newCmdUser } from './cmd/user/user.js';
 import { newCmdVersion } from './cmd/version/version.js';
@@ -21,6 +23,8 @@ export function newRootCmd(f: Factory): Command {
     newCmdCompletion(f),
     newCmdContext(f),
     newCmdHelp(f),
+    newCmdOauthToken(f),
+    newCmdRaw(f),
     newCmdTenant(f),
     newCmdUser(f),
     newCmdVersion(f),

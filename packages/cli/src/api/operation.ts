@@ -62,6 +62,8 @@ export interface Operation {
   quietWarning?: string;
   /** Printed on stderr after a successful run (e.g. whether a key was deleted or revoked). */
   describeResult?: (ctx: { http: HttpClient; args: Record<string, string>; goneAfterRetry: boolean }) => Promise<string | undefined>;
+  /** A POST that only reads (a filter): retried like a GET. */
+  idempotent?: boolean;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
 }

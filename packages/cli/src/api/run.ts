@@ -99,7 +99,7 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const query: Record<string, string | number | undefined> = {};
   for (const q of op.query ?? []) {
     const v = values.raw(q.flag.name);
-    if (v !== undefined) query[q.param ?? q.flag.name] = v as string | number;
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
   }
   const limit = values.get(limitFlag);
   if (op.paging && limit !== undefined) {
@@ -143,7 +143,7 @@ async function execute(
 ): Promise<void> {
   const { op, f } = c;
   const io = f.io;
-  const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent: op.method !== 'POST' });
+  const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent: op.idempotent ?? op.method !== 'POST' });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
   const created = session ? [...session.undelivered][0] : undefined;
 

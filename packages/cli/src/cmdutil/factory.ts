@@ -44,8 +44,8 @@ export interface Factory {
   settings(): Promise<Settings>;
   /** Whether errors and output should be JSON: --json, else `json: true` in the -c file. */
   jsonMode(): Promise<boolean>;
-  /** The client for the resolved settings (a server is required). */
-  httpClient(): Promise<HttpClient>;
+  /** The client for the resolved settings (a server is required); `userAgentComment` is added to the User-Agent. */
+  httpClient(opts?: { userAgentComment?: string }): Promise<HttpClient>;
   /** A client for an explicit server and credentials (context init). */
   httpClientFor(target: ClientTarget): Promise<HttpClient>;
   /** Waits, or rejects with the cancellation reason when the run is interrupted. */
@@ -112,7 +112,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
   let flags: FlagSet | undefined;
   let configValues: Promise<ConfigValues> | undefined;
   let settings: Promise<Settings> | undefined;
-  let client: Promise<HttpClient> | undefined;
+  const clientsByComment = new Map<string, Promise<HttpClient>>();
   const clients: HttpClient[] = [];
 
   const globals = (): GlobalFlagValues => {
@@ -169,17 +169,22 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         return false;
       }
     },
-    httpClient() {
-      client ??= (async () => {
-        const s = await f.settings();
-        if (s.server === '') {
-          throw new ConfigError(
-            'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
-          );
-        }
-        if (s.verbose && s.serverTypeGuessed) io.warn('Server-type not set, guessing "cloud"');
-        return f.httpClientFor({ server: s.server, headers: s.headers, insecure: s.insecure, oauth: s.oauth, verbose: s.verbose });
-      })();
+    httpClient(o = {}) {
+      const comment = o.userAgentComment ?? '';
+      let client = clientsByComment.get(comment);
+      if (!client) {
+        client = (async () => {
+          const s = await f.settings();
+          if (s.server === '') {
+            throw new ConfigError(
+              'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
+            );
+          }
+          if (s.verbose && s.serverTypeGuessed) io.warn('Server-type not set, guessing "cloud"');
+          return f.httpClientFor({ server: s.server, headers: s.headers, insecure: s.insecure, oauth: s.oauth, verbose: s.verbose, ...(comment ? { userAgentComment: comment } : {}) });
+        })();
+        clientsByComment.set(comment, client);
+      }
       return client;
     },
     async httpClientFor(target) {

@@ -21,7 +21,7 @@ export interface ApiRequest {
   /** A JSON value, sent as application/json. */
   body?: unknown;
   /** A body sent as is, with its content type (qlik raw). */
-  rawBody?: { text: string; contentType: string };
+  rawBody?: { data: string | Buffer; contentType: string };
 }
 
 export interface ApiResponse {
@@ -135,8 +135,8 @@ export class HttpClient {
   private async follow(req: ApiRequest, auth: string | undefined, signal: AbortSignal | undefined): Promise<ApiResponse> {
     let url = this.url(req);
     let method = req.method.toUpperCase();
-    let body: { text: string; contentType: string } | undefined =
-      req.rawBody ?? (req.body === undefined ? undefined : { text: JSON.stringify(req.body), contentType: 'application/json' });
+    let body: { data: string | Buffer; contentType: string } | undefined =
+      req.rawBody ?? (req.body === undefined ? undefined : { data: JSON.stringify(req.body), contentType: 'application/json' });
     for (let hop = 0; ; hop++) {
       const res = await this.once(method, url, body, auth, signal);
       const location = res.headers.location;
@@ -155,7 +155,7 @@ export class HttpClient {
   private async once(
     method: string,
     url: URL,
-    body: { text: string; contentType: string } | undefined,
+    body: { data: string | Buffer; contentType: string } | undefined,
     auth: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<ApiResponse> {
@@ -163,10 +163,10 @@ export class HttpClient {
     if (auth !== undefined) headers.Authorization = auth;
     this.trace(`${method} ${safeDecode(url.href)}`);
     for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
-    if (body !== undefined) this.trace(`> ${this.o.redactor.body(body.text)}`);
+    if (body !== undefined) this.trace(`> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`);
     const started = performance.now();
     try {
-      const res = await this.o.transport.request({ method, url, headers, ...(body ? { body: body.text } : {}), signal });
+      const res = await this.o.transport.request({ method, url, headers, ...(body ? { body: body.data } : {}), signal });
       for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
       const text = res.body.toString('utf8');
       this.trace(`Response time: ${Math.round(performance.now() - started)}ms`);

@@ -17,7 +17,7 @@ export interface TransportRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   /** Aborts the exchange (the run was interrupted); its reason is thrown. */
   signal?: AbortSignal | undefined;
 }

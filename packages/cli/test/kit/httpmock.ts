@@ -11,6 +11,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: string | undefined;
+  /** The body as sent, byte for byte. */
+  bytes?: Buffer;
   /** The body parsed as JSON, when it is JSON. */
   json: unknown;
 }
@@ -81,8 +83,9 @@ export class StubRegistry implements Transport {
       url: req.url,
       path: req.url.pathname + req.url.search,
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      body: req.body,
-      json: parseJson(req.body),
+      ...(req.body === undefined ? {} : { bytes: Buffer.from(req.body) }),
+      body: typeof req.body === 'string' ? req.body : req.body?.toString('utf8'),
+      json: parseJson(typeof req.body === 'string' ? req.body : req.body?.toString('utf8')),
     };
     this.requests.push(recorded);
     const stub = this.stubs.find(

@@ -1,0 +1,39 @@
+// qlik user filter: POST /api/v1/users/actions/filter — a read, so it is retried like one.
+import { defineOperation } from '../../api/operation.js';
+import { fieldsFlag } from './shared.js';
+
+export const userFilterOperation = defineOperation({
+  use: 'filter',
+  short: 'Filter users',
+  long: 'Retrieves a list of users matching the filter using an advanced query string.',
+  method: 'POST',
+  path: '/api/v1/users/actions/filter',
+  output: 'list',
+  idempotent: true,
+  query: [
+    { flag: fieldsFlag },
+    { flag: { name: 'limit', type: 'int', usage: 'The number of user entries to retrieve.' } },
+    { flag: { name: 'next', type: 'string', usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.' } },
+    { flag: { name: 'prev', type: 'string', usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.' } },
+    {
+      flag: {
+        name: 'sort',
+        type: 'string',
+        choices: ['name', '+name', '-name'],
+        usage: 'The field to sort by, with +/- prefix indicating sort order\nAllowed values: "name", "+name", "-name"',
+      },
+    },
+  ],
+  body: {
+    kind: 'object',
+    fields: [
+      {
+        flag: {
+          name: 'filter',
+          type: 'string',
+          usage: 'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
+        },
+      },
+    ],
+  },
+});
