@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const QLIK = fileURLToPath(new URL('../packages/cli/bin/qlik.js', import.meta.url));
+export const QLIK = fileURLToPath(new URL('../packages/cli/bin/qlik.cjs', import.meta.url));
 export const EMULATOR = fileURLToPath(new URL('../packages/emulator/bin/qlik-emulator.js', import.meta.url));
 
 /** Start qlik-emulator and resolve with its ready line ({url, tenantId, users, caCert?}) and a stop function. */

@@ -49,11 +49,11 @@ function layerRules(src) {
   });
   rules.push({
     name: 'verb-imports-verb',
-    comment: 'a verb never imports another verb or group; shared code goes into the group\'s shared.ts',
+    comment: 'a verb never imports another verb or group; shared code goes into the group\'s shared.ts or shared/',
     severity: 'error',
     // Group files (cmd/<group>/<group>.ts) wire their verbs; every other file under cmd/ may reach only shared.ts files.
     from: { path: `^${esc(src)}cmd/`, pathNot: groupFiles(`${src}cmd`).map((f) => `^${esc(f)}$`).join('|') || '^$' },
-    to: { path: `^${esc(src)}cmd/`, pathNot: '/shared\\.ts$' },
+    to: { path: `^${esc(src)}cmd/`, pathNot: '/shared(\\.ts$|/)' },
   });
   return rules;
 }

@@ -1,32 +1,85 @@
-// Bundles the CLI into dist/ as ESM with code splitting, so that heavy modules reached only through
-// `await import()` (undici, Temporal, YAML, completion) live in their own chunks and cost nothing at start-up.
-// The published CLI has no runtime dependencies: everything it uses is bundled here.
+// Bundles the CLI into dist/, with no runtime dependencies:
+// - main.cjs: the CLI, one CommonJS file (CommonJS loads faster than ES modules, and its lazily evaluated parts cost
+//   only a pre-parse). Modules reached through `await import()` are evaluated when first used.
+// - vendor/*.cjs: the libraries only some commands need (YAML, Temporal, tables, a JSON error locator), each its own
+//   file, required when first used, so that starting up never parses them.
+// - fast.cjs + help.txt: the launcher's fast path, every help page rendered from the live command tree.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 
 const here = new URL('..', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
+const version = JSON.stringify(pkg.version);
 await rm(new URL('dist', here), { recursive: true, force: true });
-const result = await build({
+
+/** Libraries kept out of main.cjs: import specifier → file under dist/vendor/. */
+const VENDOR = {
+  yaml: 'yaml.cjs',
+  'temporal-polyfill': 'temporal.cjs',
+  'cli-table3': 'cli-table3.cjs',
+  'jsonc-parser/lib/esm/main.js': 'jsonc.cjs',
+};
+
+const common = {
   absWorkingDir: new URL('.', here).pathname,
-  entryPoints: { main: 'src/main.ts' },
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
-  splitting: true,
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  minifySyntax: true,
+  format: 'cjs',
+  minify: true,
   legalComments: 'none',
   metafile: true,
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  define: { __QLIK_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+};
+
+await Promise.all(
+  Object.entries(VENDOR).map(([spec, file]) =>
+    build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: new URL('.', here).pathname }, outfile: `dist/vendor/${file}` }),
+  ),
+);
+
+const vendorPlugin = {
+  name: 'vendor',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(VENDOR).map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: `./vendor/${VENDOR[args.path]}`, external: true }));
+  },
+};
+
+const main = await build({
+  ...common,
+  entryPoints: { main: 'src/main.ts' },
+  outfile: 'dist/main.cjs',
+  // `await import()` becomes a require() that runs when reached: lazy evaluation, one file.
+  supported: { 'dynamic-import': false },
+  plugins: [vendorPlugin],
+  define: { __QLIK_VERSION__: version },
 });
-const mainBytes = result.metafile.outputs['dist/main.js']?.bytes ?? 0;
+await writeFile(new URL('dist/meta.json', here), JSON.stringify(main.metafile));
+
+const { createRequire } = await import('node:module');
+const { helpPages } = createRequire(import.meta.url)('../dist/main.cjs');
+const table = helpPages();
+const chunks = [];
+const index = { version: table.version, groups: table.groups, pages: {} };
+let offset = 0;
+for (const [path, text] of Object.entries(table.pages)) {
+  const bytes = Buffer.from(text);
+  index.pages[path] = [offset, bytes.length];
+  chunks.push(bytes);
+  offset += bytes.length;
+}
+await writeFile(new URL('dist/help.txt', here), Buffer.concat(chunks));
+await build({
+  ...common,
+  entryPoints: { fast: 'src/fast.ts' },
+  outfile: 'dist/fast.cjs',
+  define: { __QLIK_VERSION__: version, __QLIK_HELP_INDEX__: JSON.stringify(index) },
+});
+
+const mainBytes = main.metafile.outputs['dist/main.cjs']?.bytes ?? 0;
 const budget = 250 * 1024;
 if (mainBytes > budget) {
-  console.error(`dist/main.js is ${mainBytes} bytes, over the ${budget}-byte start-up budget`);
+  console.error(`dist/main.cjs is ${mainBytes} bytes, over the ${budget}-byte start-up budget`);
   process.exit(1);
 }

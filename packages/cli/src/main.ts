@@ -1,11 +1,10 @@
 // The only place where errors become text and exit codes: 0 on success, 1 on any failure (as Qlik's CLI), and
 // 128 + the signal's number when a signal ended the run (130 for Ctrl-C, 143 for SIGTERM).
-import { COMPLETE, COMPLETE_NO_DESC, runComplete } from './cmd/completion/complete.js';
 import { findCommand, resolve } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
 import { CancelledError, CliError, errorCode, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
-import { newRootCmd } from './root.js';
+import { helpTable, newRootCmd } from './root.js';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
@@ -53,8 +52,9 @@ export async function main(argv: string[], f: Factory = newFactory()): Promise<n
   const root = newRootCmd(f);
   try {
     const first = argv[0];
-    if (first === COMPLETE || first === COMPLETE_NO_DESC) {
-      await runComplete(f, root, argv.slice(1), first === COMPLETE);
+    if (first === '__complete' || first === '__completeNoDesc') {
+      const { runComplete } = await import('./cmd/completion/complete.js');
+      await runComplete(f, root, argv.slice(1), first === '__complete');
       return 0;
     }
     const r = resolve(root, argv);
@@ -74,7 +74,12 @@ export async function main(argv: string[], f: Factory = newFactory()): Promise<n
   }
 }
 
-/** Entry point for bin/qlik.js: signals, the exit code, and letting stdout drain (never process.exit after printing). */
+/** The help pages of the CLI (the build embeds them in the launcher's fast path). */
+export function helpPages() {
+  return helpTable(newRootCmd(newFactory({ env: {} })));
+}
+
+/** Entry point for bin/qlik.cjs: signals, the exit code, and letting stdout drain (never process.exit after printing). */
 export async function run(argv: string[]): Promise<void> {
   const controller = new AbortController();
   let signals = 0;

@@ -8,9 +8,12 @@ import { newCmdRaw } from './cmd/raw/raw.js';
 import { newCmdTenant } from './cmd/tenant/tenant.js';
 import { newCmdUser } from './cmd/user/user.js';
 import { newCmdVersion } from './cmd/version/version.js';
-import { Command } from './cmdutil/command.js';
+import { Command, walk } from './cmdutil/command.js';
 import type { Factory } from './cmdutil/factory.js';
 import { globalFlags } from './cmdutil/flags.js';
+import { renderHelp } from './cmdutil/help.js';
+import type { HelpTable } from './fast.js';
+import { VERSION } from './version.js';
 
 export const ROOT_LONG = `qlik is a Command Line Interface for Qlik Cloud. It gives you access to the API-keys and context commands of Qlik's own CLI, byte-compatible where scripts depend on it.
 
@@ -29,4 +32,16 @@ export function newRootCmd(f: Factory): Command {
     newCmdUser(f),
     newCmdVersion(f),
   ]);
+}
+
+/** Every help page of the tree, for the launcher's fast path (rendered at build time into dist/fast.cjs). */
+export function helpTable(root: Command): HelpTable {
+  const pages: Record<string, string> = {};
+  const groups: string[] = [];
+  for (const cmd of walk(root)) {
+    if (cmd.def.hidden) continue;
+    pages[cmd.path()] = renderHelp(cmd);
+    if (!cmd.runnable()) groups.push(cmd.path());
+  }
+  return { version: VERSION, pages, groups };
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { walk } from '../src/cmdutil/command.js';
 import { newFactory } from '../src/cmdutil/factory.js';
-import { testIO } from '../src/iostreams/iostreams.js';
+import { testIO } from '../src/iostreams/testio.js';
 import { newRootCmd } from '../src/root.js';
 import { runQlik } from './kit/run.js';
 

@@ -2,61 +2,11 @@
 // changed (nothing changed: no request). Declared as data like the other REST verbs, and resolved with the same flag
 // values (command line, then -c). An interrupt (SIGINT, SIGTERM, SIGHUP) ends the editor, removes the temporary
 // directory and sends nothing.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
-import { CliError, HttpError } from '../errors/errors.js';
-import type { IOStreams } from '../iostreams/iostreams.js';
-import { jsonErrorPosition } from '../text/json.js';
-import type { ArgDefault } from './operation.js';
-import { parseJsonBody } from './response.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { EDIT_FLAGS, type EditOperation } from './operation.js';
 
-export interface EditOperation {
-  use: string;
-  short: string;
-  long: string;
-  /** GET and PATCH path, with `{arg}` placeholders. */
-  path: string;
-  /** Top-level fields the editor shows; only these can change. */
-  fields: readonly string[];
-  argDefaults?: Record<string, ArgDefault>;
-  /** Check an edited value before sending (e.g. a duration). */
-  check?: (field: string, value: unknown) => Promise<void>;
-}
-
-const EDIT_FLAGS: readonly FlagSpec[] = [intervalFlag, retryFlag, quietFlag, rawFlag];
-
-export function editorCommand(env: Record<string, string | undefined>): string {
-  return env.VISUAL || env.EDITOR || (process.platform === 'win32' ? 'notepad' : 'vi');
-}
-
-/** Run the editor on a file; the command line comes from $EDITOR and may hold arguments (`code --wait`). */
-async function runEditor(editor: string, file: string, io: IOStreams, signal: AbortSignal): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], {
-      stdio: [io.isStdinTTY ? 'inherit' : 'ignore', io.isStdoutTTY ? 'inherit' : 'ignore', 'inherit'],
-    });
-    const onAbort = (): void => {
-      child.kill('SIGTERM');
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (e) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(new CliError(`cannot start the editor ${JSON.stringify(editor)}: ${e.message}`));
-    });
-    child.on('exit', (code, sig) => {
-      signal.removeEventListener('abort', onAbort);
-      if (code === 0) resolve();
-      else reject(new CliError(`the editor ${JSON.stringify(editor)} exited with ${sig ?? `code ${code ?? '?'}`}; nothing was changed`));
-    });
-  });
-}
+export type { EditOperation } from './operation.js';
 
 export function editCommand(f: Factory, op: EditOperation): Command {
   return new Command({
@@ -64,55 +14,6 @@ export function editCommand(f: Factory, op: EditOperation): Command {
     short: op.short,
     long: op.long,
     flags: EDIT_FLAGS,
-    run: async (inv) => {
-      const values = await Values.of(f, inv, EDIT_FLAGS);
-      const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
-      await runEdit(f, op, args, values);
-    },
+    run: async (inv) => (await import('./edit-run.js')).runEditCommand(f, op, inv),
   });
-}
-
-export async function runEdit(f: Factory, op: EditOperation, given: Record<string, string>, values: Values): Promise<void> {
-  const retry = values.retryPolicy();
-  const http = await f.httpClient();
-  const args = { ...given };
-  for (const [n, find] of Object.entries(op.argDefaults ?? {})) args[n] ??= await find(http, retry);
-  const path = fillPath(op.path, args);
-  const res = await http.send({ method: 'GET', path }, retry);
-  if (res.status !== 200) throw HttpError.fromResponse(res);
-  const current = (parseJsonBody(res) ?? {}) as Record<string, unknown>;
-  const shown = Object.fromEntries(op.fields.filter((k) => k in current).map((k) => [k, current[k]]));
-  const dir = await mkdtemp(join(tmpdir(), 'qlik-edit-'));
-  const file = join(dir, 'resource.json');
-  try {
-    const before = `${JSON.stringify(shown, null, 2)}\n`;
-    await writeFile(file, before, { mode: 0o600 });
-    await runEditor(editorCommand(f.env), file, f.io, f.signal);
-    const after = await readFile(file, 'utf8');
-    let edited: unknown;
-    try {
-      edited = JSON.parse(after);
-    } catch {
-      const where = await jsonErrorPosition(after);
-      throw new CliError(`the edited file is not valid JSON${where === undefined ? '' : ` (at ${where})`}; nothing was changed`);
-    }
-    if (!edited || typeof edited !== 'object' || Array.isArray(edited)) throw new CliError('the edited file must hold one JSON object; nothing was changed');
-    const patch: { op: 'replace'; path: string; value: unknown }[] = [];
-    for (const [k, v] of Object.entries(edited as Record<string, unknown>)) {
-      if (!op.fields.includes(k)) throw new CliError(`field ${JSON.stringify(k)} cannot be edited (editable: ${op.fields.join(', ')}); nothing was changed`);
-      if (JSON.stringify(v) !== JSON.stringify(shown[k])) {
-        await op.check?.(k, v);
-        patch.push({ op: 'replace', path: `/${k}`, value: v });
-      }
-    }
-    if (patch.length === 0) {
-      f.io.warn('Nothing changed');
-      return;
-    }
-    const pres = await http.send({ method: 'PATCH', path, body: patch }, retry, { idempotent: true });
-    if (pres.status >= 300) throw HttpError.fromResponse(pres);
-    f.io.warn(`Updated ${patch.map((p) => p.path.slice(1)).join(', ')}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

@@ -1,6 +1,8 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
-import type { FlagSpec } from '../cmdutil/flags.js';
+import type { Invocation } from '../cmdutil/command.js';
+import type { Factory } from '../cmdutil/factory.js';
+import { fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -56,8 +58,11 @@ export interface Operation {
   paging?: { pageMax: number };
   /** Positional arguments that may be omitted, with how to find a default. */
   argDefaults?: Record<string, ArgDefault>;
-  /** For non-idempotent creates: how an attempt's result is recognised and removed when it cannot be delivered. */
-  create?: CreateAttribution;
+  /**
+   * For non-idempotent creates: how an attempt's result is recognised and removed when it cannot be delivered (loaded
+   * when the create runs).
+   */
+  create?: () => Promise<CreateAttribution>;
   /** A stderr line printed with -q (e.g. that a token shown only once was not printed). */
   quietWarning?: string;
   /** Printed on stderr after a successful run (e.g. whether a key was deleted or revoked). */
@@ -72,3 +77,55 @@ export interface Operation {
 export function defineOperation<const O extends Operation>(op: O): O {
   return op;
 }
+
+export const limitFlag = { name: 'limit', type: 'int', usage: 'The total number of resources to retrieve.' } as const satisfies FlagSpec;
+
+function patchFlags(p: PatchBody): FlagSpec[] {
+  const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
+  return [
+    { name: 'body', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the request body.' },
+    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: `The operation to be performed.${allowed(p.ops)}` },
+    {
+      name: 'path',
+      type: 'string',
+      repeatable: true,
+      choices: p.paths,
+      usage: `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowed(p.paths)}`,
+    },
+    { name: 'value', type: p.value === 'json' ? 'unknown' : 'string', repeatable: true, usage: 'The value to be used for this operation.' },
+  ];
+}
+
+/** The flags of an operation: its query and body flags, then those every REST verb has. */
+export function operationFlags(op: Operation): FlagSpec[] {
+  const flags: FlagSpec[] = [];
+  for (const q of op.query ?? []) flags.push(q.flag);
+  if (op.body?.kind === 'object') for (const b of op.body.fields) flags.push(b.flag);
+  if (op.body?.kind === 'patch') flags.push(...patchFlags(op.body));
+  if (op.paging) flags.push(limitFlag);
+  flags.push(intervalFlag, retryFlag, quietFlag, rawFlag);
+  if (op.body) flags.push(fileFlag);
+  return flags;
+}
+
+export interface OperationContext {
+  op: Operation;
+  f: Factory;
+  inv: Invocation;
+}
+
+/** A `… edit` command: fetch a resource, edit some of its fields in $EDITOR, send a JSON Patch of the changes. */
+export interface EditOperation {
+  use: string;
+  short: string;
+  long: string;
+  /** GET and PATCH path, with `{arg}` placeholders. */
+  path: string;
+  /** Top-level fields the editor shows; only these can change. */
+  fields: readonly string[];
+  argDefaults?: Record<string, ArgDefault>;
+  /** Check an edited value before sending (e.g. a duration). */
+  check?: (field: string, value: unknown) => Promise<void>;
+}
+
+export const EDIT_FLAGS: readonly FlagSpec[] = [intervalFlag, retryFlag, quietFlag, rawFlag];

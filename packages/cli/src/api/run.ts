@@ -1,166 +1,19 @@
-// The generic runner: turns an Operation declaration into a command (operationCommand) and runs it
-// (runOperation). Everything the user typed is checked before the first network call.
-import { Command, type Invocation } from '../cmdutil/command.js';
+// Turns an Operation declaration into a command. What the command does (execute.ts) is loaded only when it runs, so
+// that building the command tree for help, completion or another verb costs no more than reading the declarations.
+import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { fileFlag, invalidArgument, quietFlag, rawFlag, retryFlag, intervalFlag, type FlagSpec } from '../cmdutil/flags.js';
-import { CancelledError, CliError, HttpError } from '../errors/errors.js';
-import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
-import type { IOStreams } from '../iostreams/iostreams.js';
-import { printIds, printJson, stripLinks } from '../iostreams/print.js';
-import { buildObjectBody, buildPatchBody } from './body.js';
-import { createSafely, CreateSession } from './create-safely.js';
-import type { Operation, PatchBody } from './operation.js';
-import { listAll } from './paging.js';
-import { parseJsonBody } from './response.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { operationFlags, type Operation } from './operation.js';
 
-const limitFlag = { name: 'limit', type: 'int', usage: 'The total number of resources to retrieve.' } as const satisfies FlagSpec;
-
-function patchFlags(p: PatchBody): FlagSpec[] {
-  const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
-  return [
-    { name: 'body', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the request body.' },
-    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: `The operation to be performed.${allowed(p.ops)}` },
-    {
-      name: 'path',
-      type: 'string',
-      repeatable: true,
-      choices: p.paths,
-      usage: `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowed(p.paths)}`,
-    },
-    { name: 'value', type: p.value === 'json' ? 'unknown' : 'string', repeatable: true, usage: 'The value to be used for this operation.' },
-  ];
-}
-
-/** The flags of an operation: its query and body flags, then those every REST verb has. */
-export function operationFlags(op: Operation): FlagSpec[] {
-  const flags: FlagSpec[] = [];
-  for (const q of op.query ?? []) flags.push(q.flag);
-  if (op.body?.kind === 'object') for (const b of op.body.fields) flags.push(b.flag);
-  if (op.body?.kind === 'patch') flags.push(...patchFlags(op.body));
-  if (op.paging) flags.push(limitFlag);
-  flags.push(intervalFlag, retryFlag, quietFlag, rawFlag);
-  if (op.body) flags.push(fileFlag);
-  return flags;
-}
-
-export interface OperationContext {
-  op: Operation;
-  f: Factory;
-  inv: Invocation;
-}
+export { operationFlags } from './operation.js';
 
 /** The command for an operation; its positional arguments are checked by the runner (some may be omitted). */
-export function operationCommand(f: Factory, op: Operation, runF: (c: OperationContext) => Promise<void> = runOperation): Command {
+export function operationCommand(f: Factory, op: Operation): Command {
   return new Command({
     use: op.use,
     short: op.short,
     ...(op.long ? { long: op.long } : {}),
     ...(op.example ? { example: op.example } : {}),
     flags: operationFlags(op),
-    run: (inv) => runF({ op, f, inv }),
+    run: async (inv) => (await import('./execute.js')).runOperation({ op, f, inv }),
   });
-}
-
-/** 204 and other empty answers print the status line, as Qlik's CLI does since 2.1.0 (`-q` prints nothing). */
-async function printEmpty(io: IOStreams, res: ApiResponse, json: boolean): Promise<void> {
-  if (json) await printJson(io, { status: res.status, title: res.statusText });
-  else await io.printHuman(`${res.status} ${res.statusText}\n`);
-}
-
-/**
- * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
- * token reached no one: the resource is removed rather than left behind as an orphan, and the run fails.
- */
-async function deliver(io: IOStreams, http: HttpClient, session: CreateSession | undefined, id: string | undefined, policy: RetryPolicy, print: () => Promise<void>): Promise<void> {
-  try {
-    await print();
-  } catch (e) {
-    if (!session || id === undefined) throw e;
-    const note = await session.cleanup(http, policy);
-    const code = (e as { code?: unknown } | null)?.code;
-    throw new CliError(
-      `stdout could not be written (${typeof code === 'string' ? code : (e as Error).message}), so the ${session.r.noun} could not be delivered; ${note ?? `${session.r.noun} ${id} could not be removed`} (its token is shown only once)`,
-    );
-  }
-  session?.undelivered.delete(id ?? '');
-}
-
-export async function runOperation(c: OperationContext): Promise<void> {
-  const { op, f, inv } = c;
-  const specs = operationFlags(op);
-  const values = await Values.of(f, inv, specs);
-  const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
-  const retry = values.retryPolicy();
-  const quiet = values.get(quietFlag) === true;
-  const raw = values.get(rawFlag) === true;
-  const file = values.get(fileFlag);
-
-  const query: Record<string, string | number | undefined> = {};
-  for (const q of op.query ?? []) {
-    const v = values.raw(q.flag.name);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
-  }
-  const limit = values.get(limitFlag);
-  if (op.paging && limit !== undefined) {
-    if (limit < 1) throw invalidArgument(String(limit), '--limit', 'must be at least 1');
-    query.limit = Math.min(limit, op.paging.pageMax);
-  }
-  let body: unknown;
-  if (op.body?.kind === 'object') body = await buildObjectBody(op.body, values, file, f.io);
-  if (op.body?.kind === 'patch') body = await buildPatchBody(op.body, values, file, f.io);
-
-  const settings = await f.settings();
-  const types = op.serverTypes ?? ['cloud'];
-  if (!types.includes(settings.serverType)) {
-    throw new CliError(`'${inv.cmd.path()}' is only available for Qlik Cloud; the server type is ${settings.serverType}`);
-  }
-  // Everything the user gave is valid: now the network.
-  const http = await f.httpClient();
-  for (const [name, find] of Object.entries(op.argDefaults ?? {})) args[name] ??= await find(http, retry);
-  const req: ApiRequest = { method: op.method, path: fillPath(op.path, args), query, ...(body !== undefined ? { body } : {}) };
-  const session = op.create ? new CreateSession(op.create, body as Record<string, unknown>, f.env.QLIK_CREATE_TAG !== '0') : undefined;
-  try {
-    await execute(c, http, req, retry, session, { quiet, raw, limit, args });
-  } catch (e) {
-    if (session && f.signal.aborted) {
-      // Interrupted: remove what this run made and did not deliver, with a little time of its own.
-      const note = await session.cleanup(http.withSignal(AbortSignal.timeout(10_000)), { retry: 1, intervalSeconds: 1 }).catch(() => undefined);
-      const reason = f.signal.reason instanceof CancelledError ? f.signal.reason : new CancelledError('SIGINT');
-      throw new CancelledError(reason.signal, `${reason.message}${note ? `; ${note}` : ''}`);
-    }
-    throw e;
-  }
-}
-
-async function execute(
-  c: OperationContext,
-  http: HttpClient,
-  req: ApiRequest,
-  retry: RetryPolicy,
-  session: CreateSession | undefined,
-  o: { quiet: boolean; raw: boolean; limit: number | undefined; args: Record<string, string> },
-): Promise<void> {
-  const { op, f } = c;
-  const io = f.io;
-  const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent: op.idempotent ?? op.method !== 'POST' });
-  if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
-  const created = session ? [...session.undelivered][0] : undefined;
-
-  if (o.raw) {
-    if (res.text !== '') await deliver(io, http, session, created, retry, () => io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
-    else if (!o.quiet) await printEmpty(io, res, await f.jsonMode());
-  } else if (op.output === 'list') {
-    const items = stripLinks(await listAll(http, res, o.limit, retry)) as unknown[];
-    if (o.quiet) await printIds(io, items);
-    else await printJson(io, items);
-  } else if (res.text !== '' && res.status !== 204) {
-    const value = stripLinks(parseJsonBody(res));
-    await deliver(io, http, session, created, retry, () => (o.quiet ? printIds(io, [value]) : printJson(io, value)));
-  } else if (!o.quiet) {
-    await printEmpty(io, res, await f.jsonMode());
-  }
-  if (o.quiet && op.quietWarning) io.warn(op.quietWarning);
-  const note = await op.describeResult?.({ http, args: o.args, goneAfterRetry: res.goneAfterRetry === true });
-  if (note) io.warn(note);
 }

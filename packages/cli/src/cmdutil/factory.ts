@@ -2,10 +2,10 @@
 // and the HTTP client. Nothing is read or loaded until a command asks for it, so `qlik --help` touches no file and no
 // network. The root records the global flags once (begin), before the command runs; nothing here knows the parser.
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { loadConfigFile, type ConfigValues } from '../config/configfile.js';
-import { contextsFilePath } from '../config/contexts.js';
-import { resolveSettings, type OAuthCredentials, type Settings } from '../config/resolve.js';
+import { resolve } from 'node:path';
+import type { ConfigValues } from '../config/configfile.js';
+import { contextsFilePath, tokenCachePath } from '../config/paths.js';
+import type { OAuthCredentials, Settings } from '../config/resolve.js';
 import { CliError, ConfigError } from '../errors/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
@@ -139,6 +139,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         const path = globals().config;
         if (path === undefined) return {};
         if (path === '') throw new ConfigError('--config: the path is empty');
+        const { loadConfigFile } = await import('../config/configfile.js');
         return loadConfigFile(resolve(path), command ? configKeys(command) : [], env);
       })();
       return configValues;
@@ -146,6 +147,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
     settings() {
       settings ??= (async () => {
         const g = globals();
+        const { resolveSettings } = await import('../config/resolve.js');
         const s = await resolveSettings({
           flags: g,
           config: await f.config(),
@@ -229,7 +231,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         auth = new OAuthAuthenticator({
           client: tokens,
           credentials: target.oauth,
-          cacheFile: resolve(dirname(f.contextsPath()), 'oauth-tokens.json'),
+          cacheFile: tokenCachePath(f.contextsPath()),
           redactor,
           // The token request is safe to repeat: it follows the command's --retry and --interval.
           retry: { retry: Number(flags?.get('retry') ?? 0), intervalSeconds: Number(flags?.get('interval') ?? 1) },

@@ -1,7 +1,6 @@
 // The contexts file (~/.qlik/contexts.yml), shared with Qlik's Go `qlik` CLI: where it is, reading it (a snapshot),
 // and changing it (a transaction: a cross-process lock, read, edit through the Document API, validate, and an atomic
 // replace of the file, only when something changed).
-import { resolve } from 'node:path';
 import type { Document, ToStringOptions } from 'yaml';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
@@ -16,6 +15,7 @@ import { loadYaml } from './yaml.js';
 
 export type { ContextsDocument } from './document.js';
 export type { QlikContext } from './schema.js';
+export { contextsFilePath } from './paths.js';
 
 /** A read-only view of the contexts file. */
 export interface ContextsSnapshot {
@@ -33,17 +33,6 @@ export interface ContextsSnapshot {
 
 /** Files larger than this are refused. */
 export const MAX_CONTEXTS_FILE_BYTES = MAX_FILE_BYTES;
-
-/** Where the contexts file lives: `$QLIK_CLI_USER_HOME_DIR/.qlik/contexts.yml`, or `~/.qlik/contexts.yml`. */
-export function contextsFilePath(env: Record<string, string | undefined>, homedir: string): string {
-  const override = env.QLIK_CLI_USER_HOME_DIR;
-  if (override !== undefined && override.trim() !== '') {
-    // Qlik documents the variable both as a home directory and as the file itself; accept both.
-    if (/\.ya?ml$/i.test(override)) return resolve(override);
-    return resolve(override, '.qlik', 'contexts.yml');
-  }
-  return resolve(homedir, '.qlik', 'contexts.yml');
-}
 
 /** The contexts file, read strictly: invalid UTF-8 is an error rather than silently replaced. */
 function loadFile(path: string): Promise<TextFile> {

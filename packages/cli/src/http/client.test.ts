@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CliError, TransportError } from '../errors/errors.js';
-import { testIO } from '../iostreams/iostreams.js';
+import { testIO } from '../iostreams/testio.js';
 import { HttpClient } from './client.js';
 import { normalizeProxy } from './proxy.js';
 import { Redactor } from './redact.js';

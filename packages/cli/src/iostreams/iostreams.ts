@@ -1,8 +1,8 @@
 // IOStreams: the only way commands reach stdin, stdout and stderr (after gh's iostreams package). The process
 // streams are created only when first used (touching process.stdin costs start-up time), and TTY checks use isatty.
-// Tests use testIO(), whose streams are in-memory buffers with switchable TTY flags.
-import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { isatty } from 'node:tty';
+// Tests use testIO() (testio.ts), whose streams are in-memory buffers with switchable TTY flags.
+import { fstatSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors/errors.js';
 import { stripControls } from '../text/safety.js';
 
@@ -41,13 +41,13 @@ function writeAll(stream: Writable, data: string | Uint8Array): Promise<void> {
   });
 }
 
-interface Streams {
+export interface Streams {
   in(): Readable;
   out(): Writable;
   err(): Writable;
 }
 
-function make(streams: Streams, tty: { in: boolean; out: boolean; err: boolean }): IOStreams {
+export function make(streams: Streams, tty: { in: boolean; out: boolean; err: boolean }): IOStreams {
   return {
     get in() {
       return streams.in();
@@ -71,40 +71,36 @@ function make(streams: Streams, tty: { in: boolean; out: boolean; err: boolean }
   };
 }
 
+/**
+ * Whether a standard stream is a terminal. Only a character device can be one, and files and pipes are not: for them
+ * the answer comes from one fstat, without creating the stream (which loads node:tty and node:net).
+ */
+function isTerminal(fd: 0 | 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (fd === 0 ? process.stdin : fd === 1 ? process.stdout : process.stderr).isTTY;
+}
+
 export function systemIO(): IOStreams {
-  return make(
-    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr },
-    { in: isatty(0), out: isatty(1), err: isatty(2) },
-  );
-}
-
-export interface TestIO extends IOStreams {
-  stdout(): string;
-  stderr(): string;
-  /** Feed stdin and end it. */
-  setStdin(text: string): void;
-}
-
-export function testIO(opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean; stdout?: Writable } = {}): TestIO {
-  const input = new PassThrough();
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const outChunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => outChunks.push(c));
-  err.on('data', (c: Buffer) => errChunks.push(c));
-  const stdout = opts.stdout ?? out;
   const io = make(
-    { in: () => input, out: () => stdout, err: () => err },
-    { in: opts.stdinTTY ?? false, out: opts.stdoutTTY ?? false, err: opts.stderrTTY ?? false },
+    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr },
+    { in: false, out: false, err: false },
   );
-  return Object.assign(io, {
-    stdout: () => Buffer.concat(outChunks).toString('utf8'),
-    stderr: () => Buffer.concat(errChunks).toString('utf8'),
-    setStdin: (text: string) => {
-      input.end(text);
+  // Asked for only when a command needs to know (a prompt, a table, binary output).
+  let tty: [boolean | undefined, boolean | undefined, boolean | undefined] = [undefined, undefined, undefined];
+  const lazy = (i: 0 | 1 | 2) => ({
+    get: () => (tty[i] ??= isTerminal(i)),
+    set: (v: boolean) => {
+      tty = [...tty];
+      tty[i] = v;
     },
+    enumerable: true,
   });
+  Object.defineProperties(io, { isStdinTTY: lazy(0), isStdoutTTY: lazy(1), isStderrTTY: lazy(2) });
+  return io;
 }
 
 /** Read all of a stream with a byte cap (stdin bodies, `--api-key -`). */

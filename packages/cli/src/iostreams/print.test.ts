@@ -1,6 +1,6 @@
 // stdout formats: pretty JSON, ids, tables (aligned on a terminal, tab-separated when piped), and links removal.
 import { describe, expect, it } from 'vitest';
-import { testIO } from '../iostreams/iostreams.js';
+import { testIO } from '../iostreams/testio.js';
 import { printIds, printJson, printTable, stripLinks } from './print.js';
 
 describe('stripLinks', () => {

@@ -1,4 +1,4 @@
-// End-to-end kit: runs the BUILT CLI (`node packages/cli/bin/qlik.js`) as a child process with a temporary home,
+// End-to-end kit: runs the BUILT CLI (`node packages/cli/bin/qlik.cjs`) as a child process with a temporary home,
 // a clean environment (no NODE_EXTRA_CA_CERTS, proxies or QLIK_* variables unless a test sets them), and helpers to
 // point it at a spawned qlik-emulator.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Emulator, EmulatorUser, RequestLogEntry } from '../../../../test/kit/emulator.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const QLIK_JS = join(REPO_ROOT, 'packages', 'cli', 'bin', 'qlik.js');
+export const QLIK_JS = join(REPO_ROOT, 'packages', 'cli', 'bin', 'qlik.cjs');
 export const CLI_PACKAGE_JSON = join(REPO_ROOT, 'packages', 'cli', 'package.json');
 
 export function assertBuilt(): void {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { newFactory } from '../../src/cmdutil/factory.js';
 import type { Transport } from '../../src/http/transport.js';
-import { testIO } from '../../src/iostreams/iostreams.js';
+import { testIO } from '../../src/iostreams/testio.js';
 import { main } from '../../src/main.js';
 
 export interface RunResult {

@@ -2,7 +2,7 @@
 // The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared.ts).
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
-import { apiKeyAttribution, checkDuration } from './shared.js';
+import { checkDuration } from './shared.js';
 
 export const SUB_TYPES = ['user', 'externalClient'] as const;
 
@@ -52,6 +52,6 @@ export const createOperation = defineOperation({
       if (body.sub !== undefined && typeof body.sub !== 'string') throw new FlagError(`${source('sub')}: sub must be a string`);
     },
   },
-  create: apiKeyAttribution,
+  create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
   quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
 });

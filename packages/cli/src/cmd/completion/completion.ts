@@ -2,17 +2,11 @@
 // calls back `qlik __complete <words>` (complete.ts).
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { bashScript, fishScript, powershellScript, zshScript } from './scripts.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-const SCRIPTS: Record<Shell, (prog: string, descriptions: boolean) => string> = {
-  bash: bashScript,
-  zsh: zshScript,
-  fish: fishScript,
-  powershell: powershellScript,
-};
+const SCRIPT_NAMES = { bash: 'bashScript', zsh: 'zshScript', fish: 'fishScript', powershell: 'powershellScript' } as const;
 
 const LONG: Record<Shell, string> = {
   bash: `Generate the autocompletion script for the bash shell.
@@ -99,7 +93,8 @@ export function newCmdCompletion(f: Factory): Command {
         flags: [{ name: 'no-descriptions', type: 'bool', usage: 'disable completion descriptions' }],
         args: { min: 0, max: 0 },
         run: async ({ flags }) => {
-          await f.io.print(SCRIPTS[shell]('qlik', flags.get('no-descriptions') !== true));
+          const scripts = await import('./scripts.js');
+          await f.io.print(scripts[SCRIPT_NAMES[shell]]('qlik', flags.get('no-descriptions') !== true));
         },
       }),
   );

@@ -5,7 +5,7 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { readContexts, updateContexts, type QlikContext } from '../../config/contexts.js';
-import { normalizeServer } from '../../config/resolve.js';
+import { normalizeServer } from '../../config/server.js';
 import { CliError, HttpError, TransportError } from '../../errors/errors.js';
 
 function alreadyExists(name: string): CliError {

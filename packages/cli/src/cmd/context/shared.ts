@@ -5,7 +5,7 @@ import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
-import { normalizeServer, parseServerType } from '../../config/resolve.js';
+import { normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
 import { checkHeaders } from '../../text/headers.js';

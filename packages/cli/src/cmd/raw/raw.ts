@@ -3,14 +3,12 @@
 // declaration: the method and path are arguments, the body comes from one of three flags, and the answer may be
 // anything (JSON lists are printed like the generated commands' output, other bodies pass through unchanged).
 import { extname } from 'node:path';
-import { readBodyText } from '../../api/body.js';
 import { parseJsonBody, tryJsonBody } from '../../api/response.js';
 import { Values } from '../../api/values.js';
 import { Command, Directive } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../../cmdutil/flags.js';
 import { CliError, FlagError, HttpError } from '../../errors/errors.js';
-import { writeFileAtomic } from '../../fsutil/atomic.js';
 import type { ApiRequest, ApiResponse } from '../../http/client.js';
 import { printIds, printJson, printTable, stripLinks } from '../../iostreams/print.js';
 
@@ -127,6 +125,7 @@ async function requestBody(f: Factory, values: Values): Promise<ApiRequest['rawB
       throw new CliError(`--body-file ${file}: ${(e as Error).message.split('\n')[0] ?? 'cannot read'}`);
     }
   }
+  const { readBodyText } = await import('../../api/body.js');
   const { text } = await readBodyText(file, f.io, '--body-file');
   return { data: text, contentType: ext === '.json' || isJson(text) ? 'application/json' : 'text/plain' };
 }
@@ -181,6 +180,7 @@ export function newCmdRaw(f: Factory): Command {
 
       if (output !== undefined) {
         try {
+          const { writeFileAtomic } = await import('../../fsutil/atomic.js');
           await writeFileAtomic(output, res.bytes, { mode: 0o600 });
         } catch (e) {
           throw new CliError(`--output-file ${output}: cannot write: ${(e as Error).message.split('\n')[0] ?? ''}`);
