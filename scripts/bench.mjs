@@ -1,53 +1,140 @@
-// npm run bench: start-up and request latency of the built CLI, as medians over interleaved rounds, with ratios
-// against `node -e 0` measured in the same run (absolute times mean little on a noisy machine).
-// NODE_EXTRA_CA_CERTS is unset for every timed process: it adds ~55 ms to each Node start on this machine.
+// npm run bench: where the speed figures live. Every command is timed as a real process, interleaved with its
+// baselines in the same run (`node -e 0`, and for a create a minimal node:http POST script), NODE_EXTRA_CA_CERTS unset
+// (it adds ~55 ms to every Node start on this machine); medians and ratios, peak RSS, and the emulator under a load
+// generator beside a trivial node:http server. Writes docs/BENCHMARKS.md.
+//   BENCH_ROUNDS=40 (default 30)   BENCH_SECONDS=5 (load per emulator row, default 4)   BENCH_NO_EMULATOR=1 to skip it
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { QLIK, median, runQlik, startEmulator } from './lib.mjs';
+import { fileURLToPath } from 'node:url';
+import { cleanEnv, median, QLIK, ROOT, runQlik, startEmulator } from '../test/kit/process.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
 const home = mkdtempSync(join(tmpdir(), 'qlik-bench-'));
-env.QLIK_CLI_USER_HOME_DIR = home;
+const env = cleanEnv(home);
+const POST = fileURLToPath(new URL('bench/post.cjs', import.meta.url));
+const PROBE = fileURLToPath(new URL('bench/rss-probe.cjs', import.meta.url));
 
-const emulator = await startEmulator([], env);
+const emulator = await startEmulator();
 const admin = emulator.users.find((u) => u.roles.includes('TenantAdmin'));
-await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], { env, input: admin.apiKey });
+await emulator.setConfig({ max_keys_per_user: 1000, max_api_key_expiry: 'P30D' });
+const setup = await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], { env, stdin: admin.apiKey });
+if (setup.code !== 0) throw new Error(`context create failed: ${setup.stderr}`);
 await runQlik(['context', 'use', 'bench'], { env });
-// Room for the keys the create rounds make.
-await fetch(`${emulator.url}/__emulator/config`, { method: 'PUT', body: JSON.stringify({ max_keys_per_user: 1000 }), headers: { 'content-type': 'application/json' } });
 
+/** [name, argv, env overrides, baseline name] */
 const variants = [
-  ['node -e 0 (baseline)', [process.execPath, '-e', '0']],
-  ['qlik --help', [process.execPath, QLIK, '--help']],
-  ['qlik api-key create --help', [process.execPath, QLIK, 'api-key', 'create', '--help']],
-  ['qlik version', [process.execPath, QLIK, 'version']],
-  ['qlik context ls', [process.execPath, QLIK, 'context', 'ls']],
-  ['qlik api-key ls --limit 1 (HTTP)', [process.execPath, QLIK, 'api-key', 'ls', '--limit', '1']],
-  ['qlik api-key create (HTTP)', [process.execPath, QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H']],
+  ['node -e 0', ['-e', '0'], {}, undefined],
+  ['node:http POST script', [POST], { BENCH_URL: emulator.url, BENCH_TOKEN: admin.apiKey }, 'node -e 0'],
+  ['qlik --help', [QLIK, '--help'], {}, 'node -e 0'],
+  ['qlik api-key --help', [QLIK, 'api-key', '--help'], {}, 'node -e 0'],
+  ['qlik api-key create --help', [QLIK, 'api-key', 'create', '--help'], {}, 'node -e 0'],
+  ['qlik version', [QLIK, 'version'], {}, 'node -e 0'],
+  ['qlik context ls', [QLIK, 'context', 'ls'], {}, 'node -e 0'],
+  ['qlik api-key ls --limit 1', [QLIK, 'api-key', 'ls', '--limit', '1'], {}, 'node -e 0'],
+  ['qlik api-key create', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], {}, 'node:http POST script'],
+  ['qlik api-key create (QLIK_CREATE_TAG=0)', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], { QLIK_CREATE_TAG: '0' }, 'node:http POST script'],
 ];
+
+function once([name, argv, extra], rssFile) {
+  const args = rssFile ? ['--require', PROBE, ...argv] : argv;
+  const t0 = performance.now();
+  const res = spawnSync(process.execPath, args, { env: { ...env, ...extra, ...(rssFile ? { BENCH_RSS_FILE: rssFile } : {}) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr}`);
+  return ms;
+}
+
+const requestsPerCreate = async (extra) => {
+  const before = (await emulator.requests()).length;
+  const r = await runQlik(['api-key', 'create', '--description', 'count', '-q'], { env: { ...env, ...extra } });
+  if (r.code !== 0) throw new Error(r.stderr);
+  const made = (await emulator.requests()).slice(before);
+  return { total: made.length, writes: made.filter((q) => q.method !== 'GET').length };
+};
+const tagged = await requestsPerCreate({});
+const untagged = await requestsPerCreate({ QLIK_CREATE_TAG: '0' });
 const times = new Map(variants.map(([name]) => [name, []]));
 for (let r = 0; r < rounds; r++) {
-  const order = [...variants].sort(() => Math.random() - 0.5);
-  for (const [name, [cmd, ...args]] of order) {
-    const t0 = performance.now();
-    const res = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = performance.now() - t0;
-    if (res.status !== 0) throw new Error(`${name} failed: ${res.stderr}`);
-    times.get(name).push(ms);
-  }
+  for (const v of [...variants].sort(() => Math.random() - 0.5)) times.get(v[0]).push(once(v));
+}
+const rss = new Map();
+for (const v of variants) {
+  const file = join(home, `rss-${variants.indexOf(v)}`);
+  for (let r = 0; r < 5; r++) once(v, file);
+  rss.set(v[0], median(readFileSync(file, 'utf8').trim().split('\n').map(Number)) / 1024);
 }
 await emulator.stop();
+
+let emulatorRows = [];
+const emulatorBench = new URL('bench/emulator.mjs', import.meta.url);
+if (process.env.BENCH_NO_EMULATOR !== '1' && existsSync(fileURLToPath(emulatorBench))) {
+  const { benchEmulator } = await import(emulatorBench.href);
+  emulatorRows = await benchEmulator({ durationSec: Number(process.env.BENCH_SECONDS ?? 4) });
+}
 rmSync(home, { recursive: true, force: true });
 
-const base = median(times.get(variants[0][0]));
-const width = Math.max(...variants.map(([n]) => n.length));
-process.stdout.write(`${rounds} interleaved rounds, Node ${process.version}, NODE_EXTRA_CA_CERTS unset\n`);
-process.stdout.write(`${'command'.padEnd(width)}  median ms  × baseline\n`);
-for (const [name] of variants) {
-  const m = median(times.get(name));
-  process.stdout.write(`${name.padEnd(width)}  ${m.toFixed(1).padStart(9)}  ${(m / base).toFixed(2).padStart(10)}\n`);
+// ---- report ----
+
+const med = (name) => median(times.get(name));
+const TARGETS = {
+  'qlik --help': 1.1,
+  'qlik api-key --help': 1.1,
+  'qlik api-key create --help': 1.1,
+  'qlik version': 1.5,
+  'qlik context ls': 1.5,
+  'qlik api-key create': 1.3,
+  'qlik api-key create (QLIK_CREATE_TAG=0)': 1.3,
+};
+const rows = variants.map(([name, , , base]) => {
+  const ratio = base ? med(name) / med(base) : 1;
+  const target = TARGETS[name];
+  const rssRatio = rss.get(name) / rss.get('node -e 0');
+  return { name, ms: med(name), base: base ?? '', ratio, target, rssMiB: rss.get(name), rssRatio };
+});
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines = [];
+lines.push('# Benchmarks', '');
+lines.push(
+  `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${rounds} interleaved rounds, \`NODE_EXTRA_CA_CERTS\` unset. Every figure is a median of real processes; ratios compare with a baseline measured in the same run, so they hold on a noisy machine where absolute times do not.`,
+  '',
+);
+lines.push('## The CLI', '');
+lines.push('| command | median ms | baseline | × baseline | target | peak RSS MiB | × `node -e 0` RSS |', '| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  const target = r.target === undefined ? '' : `≤ ${r.target} ${r.ratio <= r.target ? '✓' : '✗'}`;
+  lines.push(`| \`${r.name}\` | ${r.ms.toFixed(1)} | ${r.base ? `\`${r.base}\`` : ''} | ${r.base ? r.ratio.toFixed(2) : ''} | ${target} | ${r.rssMiB.toFixed(1)} | ${r.rssRatio.toFixed(2)} ${r.rssRatio <= 1.3 ? '✓' : '✗'} |`);
 }
+lines.push(
+  '',
+  `What a create costs the server: ${tagged.total} requests of which ${tagged.writes} writes by default (the POST, and the PATCH that takes the per-run tag off the description — what makes removing only this run's keys exact after a lost answer), ${untagged.total} request (${untagged.writes} write) with \`QLIK_CREATE_TAG=0\`. Against Qlik's 100 writes per minute (tier 2), that is ${Math.floor(100 / tagged.writes)} creates per minute by default and ${Math.floor(100 / untagged.writes)} without tags.`,
+  '',
+);
+if (emulatorRows.length > 0) {
+  lines.push('## The emulator', '');
+  lines.push('Load from autocannon in the same run; the baseline is a trivial `node:http` server answering fixed JSON.', '');
+  lines.push('| case | connections | req/s | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: |');
+  for (const e of emulatorRows) lines.push(`| ${e.name} | ${e.connections} | ${Math.round(e.reqPerSec)} | ${e.p50Ms} | ${e.p99Ms} |`);
+  lines.push('');
+}
+lines.push(
+  '## How to reproduce',
+  '',
+  '```sh',
+  'npm ci',
+  'BENCH_ROUNDS=40 npm run bench      # rewrites docs/BENCHMARKS.md',
+  '```',
+  '',
+  'With public tools instead: `hyperfine -N --warmup 3 "node -e 0" "node packages/cli/bin/qlik.cjs --help"` for start-up (unset `NODE_EXTRA_CA_CERTS` first), and `npx autocannon -c 10 -d 5 -H "authorization: Bearer $KEY" $URL/api/v1/api-keys/$ID` against `node packages/emulator/bin/qlik-emulator.js --quiet` for the emulator.',
+  '',
+);
+writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), lines.join('\n'));
+
+const width = Math.max(...rows.map((r) => r.name.length));
+process.stdout.write(`${rounds} interleaved rounds, Node ${process.version}, NODE_EXTRA_CA_CERTS unset\n`);
+for (const r of rows) {
+  process.stdout.write(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(7)} ms  ${r.base ? `${r.ratio.toFixed(2)}× ${r.base}` : ''}  rss ${r.rssMiB.toFixed(1)} MiB (${r.rssRatio.toFixed(2)}×)\n`);
+}
+for (const e of emulatorRows) process.stdout.write(`${e.name} c=${e.connections}: ${Math.round(e.reqPerSec)} req/s p50 ${e.p50Ms} ms p99 ${e.p99Ms} ms\n`);
+process.stdout.write(`creates: ${tagged.total} requests (${tagged.writes} writes) tagged, ${untagged.total} (${untagged.writes}) untagged\nwrote docs/BENCHMARKS.md\n`);

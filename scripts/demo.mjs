@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runQlik, startEmulator } from './lib.mjs';
+import { runQlik, startEmulator } from '../test/kit/process.mjs';
 
 const home = await mkdtemp(join(tmpdir(), 'qlik-demo-'));
 const env = { ...process.env, QLIK_CLI_USER_HOME_DIR: home };
@@ -18,7 +18,7 @@ function shellQuote(a) {
 
 async function step(title, args, input) {
   process.stdout.write(`\n$ qlik ${args.map(shellQuote).join(' ')}${input ? '   # key piped on stdin' : ''}\n`);
-  const r = await runQlik(args, { env, input });
+  const r = await runQlik(args, { env, ...(input === undefined ? {} : { stdin: input }) });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.code !== 0) {

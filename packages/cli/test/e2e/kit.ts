@@ -1,7 +1,7 @@
-// End-to-end kit: runs the BUILT CLI (`node packages/cli/bin/qlik.cjs`) as a child process with a temporary home,
-// a clean environment (no NODE_EXTRA_CA_CERTS, proxies or QLIK_* variables unless a test sets them), and helpers to
-// point it at a spawned qlik-emulator.
-import { spawn, type ChildProcess } from 'node:child_process';
+// End-to-end kit: runs the BUILT CLI (`node packages/cli/bin/qlik.cjs`) as a child process with a temporary home and
+// a clean environment (both from the shared process kit, test/kit/process.mjs), with helpers to point it at an
+// emulator.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,28 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, EmulatorUser, RequestLogEntry } from '../../../../test/kit/emulator.js';
+import { cleanEnv, QLIK, start as startProcess, type ProcessResult } from '../../../../test/kit/process.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const QLIK_JS = join(REPO_ROOT, 'packages', 'cli', 'bin', 'qlik.cjs');
+export const QLIK_JS = QLIK;
 export const CLI_PACKAGE_JSON = join(REPO_ROOT, 'packages', 'cli', 'package.json');
 
 export function assertBuilt(): void {
   for (const f of [
     QLIK_JS,
-    join(REPO_ROOT, 'packages/cli/dist/main.js'),
+    join(REPO_ROOT, 'packages/cli/dist/main.cjs'),
     join(REPO_ROOT, 'packages/emulator/bin/qlik-emulator.js'),
   ]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` before the end-to-end tests`);
   }
 }
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export type RunResult = ProcessResult;
 
 export interface RunOptions {
   home: string;
@@ -42,17 +37,9 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-const DROPPED =
-  /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR_FORCE)$/i;
-
 /** The child's environment: the parent's minus anything that changes the CLI's behaviour, plus the temporary home. */
 export function childEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const merged: Record<string, string | undefined> = { ...process.env, QLIK_CLI_USER_HOME_DIR: home, NO_COLOR: '1' };
-  for (const k of Object.keys(merged)) if (DROPPED.test(k) && k !== 'QLIK_CLI_USER_HOME_DIR') merged[k] = undefined;
-  Object.assign(merged, extra);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
-  return env;
+  return cleanEnv(home, extra);
 }
 
 export interface Spawned {
@@ -62,37 +49,13 @@ export interface Spawned {
 
 /** Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout). */
 export function start(file: string, args: string[], o: RunOptions & { keepStdinOpen?: boolean }): Spawned {
-  const started = performance.now();
-  const child = spawn(file, args, {
+  return startProcess(file, args, {
     env: childEnv(o.home, o.env),
     cwd: o.cwd ?? o.home,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    timeoutMs: o.timeoutMs ?? 30_000,
+    ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+    ...(o.keepStdinOpen ? { keepStdinOpen: true } : {}),
   });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  child.stdin.on('error', () => undefined);
-  if (!o.keepStdinOpen) child.stdin.end(o.stdin ?? '');
-  const timeoutMs = o.timeoutMs ?? 30_000;
-  const done = new Promise<RunResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        ms: performance.now() - started,
-      });
-    });
-  });
-  return { child, done };
 }
 
 /** Run the built CLI once. */

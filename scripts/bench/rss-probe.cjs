@@ -1,0 +1,6 @@
+// Loaded with `node --require` by `npm run bench` for the peak-memory rounds only: at exit it appends the process's
+// peak resident set size (KiB) to the file named by BENCH_RSS_FILE.
+'use strict';
+process.on('exit', () => {
+  require('node:fs').appendFileSync(process.env.BENCH_RSS_FILE, `${process.resourceUsage().maxRSS}\n`);
+});

@@ -1,0 +1,95 @@
+// The one process kit, shared by the spawned end-to-end tests, `npm run bench`, `npm run demo` and
+// `npm run reliability`: the built CLI run as a child process in a clean environment, and the emulator started
+// through its own programmatic API (@qlik-ts/emulator). Plain JavaScript, so the .mjs scripts can use it as is.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const QLIK = fileURLToPath(new URL('../../packages/cli/bin/qlik.cjs', import.meta.url));
+export const EMULATOR_BIN = fileURLToPath(new URL('../../packages/emulator/bin/qlik-emulator.js', import.meta.url));
+
+/** Variables a child never inherits from the shell that runs the tests: they change what the CLI does. */
+const DROPPED = /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR.*)$/i;
+
+/**
+ * The environment of a child: the parent's minus anything that changes the CLI's behaviour, with NO_COLOR, the given
+ * home as QLIK_CLI_USER_HOME_DIR, and `extra` (where `undefined` removes a variable).
+ * @param {string | undefined} home
+ * @param {Record<string, string | undefined>} [extra]
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function cleanEnv(home, extra = {}) {
+  /** @type {Record<string, string | undefined>} */
+  const merged = { ...process.env, NO_COLOR: '1' };
+  for (const k of Object.keys(merged)) if (DROPPED.test(k)) merged[k] = undefined;
+  if (home !== undefined) merged.QLIK_CLI_USER_HOME_DIR = home;
+  Object.assign(merged, extra);
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {};
+  for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/**
+ * Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout).
+ * @param {string} file
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, keepStdinOpen?: boolean, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
+ */
+export function start(file, args, o = {}) {
+  const started = performance.now();
+  const child = spawn(file, args, {
+    env: o.env ?? cleanEnv(undefined),
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+    ...(o.uid !== undefined ? { uid: o.uid } : {}),
+    ...(o.gid !== undefined ? { gid: o.gid } : {}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  /** @type {Buffer[]} */
+  const out = [];
+  /** @type {Buffer[]} */
+  const err = [];
+  child.stdout.on('data', (c) => out.push(c));
+  child.stderr.on('data', (c) => err.push(c));
+  child.stdin.on('error', () => undefined);
+  if (!o.keepStdinOpen) child.stdin.end(o.stdin ?? '');
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number, pid: number | undefined }>} */
+  const done = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started, pid: child.pid });
+    });
+  });
+  return { child, done };
+}
+
+/**
+ * Run the built qlik CLI once.
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, cwd?: string, timeoutMs?: number, uid?: number, gid?: number, bin?: string }} [o]
+ */
+export function runQlik(args, o = {}) {
+  return start(process.execPath, [o.bin ?? QLIK, ...args], o).done;
+}
+
+/**
+ * Start qlik-emulator through its programmatic API (as a child process by default: scripts measure real processes).
+ * @param {import('@qlik-ts/emulator').StartOptions} [opts]
+ */
+export async function startEmulator(opts = {}) {
+  const { startEmulator: start } = await import('@qlik-ts/emulator');
+  return start({ mode: 'child', ...opts });
+}
+
+/** @param {number[]} xs */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
