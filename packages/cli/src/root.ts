@@ -15,10 +15,16 @@ import { renderHelp } from './cmdutil/help.js';
 import type { HelpTable } from './fast.js';
 import { VERSION } from './version.js';
 
-export const ROOT_LONG = `qlik is a Command Line Interface for Qlik Cloud. It gives you access to the API-keys and context commands of Qlik's own CLI, byte-compatible where scripts depend on it.
+export const ROOT_LONG = `qlik is a Command Line Interface for Qlik Cloud.
 
-Note that quoting of --body differs between shells. In PowerShell, for example, write
---body '[{"op":"replace","path":"/description","value":"abc"}]'`;
+It gives you access to all public APIs which enables you to administrate your tenant and apps,
+develop and manage apps, migrate data and much more.
+
+Sending quotes in the body requires a different syntax for some Windows terminals.
+Powershell: qlik ... --body '[{"op":"replace","path":"/name","value":"abc"}]'
+CMD.exe: qlik ... --body [{"op":"replace","path":"/name","value":"abc"}]
+
+This qlik implements the api-key, context, user, tenant and oauth-token commands of Qlik's CLI; qlik raw reaches every other endpoint.`;
 
 export function newRootCmd(f: Factory): Command {
   return new Command({ use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG, persistentFlags: globalFlags }, [

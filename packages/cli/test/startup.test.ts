@@ -1,0 +1,61 @@
+// The start-up path stays lean (a check, not a timing: `npm run bench` times it). The built launcher answers help and
+// version without loading the CLI; commands load only what they use: no HTTP stack, YAML, Temporal or tables where
+// they are not needed. The bundle stays under its byte budget.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, QLIK, runQlik } from '../../../test/kit/process.mjs';
+
+const DIST = new URL('../dist/', import.meta.url);
+// Loaded with --require: at exit, writes the built-in modules and the files the process loaded.
+const PROBE = `process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify({ builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), files: Object.keys(require.cache) })));`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'qlik-startup-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function loads(args: string[]): Promise<{ builtins: string[]; files: string[] }> {
+  const out = join(dir, `${args.join('_')}.json`);
+  const probe = join(dir, 'probe.cjs');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(probe, PROBE);
+  const r = await runQlik(args, { env: cleanEnv(dir, { PROBE_OUT: out, NODE_OPTIONS: `--require ${probe}` }) });
+  expect(r.code, r.stderr).toBe(0);
+  const seen = JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; files: string[] };
+  return { builtins: seen.builtins, files: seen.files.map((f) => f.replace(/^.*\/dist\//, 'dist/')) };
+}
+
+const HEAVY_BUILTINS = ['http', 'https', 'net', 'tls', 'child_process', 'readline', 'crypto'];
+
+describe('start-up', () => {
+  it.each([['--help'], ['api-key', 'create', '--help'], ['version'], ['help', 'context']])('qlik %s loads neither the CLI nor a network module', async (...args) => {
+    const seen = await loads(args);
+    expect(seen.files.filter((f) => f.startsWith('dist/'))).toEqual(['dist/fast.cjs']);
+    expect(seen.builtins.filter((b) => HEAVY_BUILTINS.includes(b))).toEqual([]);
+  });
+
+  it('qlik context ls loads no HTTP stack, Temporal or tables when piped', async () => {
+    const seen = await loads(['context', 'ls']);
+    expect(seen.files.filter((f) => f.startsWith('dist/vendor/'))).not.toContain('dist/vendor/temporal.cjs');
+    expect(seen.files).not.toContain('dist/vendor/cli-table3.cjs');
+    // (net is Node's own: process.stdout on a pipe is a net socket.)
+    expect(seen.builtins.filter((b) => ['http', 'https', 'tls', 'child_process', 'readline'].includes(b))).toEqual([]);
+  });
+
+  it('keeps the bundle under its budget, with the libraries in their own files', () => {
+    const meta = JSON.parse(readFileSync(new URL('meta.json', DIST), 'utf8')) as { outputs: Record<string, { bytes: number; inputs: Record<string, unknown> }> };
+    const main = meta.outputs['dist/main.cjs']!;
+    expect(main.bytes).toBeLessThan(250 * 1024);
+    const inputs = Object.keys(main.inputs);
+    for (const lib of ['node_modules/yaml/', 'node_modules/temporal-polyfill/', 'node_modules/cli-table3/', 'node_modules/jsonc-parser/']) {
+      expect(inputs.filter((i) => i.includes(lib))).toEqual([]);
+    }
+    expect(QLIK.endsWith('bin/qlik.cjs')).toBe(true);
+  });
+});
