@@ -5,5 +5,7 @@ import type { Factory } from '../../cmdutil/factory.js';
 import { userMeOperation } from './me.js';
 
 export function newCmdUser(f: Factory): Command {
-  return new Command({ use: 'user', short: 'Manage users' }, [operationCommand(f, userMeOperation)]);
+  return new Command({ use: 'user', short: 'Manage, create and remove users', long: 'Users represent clients accessing the Qlik Cloud tenant.' }, [
+    operationCommand(f, userMeOperation),
+  ]);
 }
