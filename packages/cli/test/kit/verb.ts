@@ -1,14 +1,12 @@
 // Helpers for the per-verb tests (src/cmd/<group>/<verb>.test.ts): a run against a stub registry whose stubs must
 // all be used, the shape of what was sent, $EDITOR scripts, and a local node:http server for what a stub cannot
 // show (the real transport).
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { json, StubRegistry, type RecordedRequest } from './httpmock.js';
-import { homeWithContext, runQlik, type RunOptions, type RunResult } from './run.js';
+import { homeWithContext, runQlik, tempHome, type RunOptions, type RunResult } from './run.js';
 
 /** The server of the current context in stubbed runs. */
 export const SERVER = 'https://tenant.example.com';
@@ -46,17 +44,8 @@ export function lines(text: string): string[] {
   return l;
 }
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
 /** A temporary directory, removed after the test file. */
-export async function scratchDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'qlik-test-'));
-  dirs.push(dir);
-  return dir;
-}
+export const scratchDir = tempHome;
 
 let scripts = 0;
 /** An executable $EDITOR: a /bin/sh script that gets the file to edit as $1. */
