@@ -35,7 +35,7 @@ export function editorCommand(env: Record<string, string | undefined>): string {
 }
 
 /** How long an editor may take to end after SIGTERM (an interrupt) before it is killed. */
-const EDITOR_GRACE_MS = 3000;
+const EDITOR_GRACE_MS = 1000;
 
 /**
  * The shell command that runs the editor on `$1`. The editor command comes from $EDITOR and may hold arguments
@@ -47,7 +47,10 @@ function editorShellCommand(editor: string): string {
   return /^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(editor) ? `${editor} "$1"` : `exec ${editor} "$1"`;
 }
 
-/** Run the editor on a file. An interrupt ends the editor (SIGTERM, then SIGKILL) and rejects once it has exited. */
+/**
+ * Run the editor on a file. An interrupt ends the editor (SIGTERM, then SIGKILL after EDITOR_GRACE_MS) and rejects
+ * once it has exited.
+ */
 async function runEditor(editor: string, file: string, io: IOStreams, signal: AbortSignal): Promise<void> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {

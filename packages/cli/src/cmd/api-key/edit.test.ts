@@ -197,7 +197,7 @@ describe('api-key edit: interrupted while the editor runs', () => {
     const t0 = performance.now();
     interrupt.abort(new CancelledError('SIGTERM'));
     const r = await run;
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(2900);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
     expect(r).toMatchObject({ code: 143, stdout: '' });
     expect(alive(pid)).toBe(false);
     expect(existsSync(dirname(file))).toBe(false);
