@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
+import { quietFlag } from '../cmdutil/flags.js';
 import { CliError, HttpError } from '../errors/errors.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { jsonErrorPosition } from '../text/json.js';
 import { EDIT_FLAGS, type EditOperation } from './operation.js';
-import { parseJsonBody } from './response.js';
+import { parseJsonBody, printEmpty } from './response.js';
 import { fillPath, positionalArgs, Values } from './values.js';
 
 export async function runEditCommand(f: Factory, op: EditOperation, inv: Invocation): Promise<void> {
@@ -21,25 +22,49 @@ export function editorCommand(env: Record<string, string | undefined>): string {
   return env.VISUAL || env.EDITOR || (process.platform === 'win32' ? 'notepad' : 'vi');
 }
 
-/** Run the editor on a file; the command line comes from $EDITOR and may hold arguments (`code --wait`). */
+/** How long an editor may take to end after SIGTERM (an interrupt) before it is killed. */
+const EDITOR_GRACE_MS = 1000;
+
+/**
+ * The shell command that runs the editor on `$1`. The editor command comes from $EDITOR and may hold arguments
+ * (`code --wait`); `exec` makes the shell become the editor, so that ending the child ends the editor itself (dash,
+ * Debian's sh, would otherwise leave it running). A command that starts with a variable assignment cannot follow
+ * `exec` and runs as it is.
+ */
+function editorShellCommand(editor: string): string {
+  return /^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(editor) ? `${editor} "$1"` : `exec ${editor} "$1"`;
+}
+
+/**
+ * Run the editor on a file. An interrupt ends the editor (SIGTERM, then SIGKILL after EDITOR_GRACE_MS) and rejects
+ * once it has exited.
+ */
 async function runEditor(editor: string, file: string, io: IOStreams, signal: AbortSignal): Promise<void> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const child = spawn('/bin/sh', ['-c', editorShellCommand(editor), 'sh', file], {
       stdio: [io.isStdinTTY ? 'inherit' : 'ignore', io.isStdoutTTY ? 'inherit' : 'ignore', 'inherit'],
     });
+    let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       child.kill('SIGTERM');
-      reject(signal.reason as Error);
+      killer = setTimeout(() => child.kill('SIGKILL'), EDITOR_GRACE_MS);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       signal.removeEventListener('abort', onAbort);
+      clearTimeout(killer);
       reject(new CliError(`cannot start the editor ${JSON.stringify(editor)}: ${e.message}`));
     });
     child.on('exit', (code, sig) => {
       signal.removeEventListener('abort', onAbort);
-      if (code === 0) resolve();
+      clearTimeout(killer);
+      if (signal.aborted) reject(signal.reason as Error);
+      else if (code === 0) resolve();
       else reject(new CliError(`the editor ${JSON.stringify(editor)} exited with ${sig ?? `code ${code ?? '?'}`}; nothing was changed`));
     });
   });
@@ -84,6 +109,7 @@ export async function runEdit(f: Factory, op: EditOperation, given: Record<strin
     }
     const pres = await http.send({ method: 'PATCH', path, body: patch }, retry, { idempotent: true });
     if (pres.status >= 300) throw HttpError.fromResponse(pres);
+    if (pres.text === '' && values.get(quietFlag) !== true) await printEmpty(f.io, pres, await f.jsonMode());
     f.io.warn(`Updated ${patch.map((p) => p.path.slice(1)).join(', ')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -2,21 +2,15 @@
 // request (a create through create-safely.ts), paging, and printing.
 import { invalidArgument, fileFlag, quietFlag, rawFlag } from '../cmdutil/flags.js';
 import { CancelledError, CliError, HttpError } from '../errors/errors.js';
-import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
+import type { ApiRequest, HttpClient, RetryPolicy } from '../http/client.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { printIds, printJson, stripLinks } from '../iostreams/print.js';
 import { buildObjectBody, buildPatchBody } from './body.js';
 import { createSafely, CreateSession } from './create-safely.js';
 import { listAll } from './paging.js';
-import { parseJsonBody } from './response.js';
+import { parseJsonBody, printEmpty } from './response.js';
 import { limitFlag, operationFlags, type OperationContext } from './operation.js';
 import { fillPath, positionalArgs, Values } from './values.js';
-
-/** 204 and other empty answers print the status line, as Qlik's CLI does since 2.1.0 (`-q` prints nothing). */
-async function printEmpty(io: IOStreams, res: ApiResponse, json: boolean): Promise<void> {
-  if (json) await printJson(io, { status: res.status, title: res.statusText });
-  else await io.printHuman(`${res.status} ${res.statusText}\n`);
-}
 
 /**
  * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
@@ -96,10 +90,12 @@ async function execute(
   const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent: op.idempotent ?? op.method !== 'POST' });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
   const created = session ? [...session.undelivered][0] : undefined;
+  // A DELETE that found the resource gone after a lost answer shows the status the server really gave (404).
+  const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 
   if (o.raw) {
     if (res.text !== '') await deliver(io, http, session, created, retry, () => io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
-    else if (!o.quiet) await printEmpty(io, res, await f.jsonMode());
+    else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
     const items = stripLinks(await listAll(http, res, o.limit, retry)) as unknown[];
     if (o.quiet) await printIds(io, items);
@@ -108,7 +104,7 @@ async function execute(
     const value = stripLinks(parseJsonBody(res));
     await deliver(io, http, session, created, retry, () => (o.quiet ? printIds(io, [value]) : printJson(io, value)));
   } else if (!o.quiet) {
-    await printEmpty(io, res, await f.jsonMode());
+    await printEmpty(io, status, await f.jsonMode());
   }
   if (o.quiet && op.quietWarning) io.warn(op.quietWarning);
   const note = await op.describeResult?.({ http, args: o.args, goneAfterRetry: res.goneAfterRetry === true });

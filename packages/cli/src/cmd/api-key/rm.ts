@@ -3,7 +3,10 @@ import { defineOperation } from '../../api/operation.js';
 export const rmOperation = defineOperation({
   use: 'rm <api-keyId>',
   short: 'Delete or revoke an API key',
-  long: 'Deletes or revokes an API key for a given API key ID. When the owner of the API key sends the request, the key will be deleted and removed from the tenant. When a user assigned the `TenantAdmin` role sends the request, the key will be disabled and marked as revoked.',
+  long:
+    'Deletes or revokes an API key for a given API key ID. When the owner of the API key sends the request, the key will be deleted and removed from the tenant. When a user assigned the `TenantAdmin` role sends the request, the key will be disabled and marked as revoked.\n\n' +
+    // Added by this CLI, after Qlik's text:
+    'This CLI then says on stderr whether the key was deleted or revoked.',
   method: 'DELETE',
   path: '/api/v1/api-keys/{api-keyId}',
   output: 'none',

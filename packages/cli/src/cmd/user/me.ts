@@ -2,8 +2,8 @@ import { defineOperation } from '../../api/operation.js';
 
 export const userMeOperation = defineOperation({
   use: 'me',
-  short: 'Get the requesting user',
-  long: 'Returns the user the credentials belong to (GET /api/v1/users/me, following its redirect). Use -q for just the id.',
+  short: 'Get my user',
+  long: 'Redirects to retrieve the user resource associated with the JWT claims.',
   method: 'GET',
   path: '/api/v1/users/me',
   output: 'object',

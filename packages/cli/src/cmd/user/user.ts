@@ -8,7 +8,7 @@ import { userLsOperation } from './ls.js';
 import { userMeOperation } from './me.js';
 
 export function newCmdUser(f: Factory): Command {
-  return new Command({ use: 'user', short: 'Manage users' }, [
+  return new Command({ use: 'user', short: 'Manage, create and remove users', long: 'Users represent clients accessing the Qlik Cloud tenant.' }, [
     operationCommand(f, userFilterOperation),
     operationCommand(f, userGetOperation),
     operationCommand(f, userLsOperation),

@@ -5,8 +5,15 @@ import { checkDuration } from '../shared.js';
 
 export const configEditOperation: EditOperation = {
   use: 'edit <configId>',
-  short: 'Edit the API keys configuration in a text editor',
-  long: "Modify a api-keys configuration interactively in a text-editor.\nThis command will fetch the configuration and open it in the editor 'vi'. You can change the default editor by setting the 'EDITOR' environment variable. Default editors are 'vi' for Linux/Darwin and 'notepad' for Windows. The resource will be updated according to the changes made in the editor upon save. When <configId> (the tenant ID) is omitted, the current tenant is used.",
+  short: 'Modify a api-key config interactively in a text-editor',
+  long:
+    'Modify a api-key config interactively in a text-editor\n\n' +
+    "This command will fetch a api-key config and open it in the editor 'vi'.\n" +
+    "You can change the default editor by setting the 'EDITOR' environment variable.\n" +
+    "Default editors are 'vi' for Linux/Darwin and 'notepad' for Windows.\n" +
+    'The resource will be updated according to the changes made in the editor upon save.\n\n' +
+    // Added by this CLI, after Qlik's text:
+    'When <configId> (the tenant ID) is omitted, the current tenant is used.',
   path: '/api/v1/api-keys/configs/{configId}',
   fields: ['max_api_key_expiry', 'max_keys_per_user', 'scim_externalClient_expiry'],
   argDefaults: { configId: currentTenantId },

@@ -6,7 +6,10 @@ export const CONFIG_PATHS = ['/max_api_key_expiry', '/max_keys_per_user', '/scim
 export const configPatchOperation = defineOperation({
   use: 'patch <configId>',
   short: 'Update API keys configuration',
-  long: 'Updates the API keys configuration for a given tenant ID. When <configId> is omitted, the current tenant is used.',
+  long:
+    'Updates the API keys configuration for a given tenant ID.\n\n' +
+    // Added by this CLI, after Qlik's text:
+    'When <configId> (the tenant ID) is omitted, the current tenant is used.',
   method: 'PATCH',
   path: '/api/v1/api-keys/configs/{configId}',
   output: 'none',

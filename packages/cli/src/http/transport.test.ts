@@ -1,0 +1,80 @@
+// NodeTransport's body cap against a local node:http server: a declared Content-Length over the cap fails at once
+// (before any byte of the body, long before the timeout); a body that grows past it without one fails when it does.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransportError } from '../errors/errors.js';
+import { NodeTransport } from './transport.js';
+
+const CAP = 10 * 1024 * 1024;
+let server: Server;
+let url: string;
+let answer: (res: ServerResponse) => void = (res) => res.end();
+
+beforeAll(async () => {
+  server = createServer((_req, res) => answer(res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+function transport(): NodeTransport {
+  return new NodeTransport({
+    insecure: false,
+    connectTimeoutMs: 5000,
+    totalTimeoutMs: 30_000,
+    maxBodyBytes: CAP,
+    proxy: {},
+  });
+}
+
+async function get(): Promise<{ result: unknown; ms: number }> {
+  const t = transport();
+  const started = performance.now();
+  const result = await t.request({ method: 'GET', url: new URL(url), headers: {} }).catch((e: unknown) => e);
+  const ms = performance.now() - started;
+  await t.close();
+  return { result, ms };
+}
+
+describe('NodeTransport body cap', () => {
+  it('fails at once on a Content-Length over the cap, without waiting for the body', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(CAP + 1) });
+      res.flushHeaders();
+      // No body follows: the client must not wait for it.
+    };
+    const { result, ms } = await get();
+    expect(ms).toBeLessThan(5000);
+    expect(result).toBeInstanceOf(TransportError);
+    expect(result).toMatchObject({
+      kind: 'fatal',
+      code: 'TOO_LARGE',
+      status: 200,
+      message: `the response from ${new URL(url).host} is larger than 10 MiB (after status 200)`,
+    });
+  });
+
+  it('accepts a body of exactly the cap', async () => {
+    const body = Buffer.alloc(CAP, 0x61);
+    answer = (res) => res.writeHead(200, { 'content-length': String(CAP) }).end(body);
+    const { result } = await get();
+    expect(result).toMatchObject({ status: 200 });
+    expect((result as { body: Buffer }).body.length).toBe(CAP);
+  });
+
+  it('fails a chunked body once it grows past the cap', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(Buffer.alloc(CAP, 0x61));
+      res.write(Buffer.alloc(1, 0x61));
+      // The stream stays open: the cap, not the end, must stop the read.
+    };
+    const { result, ms } = await get();
+    expect(ms).toBeLessThan(5000);
+    expect(result).toMatchObject({ kind: 'fatal', code: 'TOO_LARGE' });
+  });
+});
