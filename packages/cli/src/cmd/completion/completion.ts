@@ -1,6 +1,6 @@
 // `qlik completion <shell>`: Cobra's completion commands (their help texts are Cobra's), printing a script that
 // calls back `qlik __complete <words>` (complete.ts).
-import { Command } from '../../cmdutil/command.js';
+import { Command, Directive, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { bashScript, fishScript, powershellScript, zshScript } from './scripts.js';
 
@@ -87,6 +87,10 @@ const SHORT: Record<Shell, string> = {
   powershell: 'Generate the autocompletion script for powershell',
 };
 
+/** Cobra's NoFileCompletions: these commands take no arguments, so nothing (not even a file name) is offered. */
+const noFileCompletions = (): Promise<CompletionResult> =>
+  Promise.resolve({ candidates: [], directive: Directive.NoFileComp });
+
 export function newCmdCompletion(f: Factory): Command {
   const shells = SHELLS.map(
     (shell) =>
@@ -98,6 +102,7 @@ export function newCmdCompletion(f: Factory): Command {
         long: LONG[shell],
         flags: [{ name: 'no-descriptions', type: 'bool', usage: 'disable completion descriptions' }],
         args: { min: 0, max: 0 },
+        completeArgs: noFileCompletions,
         run: async ({ flags }) => {
           await f.io.print(SCRIPTS[shell]('qlik', flags.get('no-descriptions') !== true));
         },
@@ -108,6 +113,7 @@ export function newCmdCompletion(f: Factory): Command {
       use: 'completion',
       short: 'Generate the autocompletion script for the specified shell',
       long: "Generate the autocompletion script for qlik for the specified shell.\nSee each sub-command's help for details on how to use the generated script.",
+      completeArgs: noFileCompletions,
     },
     shells,
   );
