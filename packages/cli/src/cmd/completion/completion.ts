@@ -113,6 +113,8 @@ export function newCmdCompletion(f: Factory): Command {
       use: 'completion',
       short: 'Generate the autocompletion script for the specified shell',
       long: "Generate the autocompletion script for qlik for the specified shell.\nSee each sub-command's help for details on how to use the generated script.",
+      // Cobra's completion command has no Run: its usage block shows only `qlik completion [command]`.
+      noUseLine: true,
       completeArgs: noFileCompletions,
     },
     shells,
