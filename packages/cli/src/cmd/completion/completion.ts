@@ -2,17 +2,17 @@
 // calls back `qlik __complete <words>` (complete.ts).
 import { Command, Directive, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { bashScript, fishScript, powershellScript, zshScript } from './scripts.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-const SCRIPTS: Record<Shell, (prog: string, descriptions: boolean) => string> = {
-  bash: bashScript,
-  zsh: zshScript,
-  fish: fishScript,
-  powershell: powershellScript,
-};
+// The scripts are loaded only when one is printed (their text stays out of the start-up chunk).
+const SCRIPT_NAMES = {
+  bash: 'bashScript',
+  zsh: 'zshScript',
+  fish: 'fishScript',
+  powershell: 'powershellScript',
+} as const;
 
 const LONG: Record<Shell, string> = {
   bash: `Generate the autocompletion script for the bash shell.
@@ -104,7 +104,8 @@ export function newCmdCompletion(f: Factory): Command {
         args: { min: 0, max: 0 },
         completeArgs: noFileCompletions,
         run: async ({ flags }) => {
-          await f.io.print(SCRIPTS[shell]('qlik', flags.get('no-descriptions') !== true));
+          const scripts = await import('./scripts.js');
+          await f.io.print(scripts[SCRIPT_NAMES[shell]]('qlik', flags.get('no-descriptions') !== true));
         },
       }),
   );
