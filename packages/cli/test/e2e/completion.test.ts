@@ -23,6 +23,8 @@ import {
 } from './kit.js';
 
 const run = promisify(execFile);
+// Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.
+const SHELL_TEST_MS = 180_000;
 const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
 
 function which(program: string): string | undefined {
@@ -186,18 +188,22 @@ const BASH_TABLE: [string, string, { type?: number; columns?: number }?][] = [
 describe.concurrent('the bash script, driven directly', () => {
   for (const bashCompletion of [false, true]) {
     const label = bashCompletion ? 'with bash-completion loaded' : 'without bash-completion';
-    it(`${label}: COMP_LINE → COMPREPLY, under set -u, sourced twice without a word on stderr`, async (ctx) => {
-      need(ctx, { bash: BASH !== undefined, ...(bashCompletion ? { 'bash-completion': HAVE_BASH_COMPLETION } : {}) });
-      const { replies, result } = await bashReplies(
-        BASH_TABLE.map(([line, , o]) => ({ line, ...o })),
-        { bashCompletion },
-      );
-      ctx.expect(result.stderr).toBe('');
-      ctx.expect(result.code).toBe(0);
-      ctx
-        .expect(BASH_TABLE.map(([line, , o], i) => [line, o, replies[i]]))
-        .toEqual(BASH_TABLE.map(([line, want, o]) => [line, o, want]));
-    });
+    it(
+      `${label}: COMP_LINE → COMPREPLY, under set -u, sourced twice without a word on stderr`,
+      async (ctx) => {
+        need(ctx, { bash: BASH !== undefined, ...(bashCompletion ? { 'bash-completion': HAVE_BASH_COMPLETION } : {}) });
+        const { replies, result } = await bashReplies(
+          BASH_TABLE.map(([line, , o]) => ({ line, ...o })),
+          { bashCompletion },
+        );
+        ctx.expect(result.stderr).toBe('');
+        ctx.expect(result.code).toBe(0);
+        ctx
+          .expect(BASH_TABLE.map(([line, , o], i) => [line, o, replies[i]]))
+          .toEqual(BASH_TABLE.map(([line, want, o]) => [line, o, want]));
+      },
+      SHELL_TEST_MS,
+    );
   }
 
   it('--no-descriptions: several candidates are listed by value only', async (ctx) => {
@@ -339,66 +345,74 @@ const SHELLS = [
 
 describe.concurrent('TAB in real shells (tmux)', () => {
   for (const { shell, label, needs } of SHELLS) {
-    it(`${label}: api-key cr<TAB> completes; -f <TAB> offers files; -c <TAB> only .yml/.yaml`, async (ctx) => {
-      need(ctx, needs());
-      const setup = shellSetup(shell, shell);
-      await mkdir(join(home, 'zdot'), { recursive: true });
-      for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
-      const open = async (): Promise<Pane> => Pane.open(setup.argv);
+    it(
+      `${label}: api-key cr<TAB> completes; -f <TAB> offers files; -c <TAB> only .yml/.yaml`,
+      async (ctx) => {
+        need(ctx, needs());
+        const setup = shellSetup(shell, shell);
+        await mkdir(join(home, 'zdot'), { recursive: true });
+        for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
+        const open = async (): Promise<Pane> => Pane.open(setup.argv);
 
-      // One shell per case, so that nothing on the screen is left over from the one before.
-      const a = await open();
-      ctx.expect(await readFile(join(home, `source-${shell}.err`), 'utf8')).toBe('');
-      await a.type('qlik api-key cr', 'Tab');
-      // The word is completed and followed by a space: the Z typed next stands apart.
-      await a.type('Z');
-      await a.waitFor((s) => commandLine(s) === `${PROMPT}qlik api-key create Z`, '`qlik api-key create Z`');
-      await a.close();
+        // One shell per case, so that nothing on the screen is left over from the one before.
+        const a = await open();
+        ctx.expect(await readFile(join(home, `source-${shell}.err`), 'utf8')).toBe('');
+        await a.type('qlik api-key cr', 'Tab');
+        // The word is completed and followed by a space: the Z typed next stands apart.
+        await a.type('Z');
+        await a.waitFor((s) => commandLine(s) === `${PROMPT}qlik api-key create Z`, '`qlik api-key create Z`');
+        await a.close();
 
-      const b = await open();
-      await b.type('qlik api-key create -f ', ...setup.listKeys);
-      const files = await b.waitFor(
-        (s) => ['body.json', 'conf.yml', 'notes.txt', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
-        'the file names',
-      );
-      ctx.expect(commandLine(files)).toMatch(/^QTEST> qlik api-key create -f\s*$/);
-      await b.close();
+        const b = await open();
+        await b.type('qlik api-key create -f ', ...setup.listKeys);
+        const files = await b.waitFor(
+          (s) => ['body.json', 'conf.yml', 'notes.txt', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
+          'the file names',
+        );
+        ctx.expect(commandLine(files)).toMatch(/^QTEST> qlik api-key create -f\s*$/);
+        await b.close();
 
-      const c = await open();
-      await c.type('qlik -c ', ...setup.listKeys);
-      const yml = await c.waitFor(
-        (s) => ['conf.yml', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
-        'the .yml/.yaml files',
-      );
-      ctx.expect(yml).not.toContain('body.json');
-      ctx.expect(yml).not.toContain('notes.txt');
-      await c.close();
-    });
+        const c = await open();
+        await c.type('qlik -c ', ...setup.listKeys);
+        const yml = await c.waitFor(
+          (s) => ['conf.yml', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
+          'the .yml/.yaml files',
+        );
+        ctx.expect(yml).not.toContain('body.json');
+        ctx.expect(yml).not.toContain('notes.txt');
+        await c.close();
+      },
+      SHELL_TEST_MS,
+    );
   }
 
   for (const shell of ['bash', 'bash-completion'] as const) {
     const label = shell === 'bash' ? 'bash without bash-completion' : 'bash with bash-completion';
-    it(`${label}: descriptions in the list, and Qlik's alias recipe`, async (ctx) => {
-      need(ctx, SHELLS.find((s) => s.shell === shell)!.needs());
-      const setup = shellSetup(shell, `${shell}-2`);
-      for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
+    it(
+      `${label}: descriptions in the list, and Qlik's alias recipe`,
+      async (ctx) => {
+        need(ctx, SHELLS.find((s) => s.shell === shell)!.needs());
+        const setup = shellSetup(shell, `${shell}-2`);
+        for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
 
-      const a = await Pane.open(setup.argv);
-      await a.type('qlik completion ', 'Tab', 'Tab');
-      await a.waitFor(
-        (s) =>
-          s.includes('bash        (Generate the autocompletion script for bash)') &&
-          s.includes('zsh         (Generate the autocompletion script for zsh)'),
-        'the candidates with their descriptions',
-      );
-      await a.close();
+        const a = await Pane.open(setup.argv);
+        await a.type('qlik completion ', 'Tab', 'Tab');
+        await a.waitFor(
+          (s) =>
+            s.includes('bash        (Generate the autocompletion script for bash)') &&
+            s.includes('zsh         (Generate the autocompletion script for zsh)'),
+          'the candidates with their descriptions',
+        );
+        await a.close();
 
-      const b = await Pane.open(setup.argv);
-      await b.type('q api-key cr', 'Tab');
-      await b.type('Z');
-      await b.waitFor((s) => commandLine(s) === `${PROMPT}q api-key create Z`, '`q api-key create Z`');
-      await b.close();
-    });
+        const b = await Pane.open(setup.argv);
+        await b.type('q api-key cr', 'Tab');
+        await b.type('Z');
+        await b.waitFor((s) => commandLine(s) === `${PROMPT}q api-key create Z`, '`q api-key create Z`');
+        await b.close();
+      },
+      SHELL_TEST_MS,
+    );
   }
 });
 
