@@ -50,6 +50,8 @@ export interface CommandDef {
   hidden?: boolean;
   /** Cobra's DisableFlagsInUseLine: the usage line has no ` [flags]`. */
   noFlagsInUseLine?: boolean;
+  /** Help shows no use line, only `<path> [command]`, as for a Cobra command without Run (`completion`). */
+  noUseLine?: boolean;
   /** Flags of this command only. */
   flags?: readonly FlagSpec[];
   /** Flags of this command and every command below it (the root's global flags). */

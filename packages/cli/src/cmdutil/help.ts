@@ -38,7 +38,7 @@ export function renderHelp(cmd: Command): string {
   if (about) parts.push(`${about}\n\n`);
   const children = cmd.visibleChildren();
   // Qlik's groups are runnable (bare, they print their help), so every command shows its use line.
-  let usage = `Usage:\n  ${useLine(cmd)}`;
+  let usage = def.noUseLine ? 'Usage:' : `Usage:\n  ${useLine(cmd)}`;
   if (children.length > 0) usage += `\n  ${cmd.path()} [command]`;
   if (def.aliases && def.aliases.length > 0) usage += `\n\nAliases:\n  ${[cmd.name(), ...def.aliases].join(', ')}`;
   if (def.example) usage += `\n\nExamples:\n${def.example}`;

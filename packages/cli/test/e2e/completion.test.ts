@@ -1,14 +1,17 @@
-// Shell completion in real shells: the generated scripts are loaded into bash (with bash-completion), zsh and fish,
-// with a `qlik` on PATH that runs the built binary; each shell is asked to complete a partial command line.
-// Also `qlik version`, which installers parse.
-import { execFileSync } from 'node:child_process';
+// Shell completion with the BUILT CLI (`npm run build` first): the bash script driven directly (always: it needs
+// only bash), then real interactive shells in tmux — bash without and with the bash-completion package, zsh and
+// fish — where TAB is pressed and the screen read back. A case whose shell (or tmux) is missing is skipped with a
+// note naming it, and the summary line names it too. Also `qlik version`, which installers parse.
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import {
   assertBuilt,
   CLI_PACKAGE_JSON,
+  childEnv,
   contextsFile,
   lines,
   qlik,
@@ -19,30 +22,10 @@ import {
   type RunResult,
 } from './kit.js';
 
+const run = promisify(execFile);
+// Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.
+const SHELL_TEST_MS = 180_000;
 const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
-
-let home: string;
-let shimDir: string;
-
-beforeAll(async () => {
-  assertBuilt();
-  home = await tempDir('qlik-e2e-completion-');
-  shimDir = join(home, 'bin');
-  await mkdir(shimDir);
-  // The shells find `qlik` on PATH; this wrapper runs the built CLI.
-  const shim = join(shimDir, 'qlik');
-  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(QLIK_JS)} "$@"\n`);
-  await chmod(shim, 0o755);
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(
-    contextsFile(home),
-    'current-context: alpha-ctx\ncontexts:\n  alpha-ctx:\n    server: https://alpha.example.com\n  beta-ctx:\n    server: https://beta.example.com\n',
-    { mode: 0o600 },
-  );
-});
-afterAll(async () => {
-  await removeDir(home);
-});
 
 function which(program: string): string | undefined {
   try {
@@ -52,152 +35,413 @@ function which(program: string): string | undefined {
   }
 }
 
+const BASH = which('bash');
+const TMUX = which('tmux');
 const ZSH = which('zsh');
 const FISH = which('fish');
+const HAVE_BASH_COMPLETION = existsSync(BASH_COMPLETION);
 
-/** Run a shell with the shim first on PATH and a private HOME. */
-function shell(program: string, args: string[], script: string): Promise<RunResult> {
-  return start(program, [...args, script], {
-    home,
-    env: {
-      PATH: `${shimDir}:${process.env.PATH ?? ''}`,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local'),
-    },
-    timeoutMs: 60_000,
-  }).done;
+/** Skip (with a note the summary line repeats) unless every named thing is installed. */
+function need(ctx: TestContext, wanted: Record<string, boolean>): void {
+  const missing = Object.entries(wanted)
+    .filter(([, present]) => !present)
+    .map(([name]) => name);
+  if (missing.length > 0) ctx.skip(`${missing.join(', ')} not installed`);
 }
 
-/** Split the output of several completion requests separated by `---` lines. */
-function sections(stdout: string): string[][] {
-  const out: string[][] = [[]];
-  for (const l of lines(stdout)) {
-    if (l === '---') out.push([]);
-    else out.at(-1)!.push(l);
-  }
-  out.pop();
-  return out;
-}
+let home: string;
+let work: string;
+let shimDir: string;
 
-const sorted = (xs: string[]) => [...xs].sort();
-
-describe.concurrent('completion scripts in real shells', () => {
-  it('bash (with bash-completion): commands, context names and --subType values', async ({ expect }) => {
-    expect(
-      existsSync(BASH_COMPLETION),
-      `${BASH_COMPLETION} is missing: install bash-completion (apt-get install bash-completion); this test needs it`,
-    ).toBe(true);
-    const script = `
-set -u
-source ${BASH_COMPLETION}
-source <(qlik completion bash)
-fn=$(complete -p qlik | sed -E 's/.*-F ([^ ]+).*/\\1/')
-ask() {
-  COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}; COMPREPLY=()
-  "$fn" qlik "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
-  printf '%s\\n' "\${COMPREPLY[@]}"
-  echo ---
-}
-ask qlik api-key cr
-ask qlik --context ''
-ask qlik api-key create --subType ''
-ask qlik context use b
-ask qlik --server-type ''
-`;
-    const r = await shell('bash', ['--norc', '--noprofile', '-c'], script);
-    expect(r.code, r.stderr).toBe(0);
-    const [cr, ctx, subType, use, serverType] = sections(r.stdout);
-    expect(cr).toEqual(['create']);
-    expect(sorted(ctx!)).toEqual(['alpha-ctx', 'beta-ctx']);
-    expect(sorted(subType!)).toEqual(['externalClient', 'user']);
-    expect(use).toEqual(['beta-ctx']);
-    expect(sorted(serverType!)).toEqual(['cloud', 'engine', 'windows']);
-  });
-
-  // zsh and fish are optional: their tests run where the shell is installed.
-  it.skipIf(ZSH === undefined)(
-    'zsh: the generated function, called with words/CURRENT, offers values with descriptions (and without, with --no-descriptions)',
-    async ({ expect }) => {
-      const zsh = ZSH!;
-      // Outside a completion widget, `_describe` (which would hand the candidates to compadd) is replaced by a
-      // function that prints them; `compdef` (from compinit) is not needed to call the function directly.
-      const script = (flags: string) => `
-compdef() { : }
-_describe() {
-  while [[ $1 == -* ]]; do shift; done
-  shift
-  print -rl -- "\${(@P)1}"
-  return 0
-}
-source <(qlik completion zsh ${flags})
-words=(qlik api-key cr); CURRENT=3; _qlik; echo ---
-${
-  flags === ''
-    ? `words=(qlik --context ''); CURRENT=3; _qlik; echo ---
-words=(qlik api-key create --subType ''); CURRENT=5; _qlik; echo ---`
-    : ''
-}
-`;
-      const [withDesc, noDesc] = await Promise.all([
-        shell(zsh, ['-f', '-c'], script('')),
-        shell(zsh, ['-f', '-c'], script('--no-descriptions')),
-      ]);
-      expect(withDesc.code, withDesc.stderr).toBe(0);
-      expect(noDesc.code, noDesc.stderr).toBe(0);
-      const [cr, ctx, subType] = sections(withDesc.stdout);
-      expect(cr).toEqual(['create:Create API key']);
-      expect(sorted(ctx!)).toEqual(['alpha-ctx', 'beta-ctx']);
-      expect(sorted(subType!)).toEqual(['externalClient', 'user']);
-      expect(sections(noDesc.stdout)[0]).toEqual(['create']);
-    },
-  );
-
-  it.skipIf(FISH === undefined)(
-    'fish: complete -C after sourcing the script (and values only with --no-descriptions)',
-    async ({ expect }) => {
-      const fish = FISH!;
-      const script = (flags: string) => `
-qlik completion fish ${flags} | source
-complete -C 'qlik api-key cr'; echo ---
-${
-  flags === ''
-    ? `complete -C 'qlik --context '; echo ---
-complete -C 'qlik api-key create --subType '; echo ---
-complete -C 'qlik context rm al'; echo ---`
-    : ''
-}
-`;
-      const [withDesc, noDesc] = await Promise.all([
-        shell(fish, ['--no-config', '-c'], script('')),
-        shell(fish, ['--no-config', '-c'], script('--no-descriptions')),
-      ]);
-      expect(withDesc.code, withDesc.stderr).toBe(0);
-      const [cr, ctx, subType, rm] = sections(withDesc.stdout);
-      expect(cr).toEqual(['create\tCreate API key']);
-      expect(sorted(ctx!)).toEqual(['alpha-ctx', 'beta-ctx']);
-      expect(sorted(subType!)).toEqual(['externalClient', 'user']);
-      expect(rm).toEqual(['alpha-ctx']);
-      expect(noDesc.code, noDesc.stderr).toBe(0);
-      expect(sections(noDesc.stdout)[0]).toEqual(['create']);
-    },
+beforeAll(async () => {
+  assertBuilt();
+  home = await tempDir('qlik-e2e-completion-');
+  shimDir = join(home, 'bin');
+  work = join(home, 'work');
+  await mkdir(shimDir);
+  await mkdir(join(work, 'sub.dir'), { recursive: true });
+  for (const f of ['body.json', 'conf.yml', 'other.yaml', 'notes.txt']) await writeFile(join(work, f), '');
+  // The shells find `qlik` on PATH; this wrapper runs the built CLI.
+  const shim = join(shimDir, 'qlik');
+  await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(QLIK_JS)} "$@"\n`);
+  await chmod(shim, 0o755);
+  await mkdir(join(home, '.qlik'), { mode: 0o700 });
+  await writeFile(
+    contextsFile(home),
+    [
+      'current-context: alpha-ctx',
+      'contexts:',
+      '  alpha-ctx:',
+      '    server: https://alpha.example.com',
+      '  beta-ctx:',
+      '    server: https://beta.example.com',
+      '  team ctx:',
+      '    server: https://team.example.com',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
   );
 });
+afterAll(async () => {
+  if (TMUX && home) await run(TMUX, ['-S', join(home, 'tmux.sock'), 'kill-server']).catch(() => undefined);
+  await removeDir(home);
+});
 
-describe.concurrent('completion scripts', () => {
-  it('--no-descriptions scripts call back for values without descriptions, in every shell', async ({ expect }) => {
-    const shells = ['bash', 'zsh', 'fish', 'powershell'];
-    const scripts = await Promise.all(shells.map((s) => qlik(['completion', s, '--no-descriptions'], { home })));
-    for (const [i, r] of scripts.entries()) {
-      expect(r.code, `${shells[i]!}: ${r.stderr}`).toBe(0);
-      expect(r.stdout).toContain('qlik complete --no-descriptions ');
+/** The environment of the shells: the shim first on PATH, a private HOME, nothing of ours (childEnv drops QLIK_*). */
+function shellEnv(): Record<string, string> {
+  return {
+    PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: home,
+    QLIK_CLI_USER_HOME_DIR: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local'),
+    ZDOTDIR: join(home, 'zdot'),
+    TERM: 'screen',
+    LANG: 'C.UTF-8',
+  };
+}
+
+const sq = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The bash script driven directly: COMP_LINE/COMP_POINT set as bash sets them, __start_qlik called, COMPREPLY printed.
+
+/** Runs `lines` through `__start_qlik` in a non-interactive bash; returns COMPREPLY per line, joined with `|`. */
+async function bashReplies(
+  requests: { line: string; type?: number; columns?: number }[],
+  opts: { bashCompletion: boolean; flags?: string },
+): Promise<{ replies: string[]; result: RunResult }> {
+  const asks = requests.map(({ line, type = 9, columns = 100 }) => `ask ${sq(line)} ${type} ${columns}`).join('\n');
+  const script = `
+set -u
+${opts.bashCompletion ? `source ${BASH_COMPLETION}` : ''}
+source <(qlik completion bash ${opts.flags ?? ''})
+source <(qlik completion bash ${opts.flags ?? ''})
+alias q=qlik
+complete -o default -F __start_qlik q
+ask() {
+  COMP_LINE=$1 COMP_POINT=\${#1} COMP_TYPE=$2 COLUMNS=$3
+  read -r -a COMP_WORDS <<< "$1"
+  [[ $1 == *' ' ]] && COMP_WORDS+=('')
+  COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))
+  COMPREPLY=()
+  __start_qlik 2> /dev/null
+  # Sorted: compgen lists file names in directory order (bash sorts them before showing them too).
+  local IFS=$'\\n'
+  local -a sorted=($(printf '%s\\n' \${COMPREPLY[@]+"\${COMPREPLY[@]}"} | LC_ALL=C sort))
+  IFS='|'
+  printf '%s\\n' "\${sorted[*]}"
+}
+${asks}
+`;
+  const result = await start(BASH ?? 'bash', ['--norc', '--noprofile', '-O', 'expand_aliases', '-c', script], {
+    home,
+    cwd: work,
+    env: shellEnv(),
+    timeoutMs: 60_000,
+  }).done;
+  return { replies: lines(result.stdout), result };
+}
+
+const BASH_TABLE: [string, string, { type?: number; columns?: number }?][] = [
+  ['qlik api-key cr', 'create'],
+  ['qlik api-key zz', ''],
+  ['qlik --context beta-ctx api-key --json cr', 'create'],
+  ["qlik --context 'beta-ctx' api-key cr", 'create'],
+  ['NO_COLOR=1 qlik ver', 'version'],
+  // The alias recipe from Qlik's README (the alias is expanded to find the program).
+  ['q api-key cr', 'create'],
+  // Several candidates are listed with their descriptions, aligned, as Cobra's bash v2 script shows them.
+  [
+    'qlik completion ',
+    'bash        (Generate the autocompletion script for bash)|fish        (Generate the autocompletion script for fish)|powershell  (Generate the autocompletion script for powershell)|zsh         (Generate the autocompletion script for zsh)',
+  ],
+  // … cut to the terminal's width …
+  [
+    'qlik completion ',
+    'bash        (Generate the autocomplet…)|fish        (Generate the autocomplet…)|powershell  (Generate the autocomplet…)|zsh         (Generate the autocomplet…)',
+    { columns: 40 },
+  ],
+  // … and plain in menu completion, which inserts them one by one.
+  ['qlik completion ', 'bash|fish|powershell|zsh', { type: 37 }],
+  ['qlik completion p', 'powershell'],
+  ['qlik completion bash --no', '--no-descriptions'],
+  // Flag values: --flag value, --flag=value (readline replaces only the part after the =).
+  ['qlik --context ', 'alpha-ctx|beta-ctx|team\\ ctx'],
+  ['qlik --context=b', 'beta-ctx'],
+  ['qlik api-key ls --server-type=w', 'windows'],
+  ['qlik api-key create --subType ext', 'externalClient'],
+  // Names with blanks: escaped, or left as they are inside quotes.
+  ['qlik context use te', 'team\\ ctx'],
+  ['qlik context use team\\ c', 'team\\ ctx'],
+  ['qlik context use "te', 'team ctx'],
+  ['qlik context rm alpha-ctx ', 'beta-ctx|team\\ ctx'],
+  // -c: .yml/.yaml files and directories; -f: readline's own file names (nothing from the script).
+  ['qlik -c ', 'conf.yml|other.yaml|sub.dir'],
+  ['qlik api-key ls --config=o', 'other.yaml'],
+  ['qlik -c s', 'sub.dir'],
+  ['qlik api-key create -f ', ''],
+  // An unknown command: nothing (and no error on the terminal).
+  ['qlik api-kye ', ''],
+];
+
+describe.concurrent('the bash script, driven directly', () => {
+  for (const bashCompletion of [false, true]) {
+    const label = bashCompletion ? 'with bash-completion loaded' : 'without bash-completion';
+    it(
+      `${label}: COMP_LINE → COMPREPLY, under set -u, sourced twice without a word on stderr`,
+      async (ctx) => {
+        need(ctx, { bash: BASH !== undefined, ...(bashCompletion ? { 'bash-completion': HAVE_BASH_COMPLETION } : {}) });
+        const { replies, result } = await bashReplies(
+          BASH_TABLE.map(([line, , o]) => ({ line, ...o })),
+          { bashCompletion },
+        );
+        ctx.expect(result.stderr).toBe('');
+        ctx.expect(result.code).toBe(0);
+        ctx
+          .expect(BASH_TABLE.map(([line, , o], i) => [line, o, replies[i]]))
+          .toEqual(BASH_TABLE.map(([line, want, o]) => [line, o, want]));
+      },
+      SHELL_TEST_MS,
+    );
+  }
+
+  it('--no-descriptions: several candidates are listed by value only', async (ctx) => {
+    need(ctx, { bash: BASH !== undefined });
+    const { replies, result } = await bashReplies([{ line: 'qlik completion ' }, { line: 'qlik api-key cr' }], {
+      bashCompletion: false,
+      flags: '--no-descriptions',
+    });
+    ctx.expect(result.stderr).toBe('');
+    ctx.expect(replies).toEqual(['bash|fish|powershell|zsh', 'create']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real shells in tmux: keys typed with send-keys, the screen read with capture-pane (polled against a deadline).
+
+const PROMPT = 'QTEST> ';
+let sessions = 0;
+
+class Pane {
+  private readonly socket: string;
+  readonly name: string;
+
+  private constructor(socket: string, name: string) {
+    this.socket = socket;
+    this.name = name;
+  }
+
+  /** A new tmux session running `argv` in the test's work directory; resolves once the prompt is shown. */
+  static async open(argv: string[]): Promise<Pane> {
+    sessions += 1;
+    const pane = new Pane(join(home, 'tmux.sock'), `s${sessions}`);
+    const env = Object.entries(shellEnv()).map(([k, v]) => `${k}=${v}`);
+    const command = ['env', '-i', ...env, ...argv].map(sq).join(' ');
+    await pane.tmux(
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      pane.name,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      '-c',
+      work,
+      command,
+    );
+    await pane.waitFor((s) => s.trimEnd().endsWith(PROMPT.trimEnd()), 'the prompt');
+    return pane;
+  }
+
+  async tmux(...args: string[]): Promise<string> {
+    const { stdout } = await run(TMUX ?? 'tmux', ['-S', this.socket, ...args], { env: childEnv(home) });
+    return stdout;
+  }
+
+  /** Types text literally, then presses the named keys (e.g. Tab). */
+  async type(text: string, ...keys: string[]): Promise<void> {
+    await this.tmux('send-keys', '-t', this.name, '-l', text);
+    for (const k of keys) await this.tmux('send-keys', '-t', this.name, k);
+  }
+
+  screen(): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-J', '-t', this.name);
+  }
+
+  /** Polls the screen until `ok` holds; fails with the last screen after `ms`. */
+  async waitFor(ok: (screen: string) => boolean, what: string, ms = 30_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const screen = await this.screen();
+      if (ok(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${screen.trimEnd()}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const [withDesc, noDesc] = await Promise.all([
-      qlik(['complete', '--', 'api-key', ''], { home }),
-      qlik(['complete', '--no-descriptions', '--', 'api-key', ''], { home }),
-    ]);
-    expect(lines(withDesc.stdout)).toContain('create\tCreate API key');
-    expect(lines(noDesc.stdout)).toEqual(['config', 'create', 'edit', 'get', 'ls', 'patch', 'rm', ':4']);
+  }
+
+  async close(): Promise<void> {
+    await this.tmux('kill-session', '-t', this.name).catch(() => undefined);
+  }
+}
+
+/** The screen's last prompt line (where the command line being edited is). */
+function commandLine(screen: string): string {
+  const prompts = screen.split('\n').filter((l) => l.startsWith(PROMPT));
+  return prompts.at(-1) ?? '';
+}
+
+interface ShellSetup {
+  argv: string[];
+  /** Files written before the shell starts (relative to HOME). */
+  files: Record<string, string>;
+  /** TABs that list ambiguous candidates (bash lists on the second one). */
+  listKeys: string[];
+}
+
+function shellSetup(shell: 'bash' | 'bash-completion' | 'zsh' | 'fish', tag: string): ShellSetup {
+  const err = join(home, `source-${tag}.err`);
+  if (shell === 'bash' || shell === 'bash-completion') {
+    const rc = [
+      `PS1=${sq(PROMPT)}`,
+      shell === 'bash-completion' ? `source ${BASH_COMPLETION}` : '',
+      `source <(qlik completion bash) 2> ${sq(err)}`,
+      `source <(qlik completion bash) 2>> ${sq(err)}`,
+      'alias q=qlik',
+      'complete -o default -F __start_qlik q',
+    ].join('\n');
+    return {
+      argv: [BASH!, '--noprofile', '--rcfile', join(home, `rc-${tag}`), '-i'],
+      files: { [`rc-${tag}`]: rc },
+      listKeys: ['Tab', 'Tab'],
+    };
+  }
+  if (shell === 'zsh') {
+    const rc = [
+      `PS1=${sq(PROMPT)}`,
+      'autoload -U compinit',
+      'compinit -u -D',
+      `source <(qlik completion zsh) 2> ${sq(err)}`,
+    ].join('\n');
+    return { argv: [ZSH!, '--no-globalrcs', '-i'], files: { 'zdot/.zshrc': rc }, listKeys: ['Tab'] };
+  }
+  const init = `function fish_prompt; printf '%s' ${sq(PROMPT)}; end; qlik completion fish 2> ${sq(err)} | source`;
+  return { argv: [FISH!, '--no-config', '--init-command', init, '-i'], files: {}, listKeys: ['Tab'] };
+}
+
+const SHELLS = [
+  { shell: 'bash', label: 'bash without bash-completion', needs: () => ({ tmux: TMUX !== undefined }) },
+  {
+    shell: 'bash-completion',
+    label: 'bash with bash-completion',
+    needs: () => ({ tmux: TMUX !== undefined, 'bash-completion': HAVE_BASH_COMPLETION }),
+  },
+  { shell: 'zsh', label: 'zsh', needs: () => ({ tmux: TMUX !== undefined, zsh: ZSH !== undefined }) },
+  { shell: 'fish', label: 'fish', needs: () => ({ tmux: TMUX !== undefined, fish: FISH !== undefined }) },
+] as const;
+
+describe.concurrent('TAB in real shells (tmux)', () => {
+  for (const { shell, label, needs } of SHELLS) {
+    it(
+      `${label}: api-key cr<TAB> completes; -f <TAB> offers files; -c <TAB> only .yml/.yaml`,
+      async (ctx) => {
+        need(ctx, needs());
+        const setup = shellSetup(shell, shell);
+        await mkdir(join(home, 'zdot'), { recursive: true });
+        for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
+        const open = async (): Promise<Pane> => Pane.open(setup.argv);
+
+        // One shell per case, so that nothing on the screen is left over from the one before.
+        const a = await open();
+        ctx.expect(await readFile(join(home, `source-${shell}.err`), 'utf8')).toBe('');
+        await a.type('qlik api-key cr', 'Tab');
+        // The word is completed and followed by a space: the Z typed next stands apart.
+        await a.type('Z');
+        await a.waitFor((s) => commandLine(s) === `${PROMPT}qlik api-key create Z`, '`qlik api-key create Z`');
+        await a.close();
+
+        const b = await open();
+        await b.type('qlik api-key create -f ', ...setup.listKeys);
+        const files = await b.waitFor(
+          (s) => ['body.json', 'conf.yml', 'notes.txt', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
+          'the file names',
+        );
+        ctx.expect(commandLine(files)).toMatch(/^QTEST> qlik api-key create -f\s*$/);
+        await b.close();
+
+        const c = await open();
+        await c.type('qlik -c ', ...setup.listKeys);
+        const yml = await c.waitFor(
+          (s) => ['conf.yml', 'other.yaml', 'sub.dir/'].every((f) => s.includes(f)),
+          'the .yml/.yaml files',
+        );
+        ctx.expect(yml).not.toContain('body.json');
+        ctx.expect(yml).not.toContain('notes.txt');
+        await c.close();
+      },
+      SHELL_TEST_MS,
+    );
+  }
+
+  for (const shell of ['bash', 'bash-completion'] as const) {
+    const label = shell === 'bash' ? 'bash without bash-completion' : 'bash with bash-completion';
+    it(
+      `${label}: descriptions in the list, and Qlik's alias recipe`,
+      async (ctx) => {
+        need(ctx, SHELLS.find((s) => s.shell === shell)!.needs());
+        const setup = shellSetup(shell, `${shell}-2`);
+        for (const [f, text] of Object.entries(setup.files)) await writeFile(join(home, f), `${text}\n`);
+
+        const a = await Pane.open(setup.argv);
+        await a.type('qlik completion ', 'Tab', 'Tab');
+        await a.waitFor(
+          (s) =>
+            s.includes('bash        (Generate the autocompletion script for bash)') &&
+            s.includes('zsh         (Generate the autocompletion script for zsh)'),
+          'the candidates with their descriptions',
+        );
+        await a.close();
+
+        const b = await Pane.open(setup.argv);
+        await b.type('q api-key cr', 'Tab');
+        await b.type('Z');
+        await b.waitFor((s) => commandLine(s) === `${PROMPT}q api-key create Z`, '`q api-key create Z`');
+        await b.close();
+      },
+      SHELL_TEST_MS,
+    );
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe.concurrent('the protocol and the scripts, from the built binary', () => {
+  it('qlik __complete api-key cr prints Cobra’s answer', async ({ expect }) => {
+    const r = await qlik(['__complete', 'api-key', 'cr'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('create\tCreate API key\n:4\n');
+    expect(r.stderr).toBe('Completion ended with directive: ShellCompDirectiveNoFileComp\n');
+    const noDesc = await qlik(['__completeNoDesc', 'api-key', 'cr'], { home });
+    expect(noDesc.stdout).toBe('create\n:4\n');
+  });
+
+  it('every script calls __complete, and __completeNoDesc with --no-descriptions', async ({ expect }) => {
+    for (const shell of ['bash', 'zsh', 'fish', 'powershell']) {
+      const [withDesc, noDesc] = await Promise.all([
+        qlik(['completion', shell], { home }),
+        qlik(['completion', shell, '--no-descriptions'], { home }),
+      ]);
+      expect(withDesc.code, withDesc.stderr).toBe(0);
+      expect(noDesc.code, noDesc.stderr).toBe(0);
+      expect(withDesc.stdout, shell).toMatch(/ __complete\s/);
+      expect(withDesc.stdout, shell).not.toContain('__completeNoDesc');
+      expect(noDesc.stdout, shell).toMatch(/ __completeNoDesc\s/);
+      expect(noDesc.stdout.replaceAll('__completeNoDesc', ''), shell).not.toContain('__complete');
+    }
+    expect((await qlik(['completion', 'bash'], { home })).stdout).toContain('\n__start_qlik() {\n');
   });
 
   it('qlik version: the last token of the last line is the package version', async ({ expect }) => {

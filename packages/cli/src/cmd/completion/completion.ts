@@ -1,12 +1,18 @@
 // `qlik completion <shell>`: Cobra's completion commands (their help texts are Cobra's), printing a script that
 // calls back `qlik __complete <words>` (complete.ts).
-import { Command } from '../../cmdutil/command.js';
+import { Command, Directive, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-const SCRIPT_NAMES = { bash: 'bashScript', zsh: 'zshScript', fish: 'fishScript', powershell: 'powershellScript' } as const;
+// The scripts are loaded only when one is printed (their text stays out of the start-up chunk).
+const SCRIPT_NAMES = {
+  bash: 'bashScript',
+  zsh: 'zshScript',
+  fish: 'fishScript',
+  powershell: 'powershellScript',
+} as const;
 
 const LONG: Record<Shell, string> = {
   bash: `Generate the autocompletion script for the bash shell.
@@ -81,6 +87,10 @@ const SHORT: Record<Shell, string> = {
   powershell: 'Generate the autocompletion script for powershell',
 };
 
+/** Cobra's NoFileCompletions: these commands take no arguments, so nothing (not even a file name) is offered. */
+const noFileCompletions = (): Promise<CompletionResult> =>
+  Promise.resolve({ candidates: [], directive: Directive.NoFileComp });
+
 export function newCmdCompletion(f: Factory): Command {
   const shells = SHELLS.map(
     (shell) =>
@@ -92,6 +102,7 @@ export function newCmdCompletion(f: Factory): Command {
         long: LONG[shell],
         flags: [{ name: 'no-descriptions', type: 'bool', usage: 'disable completion descriptions' }],
         args: { min: 0, max: 0 },
+        completeArgs: noFileCompletions,
         run: async ({ flags }) => {
           const scripts = await import('./scripts.js');
           await f.io.print(scripts[SCRIPT_NAMES[shell]]('qlik', flags.get('no-descriptions') !== true));
@@ -103,6 +114,9 @@ export function newCmdCompletion(f: Factory): Command {
       use: 'completion',
       short: 'Generate the autocompletion script for the specified shell',
       long: "Generate the autocompletion script for qlik for the specified shell.\nSee each sub-command's help for details on how to use the generated script.",
+      // Cobra's completion command has no Run: its usage block shows only `qlik completion [command]`.
+      noUseLine: true,
+      completeArgs: noFileCompletions,
     },
     shells,
   );

@@ -1,6 +1,6 @@
 // What the context verbs share: the flags of `create` and `update`, reading secrets from stdin, turning flags into
 // context fields (checked before anything is written), and showing a context with its secrets masked.
-import { Command, Directive, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
+import { Command, Directive, type CommandDef, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type QlikContext } from '../../config/contexts.js';
@@ -120,7 +120,7 @@ export interface ContextWrite {
 /** The command shape `create` and `update` share: one context name, the context flags, secrets from stdin. */
 export function contextWriteCommand(
   f: Factory,
-  def: { use: string; short: string; long?: string; example?: string },
+  def: Pick<CommandDef, 'use' | 'short' | 'long' | 'example' | 'completeArgs'>,
   run: (w: ContextWrite) => Promise<void>,
 ): Command {
   return new Command({

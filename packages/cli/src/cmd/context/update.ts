@@ -1,7 +1,7 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { updateContexts } from '../../config/contexts.js';
-import { contextWriteCommand, toContextFields } from './shared.js';
+import { contextNameArgs, contextWriteCommand, toContextFields } from './shared.js';
 
 const OAUTH_FIELDS = ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'];
 
@@ -14,6 +14,7 @@ export function newCmdContextUpdate(f: Factory): Command {
       long: 'This command updates a context by using the supplied flags; fields whose flags are not given are left unchanged. Global flags such as insecure, server-type and headers can be saved too.\n\nGive --api-key - to read the key from stdin, so that it never appears in the process list or shell history.',
       example:
         '  qlik context update local-engine\n  qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"\n  qlik api-key create --description rotated --expiry P30D | jq -r .token | qlik context update prod --api-key -',
+      completeArgs: contextNameArgs(f, 1),
     },
     async ({ name, fields: given }) => {
       const fields = toContextFields(given);
