@@ -1,9 +1,11 @@
 // NodeTransport's body cap against a local node:http server: a declared Content-Length over the cap fails at once
 // (before any byte of the body, long before the timeout); a body that grows past it without one fails when it does.
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Through a CONNECT proxy: the request really goes through the tunnel, and the tunnel ends with the exchange.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '../errors/errors.js';
+import { startEmulator } from '../../../../test/kit/emulator.js';
 import { NodeTransport } from './transport.js';
 
 const CAP = 10 * 1024 * 1024;
@@ -76,5 +78,55 @@ describe('NodeTransport body cap', () => {
     const { result, ms } = await get();
     expect(ms).toBeLessThan(5000);
     expect(result).toMatchObject({ kind: 'fatal', code: 'TOO_LARGE' });
+  });
+});
+
+describe('NodeTransport through a CONNECT proxy', () => {
+  it('sends the request through the tunnel, and closes the tunnel when the exchange ends', async () => {
+    // The target's name resolves nowhere: only the proxy (which maps every host to 127.0.0.1) can reach it. Like many
+    // real proxies, this one keeps an idle tunnel open until its own timeout.
+    const emu = await startEmulator({ args: ['--tls'] });
+    const port = new URL(emu.url).port;
+    const tunnels: { target: string; bytesToServer: number; closedAt?: number; client: Socket }[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, client: Socket) => {
+      const tunnel: (typeof tunnels)[number] = { target: req.url ?? '', bytesToServer: 0, client };
+      tunnels.push(tunnel);
+      const upstream = connect(Number(port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.on('data', (c: Buffer) => (tunnel.bytesToServer += c.length));
+        client.pipe(upstream);
+      });
+      client.on('close', () => (tunnel.closedAt = performance.now()));
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const t = new NodeTransport({
+      insecure: true,
+      connectTimeoutMs: 5000,
+      totalTimeoutMs: 30_000,
+      maxBodyBytes: CAP,
+      proxy: { https: new URL(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`) },
+    });
+    try {
+      const res = await t.request({
+        method: 'GET',
+        url: new URL(`https://only-via-proxy.invalid:${port}/api/v1/users/me`),
+        headers: { authorization: `Bearer ${emu.admin.apiKey}` },
+      });
+      const ended = performance.now();
+      expect(res.status).toBe(301);
+      expect(tunnels.map((x) => x.target)).toEqual([`only-via-proxy.invalid:${port}`]);
+      expect(tunnels[0]?.bytesToServer).toBeGreaterThan(0);
+      await expect.poll(() => tunnels[0]?.closedAt, { timeout: 2000 }).toBeDefined();
+      expect((tunnels[0]?.closedAt ?? Infinity) - ended).toBeLessThan(2000);
+    } finally {
+      await t.close();
+      for (const x of tunnels) x.client.destroy();
+      await new Promise((r) => proxy.close(r));
+      await emu.stop();
+    }
   });
 });

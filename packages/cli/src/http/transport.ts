@@ -84,10 +84,14 @@ export class NodeTransport implements Transport {
       let settled = false;
       let current: http.ClientRequest | undefined;
       const timers: NodeJS.Timeout[] = [];
+      // Sockets of this exchange alone (a proxy tunnel, a request sent without an agent): nothing can reuse them, so
+      // they end with it; left open, a proxy that keeps idle tunnels would hold the process until its idle timeout.
+      const single: Socket[] = [];
       const finish = (err: unknown, res?: TransportResponse): void => {
         if (settled) return;
         settled = true;
         for (const t of timers) clearTimeout(t);
+        for (const s of single) s.destroy();
         req.signal?.removeEventListener('abort', onAbort);
         if (err !== undefined) {
           current?.destroy();
@@ -138,6 +142,7 @@ export class NodeTransport implements Transport {
         const r = (secure ? https : http).request(options);
         current = r;
         r.on('socket', (socket: Socket) => {
+          if (options.agent === false) single.push(socket);
           const connected = (): void => {
             if (phase === 'connect') phase = 'send';
           };
@@ -203,13 +208,17 @@ export class NodeTransport implements Transport {
       });
       connect.on('connect', (res: IncomingMessage, socket: Socket) => {
         clearTimeout(t);
+        single.push(socket);
         if (res.statusCode !== 200) {
           socket.destroy();
           finish(proxyRefused(res.statusCode ?? 0, req.url, proxy));
           return;
         }
         const secured = tls.connect({ socket, ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure });
-        send({ ...base, ...target, path: req.url.pathname + req.url.search, agent: false, createConnection: () => secured }, true);
+        single.push(secured);
+        // No `agent` here: with one (even `agent: false`), Node ignores `createConnection` and connects to the target
+        // directly, around the proxy.
+        send({ ...base, ...target, path: req.url.pathname + req.url.search, createConnection: () => secured }, true);
       });
       connect.end();
     });
