@@ -6,7 +6,7 @@ export function newCmdContextClear(f: Factory): Command {
   return new Command({
     use: 'clear',
     short: 'Set the current context to none',
-    example: '  qlik context clear',
+    example: 'qlik context clear',
     args: { min: 0, max: 0 },
     run: async () => {
       await updateContexts(f.contextsPath(), (doc) => {

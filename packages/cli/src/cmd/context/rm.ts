@@ -8,7 +8,7 @@ export function newCmdContextRm(f: Factory): Command {
   return new Command({
     use: 'rm <context name>...',
     short: 'Remove one or more contexts',
-    example: '  qlik context rm local-engine\n  qlik context rm ctx1 ctx2',
+    example: 'qlik context rm local-engine\nqlik context rm ctx1 ctx2',
     completeArgs: contextNameArgs(f, Infinity),
     args: { min: 1, max: Infinity },
     // All or nothing: an unknown name removes none of them. Removing the current context clears current-context.

@@ -22,6 +22,14 @@ export const contextFlags: readonly FlagSpec[] = [
   { name: 'oauth-scope', type: 'string', usage: 'The scope to request for OAuth access tokens, space-separated' },
 ];
 
+/** What create and update add to Qlik's help text (after it, never instead of it). */
+export const SECRET_NOTE = [
+  'Give --api-key - or --oauth-client-secret - to read the secret from stdin, so that it',
+  'never appears in the process list or shell history. A context holds either an API key',
+  'or an OAuth client, not both. --oauth-scope is an extension of this CLI: the scope to',
+  'request for OAuth access tokens (without it, none is sent).',
+].join('\n');
+
 export interface ContextFieldOptions {
   apiKey?: string | undefined;
   comment?: string | undefined;

@@ -1,7 +1,7 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { updateContexts } from '../../config/contexts.js';
-import { contextWriteCommand, toContextFields } from './shared.js';
+import { contextWriteCommand, SECRET_NOTE, toContextFields } from './shared.js';
 
 const OAUTH_FIELDS = ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'];
 
@@ -11,9 +11,19 @@ export function newCmdContextUpdate(f: Factory): Command {
     {
       use: 'update <context name>',
       short: 'Update a context with the specified configuration',
-      long: 'This command updates a context by using the supplied flags; fields whose flags are not given are left unchanged. Global flags such as insecure, server-type and headers can be saved too.\n\nGive --api-key - to read the key from stdin, so that it never appears in the process list or shell history.',
-      example:
-        '  qlik context update local-engine\n  qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"\n  qlik api-key create --description rotated --expiry P30D | jq -r .token | qlik context update prod --api-key -',
+      long: [
+        'Update a context with the specified configuration',
+        '',
+        SECRET_NOTE,
+        'Setting an API key on a context with an OAuth client removes the OAuth client, and',
+        'setting an OAuth client removes the API key; stderr says so.',
+      ].join('\n'),
+      example: [
+        'qlik context update local-engine',
+        'qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"',
+        // The stray quote is on Qlik's page.
+        'qlik context update me@qseow --insecure"',
+      ].join('\n'),
     },
     async ({ name, fields: given }) => {
       const fields = toContextFields(given);

@@ -8,7 +8,7 @@ export function newCmdContextUse(f: Factory): Command {
   return new Command({
     use: 'use <context-name>',
     short: 'Specify what context to use',
-    example: '  qlik context use local-engine',
+    example: 'qlik context use local-engine',
     completeArgs: contextNameArgs(f, 1),
     args: { min: 1, max: 1 },
     run: async ({ args: [name = ''] }) => {
