@@ -1,7 +1,6 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
-import { contextWriteCommand, SECRET_NOTE, toContextFields } from './shared.js';
+import { checkOAuthComplete, contextWriteCommand, SECRET_NOTE, toContextFields, writeContexts } from './shared.js';
 
 export function newCmdContextCreate(f: Factory): Command {
   return contextWriteCommand(
@@ -28,7 +27,8 @@ export function newCmdContextCreate(f: Factory): Command {
     },
     async ({ name, fields: given }) => {
       const fields = toContextFields(given);
-      await updateContexts(f.contextsPath(), (doc) => {
+      checkOAuthComplete(fields, name);
+      await writeContexts(f, (doc) => {
         doc.create(name, fields);
       });
       f.io.warn(`Context '${name}' created`);

@@ -1,7 +1,6 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
-import { contextNameArgs } from './shared.js';
+import { contextNameArgs, writeContexts } from './shared.js';
 
 export function newCmdContextRename(f: Factory): Command {
   return new Command({
@@ -13,7 +12,7 @@ export function newCmdContextRename(f: Factory): Command {
     completeArgs: contextNameArgs(f, 1),
     args: { min: 2, max: 2 },
     run: async ({ args: [from = '', to = ''] }) => {
-      await updateContexts(f.contextsPath(), (doc) => {
+      await writeContexts(f, (doc) => {
         doc.rename(from, to);
       });
       f.io.warn(`Context '${from}' renamed to '${to}'`);
