@@ -43,7 +43,10 @@ export function newCmdContextGet(f: Factory): Command {
       }
       const ctx = snap.get(name);
       if (!ctx) throw new ConfigError(`No context by the name '${name}' in ${snap.path}`);
-      const shown = { name, ...masked(ctx), authentication: authKind(ctx) };
+      // `name` comes first and `authentication` last, always this CLI's own: fields of those names in the file
+      // (unknown to Qlik's CLI) are not shown, so that a hand-edited file cannot make a line lie.
+      const fields = Object.entries(masked(ctx)).filter(([k]) => k !== 'name' && k !== 'authentication');
+      const shown = { name, ...Object.fromEntries(fields), authentication: authKind(ctx) };
       if (json) await printJson(f.io, shown);
       else await f.io.printHuman(`${lines(shown, '').join('\n')}\n`);
     },
