@@ -148,7 +148,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const snapshot = await readContexts(input.contextsPath);
   notices.push(...snapshot.warnings);
   const picked = pickContext(snapshot, wantedContext, flags.context !== undefined ? '--context' : 'config file');
-  const [contextName, ctx] = picked ?? [undefined, {} as QlikContext];
+  const [contextName, ctx] = picked ?? [undefined, {}];
   const ctxHeaders = ctx.headers ?? {};
   checkHeaders(ctxHeaders, `context '${contextName ?? ''}' in ${input.contextsPath}`);
 
