@@ -88,6 +88,12 @@ describe('context create', () => {
     expect((await stat(contextsFile(home))).mode & 0o777).toBe(0o600);
   });
 
+  it('--headers takes several comma-separated pairs, values may hold "=" (pflag stringToString)', async () => {
+    const home = await tempHome();
+    await create(['h', '--server', 'h.example.com', '--headers', 'Cookie=sid=cookie-value-999,X-Plain=visible'], { home });
+    expect((await saved(home)).contexts?.h).toEqual({ server: 'https://h.example.com', headers: { Cookie: 'sid=cookie-value-999', 'X-Plain': 'visible' } });
+  });
+
   it('accepts an OAuth client id alone (the secret can follow with update)', async () => {
     const home = await tempHome();
     expect((await create(['half', '--server', 'h.example.com', '--oauth-client-id', 'client-2'], { home })).code).toBe(0);
