@@ -1,11 +1,11 @@
 // The context group as a whole, in process: a hand-written file in Qlik's format keeps every comment and unknown
 // field through create, update, use, rename and rm; the bare group prints its help.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { runQlik } from '../../../test/kit/run.js';
+import { contextsFile, homeWith } from './test/kit.js';
 
 // A hand-edited file in the format Qlik's CLI writes, with comments everywhere and a field this CLI does not know.
 const COMMENTED = `# qlik contexts, maintained by hand by the platform team
@@ -44,10 +44,8 @@ const KEPT_COMMENTS = [
 
 describe('context verbs on a hand-written file', () => {
   it('keep every comment and unknown field through create, update, use, rename and rm', async () => {
-    const home = await tempHome();
-    await mkdir(join(home, '.qlik'), { mode: 0o700 });
-    const file = join(home, '.qlik', 'contexts.yml');
-    await writeFile(file, COMMENTED, { mode: 0o600 });
+    const home = await homeWith(COMMENTED);
+    const file = contextsFile(home);
     const steps: [string[], string][] = [
       [['context', 'create', 'dev', '--server', 'https://dev.example.com', '--comment', 'new one'], "Context 'dev' created\n"],
       [['context', 'update', 'production', '--comment', 'rotated'], "Context 'production' updated\n"],

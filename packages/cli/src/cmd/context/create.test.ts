@@ -3,24 +3,11 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { tempHome, type RunResult } from '../../../test/kit/run.js';
+import { contextsFile, runContext, saved } from './test/kit.js';
 
-const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
-
-async function saved(home: string): Promise<{ 'current-context'?: string; contexts?: Record<string, Record<string, unknown>> }> {
-  return parseYaml(await readFile(contextsFile(home), 'utf8')) as { 'current-context'?: string; contexts?: Record<string, Record<string, unknown>> };
-}
-
-/** Run with a stub registry that expects no request at all (context create never talks to a server). */
-async function create(args: string[], opts: { home: string; stdin?: string; stdinTTY?: boolean }): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'create', ...args], { ...opts, transport: reg });
-  reg.verify();
-  expect(reg.requests).toEqual([]);
-  return r;
-}
+/** context create never talks to a server: runContext fails the test on any request. */
+const create = (args: string[], opts: { home: string; stdin?: string; stdinTTY?: boolean }): Promise<RunResult> => runContext(['create', ...args], opts);
 
 describe('context create', () => {
   it('stores the given fields, says so on stderr, and writes the file 0600 in a 0700 directory', async () => {

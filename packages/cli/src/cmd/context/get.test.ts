@@ -1,25 +1,12 @@
 // `qlik context get`, in process: `key: value` lines with the name first and the authentication kind last, secrets
 // masked, terminal controls stripped from human output, --json exact.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { tempHome, type RunResult } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, runContext } from './test/kit.js';
 
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(join(home, '.qlik', 'contexts.yml'), yaml, { mode: 0o600 });
-  return home;
-}
-
-async function get(args: string[], home: string): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'get', ...args], { home, transport: reg });
-  reg.verify();
-  expect(reg.requests).toEqual([]);
-  return r;
-}
+const get = (args: string[], home: string): Promise<RunResult> => runContext(['get', ...args], { home });
 
 const FILE = `current-context: beta
 contexts:
@@ -121,7 +108,7 @@ describe('context get', () => {
     expect(await get(['gamma'], home)).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: `Error: No context by the name 'gamma' in ${join(home, '.qlik', 'contexts.yml')}\n`,
+      stderr: `Error: No context by the name 'gamma' in ${contextsFile(home)}\n`,
     });
   });
 

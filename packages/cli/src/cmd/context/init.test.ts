@@ -3,36 +3,17 @@
 // any prompt, a default name that keeps the port, failures named for what they are, and on failure the new context
 // removed and the previous current context restored. The terminal flow (hidden input) is in test/e2e/context.test.ts.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
 import { failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
 import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, saved } from './test/kit.js';
 
 const SERVER = 'https://tenant.eu.example.com';
 const KEY = 'init-api-key-0123456789abcdef';
 const SECRET = 'init-client-secret-0123456789';
 const TOKEN = 'access-token-from-oauth-0123456789';
-
-const fileOf = (home: string): string => join(home, '.qlik', 'contexts.yml');
-
-interface Saved {
-  'current-context'?: string;
-  contexts?: Record<string, Record<string, unknown>>;
-}
-
-async function saved(home: string): Promise<Saved> {
-  return parseYaml(await readFile(fileOf(home), 'utf8')) as Saved;
-}
-
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(fileOf(home), yaml, { mode: 0o600 });
-  return home;
-}
 
 const PREVIOUS = 'current-context: old\ncontexts:\n  old:\n    server: https://old.example.com\n';
 
@@ -152,7 +133,7 @@ describe('context init: OAuth', () => {
     expect(r.stderr.split('\n').at(-2)).toBe(
       `Error: context 'm2m': the OAuth client was rejected by ${SERVER} (401): invalid_client - bad client credentials; context 'm2m' was not saved`,
     );
-    expect(await readFile(fileOf(home), 'utf8')).toBe(PREVIOUS);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(PREVIOUS);
     expect(r.stderr).not.toContain(SECRET);
   });
 });
@@ -164,7 +145,7 @@ describe('context init: the name is checked before anything is asked', () => {
     const r = await init(['old'], { home, stdin: `${SERVER}\n\n${KEY}\n`, reg });
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: "Error: Context 'old' already exists\n" });
     expect(reg.requests).toEqual([]);
-    expect(await readFile(fileOf(home), 'utf8')).toBe(PREVIOUS);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(PREVIOUS);
   });
 
   it('an existing default name fails right after the URL, before the authentication question', async () => {
@@ -191,7 +172,7 @@ describe('context init: bad answers write nothing', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.endsWith(`Error: ${message}\n`)).toBe(true);
-    expect(existsSync(fileOf(home))).toBe(false);
+    expect(existsSync(contextsFile(home))).toBe(false);
     expect(reg.requests).toEqual([]);
   });
 });
@@ -218,7 +199,7 @@ describe('context init: a failed check removes the context and restores the prev
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n').at(-2)).toBe(`Error: ${reason}; context 'new' was not saved`);
-    expect(await readFile(fileOf(home), 'utf8')).toBe(PREVIOUS);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(PREVIOUS);
     expect(r.stderr).not.toContain(KEY);
   });
 
@@ -254,6 +235,6 @@ describe('context init against the emulator', () => {
     const r = await runQlik(['context', 'init', 'emu'], { home, stdin: `${emu.url}\n\nnot-a-valid-key-123456\n` });
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').at(-2)).toBe(`Error: ${emu.url} rejected the API key (401 Unauthorized); context 'emu' was not saved`);
-    expect(await readFile(fileOf(home), 'utf8')).toBe(PREVIOUS);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(PREVIOUS);
   });
 });

@@ -1,25 +1,13 @@
 // `qlik context ls`, in process: a tab-separated table when piped, aligned on a terminal, JSON with --json; terminal
 // controls stripped from the table; warnings about who may change the contexts file (#8.12).
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { runQlik, tempHome, type RunResult } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, runContext } from './test/kit.js';
 
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(join(home, '.qlik', 'contexts.yml'), yaml, { mode: 0o600 });
-  return home;
-}
-
-async function ls(args: string[], home: string, stdoutTTY = false): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'ls', ...args], { home, transport: reg, stdoutTTY });
-  reg.verify();
-  expect(reg.requests).toEqual([]);
-  return r;
-}
+const ls = (args: string[], home: string, stdoutTTY = false): Promise<RunResult> => runContext(['ls', ...args], { home, stdoutTTY });
 
 const TWO = `current-context: beta
 contexts:
@@ -74,7 +62,7 @@ describe('context ls', () => {
     expect(await ls([], home)).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: `Error: ${join(home, '.qlik', 'contexts.yml')}:2:6: context 'a' must be a map, not a list\n`,
+      stderr: `Error: ${contextsFile(home)}:2:6: context 'a' must be a map, not a list\n`,
     });
   });
 });
@@ -107,17 +95,15 @@ describe('context ls on hostile values (#8.6)', () => {
 });
 
 describe('who may change the contexts file (#8.12)', () => {
-  const fileOf = (home: string): string => join(home, '.qlik', 'contexts.yml');
-
   it('warns once per problem, naming the file and the fix, and still lists', async () => {
     const home = await homeWith(TWO);
-    await chmod(fileOf(home), 0o664);
+    await chmod(contextsFile(home), 0o664);
     await chmod(join(home, '.qlik'), 0o757);
     const r = await ls([], home);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
       [
-        `Warning: file ${fileOf(home)} is writable by other users (mode 0664); they could change where your credentials are sent. Fix: chmod 600 ${fileOf(home)}`,
+        `Warning: file ${contextsFile(home)} is writable by other users (mode 0664); they could change where your credentials are sent. Fix: chmod 600 ${contextsFile(home)}`,
         `Warning: directory ${join(home, '.qlik')} is writable by other users (mode 0757); they could change where your credentials are sent. Fix: chmod 700 ${join(home, '.qlik')}`,
         '',
       ].join('\n'),
@@ -127,7 +113,7 @@ describe('who may change the contexts file (#8.12)', () => {
 
   it('is quiet for a 0644 file in a 0755 directory (readable is not writable)', async () => {
     const home = await homeWith(TWO);
-    await chmod(fileOf(home), 0o644);
+    await chmod(contextsFile(home), 0o644);
     await chmod(join(home, '.qlik'), 0o755);
     expect((await ls([], home)).stderr).toBe('');
   });
@@ -135,22 +121,22 @@ describe('who may change the contexts file (#8.12)', () => {
   const root = process.getuid?.() === 0;
   it.skipIf(!root)('warns about a file owned by another user (needs root to chown; skipped otherwise)', async () => {
     const home = await homeWith(TWO);
-    await chown(fileOf(home), 4242, 4242);
+    await chown(contextsFile(home), 4242, 4242);
     const r = await ls([], home);
     expect(r.stderr).toBe(
-      `Warning: file ${fileOf(home)} belongs to another user (uid 4242); that user could change where your credentials are sent. Fix: move it away and create your own\n`,
+      `Warning: file ${contextsFile(home)} belongs to another user (uid 4242); that user could change where your credentials are sent. Fix: move it away and create your own\n`,
     );
   });
 
   it('the same warning comes from any command that reads the contexts (through the Factory), once', async () => {
     const home = await homeWith('current-context: t\ncontexts:\n  t:\n    headers:\n      Authorization: Bearer k-0123456789\n    server: https://t.example.com\n');
-    await chmod(fileOf(home), 0o666);
+    await chmod(contextsFile(home), 0o666);
     const reg = new StubRegistry().register('GET', '/api/v1/users/me', json(200, { id: 'u1', name: 'Dev' }));
     const r = await runQlik(['user', 'me', '-q'], { home, transport: reg });
     reg.verify();
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      `Warning: file ${fileOf(home)} is writable by other users (mode 0666); they could change where your credentials are sent. Fix: chmod 600 ${fileOf(home)}\n`,
+      `Warning: file ${contextsFile(home)} is writable by other users (mode 0666); they could change where your credentials are sent. Fix: chmod 600 ${contextsFile(home)}\n`,
     );
   });
 });

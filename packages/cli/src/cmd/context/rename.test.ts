@@ -1,31 +1,18 @@
 // `qlik context rename`, in process.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import type { RunResult } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const FILE = 'current-context: beta\ncontexts:\n  alpha:\n    server: https://alpha.example.com\n  # the beta tenant\n  beta:\n    server: https://beta.example.com\n';
 
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(join(home, '.qlik', 'contexts.yml'), yaml, { mode: 0o600 });
-  return home;
-}
-
-async function rename(args: string[], home: string): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'rename', ...args], { home, transport: reg });
-  reg.verify();
-  return r;
-}
+const rename = (args: string[], home: string): Promise<RunResult> => runContext(['rename', ...args], { home });
 
 describe('context rename', () => {
   it('renames in place (comment and position kept) and follows the current context', async () => {
     const home = await homeWith(FILE);
     expect(await rename(['beta', 'gamma'], home)).toMatchObject({ code: 0, stdout: '', stderr: "Context 'beta' renamed to 'gamma'\n" });
-    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe(FILE.replaceAll('beta:', 'gamma:').replace('current-context: beta', 'current-context: gamma'));
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(FILE.replaceAll('beta:', 'gamma:').replace('current-context: beta', 'current-context: gamma'));
   });
 
   it.each<[string, string[], string]>([
@@ -36,6 +23,6 @@ describe('context rename', () => {
   ])('fails for %s and changes nothing', async (_what, args, message) => {
     const home = await homeWith(FILE);
     expect(await rename(args, home)).toMatchObject({ code: 1, stdout: '', stderr: `Error: ${message}\n` });
-    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe(FILE);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(FILE);
   });
 });

@@ -1,32 +1,19 @@
 // `qlik context rm`, in process: all or nothing; removing the current context clears current-context.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import type { RunResult } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const FILE =
   'current-context: beta\ncontexts:\n  alpha:\n    server: https://alpha.example.com\n  beta:\n    server: https://beta.example.com\n  gamma:\n    server: https://gamma.example.com\n';
 
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(join(home, '.qlik', 'contexts.yml'), yaml, { mode: 0o600 });
-  return home;
-}
-
-async function rm(args: string[], home: string): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'rm', ...args], { home, transport: reg });
-  reg.verify();
-  return r;
-}
+const rm = (args: string[], home: string): Promise<RunResult> => runContext(['rm', ...args], { home });
 
 describe('context rm', () => {
   it('removes one context; removing the current one clears current-context', async () => {
     const home = await homeWith(FILE);
     expect(await rm(['beta'], home)).toMatchObject({ code: 0, stdout: '', stderr: "Context 'beta' removed\n" });
-    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe(
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(
       'current-context: ""\ncontexts:\n  alpha:\n    server: https://alpha.example.com\n  gamma:\n    server: https://gamma.example.com\n',
     );
   });
@@ -34,7 +21,7 @@ describe('context rm', () => {
   it('removes several (a name given twice counts once), one line each', async () => {
     const home = await homeWith(FILE);
     expect(await rm(['alpha', 'gamma', 'alpha'], home)).toMatchObject({ code: 0, stderr: "Context 'alpha' removed\nContext 'gamma' removed\n" });
-    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe('current-context: beta\ncontexts:\n  beta:\n    server: https://beta.example.com\n');
+    expect(await readFile(contextsFile(home), 'utf8')).toBe('current-context: beta\ncontexts:\n  beta:\n    server: https://beta.example.com\n');
   });
 
   it.each<[string, string[], string]>([
@@ -44,6 +31,6 @@ describe('context rm', () => {
   ])('fails for %s and removes nothing', async (_what, args, message) => {
     const home = await homeWith(FILE);
     expect(await rm(args, home)).toMatchObject({ code: 1, stdout: '', stderr: `Error: ${message}\n` });
-    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe(FILE);
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(FILE);
   });
 });

@@ -1,33 +1,15 @@
 // `qlik context update`, in process: only the given fields change; pflag booleans; secrets from stdin; an API key
 // and an OAuth client replace each other (and stderr says so); bad input writes nothing.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
-
-const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
-
-async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(contextsFile(home), yaml, { mode: 0o600 });
-  return home;
-}
+import type { RunResult } from '../../../test/kit/run.js';
+import { contextsFile, homeWith, runContext, saved } from './test/kit.js';
 
 async function ctxOf(home: string, name: string): Promise<Record<string, unknown> | undefined> {
-  return (parseYaml(await readFile(contextsFile(home), 'utf8')) as { contexts?: Record<string, Record<string, unknown>> }).contexts?.[name];
+  return (await saved(home)).contexts?.[name];
 }
 
-/** Run `context update` with a stub registry that expects no request. */
-async function update(args: string[], opts: { home: string; stdin?: string }): Promise<Awaited<ReturnType<typeof runQlik>>> {
-  const reg = new StubRegistry();
-  const r = await runQlik(['context', 'update', ...args], { ...opts, transport: reg });
-  reg.verify();
-  expect(reg.requests).toEqual([]);
-  return r;
-}
+const update = (args: string[], opts: { home: string; stdin?: string }): Promise<RunResult> => runContext(['update', ...args], opts);
 
 const PLAIN = 'current-context: c1\ncontexts:\n  c1:\n    comment: first\n    headers:\n      X-A: "1"\n    server: https://one.example.com\n';
 const API_KEY =
