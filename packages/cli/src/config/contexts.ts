@@ -119,7 +119,7 @@ export async function updateContexts<T>(
     async () => {
       const loaded = await loadFile(path);
       const parsed = loaded.exists ? parseContexts(n, path, loaded.text) : undefined;
-      const doc = parsed?.doc ?? n.Y.parseDocument(`${CURRENT_KEY}: ""\n${CONTEXTS_KEY}: {}\n`, parseOptions());
+      const doc = parsed?.doc ?? n.Y.parseDocument(`${CURRENT_KEY}: ""\n${CONTEXTS_KEY}: {}\n`, parseOptions(n.Y));
       const opts = stringifyOptions(n, parsed);
       const crlf = parsed?.crlf ?? false;
       // The text before the first change, rendered the same way as the result, so that formatting yaml would
