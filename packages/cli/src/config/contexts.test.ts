@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ConfigError } from '../errors/errors.js';
-import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts, updateContexts } from './contexts.js';
+import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts } from './contexts.js';
+import { updateContexts } from './transaction.js';
 
 /** Bypass the field types, for callers that build contexts from untyped input. */
 const loose = (fields: Record<string, unknown>): QlikContext => fields;
@@ -575,7 +576,7 @@ describe('ContextsDocument', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, '..'))).mode & 0o777).toBe(0o700);
-    expect(await readdir(dir)).toEqual(['contexts.yml']);
+    expect((await readdir(dir)).sort()).toEqual(['.contexts.yml.cache.json', 'contexts.yml']);
   });
 
   it('creates a missing file even when the callback changes nothing', async () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readContexts, updateContexts } from './contexts.js';
+import { readContexts } from './contexts.js';
+import { updateContexts } from './transaction.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Both knobs can be raised for a soak run (QLIK_KILL_TRIALS=500) or lowered on very slow machines. `npm run
@@ -22,7 +23,7 @@ const PAYLOAD = 20_000;
 const childSource = `
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { updateContexts } from './contexts.js';
+import { updateContexts } from './transaction.js';
 const [mode, file, name, go] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Never outlive the test: stop when the parent goes away (stdin closes); churn for at most 60 s.
@@ -116,7 +117,7 @@ describe('updateContexts across processes', { timeout: 180_000 }, () => {
       });
     }
     expect(await readFile(file, 'utf8')).toMatch(/^# shared by many writers\n/);
-    expect((await readdir(dir)).sort()).toEqual(['contexts.yml', 'go']);
+    expect((await readdir(dir)).sort()).toEqual(['.contexts.yml.cache.json', 'contexts.yml', 'go']);
   });
 
   it(`survives kill -9 at random moments (${KILL_TRIALS} trials): the file stays complete and the lock never wedges`, async () => {
@@ -168,7 +169,7 @@ describe('updateContexts across processes', { timeout: 180_000 }, () => {
       });
       expect(Date.now() - started).toBeLessThan(4000);
       expect((await readContexts(file)).names()).toContain('after');
-      expect(await readdir(dir)).toEqual(['contexts.yml']);
+      expect((await readdir(dir)).sort()).toEqual(['.contexts.yml.cache.json', 'contexts.yml']);
     }
 
     const parallel = 6;

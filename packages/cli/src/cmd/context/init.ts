@@ -5,7 +5,7 @@
 // the text has none, so the blank lines of the transcript are spelled out.)
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { readContexts, updateContexts, type QlikContext } from '../../config/contexts.js';
+import { readContexts, type QlikContext } from '../../config/contexts.js';
 import { normalizeServer } from '../../config/server.js';
 import { CancelledError, CliError, HttpError, TransportError } from '../../errors/errors.js';
 import { writeContexts } from './shared.js';
@@ -105,6 +105,7 @@ export function newCmdContextInit(f: Factory): Command {
         if (me === undefined) throw new CliError(`${server}/api/v1/users/me answered with something that is not a user`);
         who = typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' && me.email !== '' ? me.email : 'there';
       } catch (e) {
+        const { updateContexts } = await import('../../config/transaction.js');
         await updateContexts(path, (doc) => {
           if (doc.has(name)) doc.remove(name);
           if (previous !== '' && doc.has(previous)) doc.current = previous;

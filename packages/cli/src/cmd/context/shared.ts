@@ -3,7 +3,7 @@
 import { Command, Directive, type CommandDef, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
-import { readContexts, updateContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
+import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
 import { normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
@@ -142,6 +142,7 @@ export async function writeContexts<T>(f: Factory, mutate: (doc: ContextsDocumen
   const path = f.contextsPath();
   const before = await permissionWarnings(path);
   try {
+    const { updateContexts } = await import('../../config/transaction.js');
     return await updateContexts(path, mutate);
   } finally {
     const after = before.length > 0 ? await permissionWarnings(path) : [];
