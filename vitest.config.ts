@@ -10,11 +10,17 @@ export default defineConfig({
     alias: [{ find: /^@qlik-ts\/emulator$/, replacement: emulatorSource }],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['./packages/emulator/test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      // In-process tests (verbs against stubs or an in-process emulator, units): one module graph per worker instead
+      // of one per file, which is most of their cost. They restore whatever process state they touch.
+      { extends: true, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], isolate: false } },
+      // Spawned processes, shells, golden files and the reliability matrix: a fresh module graph per file.
+      { extends: true, test: { name: 'process', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'] } },
+    ],
   },
 });

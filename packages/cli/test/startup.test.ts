@@ -2,7 +2,7 @@
 // version without loading the CLI; commands load only what they use: no HTTP stack, YAML, Temporal or tables where
 // they are not needed. The bundle stays under its byte budget.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +20,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function loads(args: string[]): Promise<{ builtins: string[]; files: string[] }> {
-  const out = join(dir, `${args.join('_')}.json`);
+let probes = 0;
+async function loads(args: string[], home = dir): Promise<{ builtins: string[]; files: string[] }> {
+  const out = join(dir, `probe-${++probes}.json`);
   const probe = join(dir, 'probe.cjs');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(probe, PROBE);
-  const r = await runQlik(args, { env: cleanEnv(dir, { PROBE_OUT: out, NODE_OPTIONS: `--require ${probe}` }) });
+  const r = await runQlik(args, { env: cleanEnv(home, { PROBE_OUT: out, NODE_OPTIONS: `--require ${probe}` }) });
   expect(r.code, r.stderr).toBe(0);
   const seen = JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; files: string[] };
   return { builtins: seen.builtins, files: seen.files.map((f) => f.replace(/^.*\/dist\//, 'dist/')) };
@@ -46,6 +47,18 @@ describe('start-up', () => {
     expect(seen.files).not.toContain('dist/vendor/cli-table3.cjs');
     // (net is Node's own: process.stdout on a pipe is a net socket.)
     expect(seen.builtins.filter((b) => ['http', 'https', 'tls', 'child_process', 'readline'].includes(b))).toEqual([]);
+  });
+
+  it('qlik context ls reads a contexts file unchanged since the last run without YAML or crypto', async () => {
+    const home = join(dir, 'home');
+    await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
+    await writeFile(join(home, '.qlik', 'contexts.yml'), 'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n', { mode: 0o600 });
+    const first = await loads(['context', 'ls'], home);
+    expect(first.files).toContain('dist/vendor/yaml.cjs');
+    const again = await loads(['context', 'ls'], home);
+    expect(again.files.filter((f) => f.startsWith('dist/'))).toEqual(['dist/fast.cjs', 'dist/main.cjs']);
+    // (net is Node's own: process.stdout on a pipe is a net socket.)
+    expect(again.builtins.filter((b) => b !== 'net' && HEAVY_BUILTINS.includes(b))).toEqual([]);
   });
 
   it('keeps the bundle under its budget, with the libraries in their own files', () => {

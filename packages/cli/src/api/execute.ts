@@ -94,7 +94,7 @@ async function execute(
   const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 
   if (o.raw) {
-    if (res.text !== '') await deliver(io, http, session, created, retry, () => io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
+    if (res.text !== '') await deliver(io, http, session, created, retry, () => io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
     const items = stripLinks(await listAll(http, res, o.limit, retry)) as unknown[];

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ConfigError } from '../errors/errors.js';
-import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts, updateContexts } from './contexts.js';
+import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts } from './contexts.js';
+import { updateContexts } from './transaction.js';
 
 /** Bypass the field types, for callers that build contexts from untyped input. */
 const loose = (fields: Record<string, unknown>): QlikContext => fields;
@@ -470,6 +471,90 @@ describe('updateContexts preserves the file', () => {
   });
 });
 
+describe('tagged and unusual values in fields this CLI does not know (#8.11)', () => {
+  const BASE = 'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n';
+  // Each line a value yaml would re-render, quote or fail on if it were not kept as it was read.
+  const UNKNOWN = [
+    '    blob: !!binary |',
+    '      R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5',
+    '      OTk6enp56enmlpaWNjY6Ojo4SEhP/++f/++f/++f/++f/++f/++f/++f/++f/+',
+    '    inline: !!binary aGVsbG8gd29ybGQ=',
+    '    empty-blob: !!binary ""',
+    '    when: !!timestamp 2001-12-14t21:59:43.10-05:00',
+    '    day: 2002-12-14',
+    '    big: 123456789012345678901234567890',
+    '    negative-big: -98765432109876543210',
+    '    hex: !!int 0x1F',
+    '    octal: 0o17',
+    '    exp: !!float 1e3',
+    '    inf: .inf',
+    '    underscored: 1_000',
+    '    yes-word: yes',
+    '    tilde: ~',
+    '    str-tag: !!str 012',
+    '    custom: !custom bar',
+    '    set: !!set {a, b}',
+    '    list:',
+    '      - !!binary aGk=',
+    '      - &anchor foo',
+    '      - *anchor',
+    '      - 0x0A',
+    '',
+  ].join('\n');
+
+  it('round-trip through edits of other fields byte for byte, with no "Invalid array length"', async () => {
+    const path = await fileWith(BASE + UNKNOWN);
+    await updateContexts(path, (d) => d.set('a', 'comment', 'edited'));
+    await updateContexts(path, (d) => d.update('a', { server: 'https://b.example.com', insecure: true, headers: { 'X-A': '1' } }));
+    await updateContexts(path, (d) => d.create('other', { server: 'https://o.example.com' }));
+    await updateContexts(path, (d) => d.rename('other', 'renamed'));
+    expect(await readFile(path, 'utf8')).toBe(
+      'current-context: a\ncontexts:\n  a:\n    server: https://b.example.com\n' +
+        UNKNOWN +
+        '    comment: edited\n    insecure: true\n    headers:\n      X-A: "1"\n  renamed:\n    server: https://o.example.com\n',
+    );
+  });
+
+  it('are read as plain values: binary and dates as their text, big integers digit for digit', async () => {
+    const s = await readContexts(await fileWith(BASE + UNKNOWN));
+    const a = s.get('a')!;
+    expect(a.blob).toBe('R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5\nOTk6enp56enmlpaWNjY6Ojo4SEhP/++f/++f/++f/++f/++f/++f/++f/++f/+\n');
+    expect(a.inline).toBe('aGVsbG8gd29ybGQ=');
+    expect(a['empty-blob']).toBe('');
+    expect(a.when).toBe('2001-12-14t21:59:43.10-05:00');
+    expect(a.day).toBe('2002-12-14');
+    expect(a.big).toBe('123456789012345678901234567890');
+    expect(a['negative-big']).toBe('-98765432109876543210');
+    expect(a.hex).toBe(31);
+    expect(a.octal).toBe(15);
+    expect(a.exp).toBe(1000);
+    expect(a.inf).toBe(Infinity);
+    expect(a.tilde).toBe(null);
+    expect(a['str-tag']).toBe('012');
+    expect(a.custom).toBe('bar');
+    expect(a.set).toEqual(['a', 'b']);
+    expect(a.list).toEqual(['aGk=', 'foo', 'foo', 10]);
+  });
+
+  it('a changed value is written the new way; an unchanged neighbour keeps its text', async () => {
+    const path = await fileWith(BASE + '    n: 0x1F\n    m: 0x2A\n');
+    await updateContexts(path, (d) => d.set('a', 'n', 7));
+    expect(await readFile(path, 'utf8')).toBe(BASE + '    n: 7\n    m: 0x2A\n');
+  });
+
+  it('new values are still quoted where YAML 1.1 readers would misread them', async () => {
+    const path = await fileWith(BASE + '    kept: yes\n');
+    await updateContexts(path, (d) => d.set('a', 'comment', 'yes'));
+    expect(await readFile(path, 'utf8')).toBe(BASE + '    kept: yes\n    comment: "yes"\n');
+  });
+
+  it('a tagged value in a field this CLI knows is refused with a clear message', async () => {
+    const path = await fileWith(BASE + '    comment: !!binary aGk=\n');
+    const err = await configErrorOf(readContexts(path));
+    expect(err.message).toBe(`${path}:5:23: context 'a': 'comment' must be a string, not a value tagged tag:yaml.org,2002:binary`);
+  });
+});
+
 describe('ContextsDocument', () => {
   async function seeded(): Promise<string> {
     return fileWith(await fixture('go-yaml-v2.yml'));
@@ -491,7 +576,7 @@ describe('ContextsDocument', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, '..'))).mode & 0o777).toBe(0o700);
-    expect(await readdir(dir)).toEqual(['contexts.yml']);
+    expect((await readdir(dir)).sort()).toEqual(['.contexts.yml.cache.json', 'contexts.yml']);
   });
 
   it('creates a missing file even when the callback changes nothing', async () => {

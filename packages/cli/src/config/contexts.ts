@@ -1,16 +1,14 @@
-// The contexts file (~/.qlik/contexts.yml), shared with Qlik's Go `qlik` CLI: where it is, reading it (a snapshot),
-// and changing it (a transaction: a cross-process lock, read, edit through the Document API, validate, and an atomic
-// replace of the file, only when something changed).
-import type { Document, ToStringOptions } from 'yaml';
-import { CliError, ConfigError } from '../errors/errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
-import { ensurePrivateDir, permissionWarnings } from '../fsutil/perms.js';
-import { type FileLockOptions, withFileLock } from '../fsutil/lock.js';
-import { describeFsError, MAX_FILE_BYTES, readTextFile, type TextFile } from '../fsutil/readfile.js';
-import { contextsMapOf, contextToObject, currentOf, EditableContexts, type ContextsDocument } from './document.js';
+// The contexts file (~/.qlik/contexts.yml), shared with Qlik's Go `qlik` CLI: where it is and reading it (a snapshot;
+// from the JSON copy of cache.ts when it matches the file's text). Changing it is transaction.ts, loaded only by the
+// commands that write.
+import type { Document } from 'yaml';
+import { permissionWarnings } from '../fsutil/perms.js';
+import { MAX_FILE_BYTES, readTextFile, type TextFile } from '../fsutil/readfile.js';
+import { readCachedContexts, writeCachedContexts, type ContextsContent } from './cache.js';
+import { contextsMapOf, contextToObject, currentOf } from './document.js';
 import { Nodes } from './nodes.js';
 import type { QlikContext } from './schema.js';
-import { CONTEXTS_KEY, CURRENT_KEY, findProblem, parseContexts, parseOptions, type ParsedContexts } from './validate.js';
+import { parseContexts } from './validate.js';
 import { loadYaml } from './yaml.js';
 
 export type { ContextsDocument } from './document.js';
@@ -35,30 +33,26 @@ export interface ContextsSnapshot {
 export const MAX_CONTEXTS_FILE_BYTES = MAX_FILE_BYTES;
 
 /** The contexts file, read strictly: invalid UTF-8 is an error rather than silently replaced. */
-function loadFile(path: string): Promise<TextFile> {
+export function loadFile(path: string): Promise<TextFile> {
   return readTextFile(path, path, { strictUtf8: true });
 }
 
-function makeSnapshot(
-  n: Nodes | undefined,
-  path: string,
-  exists: boolean,
-  doc: Document | undefined,
-  warnings: string[] = [],
-): ContextsSnapshot {
-  const contexts = new Map<string, QlikContext>();
-  const map = n === undefined || doc === undefined ? undefined : contextsMapOf(n, doc);
-  if (n !== undefined && doc !== undefined && map !== undefined) {
-    for (const p of map.items) {
-      const name = n.keyName(p.key);
-      if (name !== undefined) contexts.set(name, contextToObject(n, doc, p.value));
-    }
+/** What a parsed document says: the current context and each context's fields, in file order. */
+export function contentOf(n: Nodes, doc: Document): ContextsContent {
+  const contexts: [string, QlikContext][] = [];
+  for (const p of contextsMapOf(n, doc)?.items ?? []) {
+    const name = n.keyName(p.key);
+    if (name !== undefined) contexts.push([name, contextToObject(n, doc, p.value)]);
   }
-  const current = n === undefined || doc === undefined ? '' : currentOf(n, doc);
+  return { current: currentOf(n, doc), contexts };
+}
+
+function makeSnapshot(path: string, content: ContextsContent | undefined, warnings: string[] = []): ContextsSnapshot {
+  const contexts = new Map(content?.contexts ?? []);
   return {
     path,
-    exists,
-    current,
+    exists: content !== undefined,
+    current: content?.current ?? '',
     names: () => [...contexts.keys()],
     get: (name) => {
       const c = contexts.get(name);
@@ -74,85 +68,14 @@ function makeSnapshot(
  */
 export async function readContexts(path: string): Promise<ContextsSnapshot> {
   const loaded = await loadFile(path);
-  if (!loaded.exists) return makeSnapshot(undefined, path, false, undefined);
+  if (!loaded.exists) return makeSnapshot(path, undefined);
+  const warnings = await permissionWarnings(path);
+  // Where others could write, only the file itself is believed.
+  const cacheable = warnings.length === 0;
+  const cached = cacheable ? await readCachedContexts(path, loaded.text) : undefined;
+  if (cached !== undefined) return makeSnapshot(path, cached, warnings);
   const n = new Nodes(await loadYaml());
-  const { doc } = parseContexts(n, path, loaded.text);
-  return makeSnapshot(n, path, true, doc, await permissionWarnings(path));
-}
-
-/** How the document is written back: keep the file's indentation, never fold long lines (tokens). */
-function stringifyOptions(n: Nodes, parsed: ParsedContexts | undefined): ToStringOptions {
-  let indent = 2;
-  if (parsed !== undefined) {
-    const root = n.rootMap(parsed.doc);
-    const contexts = contextsMapOf(n, parsed.doc);
-    const rootKey = root?.items[0]?.key;
-    const firstKey = contexts !== undefined && !contexts.flow ? contexts.items[0]?.key : undefined;
-    const a = n.offset(rootKey);
-    const b = n.offset(firstKey);
-    if (a !== undefined && b !== undefined) {
-      const diff = parsed.lineCounter.linePos(b).col - parsed.lineCounter.linePos(a).col;
-      if (diff >= 1 && diff <= 8) indent = diff;
-    }
-  }
-  return { indent, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false };
-}
-
-function render(doc: Document, opts: ToStringOptions, crlf: boolean): string {
-  const text = doc.toString(opts);
-  return crlf ? text.replace(/\r?\n/g, '\r\n') : text;
-}
-
-/**
- * Read-modify-write the contexts file under a cross-process lock. A broken file is reported (ConfigError) and left
- * alone; a missing file is created (in a 0700 directory). The file is rewritten atomically (0600), and only if
- * `mutate` changed the document. If `mutate` throws, nothing is written.
- */
-export async function updateContexts<T>(
-  path: string,
-  mutate: (doc: ContextsDocument) => T | Promise<T>,
-  lockOptions: FileLockOptions = {},
-): Promise<T> {
-  const n = new Nodes(await loadYaml());
-  return withFileLock(
-    path,
-    async () => {
-      const loaded = await loadFile(path);
-      const parsed = loaded.exists ? parseContexts(n, path, loaded.text) : undefined;
-      const doc = parsed?.doc ?? n.Y.parseDocument(`${CURRENT_KEY}: ""\n${CONTEXTS_KEY}: {}\n`, parseOptions());
-      const opts = stringifyOptions(n, parsed);
-      const crlf = parsed?.crlf ?? false;
-      // The text before the first change, rendered the same way as the result, so that formatting yaml would
-      // normalize (spacing, indentation) never counts as a change. Read-only callbacks cost nothing.
-      let before: string | undefined;
-      const editable = new EditableContexts(n, path, doc, () => {
-        if (parsed !== undefined) before = render(doc, opts, crlf);
-      });
-      let result: T;
-      try {
-        result = await mutate(editable);
-      } finally {
-        editable.close();
-      }
-
-      let after: string | undefined;
-      if (parsed === undefined || editable.changed) {
-        const p = findProblem(n, doc);
-        if (p !== undefined) throw new CliError(`Refusing to write ${path}: ${p.message}`);
-        after = render(doc, opts, crlf);
-        if (after === before) after = undefined;
-      }
-      if (after !== undefined) {
-        try {
-          await ensurePrivateDir(path);
-          await writeFileAtomic(path, after, { mode: 0o600 });
-        } catch (err) {
-          throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
-        }
-      }
-      await removeStaleTempFiles(path);
-      return result;
-    },
-    lockOptions,
-  );
+  const content = contentOf(n, parseContexts(n, path, loaded.text).doc);
+  if (cacheable) await writeCachedContexts(path, loaded.text, content);
+  return makeSnapshot(path, content, warnings);
 }

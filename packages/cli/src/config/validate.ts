@@ -1,9 +1,10 @@
 // Parsing contexts.yml strictly: YAML errors and structural problems are reported as one
 // `<path>:<line>:<col>: <problem>` line, checked against the field table of schema.ts.
-import type { Document, LineCounter, Tags } from 'yaml';
+import type { Document, LineCounter, ScalarTag, Tags } from 'yaml';
 import { ConfigError } from '../errors/errors.js';
 import { Nodes } from './nodes.js';
 import { fieldKind } from './schema.js';
+import type { YamlModule } from './yaml.js';
 
 export const CURRENT_KEY = 'current-context';
 export const CONTEXTS_KEY = 'contexts';
@@ -103,20 +104,58 @@ export function positioned(path: string, lc: LineCounter | undefined, offset: nu
 /** Tags whose resolved value would not stringify back to the same text: kept as their source strings. */
 const VERBATIM_TAGS = ['tag:yaml.org,2002:binary', 'tag:yaml.org,2002:timestamp'];
 
-export function parseOptions() {
+/** The same value, also for BigInt and NaN. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return Object.is(a, b);
+}
+
+/**
+ * A scalar tag that writes a plain scalar back exactly as it was read while it still holds the value it was read with
+ * (`0x1F`, `1e3`, `1_000`, `~`, `!!binary aGk=`), so that an edit elsewhere never rewrites it: yaml would otherwise
+ * re-render it (`0x1f`, `1e+3`) or quote it for YAML 1.1 readers (`"1_000"`, which go-yaml would then read as a
+ * string instead of a number). New and changed values are rendered by the tag as usual.
+ */
+function keepingSource(Y: YamlModule, tag: ScalarTag, fallback: NonNullable<ScalarTag['stringify']>): ScalarTag {
+  const render = tag.stringify ?? fallback;
+  const noError = (): void => undefined;
+  return {
+    ...tag,
+    stringify(item, ctx, onComment, onChompKeep) {
+      if (Y.isScalar(item) && item.type === 'PLAIN') {
+        const source = item.source;
+        if (typeof source === 'string' && source !== '' && !source.includes('\n') && sameValue(tag.resolve(source, noError, { intAsBigInt: true }), item.value)) {
+          return source;
+        }
+      }
+      return render(item, ctx, onComment, onChompKeep);
+    },
+  };
+}
+
+function isScalarTag(t: Tags[number]): t is ScalarTag {
+  return typeof t !== 'string' && t.collection === undefined;
+}
+
+export function parseOptions(Y: YamlModule) {
   return {
     prettyErrors: false,
     uniqueKeys: true,
-    // Stringify scalars so that YAML 1.1 readers (go-yaml) read them back identically: `"yes"`, `"on"`.
+    // Stringify new scalars so that YAML 1.1 readers (go-yaml) read them back identically: `"yes"`, `"on"`.
     compat: 'yaml-1.1',
     // 'error' keeps yaml quiet on the console but still reports a second document as an error.
     logLevel: 'error',
     // Integers beyond 2^53 in fields this CLI does not know must come back digit for digit.
     intAsBigInt: true,
-    customTags: (tags: Tags) => [
-      ...tags.filter((t) => typeof t === 'string' || !VERBATIM_TAGS.includes(t.tag)),
-      ...VERBATIM_TAGS.map((tag) => ({ tag, identify: () => false, resolve: (source: string) => source })),
-    ],
+    customTags: (tags: Tags): Tags => {
+      const str = tags.find((t): t is ScalarTag => isScalarTag(t) && t.tag === 'tag:yaml.org,2002:str');
+      const strStringify = str?.stringify;
+      if (strStringify === undefined) return tags;
+      const verbatim = VERBATIM_TAGS.map((tag): ScalarTag => ({ tag, identify: () => false, resolve: (source: string) => source, stringify: strStringify }));
+      return [
+        ...tags.filter((t) => typeof t === 'string' || !VERBATIM_TAGS.includes(t.tag)).map((t) => (isScalarTag(t) ? keepingSource(Y, t, strStringify) : t)),
+        ...verbatim.map((t) => keepingSource(Y, t, strStringify)),
+      ];
+    },
   } as const;
 }
 
@@ -157,7 +196,7 @@ function keepFooterInPlace(n: Nodes, doc: Document, text: string): void {
 
 export function parseContexts(n: Nodes, path: string, text: string): ParsedContexts {
   const lineCounter = new n.Y.LineCounter();
-  const doc = n.Y.parseDocument(text, { ...parseOptions(), lineCounter });
+  const doc = n.Y.parseDocument(text, { ...parseOptions(n.Y), lineCounter });
   const err = doc.errors[0];
   if (err !== undefined) {
     let message = err.message;

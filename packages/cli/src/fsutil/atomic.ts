@@ -2,7 +2,6 @@
 // the target, fsync the directory. A reader (or a process killed at any moment) sees either the old
 // file or the complete new one, never a partial or empty file.
 
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { errorCode } from '../errors/errors.js';
@@ -10,6 +9,11 @@ import { errorCode } from '../errors/errors.js';
 export interface WriteFileAtomicOptions {
   /** Permission bits of the written file; default 0o600. Applied explicitly, so the umask does not matter. */
   mode?: number;
+  /**
+   * Whether a symlink at `path` is written through to the file it points to (default, keeps dotfile symlinks) or
+   * replaced itself (false: for files the CLI alone makes, where a planted link must not redirect the write).
+   */
+  followSymlink?: boolean;
 }
 
 export { errorCode } from '../errors/errors.js';
@@ -38,7 +42,9 @@ function tempPrefix(target: string): string {
 }
 
 /** The temp-file name used for `target`: `.<name>.<pid>.<random>.tmp` in the same directory. */
-function tempPathFor(target: string): string {
+async function tempPathFor(target: string): Promise<string> {
+  // node:crypto is loaded on the first write only: commands that only read never pay for it.
+  const { randomBytes } = await import('node:crypto');
   return join(dirname(target), `${tempPrefix(target)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
@@ -61,8 +67,8 @@ async function resolveTarget(path: string): Promise<string> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteFileAtomicOptions = {}): Promise<void> {
   const mode = opts.mode ?? 0o600;
   await ensureDir(dirname(resolve(path)));
-  const target = await resolveTarget(path);
-  const tmp = tempPathFor(target);
+  const target = opts.followSymlink === false ? resolve(path) : await resolveTarget(path);
+  const tmp = await tempPathFor(target);
   const handle = await open(tmp, 'wx', mode);
   let closed = false;
   try {

@@ -2,8 +2,7 @@
 // files, at most 1 MiB, never hanging on a FIFO, with every failure as one ConfigError line `<label>: <why>`.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ConfigError } from '../errors/errors.js';
-import { errorCode } from './atomic.js';
+import { ConfigError, errorCode } from '../errors/errors.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 

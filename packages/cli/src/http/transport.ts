@@ -6,9 +6,8 @@
 // tunnel, and when the proxy refuses the tunnel (407, 403, 502…) the CLI must know that the request was never sent,
 // which the common agent libraries hide by replaying the proxy's answer as if the server had given it.
 import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import tls from 'node:tls';
 import { TransportError } from '../errors/errors.js';
 import { classifyFailure, proxyRefused, type Phase } from './failures.js';
 import { proxyFor, type ProxySettings } from './proxy.js';
@@ -58,26 +57,40 @@ function defaultPort(url: URL): number {
   return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
+/** node:https and node:tls, loaded the first time a request needs TLS (plain http never pays for them). */
+interface TlsModules {
+  https: typeof import('node:https');
+  tls: typeof import('node:tls');
+}
+
 export class NodeTransport implements Transport {
   private readonly o: NodeTransportOptions;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private secure: { mods: TlsModules; agent: https.Agent } | undefined;
 
   constructor(o: NodeTransportOptions) {
     this.o = o;
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !o.insecure }),
-    };
   }
 
   close(): Promise<void> {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.httpAgent.destroy();
+    this.secure?.agent.destroy();
     return Promise.resolve();
   }
 
-  request(req: TransportRequest): Promise<TransportResponse> {
+  private async tlsModules(): Promise<{ mods: TlsModules; agent: https.Agent }> {
+    if (this.secure === undefined) {
+      const [h, t] = await Promise.all([import('node:https'), import('node:tls')]);
+      const mods = { https: h.default, tls: t.default };
+      this.secure = { mods, agent: new mods.https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !this.o.insecure }) };
+    }
+    return this.secure;
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
     const proxy = proxyFor(req.url, this.o.proxy);
+    const needsTls = req.url.protocol === 'https:' || proxy?.protocol === 'https:';
+    const secureParts = needsTls ? await this.tlsModules() : undefined;
     return new Promise<TransportResponse>((resolve, reject) => {
       let phase: Phase = 'connect';
       let status: number | undefined;
@@ -139,7 +152,7 @@ export class NodeTransport implements Transport {
       };
 
       const send = (options: https.RequestOptions, secure: boolean): void => {
-        const r = (secure ? https : http).request(options);
+        const r = secure && secureParts ? secureParts.mods.https.request(options) : http.request(options);
         current = r;
         r.on('socket', (socket: Socket) => {
           if (options.agent === false) single.push(socket);
@@ -174,7 +187,7 @@ export class NodeTransport implements Transport {
             ...base,
             ...target,
             path: req.url.pathname + req.url.search,
-            agent: secure ? this.agents.https : this.agents.http,
+            agent: secure ? secureParts?.agent : this.httpAgent,
             // SNI carries host names only (RFC 6066), never an IP address.
             ...(secure ? { ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure } : {}),
           },
@@ -190,7 +203,7 @@ export class NodeTransport implements Transport {
         return;
       }
       const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-      const connect = (viaTls ? https : http).request({
+      const connect = (viaTls && secureParts ? secureParts.mods.https : http).request({
         ...proxyTarget,
         method: 'CONNECT',
         path: authority,
@@ -214,7 +227,8 @@ export class NodeTransport implements Transport {
           finish(proxyRefused(res.statusCode ?? 0, req.url, proxy));
           return;
         }
-        const secured = tls.connect({ socket, ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure });
+        if (!secureParts) return finish(new Error('TLS modules were not loaded'));
+        const secured = secureParts.mods.tls.connect({ socket, ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure });
         single.push(secured);
         // No `agent` here: with one (even `agent: false`), Node ignores `createConnection` and connects to the target
         // directly, around the proxy.

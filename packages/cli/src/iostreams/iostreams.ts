@@ -4,7 +4,7 @@
 import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors/errors.js';
-import { stripControls } from '../text/safety.js';
+import { inertData, stripControls } from '../text/safety.js';
 
 export interface IOStreams {
   readonly in: Readable;
@@ -18,6 +18,11 @@ export interface IOStreams {
    * it cannot be written (EPIPE, ENOSPC, EIO), so a created key that did not reach anyone is known as undelivered.
    */
   print(text: string | Uint8Array): Promise<void>;
+  /**
+   * Write text data a server supplied (a body as sent) to stdout like print, except that on a terminal what the
+   * terminal would act on is written as `\uXXXX` (JSON keeps its value).
+   */
+  printData(text: string): Promise<void>;
   /** Write human output (tables, `key: value` lines, messages) to stdout, with terminal control sequences removed. */
   printHuman(text: string): Promise<void>;
   /** Write a diagnostic line to stderr (terminal control sequences removed). */
@@ -62,6 +67,7 @@ export function make(streams: Streams, tty: { in: boolean; out: boolean; err: bo
     isStdoutTTY: tty.out,
     isStderrTTY: tty.err,
     print: (data) => writeAll(streams.out(), data),
+    printData: (text) => writeAll(streams.out(), tty.out ? inertData(text) : text),
     printHuman: (text) => writeAll(streams.out(), stripControls(text)),
     warn: (raw) => {
       // Warnings can echo server data (an id, a name): terminal escape sequences never reach stderr.

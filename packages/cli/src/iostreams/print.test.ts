@@ -35,6 +35,16 @@ describe('printJson and printIds', () => {
     expect(io.stdout()).toBe('{\n  "id": "a",\n  "n": [\n    1\n  ]\n}\n');
   });
 
+  it('writes what a terminal would act on (DEL, C1, bidi controls, line separators) as escapes: the same value', async () => {
+    const io = testIO();
+    const value = { description: 'ok\u202egnp.exe\u009b31m\u007f\u2028\u001b]0;t\u0007', n: 'é 日本' };
+    await printJson(io, value);
+    expect(io.stdout()).toBe(
+      '{\n  "description": "ok\\u202egnp.exe\\u009b31m\\u007f\\u2028\\u001b]0;t\\u0007",\n  "n": "é 日本"\n}\n',
+    );
+    expect(JSON.parse(io.stdout())).toEqual(value);
+  });
+
   it('prints one id per line and nothing when there are none', async () => {
     const io = testIO();
     await printIds(io, [{ id: 'a' }, { id: 2 }, { name: 'no id' }, null, { id: 'c' }]);

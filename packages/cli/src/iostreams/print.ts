@@ -1,6 +1,6 @@
-// Output on stdout: pretty JSON (2-space indent, trailing newline; exact), and human output with terminal control
-// sequences removed: ids one per line (-q) and tables.
-import { safeField } from '../text/safety.js';
+// Output on stdout: pretty JSON (2-space indent, trailing newline; exact, with what a terminal would act on written as
+// string escapes), and human output with terminal control sequences removed: ids one per line (-q) and tables.
+import { inertData, safeField } from '../text/safety.js';
 import type { IOStreams } from './iostreams.js';
 
 /** Qlik's CLI drops the `links` objects from resources and from the top level of a list. */
@@ -13,7 +13,7 @@ export function stripLinks(value: unknown): unknown {
 }
 
 export function printJson(io: IOStreams, value: unknown): Promise<void> {
-  return io.print(`${JSON.stringify(value, null, 2)}\n`);
+  return io.print(`${inertData(JSON.stringify(value, null, 2))}\n`);
 }
 
 export function printIds(io: IOStreams, items: readonly unknown[]): Promise<void> {

@@ -2,7 +2,7 @@
 // answers are read line by line from it (so scripts and tests can drive the prompts), and prompts still go to stderr.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { CliError } from '../errors/errors.js';
+import { CancelledError, CliError } from '../errors/errors.js';
 import type { IOStreams } from './iostreams.js';
 
 export interface Prompter {
@@ -13,7 +13,7 @@ export interface Prompter {
 
 type RawInput = Readable & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
 
-function readHidden(input: RawInput, io: IOStreams): Promise<string> {
+export function readHidden(input: RawInput, io: IOStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = '';
     input.setRawMode?.(true);
@@ -29,7 +29,9 @@ function readHidden(input: RawInput, io: IOStreams): Promise<string> {
     const onData = (chunk: Buffer | string): void => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new CliError('cancelled'));
+        // Raw mode turns Ctrl-C into a character: end as the interrupt it is (exit 130), Ctrl-D as end of input.
+        if (ch === '\u0003') return done(new CancelledError('SIGINT'));
+        if (ch === '\u0004') return done(new CliError('no answer: input ended before the secret was entered'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }

@@ -1,15 +1,15 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
+import { writeContexts } from './shared.js';
 
 export function newCmdContextClear(f: Factory): Command {
   return new Command({
     use: 'clear',
     short: 'Set the current context to none',
-    example: '  qlik context clear',
+    example: 'qlik context clear',
     args: { min: 0, max: 0 },
     run: async () => {
-      await updateContexts(f.contextsPath(), (doc) => {
+      await writeContexts(f, (doc) => {
         doc.current = '';
       });
       f.io.warn('Context: <NONE>');

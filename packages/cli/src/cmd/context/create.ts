@@ -1,7 +1,6 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
-import { contextWriteCommand, toContextFields } from './shared.js';
+import { checkOAuthComplete, contextWriteCommand, SECRET_NOTE, toContextFields, writeContexts } from './shared.js';
 
 export function newCmdContextCreate(f: Factory): Command {
   return contextWriteCommand(
@@ -9,13 +8,27 @@ export function newCmdContextCreate(f: Factory): Command {
     {
       use: 'create <context name>',
       short: 'Create a context with the specified configuration',
-      long: 'This command creates a context by using the supplied flags. The information stored will be server url, headers and certificates (if present) along with comment and the context-name. Note that some global flags are also applicable such as insecure and server-type which can be set as default for a context.\n\nGive --api-key - to read the key from stdin, so that it never appears in the process list or shell history.',
-      example:
-        '  qlik context create me@cloud --server https://my-tenant.eu.qlikcloud.com --api-key MY-API-KEY\n  qlik context create local --server localhost:9076 --comment "Local engine"\n  echo "$KEY" | qlik context create ci --server https://my-tenant.eu.qlikcloud.com --api-key -',
+      long: [
+        'Create a context with the specified configuration',
+        '',
+        'This command creates a context by using the supplied flags.',
+        'The information stored will be server url, headers and certificates',
+        '(if present) along with comment and the context-name.',
+        'Note that some global flags are also applicable such as',
+        'insecure and server-type which can be set as default for a context.',
+        '',
+        SECRET_NOTE,
+      ].join('\n'),
+      example: [
+        'qlik context create me@cloud --server https://my-tenant.eu.qlikcloud.com --api-key MY-API-KEY',
+        'qlik context create local --server localhost:9076 --comment "Local engine"',
+        'qlik context create me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows" --api-key MY-API-KEY --insecure',
+      ].join('\n'),
     },
     async ({ name, fields: given }) => {
       const fields = toContextFields(given);
-      await updateContexts(f.contextsPath(), (doc) => {
+      checkOAuthComplete(fields, name);
+      await writeContexts(f, (doc) => {
         doc.create(name, fields);
       });
       f.io.warn(`Context '${name}' created`);

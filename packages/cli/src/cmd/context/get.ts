@@ -22,8 +22,13 @@ export function newCmdContextGet(f: Factory): Command {
   return new Command({
     use: 'get [context name]',
     short: 'Get context, current context by default',
-    long: 'Prints a context as `key: value` lines, the name first, with secrets (API keys, OAuth secrets, cookies) masked. Without a name, the current context is shown.',
-    example: '  qlik context get\n  qlik context get local-engine',
+    long: [
+      'Get context, current context by default',
+      '',
+      'Secrets (API keys, OAuth client secrets, cookies) are shown as **omitted**. A last line,',
+      '"authentication: api-key|oauth|headers|none", says how the context authenticates.',
+    ].join('\n'),
+    example: 'qlik context get\nqlik context get local-engine',
     completeArgs: contextNameArgs(f, 1),
     args: { min: 0, max: 1 },
     run: async ({ args }) => {
@@ -38,7 +43,10 @@ export function newCmdContextGet(f: Factory): Command {
       }
       const ctx = snap.get(name);
       if (!ctx) throw new ConfigError(`No context by the name '${name}' in ${snap.path}`);
-      const shown = { name, ...masked(ctx), authentication: authKind(ctx) };
+      // `name` comes first and `authentication` last, always this CLI's own: fields of those names in the file
+      // (unknown to Qlik's CLI) are not shown, so that a hand-edited file cannot make a line lie.
+      const fields = Object.entries(masked(ctx)).filter(([k]) => k !== 'name' && k !== 'authentication');
+      const shown = { name, ...Object.fromEntries(fields), authentication: authKind(ctx) };
       if (json) await printJson(f.io, shown);
       else await f.io.printHuman(`${lines(shown, '').join('\n')}\n`);
     },

@@ -1,12 +1,14 @@
-// `qlik context init`: Qlik's interactive set-up, prompt for prompt (so answers scripted for Qlik's CLI go to the
-// right question): the tenant URL, API key (A) or OAuth (O), then the key or the client id and secret (hidden on a
-// terminal). The context is saved, made current and checked with GET /api/v1/users/me; if the check fails it is
-// removed again and the previous current context restored.
+// `qlik context init`: Qlik's interactive set-up, prompt for prompt and blank line for blank line (so answers scripted
+// for Qlik's CLI go to the right question): the tenant URL, API key (A) or OAuth (O), then the key or the client id and
+// secret (hidden on a terminal). The context is saved, made current and checked with GET /api/v1/users/me; if the
+// check fails it is removed again and the previous current context restored. (io.warn adds a final newline only when
+// the text has none, so the blank lines of the transcript are spelled out.)
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { readContexts, updateContexts, type QlikContext } from '../../config/contexts.js';
+import { readContexts, type QlikContext } from '../../config/contexts.js';
 import { normalizeServer } from '../../config/server.js';
-import { CliError, HttpError, TransportError } from '../../errors/errors.js';
+import { CancelledError, CliError, HttpError, TransportError } from '../../errors/errors.js';
+import { writeContexts } from './shared.js';
 
 function alreadyExists(name: string): CliError {
   return new CliError(`Context '${name}' already exists`);
@@ -17,6 +19,15 @@ function describeFailure(e: unknown, server: string, credential: string): string
   if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return `${server} rejected the ${credential} (${e.status} ${e.statusText})`;
   if (e instanceof HttpError) return `${server} answered ${e.status} ${e.statusText}`;
   return (e as Error).message;
+}
+
+function parseUser(text: string): { name?: unknown; email?: unknown } | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function newCmdContextInit(f: Factory): Command {
@@ -38,7 +49,7 @@ export function newCmdContextInit(f: Factory): Command {
       let fields: QlikContext;
       let credential: string;
       try {
-        f.io.warn('Acquiring access to Qlik Cloud\n');
+        f.io.warn('Acquiring access to Qlik Cloud\n\n');
         f.io.warn('Specify your tenant URL, usually in the form: https://<tenant>.<region>.qlikcloud.com');
         f.io.warn('Where <tenant> is the name of the tenant and <region> is eu, us, ap, etc...');
         server = normalizeServer(await p.ask('Enter tenant url: '), 'tenant url');
@@ -50,16 +61,16 @@ export function newCmdContextInit(f: Factory): Command {
         if (!['', 'a', 'A', 'o', 'O'].includes(kind)) throw new CliError(`A/O?: answer A (API key) or O (OAuth), not ${JSON.stringify(kind)}`);
         if (kind === 'o' || kind === 'O') {
           f.io.warn('\nTo complete this setup you have to have a Client ID and Client Secret for OAuth.');
-          f.io.warn('If you are unsure, you can ask your tenant-admin or go to https://qlik.dev/libraries-and-tools/qlik-cli#get-started.\n');
+          f.io.warn('If you are unsure, you can ask your tenant-admin or go to https://qlik.dev/libraries-and-tools/qlik-cli#get-started.\n\n');
           const clientId = await p.ask('Client ID: ');
-          f.io.warn('\n');
+          f.io.warn('\n\n');
           const clientSecret = await p.askSecret('Client Secret: ');
           if (clientId === '' || clientSecret === '' || /[\r\n\0]/.test(clientId + clientSecret)) throw new CliError('the client ID and client secret must not be empty');
           f.redactor.addSecret(clientSecret);
           fields = { server, 'oauth-client-id': clientId, 'oauth-client-secret': clientSecret };
           credential = 'OAuth client';
         } else {
-          f.io.warn(`\nTo generate a new API-key, go to ${server}/settings/api-keys\n`);
+          f.io.warn(`\nTo generate a new API-key, go to ${server}/settings/api-keys\n\n`);
           const apiKey = await p.askSecret('API-key: ');
           if (apiKey === '' || /[\r\n\0]/.test(apiKey)) throw new CliError('the API key is empty');
           f.redactor.addSecret(apiKey);
@@ -72,7 +83,7 @@ export function newCmdContextInit(f: Factory): Command {
       const insecure = flags.get('insecure') === true;
       if (insecure) fields.insecure = true;
       let previous = '';
-      await updateContexts(path, (doc) => {
+      await writeContexts(f, (doc) => {
         previous = doc.current;
         doc.create(name, fields);
         doc.current = name;
@@ -90,13 +101,17 @@ export function newCmdContextInit(f: Factory): Command {
         });
         const res = await http.send({ method: 'GET', path: '/api/v1/users/me' }, { retry: 1, intervalSeconds: 1 });
         if (res.status !== 200) throw HttpError.fromResponse(res);
-        const me = JSON.parse(res.text) as { name?: unknown; email?: unknown };
-        who = typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' ? me.email : 'there';
+        const me = parseUser(res.text);
+        if (me === undefined) throw new CliError(`${server}/api/v1/users/me answered with something that is not a user`);
+        who = typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' && me.email !== '' ? me.email : 'there';
       } catch (e) {
+        const { updateContexts } = await import('../../config/transaction.js');
         await updateContexts(path, (doc) => {
           if (doc.has(name)) doc.remove(name);
           if (previous !== '' && doc.has(previous)) doc.current = previous;
         });
+        // Interrupted (Ctrl-C): the context is gone all the same, and the exit code stays the signal's.
+        if (e instanceof CancelledError) throw new CancelledError(e.signal, `${e.message}; context '${name}' was not saved`);
         throw new CliError(`${describeFailure(e, server, credential)}; context '${name}' was not saved`);
       }
       await f.io.printHuman(`Welcome ${who}, everything is now set up.\nContext '${name}' was created and is now the current context.\n`);

@@ -8,7 +8,7 @@ export function newCmdContextLs(f: Factory): Command {
   return new Command({
     use: 'ls',
     short: 'List all contexts',
-    example: '  qlik context ls',
+    example: 'qlik context ls',
     args: { min: 0, max: 0 },
     run: async () => {
       const snap = await readContexts(f.contextsPath());

@@ -1,17 +1,18 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
-import { contextNameArgs } from './shared.js';
+import { contextNameArgs, writeContexts } from './shared.js';
 
 export function newCmdContextRename(f: Factory): Command {
   return new Command({
     use: 'rename',
     short: 'Rename a context',
-    example: '  qlik context rename <old-name> <new-name>',
+    // Exactly as on Qlik's page (both the .md and the rendered page show the backslashes inside the code block, where
+    // usage lines are not escaped).
+    example: 'qlik context rename \\<old-name\\> \\<new-name\\>',
     completeArgs: contextNameArgs(f, 1),
     args: { min: 2, max: 2 },
     run: async ({ args: [from = '', to = ''] }) => {
-      await updateContexts(f.contextsPath(), (doc) => {
+      await writeContexts(f, (doc) => {
         doc.rename(from, to);
       });
       f.io.warn(`Context '${from}' renamed to '${to}'`);

@@ -3,10 +3,11 @@
 import { Command, Directive, type CommandDef, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
-import { readContexts, type QlikContext } from '../../config/contexts.js';
+import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
 import { normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
+import { permissionWarnings } from '../../fsutil/perms.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
 import { checkHeaders } from '../../text/headers.js';
 import { isSecretName, maskedHeaderValue, OMITTED } from '../../text/secrets.js';
@@ -21,6 +22,14 @@ export const contextFlags: readonly FlagSpec[] = [
   // Not in Qlik's CLI: the scope requested for OAuth access tokens.
   { name: 'oauth-scope', type: 'string', usage: 'The scope to request for OAuth access tokens, space-separated' },
 ];
+
+/** What create and update add to Qlik's help text (after it, never instead of it). */
+export const SECRET_NOTE = [
+  'Give --api-key - or --oauth-client-secret - to read the secret from stdin, so that it',
+  'never appears in the process list or shell history. A context holds either an API key',
+  'or an OAuth client, not both. --oauth-scope is an extension of this CLI: the scope to',
+  'request for OAuth access tokens (without it, none is sent).',
+].join('\n');
 
 export interface ContextFieldOptions {
   apiKey?: string | undefined;
@@ -70,12 +79,27 @@ function checkSecret(value: string, flag: string): string {
   return value.trim();
 }
 
+/** The name of the Authorization header among `headers` (any case), or undefined. */
+export function authorizationHeader(headers: Record<string, unknown> | undefined): string | undefined {
+  return Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'authorization');
+}
+
+/** The OAuth fields of a context, in file order of the schema. */
+export const OAUTH_FIELDS = ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'] as const;
+
+/** Whether the fields set an API key (`--api-key`, or an Authorization header through `--headers`). */
+export function setsApiKey(fields: QlikContext): boolean {
+  return authorizationHeader(fields.headers) !== undefined;
+}
+
+/** Whether the fields set an OAuth client (its id or its secret). */
+export function setsOAuthClient(fields: QlikContext): boolean {
+  return fields['oauth-client-id'] !== undefined || fields['oauth-client-secret'] !== undefined;
+}
+
 /** Checked before anything is written: a bad value never reaches the file. */
 export function toContextFields(o: ContextFieldOptions): QlikContext {
   const fields: QlikContext = {};
-  if (o.apiKey !== undefined && (o.oauthClientId !== undefined || o.oauthClientSecret !== undefined)) {
-    throw new FlagError('--api-key and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses one or the other');
-  }
   if (o.server !== undefined) fields.server = normalizeServer(o.server, '--server');
   if (o.serverType !== undefined) fields['server-type'] = parseServerType(o.serverType, '--server-type');
   if (o.comment !== undefined) fields.comment = o.comment;
@@ -83,11 +107,47 @@ export function toContextFields(o: ContextFieldOptions): QlikContext {
   if (o.oauthClientId !== undefined) fields['oauth-client-id'] = checkSecret(o.oauthClientId, '--oauth-client-id');
   if (o.oauthClientSecret !== undefined) fields['oauth-client-secret'] = checkSecret(o.oauthClientSecret, '--oauth-client-secret');
   if (o.oauthScope !== undefined) fields['oauth-scope'] = o.oauthScope.trim();
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  // --api-key wins over an Authorization header given with --headers (in any case).
+  const given = Object.entries(o.headers ?? {}).filter(([h]) => o.apiKey === undefined || h.toLowerCase() !== 'authorization');
+  const headers: Record<string, string> = Object.fromEntries(given);
   if (o.apiKey !== undefined) headers.Authorization = `Bearer ${checkSecret(o.apiKey, '--api-key')}`;
   checkHeaders(headers, o.apiKey !== undefined ? '--api-key/--headers' : '--headers');
   if (Object.keys(headers).length > 0) fields.headers = headers;
+  // One kind of credentials per context (as the resolver insists when the context is used).
+  if (setsApiKey(fields) && setsOAuthClient(fields)) {
+    const key = o.apiKey !== undefined ? '--api-key' : '--headers Authorization=…';
+    throw new FlagError(`${key} and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses an API key or an OAuth client, not both`);
+  }
   return fields;
+}
+
+/**
+ * A context's OAuth fields must hang together: a client secret or a scope needs a client id (given now or stored).
+ * `name` names the context in the message.
+ */
+export function checkOAuthComplete(ctx: QlikContext, name: string): void {
+  if (ctx['oauth-client-id'] !== undefined) return;
+  const orphan = (['oauth-client-secret', 'oauth-scope'] as const).find((k) => ctx[k] !== undefined);
+  if (orphan !== undefined) {
+    throw new FlagError(`--${orphan}: context '${name}' has no OAuth client id; give --oauth-client-id too`);
+  }
+}
+
+/**
+ * Change the contexts file (updateContexts) and warn, one line per problem, when the file or its directory could be
+ * changed by other users (fsutil/perms.ts). The write itself makes the file 0600 and `.qlik` 0700: a problem that the
+ * write fixed is still reported (someone may have changed the file before), and says so.
+ */
+export async function writeContexts<T>(f: Factory, mutate: (doc: ContextsDocument) => T | Promise<T>): Promise<T> {
+  const path = f.contextsPath();
+  const before = await permissionWarnings(path);
+  try {
+    const { updateContexts } = await import('../../config/transaction.js');
+    return await updateContexts(path, mutate);
+  } finally {
+    const after = before.length > 0 ? await permissionWarnings(path) : [];
+    for (const w of before) f.io.warn(after.includes(w) ? w : `${w} (done by this run's write; check that the file's contents are yours)`);
+  }
 }
 
 export function registerSecrets(f: Factory, o: ContextFieldOptions): void {

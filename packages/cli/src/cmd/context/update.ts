@@ -1,9 +1,17 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
-import { contextNameArgs, contextWriteCommand, toContextFields } from './shared.js';
-
-const OAUTH_FIELDS = ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'];
+import {
+  authorizationHeader,
+  checkOAuthComplete,
+  contextNameArgs,
+  contextWriteCommand,
+  OAUTH_FIELDS,
+  SECRET_NOTE,
+  setsApiKey,
+  setsOAuthClient,
+  toContextFields,
+  writeContexts,
+} from './shared.js';
 
 export function newCmdContextUpdate(f: Factory): Command {
   return contextWriteCommand(
@@ -11,23 +19,46 @@ export function newCmdContextUpdate(f: Factory): Command {
     {
       use: 'update <context name>',
       short: 'Update a context with the specified configuration',
-      long: 'This command updates a context by using the supplied flags; fields whose flags are not given are left unchanged. Global flags such as insecure, server-type and headers can be saved too.\n\nGive --api-key - to read the key from stdin, so that it never appears in the process list or shell history.',
-      example:
-        '  qlik context update local-engine\n  qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"\n  qlik api-key create --description rotated --expiry P30D | jq -r .token | qlik context update prod --api-key -',
+      long: [
+        'Update a context with the specified configuration',
+        '',
+        SECRET_NOTE,
+        'Setting an API key on a context with an OAuth client removes the OAuth client, and',
+        'setting an OAuth client removes the API key; stderr says so.',
+      ].join('\n'),
+      example: [
+        'qlik context update local-engine',
+        'qlik context update me@qseow --server https://qseow.domain.com/jwt --comment "Qlik Sense Enterprise on Windows"',
+        // The stray quote is on Qlik's page.
+        'qlik context update me@qseow --insecure"',
+      ].join('\n'),
       completeArgs: contextNameArgs(f, 1),
     },
     async ({ name, fields: given }) => {
       const fields = toContextFields(given);
-      await updateContexts(f.contextsPath(), (doc) => {
+      const switched = await writeContexts(f, (doc) => {
         const before = doc.get(name);
         doc.update(name, fields);
+        if (before === undefined) return undefined;
         // A context authenticates one way: an API key replaces an OAuth client, and an OAuth client an API key.
-        if (given.apiKey !== undefined && before) for (const k of OAUTH_FIELDS) if (before[k] !== undefined) doc.set(name, k, undefined);
-        if (given.oauthClientId !== undefined && before?.headers) {
-          const auth = Object.keys(before.headers).find((h) => h.toLowerCase() === 'authorization');
-          if (auth !== undefined) doc.update(name, { headers: { [auth]: undefined } as unknown as Record<string, string> });
+        let note: string | undefined;
+        if (setsApiKey(fields)) {
+          const gone = OAUTH_FIELDS.filter((k) => before[k] !== undefined);
+          for (const k of gone) doc.set(name, k, undefined);
+          if (gone.length > 0) note = `Context '${name}': removed the OAuth client (${gone.join(', ')}); the context now uses the API key`;
+        } else if (setsOAuthClient(fields)) {
+          const auth = authorizationHeader(before.headers);
+          if (auth !== undefined) {
+            const rest = Object.keys(before.headers ?? {}).filter((h) => h !== auth);
+            if (rest.length === 0) doc.set(name, 'headers', undefined);
+            else doc.update(name, { headers: { [auth]: undefined } as unknown as Record<string, string> });
+            note = `Context '${name}': removed the API key (the ${auth} header); the context now uses the OAuth client`;
+          }
         }
+        checkOAuthComplete(doc.get(name) ?? {}, name);
+        return note;
       });
+      if (switched !== undefined) f.io.warn(switched);
       f.io.warn(`Context '${name}' updated`);
     },
   );

@@ -1,18 +1,17 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { updateContexts } from '../../config/contexts.js';
 import { CliError } from '../../errors/errors.js';
-import { contextNameArgs } from './shared.js';
+import { contextNameArgs, writeContexts } from './shared.js';
 
 export function newCmdContextUse(f: Factory): Command {
   return new Command({
     use: 'use <context-name>',
     short: 'Specify what context to use',
-    example: '  qlik context use local-engine',
+    example: 'qlik context use local-engine',
     completeArgs: contextNameArgs(f, 1),
     args: { min: 1, max: 1 },
     run: async ({ args: [name = ''] }) => {
-      await updateContexts(f.contextsPath(), (doc) => {
+      await writeContexts(f, (doc) => {
         if (!doc.has(name)) throw new CliError(`context with name '${name}' does not exist`);
         doc.current = name;
       });

@@ -137,6 +137,22 @@ describe('qlik raw', () => {
     expect(Buffer.from(piped.stdout, 'utf8').length).toBeGreaterThan(0);
   });
 
+  it('on a terminal, writes what the terminal would act on in a body as escapes; piped, the body as sent', async () => {
+    const home = await homeWithContext(SERVER);
+    const body = '{"name":"a\u001b]0;pwned\u0007\u202eb"}';
+    const page = '<p>\u001b[2Jdown</p>\n';
+    const reg = new StubRegistry()
+      .register('GET', '/api/v1/items/a', { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) }, 2)
+      .register('GET', '/api/v1/status', { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from(page) }, 2);
+    const tty = await raw(['get', 'v1/items/a', '--raw'], reg, { home, stdoutTTY: true });
+    expect(tty.stdout).toBe('{"name":"a\\u001b]0;pwned\\u0007\\u202eb"}\n');
+    // (Raw control characters make the body as sent invalid JSON; the escaped form is valid and says the same.)
+    expect(JSON.parse(tty.stdout)).toEqual({ name: 'a\u001b]0;pwned\u0007\u202eb' });
+    expect((await raw(['get', 'v1/items/a', '--raw'], reg, { home })).stdout).toBe(`${body}\n`);
+    expect((await raw(['get', 'v1/status'], reg, { home, stdoutTTY: true })).stdout).toBe('<p>\\u001b[2Jdown</p>\n');
+    expect((await raw(['get', 'v1/status'], reg, { home })).stdout).toBe(page);
+  });
+
   it('retries a GET after a 503, but re-sends a POST after an ambiguous failure only with an Idempotency-Key', async () => {
     const get = new StubRegistry().register('GET', '/api/v1/items', qlikError(503, 'HTTP-503', 'Unavailable')).register('GET', '/api/v1/items', json(200, { data: [] }));
     expect((await raw(['get', 'v1/items', '--retry', '1'], get)).code).toBe(0);

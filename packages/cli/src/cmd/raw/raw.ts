@@ -193,12 +193,13 @@ export function newCmdRaw(f: Factory): Command {
       }
       const isJsonBody = /json/i.test(res.headers['content-type'] ?? '') || tryJsonBody(res.text) !== undefined;
       if (!isJsonBody) {
-        if (!isText(res) && f.io.isStdoutTTY) throw new CliError('the response is binary; write it to a file with --output-file, or pipe it');
-        await f.io.print(res.bytes);
+        if (!f.io.isStdoutTTY) await f.io.print(res.bytes);
+        else if (isText(res)) await f.io.printData(res.text);
+        else throw new CliError('the response is binary; write it to a file with --output-file, or pipe it');
         return;
       }
       if (keepRaw) {
-        await f.io.print(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
+        await f.io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
         return;
       }
       const body = parseJsonBody(res);
