@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCases, runMatrix } from './reliability/cases.mjs';
+import { buildCases, runMatrix } from './reliability/cases/index.mjs';
 import { machine, markdown, table, totals, totalsLine } from './reliability/report.mjs';
 
 const { values } = parseArgs({

@@ -1,9 +1,9 @@
-// The reduced reliability matrix (npm run reliability runs the full one): the same cases from
-// scripts/reliability/cases.mjs with fewer retries, kill -9 trials and concurrent pairs, and short timeouts.
+// The reduced reliability matrix (npm run reliability runs the full one): the cases of scripts/reliability/cases/
+// marked `reduced` (a few per section), with fewer kill -9 trials, concurrent pairs and creates, and short timeouts.
 // The cases run in the background on a small pool of emulators; each `it` waits for its own case's verdict.
 // Needs the built CLI and emulator (`npm test` builds first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCases, runMatrix, type CaseResult } from '../scripts/reliability/cases.mjs';
+import { buildCases, runMatrix, type CaseResult } from '../scripts/reliability/cases/index.mjs';
 import { formatFigures, totals, totalsLine } from '../scripts/reliability/report.mjs';
 
 const cases = buildCases({ reduced: true });

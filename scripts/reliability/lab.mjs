@@ -1,30 +1,21 @@
-// The reliability lab: the spawned emulators (plain and --tls), the built `qlik` run as a child process in a
-// temporary home, and the measurements every case shares (ledger, request log, leaked secrets, file modes).
-import { spawn, spawnSync } from 'node:child_process';
+// The reliability lab: the emulators a case uses (plain, and --tls on demand; started as real processes through the
+// shared process kit, test/kit/process.mjs), the built `qlik` run as a child process in a temporary home, and the
+// measurements every case shares (leaked secrets, escape bytes, stack traces, file hashes and modes).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
-import { QLIK, startEmulator } from '../lib.mjs';
-
-/** Environment variables a case never inherits from the shell that runs the matrix. */
-const INHERITED_NOISE = /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|QLIK_.*|FORCE_COLOR|CLICOLOR.*|EDITOR|VISUAL)$/i;
-
-export function cleanEnv(extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!INHERITED_NOISE.test(k) && v !== undefined) env[k] = v;
-  env.NO_COLOR = '1';
-  return { ...env, ...extra };
-}
+import { cleanEnv, QLIK, start, startEmulator } from '../../test/kit/process.mjs';
 
 // ---- secrets ----
 
 /** An emulator token (ES384 JWT) or any JWT-shaped string. */
 const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
-/** Literal secrets that are not JWTs (proxy passwords, custom header values), registered by cases. */
+/** Literal secrets that are not JWTs (proxy passwords, custom header values, OAuth client secrets), registered by cases. */
 const literalSecrets = new Set();
 /** Signatures of every token seen (bootstrap keys, tokens printed on stdout): a token cut short still leaks them. */
 const signatures = new Set();
@@ -54,7 +45,10 @@ export function countLeaks(text) {
   return n;
 }
 
-/** Leaks in the files next to the contexts file (temp files, lock directories): every file but contexts.yml. */
+/**
+ * Leaks in the contexts directory: secrets in any file but those whose job is to hold them (temp files, lock
+ * directories, anything else), and each of those that others can read (mode not 0600).
+ */
 export async function neighbourLeaks(home) {
   const dir = join(home, '.qlik');
   let n = 0;
@@ -68,15 +62,25 @@ export async function neighbourLeaks(home) {
     for (const e of entries) {
       const full = join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && full !== join(dir, 'contexts.yml')) n += countLeaks(await readFile(full, 'utf8').catch(() => ''));
+      else if (e.isFile() && d === dir && isOwnFile(e.name)) n += ((await modeOf(full)) ?? 0) & 0o077 ? 1 : 0;
+      else if (e.isFile()) n += countLeaks(await readFile(full, 'utf8').catch(() => ''));
     }
   };
   await walk(dir);
   return n;
 }
 
+/** Files whose job is to hold secrets (0600): the contexts file, its parsed copy and the OAuth token cache. */
+const OWN_SECRET_FILES = new Set(['contexts.yml', '.contexts.yml.cache.json', 'oauth-tokens.json']);
+
+/** A file the CLI keeps in ~/.qlik on purpose (not a leftover of an interrupted write). */
+export function isOwnFile(name) {
+  return OWN_SECRET_FILES.has(name);
+}
+
+/** ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069). */
 export function escBytes(text) {
-  return occurrences(text ?? '', '\u001b') + occurrences(text ?? '', '\u009b');
+  return (text ?? '').match(/[\u001b\u009b\u202a-\u202e\u2066-\u2069]/g)?.length ?? 0;
 }
 
 export function hasStackTrace(text) {
@@ -91,6 +95,31 @@ export async function sha256File(path) {
   }
 }
 
+export async function modeOf(path) {
+  try {
+    return (await stat(path)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads /proc/<pid>/cmdline every few ms while the process lives; resolves with the samples read. */
+export function sampleCmdline(pid, stop) {
+  const samples = [];
+  return new Promise((resolve) => {
+    const tick = async () => {
+      if (stop()) return resolve(samples);
+      try {
+        samples.push((await readFile(`/proc/${pid}/cmdline`)).toString('utf8').replaceAll('\0', ' '));
+      } catch {
+        return resolve(samples);
+      }
+      setTimeout(tick, 20);
+    };
+    void tick();
+  });
+}
+
 // ---- the CLI ----
 
 /**
@@ -100,82 +129,57 @@ export async function sha256File(path) {
 let snapshot;
 let qlikBin = QLIK;
 
+/** dist/main.cjs, dist/fast.cjs, dist/help.txt and every vendor file main.cjs requires are there. */
 function bundleComplete(distDir) {
-  const files = [join(distDir, 'main.js')];
-  for (let i = 0; i < files.length; i++) {
-    let text;
-    try {
-      text = readFileSync(files[i], 'utf8');
-    } catch {
-      return false;
-    }
-    // esbuild chunks are named <name>-<HASH>.js; other quoted paths in the bundle are comments and CommonJS keys.
-    for (const m of text.matchAll(/["'](\.\.?\/(?:chunks\/)?[\w.-]+-[A-Z0-9]{8}\.js)["']/g)) {
-      const dep = resolve(dirname(files[i]), m[1]);
-      if (!existsSync(dep)) return false;
-      if (!files.includes(dep)) files.push(dep);
-    }
+  const main = join(distDir, 'main.cjs');
+  if (!existsSync(join(distDir, 'fast.cjs')) || !existsSync(join(distDir, 'help.txt'))) return false;
+  let text;
+  try {
+    text = readFileSync(main, 'utf8');
+  } catch {
+    return false;
   }
-  return true;
+  return [...text.matchAll(/["'](\.\/vendor\/[\w.-]+\.cjs)["']/g)].every((m) => existsSync(resolve(distDir, m[1])));
 }
 
 async function snapshotCli() {
   const cliRoot = resolve(dirname(QLIK), '..');
   const dir = await mkdtemp(join(tmpdir(), 'qlik-rel-cli-'));
   await chmod(dir, 0o755);
-  for (let attempt = 1; ; attempt++) {
-    await rm(join(dir, 'dist'), { recursive: true, force: true });
-    for (const part of ['bin', 'dist', 'package.json']) await cp(join(cliRoot, part), join(dir, part), { recursive: true });
-    const bin = join(dir, 'bin', 'qlik.js');
-    if (bundleComplete(join(dir, 'dist')) && spawnSync(process.execPath, [bin, 'version']).status === 0) return { dir, bin };
-    if (attempt >= 15) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`cannot copy a complete build of the CLI from ${cliRoot}`);
+  const probeHome = await mkdtemp(join(tmpdir(), 'qlik-rel-probe-'));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      await rm(join(dir, 'dist'), { recursive: true, force: true });
+      for (const part of ['bin', 'dist', 'package.json']) await cp(join(cliRoot, part), join(dir, part), { recursive: true });
+      const bin = join(dir, 'bin', 'qlik.cjs');
+      // `context ls` loads dist/main.cjs and the YAML vendor file; `version` alone would only load fast.cjs.
+      if (bundleComplete(join(dir, 'dist')) && spawnSync(process.execPath, [bin, 'context', 'ls'], { env: cleanEnv(probeHome) }).status === 0) return { dir, bin };
+      if (attempt >= 15) {
+        await rm(dir, { recursive: true, force: true });
+        throw new Error(`cannot copy a complete build of the CLI from ${cliRoot} (run npm run build)`);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
     }
-    await new Promise((r) => setTimeout(r, 2000));
+  } finally {
+    await rm(probeHome, { recursive: true, force: true });
   }
 }
 
 /**
- * Spawn the built qlik. `input` is written to stdin and stdin is closed, unless `holdStdin` is set (the caller then
- * ends `child.stdin`). Resolves `done` with {code, signal, stdout, stderr, ms, pid}.
+ * Spawn the built qlik (the snapshot). `input` is written to stdin and stdin is closed, unless `holdStdin` is set
+ * (the caller then ends `child.stdin`). `done` resolves with {code, signal, stdout, stderr, ms, pid, timedOut}.
  */
-export function spawnQlik(args, { env = cleanEnv(), input = '', holdStdin = false, timeoutMs = 120_000, uid, gid, cwd } = {}) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [qlikBin, ...args], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    ...(uid === undefined ? {} : { uid, gid }),
-    ...(cwd === undefined ? {} : { cwd }),
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.on('error', () => undefined);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, timeoutMs);
-  const done = new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid, timedOut });
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: null, signal: null, stdout, stderr: `${stderr}\nspawn failed: ${e.message}`, ms: performance.now() - started, pid: child.pid, timedOut });
-    });
-  });
-  if (!holdStdin) child.stdin.end(input);
-  return { child, pid: child.pid, done };
+export function spawnQlik(args, { env = cleanEnv(undefined), input = '', holdStdin = false, timeoutMs = 120_000, stdout, uid, gid, cwd } = {}) {
+  const p = start(process.execPath, [qlikBin, ...args], { env, stdin: input, keepStdinOpen: holdStdin, timeoutMs, stdout, uid, gid, cwd });
+  return { child: p.child, pid: p.child.pid, done: p.done };
 }
 
 export function runQlik(args, opts = {}) {
   return spawnQlik(args, opts).done;
+}
+
+export function qlikPath() {
+  return qlikBin;
 }
 
 /** One stderr line per entry, without the trailing empty string. */
@@ -197,8 +201,9 @@ export function contextsPath(home) {
   return join(home, '.qlik', 'contexts.yml');
 }
 
-function yamlString(s) {
-  return JSON.stringify(s);
+/** The environment of a CLI run in `home`: the kit's clean environment plus `extra`. */
+export function envFor(home, extra = {}) {
+  return cleanEnv(home, extra);
 }
 
 /** Write a contexts file directly (0600 in a 0700 directory), the way `qlik context create` lays it out. */
@@ -206,16 +211,18 @@ export async function writeContexts(home, contexts, current) {
   const dir = join(home, '.qlik');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const lines = [`current-context: ${yamlString(current ?? Object.keys(contexts)[0] ?? '')}`, 'contexts:'];
+  const q = JSON.stringify;
+  const lines = [`current-context: ${q(current ?? Object.keys(contexts)[0] ?? '')}`, 'contexts:'];
   for (const [name, c] of Object.entries(contexts)) {
-    lines.push(`  ${yamlString(name)}:`);
-    if (c.comment !== undefined) lines.push(`    comment: ${yamlString(c.comment)}`);
+    lines.push(`  ${q(name)}:`);
+    if (c.comment !== undefined) lines.push(`    comment: ${q(c.comment)}`);
     if (c.headers) {
       lines.push('    headers:');
-      for (const [h, v] of Object.entries(c.headers)) lines.push(`      ${h}: ${yamlString(v)}`);
+      for (const [h, v] of Object.entries(c.headers)) lines.push(`      ${h}: ${q(v)}`);
     }
     if (c.insecure !== undefined) lines.push(`    insecure: ${c.insecure}`);
-    lines.push(`    server: ${yamlString(c.server)}`);
+    for (const field of ['oauth-client-id', 'oauth-client-secret', 'oauth-scope']) if (c[field] !== undefined) lines.push(`    ${field}: ${q(c[field])}`);
+    lines.push(`    server: ${q(c.server)}`);
     lines.push('    server-type: cloud');
   }
   const path = contextsPath(home);
@@ -231,7 +238,7 @@ export async function homeFor(server, apiKey, extra = {}) {
   return home;
 }
 
-/** Removes every temporary home made so far (call once, when all labs are closed). */
+/** Removes every temporary home made so far, and the CLI snapshot (call once, when all labs are closed). */
 export async function removeHomes() {
   for (const home of homes) {
     await chmod(home, 0o700).catch(() => undefined);
@@ -246,29 +253,25 @@ export async function removeHomes() {
   }
 }
 
-export async function modeOf(path) {
-  try {
-    return (await stat(path)).mode & 0o777;
-  } catch {
-    return undefined;
-  }
-}
-
 // ---- emulators ----
 
-async function wrapEmulator(args) {
-  const info = await startEmulator(args, cleanEnv());
-  const ca = info.caCert ? await readFile(info.caCert, 'utf8') : undefined;
+/**
+ * An emulator (a child process, through the kit) with what cases need beside the library's handle: raw API calls
+ * (`call`, undici, redirects not followed), `fault`, `mint` and the users by role.
+ */
+export async function labEmulator(options = {}) {
+  const lib = await startEmulator(options);
+  const ca = lib.caCert ? await readFile(lib.caCert, 'utf8') : undefined;
   const dispatcher = new Agent({ keepAliveTimeout: 1000, ...(ca ? { connect: { ca } } : {}) });
   const call = async (method, path, { token, body, headers = {} } = {}) => {
     const h = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     let payload = null;
     if (body !== undefined) {
-      payload = JSON.stringify(body);
-      h['content-type'] = 'application/json';
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
     }
-    const res = await request(`${info.url}${path}`, { method, headers: h, body: payload, dispatcher });
+    const res = await request(path.startsWith('http') ? path : `${lib.url}${path}`, { method, headers: h, body: payload, dispatcher });
     const text = await res.body.text();
     let json;
     try {
@@ -278,36 +281,41 @@ async function wrapEmulator(args) {
     }
     return { status: res.statusCode, headers: res.headers, text, json };
   };
-  const control = async (method, path, body) => {
-    const res = await call(method, `/__emulator/${path}`, { body });
-    if (res.status >= 300) throw new Error(`control ${method} ${path}: ${res.status} ${res.text}`);
-    return res.json;
-  };
-  const user = (role) => info.users.find((u) => u.roles.includes(role)) ?? info.users[0];
+  // Fault paths: globs on an emulator that refuses regular expressions (#8 rule 17), else a regular expression.
+  const globs = await lib.faults
+    .add({ path: '^/__probe', action: { type: 'status', status: 418 } })
+    .then(() => false, () => true)
+    .finally(() => lib.faults.clear());
+  const user = (role) => lib.users.find((u) => u.roles.includes(role)) ?? lib.users[0];
   const admin = user('TenantAdmin');
-  for (const u of info.users) registerToken(u.apiKey);
+  for (const u of lib.users) registerToken(u.apiKey);
+  for (const c of lib.oauthClients ?? []) registerSecret(c.clientSecret);
   return {
-    url: info.url,
-    port: Number(new URL(info.url).port),
-    caCert: info.caCert,
-    tenantId: info.tenantId,
-    users: info.users,
+    lib,
+    url: lib.url,
+    port: Number(new URL(lib.url).port),
+    caCert: lib.caCert,
+    tenantId: lib.tenantId,
+    users: lib.users,
     admin,
+    dev: lib.users.find((u) => u.name === 'dev') ?? user('ManageApiKeys'),
     call,
-    control,
-    reset: () => control('POST', 'reset'),
-    fault: async (rule) => (await control('POST', 'faults', rule)).id,
-    ledger: async () => (await control('GET', 'ledger')).entries,
-    requests: async () => (await control('GET', 'requests')).requests,
-    /** Mints an active key for the admin (bypassing faults: the control API is never faulted). */
-    mint: async (description) => {
-      const key = await control('POST', 'keys', { userId: admin.id, description, expiry: 'PT1H' });
+    /** A fault path matching every path under `prefix` (one segment more). */
+    under: (prefix) => (globs ? `${prefix}/*` : `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/]+$`),
+    control: (method, path, body) => lib.control(method, path, body),
+    reset: () => lib.reset(),
+    fault: (rule) => lib.faults.add(rule),
+    ledger: () => lib.ledger(),
+    requests: () => lib.requests(),
+    /** Mints an active key for `userId` (the admin by default), bypassing faults: the control API is never faulted. */
+    mint: async (description, userId = admin.id) => {
+      const key = await lib.control('POST', 'keys', { userId, description, expiry: 'PT1H' });
       registerToken(key.token);
       return key;
     },
     stop: async () => {
       await dispatcher.close().catch(() => undefined);
-      await info.stop();
+      await lib.stop();
     },
   };
 }
@@ -316,7 +324,7 @@ async function wrapEmulator(args) {
 export async function openLab({ reduced = false } = {}) {
   snapshot ??= snapshotCli();
   qlikBin = (await snapshot).bin;
-  const plain = await wrapEmulator([]);
+  const plain = await labEmulator();
   let tls;
   const extras = [];
   const memos = new Map();
@@ -325,7 +333,7 @@ export async function openLab({ reduced = false } = {}) {
     qlikPath: qlikBin,
     emu: plain,
     tls() {
-      tls ??= wrapEmulator(['--tls']);
+      tls ??= labEmulator({ tls: true });
       return tls;
     },
     /** Keep something with a close() until the lab closes. */

@@ -1,5 +1,5 @@
 // Small loopback-only network helpers for the reliability matrix (node:http and node:net only):
-//   startProxy  an authenticating HTTP CONNECT proxy that counts tunnels and never records credentials
+//   startProxy  an authenticating HTTP proxy (CONNECT and absolute-form) that counts tunnels and never records credentials
 //   startSink   an HTTP server that records what reaches it (the target of a cross-origin redirect)
 //   startRelay  a TCP relay that counts connections (TLS attempts that never become HTTP requests)
 // Everything listens on 127.0.0.1, forwards only to loopback, and is bounded (connections, idle time).
@@ -7,6 +7,8 @@ import http from 'node:http';
 import net from 'node:net';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** A host name only the proxy knows (it means 127.0.0.1 there). */
+export const PROXY_ONLY_HOST = 'only-via-proxy.invalid';
 const MAX_CONNECTIONS = 64;
 const IDLE_MS = 30_000;
 
@@ -43,18 +45,49 @@ function refuse(socket, status, text, extra = '') {
 }
 
 /**
- * An HTTP CONNECT proxy on 127.0.0.1 that requires `Proxy-Authorization: Basic user:pass`. `stats.tunnels` counts
- * established tunnels, `stats.rejected` 407s; `stats.log` holds one line per CONNECT without any credential.
+ * An HTTP proxy on 127.0.0.1 that requires `Proxy-Authorization: Basic user:pass`: CONNECT tunnels (for https
+ * targets) and absolute-form requests (`GET http://host/path`, for http targets), both to loopback only, where the
+ * host `only-via-proxy.invalid` also means 127.0.0.1 (a name that resolves nowhere else, so a request that reaches its
+ * target went through this proxy). `stats.tunnels` counts established tunnels, `stats.forwarded` forwarded requests,
+ * `stats.rejected` 407s; `stats.log` holds one line per request without any credential.
  */
 export async function startProxy({ user, password }) {
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const stats = { tunnels: 0, rejected: 0, plain: 0, log: [] };
+  const stats = { tunnels: 0, forwarded: 0, rejected: 0, log: [] };
   const sockets = new Set();
+  const loopback = (host) => (host === PROXY_ONLY_HOST ? '127.0.0.1' : LOOPBACK.has(host) ? host : undefined);
   const server = http.createServer((req, res) => {
-    // Forward-proxy requests (absolute-form) are not served: this proxy only tunnels.
-    stats.plain += 1;
-    stats.log.push(`${req.method} (not tunnelled)`);
-    res.writeHead(405, { connection: 'close' }).end();
+    let target;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      target = undefined;
+    }
+    if (req.headers['proxy-authorization'] !== expected) {
+      stats.rejected += 1;
+      stats.log.push(`${req.method} (forward) 407`);
+      req.resume();
+      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="reliability"', connection: 'close' }).end();
+      return;
+    }
+    const host = target && target.protocol === 'http:' ? loopback(target.hostname.replace(/^\[|\]$/g, '')) : undefined;
+    if (!host) {
+      stats.log.push(`${req.method} (forward) 403`);
+      req.resume();
+      res.writeHead(403, { connection: 'close' }).end();
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    delete headers['proxy-connection'];
+    const upstream = http.request({ host, port: Number(target.port || 80), method: req.method, path: target.pathname + target.search, headers, agent: false }, (up) => {
+      stats.forwarded += 1;
+      stats.log.push(`${req.method} (forward) ${up.statusCode}`);
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.once('error', () => (res.headersSent ? res.destroy() : res.writeHead(502, { connection: 'close' }).end()));
+    req.pipe(upstream);
   });
   server.maxConnections = MAX_CONNECTIONS;
   server.on('connection', (socket) => track(sockets, socket));
@@ -66,12 +99,13 @@ export async function startProxy({ user, password }) {
       refuse(client, 407, 'Proxy Authentication Required', 'proxy-authenticate: Basic realm="reliability"\r\n');
       return;
     }
-    if (!target || !LOOPBACK.has(target.host)) {
+    const host = target ? loopback(target.host) : undefined;
+    if (!host) {
       stats.log.push(`CONNECT ${req.url} 403`);
       refuse(client, 403, 'Forbidden');
       return;
     }
-    const upstream = net.connect(target.port, target.host);
+    const upstream = net.connect(target.port, host);
     track(sockets, upstream);
     let connected = false;
     upstream.once('connect', () => {

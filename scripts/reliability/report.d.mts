@@ -1,5 +1,5 @@
 // Types for report.mjs, for test/reliability.test.ts.
-import type { CaseResult, Figures } from './cases.mjs';
+import type { CaseResult, Figures } from './cases/index.mjs';
 
 export interface Totals {
   faults: number;
@@ -12,6 +12,11 @@ export interface Totals {
   broken: number;
   pairs: number;
   lost: number;
+  /** Adversarial cases (one or more per rule of issue #8), and how many held. */
+  attacks: number;
+  held: number;
+  oauth: number;
+  oauthHeld: number;
   passed: number;
   failed: number;
 }

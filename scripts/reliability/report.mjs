@@ -1,6 +1,6 @@
 // Rendering the matrix: one table (rows grouped by section), the totals line, and docs/RELIABILITY.md.
 import { cpus, loadavg, release } from 'node:os';
-import { SECTIONS } from './cases.mjs';
+import { SECTIONS } from './cases/index.mjs';
 
 const FIGURES = [
   ['attempts', 'attempts'],
@@ -60,6 +60,8 @@ export function totals(results) {
   const kill = results.find((r) => r.id === 'secrets/kill-9')?.figures ?? {};
   const conc = results.find((r) => r.id === 'secrets/concurrent-updates')?.figures ?? {};
   const input = of('input');
+  const adversarial = of('adversarial');
+  const oauth = of('oauth');
   return {
     faults: of('faults').length,
     duplicates: sum(results, 'duplicates'),
@@ -71,6 +73,10 @@ export function totals(results) {
     broken: kill.broken ?? 0,
     pairs: conc.pairs ?? 0,
     lost: conc.lost ?? 0,
+    attacks: adversarial.length,
+    held: adversarial.filter((r) => r.pass).length,
+    oauth: oauth.length,
+    oauthHeld: oauth.filter((r) => r.pass).length,
     passed: results.filter((r) => r.pass).length,
     failed: results.filter((r) => !r.pass).length,
   };
@@ -80,7 +86,7 @@ export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +
     `bad inputs ${t.badInputs} with ${t.networkCalls} network calls, kill-9 trials ${t.killTrials} with ${t.broken} broken files, ` +
-    `concurrent updates ${t.pairs} with ${t.lost} lost`
+    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}`
   );
 }
 

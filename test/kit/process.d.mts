@@ -13,12 +13,16 @@ export interface ProcessResult {
   stderr: string;
   ms: number;
   pid: number | undefined;
+  /** Killed (SIGKILL) because it outlived `timeoutMs`. */
+  timedOut: boolean;
 }
 
 export interface StartOptionsForProcess {
   env?: NodeJS.ProcessEnv;
   stdin?: string | Buffer;
   keepStdinOpen?: boolean;
+  /** A file descriptor for the child's stdout instead of a pipe (the result's stdout is then ''). */
+  stdout?: number;
   cwd?: string;
   timeoutMs?: number;
   uid?: number;

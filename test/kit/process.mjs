@@ -31,10 +31,12 @@ export function cleanEnv(home, extra = {}) {
 }
 
 /**
- * Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout).
+ * Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout, then
+ * `timedOut` is true). `stdout` may be a file descriptor to write to instead of a pipe (e.g. one open on /dev/full);
+ * `stdout` is then '' in the result.
  * @param {string} file
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, keepStdinOpen?: boolean, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
+ * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, keepStdinOpen?: boolean, stdout?: number, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
  */
 export function start(file, args, o = {}) {
   const started = performance.now();
@@ -43,27 +45,32 @@ export function start(file, args, o = {}) {
     ...(o.cwd ? { cwd: o.cwd } : {}),
     ...(o.uid !== undefined ? { uid: o.uid } : {}),
     ...(o.gid !== undefined ? { gid: o.gid } : {}),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', o.stdout ?? 'pipe', 'pipe'],
   });
   /** @type {Buffer[]} */
   const out = [];
   /** @type {Buffer[]} */
   const err = [];
-  child.stdout.on('data', (c) => out.push(c));
+  child.stdout?.on('data', (c) => out.push(c));
   child.stderr.on('data', (c) => err.push(c));
   child.stdin.on('error', () => undefined);
   if (!o.keepStdinOpen) child.stdin.end(o.stdin ?? '');
   const timeoutMs = o.timeoutMs ?? 60_000;
-  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number, pid: number | undefined }>} */
+  let timedOut = false;
+  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number, pid: number | undefined, timedOut: boolean }>} */
   const done = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.once('error', (e) => {
       clearTimeout(timer);
       reject(e);
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started, pid: child.pid });
+      const stdout = Buffer.concat(out).toString('utf8');
+      resolve({ code, signal, stdout, stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started, pid: child.pid, timedOut });
     });
   });
   return { child, done };

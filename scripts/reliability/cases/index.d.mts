@@ -1,5 +1,5 @@
-// Types for cases.mjs, for test/reliability.test.ts (the scripts themselves are plain JavaScript).
-export type Section = 'faults' | 'input' | 'secrets' | 'proxy';
+// Types for cases/index.mjs, for test/reliability.test.ts (the scripts themselves are plain JavaScript).
+export type Section = 'faults' | 'input' | 'secrets' | 'proxy' | 'adversarial' | 'oauth';
 
 export type Figures = Record<string, number | string | undefined>;
 
@@ -30,6 +30,8 @@ export interface Case {
   expected: string;
   /** Long-running (many CLI runs): started first. */
   heavy?: boolean;
+  /** Part of the reduced matrix that `npm test` runs. */
+  reduced?: boolean;
   run(lab: Lab): Promise<Verdict>;
 }
 

@@ -1,0 +1,67 @@
+// The reliability and security matrix: every case, shared by the full run (scripts/reliability.mjs) and the
+// reduced run inside `npm test` (test/reliability.test.ts). A case is { id, section, injected, expected, reduced?,
+// heavy?, run(lab) }; run resolves with { pass, figures, failures }. `buildCases({ reduced })` keeps the cases marked
+// `reduced` (a few per section), and the lab's `reduced` flag makes multi-run cases smaller.
+import { labPool } from '../lab.mjs';
+import { adversarialCases } from './adversarial.mjs';
+import { faultCases } from './faults.mjs';
+import { inputCases } from './input.mjs';
+import { oauthCases } from './oauth.mjs';
+import { proxyCases } from './proxy.mjs';
+import { secretCases } from './secrets.mjs';
+
+export const SECTIONS = {
+  faults: '1. Server and network faults',
+  input: '2. Bad input (answered before any network call)',
+  secrets: '3. Secrets and the contexts file',
+  proxy: '4. Proxy and TLS',
+  adversarial: '5. Adversarial: the rules of issue #8',
+  oauth: '6. OAuth client credentials',
+};
+
+/** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
+export function buildCases({ reduced = false } = {}) {
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced })];
+  return reduced ? all.filter((c) => c.reduced) : all;
+}
+
+/** Runs one case; an exception is a failed case, not a crashed run. */
+export async function runCase(lab, c) {
+  const started = performance.now();
+  const head = { id: c.id, section: c.section, injected: c.injected, expected: c.expected };
+  try {
+    const result = await c.run(lab);
+    const wallMs = performance.now() - started;
+    // Multi-run cases report the case's wall time.
+    const figures = { ...result.figures, ms: result.figures.ms ?? wallMs };
+    return { ...head, ...result, figures, wallMs };
+  } catch (e) {
+    return { ...head, pass: false, figures: {}, failures: [`the case crashed: ${e instanceof Error ? e.message : String(e)}`], wallMs: performance.now() - started };
+  }
+}
+
+/** Runs cases on a pool of `jobs` labs (heavy cases first); resolves with the results in case order. */
+export async function runMatrix(cases, { reduced = false, jobs = 1, onResult } = {}) {
+  const pool = labPool(Math.max(1, Math.min(jobs, cases.length)), { reduced });
+  const queue = cases.map((c, i) => ({ c, i })).sort((a, b) => Number(b.c.heavy === true) - Number(a.c.heavy === true));
+  const results = new Array(cases.length);
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const lab = await pool.acquire();
+      try {
+        results[next.i] = await runCase(lab, next.c);
+      } finally {
+        pool.release(lab);
+      }
+      onResult?.(results[next.i], next.i);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  } finally {
+    await pool.close();
+  }
+  return results;
+}
+
+export { labPool };
