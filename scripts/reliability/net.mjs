@@ -129,14 +129,15 @@ export async function startProxy({ user, password }) {
   return { port, stats, close: () => closeServer(server, sockets) };
 }
 
-/** An HTTP server that answers 200 {} and records every request (method, url, headers). */
-export async function startSink() {
+/** An HTTP server that records every request (method, url, headers) and answers 200 {}, or as `respond(req, res)` does. */
+export async function startSink({ respond } = {}) {
   const requests = [];
   const sockets = new Set();
   const server = http.createServer((req, res) => {
     if (requests.length < 1000) requests.push({ method: req.method, url: req.url, headers: { ...req.headers } });
     req.resume();
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (respond) respond(req, res);
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
   server.maxConnections = MAX_CONNECTIONS;
   server.on('connection', (socket) => track(sockets, socket));

@@ -1,3 +1,879 @@
-export function adversarialCases() {
-  return [];
+// 5. Adversarial: at least one case for each of the 18 rules of issue #8, tried as an attacker or an unlucky user
+// would. Rules 1–13 are the CLI's, 14–18 the emulator's. Each case is one attack; the totals count attacks and how
+// many held.
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { contextsPath, countLeaks, envFor, escBytes, homeFor, labEmulator, makeHome, modeOf, neighbourLeaks, runQlik, spawnQlik, stderrLines, writeContexts } from '../lab.mjs';
+import { startSink } from '../net.mjs';
+import { checkRun, commonChecks, KEYS_PATH, keysFor, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
+import { judgeCreate, measureCreate } from './faults.mjs';
+import { badInput } from './input.mjs';
+
+const RULES = {
+  1: 'exact attribution of create attempts',
+  2: 'interrupts and undelivered keys',
+  3: 'credentials bound to their origin',
+  4: 'one rule for what is secret',
+  5: 'every header source validated first',
+  6: 'terminal safety on stdout',
+  7: 'paging guard',
+  8: 'size cap up front',
+  9: 'rm after a lost answer',
+  10: '-f JSON errors',
+  11: 'tagged YAML values',
+  12: 'contexts file permissions',
+  13: 'editor on interrupt',
+  14: 'list cursors obey visibility',
+  15: 'control API guard',
+  16: 'private data files, no symlink following',
+  17: 'fault rules cannot freeze the server',
+  18: 'the request log masks secrets',
+};
+
+function attack(rule, name, c) {
+  const nn = String(rule).padStart(2, '0');
+  return { ...c, id: `adversarial/${nn}-${name}`, section: 'adversarial', injected: `rule ${rule} (${RULES[rule]}): ${c.injected}` };
 }
+
+/** Polls `check` every 25 ms until it returns something truthy (or `ms` pass); resolves with it. */
+async function until(check, ms = 10_000) {
+  const end = performance.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value || performance.now() > end) return value;
+    await sleep(25);
+  }
+}
+
+const tokenWorks = async (emu, token) => typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
+
+// ---- rule 1: a run deletes only what its own attempts made ----
+
+function createRace({ reduced }) {
+  const runs = reduced ? 6 : 20;
+  const faulted = reduced ? 2 : 6;
+  return attack(1, 'concurrent-creates', {
+    heavy: true,
+    reduced: true,
+    injected: `${runs} concurrent creates with the same description; the first ${faulted} POSTs answer 503 after commit; --retry 3`,
+    expected: "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
+    async run(lab) {
+      const emu = lab.emu;
+      await emu.reset();
+      await emu.lib.setConfig({ max_keys_per_user: 100 });
+      await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
+      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const description = 'reliability ci-matrix';
+      const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '3', '--interval', '1'];
+      const results = await Promise.all(Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 120_000 })));
+      const v = new Verdict();
+      const delivered = [];
+      for (const r of results) {
+        commonChecks(v, r);
+        const out = parseJson(r.stdout);
+        if (r.code === 0 && out?.token) delivered.push(out);
+      }
+      const ledger = keysFor(await emu.ledger(), description);
+      const active = ledger.filter((e) => e.state === 'active');
+      const deliveredIds = new Set(delivered.map((o) => o.id));
+      let working = 0;
+      for (const o of delivered) if (await tokenWorks(emu, o.token)) working += 1;
+      const log = await emu.requests();
+      v.fig('runs', runs);
+      v.fig('attempts', log.filter((e) => e.method === 'POST' && e.path === KEYS_PATH).length);
+      v.fig('faulted', log.filter((e) => e.faultId !== undefined).length);
+      v.fig('delivered', delivered.length);
+      v.fig('working', working);
+      v.fig('duplicates', Math.max(0, active.length - delivered.length));
+      v.fig('orphans', active.filter((e) => !deliveredIds.has(e.id)).length);
+      v.eq('runs that exited 0', results.filter((r) => r.code === 0).length, runs);
+      v.eq('delivered tokens that work', working, delivered.length);
+      v.eq('distinct delivered keys', deliveredIds.size, delivered.length);
+      v.eq('orphans', v.figures.orphans, 0);
+      v.eq('duplicates', v.figures.duplicates, 0);
+      v.eq('faults that fired', v.figures.faulted, faulted);
+      v.eq('active keys with a description other than the user\'s', active.filter((e) => e.description !== description).length, 0);
+      v.eq('printed descriptions other than the user\'s', delivered.filter((o) => o.description !== description).length, 0);
+      v.eq('leaked secrets', v.figures.leaked, 0);
+      return v.done();
+    },
+  });
+}
+
+function attributionCases({ reduced }) {
+  return [
+    attack(1, 'data-loss-repro', {
+      reduced: true,
+      injected: 'a successful create --description ci, then within 2 s a second create --description ci --retry 1 whose POST gets 503 after commit',
+      expected: "the first key survives and its token still works; the second run removes only its own lost key and delivers one; no orphan",
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const description = 'reliability ci';
+        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const first = await runQlik(args, { env: envFor(home) });
+        const a = parseJson(first.stdout);
+        await emu.fault({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        const second = await runQlik(args, { env: envFor(home) });
+        const b = parseJson(second.stdout);
+        const v = new Verdict();
+        commonChecks(v, first, 'first');
+        await checkRun(v, second, home, 'second');
+        const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        v.eq('first run', first.code, 0);
+        v.eq('second run', second.code, 0);
+        v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
+        v.expect(await tokenWorks(emu, b?.token), "the second run's token does not work");
+        v.expect(!second.stderr.includes(a?.id ?? '-'), `the second run names the first run's key: ${JSON.stringify(second.stderr.slice(0, 300))}`);
+        v.eq('active keys', active.map((e) => e.id).sort().join(','), [a?.id, b?.id].sort().join(','));
+        v.fig('orphans', active.filter((e) => e.id !== a?.id && e.id !== b?.id).length);
+        v.eq('leaked secrets', v.figures.leaked, 0);
+        return v.done();
+      },
+    }),
+    attack(1, 'concurrent-slow-first-byte', {
+      injected: 'two concurrent creates with the same description; the first gets a slow first byte (4 s) with QLIK_HTTP_TIMEOUT=2, the second starts while it waits',
+      expected: "the timed-out run deletes only its own key and then delivers a new one; the other run's token still works; 2 keys, no orphan",
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const description = 'reliability parallel';
+        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const slow = spawnQlik(args, { env: envFor(home, { QLIK_HTTP_TIMEOUT: '2' }) });
+        await until(async () => (await emu.ledger()).length > 0);
+        const fast = await runQlik(args, { env: envFor(home) });
+        const slowR = await slow.done;
+        const v = new Verdict();
+        commonChecks(v, fast, 'fast');
+        await checkRun(v, slowR, home, 'slow');
+        const a = parseJson(fast.stdout);
+        const b = parseJson(slowR.stdout);
+        v.eq('fast run', fast.code, 0);
+        v.eq('slow run', slowR.code, 0);
+        v.match('slow run stderr', slowR.stderr, /timed out/);
+        v.expect(await tokenWorks(emu, a?.token), "the other run's token no longer works");
+        v.expect(await tokenWorks(emu, b?.token), "the timed-out run's final token does not work");
+        const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        v.eq('active keys', active.map((e) => e.id).sort().join(','), [a?.id, b?.id].sort().join(','));
+        v.eq('leaked secrets', v.figures.leaked, 0);
+        return v.done();
+      },
+    }),
+    attack(1, 'untagged-names-candidates', {
+      reduced: true,
+      injected: 'QLIK_CREATE_TAG=0: a successful create, then a create with the same description whose POST gets 503 after commit, --retry 1',
+      expected: 'exit 1 with one line naming both candidate ids; nothing deleted (the first token still works); no retry (1 POST); no tag on any key',
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const env = envFor(home, { QLIK_CREATE_TAG: '0' });
+        const description = 'reliability untagged';
+        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const first = await runQlik(args, { env });
+        const a = parseJson(first.stdout);
+        await emu.control('DELETE', 'requests');
+        await emu.fault({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        const second = await runQlik(args, { env });
+        const v = new Verdict();
+        commonChecks(v, first, 'first');
+        await checkRun(v, second, home, 'second');
+        const all = keysFor(await emu.ledger(), description);
+        const lost = all.find((e) => e.id !== a?.id);
+        const log = await emu.requests();
+        const errorLines = stderrLines(second.stderr).filter((l) => l.startsWith('Error:'));
+        v.fig('attempts', log.filter((e) => e.method === 'POST').length);
+        v.fig('candidates', (errorLines[0]?.match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? []).length);
+        v.eq('first run', first.code, 0);
+        v.eq('second run', second.code, 1);
+        v.eq('POSTs of the second run', v.figures.attempts, 1);
+        v.eq('DELETEs of the second run', log.filter((e) => e.method === 'DELETE').length, 0);
+        v.eq('PATCHes (untagged mode never tags)', log.filter((e) => e.method === 'PATCH').length, 0);
+        v.eq('error lines', errorLines.length, 1);
+        v.expect(lost !== undefined && errorLines[0]?.includes(lost.id) && errorLines[0]?.includes(a?.id ?? '-'), `the error does not name both candidates: ${JSON.stringify(errorLines[0] ?? '')}`);
+        v.match('error', errorLines[0], /nothing was deleted/);
+        v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
+        v.eq('keys with a tag', all.filter((e) => TAG_RE.test(e.description)).length, 0);
+        v.eq('leaked secrets', v.figures.leaked, 0);
+        return v.done();
+      },
+    }),
+    createRace({ reduced }),
+  ];
+}
+
+// ---- rule 2: interrupts, and stdout that cannot be written ----
+
+function interruptCases() {
+  const cases = [];
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
+    cases.push(
+      attack(2, `${signal.toLowerCase()}-during-create`, {
+        reduced: signal === 'SIGTERM',
+        injected: `${signal} while create waits for the answer (the key is committed; first byte after 5 s)`,
+        expected: `exit ${exit}; the key this run created is removed (or its id printed); no orphan`,
+        async run(lab) {
+          const emu = lab.emu;
+          await emu.reset();
+          await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
+          const home = await homeFor(emu.url, emu.admin.apiKey);
+          const description = `reliability ${signal}`;
+          const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home) });
+          const committed = await until(async () => keysFor(await emu.ledger(), description)[0]);
+          p.child.kill(signal);
+          const r = await p.done;
+          const v = new Verdict();
+          await checkRun(v, r, home);
+          const keys = keysFor(await emu.ledger(), description);
+          const left = keys.filter((e) => e.state === 'active');
+          v.fig('orphans', left.filter((e) => !r.stderr.includes(e.id)).length);
+          v.expect(committed !== undefined, 'the key was never committed');
+          v.eq('exit code', r.code, exit);
+          v.eq('stdout', r.stdout, '');
+          v.eq('orphans (active, not named on stderr)', v.figures.orphans, 0);
+          v.expect(left.length === 0 || /remove/.test(r.stderr), `an active key was left: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+          v.eq('leaked secrets', v.figures.leaked, 0);
+          return v.done();
+        },
+      }),
+    );
+  }
+  cases.push(
+    attack(2, 'stdout-dev-full', {
+      reduced: true,
+      injected: 'create with stdout on /dev/full (ENOSPC when the token is written)',
+      expected: 'exit 1 naming ENOSPC; the key is removed (its token reached no one); no orphan',
+      async run(lab) {
+        const v = new Verdict();
+        if (!existsSync('/dev/full')) {
+          v.expect(false, 'this machine has no /dev/full');
+          return v.done();
+        }
+        const emu = lab.emu;
+        await emu.reset();
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const description = 'reliability dev-full';
+        const fd = openSync('/dev/full', 'w');
+        let r;
+        try {
+          r = await spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home), stdout: fd }).done;
+        } finally {
+          closeSync(fd);
+        }
+        const m = await measureCreate(emu, { r, home, description });
+        const verdict = await judgeCreate(m, { exit: 1, attempts: 1, faulted: false, stderr: /ENOSPC[\s\S]*removed API key/ });
+        return verdict;
+      },
+    }),
+  );
+  return cases;
+}
+
+// ---- rule 3: a context's credentials go to its own server only ----
+
+function originCases() {
+  const run = async (lab, { args, config, own }) => {
+    const emu = lab.emu;
+    const sink = lab.own(await startSink());
+    const session = secretValue('sess');
+    const home = await makeHome();
+    await writeContexts(home, { emu: { server: emu.url, headers: { Authorization: `Bearer ${emu.admin.apiKey}`, 'X-Qlik-Session': session, 'X-Trace': 'plain' } } });
+    let argv = typeof args === 'function' ? args(sink) : args;
+    if (config) {
+      const path = join(home, 'run.yml');
+      await writeFile(path, config(sink));
+      argv = [...argv, '-c', path];
+    }
+    const r = await runQlik(argv, { env: envFor(home) });
+    const v = new Verdict();
+    await checkRun(v, r, home);
+    v.fig('sink', sink.requests.length);
+    // The context's credentials: its Authorization and its X-Qlik-Session. The run's own Authorization may go.
+    const carried = sink.requests.filter((q) => q.headers['x-qlik-session'] !== undefined || (q.headers.authorization !== undefined && q.headers.authorization !== own));
+    v.expect(sink.requests.length > 0, 'nothing reached the other server');
+    v.eq("requests to the other server with the context's credentials", carried.length, 0);
+    v.eq('plain headers of the context still sent', sink.requests.every((q) => q.headers['x-trace'] === 'plain'), true);
+    if (own) v.expect(sink.requests.every((q) => q.headers.authorization === own), "the run's own Authorization was not sent");
+    const warnings = stderrLines(r.stderr).filter((l) => /credentials/.test(l));
+    v.eq('stderr lines about the credentials', warnings.length, 1);
+    v.match('warning', warnings[0], /not sending the credentials of context 'emu' to http:\/\/127\.0\.0\.1:\d+/);
+    v.eq('exit code', r.code, 0);
+    v.eq('leaked secrets', v.figures.leaked, 0);
+    return v.done();
+  };
+  return [
+    attack(3, 'server-flag-elsewhere', {
+      reduced: true,
+      injected: "--server http://<another local server> user me, while the current context holds a key and an X-Qlik-Session header",
+      expected: "the other server gets no Authorization and no X-Qlik-Session (the context's plain headers still go); one stderr line says so",
+      run: (lab) => run(lab, { args: (sink) => ['user', 'me', '--server', sink.url] }),
+    }),
+    attack(3, 'config-file-server', {
+      reduced: true,
+      injected: '-c file with server: http://<another local server> (a file from a repository), user me',
+      expected: "the other server gets none of the context's credentials; one stderr line says so",
+      run: (lab) => run(lab, { args: ['user', 'me'], config: (sink) => `server: ${sink.url}\n` }),
+    }),
+    attack(3, 'own-credentials-still-go', {
+      injected: '--server http://<another local server> --headers Authorization=Bearer <a credential for that server>',
+      expected: "the run's own Authorization reaches the other server; the context's does not; one stderr line about the context's",
+      run: (lab) => {
+        const own = `Bearer ${secretValue('own')}`;
+        return run(lab, { args: (sink) => ['user', 'me', '--server', sink.url, '--headers', `Authorization=${own}`], own });
+      },
+    }),
+  ];
+}
+
+// ---- rule 4: one secret rule, everywhere headers are echoed ----
+
+const SECRET_HEADERS = ['Cookie', 'X-Qlik-Session', 'X-Api-Key', 'X-Session-Id', 'X-Password-Hint', 'X-User-Credential', 'X-Client-Secret', 'X-Refresh-Token', 'X-Custom-Auth'];
+
+function secretRuleCase() {
+  return attack(4, 'secret-headers-masked', {
+    reduced: true,
+    injected: `a context with ${SECRET_HEADERS.join(', ')}; user me -v against a 500 that sets a cookie and echoes every value; context get`,
+    expected: 'no value of any of them on stderr or stdout (trace, error body, context get)',
+    async run(lab) {
+      const emu = lab.emu;
+      await emu.reset();
+      const values = Object.fromEntries(SECRET_HEADERS.map((h) => [h, secretValue('s')]));
+      const cookie = secretValue('cookie');
+      await emu.fault({ method: 'GET', path: '/api/v1/users/me', action: { type: 'status', status: 500, headers: { 'set-cookie': `sid=${cookie}` }, body: `upstream echo: ${Object.values(values).join(' ')}` } });
+      const home = await makeHome();
+      await writeContexts(home, { emu: { server: emu.url, headers: { Authorization: `Bearer ${emu.admin.apiKey}`, ...values } } });
+      const v = new Verdict();
+      for (const args of [['user', 'me', '-v'], ['context', 'get'], ['context', 'get', '--json']]) {
+        const r = await runQlik(args, { env: envFor(home) });
+        commonChecks(v, r, args.join(' '));
+        const onStdout = countLeaks(r.stdout);
+        v.add('leaked', onStdout);
+        v.expect(onStdout === 0, `a secret on stdout of ${args.join(' ')}`);
+        v.add('runs', 1);
+        if (args[2] === '-v') v.match('the trace', r.stderr, /X-Custom-Auth: \*\*omitted\*\*/);
+      }
+      v.eq('leaked secrets', v.figures.leaked, 0);
+      return v.done();
+    },
+  });
+}
+
+// ---- rule 5: header sources validated before any request (zero network calls) ----
+
+function headerSourceCases() {
+  const common = { section: 'adversarial', prefix: 'adversarial/05-' };
+  const cases = [
+    badInput('config-api-key-newline', 'rule 5 (every header source validated first): -c file with api-key: ${VAR} whose value ends in a newline', {
+      ...common,
+      reduced: true,
+      setup: async (f) => {
+        const path = join(f.dir, 'ci.yml');
+        await writeFile(path, 'api-key: ${RELIABILITY_KEY}\n');
+        return { files: [path], path };
+      },
+      // The value `$(cat key.txt)` keeps in some shells: a real key and a newline.
+      env: (f) => ({ RELIABILITY_KEY: `${f.key}\n` }),
+      args: (f, e) => ['api-key', 'ls', '-c', e.path],
+      expect: /config file .*ci\.yml: 'api-key' has a line break/,
+    }),
+    badInput('headers-non-latin1', 'rule 5 (every header source validated first): --headers with a value outside Latin-1 (U+2713)', {
+      ...common,
+      args: ['api-key', 'ls', '--headers', 'X-Test=caf\u2713'],
+      expect: /--headers: .*Latin-1/,
+    }),
+    badInput('context-non-latin1', "rule 5 (every header source validated first): a context header whose value is outside Latin-1", {
+      ...common,
+      contexts: (server, key) => `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key}"\n      X-Note: "\u2603"\n    server: ${server}\n`,
+      args: ['api-key', 'ls'],
+      expect: /context 'emu' in .*contexts\.yml: .*Latin-1/,
+    }),
+    badInput('config-headers-CR', 'rule 5 (every header source validated first): -c file whose headers hold a CR', {
+      ...common,
+      setup: async (f) => {
+        const path = join(f.dir, 'h.yml');
+        await writeFile(path, 'headers:\n  X-Test: "a\\rInjected: 1"\n');
+        return { files: [path], path };
+      },
+      args: (f, e) => ['api-key', 'ls', '-c', e.path],
+      expect: /config file .*h\.yml: headers: .*line break/,
+    }),
+  ];
+  return cases;
+}
+
+// ---- rule 6: human output on stdout cannot drive the terminal ----
+
+const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u2066x\u2069';
+
+function stdoutSafetyCase() {
+  return attack(6, 'stdout-escapes', {
+    reduced: true,
+    injected: 'a context comment and header, a key description and ids from the server holding ESC, OSC, C1 CSI and bidi overrides; context ls/get, api-key ls -q, api-key get',
+    expected: 'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
+    async run(lab) {
+      const emu = lab.emu;
+      await emu.reset();
+      const key = await emu.mint(HOSTILE);
+      const home = await makeHome();
+      await writeContexts(home, { emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } } });
+      const v = new Verdict();
+      const env = envFor(home);
+      for (const args of [['context', 'ls'], ['context', 'get']]) {
+        const r = await runQlik(args, { env });
+        commonChecks(v, r, args.join(' '));
+        v.add('esc', escBytes(r.stdout));
+        v.eq(`control characters on stdout of ${args.join(' ')}`, escBytes(r.stdout), 0);
+        v.match(`${args.join(' ')} stdout`, r.stdout, /evil/);
+      }
+      const json = await runQlik(['context', 'ls', '--json'], { env });
+      commonChecks(v, json, 'context ls --json');
+      v.eq('comment in context ls --json', parseJson(json.stdout)?.[0]?.comment, HOSTILE);
+      const got = await runQlik(['api-key', 'get', key.id], { env });
+      commonChecks(v, got, 'api-key get');
+      v.eq('description in api-key get (JSON)', parseJson(got.stdout)?.description, HOSTILE);
+      v.eq('raw ESC bytes in api-key get (JSON escapes them)', (got.stdout.match(/\u001b/g) ?? []).length, 0);
+      await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } } });
+      const ids = await runQlik(['api-key', 'ls', '-q'], { env });
+      commonChecks(v, ids, 'api-key ls -q');
+      v.add('esc', escBytes(ids.stdout));
+      v.eq('control characters on stdout of api-key ls -q', escBytes(ids.stdout), 0);
+      v.eq('leaked secrets', v.figures.leaked, 0);
+      return v.done();
+    },
+  });
+}
+
+// ---- rule 7: paging that would never end ----
+
+function pagingCases() {
+  const page = (data, next) => ({ type: 'status', status: 200, body: { data, links: { next: { href: next } } } });
+  const run = (name, { injected, expected, action, stderr, maxGets }) =>
+    attack(7, name, {
+      reduced: name === 'paging-repeated-cursor',
+      injected,
+      expected,
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        await emu.fault({ method: 'GET', path: KEYS_PATH, times: 0, action: action(emu) });
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const r = await runQlik(['api-key', 'ls', '--limit', '500'], { env: envFor(home), timeoutMs: 30_000 });
+        const v = new Verdict();
+        const gets = (await emu.requests()).filter((e) => e.method === 'GET' && e.path === KEYS_PATH).length;
+        v.fig('attempts', gets);
+        await checkRun(v, r, home);
+        v.eq('exit code', r.code, 1);
+        v.expect(gets <= maxGets, `${gets} pages fetched, at most ${maxGets} expected`);
+        v.match('stderr', r.stderr, stderr);
+        v.eq('stderr lines', stderrLines(r.stderr).length, 1);
+        return v.done();
+      },
+    });
+  return [
+    run('paging-empty-page', {
+      injected: 'ls --limit 500: every page is empty but links to a next page',
+      expected: 'exit 1 after the first page, one line saying the page is empty but links on',
+      action: (emu) => page([], `${emu.url}${KEYS_PATH}?limit=100&next=x`),
+      stderr: /page 1 is empty but links to a next page/,
+      maxGets: 1,
+    }),
+    run('paging-repeated-cursor', {
+      injected: 'ls --limit 500: every page has one key and links to the same next page',
+      expected: 'exit 1 after the second page, one line saying the link points back to a page already read',
+      action: (emu) => page([{ id: 'k1' }], `${emu.url}${KEYS_PATH}?limit=100&next=same`),
+      stderr: /links back to a page already read/,
+      maxGets: 2,
+    }),
+  ];
+}
+
+// ---- rule 8: a declared body over the cap fails at once ----
+
+function sizeCapCase() {
+  return attack(8, 'content-length-over-cap', {
+    reduced: true,
+    injected: 'user me: the server declares Content-Length 50 MiB and then sends nothing, QLIK_HTTP_TIMEOUT=30',
+    expected: 'exit 1 within 5 s naming the 10 MiB cap (not after the 30 s timeout)',
+    async run(lab) {
+      const server = lab.own(
+        await startSink({
+          respond: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
+            res.flushHeaders();
+          },
+        }),
+      );
+      const dummy = secretValue('key');
+      const home = await homeFor(server.url, dummy);
+      const r = await runQlik(['user', 'me'], { env: envFor(home, { QLIK_HTTP_TIMEOUT: '30' }), timeoutMs: 60_000 });
+      const v = new Verdict();
+      await checkRun(v, r, home);
+      v.eq('exit code', r.code, 1);
+      v.match('stderr', r.stderr, /10 MiB/);
+      v.expect(r.ms < 5000, `took ${Math.round(r.ms)} ms`);
+      return v.done();
+    },
+  });
+}
+
+// ---- rule 9: rm does not claim a deletion it cannot know of ----
+
+function rmGoneCase() {
+  return attack(9, 'rm-gone-after-lost-answer', {
+    injected: 'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
+    expected: 'first: exit 0, stderr says the key is gone (no "deleted"); second: exit 1 with the 404, no "deleted"',
+    async run(lab) {
+      const emu = lab.emu;
+      await emu.reset();
+      const key = await emu.mint('reliability rm target');
+      await emu.fault({ method: 'DELETE', path: `${KEYS_PATH}/${key.id}`, action: { type: 'status-after', status: 503 } });
+      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const first = await runQlik(['api-key', 'rm', key.id, '--retry', '1', '--interval', '1'], { env: envFor(home) });
+      const second = await runQlik(['api-key', 'rm', '00000000-0000-4000-8000-000000000000'], { env: envFor(home) });
+      const v = new Verdict();
+      commonChecks(v, first, 'first');
+      await checkRun(v, second, home, 'second');
+      v.eq('first exit code', first.code, 0);
+      v.match('first stderr', first.stderr, /is gone/);
+      v.expect(!/\bdeleted\b/.test(first.stderr), `the first run claims a deletion: ${JSON.stringify(first.stderr)}`);
+      v.eq('second exit code', second.code, 1);
+      v.match('second stderr', second.stderr, /APIKEYS-4|not found/i);
+      v.expect(!/\bdeleted\b/.test(second.stderr), `the second run claims a deletion: ${JSON.stringify(second.stderr)}`);
+      return v.done();
+    },
+  });
+}
+
+// ---- rule 10: -f JSON errors give the position, never the content ----
+
+function jsonPositionCase() {
+  return badInput('file-json-position', 'rule 10 (-f JSON errors): -f file whose JSON breaks right after a secret-looking value', {
+    section: 'adversarial',
+    prefix: 'adversarial/10-',
+    reduced: true,
+    setup: async (f) => {
+      const secret = secretValue('body');
+      const path = join(f.dir, 'key.json');
+      await writeFile(path, `{\n  "description": "${secret}"\n  "expiry": "PT1H"\n}\n`);
+      return { files: [path], path };
+    },
+    args: (f, e) => ['api-key', 'create', '-f', e.path],
+    expect: /line 3, column \d+/,
+  });
+}
+
+// ---- rule 11: tagged YAML values in fields the CLI does not know ----
+
+function taggedYamlCase() {
+  return attack(11, 'binary-field-round-trip', {
+    injected: 'contexts.yml with unknown fields holding !!binary and a custom !tag value; context update --comment; api-key ls',
+    expected: 'the update succeeds and both tagged values are still in the file as written (or one clear line and the file untouched); never "Invalid array length"',
+    async run(lab) {
+      const emu = lab.emu;
+      const home = await makeHome();
+      await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
+      const text = `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${emu.admin.apiKey}"\n    server: ${emu.url}\n    blob: !!binary aGVsbG8gd29ybGQ=\n    seq: !!set { a, b }\n`;
+      await writeFile(contextsPath(home), text, { mode: 0o600 });
+      const up = await runQlik(['context', 'update', 'emu', '--comment', 'tagged'], { env: envFor(home) });
+      const after = await readFile(contextsPath(home), 'utf8');
+      const ls = await runQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
+      const v = new Verdict();
+      commonChecks(v, up, 'context update');
+      await checkRun(v, ls, home, 'api-key ls');
+      v.expect(!/Invalid array length/.test(up.stderr + ls.stderr), 'Invalid array length');
+      if (up.code === 0) {
+        v.match('the file after the update', after, /blob: !!binary aGVsbG8gd29ybGQ=/);
+        v.match('the file after the update', after, /seq: !!set \{ ?a, b ?\}/);
+        v.match('the file after the update', after, /comment: tagged/);
+      } else {
+        v.eq('stderr lines', stderrLines(up.stderr).length, 1);
+        v.eq('file untouched', after, text);
+      }
+      v.eq('api-key ls', ls.code, 0);
+      v.eq('leaked secrets', v.figures.leaked, 0);
+      return v.done();
+    },
+  });
+}
+
+// ---- rule 12: a contexts file others can change ----
+
+function permissionCases() {
+  return [
+    attack(12, 'writable-by-others', {
+      reduced: true,
+      injected: 'contexts.yml mode 0666 in a ~/.qlik of mode 0777; api-key ls; then context update',
+      expected: 'one warning line per file naming it and the chmod that fixes it; the run works; after the update the directory is 0700 and the file 0600',
+      async run(lab) {
+        const emu = lab.emu;
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        await chmod(contextsPath(home), 0o666);
+        await chmod(join(home, '.qlik'), 0o777);
+        const r = await runQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
+        const v = new Verdict();
+        await checkRun(v, r, undefined);
+        const lines = stderrLines(r.stderr);
+        v.eq('exit code', r.code, 0);
+        v.eq('warning lines', lines.length, 2);
+        v.expect(lines.some((l) => l.includes(contextsPath(home)) && l.includes(`chmod 600 ${contextsPath(home)}`)), `no warning naming the file and its fix: ${JSON.stringify(r.stderr)}`);
+        v.expect(lines.some((l) => l.includes(`chmod 700 ${join(home, '.qlik')}`)), `no warning naming the directory and its fix: ${JSON.stringify(r.stderr)}`);
+        const up = await runQlik(['context', 'update', 'emu', '--comment', 'fixed'], { env: envFor(home) });
+        commonChecks(v, up, 'context update');
+        v.eq('context update', up.code, 0);
+        v.fig('file', (await modeOf(contextsPath(home)))?.toString(8));
+        v.fig('dir', (await modeOf(join(home, '.qlik')))?.toString(8));
+        v.eq('file mode after the update', await modeOf(contextsPath(home)), 0o600);
+        v.eq('directory mode after the update', await modeOf(join(home, '.qlik')), 0o700);
+        v.add('leaked', await neighbourLeaks(home));
+        v.eq('leaked secrets', v.figures.leaked, 0);
+        return v.done();
+      },
+    }),
+    attack(12, 'owned-by-another-user', {
+      injected: 'contexts.yml owned by uid 65534 (run as root); api-key ls',
+      expected: 'one warning line naming the file and what to do; the run works',
+      async run(lab) {
+        const v = new Verdict();
+        if (process.getuid?.() !== 0) {
+          v.expect(false, 'needs root to give the file to another user');
+          return v.done();
+        }
+        const emu = lab.emu;
+        const home = await homeFor(emu.url, emu.admin.apiKey);
+        await chown(contextsPath(home), 65534, 65534);
+        const r = await runQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
+        await checkRun(v, r, undefined);
+        const lines = stderrLines(r.stderr);
+        v.eq('exit code', r.code, 0);
+        v.eq('warning lines', lines.length, 1);
+        v.match('warning', lines[0], new RegExp(`${contextsPath(home).replace(/[.]/g, '\\.')} belongs to another user.*Fix:`));
+        return v.done();
+      },
+    }),
+  ];
+}
+
+// ---- rule 13: the editor of `edit` on an interrupt ----
+
+function editorInterruptCase() {
+  return attack(13, 'edit-sigterm', {
+    reduced: true,
+    injected: 'api-key edit: the editor changes the description and then keeps running; SIGTERM to qlik',
+    expected: 'exit 143; the editor process ended; the temporary directory removed; no PATCH sent; the key unchanged',
+    async run(lab) {
+      const emu = lab.emu;
+      await emu.reset();
+      const key = await emu.mint('reliability before edit');
+      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const tmp = join(home, 'tmp');
+      await mkdir(tmp);
+      const pidFile = join(home, 'editor.pid');
+      const script = join(home, 'editor.sh');
+      await writeFile(script, `#!/bin/sh\nsed -i 's/before edit/after edit/' "$1"\necho $$ > '${pidFile}'\nexec sleep 30\n`, { mode: 0o700 });
+      const p = spawnQlik(['api-key', 'edit', key.id], { env: envFor(home, { EDITOR: `sh ${script}`, TMPDIR: tmp }) });
+      const pid = await until(async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined);
+      const editDirs = await readdir(tmp);
+      p.child.kill('SIGTERM');
+      const r = await p.done;
+      const v = new Verdict();
+      await checkRun(v, r, home);
+      const alive = pid !== undefined && (await until(() => !processAlive(pid), 3000)) === false;
+      const log = await emu.requests();
+      const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).json;
+      v.expect(pid !== undefined, 'the editor never started');
+      v.expect(editDirs.some((d) => d.startsWith('qlik-edit-')), 'no temporary directory while the editor ran');
+      v.eq('exit code', r.code, 143);
+      v.eq('editor still running', alive, false);
+      v.eq('left in TMPDIR', (await readdir(tmp)).join(','), '');
+      v.eq('PATCH requests', log.filter((e) => e.method === 'PATCH').length, 0);
+      v.eq('description', now?.description, 'reliability before edit');
+      return v.done();
+    },
+  });
+}
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- rules 14–18: the emulator ----
+
+function emulatorCases() {
+  return [
+    attack(14, 'cursor-visibility', {
+      reduced: true,
+      injected: "GET /api/v1/api-keys as dev with startingAfter / endingBefore = the id of the admin's key (which dev may not see)",
+      expected: 'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        const hidden = await emu.mint('reliability hidden');
+        const v = new Verdict();
+        for (const cursor of ['startingAfter', 'endingBefore']) {
+          const seen = await emu.call('GET', `${KEYS_PATH}?${cursor}=${hidden.id}&sort=-created`, { token: emu.dev.apiKey });
+          const unknown = await emu.call('GET', `${KEYS_PATH}?${cursor}=00000000-0000-4000-8000-000000000000&sort=-created`, { token: emu.dev.apiKey });
+          const shape = (res) => JSON.stringify({ status: res.status, errors: res.json?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })) });
+          v.eq(`${cursor} on a hidden key: status`, seen.status, 400);
+          v.eq(`${cursor}: hidden key answered like an unknown one`, shape(seen), shape(unknown));
+        }
+        return v.done();
+      },
+    }),
+    attack(15, 'control-api-guard', {
+      injected: 'control API: a Host that a DNS-rebinding page would send; a state-changing POST without content-type: application/json; --host 0.0.0.0 reached through a non-loopback address',
+      expected: 'Host: evil.example → 403; POST /__emulator/reset without JSON content-type → 415 and nothing reset; a remote peer → 403 (unless --allow-remote-control, which warns)',
+      async run(lab) {
+        const emu = lab.emu;
+        const v = new Verdict();
+        const rebinding = await emu.call('GET', '/__emulator/info', { headers: { host: 'evil.example' } });
+        v.eq('control call under Host evil.example', rebinding.status, 403);
+        await emu.reset();
+        const survivor = await emu.mint('reliability survives');
+        const form = await emu.call('POST', '/__emulator/reset', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        v.eq('form-encoded POST /__emulator/reset', form.status, 415);
+        v.eq('a key after the refused reset', (await emu.call('GET', `${KEYS_PATH}/${survivor.id}`, { token: emu.admin.apiKey })).status, 200);
+        const remoteIp = Object.values(networkInterfaces())
+          .flat()
+          .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+        if (remoteIp === undefined) {
+          v.fig('remote', 'no non-loopback address');
+          return v.done();
+        }
+        const lines = [];
+        const open = await labEmulator({ host: '0.0.0.0', log: (l) => lines.push(l) });
+        try {
+          const viaLan = await open.call('GET', `http://${remoteIp}:${open.port}/__emulator/info`);
+          v.eq(`control call from ${remoteIp} (--host 0.0.0.0)`, viaLan.status, 403);
+          const api = await open.call('GET', `http://${remoteIp}:${open.port}${KEYS_PATH}`, { token: open.admin.apiKey });
+          v.eq('the Qlik API from the same address still served', api.status, 200);
+        } finally {
+          await open.stop();
+        }
+        const allowed = await labEmulator({ host: '0.0.0.0', allowRemoteControl: true, log: (l) => lines.push(l) });
+        try {
+          const viaLan = await allowed.call('GET', `http://${remoteIp}:${allowed.port}/__emulator/info`);
+          v.eq(`control call from ${remoteIp} with --allow-remote-control`, viaLan.status, 200);
+        } finally {
+          await allowed.stop();
+        }
+        v.expect(lines.some((l) => /remote|anyone/i.test(l) && /admin/i.test(l)), `no warning naming the risk: ${JSON.stringify(lines.slice(0, 5))}`);
+        return v.done();
+      },
+    }),
+    attack(16, 'data-files-private', {
+      reduced: true,
+      injected: '--data <dir>/emu.db --tls with a symlink planted at emu.db.cert.pem pointing at another file',
+      expected: 'emu.db, -wal and -shm are 0600; the file the symlink points at is unchanged',
+      async run(lab) {
+        const v = new Verdict();
+        const dir = await makeHome('qlik-rel-data-');
+        const data = join(dir, 'emu.db');
+        const victim = join(dir, 'victim.txt');
+        await writeFile(victim, 'do not overwrite\n');
+        await symlink(victim, `${data}.cert.pem`);
+        let emu;
+        let startError;
+        try {
+          emu = await labEmulator({ data, tls: true });
+          await emu.mint('reliability on disk');
+        } catch (e) {
+          startError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        } finally {
+          await emu?.stop();
+        }
+        v.eq('the symlink target', await readFile(victim, 'utf8'), 'do not overwrite\n');
+        if (startError) v.fig('start', 'refused');
+        else {
+          for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm']) {
+            const mode = await modeOf(join(dir, name));
+            if (mode !== undefined) v.eq(`${name} mode`, mode.toString(8), '600');
+          }
+          v.expect((await modeOf(data)) !== undefined, 'no database file was written');
+        }
+        return v.done();
+      },
+    }),
+    attack(17, 'fault-pattern-cannot-freeze', {
+      reduced: true,
+      injected: 'a fault rule with path ^/(a+)+$ (catastrophic as a regular expression), and a glob with many stars against a 5000-character path',
+      expected: 'the regular expression is refused (400); the glob answers within 1 s; the emulator still serves',
+      async run(lab) {
+        const emu = lab.emu;
+        await emu.reset();
+        const v = new Verdict();
+        const regex = await emu.call('POST', '/__emulator/faults', { body: { path: '^/(a+)+$', action: { type: 'status', status: 418 } } });
+        v.eq('a regular-expression path', regex.status, 400);
+        const glob = await emu.call('POST', '/__emulator/faults', { body: { path: `/${'*a'.repeat(20)}*b`, times: 0, action: { type: 'status', status: 418 } } });
+        v.eq('a many-star glob', glob.status, 201);
+        const t0 = performance.now();
+        const res = await emu.call('GET', `/${'a'.repeat(5000)}`, { token: emu.admin.apiKey });
+        const ms = performance.now() - t0;
+        v.fig('ms', ms);
+        v.expect(ms < 1000, `the request took ${Math.round(ms)} ms`);
+        v.expect(res.status === 404 || res.status === 401, `unexpected status ${res.status}`);
+        v.eq('info afterwards', (await emu.call('GET', '/__emulator/info')).status, 200);
+        await emu.lib.faults.clear();
+        return v.done();
+      },
+    }),
+    attack(18, 'request-log-masked', {
+      reduced: true,
+      injected: 'a request with X-Api-Key, Cookie, X-Qlik-Session, X-Refresh-Token, X-My-Session-Id, Proxy-Authorization headers and ?token=… &state=… in the query',
+      expected: 'none of the values in GET /__emulator/requests or in the log lines',
+      async run(lab) {
+        const lines = [];
+        const emu = await labEmulator({ log: (l) => lines.push(l) });
+        try {
+          const values = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map((h) => [h, secretValue('v')]);
+          const q1 = secretValue('q');
+          const q2 = secretValue('q');
+          await emu.call('GET', `${KEYS_PATH}?token=${q1}&state=${q2}&limit=1`, { token: emu.admin.apiKey, headers: Object.fromEntries(values) });
+          const log = JSON.stringify(await emu.requests());
+          const v = new Verdict();
+          const all = [...values.map(([, x]) => x), q1, q2, emu.admin.apiKey];
+          v.fig('leaked', all.filter((x) => log.includes(x)).length + all.filter((x) => lines.join('\n').includes(x)).length);
+          v.eq('secrets in the request log', all.filter((x) => log.includes(x)).join(','), '');
+          v.eq('secrets in the log lines', all.filter((x) => lines.join('\n').includes(x)).join(','), '');
+          v.expect(log.includes(KEYS_PATH), 'the request is not in the log');
+          return v.done();
+        } finally {
+          await emu.stop();
+        }
+      },
+    }),
+  ];
+}
+
+export function adversarialCases({ reduced = false } = {}) {
+  return [
+    ...attributionCases({ reduced }),
+    ...interruptCases(),
+    ...originCases(),
+    secretRuleCase(),
+    ...headerSourceCases(),
+    stdoutSafetyCase(),
+    ...pagingCases(),
+    sizeCapCase(),
+    rmGoneCase(),
+    jsonPositionCase(),
+    taggedYamlCase(),
+    ...permissionCases(),
+    editorInterruptCase(),
+    ...emulatorCases(),
+  ];
+}
+

@@ -42,7 +42,7 @@ export function badInput(id, injected, { args, setup, contexts, env = {}, asNobo
         uid = NOBODY;
       }
       const r = await runQlik(typeof args === 'function' ? args(files, extra) : args, {
-        env: envFor(home, env),
+        env: envFor(home, typeof env === 'function' ? env(files) : env),
         timeoutMs: 30_000,
         ...(uid === undefined ? {} : { uid, gid: NOBODY }),
       });
