@@ -13,6 +13,15 @@ export type { StartOptions } from './options.js';
 /** The tenant's API-keys configuration. */
 export type ApiKeysConfigView = ApiKeysConfig;
 
+/** A user for addUser()/addUsers(): `roles` default ["User"], `email` `<name>@example.com`, `status` active, `subject` `qlik-emulator|<id>`. */
+export interface NewUser {
+  name: string;
+  email?: string;
+  roles?: string[];
+  status?: string;
+  subject?: string;
+}
+
 export interface Emulator {
   /** `http://127.0.0.1:<port>` (https with `tls`). */
   url: string;
@@ -40,7 +49,9 @@ export interface Emulator {
   /** Moves the emulator's clock (expiry, `created`, rate-limit windows, the Date header). */
   setTime(t: { offsetMs: number }): Promise<{ offsetMs: number; now: string }>;
   /** Adds a user with a bootstrap key (also to `users`). */
-  addUser(u: { name: string; email?: string; roles?: string[]; status?: string }): Promise<EmulatorUser>;
+  addUser(u: NewUser): Promise<EmulatorUser>;
+  /** Adds many users at once, each with a bootstrap key (also to `users`): `POST /__emulator/users/batch`. */
+  addUsers(list: NewUser[]): Promise<EmulatorUser[]>;
   /** Back to the seeded state: keys, ledger, request log, faults, config, rate limits, clock. */
   reset(): Promise<void>;
   /** Any control route: `path` is relative to /__emulator/ (or starts with it). Throws on a non-2xx answer. */

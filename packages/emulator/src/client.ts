@@ -110,6 +110,11 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
       users.push(user);
       return user;
     },
+    async addUsers(list) {
+      const added = (await control<{ users: EmulatorUser[] }>('POST', 'users/batch', { users: list })).users;
+      users.push(...added);
+      return added;
+    },
     reset: async () => {
       await control('POST', 'reset');
     },

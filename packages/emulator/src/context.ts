@@ -1,5 +1,6 @@
 // Shared types: the App (every service a handler may use), the request context handed to
 // route handlers, and the route table entry. A handler returns a Reply (see http.ts).
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import type { FaultRules } from './faults.js';
@@ -42,6 +43,10 @@ export interface Ctx {
   seq: number;
   /** The JSON request body (400 when malformed or empty, 413 when over the limit). */
   readJson(): Promise<unknown>;
+  /** The request body as text ('' when there is none; 413 when over the limit), for bodies that are not always JSON. */
+  readText(): Promise<string>;
+  /** The request headers (for the content type of form bodies). */
+  headers: IncomingHttpHeaders;
 }
 
 export interface ApiCtx extends Ctx {

@@ -141,9 +141,26 @@ export const errors = {
     new ApiError(404, { code: 'USERS-7', title: 'Not found', detail: 'User was not found', status: 404 }),
   tenantNotFound: (): ApiError =>
     new ApiError(404, { code: 'TENANTS-8', title: 'Not found', detail: 'Tenant was not found', status: '404' }),
+  ...usersErrors(),
   control: (detail: string, pointer?: string): ApiError => {
     const error = edgeError(400, detail);
     if (pointer !== undefined) error.error.source = { pointer };
     return error;
   },
 };
+
+// ---- users API (#12) ----
+// Only USERS-7 is a code seen in Qlik's documentation; USERS-1..3 are the emulator's own, with the
+// users spec's shape (numeric status, source naming the parameter or the body field).
+function usersErrors() {
+  const users = (status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError =>
+    service(status, code, title, detail, source);
+  return {
+    usersBadQuery: (detail: string, parameter: string): ApiError =>
+      users(400, 'USERS-1', 'Invalid query parameter', detail, { parameter }),
+    usersBadFilter: (detail: string, source: ErrorSource): ApiError =>
+      users(400, 'USERS-2', 'Invalid filter', detail, source),
+    usersBadBody: (detail: string, pointer: string): ApiError =>
+      users(400, 'USERS-3', 'Invalid request body', detail, { pointer }),
+  };
+}

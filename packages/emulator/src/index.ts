@@ -20,6 +20,7 @@ export type {
   FaultRuleInput,
   FaultRuleView,
   LedgerEntry,
+  NewUser,
   OAuthClientInfo,
   RequestLogEntry,
   SeedInput,

@@ -34,6 +34,7 @@ export interface SeedUser {
   email?: string;
   roles: string[];
   status?: string;
+  subject?: string;
 }
 
 export interface Seed {
@@ -49,7 +50,7 @@ export interface SeedInput {
   /** `id`: 1-64 characters of A-Z, a-z, 0-9, _ or - (default: a random 32-character id). */
   tenant?: { id?: string; name?: string };
   /** A non-empty list; `roles` defaults to ["User"], `email` to `<name>@example.com`, `status` to active. */
-  users?: { name: string; email?: string; roles?: string[]; status?: UserStatus }[];
+  users?: { name: string; email?: string; roles?: string[]; status?: UserStatus; subject?: string }[];
   config?: Partial<ApiKeysConfig>;
 }
 
@@ -68,7 +69,7 @@ export function defaultSeed(): Seed {
 /** Validates a user description (seed file entry or POST /__emulator/users body). */
 export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
   const prefixed: Fail = (detail, p) => fail(detail, at + p);
-  const obj = objectBody(value, ['name', 'email', 'roles', 'status'], prefixed);
+  const obj = objectBody(value, ['name', 'email', 'roles', 'status', 'subject'], prefixed);
   const roles = obj['roles'] ?? ['User'];
   if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string' && r.length > 0)) {
     throw prefixed('"roles" must be an array of role names', '/roles');
@@ -78,6 +79,8 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
   if (email !== undefined) user.email = email;
   const status = optionalEnum(obj, 'status', USER_STATUSES, prefixed);
   if (status !== undefined) user.status = status;
+  const subject = optionalString(obj, 'subject', prefixed, true);
+  if (subject !== undefined) user.subject = subject;
   return user;
 }
 
@@ -123,7 +126,7 @@ async function newUser(
     tenantId,
     name: input.name,
     email: input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '.')}@example.com`,
-    subject: `qlik-emulator|${id}`,
+    subject: input.subject ?? `qlik-emulator|${id}`,
     status: input.status ?? 'active',
     roles: input.roles,
     createdAt: now,
@@ -146,9 +149,25 @@ async function newUser(
 
 /** Adds a user with a bootstrap key (POST /__emulator/users). */
 export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser): Promise<EmulatorUser> {
-  const { user, key } = await newUser(deps, tenantId, input);
-  deps.store.addUsers([user], [key]);
-  return { id: user.id, name: user.name, email: user.email, roles: user.roles, apiKey: key.token ?? '' };
+  const [user] = await addUsers(deps, tenantId, [input]);
+  if (!user) throw new Error('no user was added');
+  return user;
+}
+
+/** Adds users with their bootstrap keys in one transaction (POST /__emulator/users/batch). */
+export async function addUsers(deps: SeedDeps, tenantId: string, inputs: SeedUser[]): Promise<EmulatorUser[]> {
+  const made = await Promise.all(inputs.map((input) => newUser(deps, tenantId, input)));
+  deps.store.addUsers(
+    made.map((m) => m.user),
+    made.map((m) => m.key),
+  );
+  return made.map(({ user, key }) => ({
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    roles: user.roles,
+    apiKey: key.token ?? '',
+  }));
 }
 
 /**
@@ -179,10 +198,11 @@ export async function initialize(
   return { tenantId, defaultConfig: seed.config, reused: false };
 }
 
-/** Every user with their bootstrap token, in creation order. */
+/** Every user with their bootstrap token, in creation order (the bot users of OAuth clients are listed with their clients). */
 export function userInfos(store: Store, tenantId: string): EmulatorUser[] {
   const tokens = new Map(store.bootstrapKeys(tenantId).map((k) => [k.sub, k.token ?? '']));
   return store
     .listUsers(tenantId)
+    .filter((u) => u.clientId === undefined)
     .map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, apiKey: tokens.get(u.id) ?? '' }));
 }

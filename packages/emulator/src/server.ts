@@ -122,13 +122,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Starts reading the body at once (so a request that executes after its client left still has it),
- * and returns the parser handlers call. The body is read at most once.
+ * and returns the readers handlers call (JSON, or raw text). The body is read at most once.
  */
-function jsonReader(req: IncomingMessage, malformed: (detail: string) => ApiError): () => Promise<unknown> {
+function bodyReaders(
+  req: IncomingMessage,
+  malformed: (detail: string) => ApiError,
+): { readJson: () => Promise<unknown>; readText: () => Promise<string> } {
   const body = readBody(req);
   body.catch(() => undefined);
-  return async () => {
-    const text = (await body).toString('utf8');
+  const readText = async (): Promise<string> => (await body).toString('utf8');
+  const readJson = async (): Promise<unknown> => {
+    const text = await readText();
     if (text.trim() === '') throw malformed('A JSON request body is required');
     try {
       return JSON.parse(text) as unknown;
@@ -136,6 +140,7 @@ function jsonReader(req: IncomingMessage, malformed: (detail: string) => ApiErro
       throw malformed(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
+  return { readJson, readText };
 }
 
 // ---- request handling ----
@@ -246,7 +251,8 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
     params: {},
     baseUrl: baseUrlOf(req, app, opts.tls !== undefined),
     seq,
-    readJson: jsonReader(req, malformed),
+    ...bodyReaders(req, malformed),
+    headers: req.headers,
   };
   if (control) await serveControl(app, ctx, res, opts.log);
   else await serveApi(app, ctx, { req, res, method }, trace, opts.log);

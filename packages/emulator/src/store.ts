@@ -26,6 +26,8 @@ export interface UserRecord {
   roles: string[];
   createdAt: number;
   lastUpdatedAt: number;
+  /** Set on the bot user of an OAuth client (the users API filters and sorts on it). */
+  clientId?: string;
 }
 
 export interface KeyRecord {
@@ -105,6 +107,7 @@ interface UserRow {
   roles: string;
   created_at: number;
   last_updated_at: number;
+  client_id: string | null;
 }
 
 interface TenantRow {
@@ -133,6 +136,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE configs (tenant_id TEXT PRIMARY KEY, max_api_key_expiry TEXT NOT NULL,
      max_keys_per_user INTEGER NOT NULL, scim_externalClient_expiry TEXT NOT NULL);
    CREATE TABLE ledger (key_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, delivered INTEGER NOT NULL DEFAULT 0);`,
+  // 2: users API (#12): the bot users of OAuth clients carry their client id.
+  `ALTER TABLE users ADD COLUMN client_id TEXT;`,
 ];
 
 /** The computed status. Deleted keys never reach the API, so they have none. */
@@ -181,6 +186,7 @@ function toUser(row: UserRow): UserRecord {
     roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
     createdAt: row.created_at,
     lastUpdatedAt: row.last_updated_at,
+    ...(row.client_id === null ? {} : { clientId: row.client_id }),
   };
 }
 
@@ -279,10 +285,10 @@ export class Store {
   addUsers(users: UserRecord[], keys: KeyRecord[]): void {
     this.db.transaction(() => {
       const insert = this.stmt(
-        `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at)
-         VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt)`,
+        `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at, client_id)
+         VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt, @clientId)`,
       );
-      for (const u of users) insert.run({ ...u, roles: JSON.stringify(u.roles) });
+      for (const u of users) insert.run({ ...u, roles: JSON.stringify(u.roles), clientId: u.clientId ?? null });
       for (const k of keys) this.insertKey(k);
     })();
   }

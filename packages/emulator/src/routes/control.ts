@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http.js';
 import type { StartupInfo } from '../info.js';
 import { buildKey, expiryAfter, maxExpiryFor, presentKey } from '../keys.js';
-import { BOOTSTRAP_DESCRIPTION, addUser, parseSeedUser, userInfos } from '../seed.js';
+import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedUser, userInfos } from '../seed.js';
 import { keyStatus, type KeyStatus, type LedgerRow, type SubType } from '../store.js';
 import {
   checkDuration,
@@ -189,7 +189,22 @@ function jwks(ctx: Ctx): Reply {
   return jsonReply(200, { keys: [{ ...ctx.app.tokens.publicJwk, alg: 'ES384', use: 'sig' }] });
 }
 
+// ---- users in bulk (#12) ----
+
+const MAX_BATCH = 10_000;
+
+/** `{users: [...]}`: many users at once (for paging tests), each with a bootstrap key, in one transaction. */
+async function createUsers(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(), ['users'], fail);
+  const list = obj['users'];
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
+    throw fail(`"users" must be an array of 1-${MAX_BATCH} users`, '/users');
+  const inputs = list.map((u: unknown, i) => parseSeedUser(u, fail, `/users/${i}`));
+  return jsonReply(201, { users: await addUsers(ctx.app, ctx.app.tenantId, inputs) });
+}
+
 export const controlRoutes: Route<Ctx>[] = [
+  { method: 'POST', path: '/__emulator/users/batch', handler: createUsers },
   { method: 'GET', path: '/__emulator/info', handler: info },
   { method: 'POST', path: '/__emulator/reset', handler: reset },
   { method: 'POST', path: '/__emulator/users', handler: createUser },
