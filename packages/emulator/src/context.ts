@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import type { FaultRules } from './faults.js';
+import type { M2mApiKeyMode, OAuthSettings } from './oauth.js';
 import type { Reply } from './http.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
@@ -14,6 +15,8 @@ export interface Options {
   rateLimit: boolean;
   /** Refuse unknown and repeated query parameters (400) instead of ignoring them / taking the first. */
   strict: boolean;
+  /** Whether client_credentials (bot) tokens may create API keys (--m2m-api-keys); reset() restores it. */
+  m2mApiKeys: M2mApiKeyMode;
 }
 
 export interface App {
@@ -27,6 +30,8 @@ export interface App {
   requestLog: RequestLog;
   /** The config that reset() restores (the seed's, else Qlik's defaults). */
   defaultConfig: ApiKeysConfig;
+  /** OAuth settings the control API may change (PUT /__emulator/oauth/settings). */
+  oauthSettings: OAuthSettings;
   /** Set once the server listens. */
   url: string;
   caCert: string | undefined;

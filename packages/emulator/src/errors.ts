@@ -142,6 +142,7 @@ export const errors = {
   tenantNotFound: (): ApiError =>
     new ApiError(404, { code: 'TENANTS-8', title: 'Not found', detail: 'Tenant was not found', status: '404' }),
   ...usersErrors(),
+  ...oauthErrors(),
   control: (detail: string, pointer?: string): ApiError => {
     const error = edgeError(400, detail);
     if (pointer !== undefined) error.error.source = { pointer };
@@ -162,5 +163,30 @@ function usersErrors() {
       users(400, 'USERS-2', 'Invalid filter', detail, source),
     usersBadBody: (detail: string, pointer: string): ApiError =>
       users(400, 'USERS-3', 'Invalid request body', detail, { pointer }),
+  };
+}
+
+// ---- OAuth (#11) ----
+// /oauth/token, /oauth/revoke and /api/v1/oauth-tokens answer Qlik's {"errors":[...]} shape with a
+// string status (as the OAuth spec and @qlik/api's oauth-tokens types have it), never RFC 6749's
+// {"error": ...}. Qlik's own codes are not documented: OAUTH-1..6 are the emulator's.
+function oauthErrors() {
+  const oauth = (status: number, code: string, title: string, detail: string): ApiError =>
+    new ApiError(status, { code, title, detail, status: String(status) });
+  return {
+    oauthBadRequest: (detail: string): ApiError => oauth(400, 'OAUTH-1', 'Bad Request', detail),
+    oauthBadClient: (): ApiError => oauth(401, 'OAUTH-2', 'Unauthorized', 'The client credentials are invalid'),
+    oauthUserDisabled: (status: string): ApiError =>
+      oauth(
+        403,
+        'OAUTH-3',
+        'Forbidden',
+        `The user is ${status === 'disabled' ? 'disabled' : `not active (${status})`}`,
+      ),
+    oauthTokenNotFound: (): ApiError =>
+      oauth(404, 'OAUTH-4', 'Not Found', 'No active OAuth token exists with the given ID'),
+    oauthTokenForbidden: (): ApiError =>
+      oauth(403, 'OAUTH-5', 'Forbidden', 'The TenantAdmin role is required to revoke tokens of other users'),
+    oauthBadQuery: (detail: string): ApiError => oauth(400, 'OAUTH-6', 'Bad Request', detail),
   };
 }

@@ -8,6 +8,7 @@ import { errors } from './errors.js';
 import { newObjectId, newTenantId } from './ids.js';
 import type { EmulatorUser } from './info.js';
 import { buildKey, expiryAfter } from './keys.js';
+import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from './oauth.js';
 import type { ApiKeysConfig, KeyRecord, Store, UserRecord } from './store.js';
 import {
   objectBody,
@@ -41,6 +42,7 @@ export interface Seed {
   tenant: { id?: string; name: string };
   users: SeedUser[];
   config: ApiKeysConfig;
+  oauthClients: OAuthClientInput[];
 }
 
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -52,6 +54,8 @@ export interface SeedInput {
   /** A non-empty list; `roles` defaults to ["User"], `email` to `<name>@example.com`, `status` to active. */
   users?: { name: string; email?: string; roles?: string[]; status?: UserStatus; subject?: string }[];
   config?: Partial<ApiKeysConfig>;
+  /** OAuth M2M clients, each with a bot user (default: one client "m2m" whose bot is a TenantAdmin; [] for none). */
+  oauthClients?: OAuthClientInput[];
 }
 
 export function defaultSeed(): Seed {
@@ -63,6 +67,7 @@ export function defaultSeed(): Seed {
       { name: 'viewer', roles: ['User'] },
     ],
     config: { ...QLIK_DEFAULT_CONFIG },
+    oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
   };
 }
 
@@ -87,7 +92,7 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config'], fail);
+  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients'], fail);
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -105,6 +110,7 @@ export function parseSeed(value: unknown, now: number): Seed {
   if (obj['config'] !== undefined) {
     seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
   }
+  if (obj['oauthClients'] !== undefined) seed.oauthClients = parseSeedClients(obj['oauthClients'], fail);
   return seed;
 }
 
@@ -188,12 +194,18 @@ export async function initialize(
   const made = await Promise.all(seed.users.map((u) => newUser(deps, tenantId, u)));
   const now = deps.clock.now();
   const creator = made.find((m) => m.user.roles.includes('TenantAdmin')) ?? made[0];
-  deps.store.seedTenant(
-    { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
-    seed.config,
-    made.map((m) => m.user),
-    made.map((m) => m.key),
-  );
+  deps.store.inTransaction(() => {
+    deps.store.seedTenant(
+      { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
+      seed.config,
+      made.map((m) => m.user),
+      made.map((m) => m.key),
+    );
+    for (const input of seed.oauthClients) {
+      const { client, bot } = newOAuthClient(tenantId, input, now);
+      deps.store.addOAuthClient(client, bot);
+    }
+  });
   deps.store.setMeta(DEFAULT_CONFIG_META, JSON.stringify(seed.config));
   return { tenantId, defaultConfig: seed.config, reused: false };
 }
@@ -205,4 +217,14 @@ export function userInfos(store: Store, tenantId: string): EmulatorUser[] {
     .listUsers(tenantId)
     .filter((u) => u.clientId === undefined)
     .map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, apiKey: tokens.get(u.id) ?? '' }));
+}
+
+/** A seed's `oauthClients`: an array (maybe empty) of clients with distinct clientIds. */
+function parseSeedClients(value: unknown, fail: Fail): OAuthClientInput[] {
+  if (!Array.isArray(value)) throw fail('"oauthClients" must be an array', '/oauthClients');
+  const clients = value.map((c: unknown, i) => parseOAuthClient(c, fail, pointer('oauthClients', i)));
+  const ids = clients.map((c) => c.clientId).filter((id) => id !== undefined);
+  const taken = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (taken !== undefined) throw fail(`"clientId" ${JSON.stringify(taken)} is used twice`, '/oauthClients');
+  return clients;
 }

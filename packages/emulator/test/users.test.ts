@@ -90,7 +90,7 @@ function filterIds(res: ApiResponse): string[] {
 const q = (filter: string): string => `/api/v1/users?limit=100&filter=${encodeURIComponent(filter)}`;
 
 describe('GET /api/v1/users', () => {
-  it('lists every user in +name order by default, 20 a page', async () => {
+  it('lists every user (seeded, added and the OAuth bot) in +name order by default, 20 a page', async () => {
     const first = await page('/api/v1/users');
     expect(first.data).toHaveLength(20);
     expect(first.links.prev).toBeUndefined();
@@ -152,6 +152,12 @@ describe('GET /api/v1/users', () => {
     }
   });
 
+  it('sorts by clientId with the users that have none first', async () => {
+    const users = await walk('/api/v1/users?limit=100&sort=-clientId');
+    const bot = emu.oauthClients[0]!;
+    expect(users[0]!.id).toBe(bot.userId);
+  });
+
   it('keeps its place when users are added between pages', async () => {
     const first = await page('/api/v1/users?limit=50&sort=-createdAt');
     await emu.addUser({ name: 'aaa newcomer' });
@@ -175,6 +181,12 @@ describe('GET /api/v1/users', () => {
     const withLinks = await emu.api('GET', '/api/v1/users?limit=2&fields=links');
     expect(Object.keys(withLinks.body.data[0])).toEqual(['id', 'links']);
     expect(withLinks.body.links.next.href).toContain('fields=links');
+  });
+  it('shows the bot user of the seeded OAuth client with its TenantAdmin role and no email', async () => {
+    const bot = emu.oauthClients[0]!;
+    const [user] = (await page(q(`clientId eq "${bot.clientId}"`))).data;
+    expect(user).toMatchObject({ id: bot.userId, name: bot.name, assignedRoles: [{ name: 'TenantAdmin' }] });
+    expect(user!.email).toBeUndefined();
   });
 });
 
