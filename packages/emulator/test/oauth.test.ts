@@ -616,6 +616,24 @@ describe('rate limits and secrets', () => {
     expect(await accessToken(imp)).toEqual(expect.any(String));
   });
 
+  it('fault rules apply to /oauth/token like any route', async () => {
+    await emu.faults.add({ method: 'POST', path: '/oauth/token', action: { type: 'status', status: 503 } });
+    const failed = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: m2m.clientId,
+      client_secret: m2m.clientSecret,
+    });
+    expect(failed.status).toBe(503);
+    expect(await emu.oauthTokens()).toEqual([]);
+    await emu.faults.add({ method: 'POST', path: '/oauth/token', action: { type: 'reset-after' } });
+    await expect(
+      tokenRequest({ grant_type: 'client_credentials', client_id: m2m.clientId, client_secret: m2m.clientSecret }),
+    ).rejects.toThrow();
+    // The token was issued although its answer was lost.
+    expect((await emu.oauthTokens()).map((t) => t.state)).toEqual(['active']);
+    expect((await emu.requests()).map((r) => r.status)).toEqual([503, 0]);
+  });
+
   it('keeps client secrets and access tokens out of the request log and the log lines', async () => {
     lines.length = 0;
     const token = await accessToken();
