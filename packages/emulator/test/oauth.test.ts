@@ -258,7 +258,8 @@ describe('access tokens on the API', () => {
 
   it('stop working once exp has passed on the emulator clock', async () => {
     const token = await accessToken();
-    await emu.setTime({ offsetMs: 21_599_000 });
+    // exp is in whole seconds (iat rounded down), so "just before" keeps a margin for a slow machine.
+    await emu.setTime({ offsetMs: 21_500_000 });
     expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(301);
     await emu.setTime({ offsetMs: 21_600_000 });
     expectError(await emu.api('GET', '/api/v1/users/me', { token }), 401, 'HTTP-401');
