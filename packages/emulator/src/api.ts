@@ -3,15 +3,26 @@
 import type { FaultRuleInput, FaultRuleView } from './faults.js';
 import type { EmulatorUser, OAuthClientInfo } from './info.js';
 import type { RequestLogEntry } from './requestlog.js';
+import type { OAuthClientInput, OAuthClientView, OAuthSettings, OAuthTokenView } from './oauth.js';
 import type { LedgerEntry } from './routes/control.js';
 import type { SeedInput } from './seed.js';
-import type { ApiKeysConfig } from './store.js';
+import type { ApiKeysConfig, OAuthTokenMatch } from './store.js';
 
 export type { EmulatorUser, FaultRuleInput, FaultRuleView, LedgerEntry, OAuthClientInfo, RequestLogEntry, SeedInput };
+export type { OAuthClientInput, OAuthClientView, OAuthSettings, OAuthTokenMatch, OAuthTokenView };
 export type { StartOptions } from './options.js';
 
 /** The tenant's API-keys configuration. */
 export type ApiKeysConfigView = ApiKeysConfig;
+
+/** A user for addUser()/addUsers(): `roles` default ["User"], `email` `<name>@example.com`, `status` active, `subject` `qlik-emulator|<id>`. */
+export interface NewUser {
+  name: string;
+  email?: string;
+  roles?: string[];
+  status?: string;
+  subject?: string;
+}
 
 export interface Emulator {
   /** `http://127.0.0.1:<port>` (https with `tls`). */
@@ -19,7 +30,7 @@ export interface Emulator {
   tenantId: string;
   /** The seeded users with their bootstrap keys, plus those added with addUser(). */
   users: EmulatorUser[];
-  /** OAuth clients (none yet). */
+  /** The OAuth clients (the seeded M2M client `m2m` first), plus those added with addOAuthClient(). */
   oauthClients: OAuthClientInfo[];
   /** The PEM file of the self-signed certificate, with `tls` only. */
   caCert?: string;
@@ -40,8 +51,22 @@ export interface Emulator {
   /** Moves the emulator's clock (expiry, `created`, rate-limit windows, the Date header). */
   setTime(t: { offsetMs: number }): Promise<{ offsetMs: number; now: string }>;
   /** Adds a user with a bootstrap key (also to `users`). */
-  addUser(u: { name: string; email?: string; roles?: string[]; status?: string }): Promise<EmulatorUser>;
-  /** Back to the seeded state: keys, ledger, request log, faults, config, rate limits, clock. */
+  addUser(u: NewUser): Promise<EmulatorUser>;
+  /** Adds many users at once, each with a bootstrap key (also to `users`): `POST /__emulator/users/batch`. */
+  addUsers(list: NewUser[]): Promise<EmulatorUser[]>;
+  /** The OAuth client with this name; throws when there is none. */
+  oauthClient(name: string): OAuthClientInfo;
+  /** Adds an OAuth client with a bot user (also to `oauthClients`): `POST /__emulator/oauth/clients`. */
+  addOAuthClient(c: OAuthClientInput): Promise<OAuthClientView>;
+  /** Every access token issued since the last reset (never the token itself): `GET /__emulator/oauth/tokens`. */
+  oauthTokens(): Promise<OAuthTokenView[]>;
+  /** Lets the matching live tokens expire now (all without `match`); resolves with how many. */
+  expireOAuthTokens(match?: OAuthTokenMatch): Promise<number>;
+  /** Revokes the matching live tokens (all without `match`); resolves with how many. */
+  revokeOAuthTokens(match?: OAuthTokenMatch): Promise<number>;
+  /** Changes the OAuth settings (`m2mApiKeys`); resolves with all of them. */
+  setOAuthSettings(patch: Partial<OAuthSettings>): Promise<OAuthSettings>;
+  /** Back to the seeded state: keys, ledger, request log, faults, config, rate limits, clock, OAuth tokens and settings. */
   reset(): Promise<void>;
   /** Any control route: `path` is relative to /__emulator/ (or starts with it). Throws on a non-2xx answer. */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;

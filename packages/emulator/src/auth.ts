@@ -1,13 +1,15 @@
 // API-key tokens and permissions. Tokens are ES384 JWTs shaped exactly like Qlik's:
 // header {"alg":"ES384","kid":<key id>,"typ":"JWT"}, payload {subType, tenantId, jti, aud, iss, sub}
 // with no exp/iat. One P-384 key pair signs every token; it is created on first start and kept in the store.
-import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import type { Clock } from './clock.js';
 import { errors } from './errors.js';
 import { isKeyId, stableObjectId } from './ids.js';
 import type { Store, SubType, UserRecord } from './store.js';
 
 export const TOKEN_ISSUER = 'qlik.api/api-keys';
+/** OAuth access tokens' `iss` (qlik.dev changelog 67, "OAuth token contents"). */
+export const ACCESS_TOKEN_ISSUER = 'qlik.api';
 export const TOKEN_AUDIENCE = 'qlik.api';
 const SIGNING_KEY_META = 'signing_key_jwk';
 
@@ -23,7 +25,18 @@ export interface Permissions {
   manageApiKeys: boolean;
 }
 
+/** The claims of an OAuth access token, in the order Qlik's tokens carry them. */
+export interface AccessTokenClaims {
+  jti: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+  /** The tenant URL the token was issued for. */
+  aud: string;
+}
+
 export interface Principal {
+  /** The API key's id, or the OAuth token's. */
   keyId: string;
   tenantId: string;
   sub: string;
@@ -31,6 +44,8 @@ export interface Principal {
   /** The user behind a `user` key; undefined for SCIM (externalClient) keys. */
   user: UserRecord | undefined;
   perms: Permissions;
+  /** Set when the request carried an OAuth access token instead of an API key. */
+  oauth?: { tokenId: string; clientId: string; grantType: string };
 }
 
 interface RoleInfo {
@@ -67,6 +82,7 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 
 export class TokenService {
   private readonly verified = new Map<string, TokenClaims>();
+  private readonly verifiedAccess = new Map<string, AccessTokenClaims>();
   private readonly privateKey: SigningKey;
   private readonly publicKey: SigningKey;
   readonly publicJwk: JWK;
@@ -104,6 +120,46 @@ export class TokenService {
       sub: claims.sub,
     };
     return new SignJWT(payload).setProtectedHeader({ alg: 'ES384', kid: claims.jti, typ: 'JWT' }).sign(this.privateKey);
+  }
+
+  /** An OAuth access token: header {"alg":"ES384","typ":"JWT"}, payload {subType, purpose, jti, iat, exp, aud, iss}. */
+  signAccessToken(claims: AccessTokenClaims): Promise<string> {
+    const payload = {
+      subType: 'user',
+      purpose: 'accessToken',
+      jti: claims.jti,
+      iat: claims.iat,
+      exp: claims.exp,
+      aud: claims.aud,
+      iss: ACCESS_TOKEN_ISSUER,
+    };
+    return new SignJWT(payload).setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(this.privateKey);
+  }
+
+  /** The claims of an access token signed here and not expired at `now` (the emulator clock); undefined otherwise. */
+  async verifyAccessToken(token: string, now: number): Promise<AccessTokenClaims | undefined> {
+    let claims = this.verifiedAccess.get(token);
+    if (!claims) {
+      try {
+        const { payload } = await jwtVerify(token, this.publicKey, {
+          algorithms: ['ES384'],
+          issuer: ACCESS_TOKEN_ISSUER,
+          typ: 'JWT',
+          currentDate: new Date(now),
+          requiredClaims: ['jti', 'iat', 'exp', 'aud'],
+        });
+        const { jti, iat, exp, aud, subType, purpose } = payload;
+        if (typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number' || typeof aud !== 'string')
+          return undefined;
+        if (subType !== 'user' || purpose !== 'accessToken') return undefined;
+        claims = { jti, iat, exp, aud };
+      } catch {
+        return undefined;
+      }
+      if (this.verifiedAccess.size >= 10_000) this.verifiedAccess.clear();
+      this.verifiedAccess.set(token, claims);
+    }
+    return claims.exp * 1000 > now ? claims : undefined;
   }
 
   /** The claims of a token whose signature, alg, typ, iss and aud are right; undefined otherwise. */
@@ -150,6 +206,7 @@ export async function authenticate(
 ): Promise<Principal> {
   const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
   if (!match?.[1]) throw errors.unauthorized();
+  if (isAccessToken(match[1])) return authenticateAccessToken(match[1], deps);
   const claims = await deps.tokens.verify(match[1]);
   if (!claims || claims.tenantId !== deps.tenantId) throw errors.unauthorized();
   const key = deps.store.getKey(deps.tenantId, claims.jti);
@@ -174,5 +231,43 @@ export async function authenticate(
     subType: key.subType,
     user,
     perms: permissionsOf(user.roles),
+  };
+}
+
+// ---- OAuth access tokens (#11) ----
+
+/** Whether a bearer token claims to be an OAuth access token (its `iss`); nothing is verified here. */
+function isAccessToken(token: string): boolean {
+  try {
+    return decodeJwt(token).iss === ACCESS_TOKEN_ISSUER;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An access token authenticates as its user (a client's bot user, or the impersonated user) with
+ * that user's roles, while its signature is good, `exp` is ahead of the emulator clock, its record
+ * is neither revoked nor expired, and the user is active.
+ */
+async function authenticateAccessToken(
+  token: string,
+  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string },
+): Promise<Principal> {
+  const now = deps.clock.now();
+  const claims = await deps.tokens.verifyAccessToken(token, now);
+  const record = claims && deps.store.getOAuthToken(deps.tenantId, claims.jti);
+  if (!record || record.revoked || record.expiresAt <= now) throw errors.unauthorized();
+  const user = deps.store.getUser(deps.tenantId, record.userId);
+  if (user?.status !== 'active') throw errors.unauthorized();
+  deps.store.touchOAuthToken(record.id, now);
+  return {
+    keyId: record.id,
+    tenantId: record.tenantId,
+    sub: user.id,
+    subType: 'user',
+    user,
+    perms: permissionsOf(user.roles),
+    oauth: { tokenId: record.id, clientId: record.clientId, grantType: record.grantType },
   };
 }

@@ -4,7 +4,16 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { ApiKeysConfigView, Emulator, FaultRuleView, LedgerEntry, RequestLogEntry } from './api.js';
+import type {
+  ApiKeysConfigView,
+  Emulator,
+  FaultRuleView,
+  LedgerEntry,
+  OAuthClientView,
+  OAuthSettings,
+  OAuthTokenView,
+  RequestLogEntry,
+} from './api.js';
 import type { EmulatorUser, StartupInfo } from './info.js';
 
 interface ControlResponse {
@@ -41,6 +50,7 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
     ? new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) })
     : new http.Agent({ keepAlive: true });
   const users = [...info.users];
+  const oauthClients = [...info.oauthClients];
 
   const send = (method: string, path: string, body: unknown): Promise<ControlResponse> =>
     new Promise((resolve, reject) => {
@@ -84,7 +94,7 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
     url: info.url,
     tenantId: info.tenantId,
     users,
-    oauthClients: info.oauthClients,
+    oauthClients,
     ...(info.caCert === undefined ? {} : { caCert: info.caCert }),
     user(name) {
       const user = users.find((u) => u.name === name);
@@ -94,6 +104,30 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
         );
       return user;
     },
+    oauthClient(name) {
+      const client = oauthClients.find((c) => c.name === name);
+      if (!client)
+        throw new Error(
+          `qlik-emulator has no OAuth client named ${JSON.stringify(name)} (its clients: ${oauthClients.map((c) => c.name).join(', ') || 'none'})`,
+        );
+      return client;
+    },
+    async addOAuthClient(c) {
+      const view = await control<OAuthClientView>('POST', 'oauth/clients', c);
+      oauthClients.push({
+        clientId: view.clientId,
+        clientSecret: view.clientSecret,
+        userId: view.userId,
+        name: view.name,
+      });
+      return view;
+    },
+    oauthTokens: async () => (await control<{ tokens: OAuthTokenView[] }>('GET', 'oauth/tokens')).tokens,
+    expireOAuthTokens: async (match = {}) =>
+      (await control<{ count: number }>('POST', 'oauth/tokens/expire', match)).count,
+    revokeOAuthTokens: async (match = {}) =>
+      (await control<{ count: number }>('POST', 'oauth/tokens/revoke', match)).count,
+    setOAuthSettings: (patch) => control<OAuthSettings>('PUT', 'oauth/settings', patch),
     faults: {
       add: async (rule) => (await control<{ id: string }>('POST', 'faults', rule)).id,
       clear: async () => {
@@ -109,6 +143,11 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
       const user = await control<EmulatorUser>('POST', 'users', u);
       users.push(user);
       return user;
+    },
+    async addUsers(list) {
+      const added = (await control<{ users: EmulatorUser[] }>('POST', 'users/batch', { users: list })).users;
+      users.push(...added);
+      return added;
     },
     reset: async () => {
       await control('POST', 'reset');

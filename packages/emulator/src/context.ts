@@ -1,8 +1,10 @@
 // Shared types: the App (every service a handler may use), the request context handed to
 // route handlers, and the route table entry. A handler returns a Reply (see http.ts).
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import type { FaultRules } from './faults.js';
+import type { M2mApiKeyMode, OAuthSettings } from './oauth.js';
 import type { Reply } from './http.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
@@ -13,6 +15,8 @@ export interface Options {
   rateLimit: boolean;
   /** Refuse unknown and repeated query parameters (400) instead of ignoring them / taking the first. */
   strict: boolean;
+  /** Whether client_credentials (bot) tokens may create API keys (--m2m-api-keys); reset() restores it. */
+  m2mApiKeys: M2mApiKeyMode;
 }
 
 export interface App {
@@ -26,6 +30,8 @@ export interface App {
   requestLog: RequestLog;
   /** The config that reset() restores (the seed's, else Qlik's defaults). */
   defaultConfig: ApiKeysConfig;
+  /** OAuth settings the control API may change (PUT /__emulator/oauth/settings). */
+  oauthSettings: OAuthSettings;
   /** Set once the server listens. */
   url: string;
   caCert: string | undefined;
@@ -42,6 +48,10 @@ export interface Ctx {
   seq: number;
   /** The JSON request body (400 when malformed or empty, 413 when over the limit). */
   readJson(): Promise<unknown>;
+  /** The request body as text ('' when there is none; 413 when over the limit), for bodies that are not always JSON. */
+  readText(): Promise<string>;
+  /** The request headers (for the content type of form bodies). */
+  headers: IncomingHttpHeaders;
 }
 
 export interface ApiCtx extends Ctx {

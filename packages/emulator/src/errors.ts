@@ -141,9 +141,52 @@ export const errors = {
     new ApiError(404, { code: 'USERS-7', title: 'Not found', detail: 'User was not found', status: 404 }),
   tenantNotFound: (): ApiError =>
     new ApiError(404, { code: 'TENANTS-8', title: 'Not found', detail: 'Tenant was not found', status: '404' }),
+  ...usersErrors(),
+  ...oauthErrors(),
   control: (detail: string, pointer?: string): ApiError => {
     const error = edgeError(400, detail);
     if (pointer !== undefined) error.error.source = { pointer };
     return error;
   },
 };
+
+// ---- users API (#12) ----
+// Only USERS-7 is a code seen in Qlik's documentation; USERS-1..3 are the emulator's own, with the
+// users spec's shape (numeric status, source naming the parameter or the body field).
+function usersErrors() {
+  const users = (status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError =>
+    service(status, code, title, detail, source);
+  return {
+    usersBadQuery: (detail: string, parameter: string): ApiError =>
+      users(400, 'USERS-1', 'Invalid query parameter', detail, { parameter }),
+    usersBadFilter: (detail: string, source: ErrorSource): ApiError =>
+      users(400, 'USERS-2', 'Invalid filter', detail, source),
+    usersBadBody: (detail: string, pointer: string): ApiError =>
+      users(400, 'USERS-3', 'Invalid request body', detail, { pointer }),
+  };
+}
+
+// ---- OAuth (#11) ----
+// /oauth/token, /oauth/revoke and /api/v1/oauth-tokens answer Qlik's {"errors":[...]} shape with a
+// string status (as the OAuth spec and @qlik/api's oauth-tokens types have it), never RFC 6749's
+// {"error": ...}. Qlik's own codes are not documented: OAUTH-1..6 are the emulator's.
+function oauthErrors() {
+  const oauth = (status: number, code: string, title: string, detail: string): ApiError =>
+    new ApiError(status, { code, title, detail, status: String(status) });
+  return {
+    oauthBadRequest: (detail: string): ApiError => oauth(400, 'OAUTH-1', 'Bad Request', detail),
+    oauthBadClient: (): ApiError => oauth(401, 'OAUTH-2', 'Unauthorized', 'The client credentials are invalid'),
+    oauthUserDisabled: (status: string): ApiError =>
+      oauth(
+        403,
+        'OAUTH-3',
+        'Forbidden',
+        `The user is ${status === 'disabled' ? 'disabled' : `not active (${status})`}`,
+      ),
+    oauthTokenNotFound: (): ApiError =>
+      oauth(404, 'OAUTH-4', 'Not Found', 'No active OAuth token exists with the given ID'),
+    oauthTokenForbidden: (): ApiError =>
+      oauth(403, 'OAUTH-5', 'Forbidden', 'The TenantAdmin role is required to revoke tokens of other users'),
+    oauthBadQuery: (detail: string): ApiError => oauth(400, 'OAUTH-6', 'Bad Request', detail),
+  };
+}

@@ -10,7 +10,7 @@ export interface EmulatorUser {
   apiKey: string;
 }
 
-/** An OAuth client the emulator knows (none yet: OAuth is not emulated so far). */
+/** An OAuth client: its credentials for POST /oauth/token, and its bot user's id. */
 export interface OAuthClientInfo {
   clientId: string;
   clientSecret: string;

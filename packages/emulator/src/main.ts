@@ -16,7 +16,10 @@ Options:
   --rate-limit      apply Qlik's rate limits (tier 1: 1000/min, tier 2: 100/min, 5-minute window)
   --clamp-expiry    clamp a too-long key expiry to the tenant maximum instead of answering 400
   --strict          answer 400 to unknown or repeated query parameters (default: ignore them / take the first)
-  --seed FILE       JSON file with the tenant, users and config to create on first start
+  --seed FILE       JSON file with the tenant, users, OAuth clients and config to create on first start
+  --m2m-api-keys MODE
+                    may an OAuth client's bot (client_credentials token) create API keys: for-users
+                    (default: only for another user, with sub), allow, or deny
   -h, --help        show this help
   -v, --version     show the version
 

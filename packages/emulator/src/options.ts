@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from './errors.js';
+import { DEFAULT_M2M_API_KEYS, M2M_API_KEY_MODES, type M2mApiKeyMode } from './oauth.js';
 import { defaultSeed, parseSeed, type Seed, type SeedInput } from './seed.js';
 
 export interface StartOptions {
@@ -20,6 +21,12 @@ export interface StartOptions {
   clampExpiry?: boolean;
   /** Answer 400 to unknown or repeated query parameters. */
   strict?: boolean;
+  /**
+   * Whether a token of an OAuth client's bot user (client_credentials) may create API keys, which Qlik
+   * does not document: 'for-users' (default) only for another user (`sub`), 'allow' like any
+   * TenantAdmin, 'deny' never.
+   */
+  m2mApiKeys?: M2mApiKeyMode;
   /** The tenant, users and config to create on first start: a seed object, or the path of a JSON seed file. */
   seed?: SeedInput | string;
   /** Where log lines go. In-process the default is false (silent); in child mode its stderr lines go here. */
@@ -40,6 +47,7 @@ const FLAGS = {
   'clamp-expiry': { type: 'boolean', default: false },
   strict: { type: 'boolean', default: false },
   seed: { type: 'string' },
+  'm2m-api-keys': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -70,6 +78,8 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
   if (values['clamp-expiry']) options.clampExpiry = true;
   if (values.strict) options.strict = true;
   if (values.seed !== undefined) options.seed = values.seed;
+  if (values['m2m-api-keys'] !== undefined)
+    options.m2mApiKeys = parseM2mApiKeys(values['m2m-api-keys'], '--m2m-api-keys');
   return { help: values.help, version: values.version, options };
 }
 
@@ -85,6 +95,7 @@ export function toFlags(opts: StartOptions, seedFile?: string): string[] {
   if (opts.strict === true) flags.push('--strict');
   const seed = typeof opts.seed === 'string' ? opts.seed : opts.seed === undefined ? undefined : seedFile;
   if (seed !== undefined) flags.push('--seed', seed);
+  if (opts.m2mApiKeys !== undefined) flags.push('--m2m-api-keys', opts.m2mApiKeys);
   return flags;
 }
 
@@ -103,6 +114,7 @@ export interface ServiceOptions {
   rateLimit: boolean;
   clampExpiry: boolean;
   strict: boolean;
+  m2mApiKeys: M2mApiKeyMode;
   seed: Seed;
   log: (line: string) => void;
 }
@@ -136,6 +148,7 @@ export function serviceOptions(opts: StartOptions, seedName = 'seed'): ServiceOp
     rateLimit: opts.rateLimit === true,
     clampExpiry: opts.clampExpiry === true,
     strict: opts.strict === true,
+    m2mApiKeys: opts.m2mApiKeys === undefined ? DEFAULT_M2M_API_KEYS : parseM2mApiKeys(opts.m2mApiKeys, 'm2mApiKeys'),
     seed: loadSeed(opts.seed, seedName),
     log,
   };
@@ -160,3 +173,13 @@ function loadSeed(seed: SeedInput | string | undefined, name: string): Seed {
 }
 
 export { describe as describeError };
+
+// ---- OAuth (#11) ----
+
+function parseM2mApiKeys(value: unknown, name: string): M2mApiKeyMode {
+  if (typeof value === 'string' && (M2M_API_KEY_MODES as readonly string[]).includes(value))
+    return value as M2mApiKeyMode;
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)) : typeof value;
+  throw new OptionError(`invalid ${name} ${shown}: expected ${M2M_API_KEY_MODES.join(', ')}`);
+}

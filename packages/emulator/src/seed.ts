@@ -8,6 +8,7 @@ import { errors } from './errors.js';
 import { newObjectId, newTenantId } from './ids.js';
 import type { EmulatorUser } from './info.js';
 import { buildKey, expiryAfter } from './keys.js';
+import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from './oauth.js';
 import type { ApiKeysConfig, KeyRecord, Store, UserRecord } from './store.js';
 import {
   objectBody,
@@ -34,12 +35,14 @@ export interface SeedUser {
   email?: string;
   roles: string[];
   status?: string;
+  subject?: string;
 }
 
 export interface Seed {
   tenant: { id?: string; name: string };
   users: SeedUser[];
   config: ApiKeysConfig;
+  oauthClients: OAuthClientInput[];
 }
 
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -49,8 +52,10 @@ export interface SeedInput {
   /** `id`: 1-64 characters of A-Z, a-z, 0-9, _ or - (default: a random 32-character id). */
   tenant?: { id?: string; name?: string };
   /** A non-empty list; `roles` defaults to ["User"], `email` to `<name>@example.com`, `status` to active. */
-  users?: { name: string; email?: string; roles?: string[]; status?: UserStatus }[];
+  users?: { name: string; email?: string; roles?: string[]; status?: UserStatus; subject?: string }[];
   config?: Partial<ApiKeysConfig>;
+  /** OAuth M2M clients, each with a bot user (default: one client "m2m" whose bot is a TenantAdmin; [] for none). */
+  oauthClients?: OAuthClientInput[];
 }
 
 export function defaultSeed(): Seed {
@@ -62,13 +67,14 @@ export function defaultSeed(): Seed {
       { name: 'viewer', roles: ['User'] },
     ],
     config: { ...QLIK_DEFAULT_CONFIG },
+    oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
   };
 }
 
 /** Validates a user description (seed file entry or POST /__emulator/users body). */
 export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
   const prefixed: Fail = (detail, p) => fail(detail, at + p);
-  const obj = objectBody(value, ['name', 'email', 'roles', 'status'], prefixed);
+  const obj = objectBody(value, ['name', 'email', 'roles', 'status', 'subject'], prefixed);
   const roles = obj['roles'] ?? ['User'];
   if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string' && r.length > 0)) {
     throw prefixed('"roles" must be an array of role names', '/roles');
@@ -78,13 +84,15 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
   if (email !== undefined) user.email = email;
   const status = optionalEnum(obj, 'status', USER_STATUSES, prefixed);
   if (status !== undefined) user.status = status;
+  const subject = optionalString(obj, 'subject', prefixed, true);
+  if (subject !== undefined) user.subject = subject;
   return user;
 }
 
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config'], fail);
+  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients'], fail);
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -102,6 +110,7 @@ export function parseSeed(value: unknown, now: number): Seed {
   if (obj['config'] !== undefined) {
     seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
   }
+  if (obj['oauthClients'] !== undefined) seed.oauthClients = parseSeedClients(obj['oauthClients'], fail);
   return seed;
 }
 
@@ -123,7 +132,7 @@ async function newUser(
     tenantId,
     name: input.name,
     email: input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '.')}@example.com`,
-    subject: `qlik-emulator|${id}`,
+    subject: input.subject ?? `qlik-emulator|${id}`,
     status: input.status ?? 'active',
     roles: input.roles,
     createdAt: now,
@@ -146,9 +155,25 @@ async function newUser(
 
 /** Adds a user with a bootstrap key (POST /__emulator/users). */
 export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser): Promise<EmulatorUser> {
-  const { user, key } = await newUser(deps, tenantId, input);
-  deps.store.addUsers([user], [key]);
-  return { id: user.id, name: user.name, email: user.email, roles: user.roles, apiKey: key.token ?? '' };
+  const [user] = await addUsers(deps, tenantId, [input]);
+  if (!user) throw new Error('no user was added');
+  return user;
+}
+
+/** Adds users with their bootstrap keys in one transaction (POST /__emulator/users/batch). */
+export async function addUsers(deps: SeedDeps, tenantId: string, inputs: SeedUser[]): Promise<EmulatorUser[]> {
+  const made = await Promise.all(inputs.map((input) => newUser(deps, tenantId, input)));
+  deps.store.addUsers(
+    made.map((m) => m.user),
+    made.map((m) => m.key),
+  );
+  return made.map(({ user, key }) => ({
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    roles: user.roles,
+    apiKey: key.token ?? '',
+  }));
 }
 
 /**
@@ -169,20 +194,37 @@ export async function initialize(
   const made = await Promise.all(seed.users.map((u) => newUser(deps, tenantId, u)));
   const now = deps.clock.now();
   const creator = made.find((m) => m.user.roles.includes('TenantAdmin')) ?? made[0];
-  deps.store.seedTenant(
-    { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
-    seed.config,
-    made.map((m) => m.user),
-    made.map((m) => m.key),
-  );
+  deps.store.inTransaction(() => {
+    deps.store.seedTenant(
+      { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
+      seed.config,
+      made.map((m) => m.user),
+      made.map((m) => m.key),
+    );
+    for (const input of seed.oauthClients) {
+      const { client, bot } = newOAuthClient(tenantId, input, now);
+      deps.store.addOAuthClient(client, bot);
+    }
+  });
   deps.store.setMeta(DEFAULT_CONFIG_META, JSON.stringify(seed.config));
   return { tenantId, defaultConfig: seed.config, reused: false };
 }
 
-/** Every user with their bootstrap token, in creation order. */
+/** Every user with their bootstrap token, in creation order (the bot users of OAuth clients are listed with their clients). */
 export function userInfos(store: Store, tenantId: string): EmulatorUser[] {
   const tokens = new Map(store.bootstrapKeys(tenantId).map((k) => [k.sub, k.token ?? '']));
   return store
     .listUsers(tenantId)
+    .filter((u) => u.clientId === undefined)
     .map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, apiKey: tokens.get(u.id) ?? '' }));
+}
+
+/** A seed's `oauthClients`: an array (maybe empty) of clients with distinct clientIds. */
+function parseSeedClients(value: unknown, fail: Fail): OAuthClientInput[] {
+  if (!Array.isArray(value)) throw fail('"oauthClients" must be an array', '/oauthClients');
+  const clients = value.map((c: unknown, i) => parseOAuthClient(c, fail, pointer('oauthClients', i)));
+  const ids = clients.map((c) => c.clientId).filter((id) => id !== undefined);
+  const taken = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (taken !== undefined) throw fail(`"clientId" ${JSON.stringify(taken)} is used twice`, '/oauthClients');
+  return clients;
 }

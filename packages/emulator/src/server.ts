@@ -13,6 +13,8 @@ import { queryObject, redactHeaders } from './requestlog.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { configRoutes } from './routes/configs.js';
 import { controlRoutes } from './routes/control.js';
+import { oauthTokenRoutes } from './routes/oauth-tokens.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 
@@ -20,7 +22,13 @@ export const BODY_LIMIT = 1024 * 1024;
 /** After a 413 the rest of an oversized body is read and thrown away, up to this much, then the connection is closed. */
 const DISCARD_LIMIT = 64 * 1024 * 1024;
 
-const API_ROUTES: Route<ApiCtx>[] = [...apiKeyRoutes, ...configRoutes, ...userRoutes, ...tenantRoutes];
+const API_ROUTES: Route<ApiCtx>[] = [
+  ...apiKeyRoutes,
+  ...configRoutes,
+  ...userRoutes,
+  ...tenantRoutes,
+  ...oauthTokenRoutes,
+];
 
 export type Log = (line: string) => void;
 
@@ -122,13 +130,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Starts reading the body at once (so a request that executes after its client left still has it),
- * and returns the parser handlers call. The body is read at most once.
+ * and returns the readers handlers call (JSON, or raw text). The body is read at most once.
  */
-function jsonReader(req: IncomingMessage, malformed: (detail: string) => ApiError): () => Promise<unknown> {
+function bodyReaders(
+  req: IncomingMessage,
+  malformed: (detail: string) => ApiError,
+): { readJson: () => Promise<unknown>; readText: () => Promise<string> } {
   const body = readBody(req);
   body.catch(() => undefined);
-  return async () => {
-    const text = (await body).toString('utf8');
+  const readText = async (): Promise<string> => (await body).toString('utf8');
+  const readJson = async (): Promise<unknown> => {
+    const text = await readText();
     if (text.trim() === '') throw malformed('A JSON request body is required');
     try {
       return JSON.parse(text) as unknown;
@@ -136,6 +148,7 @@ function jsonReader(req: IncomingMessage, malformed: (detail: string) => ApiErro
       throw malformed(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
+  return { readJson, readText };
 }
 
 // ---- request handling ----
@@ -169,6 +182,7 @@ function tierOf(method: string): 1 | 2 {
 
 /** Authentication, rate limiting and routing for everything outside /__emulator/. */
 async function executeApi(app: App, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
+  if (ctx.url.pathname.startsWith('/oauth/')) return executeOAuth(ctx);
   if (!ctx.url.pathname.startsWith('/api/')) throw errors.routeNotFound();
   const principal = await authenticate(req.headers.authorization, app);
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
@@ -176,6 +190,22 @@ async function executeApi(app: App, ctx: Ctx, req: IncomingMessage): Promise<Rep
   const match = matchRoute(API_ROUTES, ctx.method, ctx.url.pathname);
   if (!match) throw errors.routeNotFound();
   return match.route.handler({ ...ctx, params: match.params, principal });
+}
+
+/** /oauth/token and /oauth/revoke: no bearer token; they rate-limit by client themselves. */
+async function executeOAuth(ctx: Ctx): Promise<Reply> {
+  const match = matchRoute(oauthRoutes, ctx.method, ctx.url.pathname);
+  if (!match) throw errors.routeNotFound();
+  return match.route.handler({ ...ctx, params: match.params });
+}
+
+/** The request log keeps OAuth requests too, but never their query values (a client might put a secret there). */
+function loggedQuery(path: string, params: URLSearchParams): Record<string, string | string[]> {
+  const query = queryObject(params);
+  if (!path.startsWith('/oauth/')) return query;
+  return Object.fromEntries(
+    Object.entries(query).map(([name, v]) => [name, Array.isArray(v) ? v.map(() => '**omitted**') : '**omitted**']),
+  );
 }
 
 async function serveApi(app: App, ctx: Ctx, io: FaultIo, trace: { faultId?: string }, log: Log): Promise<void> {
@@ -215,7 +245,7 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
     return;
   }
   const path = url.pathname;
-  const logged = path.startsWith('/api/') || path.startsWith('/resources/');
+  const logged = path.startsWith('/api/') || path.startsWith('/resources/') || path.startsWith('/oauth/');
   const seq = logged ? app.requestLog.nextSeq() : 0;
   const trace: { faultId?: string } = {};
   res.once('close', () => {
@@ -229,7 +259,7 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
       seq,
       method,
       path,
-      query: queryObject(url.searchParams),
+      query: loggedQuery(path, url.searchParams),
       status,
       ...(trace.faultId === undefined ? {} : { faultId: trace.faultId }),
       ms,
@@ -246,7 +276,8 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
     params: {},
     baseUrl: baseUrlOf(req, app, opts.tls !== undefined),
     seq,
-    readJson: jsonReader(req, malformed),
+    ...bodyReaders(req, malformed),
+    headers: req.headers,
   };
   if (control) await serveControl(app, ctx, res, opts.log);
   else await serveApi(app, ctx, { req, res, method }, trace, opts.log);

@@ -26,6 +26,8 @@ export interface UserRecord {
   roles: string[];
   createdAt: number;
   lastUpdatedAt: number;
+  /** Set on the bot user of an OAuth client (the users API filters and sorts on it). */
+  clientId?: string;
 }
 
 export interface KeyRecord {
@@ -49,6 +51,42 @@ export interface ApiKeysConfig {
   max_api_key_expiry: string;
   max_keys_per_user: number;
   scim_externalClient_expiry: string;
+}
+
+export interface OAuthClientRecord {
+  clientId: string;
+  tenantId: string;
+  name: string;
+  clientSecret: string;
+  /** The client's bot user. */
+  userId: string;
+  allowedScopes: string[];
+  allowedGrantTypes: string[];
+  /** Seconds. */
+  tokenLifetime: number;
+  created: number;
+}
+
+export interface OAuthTokenRecord {
+  /** Also the token's jti. */
+  id: string;
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  /** Space-delimited, as granted. */
+  scope: string;
+  grantType: string;
+  issuedAt: number;
+  expiresAt: number;
+  revoked: boolean;
+  lastUsed: number | null;
+}
+
+/** Which tokens a control call affects; every field given must match (none: all of the tenant's). */
+export interface OAuthTokenMatch {
+  id?: string;
+  clientId?: string;
+  userId?: string;
 }
 
 export interface LedgerRow {
@@ -105,6 +143,7 @@ interface UserRow {
   roles: string;
   created_at: number;
   last_updated_at: number;
+  client_id: string | null;
 }
 
 interface TenantRow {
@@ -133,6 +172,17 @@ const MIGRATIONS: string[] = [
    CREATE TABLE configs (tenant_id TEXT PRIMARY KEY, max_api_key_expiry TEXT NOT NULL,
      max_keys_per_user INTEGER NOT NULL, scim_externalClient_expiry TEXT NOT NULL);
    CREATE TABLE ledger (key_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, delivered INTEGER NOT NULL DEFAULT 0);`,
+  // 2: users API (#12): the bot users of OAuth clients carry their client id.
+  `ALTER TABLE users ADD COLUMN client_id TEXT;`,
+  // 3: OAuth clients and the access tokens issued to them (#11). Tokens themselves are not kept: a
+  // token is verified by its signature and found by its jti.
+  `CREATE TABLE oauth_clients (client_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT NOT NULL,
+     client_secret TEXT NOT NULL, user_id TEXT NOT NULL, allowed_scopes TEXT NOT NULL,
+     allowed_grant_types TEXT NOT NULL, token_lifetime INTEGER NOT NULL, created INTEGER NOT NULL);
+   CREATE TABLE oauth_tokens (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, client_id TEXT NOT NULL,
+     user_id TEXT NOT NULL, scope TEXT NOT NULL, grant_type TEXT NOT NULL, issued_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, last_used INTEGER);
+   CREATE INDEX oauth_tokens_by_user ON oauth_tokens (tenant_id, user_id);`,
 ];
 
 /** The computed status. Deleted keys never reach the API, so they have none. */
@@ -181,6 +231,66 @@ function toUser(row: UserRow): UserRecord {
     roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
     createdAt: row.created_at,
     lastUpdatedAt: row.last_updated_at,
+    ...(row.client_id === null ? {} : { clientId: row.client_id }),
+  };
+}
+
+interface OAuthClientRow {
+  client_id: string;
+  tenant_id: string;
+  name: string;
+  client_secret: string;
+  user_id: string;
+  allowed_scopes: string;
+  allowed_grant_types: string;
+  token_lifetime: number;
+  created: number;
+}
+
+interface OAuthTokenRow {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  grant_type: string;
+  issued_at: number;
+  expires_at: number;
+  revoked: number;
+  last_used: number | null;
+}
+
+function stringList(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function toOAuthClient(row: OAuthClientRow): OAuthClientRecord {
+  return {
+    clientId: row.client_id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    clientSecret: row.client_secret,
+    userId: row.user_id,
+    allowedScopes: stringList(row.allowed_scopes),
+    allowedGrantTypes: stringList(row.allowed_grant_types),
+    tokenLifetime: row.token_lifetime,
+    created: row.created,
+  };
+}
+
+function toOAuthToken(row: OAuthTokenRow): OAuthTokenRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scope: row.scope,
+    grantType: row.grant_type,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    revoked: row.revoked === 1,
+    lastUsed: row.last_used,
   };
 }
 
@@ -279,10 +389,10 @@ export class Store {
   addUsers(users: UserRecord[], keys: KeyRecord[]): void {
     this.db.transaction(() => {
       const insert = this.stmt(
-        `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at)
-         VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt)`,
+        `INSERT INTO users (id, tenant_id, name, email, subject, status, roles, created_at, last_updated_at, client_id)
+         VALUES (@id, @tenantId, @name, @email, @subject, @status, @roles, @createdAt, @lastUpdatedAt, @clientId)`,
       );
-      for (const u of users) insert.run({ ...u, roles: JSON.stringify(u.roles) });
+      for (const u of users) insert.run({ ...u, roles: JSON.stringify(u.roles), clientId: u.clientId ?? null });
       for (const k of keys) this.insertKey(k);
     })();
   }
@@ -476,6 +586,110 @@ export class Store {
   maxRequestSeq(): number {
     const row = this.stmt<[], { n: number | null }>('SELECT MAX(request_seq) AS n FROM ledger').get();
     return row?.n ?? 0;
+  }
+
+  // ---- OAuth clients and tokens (#11) ----
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  inTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Inserts a client together with its bot user. */
+  addOAuthClient(client: OAuthClientRecord, bot: UserRecord): void {
+    this.db.transaction(() => {
+      this.addUsers([bot], []);
+      this.stmt(
+        `INSERT INTO oauth_clients (client_id, tenant_id, name, client_secret, user_id, allowed_scopes,
+           allowed_grant_types, token_lifetime, created)
+         VALUES (@clientId, @tenantId, @name, @clientSecret, @userId, @allowedScopes, @allowedGrantTypes,
+           @tokenLifetime, @created)`,
+      ).run({
+        ...client,
+        allowedScopes: JSON.stringify(client.allowedScopes),
+        allowedGrantTypes: JSON.stringify(client.allowedGrantTypes),
+      });
+    })();
+  }
+
+  getOAuthClient(tenantId: string, clientId: string): OAuthClientRecord | undefined {
+    const row = this.stmt<[string, string], OAuthClientRow>(
+      'SELECT * FROM oauth_clients WHERE tenant_id = ? AND client_id = ?',
+    ).get(tenantId, clientId);
+    return row && toOAuthClient(row);
+  }
+
+  /** Clients in creation order. */
+  listOAuthClients(tenantId: string): OAuthClientRecord[] {
+    return this.stmt<[string], OAuthClientRow>('SELECT * FROM oauth_clients WHERE tenant_id = ? ORDER BY rowid')
+      .all(tenantId)
+      .map(toOAuthClient);
+  }
+
+  insertOAuthToken(t: OAuthTokenRecord): void {
+    this.stmt(
+      `INSERT INTO oauth_tokens (id, tenant_id, client_id, user_id, scope, grant_type, issued_at, expires_at,
+         revoked, last_used)
+       VALUES (@id, @tenantId, @clientId, @userId, @scope, @grantType, @issuedAt, @expiresAt, @revoked, @lastUsed)`,
+    ).run({ ...t, revoked: t.revoked ? 1 : 0 });
+  }
+
+  getOAuthToken(tenantId: string, id: string): OAuthTokenRecord | undefined {
+    const row = this.stmt<[string, string], OAuthTokenRow>(
+      'SELECT * FROM oauth_tokens WHERE tenant_id = ? AND id = ?',
+    ).get(tenantId, id);
+    return row && toOAuthToken(row);
+  }
+
+  /** Every token of the tenant, in issue order. */
+  listOAuthTokens(tenantId: string): OAuthTokenRecord[] {
+    return this.stmt<[string], OAuthTokenRow>('SELECT * FROM oauth_tokens WHERE tenant_id = ? ORDER BY rowid')
+      .all(tenantId)
+      .map(toOAuthToken);
+  }
+
+  /** Records a use of the token (at most one write per second per token). */
+  touchOAuthToken(id: string, now: number): void {
+    this.stmt(
+      'UPDATE oauth_tokens SET last_used = @now WHERE id = @id AND (last_used IS NULL OR last_used <= @now - 1000)',
+    ).run({ id, now });
+  }
+
+  private oauthTokenWhere(tenantId: string, match: OAuthTokenMatch): { where: string; params: Params } {
+    const where = ['tenant_id = @tenantId'];
+    const params: Params = { tenantId };
+    for (const [column, value, name] of [
+      ['id', match.id, 'id'],
+      ['client_id', match.clientId, 'clientId'],
+      ['user_id', match.userId, 'userId'],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = @${name}`);
+      params[name] = value;
+    }
+    return { where: where.join(' AND '), params };
+  }
+
+  /** Revokes the matching live tokens; returns how many. */
+  revokeOAuthTokens(tenantId: string, match: OAuthTokenMatch, now: number): number {
+    const { where, params } = this.oauthTokenWhere(tenantId, match);
+    return this.stmt(`UPDATE oauth_tokens SET revoked = 1 WHERE ${where} AND revoked = 0 AND expires_at > @now`).run({
+      ...params,
+      now,
+    }).changes;
+  }
+
+  /** Lets the matching live tokens expire now; returns how many. */
+  expireOAuthTokens(tenantId: string, match: OAuthTokenMatch, now: number): number {
+    const { where, params } = this.oauthTokenWhere(tenantId, match);
+    return this.stmt(
+      `UPDATE oauth_tokens SET expires_at = @now WHERE ${where} AND revoked = 0 AND expires_at > @now`,
+    ).run({ ...params, now }).changes;
+  }
+
+  /** Forgets every issued token (POST /__emulator/reset). Clients stay, as users do. */
+  deleteOAuthTokens(tenantId: string): void {
+    this.stmt('DELETE FROM oauth_tokens WHERE tenant_id = ?').run(tenantId);
   }
 
   // ---- reset ----

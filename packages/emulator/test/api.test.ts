@@ -75,7 +75,16 @@ describe.each(MODES)('startEmulator({ mode: %s })', (mode) => {
       ['dev', ['ManageApiKeys']],
       ['viewer', ['User']],
     ]);
-    expect(emu.oauthClients).toEqual([]);
+    expect(emu.oauthClients).toEqual([
+      {
+        clientId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        clientSecret: expect.any(String),
+        userId: expect.any(String),
+        name: 'm2m',
+      },
+    ]);
+    expect(emu.oauthClient('m2m')).toBe(emu.oauthClients[0]);
+    expect(() => emu.oauthClient('nope')).toThrow('qlik-emulator has no OAuth client named "nope" (its clients: m2m)');
     expect(emu.caCert).toBeUndefined();
     const dev = emu.user('dev');
     expect(dev).toBe(emu.users[1]);
@@ -119,7 +128,7 @@ describe.each(MODES)('startEmulator({ mode: %s })', (mode) => {
       url: emu.url,
       tenantId: emu.tenantId,
       users: emu.users,
-      oauthClients: [],
+      oauthClients: emu.oauthClients,
     });
     expect(await emu.control('GET', '/__emulator/time')).toMatchObject({ offsetMs: 86_400_000 });
     await expect(emu.control('PUT', 'config', { max_keys_per_user: -1 })).rejects.toThrow(
@@ -204,6 +213,8 @@ describe.each(MODES)('startEmulator({ mode: %s })', (mode) => {
     const second = await start({ mode, data });
     expect(second.tenantId).toBe('FileTenant');
     expect(second.users).toEqual(first.users);
+    expect(second.oauthClients).toEqual(first.oauthClients);
+    expect(second.oauthClients).toHaveLength(1);
     expect(await second.control('GET', 'config')).toMatchObject({ max_keys_per_user: 9 });
   });
 
@@ -222,6 +233,16 @@ describe.each(MODES)('startEmulator({ mode: %s })', (mode) => {
       /^cannot read seed \/nonexistent\/seed\.json: /,
     ],
     ['a boolean that is not one', { tls: 'yes' as unknown as boolean }, /^invalid tls: expected true or false$/],
+    [
+      'an unknown m2mApiKeys mode',
+      { m2mApiKeys: 'maybe' as never },
+      /^invalid m2mApiKeys "maybe": expected allow, for-users, deny$/,
+    ],
+    [
+      'a seed client without a name',
+      { seed: { oauthClients: [{ roles: ['User'] } as never] } },
+      /^invalid seed: .*\(at \/oauthClients\/0\/name\)$/,
+    ],
   ])('rejects %s with one clear line', async (_name, opts, message) => {
     const error = await startEmulator({ mode, ...opts }).then(
       () => undefined,
@@ -279,6 +300,7 @@ describe('options and flags', () => {
       clampExpiry: true,
       strict: true,
       seed: '/tmp/seed.json',
+      m2mApiKeys: 'deny',
     };
     const flags = toFlags(all);
     expect(flags).toEqual([
@@ -294,6 +316,8 @@ describe('options and flags', () => {
       '--strict',
       '--seed',
       '/tmp/seed.json',
+      '--m2m-api-keys',
+      'deny',
     ]);
     expect(parseFlags(flags)).toEqual({ help: false, version: false, options: all });
     expect(parseFlags([])).toEqual({ help: false, version: false, options: {} });

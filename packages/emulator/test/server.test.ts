@@ -71,7 +71,15 @@ describe('command line', () => {
     await expect.poll(() => stdout.includes('\n'), { timeout: 30_000 }).toBe(true);
     const info = JSON.parse(stdout.split('\n')[0]!);
     expect(Object.keys(info)).toEqual(['url', 'tenantId', 'users', 'oauthClients', 'caCert']);
-    expect(info.oauthClients).toEqual([]);
+    // The seeded M2M client: its credentials and its bot user (a user of the users API, not of `users`).
+    expect(info.oauthClients).toEqual([
+      {
+        clientId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        clientSecret: expect.stringMatching(/^[0-9a-f]{64}$/),
+        userId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        name: 'm2m',
+      },
+    ]);
     expect(existsSync(info.caCert)).toBe(true);
     expect(info.users.map((u: { name: string }) => u.name)).toEqual(['admin', 'dev', 'viewer']);
     for (const u of info.users) {

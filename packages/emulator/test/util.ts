@@ -83,3 +83,25 @@ export function rawRequest(
     req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
   });
 }
+
+/** A page of a list response with HATEOAS links. */
+export interface LinkedPage {
+  links: { self: { href: string }; next?: { href: string }; prev?: { href: string } };
+}
+
+/** Follows links[direction] from `start` until there is none, fetching each page with `fetchPage`. */
+export async function walkLinks<P extends LinkedPage>(
+  start: string,
+  direction: 'next' | 'prev',
+  fetchPage: (href: string) => Promise<P>,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let href: string | undefined = start;
+  while (href !== undefined) {
+    const p = await fetchPage(href);
+    pages.push(p);
+    href = p.links[direction]?.href;
+    expect(pages.length).toBeLessThan(400);
+  }
+  return pages;
+}

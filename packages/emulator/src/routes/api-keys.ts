@@ -5,6 +5,7 @@ import { errors } from '../errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http.js';
 import { isKeyId } from '../ids.js';
 import { buildKey, presentKey, resolveExpiry } from '../keys.js';
+import { checkM2mApiKey } from '../oauth.js';
 import type { KeyRecord, UserRecord } from '../store.js';
 import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from '../validate.js';
 
@@ -107,6 +108,7 @@ async function createKey(ctx: ApiCtx): Promise<Reply> {
   const input = parseCreateBody(await ctx.readJson(), now);
   if (!ctx.principal.perms.manageApiKeys) throw errors.createForbidden('The "Manage API keys" permission is required');
   const sub = resolveSubject(ctx, input, user);
+  checkM2mApiKey(ctx.principal, sub, app.oauthSettings.m2mApiKeys);
   const config = app.store.getConfig(app.tenantId);
   if (!config) throw errors.configNotFound();
   const expiry = resolveExpiry(now, config, input.subType, input.expiry, app.options.clampExpiry);

@@ -5,8 +5,16 @@ import { errors } from '../errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http.js';
 import type { StartupInfo } from '../info.js';
 import { buildKey, expiryAfter, maxExpiryFor, presentKey } from '../keys.js';
-import { BOOTSTRAP_DESCRIPTION, addUser, parseSeedUser, userInfos } from '../seed.js';
-import { keyStatus, type KeyStatus, type LedgerRow, type SubType } from '../store.js';
+import {
+  addOAuthClient,
+  M2M_API_KEY_MODES,
+  oauthClientInfos,
+  parseOAuthClient,
+  presentClient,
+  presentTokenForControl,
+} from '../oauth.js';
+import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedUser, userInfos } from '../seed.js';
+import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store.js';
 import {
   checkDuration,
   objectBody,
@@ -26,7 +34,7 @@ export function startupInfo(app: App): StartupInfo {
     url: app.url,
     tenantId: app.tenantId,
     users: userInfos(app.store, app.tenantId),
-    oauthClients: [],
+    oauthClients: oauthClientInfos(app.store, app.tenantId),
     ...(app.caCert === undefined ? {} : { caCert: app.caCert }),
   };
 }
@@ -42,6 +50,7 @@ function reset(ctx: Ctx): Reply {
   app.requestLog.clear();
   app.rateLimiter.reset();
   app.clock.setOffset(0);
+  resetOAuth(app);
   return emptyReply();
 }
 
@@ -189,7 +198,88 @@ function jwks(ctx: Ctx): Reply {
   return jsonReply(200, { keys: [{ ...ctx.app.tokens.publicJwk, alg: 'ES384', use: 'sig' }] });
 }
 
+// ---- users in bulk (#12) ----
+
+const MAX_BATCH = 10_000;
+
+/** `{users: [...]}`: many users at once (for paging tests), each with a bootstrap key, in one transaction. */
+async function createUsers(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(), ['users'], fail);
+  const list = obj['users'];
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
+    throw fail(`"users" must be an array of 1-${MAX_BATCH} users`, '/users');
+  const inputs = list.map((u: unknown, i) => parseSeedUser(u, fail, `/users/${i}`));
+  return jsonReply(201, { users: await addUsers(ctx.app, ctx.app.tenantId, inputs) });
+}
+
+// ---- OAuth (#11) ----
+
+/** Reset: issued tokens are forgotten (clients stay, as users do) and the settings return to the options. */
+function resetOAuth(app: App): void {
+  app.store.deleteOAuthTokens(app.tenantId);
+  app.oauthSettings = { m2mApiKeys: app.options.m2mApiKeys };
+}
+
+function listClients(ctx: Ctx): Reply {
+  return jsonReply(200, { clients: ctx.app.store.listOAuthClients(ctx.app.tenantId).map(presentClient) });
+}
+
+async function createClient(ctx: Ctx): Promise<Reply> {
+  const { app } = ctx;
+  const input = parseOAuthClient(await ctx.readJson(), fail);
+  return jsonReply(201, addOAuthClient(app.store, app.tenantId, input, app.clock.now(), fail));
+}
+
+function listTokens(ctx: Ctx): Reply {
+  const now = ctx.app.clock.now();
+  const tokens = ctx.app.store.listOAuthTokens(ctx.app.tenantId).map((t) => presentTokenForControl(t, now));
+  return jsonReply(200, { tokens });
+}
+
+/** `{id?, clientId?, userId?}`: the live tokens that match all given fields (an empty body: all of them). */
+async function tokenMatch(ctx: Ctx): Promise<OAuthTokenMatch> {
+  const text = await ctx.readText();
+  const obj = objectBody(text.trim() === '' ? {} : await ctx.readJson(), ['id', 'clientId', 'userId'], fail);
+  const match: OAuthTokenMatch = {};
+  for (const name of ['id', 'clientId', 'userId'] as const) {
+    const value = optionalString(obj, name, fail, true);
+    if (value !== undefined) match[name] = value;
+  }
+  return match;
+}
+
+async function expireTokens(ctx: Ctx): Promise<Reply> {
+  const { app } = ctx;
+  const count = app.store.expireOAuthTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
+  return jsonReply(200, { count });
+}
+
+async function revokeTokens(ctx: Ctx): Promise<Reply> {
+  const { app } = ctx;
+  const count = app.store.revokeOAuthTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
+  return jsonReply(200, { count });
+}
+
+function getOAuthSettings(ctx: Ctx): Reply {
+  return jsonReply(200, ctx.app.oauthSettings);
+}
+
+async function putOAuthSettings(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(), ['m2mApiKeys'], fail);
+  const mode = optionalEnum(obj, 'm2mApiKeys', M2M_API_KEY_MODES, fail);
+  if (mode !== undefined) ctx.app.oauthSettings = { ...ctx.app.oauthSettings, m2mApiKeys: mode };
+  return jsonReply(200, ctx.app.oauthSettings);
+}
+
 export const controlRoutes: Route<Ctx>[] = [
+  { method: 'GET', path: '/__emulator/oauth/clients', handler: listClients },
+  { method: 'POST', path: '/__emulator/oauth/clients', handler: createClient },
+  { method: 'GET', path: '/__emulator/oauth/tokens', handler: listTokens },
+  { method: 'POST', path: '/__emulator/oauth/tokens/expire', handler: expireTokens },
+  { method: 'POST', path: '/__emulator/oauth/tokens/revoke', handler: revokeTokens },
+  { method: 'GET', path: '/__emulator/oauth/settings', handler: getOAuthSettings },
+  { method: 'PUT', path: '/__emulator/oauth/settings', handler: putOAuthSettings },
+  { method: 'POST', path: '/__emulator/users/batch', handler: createUsers },
   { method: 'GET', path: '/__emulator/info', handler: info },
   { method: 'POST', path: '/__emulator/reset', handler: reset },
   { method: 'POST', path: '/__emulator/users', handler: createUser },
