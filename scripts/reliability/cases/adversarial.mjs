@@ -318,7 +318,6 @@ function originCases() {
       run: (lab) => run(lab, { args: (sink) => ['user', 'me', '--server', sink.url] }),
     }),
     attack(3, 'config-file-server', {
-      reduced: true,
       injected: '-c file with server: http://<another local server> (a file from a repository), user me',
       expected: "the other server gets none of the context's credentials; one stderr line says so",
       run: (lab) => run(lab, { args: ['user', 'me'], config: (sink) => `server: ${sink.url}\n` }),
@@ -775,7 +774,6 @@ function emulatorCases() {
       },
     }),
     attack(16, 'data-files-private', {
-      reduced: true,
       injected: '--data <dir>/emu.db --tls with a symlink planted at emu.db.cert.pem pointing at another file',
       expected: 'emu.db, -wal and -shm are 0600; the file the symlink points at is unchanged',
       async run(lab) {
@@ -831,7 +829,6 @@ function emulatorCases() {
       },
     }),
     attack(18, 'request-log-masked', {
-      reduced: true,
       injected: 'a request with X-Api-Key, Cookie, X-Qlik-Session, X-Refresh-Token, X-My-Session-Id, Proxy-Authorization headers and ?token=… &state=… in the query',
       expected: 'none of the values in GET /__emulator/requests or in the log lines',
       async run(lab) {

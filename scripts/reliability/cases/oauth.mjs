@@ -37,7 +37,7 @@ const TOKEN_FAULTS = [
   { key: '503', injected: '503', action: { type: 'status', status: 503 }, retries: [0, 1], reduced: [1] },
   { key: 'reset', injected: 'connection reset after the token is issued', action: { type: 'reset-after' }, retries: [1] },
   { key: '429', injected: '429, retry-after: 1', action: { type: 'status', status: 429, headers: { 'retry-after': '1' } }, retries: [1], minWaitS: 1 },
-  { key: 'slow', injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2', action: { type: 'slow-first-byte', ms: 8000 }, timeout: 2, retries: [1], reduced: [1], stderr: /timed out after 2s/ },
+  { key: 'slow', injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2', action: { type: 'slow-first-byte', ms: 8000 }, timeout: 2, retries: [1], stderr: /timed out after 2s/ },
 ];
 
 function tokenFaultCases() {
@@ -111,7 +111,7 @@ function staleTokenCase(kind) {
   return {
     id: `oauth/${kind}`,
     section: 'oauth',
-    reduced: kind === 'expired-mid-run',
+    reduced: kind === 'expired',
     injected: how.injected,
     expected: 'the next request gets 401, the CLI fetches exactly one new token and retries once: exit 0',
     async run(lab) {
@@ -169,7 +169,6 @@ function otherCases({ reduced }) {
       id: 'oauth/cold-cache-parallel',
       section: 'oauth',
       heavy: true,
-      reduced: true,
       injected: `${parallel} parallel user me runs on a cold token cache`,
       expected: 'all exit 0 with at most 3 token requests (fetched under a lock, shared through the 0600 cache)',
       async run(lab) {

@@ -18,7 +18,6 @@ const USER = 'reliability';
 const PROXY_ROWS = [
   {
     id: 'proxy/https-proxy-auth',
-    reduced: true,
     injected: 'HTTPS_PROXY=http://user:pass@127.0.0.1:PORT (CONNECT, Basic auth) to the --tls emulator, -v',
     expected: 'exit 0 through 1 tunnel, 0 rejections, within 10 s; the proxy password never on stderr',
     proxy: 'main',
@@ -63,7 +62,6 @@ const PROXY_ROWS = [
   },
   {
     id: 'proxy/no-proxy',
-    reduced: true,
     injected: 'HTTPS_PROXY set, NO_PROXY=127.0.0.1',
     expected: 'exit 0 directly: 0 tunnels',
     proxy: 'main',
@@ -113,7 +111,6 @@ const PROXY_ROWS = [
   },
   {
     id: 'tls/extra-ca',
-    reduced: true,
     injected: '--tls emulator, NODE_EXTRA_CA_CERTS=<caCert>, no --insecure',
     expected: 'exit 0, nothing on stderr',
     args: ['api-key', 'ls', '-q'],

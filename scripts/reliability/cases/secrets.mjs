@@ -43,7 +43,7 @@ export function secretCases({ reduced = false } = {}) {
         { fault: { ...POST_KEYS, action: { type: 'reset-after' } }, args: ['api-key', 'create', '--description', 'm6', '-v', '--retry', '1', '--interval', '1'], stdoutMayHoldToken: true },
         { args: ['api-key', 'rm', target.id, '-v'] },
       ];
-      const few = new Set([0, 5, 10, 12, 13]);
+      const few = new Set([0, 10, 12]);
       for (const run of reduced ? runs.filter((_, i) => few.has(i)) : runs) {
         await emu.control('DELETE', 'faults');
         if (run.fault) await emu.fault(run.fault);
@@ -67,12 +67,12 @@ export function secretCases({ reduced = false } = {}) {
     id: 'secrets/cmdline-context',
     reduced: true,
     section: 'secrets',
-    injected: `ls with the key from a context, the answer delayed ${reduced ? 1.5 : 3} s; /proc/<pid>/cmdline read while it waits`,
+    injected: `ls with the key from a context, the answer delayed ${reduced ? 1 : 3} s; /proc/<pid>/cmdline read while it waits`,
     expected: 'the key never in argv; the process was caught alive',
     async run(lab) {
       const emu = lab.emu;
       await emu.reset();
-      await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'delay', ms: lab.reduced ? 1500 : 3000 } });
+      await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 } });
       const home = await homeFor(emu.url, emu.admin.apiKey);
       const p = spawnQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
       let finished = false;
@@ -162,8 +162,8 @@ export function secretCases({ reduced = false } = {}) {
       return v.done();
     },
   });
-  cases.push(killCase(reduced ? 20 : 200));
-  cases.push(concurrentCase(reduced ? 10 : 100));
+  cases.push(killCase(reduced ? 6 : 200));
+  cases.push(concurrentCase(reduced ? 3 : 100));
   return cases;
 }
 
