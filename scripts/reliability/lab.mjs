@@ -104,7 +104,7 @@ export async function modeOf(path) {
 }
 
 /** Reads /proc/<pid>/cmdline every few ms while the process lives; resolves with the samples read. */
-export function sampleCmdline(pid, stop) {
+function sampleCmdline(pid, stop) {
   const samples = [];
   return new Promise((resolve) => {
     const tick = async () => {
@@ -118,6 +118,15 @@ export function sampleCmdline(pid, stop) {
     };
     void tick();
   });
+}
+
+/** Waits for a spawned CLI run (spawnQlik) while sampling its /proc/<pid>/cmdline; resolves with {r, samples}. */
+export async function withCmdline(p) {
+  let finished = false;
+  const sampling = sampleCmdline(p.pid, () => finished);
+  const r = await p.done;
+  finished = true;
+  return { r, samples: await sampling };
 }
 
 // ---- the CLI ----
@@ -238,6 +247,11 @@ export async function homeFor(server, apiKey, extra = {}) {
   return home;
 }
 
+/** A fresh home whose current context holds the admin's key for `emu`. */
+export function adminHome(emu) {
+  return homeFor(emu.url, emu.admin.apiKey);
+}
+
 /** Removes every temporary home made so far, and the CLI snapshot (call once, when all labs are closed). */
 export async function removeHomes() {
   for (const home of homes) {
@@ -332,6 +346,11 @@ export async function openLab({ reduced = false } = {}) {
     reduced,
     qlikPath: qlikBin,
     emu: plain,
+    /** The plain emulator, reset to its seeded state. */
+    async fresh() {
+      await plain.reset();
+      return plain;
+    },
     tls() {
       tls ??= labEmulator({ tls: true });
       return tls;

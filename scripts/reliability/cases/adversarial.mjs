@@ -6,7 +6,7 @@ import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { contextsPath, countLeaks, envFor, escBytes, homeFor, labEmulator, makeHome, modeOf, neighbourLeaks, runQlik, spawnQlik, stderrLines, writeContexts } from '../lab.mjs';
+import { adminHome, contextsPath, countLeaks, envFor, escBytes, homeFor, labEmulator, makeHome, modeOf, neighbourLeaks, runQlik, spawnQlik, stderrLines, writeContexts } from '../lab.mjs';
 import { startSink } from '../net.mjs';
 import { checkRun, commonChecks, KEYS_PATH, keysFor, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
 import { judgeCreate, measureCreate } from './faults.mjs';
@@ -61,11 +61,10 @@ function createRace({ reduced }) {
     injected: `${runs} concurrent creates with the same description; the first ${faulted} POSTs answer 503 after commit; --retry 3`,
     expected: "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       await emu.lib.setConfig({ max_keys_per_user: 100 });
       await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const home = await adminHome(emu);
       const description = 'reliability ci-matrix';
       const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '3', '--interval', '1'];
       const results = await Promise.all(Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 120_000 })));
@@ -110,9 +109,8 @@ function attributionCases({ reduced }) {
       injected: 'a successful create --description ci, then within 2 s a second create --description ci --retry 1 whose POST gets 503 after commit',
       expected: "the first key survives and its token still works; the second run removes only its own lost key and delivers one; no orphan",
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const emu = await lab.fresh();
+        const home = await adminHome(emu);
         const description = 'reliability ci';
         const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
         const first = await runQlik(args, { env: envFor(home) });
@@ -139,10 +137,9 @@ function attributionCases({ reduced }) {
       injected: 'two concurrent creates with the same description; the first gets a slow first byte (4 s) with QLIK_HTTP_TIMEOUT=2, the second starts while it waits',
       expected: "the timed-out run deletes only its own key and then delivers a new one; the other run's token still works; 2 keys, no orphan",
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const home = await adminHome(emu);
         const description = 'reliability parallel';
         const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
         const slow = spawnQlik(args, { env: envFor(home, { QLIK_HTTP_TIMEOUT: '2' }) });
@@ -170,9 +167,8 @@ function attributionCases({ reduced }) {
       injected: 'QLIK_CREATE_TAG=0: a successful create, then a create with the same description whose POST gets 503 after commit, --retry 1',
       expected: 'exit 1 with one line naming both candidate ids; nothing deleted (the first token still works); no retry (1 POST); no tag on any key',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const emu = await lab.fresh();
+        const home = await adminHome(emu);
         const env = envFor(home, { QLIK_CREATE_TAG: '0' });
         const description = 'reliability untagged';
         const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
@@ -222,10 +218,9 @@ function interruptCases() {
         injected: `${signal} while create waits for the answer (the key is committed; first byte after 5 s)`,
         expected: `exit ${exit}; the key this run created is removed (or its id printed); no orphan`,
         async run(lab) {
-          const emu = lab.emu;
-          await emu.reset();
+          const emu = await lab.fresh();
           await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
-          const home = await homeFor(emu.url, emu.admin.apiKey);
+          const home = await adminHome(emu);
           const description = `reliability ${signal}`;
           const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home) });
           const committed = await until(async () => keysFor(await emu.ledger(), description)[0]);
@@ -258,9 +253,8 @@ function interruptCases() {
           v.expect(false, 'this machine has no /dev/full');
           return v.done();
         }
-        const emu = lab.emu;
-        await emu.reset();
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const emu = await lab.fresh();
+        const home = await adminHome(emu);
         const description = 'reliability dev-full';
         const fd = openSync('/dev/full', 'w');
         let r;
@@ -343,8 +337,7 @@ function secretRuleCase() {
     injected: `a context with ${SECRET_HEADERS.join(', ')}; user me -v against a 500 that sets a cookie and echoes every value; context get`,
     expected: 'no value of any of them on stderr or stdout (trace, error body, context get)',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const values = Object.fromEntries(SECRET_HEADERS.map((h) => [h, secretValue('s')]));
       const cookie = secretValue('cookie');
       await emu.fault({ method: 'GET', path: '/api/v1/users/me', action: { type: 'status', status: 500, headers: { 'set-cookie': `sid=${cookie}` }, body: `upstream echo: ${Object.values(values).join(' ')}` } });
@@ -419,8 +412,7 @@ function stdoutSafetyCase() {
     injected: 'a context comment and header, a key description and ids from the server holding ESC, OSC, C1 CSI and bidi overrides; context ls/get, api-key ls -q, api-key get',
     expected: 'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const key = await emu.mint(HOSTILE);
       const home = await makeHome();
       await writeContexts(home, { emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } } });
@@ -461,10 +453,9 @@ function pagingCases() {
       injected,
       expected,
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         await emu.fault({ method: 'GET', path: KEYS_PATH, times: 0, action: action(emu) });
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const home = await adminHome(emu);
         const r = await runQlik(['api-key', 'ls', '--limit', '500'], { env: envFor(home), timeoutMs: 30_000 });
         const v = new Verdict();
         const gets = (await emu.requests()).filter((e) => e.method === 'GET' && e.path === KEYS_PATH).length;
@@ -531,11 +522,10 @@ function rmGoneCase() {
     injected: 'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
     expected: 'first: exit 0, stderr says the key is gone (no "deleted"); second: exit 1 with the 404, no "deleted"',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const key = await emu.mint('reliability rm target');
       await emu.fault({ method: 'DELETE', path: `${KEYS_PATH}/${key.id}`, action: { type: 'status-after', status: 503 } });
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const home = await adminHome(emu);
       const first = await runQlik(['api-key', 'rm', key.id, '--retry', '1', '--interval', '1'], { env: envFor(home) });
       const second = await runQlik(['api-key', 'rm', '00000000-0000-4000-8000-000000000000'], { env: envFor(home) });
       const v = new Verdict();
@@ -614,7 +604,7 @@ function permissionCases() {
       expected: 'one warning line per file naming it and the chmod that fixes it; the run works; after the update the directory is 0700 and the file 0600',
       async run(lab) {
         const emu = lab.emu;
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const home = await adminHome(emu);
         await chmod(contextsPath(home), 0o666);
         await chmod(join(home, '.qlik'), 0o777);
         const r = await runQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
@@ -647,7 +637,7 @@ function permissionCases() {
           return v.done();
         }
         const emu = lab.emu;
-        const home = await homeFor(emu.url, emu.admin.apiKey);
+        const home = await adminHome(emu);
         await chown(contextsPath(home), 65534, 65534);
         const r = await runQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
         await checkRun(v, r, undefined);
@@ -669,10 +659,9 @@ function editorInterruptCase() {
     injected: 'api-key edit: the editor changes the description and then keeps running; SIGTERM to qlik',
     expected: 'exit 143; the editor process ended; the temporary directory removed; no PATCH sent; the key unchanged',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const key = await emu.mint('reliability before edit');
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const home = await adminHome(emu);
       const tmp = join(home, 'tmp');
       await mkdir(tmp);
       const pidFile = join(home, 'editor.pid');
@@ -718,8 +707,7 @@ function emulatorCases() {
       injected: "GET /api/v1/api-keys as dev with startingAfter / endingBefore = the id of the admin's key (which dev may not see)",
       expected: 'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         const hidden = await emu.mint('reliability hidden');
         const v = new Verdict();
         for (const cursor of ['startingAfter', 'endingBefore']) {
@@ -776,7 +764,7 @@ function emulatorCases() {
     attack(16, 'data-files-private', {
       injected: '--data <dir>/emu.db --tls with a symlink planted at emu.db.cert.pem pointing at another file',
       expected: 'emu.db, -wal and -shm are 0600; the file the symlink points at is unchanged',
-      async run(lab) {
+      async run() {
         const v = new Verdict();
         const dir = await makeHome('qlik-rel-data-');
         const data = join(dir, 'emu.db');
@@ -810,8 +798,7 @@ function emulatorCases() {
       injected: 'a fault rule with path ^/(a+)+$ (catastrophic as a regular expression), and a glob with many stars against a 5000-character path',
       expected: 'the regular expression is refused (400); the glob answers within 1 s; the emulator still serves',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         const v = new Verdict();
         const regex = await emu.call('POST', '/__emulator/faults', { body: { path: '^/(a+)+$', action: { type: 'status', status: 418 } } });
         v.eq('a regular-expression path', regex.status, 400);
@@ -831,7 +818,7 @@ function emulatorCases() {
     attack(18, 'request-log-masked', {
       injected: 'a request with X-Api-Key, Cookie, X-Qlik-Session, X-Refresh-Token, X-My-Session-Id, Proxy-Authorization headers and ?token=… &state=… in the query',
       expected: 'none of the values in GET /__emulator/requests or in the log lines',
-      async run(lab) {
+      async run() {
         const lines = [];
         const emu = await labEmulator({ log: (l) => lines.push(l) });
         try {

@@ -1,7 +1,7 @@
 // 1. Server and network faults: api-key create under every fault kind (the create that never leaves a duplicate or an
 // orphan), the redirect, escape and clock cases, and the idempotent verbs (ls, get, rm) under faults.
 import { closedPort, startSink } from '../net.mjs';
-import { envFor, homeFor, registerToken, runQlik, spawnQlik } from '../lab.mjs';
+import { adminHome, envFor, homeFor, registerToken, runQlik, spawnQlik } from '../lab.mjs';
 import {
   checkRun,
   hasErrorMessage,
@@ -396,7 +396,7 @@ function specialCreateCases() {
       await emu.reset();
       await emu.fault({ method: 'GET', path: KEYS_PATH, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
       const secret = secretValue();
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '--headers', `X-Reliability-Secret=${secret}`], { env: envFor(home) });
       const v = new Verdict();
       v.fig('attempts', (await emu.requests()).length);
@@ -414,10 +414,9 @@ function specialCreateCases() {
     injected: 'ls --limit 200 -v: a links.next href holding %1B[31m and %E2%80%AE (decoded in the trace)',
     expected: 'no ESC or bidi character on stderr',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       await emu.fault({ method: 'GET', path: KEYS_PATH, times: 2, action: pageWith(`${emu.url}${KEYS_PATH}?limit=100&x=%1B%5B31mred%1B%5D0;t%07%E2%80%AE`) });
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '-v'], { env: envFor(home) });
       const v = new Verdict();
       v.fig('attempts', (await emu.requests()).length);
@@ -432,11 +431,10 @@ function specialCreateCases() {
 // ---- GET and DELETE ----
 
 async function requestUnderFault(lab, { argv, rules, retry, timeout, method, path, prepare }) {
-  const emu = lab.emu;
-  await emu.reset();
+  const emu = await lab.fresh();
   const ctx = prepare ? await prepare(emu) : {};
   for (const rule of rules(ctx)) await emu.fault(rule);
-  const home = await homeFor(emu.url, emu.admin.apiKey);
+  const home = await adminHome(emu);
   const r = await runQlik([...argv(ctx), ...retryArgs(retry)], { env: envFor(home, timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }) });
   const log = await emu.requests();
   const faulted = log.filter((e) => e.faultId !== undefined);

@@ -3,7 +3,7 @@
 // parallel runs, and the client secret and access tokens kept out of every stderr, argv and file but the cache.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { envFor, makeHome, modeOf, registerToken, runQlik, sampleCmdline, spawnQlik, stderrLines, writeContexts } from '../lab.mjs';
+import { envFor, makeHome, modeOf, registerToken, runQlik, spawnQlik, stderrLines, withCmdline, writeContexts } from '../lab.mjs';
 import { checkRun, countLeaks, hasErrorMessage, noLeaks, parseJson, retryArgs, secretValue, Verdict } from '../verdict.mjs';
 
 const TOKEN_PATH = '/oauth/token';
@@ -52,8 +52,7 @@ function tokenFaultCases() {
         injected: `POST /oauth/token: ${f.injected} ×1; user me --retry ${retry} on a cold token cache`,
         expected: success ? 'exit 0 after one retry of the token request (2 token requests); one retry line on stderr' : "exit 1 with the server's error; 1 token request",
         async run(lab) {
-          const emu = lab.emu;
-          await emu.reset();
+          const emu = await lab.fresh();
           await emu.fault({ method: 'POST', path: TOKEN_PATH, action: f.action });
           const home = await oauthHome(emu);
           const r = await runQlik([...ME, ...retryArgs(retry)], { env: envFor(home, f.timeout ? { QLIK_HTTP_TIMEOUT: String(f.timeout) } : {}) });
@@ -115,8 +114,7 @@ function staleTokenCase(kind) {
     injected: how.injected,
     expected: 'the next request gets 401, the CLI fetches exactly one new token and retries once: exit 0',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const home = await oauthHome(emu);
       const first = await runQlik(ME, { env: envFor(home) });
       const v = new Verdict();
@@ -150,8 +148,7 @@ function otherCases({ reduced }) {
       injected: 'an OAuth context whose client secret is wrong; user me --retry 3',
       expected: 'exit 1 with one line naming the context and the server\'s reason; 1 token request (no retry loop); the wrong secret never printed',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         const home = await oauthHome(emu, { secret: secretValue('wrong') });
         const r = await runQlik([...ME, '--retry', '3', '--interval', '1'], { env: envFor(home) });
         const v = new Verdict();
@@ -172,8 +169,7 @@ function otherCases({ reduced }) {
       injected: `${parallel} parallel user me runs on a cold token cache`,
       expected: 'all exit 0 with at most 3 token requests (fetched under a lock, shared through the 0600 cache)',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         const home = await oauthHome(emu);
         const results = await Promise.all(Array.from({ length: parallel }, () => runQlik(ME, { env: envFor(home), timeoutMs: 120_000 })));
         const v = new Verdict();
@@ -194,8 +190,7 @@ function otherCases({ reduced }) {
         'context create --oauth-client-secret - (stdin held open), then user me -v, api-key ls -v, context get, context get --json, and a -v run whose token request waits 1.5 s; /proc/<pid>/cmdline read while each waits',
       expected: 'the client secret and every access token absent from every stderr, stdout (but none is printed) and cmdline sample; the cache file 0600',
       async run(lab) {
-        const emu = lab.emu;
-        await emu.reset();
+        const emu = await lab.fresh();
         const client = emu.lib.oauthClients[0];
         const home = await makeHome();
         const env = envFor(home);
@@ -203,11 +198,8 @@ function otherCases({ reduced }) {
         const samples = [];
         const texts = [];
         const watched = async (p) => {
-          let finished = false;
-          const sampling = sampleCmdline(p.pid, () => finished);
-          const r = await p.done;
-          finished = true;
-          samples.push(...(await sampling));
+          const { r, samples: seen } = await withCmdline(p);
+          samples.push(...seen);
           texts.push(r.stdout, r.stderr);
           return r;
         };

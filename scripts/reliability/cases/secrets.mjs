@@ -5,7 +5,7 @@ import { watch } from 'node:fs';
 import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { contextsPath, countLeaks, envFor, homeFor, isOwnFile, makeHome, modeOf, neighbourLeaks, qlikPath, registerToken, runQlik, sampleCmdline, spawnQlik } from '../lab.mjs';
+import { adminHome, contextsPath, countLeaks, envFor, isOwnFile, makeHome, modeOf, neighbourLeaks, qlikPath, registerToken, runQlik, spawnQlik, withCmdline } from '../lab.mjs';
 import { commonChecks, firstLine, KEYS_PATH, parseJson, POST_KEYS, Verdict } from '../verdict.mjs';
 
 export function secretCases({ reduced = false } = {}) {
@@ -18,9 +18,8 @@ export function secretCases({ reduced = false } = {}) {
     injected: 'create/ls/get/rm/context get in -v, --json, --raw, -q; errors echoing the bearer and a token',
     expected: 'no token and no bearer value on stderr (nor on stdout outside the created key)',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
-      const home = await homeFor(emu.url, emu.admin.apiKey);
+      const emu = await lab.fresh();
+      const home = await adminHome(emu);
       const env = envFor(home);
       const v = new Verdict();
       const bearer = emu.admin.apiKey;
@@ -70,16 +69,10 @@ export function secretCases({ reduced = false } = {}) {
     injected: `ls with the key from a context, the answer delayed ${reduced ? 1 : 3} s; /proc/<pid>/cmdline read while it waits`,
     expected: 'the key never in argv; the process was caught alive',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 } });
-      const home = await homeFor(emu.url, emu.admin.apiKey);
-      const p = spawnQlik(['api-key', 'ls', '-q'], { env: envFor(home) });
-      let finished = false;
-      const samplesP = sampleCmdline(p.pid, () => finished);
-      const r = await p.done;
-      finished = true;
-      const samples = await samplesP;
+      const home = await adminHome(emu);
+      const { r, samples } = await withCmdline(spawnQlik(['api-key', 'ls', '-q'], { env: envFor(home) }));
       const v = new Verdict();
       v.fig('samples', samples.length);
       v.fig('exit', r.code);
@@ -99,18 +92,12 @@ export function secretCases({ reduced = false } = {}) {
     injected: 'context create --api-key - with stdin held open; /proc/<pid>/cmdline read while it waits',
     expected: 'the key never in argv; the context works afterwards',
     async run(lab) {
-      const emu = lab.emu;
-      await emu.reset();
+      const emu = await lab.fresh();
       const home = await makeHome();
       const env = envFor(home);
       const p = spawnQlik(['context', 'create', 'piped', '--server', emu.url, '--api-key', '-'], { env, holdStdin: true });
-      let finished = false;
-      const samplesP = sampleCmdline(p.pid, () => finished);
-      await new Promise((resolve) => setTimeout(resolve, lab.reduced ? 800 : 1500));
-      p.child.stdin.end(`${emu.admin.apiKey}\n`);
-      const r = await p.done;
-      finished = true;
-      const samples = await samplesP;
+      setTimeout(() => p.child.stdin.end(`${emu.admin.apiKey}\n`), lab.reduced ? 800 : 1500);
+      const { r, samples } = await withCmdline(p);
       const v = new Verdict();
       v.fig('samples', samples.length);
       v.fig('exit', r.code);
