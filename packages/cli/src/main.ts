@@ -1,5 +1,6 @@
 // The only place where errors become text and exit codes: 0 on success, 1 on any failure (as Qlik's CLI), and
 // 128 + the signal's number when a signal ended the run (130 for Ctrl-C, 143 for SIGTERM).
+import { writeSync } from 'node:fs';
 import { findCommand, resolve } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
@@ -92,12 +93,9 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     // A second signal: stop now.
-    process.stderr.write(`Interrupted again by ${signal}; stopping without cleaning up\n`);
+    writeSync(2, `Interrupted again by ${signal}; stopping without cleaning up\n`);
     process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2));
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
-  process.stdout.on('error', (e) => {
-    if (errorCode(e) === 'EPIPE') process.exitCode ??= 0;
-  });
   process.exitCode = await main(argv, newFactory({ signal: controller.signal }));
 }

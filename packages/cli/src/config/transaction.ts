@@ -3,9 +3,9 @@
 // reading the contexts never loads the lock and write machinery.
 import type { Document, ToStringOptions } from 'yaml';
 import { CliError, ConfigError } from '../errors/errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
+import { ensurePrivateDir, removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
 import { type FileLockOptions, withFileLock } from '../fsutil/lock.js';
-import { ensurePrivateDir, permissionWarnings } from '../fsutil/perms.js';
+import { permissionWarnings } from '../fsutil/perms.js';
 import { describeFsError } from '../fsutil/readfile.js';
 import { cachePathFor, writeCachedContexts } from './cache.js';
 import { contentOf, loadFile } from './contexts.js';

@@ -2,7 +2,7 @@
 // the target, fsync the directory. A reader (or a process killed at any moment) sees either the old
 // file or the complete new one, never a partial or empty file.
 
-import { chmod, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { errorCode } from '../errors/errors.js';
 
@@ -141,5 +141,21 @@ export async function removeStaleTempFiles(path: string, maxAgeMs = 60_000): Pro
     } catch {
       // Gone already or not ours to remove.
     }
+  }
+}
+
+/**
+ * Create the directory of `file` if needed (0700), and make an existing `.qlik` directory of ours private again.
+ * Only a directory named `.qlik` is tightened: QLIK_CLI_USER_HOME_DIR may name a file in a shared directory.
+ */
+export async function ensurePrivateDir(file: string): Promise<void> {
+  const dir = dirname(file);
+  await ensureDir(dir);
+  if (process.platform === 'win32' || basename(dir) !== '.qlik') return;
+  try {
+    const st = await lstat(dir);
+    if (st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
   }
 }

@@ -1,19 +1,18 @@
 // Who may change the files that hold credentials. Like ssh, the CLI warns (once per run, one line per problem) when
-// the contexts file or its directory can be written by other users or belongs to someone else, and its own writes
-// keep the `.qlik` directory private (0700).
-import { chmod, lstat, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { errorCode } from '../errors/errors.js';
-import { ensureDir } from './atomic.js';
+// the contexts file or its directory can be written by other users or belongs to someone else. (The CLI's own writes
+// keep the `.qlik` directory private: ensurePrivateDir in atomic.ts.)
+// (Synchronous stats: this runs on every command that reads the contexts, and node:fs/promises costs start-up time.)
+import { lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 function octal(mode: number): string {
   return (mode & 0o777).toString(8).padStart(4, '0');
 }
 
-async function problems(path: string, kind: 'file' | 'directory', fix: string): Promise<string[]> {
+function problems(path: string, kind: 'file' | 'directory', fix: string): string[] {
   let st;
   try {
-    st = kind === 'file' ? await stat(path) : await lstat(path);
+    st = kind === 'file' ? statSync(path) : lstatSync(path);
   } catch {
     return [];
   }
@@ -31,24 +30,8 @@ async function problems(path: string, kind: 'file' | 'directory', fix: string): 
 }
 
 /** Warnings for a credentials file and the directory it is in (empty on Windows, where modes mean little). */
-export async function permissionWarnings(file: string): Promise<string[]> {
-  if (process.platform === 'win32') return [];
+export function permissionWarnings(file: string): Promise<string[]> {
+  if (process.platform === 'win32') return Promise.resolve([]);
   const dir = dirname(file);
-  return [...(await problems(file, 'file', `chmod 600 ${file}`)), ...(await problems(dir, 'directory', `chmod 700 ${dir}`))];
-}
-
-/**
- * Create the directory of `file` if needed (0700), and make an existing `.qlik` directory of ours private again.
- * Only a directory named `.qlik` is tightened: QLIK_CLI_USER_HOME_DIR may name a file in a shared directory.
- */
-export async function ensurePrivateDir(file: string): Promise<void> {
-  const dir = dirname(file);
-  await ensureDir(dir);
-  if (process.platform === 'win32' || basename(dir) !== '.qlik') return;
-  try {
-    const st = await lstat(dir);
-    if (st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) !== 0) await chmod(dir, 0o700);
-  } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw err;
-  }
+  return Promise.resolve([...problems(file, 'file', `chmod 600 ${file}`), ...problems(dir, 'directory', `chmod 700 ${dir}`)]);
 }

@@ -1,7 +1,7 @@
 // Reading the small text files the CLI is given (contexts.yml, -c config files, -f request bodies): only regular
 // files, at most 1 MiB, never hanging on a FIFO, with every failure as one ConfigError line `<label>: <why>`.
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+// (Synchronous reads: the files are small, and node:fs/promises would cost every command start-up time.)
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError, errorCode } from '../errors/errors.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -43,17 +43,21 @@ export type TextFile = { exists: false } | { exists: true; text: string };
  * Read a regular file as UTF-8 text. A missing file is `{exists: false}`; anything else that is wrong is a
  * ConfigError `<label>: <why>`. With `strictUtf8`, bytes that are not UTF-8 are an error instead of U+FFFD.
  */
-export async function readTextFile(path: string, label: string, opts: { strictUtf8?: boolean } = {}): Promise<TextFile> {
-  let handle;
+export function readTextFile(path: string, label: string, opts: { strictUtf8?: boolean } = {}): Promise<TextFile> {
+  return new Promise((resolve) => resolve(readTextFileSync(path, label, opts)));
+}
+
+function readTextFileSync(path: string, label: string, opts: { strictUtf8?: boolean }): TextFile {
+  let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO without a writer must not hang; fstat below rejects anything but a regular file.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return { exists: false };
     throw new ConfigError(`${label}: ${describeFsError(err)}`);
   }
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (st.isDirectory()) throw new ConfigError(`${label}: is a directory`);
     if (!st.isFile()) throw new ConfigError(`${label}: not a regular file`);
     const tooLarge = new ConfigError(`${label}: larger than 1 MiB`);
@@ -63,7 +67,7 @@ export async function readTextFile(path: string, label: string, opts: { strictUt
     let buf = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES, st.size) + 1);
     let total = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
+      const bytesRead = readSync(fd, buf, total, buf.length - total, total);
       total += bytesRead;
       if (bytesRead === 0) break;
       if (total === buf.length) {
@@ -85,7 +89,11 @@ export async function readTextFile(path: string, label: string, opts: { strictUt
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`${label}: ${describeFsError(err)}`);
   } finally {
-    await handle.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // Closing a descriptor that was read cannot lose anything.
+    }
   }
 }
 

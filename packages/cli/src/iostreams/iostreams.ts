@@ -1,7 +1,7 @@
 // IOStreams: the only way commands reach stdin, stdout and stderr (after gh's iostreams package). The process
 // streams are created only when first used (touching process.stdin costs start-up time), and TTY checks use isatty.
 // Tests use testIO() (testio.ts), whose streams are in-memory buffers with switchable TTY flags.
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors/errors.js';
 import { inertData, stripControls } from '../text/safety.js';
@@ -50,10 +50,50 @@ export interface Streams {
   in(): Readable;
   out(): Writable;
   err(): Writable;
+  /** How data reaches stdout and stderr; default: through the streams above. */
+  writeOut?: (data: string | Uint8Array) => Promise<void>;
+  writeErr?: (text: string) => void;
+}
+
+/**
+ * Write all of `data` to a file descriptor with fs.write, without creating process.stdout (which would load Node's
+ * stream stack, and for a pipe its net module, on every run). A non-blocking descriptor that is full (EAGAIN) is
+ * tried again shortly; any other error (EPIPE, ENOSPC, EIO, EBADF) rejects.
+ */
+function fdWriter(fd: number): (data: string | Uint8Array) => Promise<void> {
+  return async (data) => {
+    const { write } = await import('node:fs');
+    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    while (rest.length > 0) {
+      const chunk = rest;
+      const n = await new Promise<number>((resolve, reject) => {
+        write(fd, chunk, 0, chunk.length, null, (err, written) => {
+          if (err?.code === 'EAGAIN') setTimeout(() => resolve(0), 2);
+          else if (err) reject(err);
+          else resolve(written);
+        });
+      });
+      rest = rest.subarray(n);
+    }
+  };
+}
+
+/** Diagnostics to stderr, synchronously (as Node writes stderr); a reader that went away loses them quietly. */
+function errWriter(text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(2, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+  }
 }
 
 export function make(streams: Streams, tty: { in: boolean; out: boolean; err: boolean }): IOStreams {
-  return {
+  const out = streams.writeOut ?? ((data: string | Uint8Array) => writeAll(streams.out(), data));
+  const err = streams.writeErr ?? ((text: string) => void streams.err().write(text));
+  const io: IOStreams = {
     get in() {
       return streams.in();
     },
@@ -66,15 +106,17 @@ export function make(streams: Streams, tty: { in: boolean; out: boolean; err: bo
     isStdinTTY: tty.in,
     isStdoutTTY: tty.out,
     isStderrTTY: tty.err,
-    print: (data) => writeAll(streams.out(), data),
-    printData: (text) => writeAll(streams.out(), tty.out ? inertData(text) : text),
-    printHuman: (text) => writeAll(streams.out(), stripControls(text)),
+    print: (data) => out(data),
+    // (io, not tty: systemIO learns the TTY flags lazily, on the object.)
+    printData: (text) => out(io.isStdoutTTY ? inertData(text) : text),
+    printHuman: (text) => out(stripControls(text)),
     warn: (raw) => {
       // Warnings can echo server data (an id, a name): terminal escape sequences never reach stderr.
       const text = stripControls(raw);
-      streams.err().write(text.endsWith('\n') ? text : `${text}\n`);
+      err(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
+  return io;
 }
 
 /**
@@ -83,7 +125,11 @@ export function make(streams: Streams, tty: { in: boolean; out: boolean; err: bo
  */
 function isTerminal(fd: 0 | 1 | 2): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    // /dev/null is a character device too (scripts and `> /dev/null`), and never a terminal.
+    const nul = statSync('/dev/null', { throwIfNoEntry: false });
+    if (nul !== undefined && st.dev === nul.dev && st.ino === nul.ino) return false;
   } catch {
     return false;
   }
@@ -92,7 +138,7 @@ function isTerminal(fd: 0 | 1 | 2): boolean {
 
 export function systemIO(): IOStreams {
   const io = make(
-    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr },
+    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr, writeOut: fdWriter(1), writeErr: errWriter },
     { in: false, out: false, err: false },
   );
   // Asked for only when a command needs to know (a prompt, a table, binary output).
