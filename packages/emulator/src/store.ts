@@ -375,7 +375,10 @@ export class Store {
     ).run(now, now, tenantId, id);
   }
 
-  /** One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist. */
+  /**
+   * One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist or is
+   * not visible to `visibleTo`.
+   */
   listKeys(q: ListQuery): ListResult | undefined {
     const expr = SORT_SQL[q.sortField];
     const where = ['tenant_id = @tenantId', 'deleted_at IS NULL'];
@@ -400,8 +403,11 @@ export class Store {
     let pageWhere = where;
     let walkAscending = ascending;
     if (q.cursor) {
+      // A cursor key the caller may not see is treated as unknown: otherwise where a page starts would leak
+      // another user's description, sub, status or creation time (and whether the id exists).
+      const visible = q.visibleTo === undefined ? '' : ' AND (sub = @me OR created_by_user = @me)';
       const cursor = this.stmt<Params, { v: string | number }>(
-        `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId`,
+        `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId${visible}`,
       ).get({ ...params, cursorId: q.cursor.id });
       if (!cursor) return undefined;
       walkAscending = q.cursor.direction === 'after' ? ascending : !ascending;
