@@ -278,6 +278,8 @@ describe('options and flags', () => {
       rateLimit: true,
       clampExpiry: true,
       strict: true,
+      quiet: true,
+      allowRemoteControl: true,
       seed: '/tmp/seed.json',
     };
     const flags = toFlags(all);
@@ -292,11 +294,14 @@ describe('options and flags', () => {
       '--rate-limit',
       '--clamp-expiry',
       '--strict',
+      '--quiet',
+      '--allow-remote-control',
       '--seed',
       '/tmp/seed.json',
     ]);
-    expect(parseFlags(flags)).toEqual({ help: false, version: false, options: all });
-    expect(parseFlags([])).toEqual({ help: false, version: false, options: {} });
+    expect(parseFlags(flags)).toEqual({ help: false, version: false, json: false, options: all });
+    expect(parseFlags([])).toEqual({ help: false, version: false, json: false, options: {} });
+    expect(parseFlags(['--json']).json).toBe(true);
     expect(toFlags({ seed: { users: [{ name: 'a' }] } }, '/tmp/x/seed.json')).toEqual(['--seed', '/tmp/x/seed.json']);
     expect(toFlags({ tls: false, log: false, mode: 'child' })).toEqual([]);
   });
