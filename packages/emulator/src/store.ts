@@ -206,7 +206,10 @@ export class Store {
     const db = new Database(path ?? ':memory:');
     if (path !== undefined) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      // WAL with NORMAL: every commit is in the WAL file before the response is written, so a crash or kill
+      // of the process loses nothing; only a power loss or OS crash can drop the last commits (the database
+      // stays consistent). FULL would fsync twice per create and halve creates/s with --data.
+      db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
     }
     const store = new Store(db);
