@@ -2,25 +2,17 @@
 // for people (no token on screen, a ready-to-paste `qlik context create` line whose key comes from a file)
 // instead of the JSON line, which --json and a non-terminal stdout still get.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@qlik-ts/emulator';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderSummary, shellWord, terminalSafe } from '../src/summary.js';
+import { tempDirs } from './util.js';
 
 const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qlik-emulator-startup-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('qlik-emulator-startup-');
 
 const portOf = (emu: Emulator): number => Number(new URL(emu.url).port);
 

@@ -2,25 +2,17 @@
 // (unless allowed), to foreign Host names (DNS rebinding) and to state changes without application/json;
 // the data file is owner-only and the certificate never written through a planted symlink; fault paths are
 // globs matched in linear time; the request log masks secret headers and query values.
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
 import { globMatcher } from '../src/faults.js';
-import { expectError } from './util.js';
+import { expectError, tempDirs } from './util.js';
 
 const KEYS = '/api/v1/api-keys';
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qlik-emulator-trust-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('qlik-emulator-trust-');
 
 /** A raw HTTP request where every header is ours, Host included. */
 function raw(
