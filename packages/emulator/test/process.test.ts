@@ -1,6 +1,6 @@
 // Process hygiene of the real qlik-emulator process: a stderr whose reader has gone (or never reads) costs no
 // CPU and never stops SIGTERM/SIGINT from ending it within a second; it exits when its parent process dies.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -41,7 +41,7 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-async function traffic(s: Started, requests: number, concurrency = 1): Promise<number[]> {
+async function traffic(s: Pick<Started, 'url' | 'token'>, requests: number, concurrency = 1): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -95,6 +95,25 @@ describe.skipIf(!linux)('a stderr nobody reads (Linux: CPU time from /proc)', ()
     expect(end.ms).toBeLessThan(1000);
   });
 
+  it('SIGTERM ends it within a second while a request is held by a fault', async () => {
+    const s = await startReal();
+    const rule = await fetch(`${s.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 60_000 } }),
+    });
+    expect(rule.status).toBe(201);
+    const held = fetch(`${s.url}/api/v1/api-keys`, { headers: { authorization: `Bearer ${s.token}` } }).then(
+      (r) => r.status,
+      () => 'reset',
+    );
+    await sleep(300);
+    const end = await endWith(s.child, 'SIGTERM');
+    expect(end.code).toBe(0);
+    expect(end.ms).toBeLessThan(1000);
+    expect(await held).toBe('reset');
+  });
+
   it('--quiet writes no line per request', async () => {
     const s = await startReal(['--quiet']);
     let stderr = '';
@@ -105,6 +124,61 @@ describe.skipIf(!linux)('a stderr nobody reads (Linux: CPU time from /proc)', ()
     expect(stderr).not.toMatch(/GET \/api\/v1\/api-keys 200/);
     expect((await endWith(s.child, 'SIGTERM')).code).toBe(0);
     expect(stderr).toMatch(/SIGTERM: shutting down/);
+  });
+});
+
+function hasScript(): boolean {
+  try {
+    execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// util-linux `script` gives the emulator a pseudo-terminal; without it this case cannot run here.
+describe.skipIf(!linux || !hasScript())('a terminal that stopped output (Ctrl-S)', () => {
+  it('drops log lines instead of freezing: requests are answered and SIGTERM ends it', async () => {
+    const term = spawn(
+      'script',
+      ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --json`, '/dev/null'],
+      {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
+    let screen = '';
+    const ready = await new Promise<{ url: string; token: string; pid: number }>((resolve) => {
+      term.stdout.setEncoding('utf8').on('data', (d: string) => {
+        screen += d;
+        const line = /(\{"url".*\})\r?\n/.exec(screen)?.[1];
+        const pid = /pid (\d+)\)/.exec(screen)?.[1];
+        if (line !== undefined && pid !== undefined) {
+          const info = JSON.parse(line) as { url: string; users: { apiKey: string }[] };
+          resolve({ url: info.url, token: info.users[0]!.apiKey, pid: Number(pid) });
+        }
+      });
+    });
+    const alive = (): boolean => {
+      try {
+        process.kill(ready.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      term.stdin.write('\u0013'); // XOFF: the terminal stops output, as Ctrl-S does
+      await sleep(200);
+      const statuses = await traffic(ready, 3000, 20);
+      expect(statuses.filter((x) => x === 200)).toHaveLength(3000);
+      const t0 = performance.now();
+      process.kill(ready.pid, 'SIGTERM');
+      await expect.poll(alive, { timeout: 1000, interval: 20 }).toBe(false);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    } finally {
+      if (alive()) process.kill(ready.pid, 'SIGKILL');
+      term.kill();
+    }
   });
 });
 
