@@ -52,7 +52,14 @@ export async function run(argv: string[]): Promise<void> {
     process.on('uncaughtException', (e) => log(`uncaught exception: ${e.stack ?? e.message}`));
     process.on('unhandledRejection', (e) => log(`unhandled rejection: ${describeError(e)}`));
     const human = process.stdout.isTTY && !json;
-    const keys = human ? writeKeyFiles(running.info.users) : undefined;
+    let keys: ReturnType<typeof writeKeyFiles> | undefined;
+    try {
+      keys = human ? writeKeyFiles(running.info.users) : undefined;
+    } catch (e) {
+      // The summary then has no key files and no context line; the keys stay in GET /__emulator/info.
+      log(`cannot write the key files: ${describeError(e)}`);
+      keys = { byUser: new Map(), cleanup: () => undefined };
+    }
     const stop = handleSignals(async () => {
       try {
         await running.close();

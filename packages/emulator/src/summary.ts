@@ -78,7 +78,7 @@ export function renderSummary(info: StartupInfo, version: string, keys: KeyFiles
   }
   lines.push(
     '',
-    `The key files are removed when the emulator stops. The JSON line: --json, or GET ${info.url}/__emulator/info.`,
+    `${keys.size > 0 ? 'The key files are removed when the emulator stops. ' : ''}The JSON line: --json, or GET ${info.url}/__emulator/info.`,
     'Ctrl-C stops it.',
   );
   return lines.join('\n');

@@ -103,9 +103,9 @@ function hasScript(): boolean {
 }
 
 /** Runs the emulator on a pseudo-terminal (util-linux `script`); resolves with the screen text once `until` shows. */
-function onTerminal(args: string[], until: RegExp): Promise<{ screen: string; pid: number }> {
+function onTerminal(args: string[], until: RegExp, env = process.env): Promise<{ screen: string; pid: number }> {
   const command = [process.execPath, BIN, ...args].map((a) => shellWord(a)).join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let screen = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -165,6 +165,19 @@ describe.skipIf(!script)('on a pseudo-terminal (script -qfec)', () => {
       expect(existsSync(keyFile)).toBe(false);
     } finally {
       if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('still prints a summary (without key files or context line) when the key files cannot be written', async () => {
+    const env = { ...process.env, TMPDIR: '/nonexistent/qlik-emulator-test' };
+    const { screen, pid } = await onTerminal([], /Ctrl-C stops it\./, env);
+    try {
+      expect(screen).toMatch(/cannot write the key files: /);
+      expect(screen).toMatch(/is ready at http:\/\/127\.0\.0\.1:\d+/);
+      expect(screen).not.toContain('qlik context create');
+      expect(screen).not.toMatch(/eyJ/);
+    } finally {
+      process.kill(pid, 'SIGTERM');
     }
   });
 
