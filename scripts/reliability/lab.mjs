@@ -279,7 +279,9 @@ async function wrapEmulator(args) {
     return { status: res.statusCode, headers: res.headers, text, json };
   };
   const control = async (method, path, body) => {
-    const res = await call(method, `/__emulator/${path}`, { body });
+    // The emulator refuses control calls that change state without content-type: application/json.
+    const headers = method === 'GET' ? {} : { 'content-type': 'application/json' };
+    const res = await call(method, `/__emulator/${path}`, { body, headers });
     if (res.status >= 300) throw new Error(`control ${method} ${path}: ${res.status} ${res.text}`);
     return res.json;
   };
