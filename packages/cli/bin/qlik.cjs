@@ -5,7 +5,7 @@
 const argv = process.argv.slice(2);
 const text = require('../dist/fast.cjs').answer(argv);
 if (text === undefined) {
-  require('../dist/main.cjs').run(argv);
+  require('./load-main.cjs').loadMain().exports.run(argv);
 } else {
   require('../dist/fast.cjs').writeOut(text);
 }

@@ -55,11 +55,9 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
   const send = (method: string, path: string, body: unknown): Promise<ControlResponse> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string> = {};
-      if (payload) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = String(payload.length);
-      }
+      // Control requests that change state must say application/json, with a body or without (guard.ts).
+      const headers: Record<string, string> = method === 'GET' ? {} : { 'content-type': 'application/json' };
+      if (payload) headers['content-length'] = String(payload.length);
       const options = { method, agent, headers };
       const target = new URL(path, base);
       const req = tls ? https.request(target, options) : http.request(target, options);

@@ -2,11 +2,14 @@
 // HTTP(S) server, and knows how to shut everything down. Used by the command line (main.ts) and by
 // startEmulator() in-process (index.ts).
 import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { TokenService } from './auth.js';
 import { Clock } from './clock.js';
 import type { App } from './context.js';
 import { FaultRules } from './faults.js';
+import { prepareDataFile } from './files.js';
+import { isLoopback } from './guard.js';
 import type { StartupInfo } from './info.js';
 import type { ServiceOptions } from './options.js';
 import { QLIK_RATE_LIMITS, RateLimiter } from './ratelimit.js';
@@ -23,6 +26,47 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** The meta entry that keeps the port of the last run with a data file. */
+const PORT_META = 'port';
+
+/** Listens on `port`; resolves with the error instead of rejecting when it cannot. */
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<Error | undefined> {
+  return new Promise((done) => {
+    const fail = (e: Error): void => done(e);
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done(undefined);
+    });
+  });
+}
+
+/**
+ * Listens on the given port; without one, on the port stored in the data file when it is free (else a free
+ * one). Returns whether the port the process got is the one to store.
+ */
+async function listenOnPort(
+  server: ReturnType<typeof createServer>,
+  opts: ServiceOptions,
+  store: Store,
+  persistent: boolean,
+): Promise<{ store: boolean }> {
+  if (opts.port === undefined && persistent) {
+    const stored = Number(store.getMeta(PORT_META));
+    if (Number.isInteger(stored) && stored > 0 && stored <= 65535) {
+      const error = await listen(server, stored, opts.host);
+      if (!error) return { store: true };
+      opts.log(`the stored port ${stored} is not free (${error.message}); using another one for this run`);
+      const fallback = await listen(server, 0, opts.host);
+      if (fallback) throw fallback;
+      return { store: false };
+    }
+  }
+  const error = await listen(server, opts.port ?? 0, opts.host);
+  if (error) throw error;
+  return { store: true };
+}
+
 function urlHost(address: string): string {
   if (address === '0.0.0.0') return '127.0.0.1';
   if (address === '::') return '[::1]';
@@ -31,6 +75,7 @@ function urlHost(address: string): string {
 
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const dataPath = opts.dataPath === undefined ? undefined : resolve(opts.dataPath);
+  if (dataPath !== undefined) prepareDataFile(dataPath);
   const store = Store.open(dataPath);
   let server: ReturnType<typeof createServer> | undefined;
   try {
@@ -58,16 +103,28 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       caCert: undefined,
     };
     const certificate = opts.tls ? await makeCertificate(opts.host) : undefined;
-    server = createServer(app, { log: opts.log, ...(certificate ? { tls: certificate } : {}) });
-    const listening = server;
-    await new Promise<void>((done, fail) => {
-      listening.once('error', fail);
-      listening.listen(opts.port, opts.host, () => {
-        listening.off('error', fail);
-        done();
-      });
+    server = createServer(app, {
+      log: opts.log,
+      logRequests: !opts.quiet,
+      control: { allowRemote: opts.allowRemoteControl, ...(isIP(opts.host) === 0 ? { hostName: opts.host } : {}) },
+      ...(certificate ? { tls: certificate } : {}),
     });
+    const listening = server;
+    const { store: keepPort } = await listenOnPort(listening, opts, store, dataPath !== undefined);
     const address = listening.address() as AddressInfo;
+    if (dataPath !== undefined && keepPort) store.setMeta(PORT_META, String(address.port));
+    if (!isLoopback(address.address)) {
+      if (opts.allowRemoteControl)
+        opts.warn(
+          `the control API (/__emulator/) is open to every client that can reach ${address.address}:${address.port}: ` +
+            'it needs no credentials and mints admin API keys. Use --allow-remote-control only on a network you trust.',
+        );
+      else
+        opts.log(
+          `listening on ${address.address}, which is not loopback: the control API (/__emulator/) is refused to ` +
+            'clients on other machines (--allow-remote-control serves it to them)',
+        );
+    }
     app.url = `${certificate ? 'https' : 'http'}://${urlHost(address.address)}:${address.port}`;
     const certFile = certificate ? writeCertificate(certificate.cert, dataPath) : undefined;
     app.caCert = certFile?.path;

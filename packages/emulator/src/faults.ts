@@ -313,7 +313,10 @@ export type FaultActionInput = {
 export interface FaultRuleInput {
   /** Any method when absent (case-insensitive). */
   method?: string;
-  /** An exact path starting with `/`, or a regular expression starting with `^`, matched without the query string. */
+  /**
+   * A path starting with `/`, matched without the query string: exact, or a glob where `*` matches any run of
+   * characters other than `/` and `**` any run including `/` (e.g. `/api/v1/api-keys/*`, `/**`).
+   */
   path: string;
   /** How many times the rule fires; 0 = unlimited (default 1). */
   times?: number;
@@ -380,15 +383,74 @@ export async function serveWithFault(
 
 // ---- rules ----
 
-function pathMatcher(path: string): (p: string) => boolean {
-  if (!path.startsWith('^')) return (p) => p === path;
-  let re: RegExp;
-  try {
-    re = new RegExp(path);
-  } catch {
-    throw ruleFail('"path" is not a valid regular expression', '/path');
+/** Longest `path` pattern a rule may have. */
+const MAX_PATTERN = 1000;
+
+type GlobToken = { literal: string } | 'star' | 'globstar';
+
+function globTokens(pattern: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c !== '*') tokens.push({ literal: c });
+    else if (pattern.charAt(i + 1) === '*') {
+      // Runs of three or more stars are one globstar.
+      while (pattern.charAt(i + 1) === '*') i++;
+      tokens.push('globstar');
+    } else tokens.push('star');
   }
-  return (p) => re.test(p);
+  return tokens;
+}
+
+/**
+ * A glob matcher that runs in time linear in the path (times the pattern's length), whatever the pattern:
+ * it tracks the set of pattern positions reached so far (a Thompson NFA) and never backtracks, so no rule
+ * can freeze request handling the way a regular expression such as ^/(a+)+$ can.
+ * `*` matches any run of characters other than `/`, `**` any run including `/`; every other character is
+ * itself. A pattern without stars is an exact path.
+ */
+export function globMatcher(pattern: string): (path: string) => boolean {
+  if (!pattern.includes('*')) return (p) => p === pattern;
+  const tokens = globTokens(pattern);
+  const end = tokens.length;
+  // Adds position j and, since a star may match nothing, every position after a run of stars.
+  const reach = (set: Uint8Array, start: number): void => {
+    let j = start;
+    while (j <= end && set[j] === 0) {
+      set[j] = 1;
+      if (j === end || typeof tokens[j] === 'object') break;
+      j++;
+    }
+  };
+  return (path) => {
+    let current = new Uint8Array(end + 1);
+    let next = new Uint8Array(end + 1);
+    reach(current, 0);
+    for (let i = 0; i < path.length; i++) {
+      const c = path.charAt(i);
+      next.fill(0);
+      let alive = false;
+      for (let j = 0; j < end; j++) {
+        if (current[j] === 0) continue;
+        const token = tokens[j];
+        if (token === 'globstar' || (token === 'star' && c !== '/')) {
+          reach(next, j);
+          alive = true;
+        } else if (typeof token === 'object' && token.literal === c) {
+          reach(next, j + 1);
+          alive = true;
+        }
+      }
+      if (!alive) return false;
+      [current, next] = [next, current];
+    }
+    return current[end] === 1;
+  };
+}
+
+function pathMatcher(path: string): (p: string) => boolean {
+  if (path.length > MAX_PATTERN) throw ruleFail(`"path" must be at most ${MAX_PATTERN} characters`, '/path');
+  return globMatcher(path);
 }
 
 interface ActiveRule extends FaultRuleView {
@@ -403,8 +465,14 @@ export class FaultRules {
   add(body: unknown): FaultRuleView {
     const obj = objectBody(body, ['method', 'path', 'times', 'probability', 'action'], ruleFail);
     const path = optionalString(obj, 'path', ruleFail, true);
-    if (path === undefined || !(path.startsWith('/') || path.startsWith('^'))) {
-      throw ruleFail('"path" must be an exact path starting with / or a regular expression starting with ^', '/path');
+    if (path?.startsWith('^') === true) {
+      throw ruleFail(
+        '"path" is a glob, not a regular expression: * matches within a segment, ** across segments (e.g. /api/v1/api-keys/*)',
+        '/path',
+      );
+    }
+    if (path === undefined || !path.startsWith('/')) {
+      throw ruleFail('"path" must be a path or glob starting with / (* within a segment, ** across segments)', '/path');
     }
     const method = optionalString(obj, 'method', ruleFail, true)?.toUpperCase();
     this.counter += 1;

@@ -9,7 +9,10 @@ import { defaultSeed, parseSeed, type Seed, type SeedInput } from './seed.js';
 export interface StartOptions {
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
-  /** Port to listen on; 0 picks a free one (default 0). */
+  /**
+   * Port to listen on; 0 picks a free one. Default: with `data`, the port the data file's last run listened on
+   * when it is free, else a free one.
+   */
   port?: number;
   /** SQLite file that keeps state across restarts (default: in memory). */
   data?: string;
@@ -27,6 +30,13 @@ export interface StartOptions {
    * TenantAdmin, 'deny' never.
    */
   m2mApiKeys?: M2mApiKeyMode;
+  /** No log line per request (start-up lines, warnings and errors are still logged). */
+  quiet?: boolean;
+  /**
+   * Serve the control API (/__emulator/) to clients that are not on this machine, when `host` is not a
+   * loopback address. Anyone who can reach the port can then mint admin keys.
+   */
+  allowRemoteControl?: boolean;
   /** The tenant, users and config to create on first start: a seed object, or the path of a JSON seed file. */
   seed?: SeedInput | string;
   /** Where log lines go. In-process the default is false (silent); in child mode its stderr lines go here. */
@@ -46,6 +56,9 @@ const FLAGS = {
   'rate-limit': { type: 'boolean', default: false },
   'clamp-expiry': { type: 'boolean', default: false },
   strict: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  'allow-remote-control': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
   seed: { type: 'string' },
   'm2m-api-keys': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -66,8 +79,11 @@ function parseArgv(argv: string[]) {
   }
 }
 
-/** Command-line flags as StartOptions (only the options given), plus --help and --version. */
-export function parseFlags(argv: string[]): { help: boolean; version: boolean; options: StartOptions } {
+/**
+ * Command-line flags as StartOptions (only the options given), plus --help, --version and --json
+ * (print the JSON line even on a terminal: how the line is shown is not an option of the service).
+ */
+export function parseFlags(argv: string[]): { help: boolean; version: boolean; json: boolean; options: StartOptions } {
   const values = parseArgv(argv);
   const options: StartOptions = {};
   if (values.host !== undefined) options.host = values.host;
@@ -77,10 +93,12 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
   if (values['rate-limit']) options.rateLimit = true;
   if (values['clamp-expiry']) options.clampExpiry = true;
   if (values.strict) options.strict = true;
+  if (values.quiet) options.quiet = true;
+  if (values['allow-remote-control']) options.allowRemoteControl = true;
   if (values.seed !== undefined) options.seed = values.seed;
   if (values['m2m-api-keys'] !== undefined)
     options.m2mApiKeys = parseM2mApiKeys(values['m2m-api-keys'], '--m2m-api-keys');
-  return { help: values.help, version: values.version, options };
+  return { help: values.help, version: values.version, json: values.json, options };
 }
 
 /** The flags that give a child process the same options; a seed object must have been written to `seedFile`. */
@@ -93,6 +111,8 @@ export function toFlags(opts: StartOptions, seedFile?: string): string[] {
   if (opts.rateLimit === true) flags.push('--rate-limit');
   if (opts.clampExpiry === true) flags.push('--clamp-expiry');
   if (opts.strict === true) flags.push('--strict');
+  if (opts.quiet === true) flags.push('--quiet');
+  if (opts.allowRemoteControl === true) flags.push('--allow-remote-control');
   const seed = typeof opts.seed === 'string' ? opts.seed : opts.seed === undefined ? undefined : seedFile;
   if (seed !== undefined) flags.push('--seed', seed);
   if (opts.m2mApiKeys !== undefined) flags.push('--m2m-api-keys', opts.m2mApiKeys);
@@ -108,18 +128,23 @@ function describe(e: unknown): string {
 /** The options checked and completed with their defaults, the seed read and validated: what the service needs. */
 export interface ServiceOptions {
   host: string;
-  port: number;
+  /** Undefined when not given: with a data file the stored port is tried first, else a free one is picked. */
+  port?: number;
   dataPath?: string;
   tls: boolean;
   rateLimit: boolean;
   clampExpiry: boolean;
   strict: boolean;
   m2mApiKeys: M2mApiKeyMode;
+  quiet: boolean;
+  allowRemoteControl: boolean;
   seed: Seed;
   log: (line: string) => void;
+  /** Warnings: to `log` when it was given, else process.emitWarning (never silent). */
+  warn: (line: string) => void;
 }
 
-const BOOLEANS = ['tls', 'rateLimit', 'clampExpiry', 'strict'] as const;
+const BOOLEANS = ['tls', 'rateLimit', 'clampExpiry', 'strict', 'quiet', 'allowRemoteControl'] as const;
 
 /**
  * Checks programmatic options (they may come from plain JavaScript) and loads the seed.
@@ -128,8 +153,8 @@ const BOOLEANS = ['tls', 'rateLimit', 'clampExpiry', 'strict'] as const;
 export function serviceOptions(opts: StartOptions, seedName = 'seed'): ServiceOptions {
   const host = opts.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new OptionError('invalid host: expected a non-empty string');
-  const port = opts.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  const port = opts.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new OptionError(`invalid port ${String(port)}: expected an integer 0-65535`);
   if (opts.data !== undefined && (typeof opts.data !== 'string' || opts.data === ''))
     throw new OptionError('invalid data: expected the path of a SQLite file');
@@ -140,17 +165,24 @@ export function serviceOptions(opts: StartOptions, seedName = 'seed'): ServiceOp
   if (opts.log !== undefined && opts.log !== false && typeof opts.log !== 'function')
     throw new OptionError('invalid log: expected a function or false');
   const log = typeof opts.log === 'function' ? opts.log : () => undefined;
+  const warn =
+    typeof opts.log === 'function'
+      ? (line: string) => log(`WARNING: ${line}`)
+      : (line: string) => process.emitWarning(line, 'qlik-emulator');
   return {
     host,
-    port,
+    ...(port === undefined ? {} : { port }),
     ...(opts.data === undefined ? {} : { dataPath: opts.data }),
     tls: opts.tls === true,
     rateLimit: opts.rateLimit === true,
     clampExpiry: opts.clampExpiry === true,
     strict: opts.strict === true,
     m2mApiKeys: opts.m2mApiKeys === undefined ? DEFAULT_M2M_API_KEYS : parseM2mApiKeys(opts.m2mApiKeys, 'm2mApiKeys'),
+    quiet: opts.quiet === true,
+    allowRemoteControl: opts.allowRemoteControl === true,
     seed: loadSeed(opts.seed, seedName),
     log,
+    warn,
   };
 }
 

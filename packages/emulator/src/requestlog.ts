@@ -1,6 +1,7 @@
 // The in-memory log of requests to /api/ and /resources/ (GET /__emulator/requests): a ring buffer
 // of the last 10 000 entries (adding one is O(1); the oldest is dropped once full).
-// Credentials are never kept: authorization, proxy-authorization and cookie values are replaced.
+// Credentials are never kept: the values of secret headers and secret query parameters (isSecretName) are
+// replaced by **omitted**.
 import Denque from 'denque';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -18,21 +19,43 @@ export interface RequestLogEntry {
   authorization: boolean;
 }
 
-const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const SECRET_NAMES = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-qlik-session',
+  'x-api-key',
+]);
+const SECRET_PARTS = /session|password|credential|secret|token|api-key|apikey|api_key|auth/;
+export const OMITTED = '**omitted**';
 const MAX_ENTRIES = 10_000;
 
+/**
+ * Whether a header or query parameter holds a secret, by its name (case-insensitive): Authorization,
+ * Proxy-Authorization, Cookie, Set-Cookie, X-Qlik-Session, X-Api-Key, and any name containing session,
+ * password, credential, secret, token, api-key, apikey, api_key or auth.
+ */
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_NAMES.has(lower) || SECRET_PARTS.test(lower);
+}
+
 export function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a header or parameter named __proto__ is an ordinary entry.
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = REDACTED.has(name) ? '**omitted**' : Array.isArray(value) ? value.join(', ') : value;
+    out[name] = isSecretName(name) ? OMITTED : Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
 
+/** The query as an object (a repeated name gives an array); values of secret names are replaced. */
 export function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of params) {
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, raw] of params) {
+    const value = isSecretName(name) ? OMITTED : raw;
     const prev = out[name];
     out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }

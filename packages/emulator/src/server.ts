@@ -8,6 +8,7 @@ import { authenticate } from './auth.js';
 import type { ApiCtx, App, Ctx, Route } from './context.js';
 import { ApiError, edgeError, errors } from './errors.js';
 import { serveWithFault, type FaultIo } from './faults.js';
+import { controlRefusal, type ControlAccess } from './guard.js';
 import { encodeReply, replyForThrown, writeEncoded, type Reply } from './http.js';
 import { queryObject, redactHeaders } from './requestlog.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -35,6 +36,10 @@ export type Log = (line: string) => void;
 export interface ServerOptions {
   tls?: { key: string; cert: string };
   log: Log;
+  /** One log line per request (default true; --quiet turns it off). */
+  logRequests?: boolean;
+  /** Who may use /__emulator/ (default: this machine only, no --host name). */
+  control?: ControlAccess;
 }
 
 // ---- routing ----
@@ -222,11 +227,16 @@ async function serveApi(app: App, ctx: Ctx, io: FaultIo, trace: { faultId?: stri
   if (reply?.ledgerKeyId !== undefined && faithful) app.store.markDelivered(reply.ledgerKeyId);
 }
 
-async function serveControl(app: App, ctx: Ctx, res: ServerResponse, log: Log): Promise<void> {
-  const match = matchRoute(controlRoutes, ctx.method, ctx.url.pathname);
-  const reply = match
-    ? await run(match.route.handler, { ...ctx, params: match.params }, log)
-    : replyForThrown(errors.routeNotFound(), log);
+async function serveControl(app: App, ctx: Ctx, io: FaultIo, opts: ServerOptions): Promise<void> {
+  const { res, req } = io;
+  const { log } = opts;
+  const refused = controlRefusal(req, opts.control ?? { allowRemote: false });
+  const match = refused ? undefined : matchRoute(controlRoutes, ctx.method, ctx.url.pathname);
+  const reply = refused
+    ? replyForThrown(refused, log)
+    : match
+      ? await run(match.route.handler, { ...ctx, params: match.params }, log)
+      : replyForThrown(errors.routeNotFound(), log);
   await writeEncoded(res, encodeReply(reply));
 }
 
@@ -251,9 +261,10 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
   res.once('close', () => {
     const status = res.headersSent ? res.statusCode : 0;
     const ms = Math.round(performance.now() - started);
-    opts.log(
-      `${method} ${printable(path)} ${status} ${ms}ms${trace.faultId === undefined ? '' : ` (${trace.faultId})`}`,
-    );
+    if (opts.logRequests !== false)
+      opts.log(
+        `${method} ${printable(path)} ${status} ${ms}ms${trace.faultId === undefined ? '' : ` (${trace.faultId})`}`,
+      );
     if (!logged) return;
     app.requestLog.add({
       seq,
@@ -279,7 +290,7 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
     ...bodyReaders(req, malformed),
     headers: req.headers,
   };
-  if (control) await serveControl(app, ctx, res, opts.log);
+  if (control) await serveControl(app, ctx, { req, res, method }, opts);
   else await serveApi(app, ctx, { req, res, method }, trace, opts.log);
 }
 

@@ -316,7 +316,10 @@ export class Store {
     const db = new Database(path ?? ':memory:');
     if (path !== undefined) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      // WAL with NORMAL: every commit is in the WAL file before the response is written, so a crash or kill
+      // of the process loses nothing; only a power loss or OS crash can drop the last commits (the database
+      // stays consistent). FULL would fsync twice per create and halve creates/s with --data.
+      db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
     }
     const store = new Store(db);
@@ -485,7 +488,10 @@ export class Store {
     ).run(now, now, tenantId, id);
   }
 
-  /** One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist. */
+  /**
+   * One page of keys in keyset order (sort value, then id). Undefined when the cursor key does not exist or is
+   * not visible to `visibleTo`.
+   */
   listKeys(q: ListQuery): ListResult | undefined {
     const expr = SORT_SQL[q.sortField];
     const where = ['tenant_id = @tenantId', 'deleted_at IS NULL'];
@@ -510,8 +516,11 @@ export class Store {
     let pageWhere = where;
     let walkAscending = ascending;
     if (q.cursor) {
+      // A cursor key the caller may not see is treated as unknown: otherwise where a page starts would leak
+      // another user's description, sub, status or creation time (and whether the id exists).
+      const visible = q.visibleTo === undefined ? '' : ' AND (sub = @me OR created_by_user = @me)';
       const cursor = this.stmt<Params, { v: string | number }>(
-        `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId`,
+        `SELECT ${expr} AS v FROM api_keys WHERE tenant_id = @tenantId AND id = @cursorId${visible}`,
       ).get({ ...params, cursorId: q.cursor.id });
       if (!cursor) return undefined;
       walkAscending = q.cursor.direction === 'after' ? ascending : !ascending;

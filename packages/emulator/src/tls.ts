@@ -1,10 +1,11 @@
 // --tls: a self-signed certificate made at start-up (SAN localhost, 127.0.0.1, ::1 and the --host),
 // written to a PEM file that clients can trust with NODE_EXTRA_CA_CERTS.
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileNoFollow } from './files.js';
 
 export interface Certificate {
   key: string;
@@ -42,14 +43,15 @@ export async function makeCertificate(host: string): Promise<Certificate> {
 
 /**
  * Writes the certificate next to the data file (`<data>.cert.pem`), or to a fresh file in the OS
- * temp folder. Returns its path and a function that removes a temporary file.
+ * temp folder. Never through a symlink planted at that path (see writeFileNoFollow). Returns its path and a
+ * function that removes a temporary file.
  */
 export function writeCertificate(cert: string, dataPath: string | undefined): { path: string; cleanup: () => void } {
   const path =
     dataPath === undefined
       ? join(tmpdir(), `qlik-emulator-${process.pid}-${randomBytes(4).toString('hex')}.pem`)
       : `${dataPath}.cert.pem`;
-  writeFileSync(path, cert, { mode: 0o644 });
+  writeFileNoFollow(path, cert, 0o644);
   const cleanup = (): void => {
     if (dataPath === undefined) rmSync(path, { force: true });
   };

@@ -1,25 +1,19 @@
 // The programmatic API (`import { startEmulator } from '@qlik-ts/emulator'`): the same tests in both
 // modes (in-process and a child process), every method, stop() being idempotent, user() failing
 // clearly, each option doing what its flag does, and bad options failing with one clear line.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator, type StartOptions } from '@qlik-ts/emulator';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseFlags, toFlags } from '../src/options.js';
+import { tempDirs } from './util.js';
 
 const MODES = ['in-process', 'child'] as const;
 const KEYS = '/api/v1/api-keys';
-const dirs: string[] = [];
 const running: Emulator[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qlik-emulator-api-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('qlik-emulator-api-');
 
 async function start(opts: StartOptions): Promise<Emulator> {
   const emu = await startEmulator(opts);
@@ -29,9 +23,6 @@ async function start(opts: StartOptions): Promise<Emulator> {
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.stop()));
-});
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A GET/POST with a bearer token, over HTTP or HTTPS (trusting the emulator's certificate). */
@@ -299,6 +290,8 @@ describe('options and flags', () => {
       rateLimit: true,
       clampExpiry: true,
       strict: true,
+      quiet: true,
+      allowRemoteControl: true,
       seed: '/tmp/seed.json',
       m2mApiKeys: 'deny',
     };
@@ -314,13 +307,16 @@ describe('options and flags', () => {
       '--rate-limit',
       '--clamp-expiry',
       '--strict',
+      '--quiet',
+      '--allow-remote-control',
       '--seed',
       '/tmp/seed.json',
       '--m2m-api-keys',
       'deny',
     ]);
-    expect(parseFlags(flags)).toEqual({ help: false, version: false, options: all });
-    expect(parseFlags([])).toEqual({ help: false, version: false, options: {} });
+    expect(parseFlags(flags)).toEqual({ help: false, version: false, json: false, options: all });
+    expect(parseFlags([])).toEqual({ help: false, version: false, json: false, options: {} });
+    expect(parseFlags(['--json']).json).toBe(true);
     expect(toFlags({ seed: { users: [{ name: 'a' }] } }, '/tmp/x/seed.json')).toEqual(['--seed', '/tmp/x/seed.json']);
     expect(toFlags({ tls: false, log: false, mode: 'child' })).toEqual([]);
   });

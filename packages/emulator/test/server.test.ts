@@ -1,29 +1,18 @@
 // The process and the transport: command-line flags, the startup line, --data persistence across a
 // restart, --tls, --seed, --clamp-expiry, the 1 MiB body cap, hostile input, and clean shutdown.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
-import { expectError } from './util.js';
+import { expectError, tempDirs } from './util.js';
 
 const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'qlik-emulator-test-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('qlik-emulator-test-');
 
 function runBin(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });

@@ -12,7 +12,6 @@
 // run's: it deletes nothing, names the candidates and fails.
 //
 // Failures where nothing was sent (connection refused, DNS, a refused proxy tunnel) and 429s are retried directly.
-import { randomBytes } from 'node:crypto';
 import { CancelledError, CliError, HttpError, TransportError } from '../errors/errors.js';
 import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
 import { retryWait } from '../http/retry.js';
@@ -53,13 +52,20 @@ export class CreateSession {
   readonly undelivered = new Set<string>();
   readonly started = Date.now();
   readonly tagging: boolean;
-  private readonly nonce = randomBytes(9).toString('base64url');
+  private readonly nonce: string;
   private attempts = 0;
 
-  constructor(r: CreateAttribution, body: Record<string, unknown>, tagging: boolean) {
+  private constructor(r: CreateAttribution, body: Record<string, unknown>, nonce: string | undefined) {
     this.r = r;
     this.body = body;
-    this.tagging = tagging;
+    this.tagging = nonce !== undefined;
+    this.nonce = nonce ?? '';
+  }
+
+  /** A session; with tagging, its attempts carry a fresh random nonce (node:crypto is loaded only then). */
+  static async start(r: CreateAttribution, body: Record<string, unknown>, tagging: boolean): Promise<CreateSession> {
+    const nonce = tagging ? (await import('node:crypto')).randomBytes(9).toString('base64url') : undefined;
+    return new CreateSession(r, body, nonce);
   }
 
   nextTag(): string {

@@ -63,7 +63,7 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const http = await f.httpClient();
   for (const [name, find] of Object.entries(op.argDefaults ?? {})) args[name] ??= await find(http, retry);
   const req: ApiRequest = { method: op.method, path: fillPath(op.path, args), query, ...(body !== undefined ? { body } : {}) };
-  const session = op.create ? new CreateSession(await op.create(), body as Record<string, unknown>, f.env.QLIK_CREATE_TAG !== '0') : undefined;
+  const session = op.create ? await CreateSession.start(await op.create(), body as Record<string, unknown>, f.env.QLIK_CREATE_TAG !== '0') : undefined;
   try {
     await execute(c, http, req, retry, session, { quiet, raw, limit, args });
   } catch (e) {

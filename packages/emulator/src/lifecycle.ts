@@ -1,0 +1,171 @@
+// Process hygiene for the command line (main.ts): a stderr log that never blocks and never spins, signals that
+// end the process within a second whatever state it is in, and an exit when the parent process goes away.
+//
+// Log writes never wait for the reader. What happens to a line depends on what stderr is:
+// - a pipe or socket (the usual case under a script or startEmulator({ mode: 'child' })): Node writes it
+//   without blocking and queues what the reader has not taken yet; past LOG_BACKLOG queued bytes lines are
+//   dropped (and counted) until the reader catches up;
+// - a terminal: written through a second, non-blocking descriptor of the same terminal (/proc/self/fd/2), so a
+//   terminal that stopped output (Ctrl-S) drops lines instead of freezing the server;
+// - a file: written directly.
+// After the first failed write (the reader has gone: EPIPE, or any other error) logging is off for good and
+// the emulator goes on serving; it never retries a failed write.
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { isatty } from 'node:tty';
+
+/** Bytes queued for a slow stderr reader before lines are dropped. */
+export const LOG_BACKLOG = 1024 * 1024;
+/** How often the parent process is checked. */
+const PARENT_POLL_MS = 1000;
+/** A graceful shutdown that takes longer than this is cut short. */
+const SHUTDOWN_GRACE_MS = 800;
+
+export interface LogSink {
+  /** Writes one line (a newline is added); never throws, never blocks. */
+  write(line: string): void;
+  /** Lines dropped because the reader was slow. */
+  readonly dropped: number;
+  /** True once a write failed: nothing is written any more. */
+  readonly broken: boolean;
+}
+
+type Writer = (text: string) => 'ok' | 'full' | 'failed';
+
+function errnoCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined;
+}
+
+function syncWriter(fd: number): Writer {
+  return (text) => {
+    try {
+      writeSync(fd, text);
+      return 'ok';
+    } catch (e) {
+      return errnoCode(e) === 'EAGAIN' ? 'full' : 'failed';
+    }
+  };
+}
+
+/** A non-blocking descriptor of the terminal behind fd 2, or undefined where that cannot be had. */
+function openTerminal(): number | undefined {
+  try {
+    return openSync('/proc/self/fd/2', constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch {
+    return undefined;
+  }
+}
+
+function streamWriter(stream: NodeJS.WriteStream, onError: () => void): Writer {
+  stream.on('error', onError);
+  return (text) => {
+    if (stream.destroyed || !stream.writable) return 'failed';
+    if (stream.writableLength > LOG_BACKLOG) return 'full';
+    stream.write(text);
+    return 'ok';
+  };
+}
+
+function kindOf(fd: number): 'file' | 'terminal' | 'stream' {
+  try {
+    if (fstatSync(fd).isFile()) return 'file';
+  } catch {
+    return 'stream';
+  }
+  return isatty(fd) ? 'terminal' : 'stream';
+}
+
+/** The log sink for this process's stderr (see the top of this file). */
+export function stderrSink(prefix = '[qlik-emulator] '): LogSink {
+  let broken = false;
+  let dropped = 0;
+  let unreported = 0;
+  const kind = kindOf(2);
+  let writer: Writer;
+  if (kind === 'file') writer = syncWriter(2);
+  else {
+    const fd = kind === 'terminal' ? openTerminal() : undefined;
+    if (fd === undefined) {
+      writer = streamWriter(process.stderr, () => {
+        broken = true;
+      });
+    } else {
+      writer = syncWriter(fd);
+      process.once('exit', () => closeSync(fd));
+    }
+  }
+  const put = (text: string): boolean => {
+    const result = writer(text);
+    if (result === 'failed') broken = true;
+    return result === 'ok';
+  };
+  return {
+    write(line) {
+      if (broken) return;
+      if (unreported > 0) {
+        if (!put(`${prefix}${unreported} log line(s) dropped: stderr was not being read\n`)) {
+          dropped += 1;
+          unreported += 1;
+          return;
+        }
+        unreported = 0;
+      }
+      if (!put(`${prefix}${line}\n`) && !broken) {
+        dropped += 1;
+        unreported += 1;
+      }
+    },
+    get dropped() {
+      return dropped;
+    },
+    get broken() {
+      return broken;
+    },
+  };
+}
+
+/**
+ * Calls `onGone` once when this process's parent has gone (it is re-parented: `process.ppid` changes, e.g.
+ * after `kill -TERM` of the `npx` that started it). A process started by init (ppid 1) or as PID 1 is not
+ * watched. The timer does not keep the process alive.
+ */
+export function watchParent(onGone: () => void, intervalMs = PARENT_POLL_MS): () => void {
+  const parent = process.ppid;
+  if (parent <= 1) return () => undefined;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * SIGINT and SIGTERM: `close()` then exit 0; if closing takes longer than SHUTDOWN_GRACE_MS, exit 0 anyway
+ * (every write is already committed). A second signal exits at once with 128 + the signal's number.
+ * Returns the same shutdown for other reasons (the parent has gone).
+ */
+export function handleSignals(close: () => Promise<void>, log: (line: string) => void): (reason: string) => void {
+  let stopping = false;
+  const stop = (reason: string, code = 0): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${reason}: shutting down`);
+    setTimeout(() => process.exit(code), SHUTDOWN_GRACE_MS);
+    close().then(
+      () => process.exit(code),
+      (e: unknown) => {
+        log(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(128 + osConstants.signals[signal]);
+    stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return (reason) => stop(reason);
+}
