@@ -33,8 +33,11 @@ export class Verdict {
     return this.expect(re.test(text ?? ''), `${name} does not match ${re}: ${JSON.stringify((text ?? '').slice(0, 300))}`);
   }
   done() {
-    // A case of several CLI runs reports its own wall time (runCase), not the last run's.
-    if (this.cliRuns > 1) delete this.figures.ms;
+    // A case of several CLI runs reports its own wall time (runCase), not the last run's time or exit code.
+    if (this.cliRuns > 1) {
+      delete this.figures.ms;
+      delete this.figures.exit;
+    }
     return { pass: this.failures.length === 0, figures: this.figures, failures: this.failures };
   }
 }

@@ -744,6 +744,7 @@ function emulatorCases() {
         const open = await labEmulator({ host: '0.0.0.0', log: (l) => lines.push(l) });
         try {
           const viaLan = await open.call('GET', `http://${remoteIp}:${open.port}/__emulator/info`);
+          v.fig('remote', `${remoteIp} → ${viaLan.status}`);
           v.eq(`control call from ${remoteIp} (--host 0.0.0.0)`, viaLan.status, 403);
           const api = await open.call('GET', `http://${remoteIp}:${open.port}${KEYS_PATH}`, { token: open.admin.apiKey });
           v.eq('the Qlik API from the same address still served', api.status, 200);
@@ -773,22 +774,23 @@ function emulatorCases() {
         await symlink(victim, `${data}.cert.pem`);
         let emu;
         let startError;
+        const modes = {};
         try {
           emu = await labEmulator({ data, tls: true });
           await emu.mint('reliability on disk');
+          // While it runs: the write-ahead log and its index exist only then.
+          for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm']) modes[name] = (await modeOf(join(dir, name)))?.toString(8);
         } catch (e) {
           startError = e instanceof Error ? e.message.split('\n')[0] : String(e);
         } finally {
           await emu?.stop();
         }
         v.eq('the symlink target', await readFile(victim, 'utf8'), 'do not overwrite\n');
-        if (startError) v.fig('start', 'refused');
-        else {
-          for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm']) {
-            const mode = await modeOf(join(dir, name));
-            if (mode !== undefined) v.eq(`${name} mode`, mode.toString(8), '600');
-          }
-          v.expect((await modeOf(data)) !== undefined, 'no database file was written');
+        v.fig('start', startError ? 'refused' : 'ok');
+        if (!startError) {
+          v.fig('file', modes['emu.db']);
+          v.expect(modes['emu.db'] !== undefined, 'no database file was written');
+          for (const [name, mode] of Object.entries(modes)) if (mode !== undefined) v.eq(`${name} mode`, mode, '600');
         }
         return v.done();
       },
