@@ -4,7 +4,8 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emulatorHandle } from '../src/client.js';
 
-const RESPONSE = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 13\r\nconnection: keep-alive\r\n\r\n{"entries":[]}'.replace('13', String('{"entries":[]}'.length));
+const BODY = '{"entries":[]}';
+const RESPONSE = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${BODY.length}\r\nconnection: keep-alive\r\n\r\n${BODY}`;
 
 describe('control client', () => {
   const sockets: Socket[] = [];
