@@ -179,6 +179,24 @@ describe('a token the server no longer accepts: exactly one new token, then succ
       await emu.setTime({ offsetMs: 0 });
     }
   });
+
+  it('api-key create with a revoked token: the refused POST is sent once more after the renewal, and one key exists', async () => {
+    const home = await oauthHome();
+    expect((await qlik(home, ['user', 'me'])).code).toBe(0);
+    await emu.revokeOAuthTokens({ clientId: m2m.clientId });
+    const log = await logFromNow();
+    const r = await qlik(home, ['api-key', 'create', '--sub', emu.dev.id, '--description', 'after a revoke', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const created = (await log()).map((q) => `${q.method} ${q.path} ${q.status}`);
+    expect(created.slice(0, 3)).toEqual([
+      'POST /api/v1/api-keys 401',
+      'POST /oauth/token 200',
+      'POST /api/v1/api-keys 201',
+    ]);
+    expect((await emu.ledger()).filter((e) => e.description === 'after a revoke').map((e) => [e.id, e.state])).toEqual([
+      [r.stdout.trim(), 'active'],
+    ]);
+  });
 });
 
 describe('rejected client credentials', () => {
