@@ -81,3 +81,25 @@ export async function homeWithContext(server: string, opts: { apiKey?: string; e
   await writeFile(join(home, '.qlik', 'contexts.yml'), `${lines.join('\n')}\n${opts.extra ?? ''}`, { mode: 0o600 });
   return home;
 }
+
+/** `qlik context create <name>` for an OAuth client whose secret comes from stdin (`--oauth-client-secret -`). */
+export function oauthContextArgv(name: string, server: string, clientId: string): string[] {
+  return ['context', 'create', name, '--server', server, '--oauth-client-id', clientId, '--oauth-client-secret', '-'];
+}
+
+/**
+ * A temporary home whose current context `name` uses an OAuth client, made as a user would: `context create` with
+ * the secret on stdin, then `context use`.
+ */
+export async function homeWithOAuthContext(server: string, clientId: string, secret: string, name = 'emu'): Promise<string> {
+  const home = await tempHome();
+  const steps: [string[], string][] = [
+    [oauthContextArgv(name, server, clientId), `${secret}\n`],
+    [['context', 'use', name], ''],
+  ];
+  for (const [argv, stdin] of steps) {
+    const r = await runQlik(argv, { home, stdin });
+    if (r.code !== 0) throw new Error(`qlik ${argv.slice(0, 2).join(' ')} failed (${r.code}): ${r.stderr}`);
+  }
+  return home;
+}
