@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { newFactory } from '../../src/cmdutil/factory.js';
 import type { Transport } from '../../src/http/transport.js';
 import { testIO } from '../../src/iostreams/testio.js';
@@ -35,9 +34,14 @@ export interface RunOptions {
 }
 
 const made: string[] = [];
-afterAll(async () => {
+
+/**
+ * Remove the temporary homes made so far. Run after every test file by the setup file `test/kit/cleanup.ts`: a hook
+ * registered here would run for the first file only, since files that share a worker share this module.
+ */
+export async function removeTempHomes(): Promise<void> {
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+}
 
 /** A temporary home, removed after the test file. */
 export async function tempHome(): Promise<string> {
