@@ -52,7 +52,7 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
   const users = [...info.users];
   const oauthClients = [...info.oauthClients];
 
-  const send = (method: string, path: string, body: unknown): Promise<ControlResponse> =>
+  const send = (method: string, path: string, body: unknown, retried = false): Promise<ControlResponse> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       // Control requests that change state must say application/json, with a body or without (guard.ts).
@@ -67,7 +67,12 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // An idle keep-alive socket that the server closed just as this request went out: the server never read
+        // the request, so it is sent once more on a new connection (as Node's documentation advises).
+        if (!retried && req.reusedSocket && e.code === 'ECONNRESET') send(method, path, body, true).then(resolve, reject);
+        else reject(e);
+      });
       req.end(payload);
     });
 

@@ -87,7 +87,8 @@ async function execute(
 ): Promise<void> {
   const { op, f } = c;
   const io = f.io;
-  const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent: op.idempotent ?? op.method !== 'POST' });
+  const idempotent = op.idempotent ?? op.method !== 'POST';
+  const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
   const created = session ? [...session.undelivered][0] : undefined;
   // A DELETE that found the resource gone after a lost answer shows the status the server really gave (404).
@@ -97,7 +98,7 @@ async function execute(
     if (res.text !== '') await deliver(io, http, session, created, retry, () => io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
-    const items = stripLinks(await listAll(http, res, o.limit, retry)) as unknown[];
+    const items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
     if (o.quiet) await printIds(io, items);
     else await printJson(io, items);
   } else if (res.text !== '' && res.status !== 204) {

@@ -1,8 +1,9 @@
 // --limit paging: follow `links.next` until enough items arrived or there is no next page. A server that pages
 // forever is stopped: a page that is empty but has a next link, a next link seen before, or more pages than the
-// limit can need all end the run with a clear error instead of looping.
+// limit can need all end the run with a clear error instead of looping. A list read with a POST (a filter action)
+// is paged with the same method and body: the cursor in the link is all that changes.
 import { CliError, HttpError } from '../errors/errors.js';
-import type { ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
+import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
 import { parseJsonBody } from './response.js';
 
 interface Page {
@@ -13,7 +14,20 @@ interface Page {
 /** Pages beyond what `limit` items can need (with a generous allowance for short pages) are refused. */
 export const MAX_PAGES = 10_000;
 
-export async function listAll(http: HttpClient, first: ApiResponse, limit: number | undefined, retry: RetryPolicy): Promise<unknown[]> {
+/** How the first page was asked for; the next pages are asked for the same way. */
+export interface PageRequest {
+  method: string;
+  body?: unknown;
+  idempotent?: boolean;
+}
+
+export async function listAll(
+  http: HttpClient,
+  first: ApiResponse,
+  limit: number | undefined,
+  retry: RetryPolicy,
+  request: PageRequest = { method: 'GET' },
+): Promise<unknown[]> {
   let page = parseJsonBody(first) as Page | undefined;
   const items: unknown[] = [];
   const seen = new Set<string>([first.url]);
@@ -28,7 +42,8 @@ export async function listAll(http: HttpClient, first: ApiResponse, limit: numbe
     if (seen.has(url)) throw new CliError(`paging stopped: page ${pages} links back to a page already read (${next})`);
     if (pages >= MAX_PAGES) throw new CliError(`paging stopped after ${MAX_PAGES} pages`);
     seen.add(url);
-    const res = await http.send({ method: 'GET', path: next }, retry);
+    const again: ApiRequest = { method: request.method, path: next, ...(request.body !== undefined ? { body: request.body } : {}) };
+    const res = await http.send(again, retry, request.idempotent === undefined ? {} : { idempotent: request.idempotent });
     if (res.status >= 300) throw HttpError.fromResponse(res);
     page = parseJsonBody(res) as Page | undefined;
   }

@@ -1,27 +1,19 @@
 // The JSON copy of contexts.yml (cache.ts): used only for exactly the text it was made from, by this version, from a
 // private file of the user's own; never written where others could write, nor through a planted symlink.
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/kit/run.js';
 import { cachePathFor, readCachedContexts } from './cache.js';
 import { readContexts } from './contexts.js';
 import { updateContexts } from './transaction.js';
 
-let root: string;
-let counter = 0;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qlik-cache-test-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const TEXT = 'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n    headers:\n      Authorization: Bearer k\n  b:\n    server: https://b.example.com\n';
+const TEXT =
+  'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n    headers:\n      Authorization: Bearer k\n  b:\n    server: https://b.example.com\n';
 
 /** A private `.qlik` directory holding contexts.yml with `text`. */
 async function contextsFile(text = TEXT): Promise<string> {
-  const dir = join(root, `t${++counter}`, '.qlik');
+  const dir = join(await tempHome(), '.qlik');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   const path = join(dir, 'contexts.yml');
@@ -104,7 +96,7 @@ describe('the contexts cache', () => {
 
   it('replaces a symlink planted at its path instead of writing through it', async () => {
     const path = await contextsFile();
-    const victim = join(root, `victim-${++counter}`);
+    const victim = join(await tempHome(), 'victim');
     await writeFile(victim, 'precious\n');
     await symlink(victim, cachePathFor(path));
     await readContexts(path);

@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import {
-  chmod,
-  copyFile,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  readlink,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/kit/run.js';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts } from './contexts.js';
 import { updateContexts } from './transaction.js';
@@ -27,21 +15,8 @@ const loose = (fields: Record<string, unknown>): QlikContext => fields;
 const fixtures = fileURLToPath(new URL('../../test/fixtures/contexts/', import.meta.url));
 const fixture = (name: string): Promise<string> => readFile(join(fixtures, name), 'utf8');
 
-let root: string;
-let counter = 0;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qlik-contexts-test-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-/** A fresh directory for one test. */
-async function freshDir(): Promise<string> {
-  const dir = join(root, `t${++counter}`);
-  await mkdir(dir);
-  return dir;
-}
+/** A fresh directory for one test (removed after the file). */
+const freshDir = tempHome;
 
 /** A contexts file with the given content in a fresh directory. */
 async function fileWith(content: string | Buffer, name = 'contexts.yml'): Promise<string> {
@@ -505,7 +480,9 @@ describe('tagged and unusual values in fields this CLI does not know (#8.11)', (
   it('round-trip through edits of other fields byte for byte, with no "Invalid array length"', async () => {
     const path = await fileWith(BASE + UNKNOWN);
     await updateContexts(path, (d) => d.set('a', 'comment', 'edited'));
-    await updateContexts(path, (d) => d.update('a', { server: 'https://b.example.com', insecure: true, headers: { 'X-A': '1' } }));
+    await updateContexts(path, (d) =>
+      d.update('a', { server: 'https://b.example.com', insecure: true, headers: { 'X-A': '1' } }),
+    );
     await updateContexts(path, (d) => d.create('other', { server: 'https://o.example.com' }));
     await updateContexts(path, (d) => d.rename('other', 'renamed'));
     expect(await readFile(path, 'utf8')).toBe(
@@ -518,7 +495,9 @@ describe('tagged and unusual values in fields this CLI does not know (#8.11)', (
   it('are read as plain values: binary and dates as their text, big integers digit for digit', async () => {
     const s = await readContexts(await fileWith(BASE + UNKNOWN));
     const a = s.get('a')!;
-    expect(a.blob).toBe('R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5\nOTk6enp56enmlpaWNjY6Ojo4SEhP/++f/++f/++f/++f/++f/++f/++f/++f/+\n');
+    expect(a.blob).toBe(
+      'R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5\nOTk6enp56enmlpaWNjY6Ojo4SEhP/++f/++f/++f/++f/++f/++f/++f/++f/+\n',
+    );
     expect(a.inline).toBe('aGVsbG8gd29ybGQ=');
     expect(a['empty-blob']).toBe('');
     expect(a.when).toBe('2001-12-14t21:59:43.10-05:00');
@@ -551,7 +530,9 @@ describe('tagged and unusual values in fields this CLI does not know (#8.11)', (
   it('a tagged value in a field this CLI knows is refused with a clear message', async () => {
     const path = await fileWith(BASE + '    comment: !!binary aGk=\n');
     const err = await configErrorOf(readContexts(path));
-    expect(err.message).toBe(`${path}:5:23: context 'a': 'comment' must be a string, not a value tagged tag:yaml.org,2002:binary`);
+    expect(err.message).toBe(
+      `${path}:5:23: context 'a': 'comment' must be a string, not a value tagged tag:yaml.org,2002:binary`,
+    );
   });
 });
 

@@ -1,35 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  readlink,
-  rm,
-  stat,
-  symlink,
-  utimes,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, readlink, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/kit/run.js';
 import { ensureDir, pidAlive, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 
-let root: string;
-let n = 0;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qlik-atomic-test-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-async function freshDir(): Promise<string> {
-  const dir = join(root, `t${++n}`);
-  await mkdir(dir);
-  return dir;
-}
+/** A fresh directory for one test (removed after the file). */
+const freshDir = tempHome;
 
 /** The pid of a process that has exited. */
 function deadPid(): number {

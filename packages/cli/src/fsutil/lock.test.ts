@@ -1,23 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempHome } from '../../test/kit/run.js';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { withFileLock } from './lock.js';
 
-let root: string;
-let n = 0;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qlik-lock-test-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 async function freshFile(): Promise<string> {
-  const dir = join(root, `t${++n}`);
-  await mkdir(dir);
+  const dir = await tempHome();
   return join(dir, 'contexts.yml');
 }
 

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { newFactory } from '../../src/cmdutil/factory.js';
 import type { Transport } from '../../src/http/transport.js';
 import { testIO } from '../../src/iostreams/testio.js';
@@ -35,9 +34,14 @@ export interface RunOptions {
 }
 
 const made: string[] = [];
-afterAll(async () => {
+
+/**
+ * Remove the temporary homes made so far. Run after every test file by the setup file `test/kit/cleanup.ts`: a hook
+ * registered here would run for the first file only, since files that share a worker share this module.
+ */
+export async function removeTempHomes(): Promise<void> {
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+}
 
 /** A temporary home, removed after the test file. */
 export async function tempHome(): Promise<string> {
@@ -79,5 +83,27 @@ export async function homeWithContext(server: string, opts: { apiKey?: string; e
   await mkdir(join(home, '.qlik'), { mode: 0o700 });
   const lines = ['current-context: test', 'contexts:', '  test:', `    server: ${server}`, '    headers:', `      Authorization: Bearer ${opts.apiKey ?? 'test-api-key-0123456789'}`];
   await writeFile(join(home, '.qlik', 'contexts.yml'), `${lines.join('\n')}\n${opts.extra ?? ''}`, { mode: 0o600 });
+  return home;
+}
+
+/** `qlik context create <name>` for an OAuth client whose secret comes from stdin (`--oauth-client-secret -`). */
+export function oauthContextArgv(name: string, server: string, clientId: string): string[] {
+  return ['context', 'create', name, '--server', server, '--oauth-client-id', clientId, '--oauth-client-secret', '-'];
+}
+
+/**
+ * A temporary home whose current context `name` uses an OAuth client, made as a user would: `context create` with
+ * the secret on stdin, then `context use`.
+ */
+export async function homeWithOAuthContext(server: string, clientId: string, secret: string, name = 'emu'): Promise<string> {
+  const home = await tempHome();
+  const steps: [string[], string][] = [
+    [oauthContextArgv(name, server, clientId), `${secret}\n`],
+    [['context', 'use', name], ''],
+  ];
+  for (const [argv, stdin] of steps) {
+    const r = await runQlik(argv, { home, stdin });
+    if (r.code !== 0) throw new Error(`qlik ${argv.slice(0, 2).join(' ')} failed (${r.code}): ${r.stderr}`);
+  }
   return home;
 }

@@ -1,8 +1,9 @@
 // qlik raw, in-process against a stub registry: paths, bodies, queries, output forms, retry rules, and refusals
-// before any request.
+// before any request; then the same verbs against the emulator (issue #12's "Done when").
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
 import { empty, failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
 import { homeWithContext, runQlik, type RunOptions } from '../../../test/kit/run.js';
 import { apiPath, bodyFromValues } from './raw.js';
@@ -182,4 +183,85 @@ describe('qlik raw', () => {
     expect(r.stderr).toBe(`${message}\n`);
     expect(reg.requests).toEqual([]);
   });
+});
+
+describe('qlik raw against the emulator', () => {
+  let emu: Emulator;
+  let home: string;
+  const KEYS = '/api/v1/api-keys';
+
+  beforeAll(async () => {
+    emu = await startEmulator();
+    home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
+  });
+  afterAll(async () => {
+    await emu.stop();
+  });
+
+  const qlikRaw = (args: string[]) => runQlik(['raw', ...args], { home });
+  const lastSeq = async () => (await emu.requests()).at(-1)?.seq ?? 0;
+
+  it('get v1/users/me: follows the redirect and prints the caller', async () => {
+    const r = await qlikRaw(['get', 'v1/users/me']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: emu.dev.id, name: 'dev', tenantId: emu.tenantId });
+    expect(r.stdout).not.toContain('"links"');
+  });
+
+  it('post v1/api-keys --body-values, patch --body-file, delete: a key made, changed and removed; its token worked', async () => {
+    const made = await qlikRaw(['post', 'v1/api-keys', '--body-values', 'description=x,expiry=PT1H']);
+    expect(made.code, made.stderr).toBe(0);
+    const key = JSON.parse(made.stdout) as { id: string; token: string; description: string; sub: string };
+    expect(key).toMatchObject({ description: 'x', sub: emu.dev.id });
+    const own = await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token });
+    expect(own.status).toBe(200);
+    // PT1H from now, on the emulator's clock.
+    expect(Date.parse(own.body.expiry as string) - Date.parse(own.body.created as string)).toBe(3_600_000);
+
+    const patch = join(home, 'patch.json');
+    await writeFile(patch, '[{"op":"replace","path":"/description","value":"renamed by raw"}]');
+    const patched = await qlikRaw(['patch', `v1/api-keys/${key.id}`, '--body-file', patch]);
+    expect(patched.code, patched.stderr).toBe(0);
+    expect(patched.stdout).toBe('204 No Content\n');
+    expect((await emu.api('GET', `${KEYS}/${key.id}`)).body).toMatchObject({ description: 'renamed by raw' });
+
+    const removed = await qlikRaw(['delete', `/api/v1/api-keys/${key.id}`]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe('204 No Content\n');
+    expect((await emu.api('GET', `${KEYS}/${key.id}`)).status).toBe(404);
+    expect((await emu.api('GET', '/api/v1/users/me', { token: key.token })).status).toBe(401);
+  });
+
+  it('--query: the parameters reach the server, and the list is printed as its data array', async () => {
+    const seq = await lastSeq();
+    const r = await qlikRaw(['get', 'v1/api-keys', '--query', 'sort=-created,limit=1']);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = JSON.parse(r.stdout) as { sub: string }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.sub).toBe(emu.dev.id);
+    const sent = (await emu.requests()).filter((q) => q.seq > seq);
+    expect(sent.map((q) => [q.method, q.path, q.query])).toEqual([['GET', KEYS, { sort: '-created', limit: '1' }]]);
+  });
+
+  it('--output-file: the body byte for byte, mode 0600, nothing on stdout', async () => {
+    const out = join(home, 'dev.json');
+    const r = await qlikRaw(['get', `v1/users/${emu.dev.id}`, '--output-file', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const direct = await emu.api('GET', `/api/v1/users/${emu.dev.id}`, { token: emu.dev.apiKey });
+    expect((await readFile(out)).equals(Buffer.from(direct.text))).toBe(true);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+  });
+
+  it.each(['v1/users/../api-keys', '../api/v1/api-keys', 'v1/%2e%2e/v1/api-keys', 'api/../oauth/token'])(
+    'a path with ../ (%s) is refused before any request reaches the emulator',
+    async (path) => {
+      const seq = await lastSeq();
+      const r = await qlikRaw(['get', path]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^Error: path ".*": must stay below the server's \/api\/ \("(\.\.|%2e%2e)" is not allowed\)\n$/);
+      expect((await emu.requests()).filter((q) => q.seq > seq)).toEqual([]);
+    },
+  );
 });

@@ -1,4 +1,6 @@
-// qlik user filter: POST /api/v1/users/actions/filter — a read, so it is retried like one.
+// qlik user filter: POST /api/v1/users/actions/filter — a read, so it is retried like one. A list like `user ls`:
+// --limit is the total to retrieve (Qlik's generated list commands say so), in pages of at most 100, each next page
+// POSTed with the same filter body.
 import { defineOperation } from '../../api/operation.js';
 import { fieldsFlag } from './shared.js';
 
@@ -9,10 +11,10 @@ export const userFilterOperation = defineOperation({
   method: 'POST',
   path: '/api/v1/users/actions/filter',
   output: 'list',
+  paging: { pageMax: 100 },
   idempotent: true,
   query: [
     { flag: fieldsFlag },
-    { flag: { name: 'limit', type: 'int', usage: 'The number of user entries to retrieve.' } },
     { flag: { name: 'next', type: 'string', usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.' } },
     { flag: { name: 'prev', type: 'string', usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.' } },
     {

@@ -42,12 +42,15 @@ describe('qlik user ls', () => {
     expect(ids.at(-1)).toBe('u229');
   });
 
-  it('still accepts the deprecated parameters older scripts pass, without showing them in help', async () => {
+  it('still accepts the deprecated parameters older scripts pass, and shows them marked (Deprecated) as Qlik does', async () => {
     const reg = new StubRegistry().register('GET', '/api/v1/users?email=a%40b.c&status=active', json(200, { data: [], links: {} }));
     expect((await ls(['--email', 'a@b.c', '--status', 'active'], reg)).code).toBe(0);
     reg.verify();
     const help = await runQlik(['user', 'ls', '--help']);
-    expect(help.stdout).not.toContain('--email');
+    expect(help.stdout).toContain('      --email string           (Deprecated) The email to filter by. Deprecated. Use the new ˋfilterˋ parameter to provide an advanced query filter.\n');
+    expect(help.stdout).toContain(
+      '      --endingBefore string    (Deprecated) Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with startingAfter. Deprecated. Use ˋprevˋ instead.\n',
+    );
   });
 
   it('rejects an unknown sort before any request', async () => {

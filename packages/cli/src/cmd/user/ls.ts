@@ -1,12 +1,16 @@
-// qlik user ls: the users of the tenant, with Qlik's flags (the 2026 page) and cursor paging through links.next.
+// qlik user ls: the users of the tenant, with Qlik's flags and cursor paging through links.next.
 import { defineOperation } from '../../api/operation.js';
 import type { FlagSpec } from '../../cmdutil/flags.js';
 import { fieldsFlag } from './shared.js';
 
 const SORTS = ['name', '_id', 'id', 'tenantId', 'clientId', 'status', 'subject', 'email', 'inviteExpiry', 'createdAt'].flatMap((s) => [s, `+${s}`, `-${s}`]);
 
-/** Parameters Qlik deprecated: no longer shown in help, still accepted, as older scripts pass them. */
-const deprecated = (name: string, usage: string): { flag: FlagSpec } => ({ flag: { name, type: 'string', hidden: true, usage: `(Deprecated) ${usage}` } });
+/**
+ * Parameters Qlik deprecated, still accepted and still shown, marked "(Deprecated)", as Qlik's page shows them. The
+ * page (qlik.dev, 2025-06-18) is cut off after --filter: --email and --endingBefore are its lines; the texts of the
+ * others are inferred from older users specs (their parameter descriptions, as Qlik's generator words them).
+ */
+const deprecated = (name: string, usage: string): { flag: FlagSpec } => ({ flag: { name, type: 'string', usage: `(Deprecated) ${usage}` } });
 
 export const userLsOperation = defineOperation({
   use: 'ls',
