@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -16,6 +17,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files spend their time waiting on child processes and sockets, not on the CPU: on a 2-core machine four
+    // workers finish in about half the time of vitest's default (one per core but one), with the same results.
+    maxWorkers: Math.max(4, availableParallelism()),
     projects: [
       // In-process tests (verbs against stubs or an in-process emulator, units): one module graph per worker instead
       // of one per file, which is most of their cost. They restore whatever process state they touch.
