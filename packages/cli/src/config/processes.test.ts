@@ -14,8 +14,8 @@ import { updateContexts } from './transaction.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Both knobs can be raised for a soak run (QLIK_KILL_TRIALS=500) or lowered on very slow machines. `npm run
 // reliability` runs the large version (hundreds of kill -9 trials and concurrent updates) through the built CLI.
-const KILL_TRIALS = Number(process.env.QLIK_KILL_TRIALS ?? '20');
-const WRITERS = Number(process.env.QLIK_CONCURRENT_PROCESSES ?? '24');
+const KILL_TRIALS = Number(process.env.QLIK_KILL_TRIALS ?? '12');
+const WRITERS = Number(process.env.QLIK_CONCURRENT_PROCESSES ?? '16');
 const PAYLOAD = 20_000;
 
 // The child: `add <file> <name> <go-file>` waits for the go file and adds one context;
