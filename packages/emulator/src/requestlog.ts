@@ -1,7 +1,8 @@
 // The in-memory log of requests to /api/ and /resources/ (GET /__emulator/requests): a ring buffer
 // of the last 10 000 entries (adding one is O(1); the oldest is dropped once full).
-// Credentials are never kept: the values of secret headers and secret query parameters (isSecretName) are
-// replaced by **omitted**.
+// Credentials are never kept: the values of secret headers (isSecretName) are replaced by **omitted**, and so is the
+// value of every query parameter but the ones the emulated APIs document (limit, sort, filter…), since a client may
+// put anything in a query string.
 import Denque from 'denque';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -51,11 +52,38 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
   return out;
 }
 
-/** The query as an object (a repeated name gives an array); values of secret names are replaced. */
+/**
+ * The query parameters of the emulated API operations (api-keys.yml, users.yml with its deprecated parameters,
+ * api-keys-configurations.yml, tenants.yml, the oauth-tokens list): only their values are kept in the log.
+ */
+const DOCUMENTED_QUERY = new Set([
+  'createdByUser',
+  'email',
+  'endingBefore',
+  'fields',
+  'filter',
+  'limit',
+  'next',
+  'page',
+  'prev',
+  'role',
+  'sort',
+  'sortBy',
+  'sortOrder',
+  'startingAfter',
+  'status',
+  'sub',
+  'subject',
+  'tenantId',
+  'totalResults',
+  'userId',
+]);
+
+/** The query as an object (a repeated name gives an array); only values of documented, non-secret names are kept. */
 export function queryObject(params: URLSearchParams): Record<string, string | string[]> {
   const out = Object.create(null) as Record<string, string | string[]>;
   for (const [name, raw] of params) {
-    const value = isSecretName(name) ? OMITTED : raw;
+    const value = DOCUMENTED_QUERY.has(name) && !isSecretName(name) ? raw : OMITTED;
     const prev = out[name];
     out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }

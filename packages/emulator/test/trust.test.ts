@@ -172,7 +172,7 @@ describe('shared emulator', () => {
   });
 
   describe('18: the request log masks secrets', () => {
-    it('masks secret headers and the values of secret query parameters, and keeps the rest', async () => {
+    it('masks secret headers and every query value but those of the documented parameters', async () => {
       const secrets = {
         'x-qlik-session': 'S-session',
         'x-api-key': 'S-xapikey',
@@ -188,7 +188,7 @@ describe('shared emulator', () => {
         'x-my-api-key': 'S-api-key',
       };
       const query =
-        'limit=5&sort=-created&token=S-q1&access_token=S-q2&sessionId=S-q3&apiKey=S-q4&password=S-q5&x_api_key=S-q6';
+        'limit=5&sort=-created&token=S-q1&access_token=S-q2&sessionId=S-q3&apiKey=S-q4&password=S-q5&x_api_key=S-q6&state=S-q7&code=S-q8';
       const res = await emu.api('GET', `${KEYS}?${query}`, {
         token: emu.dev.apiKey,
         headers: { ...secrets, 'x-custom': 'visible' },
@@ -210,6 +210,8 @@ describe('shared emulator', () => {
         apiKey: '**omitted**',
         password: '**omitted**',
         x_api_key: '**omitted**',
+        state: '**omitted**',
+        code: '**omitted**',
       });
     });
   });
