@@ -228,25 +228,35 @@ describe('rejected client credentials', () => {
 
 describe('faults on /oauth/token follow --retry (the token request is safe to repeat)', () => {
   const cases: [string, FaultRule['action'], number, RegExp][] = [
-    ['503', { type: 'status', status: 503 }, 1000, /"code": "HTTP-503"/],
-    ['500', { type: 'status', status: 500 }, 1000, /"code": "HTTP-500"/],
+    [
+      '503',
+      { type: 'status', status: 503 },
+      1000,
+      /^Error: context 'emu': could not get an access token from http:\/\/127\.0\.0\.1:\d+\/oauth\/token: 503 Service Unavailable \(.+\)\n$/,
+    ],
+    [
+      '500',
+      { type: 'status', status: 500 },
+      1000,
+      /^Error: context 'emu': could not get an access token from http:\/\/127\.0\.0\.1:\d+\/oauth\/token: 500 Internal Server Error \(.+\)\n$/,
+    ],
     [
       '429 with retry-after: 3',
       { type: 'status', status: 429, headers: { 'retry-after': '3' } },
       3000,
-      /"code": "HTTP-429"/,
+      /^Error: context 'emu': could not get an access token from http:\/\/127\.0\.0\.1:\d+\/oauth\/token: 429 Too Many Requests \(.+\)\n$/,
     ],
     [
       'a reset before the answer',
       { type: 'reset-before' },
       1000,
-      /^Error: request to 127\.0\.0\.1:\d+ failed: connection reset by the server\n$/,
+      /^Error: context 'emu': could not get an access token from http:\/\/127\.0\.0\.1:\d+\/oauth\/token: request to 127\.0\.0\.1:\d+ failed: connection reset by the server\n$/,
     ],
     [
       'a reset after a token was issued',
       { type: 'reset-after' },
       1000,
-      /^Error: request to 127\.0\.0\.1:\d+ failed: connection reset by the server\n$/,
+      /^Error: context 'emu': could not get an access token from http:\/\/127\.0\.0\.1:\d+\/oauth\/token: request to 127\.0\.0\.1:\d+ failed: connection reset by the server\n$/,
     ],
   ];
 

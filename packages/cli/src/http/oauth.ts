@@ -8,7 +8,7 @@
 // token is dropped and a new one fetched once (as @qlik/api does); a 401 with a token fetched moments ago stands.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { CliError, HttpError } from '../errors/errors.js';
+import { CliError, TransportError } from '../errors/errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withFileLock } from '../fsutil/lock.js';
 import type { Authenticator } from './auth.js';
@@ -81,13 +81,16 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   private usable(t: CachedToken | undefined): t is CachedToken {
-    return t !== undefined && t.secret === sha256(this.o.credentials.clientSecret) && t.expiresAt - EARLY_MS > this.now();
+    return (
+      t !== undefined && t.secret === sha256(this.o.credentials.clientSecret) && t.expiresAt - EARLY_MS > this.now()
+    );
   }
 
   private async readCache(): Promise<CacheFile> {
     try {
       const parsed = JSON.parse(await readFile(this.o.cacheFile, 'utf8')) as Partial<CacheFile>;
-      if (parsed.version === 1 && parsed.tokens && typeof parsed.tokens === 'object') return { version: 1, tokens: parsed.tokens };
+      if (parsed.version === 1 && parsed.tokens && typeof parsed.tokens === 'object')
+        return { version: 1, tokens: parsed.tokens };
     } catch {
       // Missing or unreadable: treated as empty, rewritten on the next fetch.
     }
@@ -149,29 +152,54 @@ export class OAuthAuthenticator implements Authenticator {
 
   private async fetchToken(): Promise<CachedToken> {
     const { clientId, clientSecret, scope, contextName } = this.o.credentials;
-    const body: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret };
+    const body: Record<string, string> = {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    };
     if (scope !== undefined && scope !== '') body.scope = scope;
-    const res = await this.o.client.send({ method: 'POST', path: '/oauth/token', body }, this.o.retry, { idempotent: true });
     const where = `context '${contextName}'`;
+    const endpoint = `${this.o.client.origin}/oauth/token`;
+    let res;
+    try {
+      res = await this.o.client.send({ method: 'POST', path: '/oauth/token', body }, this.o.retry, {
+        idempotent: true,
+      });
+    } catch (e) {
+      // A failed token request is not a failed API request: nothing was sent to the API (a create knows it made
+      // nothing), and the line says which request failed.
+      if (e instanceof TransportError)
+        throw new CliError(`${where}: could not get an access token from ${endpoint}: ${e.message}`);
+      throw e;
+    }
     if (res.status >= 400 && res.status < 500 && res.status !== 429) {
       const why = qlikErrors(res.text) ?? `${res.status} ${res.statusText}`;
       throw new CliError(`${where}: the OAuth client was rejected by ${this.o.client.origin} (${res.status}): ${why}`);
     }
-    if (res.status !== 200) throw HttpError.fromResponse(res);
+    if (res.status !== 200) {
+      const why = qlikErrors(res.text);
+      throw new CliError(
+        `${where}: could not get an access token from ${endpoint}: ${res.status} ${res.statusText}${why ? ` (${why})` : ''}`,
+      );
+    }
     let token: { access_token?: unknown; expires_at?: unknown; expires_in?: unknown };
     try {
       token = JSON.parse(res.text) as typeof token;
     } catch {
-      throw new CliError(`${where}: ${this.o.client.origin}/oauth/token answered with a body that is not JSON`);
+      throw new CliError(`${where}: ${endpoint} answered with a body that is not JSON`);
     }
     if (typeof token.access_token !== 'string' || token.access_token === '') {
-      throw new CliError(`${where}: ${this.o.client.origin}/oauth/token answered without an access_token`);
+      throw new CliError(`${where}: ${endpoint} answered without an access_token`);
     }
     this.o.redactor.addSecret(token.access_token);
     const at = typeof token.expires_at === 'string' ? Date.parse(token.expires_at) : Number.NaN;
     const inSeconds = typeof token.expires_in === 'number' ? token.expires_in : Number.NaN;
     // Without either, the token is used for this run only (it expires "now" for the cache).
-    const expiresAt = !Number.isNaN(at) ? at : !Number.isNaN(inSeconds) ? this.now() + inSeconds * 1000 : this.now() + EARLY_MS + 1000;
+    const expiresAt = !Number.isNaN(at)
+      ? at
+      : !Number.isNaN(inSeconds)
+        ? this.now() + inSeconds * 1000
+        : this.now() + EARLY_MS + 1000;
     return { accessToken: token.access_token, expiresAt, secret: sha256(clientSecret) };
   }
 }
