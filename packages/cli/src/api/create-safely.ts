@@ -228,7 +228,11 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
     }
     // The outcome is unknown: wait (a slow server may still commit), then find what this run created.
     ambiguousSeen = true;
-    await http.pause(policy.intervalSeconds, `No usable answer (${failure}); checking whether the ${r.noun} was created`, attempt, policy.retry);
+    if (canRetry) {
+      await http.pause(policy.intervalSeconds, `No usable answer (${failure}); checking whether the ${r.noun} was created`, attempt, policy.retry);
+    } else {
+      await http.wait(policy.intervalSeconds, `No usable answer (${failure}); checking in ${Math.round(policy.intervalSeconds)} s whether the ${r.noun} was created`);
+    }
     if (session.tagging) {
       removed += await sweep();
     } else {

@@ -181,7 +181,12 @@ export class HttpClient {
 
   /** Wait before the next try, saying so on stderr (also without -v): `Rate limited (429); retrying in 3 s (1/3)`. */
   async pause(seconds: number, why: string, attempt: number, retries: number): Promise<void> {
-    if (seconds >= 1) this.o.warn(`${why}; retrying in ${Math.round(seconds)} s (${attempt}/${retries})`);
+    await this.wait(seconds, `${why}; retrying in ${Math.round(seconds)} s (${attempt}/${retries})`);
+  }
+
+  /** Wait `seconds` (plus jitter), saying `line` on stderr when the wait is 1 s or more. */
+  async wait(seconds: number, line: string): Promise<void> {
+    if (seconds >= 1) this.o.warn(line);
     await this.o.sleep(seconds * 1000 + Math.floor(Math.random() * 200), this.o.signal);
   }
 
