@@ -63,6 +63,38 @@ describe('start-up', () => {
     expect(again.builtins.filter((b) => b !== 'net' && HEAVY_BUILTINS.includes(b))).toEqual([]);
   });
 
+  it('qlik api-key create loads no crypto, YAML, Temporal or tables once the contexts file is cached', async () => {
+    // A server that answers the create and the PATCH that takes the run's tag off the description.
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'POST') {
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description: 'x', token: 't' }));
+        } else {
+          res.writeHead(204).end();
+        }
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const home = join(dir, 'create-home');
+      await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      await writeFile(join(home, '.qlik', 'contexts.yml'), `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`, { mode: 0o600 });
+      await loads(['context', 'ls'], home);
+      const create = await loads(['api-key', 'create', '--description', 'x', '--expiry', 'PT1H'], home);
+      expect(seen).toEqual(['POST /api/v1/api-keys', 'PATCH /api/v1/api-keys/k1']);
+      expect(create.files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
+      // The run's nonce comes from /dev/urandom (node:crypto only where there is none).
+      if (process.platform !== 'win32') expect(create.builtins).not.toContain('crypto');
+    } finally {
+      server.close();
+    }
+  });
+
   it('loads the bundle with the code cache the build made, and V8 accepts it', async () => {
     const probe = `const { loadMain } = require(${JSON.stringify(fileURLToPath(new URL('../bin/load-main.cjs', import.meta.url)))}); const { script, exports } = loadMain(); process.stdout.write(JSON.stringify({ cached: script !== undefined, rejected: script?.cachedDataRejected, run: typeof exports.run }));`;
     const r = await start(process.execPath, ['-e', probe], { env: cleanEnv(dir, { NODE_OPTIONS: '' }) }).done;

@@ -14,6 +14,7 @@
 // Failures where nothing was sent (connection refused, DNS, a refused proxy tunnel) and 429s are retried directly.
 import { CancelledError, CliError, HttpError, TransportError } from '../errors/errors.js';
 import type { ApiRequest, ApiResponse, HttpClient, RetryPolicy } from '../http/client.js';
+import { randomBytes } from '../fsutil/random.js';
 import { retryWait } from '../http/retry.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { idOf, tryJsonBody } from './response.js';
@@ -62,9 +63,9 @@ export class CreateSession {
     this.nonce = nonce ?? '';
   }
 
-  /** A session; with tagging, its attempts carry a fresh random nonce (node:crypto is loaded only then). */
+  /** A session; with tagging, its attempts carry a fresh random nonce (72 bits from the system's CSPRNG). */
   static async start(r: CreateAttribution, body: Record<string, unknown>, tagging: boolean): Promise<CreateSession> {
-    const nonce = tagging ? (await import('node:crypto')).randomBytes(9).toString('base64url') : undefined;
+    const nonce = tagging ? (await randomBytes(9)).toString('base64url') : undefined;
     return new CreateSession(r, body, nonce);
   }
 

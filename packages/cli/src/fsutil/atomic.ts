@@ -5,6 +5,7 @@
 import { chmod, lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { errorCode } from '../errors/errors.js';
+import { randomBytes } from './random.js';
 
 export interface WriteFileAtomicOptions {
   /** Permission bits of the written file; default 0o600. Applied explicitly, so the umask does not matter. */
@@ -43,9 +44,7 @@ function tempPrefix(target: string): string {
 
 /** The temp-file name used for `target`: `.<name>.<pid>.<random>.tmp` in the same directory. */
 async function tempPathFor(target: string): Promise<string> {
-  // node:crypto is loaded on the first write only: commands that only read never pay for it.
-  const { randomBytes } = await import('node:crypto');
-  return join(dirname(target), `${tempPrefix(target)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(target), `${tempPrefix(target)}${process.pid}.${(await randomBytes(6)).toString('hex')}.tmp`);
 }
 
 /** If `path` is a symlink to an existing file, write through to the real file (keeps dotfile symlinks). */

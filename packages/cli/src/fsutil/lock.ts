@@ -18,13 +18,13 @@
 //            same owner has held the lock, so a long queue of processes that keeps making progress is
 //            waited out, while a wedged holder is reported after timeoutMs.
 
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { ensureDir, errorCode, pidAlive } from './atomic.js';
+import { randomBytes } from './random.js';
 import { describeFsError } from './readfile.js';
 
 export interface FileLockOptions {
@@ -134,7 +134,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleMs = opts.staleMs ?? 30_000;
   const lockDir = `${resolve(path)}.lock`;
-  const token = `${process.pid}.${randomBytes(8).toString('hex')}`;
+  const token = `${process.pid}.${(await randomBytes(8)).toString('hex')}`;
   const ownerName = `${OWNER_PREFIX}${token}`;
   const ownerFile = join(lockDir, ownerName);
 
@@ -144,7 +144,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     throw new ConfigError(`${dirname(lockDir)}: cannot create directory: ${describeFsError(err)}`);
   }
 
-  const tmpDir = `${lockDir}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmpDir = `${lockDir}.${process.pid}.${(await randomBytes(6)).toString('hex')}.tmp`;
   const prepare = async (): Promise<void> => {
     await mkdir(tmpDir, { mode: 0o700 });
     const info: OwnerInfo = { pid: process.pid, host: hostname(), time: Date.now() };
