@@ -77,17 +77,11 @@ await build({
   define: { __QLIK_VERSION__: version, __QLIK_HELP_INDEX__: JSON.stringify(index) },
 });
 
-// The V8 code cache of main.cjs (bin/load-main.cjs), made in a fresh Node process after the command tree was built and
-// every help page rendered, so that it holds the functions every command runs at start-up.
+// The V8 code cache of main.cjs (bin/load-main.cjs), made in a fresh Node process after the command tree was built,
+// every help page rendered and the commands scripts run in loops trained (scripts/train-cache.cjs).
 {
   const { spawnSync } = await import('node:child_process');
-  const made = spawnSync(process.execPath, ['-e', `
-    const { writeFileSync } = require('node:fs');
-    const { loadMain, CACHE } = require('./bin/load-main.cjs');
-    const { exports, script } = loadMain({ produce: true });
-    exports.helpPages();
-    writeFileSync(CACHE, script.createCachedData());
-  `], { cwd: new URL('.', here).pathname, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+  const made = spawnSync(process.execPath, ['scripts/train-cache.cjs'], { cwd: new URL('.', here).pathname, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 

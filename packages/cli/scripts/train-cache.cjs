@@ -1,0 +1,71 @@
+// Makes dist/main.cjs.cache, the V8 code cache that bin/load-main.cjs hands to vm.Script. V8 puts into a cache the
+// functions compiled by the time it is made, so this builds the command tree, renders every help page, and then runs
+// the commands scripts call in loops (`api-key create`, `api-key ls`, `context ls`) in this process, against a
+// throwaway node:http server on loopback that answers like Qlik's API-keys routes, with a throwaway home directory.
+// Those commands then start with their functions already compiled (measured: `api-key create` 1.38× → 1.28× the
+// minimal node:http POST script). Nothing of the run is stored but compiled code: a code cache holds bytecode, not
+// the heap. Run by scripts/build.mjs in a fresh Node (no NODE_OPTIONS), cwd packages/cli; fails the build on any
+// command that does not exit 0.
+'use strict';
+const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { loadMain, CACHE } = require('../bin/load-main.cjs');
+
+const KEY = { id: 'k1', tenantId: 't1', description: 'train', sub: 'u1', subType: 'user', status: 'active', created: new Date().toISOString(), createdByUser: 'u1', lastUpdated: new Date().toISOString(), expiry: new Date(Date.now() + 3600e3).toISOString() };
+
+/** The few answers the trained commands need; anything else is a 404, which fails the build. */
+function answer(req, body) {
+  const path = req.url.split('?')[0];
+  if (req.method === 'POST' && path === '/api/v1/api-keys') return [201, { ...KEY, description: JSON.parse(body).description, token: 'training-token' }];
+  if (req.method === 'PATCH' && path === `/api/v1/api-keys/${KEY.id}`) return [204, undefined];
+  if (req.method === 'GET' && path === '/api/v1/api-keys') return [200, { data: [KEY], links: { self: { href: req.url } } }];
+  return [404, { errors: [{ code: 'HTTP-404', title: 'Not found', status: '404' }] }];
+}
+
+const server = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    const [status, json] = answer(req, body);
+    res.writeHead(status, json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' });
+    res.end(json === undefined ? undefined : JSON.stringify(json));
+  });
+});
+
+async function main() {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const home = mkdtempSync(join(tmpdir(), 'qlik-train-'));
+  try {
+    mkdirSync(join(home, '.qlik'), { mode: 0o700 });
+    const url = `http://127.0.0.1:${server.address().port}`;
+    writeFileSync(join(home, '.qlik', 'contexts.yml'), `current-context: train\ncontexts:\n  train:\n    headers:\n      Authorization: Bearer training\n    server: ${url}\n`, { mode: 0o600 });
+    // Only what the commands read: no proxy, no QLIK_* setting and no real home of the machine that builds.
+    for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
+    process.env.QLIK_CLI_USER_HOME_DIR = home;
+
+    const { exports: cli, script } = loadMain({ produce: true });
+    cli.helpPages();
+    for (const argv of [
+      ['api-key', 'create', '--description', 'train', '--expiry', 'PT1H'],
+      ['api-key', 'ls', '--limit', '1'],
+      ['context', 'ls'],
+    ]) {
+      await cli.run(argv);
+      if (process.exitCode !== 0) throw new Error(`training run of 'qlik ${argv.join(' ')}' exited ${process.exitCode}`);
+    }
+    writeFileSync(CACHE, script.createCachedData());
+  } finally {
+    server.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`train-cache: ${e.message}`);
+    process.exit(1);
+  },
+);
