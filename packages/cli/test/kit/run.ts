@@ -1,13 +1,14 @@
 // In-process runs of the CLI (wrangler's runWrangler): the real main() with test IO, a temporary home, and either a
 // stub registry (httpmock.ts) or the real transport (against an emulator started in the test). Retry waits are
 // recorded instead of slept, unless a test asks for real time.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newFactory } from '../../src/cmdutil/factory.js';
 import type { Transport } from '../../src/http/transport.js';
 import { testIO } from '../../src/iostreams/testio.js';
 import { main } from '../../src/main.js';
+import { tempHome } from './temp.js';
+
+export { removeTempHomes, tempHome } from './temp.js';
 
 export interface RunResult {
   code: number;
@@ -31,23 +32,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stands in for stdout (e.g. a stream that fails every write). */
   stdout?: import('node:stream').Writable;
-}
-
-const made: string[] = [];
-
-/**
- * Remove the temporary homes made so far. Run after every test file by the setup file `test/kit/cleanup.ts`: a hook
- * registered here would run for the first file only, since files that share a worker share this module.
- */
-export async function removeTempHomes(): Promise<void> {
-  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-}
-
-/** A temporary home, removed after the test file. */
-export async function tempHome(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'qlik-test-home-'));
-  made.push(dir);
-  return dir;
 }
 
 export async function runQlik(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
