@@ -81,23 +81,24 @@ describe('withFileLock', () => {
   it('counts the timeout per owner: a queue that keeps handing the lock over is waited out', async () => {
     const path = await freshFile();
     const lockDir = await plantLock(path, { pid: process.ppid });
-    // Hand the planted lock from owner to owner every 250 ms (write the new owner, then drop the old one,
-    // so the directory is never empty), and release it after 1 s: longer than timeoutMs in total.
+    // Hand the planted lock from owner to owner every 200 ms (write the new owner, then drop the old one, so the
+    // directory is never empty), and release it after 1.8 s: longer than timeoutMs in total, while each owner holds it
+    // a sixth of timeoutMs (a margin for a loaded machine, where a 200 ms sleep can take several times as long).
     const handOver = (async () => {
       let previous = join(lockDir, 'owner.planted');
-      for (let i = 0; i < 3; i++) {
-        await sleep(250);
+      for (let i = 0; i < 8; i++) {
+        await sleep(200);
         const next = join(lockDir, `owner.next${i}`);
         await writeFile(next, JSON.stringify({ pid: process.ppid, host: hostname(), time: Date.now() }));
         await rm(previous);
         previous = next;
       }
-      await sleep(250);
+      await sleep(200);
       await rm(lockDir, { recursive: true });
     })();
     const started = Date.now();
-    expect(await withFileLock(path, () => Promise.resolve('ok'), { timeoutMs: 600 })).toBe('ok');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(await withFileLock(path, () => Promise.resolve('ok'), { timeoutMs: 1200 })).toBe('ok');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1700);
     await handOver;
   });
 
