@@ -45,7 +45,7 @@ export interface Principal {
   user: UserRecord | undefined;
   perms: Permissions;
   /** Set when the request carried an OAuth access token instead of an API key. */
-  oauth?: { tokenId: string; clientId: string; grantType: string };
+  oauth?: { grantType: string };
 }
 
 interface RoleInfo {
@@ -136,6 +136,20 @@ export class TokenService {
     return new SignJWT(payload).setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(this.privateKey);
   }
 
+  /**
+   * Whether a bearer token claims to be an OAuth access token (its `iss`; nothing is verified here). A token verified
+   * before is known from the caches, without decoding it again on every request.
+   */
+  isAccessToken(token: string): boolean {
+    if (this.verified.has(token)) return false;
+    if (this.verifiedAccess.has(token)) return true;
+    try {
+      return decodeJwt(token).iss === ACCESS_TOKEN_ISSUER;
+    } catch {
+      return false;
+    }
+  }
+
   /** The claims of an access token signed here and not expired at `now` (the emulator clock); undefined otherwise. */
   async verifyAccessToken(token: string, now: number): Promise<AccessTokenClaims | undefined> {
     let claims = this.verifiedAccess.get(token);
@@ -206,7 +220,7 @@ export async function authenticate(
 ): Promise<Principal> {
   const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
   if (!match?.[1]) throw errors.unauthorized();
-  if (isAccessToken(match[1])) return authenticateAccessToken(match[1], deps);
+  if (deps.tokens.isAccessToken(match[1])) return authenticateAccessToken(match[1], deps);
   const claims = await deps.tokens.verify(match[1]);
   if (!claims || claims.tenantId !== deps.tenantId) throw errors.unauthorized();
   const key = deps.store.getKey(deps.tenantId, claims.jti);
@@ -236,15 +250,6 @@ export async function authenticate(
 
 // ---- OAuth access tokens (#11) ----
 
-/** Whether a bearer token claims to be an OAuth access token (its `iss`); nothing is verified here. */
-function isAccessToken(token: string): boolean {
-  try {
-    return decodeJwt(token).iss === ACCESS_TOKEN_ISSUER;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * An access token authenticates as its user (a client's bot user, or the impersonated user) with
  * that user's roles, while its signature is good, `exp` is ahead of the emulator clock, its record
@@ -268,6 +273,6 @@ async function authenticateAccessToken(
     subType: 'user',
     user,
     perms: permissionsOf(user.roles),
-    oauth: { tokenId: record.id, clientId: record.clientId, grantType: record.grantType },
+    oauth: { grantType: record.grantType },
   };
 }

@@ -15,16 +15,11 @@ import type {
   RequestLogEntry,
 } from './api.js';
 import type { EmulatorUser, StartupInfo } from './info.js';
+import { printable } from './text.js';
 
 interface ControlResponse {
   status: number;
   text: string;
-}
-
-/** Printable ASCII only, at most `max` characters (for server text quoted in an Error). */
-function printable(text: string, max = 300): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 /** A short description of a failed control call's body: the Qlik error's detail and pointer, or its text. */
@@ -34,12 +29,12 @@ function failure(text: string): string {
     const error = body.errors?.[0];
     if (error) {
       const at = error.source?.pointer;
-      return printable(`${error.detail ?? error.title ?? ''}${at === undefined ? '' : ` (at ${at || '/'})`}`);
+      return printable(`${error.detail ?? error.title ?? ''}${at === undefined ? '' : ` (at ${at || '/'})`}`, 300);
     }
   } catch {
     // not JSON: quote the text
   }
-  return printable(text);
+  return printable(text, 300);
 }
 
 export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>): Emulator {

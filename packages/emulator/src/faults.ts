@@ -342,10 +342,6 @@ function faultType(type: ActionType): FaultType {
   return FAULT_TYPES[type];
 }
 
-export function phaseOf(action: FaultAction): Phase {
-  return faultType(action.type).phase;
-}
-
 function parseAction(raw: unknown): FaultAction {
   if (!isPlainObject(raw)) throw ruleFail('"action" must be an object with a "type"', '/action');
   const type = raw['type'];

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { edgeError, type ApiError } from './errors.js';
+import { mediaType } from './text.js';
 
 export interface ControlAccess {
   /** --allow-remote-control. */
@@ -46,8 +47,7 @@ function hostAllowed(header: string | undefined, access: ControlAccess): boolean
 }
 
 function isJson(contentType: string | undefined): boolean {
-  const media = contentType?.split(';')[0]?.trim().toLowerCase();
-  return media === 'application/json';
+  return mediaType(contentType) === 'application/json';
 }
 
 /** Why this control request is refused, or undefined when it may go on. */

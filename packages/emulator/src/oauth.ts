@@ -7,7 +7,7 @@ import type { Principal } from './auth.js';
 import { errors } from './errors.js';
 import { newObjectId } from './ids.js';
 import type { OAuthClientInfo } from './info.js';
-import type { OAuthClientRecord, OAuthTokenRecord, Store, UserRecord } from './store.js';
+import { USER_STATUSES, type OAuthClientRecord, type OAuthTokenRecord, type Store, type UserRecord } from './store.js';
 import { objectBody, optionalEnum, optionalNumber, optionalString, requiredString, type Fail } from './validate.js';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
@@ -18,7 +18,6 @@ export type GrantType = (typeof GRANT_TYPES)[number];
 export const DEFAULT_TOKEN_LIFETIME = 21_600;
 const MAX_TOKEN_LIFETIME = 30 * 86_400;
 export const DEFAULT_SCOPES = ['user_default', 'admin_classic'];
-const USER_STATUSES = ['active', 'invited', 'disabled', 'deleted', 'provisioned'] as const;
 
 /**
  * Whether a token from the client_credentials grant (the client's bot user) may create API keys,

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ApiError } from './errors.js';
 import { DEFAULT_M2M_API_KEYS, M2M_API_KEY_MODES, type M2mApiKeyMode } from './oauth.js';
 import { defaultSeed, parseSeed, type Seed, type SeedInput } from './seed.js';
+import { printable } from './text.js';
 
 export interface StartOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -212,6 +213,6 @@ function parseM2mApiKeys(value: unknown, name: string): M2mApiKeyMode {
   if (typeof value === 'string' && (M2M_API_KEY_MODES as readonly string[]).includes(value))
     return value as M2mApiKeyMode;
   const shown =
-    typeof value === 'string' ? JSON.stringify(value.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)) : typeof value;
+    typeof value === 'string' ? JSON.stringify(printable(value).slice(0, 40)) : typeof value;
   throw new OptionError(`invalid ${name} ${shown}: expected ${M2M_API_KEY_MODES.join(', ')}`);
 }

@@ -29,7 +29,7 @@ const SECRET_NAMES = new Set([
   'x-api-key',
 ]);
 const SECRET_PARTS = /session|password|credential|secret|token|api-key|apikey|api_key|auth/;
-export const OMITTED = '**omitted**';
+const OMITTED = '**omitted**';
 const MAX_ENTRIES = 10_000;
 
 /**
@@ -37,7 +37,7 @@ const MAX_ENTRIES = 10_000;
  * Proxy-Authorization, Cookie, Set-Cookie, X-Qlik-Session, X-Api-Key, and any name containing session,
  * password, credential, secret, token, api-key, apikey, api_key or auth.
  */
-export function isSecretName(name: string): boolean {
+function isSecretName(name: string): boolean {
   const lower = name.toLowerCase();
   return SECRET_NAMES.has(lower) || SECRET_PARTS.test(lower);
 }
@@ -79,11 +79,14 @@ const DOCUMENTED_QUERY = new Set([
   'userId',
 ]);
 
-/** The query as an object (a repeated name gives an array); only values of documented, non-secret names are kept. */
-export function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+/**
+ * The query as an object (a repeated name gives an array); only values of documented, non-secret names are kept, and
+ * none at all with `keepValues: false` (OAuth requests: a client might put a secret anywhere in them).
+ */
+export function queryObject(params: URLSearchParams, keepValues = true): Record<string, string | string[]> {
   const out = Object.create(null) as Record<string, string | string[]>;
   for (const [name, raw] of params) {
-    const value = DOCUMENTED_QUERY.has(name) && !isSecretName(name) ? raw : OMITTED;
+    const value = keepValues && DOCUMENTED_QUERY.has(name) && !isSecretName(name) ? raw : OMITTED;
     const prev = out[name];
     out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }

@@ -9,7 +9,7 @@ import { newObjectId, newTenantId } from './ids.js';
 import type { EmulatorUser } from './info.js';
 import { buildKey, expiryAfter } from './keys.js';
 import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from './oauth.js';
-import type { ApiKeysConfig, KeyRecord, Store, UserRecord } from './store.js';
+import { USER_STATUSES, type ApiKeysConfig, type KeyRecord, type Store, type UserRecord } from './store.js';
 import {
   objectBody,
   optionalEnum,
@@ -28,7 +28,6 @@ export const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
 export const BOOTSTRAP_DESCRIPTION = 'qlik-emulator bootstrap';
 const BOOTSTRAP_EXPIRY = 'P10Y';
 const DEFAULT_CONFIG_META = 'default_config';
-const USER_STATUSES = ['active', 'invited', 'disabled', 'deleted', 'provisioned'] as const;
 
 export interface SeedUser {
   name: string;

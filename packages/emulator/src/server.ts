@@ -18,6 +18,7 @@ import { oauthTokenRoutes } from './routes/oauth-tokens.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
+import { printable } from './text.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** After a 413 the rest of an oversized body is read and thrown away, up to this much, then the connection is closed. */
@@ -204,15 +205,6 @@ async function executeOAuth(ctx: Ctx): Promise<Reply> {
   return match.route.handler({ ...ctx, params: match.params });
 }
 
-/** The request log keeps OAuth requests too, but never their query values (a client might put a secret there). */
-function loggedQuery(path: string, params: URLSearchParams): Record<string, string | string[]> {
-  const query = queryObject(params);
-  if (!path.startsWith('/oauth/')) return query;
-  return Object.fromEntries(
-    Object.entries(query).map(([name, v]) => [name, Array.isArray(v) ? v.map(() => '**omitted**') : '**omitted**']),
-  );
-}
-
 async function serveApi(app: App, ctx: Ctx, io: FaultIo, trace: { faultId?: string }, log: Log): Promise<void> {
   const fault = app.faults.match(ctx.method, ctx.url.pathname);
   if (fault) trace.faultId = fault.id;
@@ -238,10 +230,6 @@ async function serveControl(app: App, ctx: Ctx, io: FaultIo, opts: ServerOptions
       ? await run(match.route.handler, { ...ctx, params: match.params }, log)
       : replyForThrown(errors.routeNotFound(), log);
   await writeEncoded(res, encodeReply(reply));
-}
-
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -270,7 +258,7 @@ async function handle(app: App, opts: ServerOptions, req: IncomingMessage, res: 
       seq,
       method,
       path,
-      query: loggedQuery(path, url.searchParams),
+      query: queryObject(url.searchParams, !path.startsWith('/oauth/')),
       status,
       ...(trace.faultId === undefined ? {} : { faultId: trace.faultId }),
       ms,

@@ -16,6 +16,9 @@ export interface TenantRecord {
   createdByUser: string | null;
 }
 
+/** The statuses a user can have (users.yml). */
+export const USER_STATUSES = ['active', 'invited', 'disabled', 'deleted', 'provisioned'] as const;
+
 export interface UserRecord {
   id: string;
   tenantId: string;
@@ -220,7 +223,6 @@ function toKey(row: KeyRow): KeyRecord {
 }
 
 function toUser(row: UserRow): UserRecord {
-  const roles: unknown = JSON.parse(row.roles);
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -228,7 +230,7 @@ function toUser(row: UserRow): UserRecord {
     email: row.email,
     subject: row.subject,
     status: row.status,
-    roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [],
+    roles: stringList(row.roles),
     createdAt: row.created_at,
     lastUpdatedAt: row.last_updated_at,
     ...(row.client_id === null ? {} : { clientId: row.client_id }),
@@ -406,6 +408,19 @@ export class Store {
       id,
     );
     return row && toUser(row);
+  }
+
+  /** The first user (in creation order) with this subject. */
+  getUserBySubject(tenantId: string, subject: string): UserRecord | undefined {
+    const row = this.stmt<[string, string], UserRow>(
+      'SELECT * FROM users WHERE tenant_id = ? AND subject = ? ORDER BY rowid LIMIT 1',
+    ).get(tenantId, subject);
+    return row && toUser(row);
+  }
+
+  countUsers(tenantId: string): number {
+    const row = this.stmt<[string], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE tenant_id = ?').get(tenantId);
+    return row?.n ?? 0;
   }
 
   /** Users in creation order. */

@@ -5,6 +5,7 @@
 import { parse, type Filter } from 'scim2-parse-filter';
 import { describeRole } from './auth.js';
 import type { UserRecord } from './store.js';
+import { printable } from './text.js';
 
 /** Fields that support `eq`, lower-cased (attribute names are case-insensitive in SCIM). */
 const EQ_FIELDS = new Set([
@@ -36,11 +37,6 @@ function isLeaf(f: UserFilter): f is FilterLeaf {
 
 /** Why a filter was refused: one line, printable, without echoing long input. */
 export class FilterError extends Error {}
-
-function printable(text: string, max = 120): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
 
 function convert(node: Filter): UserFilter {
   switch (node.op) {
@@ -108,7 +104,7 @@ export function parseUserFilter(text: string): UserFilter {
   try {
     tree = parse(text);
   } catch (e) {
-    throw new FilterError(`syntax error: ${printable(e instanceof Error ? e.message : String(e))}`);
+    throw new FilterError(`syntax error: ${printable(e instanceof Error ? e.message : String(e), 120)}`);
   }
   const filter = convert(tree);
   checkStatusGrouping(filter);

@@ -2,7 +2,8 @@
 // the deprecated ones Qlik's CLI still offers), the sort order, opaque next/prev cursors, and paging.
 // Users are few (a tenant's worth), so a page is cut from the sorted, filtered list in memory.
 import { errors, type ErrorSource } from './errors.js';
-import type { UserRecord } from './store.js';
+import { USER_STATUSES, type UserRecord } from './store.js';
+import { splitSort, strictViolation, wholeNumber } from './validate.js';
 import { countIds, FilterError, matches, parseUserFilter, type FilterScope, type UserFilter } from './userfilter.js';
 
 export const USER_SORT_FIELDS = [
@@ -33,7 +34,6 @@ const DEPRECATED = [
 ];
 const LIST_PARAMS = ['fields', 'filter', 'limit', 'next', 'prev', 'sort', 'totalResults', ...DEPRECATED];
 const FILTER_ACTION_PARAMS = ['fields', 'limit', 'next', 'prev', 'sort'];
-const USER_STATUSES = ['active', 'invited', 'disabled', 'deleted', 'provisioned'];
 
 type SortValue = string | number | null;
 
@@ -80,23 +80,17 @@ function parseBool(raw: string, name: string): boolean {
   return bad(`"${name}" must be true or false`, name);
 }
 
-const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;
-
 function parseLimit(raw: string): number {
-  const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
-  if (!(Number.isInteger(value) && value >= 1 && value <= 100))
-    bad('"limit" must be an integer between 1 and 100', 'limit');
+  const value = wholeNumber(raw);
+  if (!(value >= 1 && value <= 100)) bad('"limit" must be an integer between 1 and 100', 'limit');
   return value;
 }
 
 function parseSort(raw: string, allowed: readonly string[]): { sortField: UserSortField; descending: boolean } {
-  // A literal "+" in a query string decodes to a space; accept it as the "+" prefix.
-  const text = raw.startsWith(' ') ? `+${raw.slice(1)}` : raw;
-  const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
-  const field = text.slice(sign.length);
+  const { field, descending } = splitSort(raw);
   if (!allowed.includes(field))
     bad(`"sort" must be one of ${allowed.join(', ')}, optionally prefixed with + or -`, 'sort');
-  return { sortField: field as UserSortField, descending: sign === '-' };
+  return { sortField: field as UserSortField, descending };
 }
 
 /** A filter's text as a UserFilter, or a 400 naming where it came from. */
@@ -136,12 +130,10 @@ function decodeCursor(raw: string, field: UserSortField, parameter: string): { v
 }
 
 function refuseUnknownAndRepeated(query: URLSearchParams, allowed: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const name of query.keys()) {
-    if (!allowed.includes(name)) bad(`Unknown query parameter "${name}"`, name);
-    if (seen.has(name)) bad(`Query parameter "${name}" must not be repeated`, name);
-    seen.add(name);
-  }
+  const violation = strictViolation(query, allowed);
+  if (!violation) return;
+  const { name, repeated } = violation;
+  bad(repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`, name);
 }
 
 function position(query: URLSearchParams, sortField: UserSortField, deprecated: boolean): Position | undefined {
@@ -168,7 +160,7 @@ function position(query: URLSearchParams, sortField: UserSortField, deprecated: 
   return undefined;
 }
 
-function parseFields(raw: string | undefined): string[] | undefined {
+export function parseFields(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   return raw
     .split(',')
@@ -189,7 +181,7 @@ function parseDeprecated(query: URLSearchParams): DeprecatedFilters | undefined 
   // The deprecated API listed active users unless told otherwise.
   const statuses = (query.get('status') ?? 'active').split(',').map((s) => s.trim());
   for (const status of statuses)
-    if (!USER_STATUSES.includes(status))
+    if (!(USER_STATUSES as readonly string[]).includes(status))
       bad(`"status" must be a comma-separated list of ${USER_STATUSES.join(', ')}`, 'status');
   out.statuses = statuses;
   return out;

@@ -206,27 +206,48 @@ const SORT_FIELDS: readonly SortField[] = ['createdByUser', 'sub', 'status', 'de
 const STATUSES: readonly KeyStatus[] = ['active', 'expired', 'revoked'];
 const LIST_PARAMS = ['createdByUser', 'sub', 'status', 'sort', 'limit', 'startingAfter', 'endingBefore'];
 
-function parseSort(raw: string): { sortField: SortField; descending: boolean; sort: string } {
-  // A literal "+" in a query string decodes to a space; accept it as the "+" prefix.
+// ---- query parameters, shared by the list routes (api-keys, users, oauth-tokens) ----
+
+/** A JSON-style number without sign: `20`, `20.0`, `2e1`. */
+const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;
+
+/** An integer parameter's value: a whole number, also when written as a float (`20.0`), as some SDKs send it; NaN otherwise. */
+export function wholeNumber(raw: string): number {
+  const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(value) ? value : NaN;
+}
+
+/** A sort parameter as an optional +/- and a field name; a literal "+" decodes to a space and counts as the "+". */
+export function splitSort(raw: string): { field: string; descending: boolean; text: string } {
   const text = raw.startsWith(' ') ? `+${raw.slice(1)}` : raw;
   const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
-  const field = text.slice(sign.length) as SortField;
-  if (!SORT_FIELDS.includes(field)) {
+  return { field: text.slice(sign.length), descending: sign === '-', text };
+}
+
+/** For strict mode: the first query parameter, in order, whose name is not in `allowed` or that is repeated. */
+export function strictViolation(query: URLSearchParams, allowed: readonly string[]): { name: string; repeated: boolean } | undefined {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (!allowed.includes(name)) return { name, repeated: false };
+    if (seen.has(name)) return { name, repeated: true };
+    seen.add(name);
+  }
+  return undefined;
+}
+
+function parseSort(raw: string): { sortField: SortField; descending: boolean; sort: string } {
+  const { field, descending, text } = splitSort(raw);
+  if (!SORT_FIELDS.includes(field as SortField)) {
     throw errors.invalidQuery(
       `"sort" must be one of ${SORT_FIELDS.join(', ')}, optionally prefixed with + or -`,
       'sort',
     );
   }
-  return { sortField: field, descending: sign === '-', sort: text };
+  return { sortField: field as SortField, descending, sort: text };
 }
 
-/** A JSON-style number without sign: `20`, `20.0`, `2e1`. */
-const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;
-
-/** An integer parameter: a whole number, also when written as a float (`20.0`), as some SDKs send it. */
 function parseLimit(raw: string): number {
-  const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
-  const limit = Number.isInteger(value) ? value : NaN;
+  const limit = wholeNumber(raw);
   if (!(limit >= 1 && limit <= 100)) throw errors.invalidQuery('"limit" must be an integer between 1 and 100', 'limit');
   return limit;
 }
@@ -236,11 +257,10 @@ function parseLimit(raw: string): number {
  * unknown one is ignored; `strict` refuses both with a 400 instead.
  */
 export function parseListQuery(query: URLSearchParams, strict: boolean): ListParams {
-  const seen = new Set<string>();
-  for (const name of strict ? query.keys() : []) {
-    if (!LIST_PARAMS.includes(name)) throw errors.invalidQuery(`Unknown query parameter "${name}"`, name);
-    if (seen.has(name)) throw errors.invalidQuery(`Query parameter "${name}" must not be repeated`, name);
-    seen.add(name);
+  const violation = strict ? strictViolation(query, LIST_PARAMS) : undefined;
+  if (violation) {
+    const { name, repeated } = violation;
+    throw errors.invalidQuery(repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`, name);
   }
   const get = (name: string): string | undefined => query.get(name) ?? undefined;
   const params: ListParams = { ...parseSort(get('sort') ?? '-created'), limit: parseLimit(get('limit') ?? '20') };

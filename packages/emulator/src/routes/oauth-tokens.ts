@@ -7,13 +7,12 @@ import { errors } from '../errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http.js';
 import { tokenState } from '../oauth.js';
 import type { OAuthTokenRecord } from '../store.js';
+import { strictViolation, wholeNumber } from '../validate.js';
 
 const PARAMS = ['limit', 'page', 'sort', 'userId'];
-const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;
-
 function integer(raw: string, name: string, min: number, max: number): number {
-  const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
-  if (!(Number.isInteger(value) && value >= min && value <= max))
+  const value = wholeNumber(raw);
+  if (!(value >= min && value <= max))
     throw errors.oauthBadQuery(`"${name}" must be an integer between ${min} and ${max}`);
   return value;
 }
@@ -30,14 +29,8 @@ function present(t: OAuthTokenRecord): Record<string, unknown> {
 function listTokens(ctx: ApiCtx): Reply {
   const me = requireUser(ctx.principal);
   const query = ctx.url.searchParams;
-  if (ctx.app.options.strict) {
-    const seen = new Set<string>();
-    for (const name of query.keys()) {
-      if (!PARAMS.includes(name) || seen.has(name))
-        throw errors.oauthBadQuery(`Unknown or repeated query parameter "${name}"`);
-      seen.add(name);
-    }
-  }
+  const violation = ctx.app.options.strict ? strictViolation(query, PARAMS) : undefined;
+  if (violation) throw errors.oauthBadQuery(`Unknown or repeated query parameter "${violation.name}"`);
   const limit = integer(query.get('limit') ?? '20', 'limit', 1, 100);
   const page = integer(query.get('page') ?? '1', 'page', 1, 1_000_000);
   const sort = query.get('sort');

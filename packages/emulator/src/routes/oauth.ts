@@ -9,6 +9,8 @@ import { jsonReply, type Reply } from '../http.js';
 import { newObjectId } from '../ids.js';
 import { CLIENT_CREDENTIALS, USER_IMPERSONATION } from '../oauth.js';
 import type { OAuthClientRecord, UserRecord } from '../store.js';
+import { isPlainObject } from '../validate.js';
+import { mediaType, printable } from '../text.js';
 
 type Params = Record<string, unknown>;
 
@@ -18,11 +20,6 @@ const NOT_EMULATED_GRANTS = [
   'urn:ietf:params:oauth:grant-type:token-exchange',
   'urn:qlik:oauth:anonymous-embed',
 ];
-
-function mediaType(ctx: Ctx): string {
-  const header = ctx.headers['content-type'];
-  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
 
 /** `user_lookup` in a form: a JSON object, or `user_lookup[field]` / `user_lookup[value]`. */
 function formParams(text: string): Params {
@@ -43,7 +40,7 @@ function formParams(text: string): Params {
 }
 
 async function readParams(ctx: Ctx): Promise<Params> {
-  const type = mediaType(ctx);
+  const type = mediaType(ctx.headers['content-type']);
   const text = await ctx.readText();
   if (type === 'application/x-www-form-urlencoded') return formParams(text);
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
@@ -56,9 +53,9 @@ async function readParams(ctx: Ctx): Promise<Params> {
     // JSON.parse's message quotes the body, which holds the secret: never pass it on.
     throw errors.oauthBadRequest('The request body is not valid JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+  if (!isPlainObject(body))
     throw errors.oauthBadRequest('The request body must be a JSON object');
-  return body as Params;
+  return body;
 }
 
 function requiredParam(params: Params, name: string): string {
@@ -87,7 +84,7 @@ function grantedScopes(params: Params, client: OAuthClientRecord): string[] {
   if (asked.length === 0) return client.allowedScopes;
   const refused = asked.filter((s) => !client.allowedScopes.includes(s));
   if (refused.length > 0) {
-    const shown = refused.slice(0, 3).map((s) => JSON.stringify(s.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)));
+    const shown = refused.slice(0, 3).map((s) => JSON.stringify(printable(s).slice(0, 60)));
     throw errors.oauthBadRequest(`The client is not allowed the scope ${shown.join(', ')}`);
   }
   return asked;
@@ -96,7 +93,7 @@ function grantedScopes(params: Params, client: OAuthClientRecord): string[] {
 function impersonated(ctx: Ctx, params: Params): UserRecord {
   const lookup = params['user_lookup'];
   if (lookup === undefined) throw errors.oauthBadRequest('"user_lookup" is required for user impersonation');
-  if (typeof lookup !== 'object' || lookup === null || Array.isArray(lookup))
+  if (!isPlainObject(lookup))
     throw errors.oauthBadRequest('"user_lookup" must be an object {"field", "value"}');
   const { field, value } = lookup as Params;
   if (field !== 'subject' && field !== 'userId')
@@ -104,8 +101,7 @@ function impersonated(ctx: Ctx, params: Params): UserRecord {
   if (typeof value !== 'string' || value === '')
     throw errors.oauthBadRequest('"user_lookup.value" must be a non-empty string');
   const { store, tenantId } = ctx.app;
-  const user =
-    field === 'userId' ? store.getUser(tenantId, value) : store.listUsers(tenantId).find((u) => u.subject === value);
+  const user = field === 'userId' ? store.getUser(tenantId, value) : store.getUserBySubject(tenantId, value);
   if (!user) throw errors.oauthBadRequest('"user_lookup" does not match a user of the tenant');
   return user;
 }

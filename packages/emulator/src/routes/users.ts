@@ -15,10 +15,12 @@ import {
   filterOrFail,
   pageUsers,
   parseFilterActionQuery,
+  parseFields,
   parseListQuery,
   project,
   type UserQuery,
 } from '../userquery.js';
+import { isPlainObject } from '../validate.js';
 
 export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = true): Record<string, unknown> {
   return {
@@ -57,15 +59,7 @@ function getUser(ctx: ApiCtx): Reply {
   if (!user) throw errors.userNotFound();
   const fields = ctx.url.searchParams.get('fields');
   const json = presentUser(user, ctx.baseUrl, scope.rolesVisible(user));
-  return jsonReply(
-    200,
-    fields === null
-      ? json
-      : project(
-          json,
-          fields.split(',').map((f) => f.trim()),
-        ),
-  );
+  return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
 function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope): Reply {
@@ -105,9 +99,9 @@ async function filterBody(ctx: ApiCtx): Promise<string | undefined> {
   } catch (e) {
     throw errors.usersBadBody(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, '');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+  if (!isPlainObject(body))
     throw errors.usersBadBody('The request body must be a JSON object', '');
-  const filter = (body as Record<string, unknown>)['filter'];
+  const filter = body['filter'];
   if (filter === undefined) return undefined;
   if (typeof filter !== 'string') throw errors.usersBadBody('"filter" must be a string', '/filter');
   return filter;
@@ -128,7 +122,7 @@ function countUsers(ctx: ApiCtx): Reply {
     const name = [...ctx.url.searchParams.keys()][0];
     if (name !== undefined) throw errors.usersBadQuery(`Unknown query parameter "${name}"`, name);
   }
-  return jsonReply(200, { total: ctx.app.store.listUsers(ctx.app.tenantId).length });
+  return jsonReply(200, { total: ctx.app.store.countUsers(ctx.app.tenantId) });
 }
 
 export const userRoutes: Route<ApiCtx>[] = [
