@@ -56,6 +56,12 @@ const main = await build({
   define: { __QLIK_VERSION__: version },
 });
 await writeFile(new URL('dist/meta.json', here), JSON.stringify(main.metafile));
+const mainBytes = main.metafile.outputs['dist/main.cjs']?.bytes ?? 0;
+const budget = 250 * 1024;
+if (mainBytes > budget) {
+  console.error(`dist/main.cjs is ${mainBytes} bytes, over the ${budget}-byte start-up budget`);
+  process.exit(1);
+}
 
 const { createRequire } = await import('node:module');
 const { helpPages } = createRequire(import.meta.url)('../dist/main.cjs');
@@ -85,9 +91,3 @@ await build({
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 
-const mainBytes = main.metafile.outputs['dist/main.cjs']?.bytes ?? 0;
-const budget = 250 * 1024;
-if (mainBytes > budget) {
-  console.error(`dist/main.cjs is ${mainBytes} bytes, over the ${budget}-byte start-up budget`);
-  process.exit(1);
-}

@@ -1,13 +1,16 @@
 // The only place where errors become text and exit codes: 0 on success, 1 on any failure (as Qlik's CLI), and
 // 128 + the signal's number when a signal ended the run (130 for Ctrl-C, 143 for SIGTERM).
 import { writeSync } from 'node:fs';
-import { findCommand, resolve } from './cmdutil/command.js';
+import { findCommand, resolve, type Command } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
 import { CancelledError, CliError, errorCode, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
 import { helpTable, newRootCmd } from './root.js';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The exit code of a run that a signal ended: 128 + the signal's number. */
+const signalExitCode = (signal: NodeJS.Signals): number => 128 + (SIGNAL_NUMBERS[signal] ?? 2);
 
 function prettyBody(e: HttpError): string | undefined {
   try {
@@ -18,19 +21,18 @@ function prettyBody(e: HttpError): string | undefined {
 }
 
 /** Qlik's CLI suggests `--` for an argument that begins with `-` (`qlik app get -- -my-app`). */
-function dashHint(e: CliError, argv: readonly string[]): string | undefined {
+function dashHint(e: CliError, argv: readonly string[], root: Command): string | undefined {
   const m = /^unknown shorthand flag: '.' in (-[^-]\S+)$/.exec(e.message);
   const arg = m?.[1];
   if (arg === undefined || !argv.includes(arg)) return undefined;
-  const root = newRootCmd(newFactory({ env: {} }));
   const { cmd } = findCommand(root, argv.filter((a) => a !== arg));
   return `If ${arg} is an argument and not a flag, put -- before it: ${cmd.path()} -- ${arg}`;
 }
 
 /** Turn any error into stderr text; secrets and terminal escapes never get through (io.warn strips escapes). */
-export function reportError(e: unknown, f: Factory, json: boolean, argv: readonly string[] = []): number {
+function reportError(e: unknown, f: Factory, json: boolean, argv: readonly string[], root: Command): number {
   if (e instanceof SilentError) return 1;
-  const code = e instanceof CancelledError ? 128 + (SIGNAL_NUMBERS[e.signal] ?? 2) : 1;
+  const code = e instanceof CancelledError ? signalExitCode(e.signal) : 1;
   let text: string;
   if (e instanceof HttpError) {
     const body = prettyBody(e);
@@ -40,7 +42,7 @@ export function reportError(e: unknown, f: Factory, json: boolean, argv: readonl
     text = json ? JSON.stringify({ error: message.replace(/\n+Did you mean this\?\n\t/, ' (did you mean: ').replace(/\n$/, ')') }) : `Error: ${message}`;
     if (!json && e instanceof UnknownCommandError) text = `${text}\nRun '${e.commandPath} --help' for usage.`;
     if (!json && e instanceof CliError) {
-      const hint = dashHint(e, argv);
+      const hint = dashHint(e, argv, root);
       if (hint) text += `\n${hint}`;
     }
     if (!(e instanceof CliError) && f.env.QLIK_DEBUG && e instanceof Error && e.stack) text += `\n${e.stack}`;
@@ -69,7 +71,7 @@ export async function main(argv: string[], f: Factory = newFactory()): Promise<n
   } catch (e) {
     // Plain output whose reader went away (`qlik api-key ls | head -1`) ends quietly.
     if (errorCode(e) === 'EPIPE') return 0;
-    return reportError(e, f, await f.jsonMode(), argv);
+    return reportError(e, f, await f.jsonMode(), argv, root);
   } finally {
     await f.dispose();
   }
@@ -89,12 +91,12 @@ export async function run(argv: string[]): Promise<void> {
     if (signals === 1) {
       controller.abort(new CancelledError(signal));
       // Whatever is waiting (a prompt, a slow server) gets a bounded time to clean up and report.
-      setTimeout(() => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2)), 15_000).unref();
+      setTimeout(() => process.exit(signalExitCode(signal)), 15_000).unref();
       return;
     }
     // A second signal: stop now.
     writeSync(2, `Interrupted again by ${signal}; stopping without cleaning up\n`);
-    process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2));
+    process.exit(signalExitCode(signal));
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
   process.exitCode = await main(argv, newFactory({ signal: controller.signal }));

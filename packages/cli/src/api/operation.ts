@@ -2,7 +2,7 @@
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
 import type { Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
+import { allowedValues, fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -81,16 +81,15 @@ export function defineOperation<const O extends Operation>(op: O): O {
 export const limitFlag = { name: 'limit', type: 'int', usage: 'The total number of resources to retrieve.' } as const satisfies FlagSpec;
 
 function patchFlags(p: PatchBody): FlagSpec[] {
-  const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
   return [
     { name: 'body', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the request body.' },
-    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: `The operation to be performed.${allowed(p.ops)}` },
+    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: `The operation to be performed.${allowedValues(p.ops)}` },
     {
       name: 'path',
       type: 'string',
       repeatable: true,
       choices: p.paths,
-      usage: `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowed(p.paths)}`,
+      usage: `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
     },
     { name: 'value', type: p.value === 'json' ? 'unknown' : 'string', repeatable: true, usage: 'The value to be used for this operation.' },
   ];

@@ -11,7 +11,7 @@ import type { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { Transport } from '../http/transport.js';
 import { systemIO, type IOStreams } from '../iostreams/iostreams.js';
-import { checkHeaders } from '../text/headers.js';
+import { authorizationHeader, checkHeaders } from '../text/headers.js';
 import { isSecretName } from '../text/secrets.js';
 import type { Command } from './command.js';
 import type { FlagSet, FlagSpec, GlobalFlagValues } from './flags.js';
@@ -192,7 +192,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
     async httpClientFor(target) {
       checkHeaders(target.headers, 'headers');
       if (target.insecure) io.warn('Warning: --insecure is set: the server certificate is not verified');
-      const hasCredentials = target.oauth !== undefined || Object.keys(target.headers).some((h) => h.toLowerCase() === 'authorization');
+      const hasCredentials = target.oauth !== undefined || authorizationHeader(target.headers) !== undefined;
       if (target.server.startsWith('http://') && hasCredentials && !isLoopback(target.server)) {
         io.warn(`Warning: sending credentials over plain http:// to ${new URL(target.server).host}`);
       }

@@ -3,6 +3,11 @@
 // help text, the parser and the completion can never disagree.
 import { FlagError } from '../errors/errors.js';
 
+/** The "Allowed values" line that Qlik's generated help appends to an enum flag's usage. */
+export function allowedValues(values: readonly string[]): string {
+  return `\nAllowed values: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+}
+
 export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {

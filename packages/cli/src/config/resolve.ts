@@ -3,11 +3,11 @@
 // server: when --server or a -c `server:` points elsewhere they are not sent (as gh binds tokens to hosts).
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
 import { ConfigError } from '../errors/errors.js';
-import { checkHeaders, mergeHeaders } from '../text/headers.js';
+import { authorizationHeader, checkHeaders, mergeHeaders } from '../text/headers.js';
 import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
 import { readContexts, type ContextsSnapshot } from './contexts.js';
-import type { QlikContext, ServerType } from './schema.js';
+import { hasOAuthClient, type QlikContext, type ServerType } from './schema.js';
 import { normalizeServer, parseServerType } from './server.js';
 
 export { normalizeServer, parseServerType } from './server.js';
@@ -141,7 +141,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const ctxOrigin = originOf(ctx.server);
   const sameServer = server !== '' && ctxOrigin !== undefined && new URL(server).origin === ctxOrigin;
   const ctxSecretHeaders = Object.keys(ctxHeaders).filter((h) => isSecretName(h));
-  const hasOAuth = ctx['oauth-client-id'] !== undefined && ctx['oauth-client-id'] !== '';
+  const hasOAuth = hasOAuthClient(ctx);
   let sentCtxHeaders = ctxHeaders;
   if (!sameServer && contextName !== undefined && (ctxSecretHeaders.length > 0 || hasOAuth) && server !== '') {
     sentCtxHeaders = Object.fromEntries(Object.entries(ctxHeaders).filter(([h]) => !isSecretName(h)));
@@ -151,7 +151,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   }
   let oauth: OAuthCredentials | undefined;
   if (hasOAuth && sameServer) {
-    if (ctxHeaders.Authorization !== undefined || Object.keys(ctxHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+    if (authorizationHeader(ctxHeaders) !== undefined) {
       throw new ConfigError(`context '${contextName ?? ''}' has both an API key and an OAuth client; keep one (qlik context update)`);
     }
     const secret = ctx['oauth-client-secret'];

@@ -1,6 +1,7 @@
 // The fields of a context in contexts.yml, defined once. The table drives the TypeScript type, the validation of the
 // file (nodes.ts/validate.ts), the validation of edits (document.ts), what `context get` prints and masks, and what
 // `context create/update` may set. Fields this CLI does not know are kept as they are.
+import { authorizationHeader } from '../text/headers.js';
 import { isSecretName } from '../text/secrets.js';
 
 type FieldKind = 'string' | 'bool' | 'headers';
@@ -61,11 +62,16 @@ export function fieldProblem(field: string, value: unknown): string | undefined 
   }
 }
 
+/** Whether a context names an OAuth client (a non-empty `oauth-client-id`). */
+export function hasOAuthClient(ctx: QlikContext): boolean {
+  return ctx['oauth-client-id'] !== undefined && ctx['oauth-client-id'] !== '';
+}
+
 /** What kind of credentials a context carries, for `context get` and for choosing how to authenticate. */
 export function authKind(ctx: QlikContext): 'api-key' | 'oauth' | 'headers' | 'none' {
-  if (ctx['oauth-client-id'] !== undefined && ctx['oauth-client-id'] !== '') return 'oauth';
+  if (hasOAuthClient(ctx)) return 'oauth';
   const headers = ctx.headers ?? {};
-  if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) return 'api-key';
+  if (authorizationHeader(headers) !== undefined) return 'api-key';
   if (Object.keys(headers).some((h) => isSecretName(h))) return 'headers';
   return 'none';
 }

@@ -17,8 +17,6 @@ export interface WriteFileAtomicOptions {
   followSymlink?: boolean;
 }
 
-export { errorCode } from '../errors/errors.js';
-
 /**
  * Create `dir` (and missing parents) with mode 0700. Directories this call creates are chmod'ed to 0700
  * explicitly because mkdir's mode is filtered by the umask; directories that already existed are left alone.

@@ -22,8 +22,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CliError, ConfigError } from '../errors/errors.js';
-import { ensureDir, errorCode, pidAlive } from './atomic.js';
+import { CliError, ConfigError, errorCode } from '../errors/errors.js';
+import { ensureDir, pidAlive } from './atomic.js';
 import { randomBytes } from './random.js';
 import { describeFsError } from './readfile.js';
 

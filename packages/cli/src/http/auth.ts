@@ -3,10 +3,10 @@
 
 export interface Authenticator {
   /** The Authorization header value for the next request. */
-  header(signal?: AbortSignal): Promise<string>;
+  header(): Promise<string>;
   /**
    * The server answered 401 to a request that carried `used`: forget it and get a new one. Undefined when a new
    * credential cannot help (it was fresh already), so the 401 stands.
    */
-  refresh(used: string, signal?: AbortSignal): Promise<string | undefined>;
+  refresh(used: string): Promise<string | undefined>;
 }

@@ -1,11 +1,11 @@
 // The HTTP client every command uses: request URLs bound to the server's origin, the run's headers, credentials
 // from an Authenticator (OAuth), same-origin redirects only, a redacted -v trace, and the retry policy. The wire is
 // a Transport (transport.ts in production, a stub registry or an in-process emulator in tests).
-import { STATUS_CODES } from 'node:http';
 import { CliError, TransportError } from '../errors/errors.js';
-import { isSecretName, maskedHeaderValue } from '../text/secrets.js';
+import { isSecretName } from '../text/secrets.js';
 import { VERSION } from '../version.js';
 import type { Authenticator } from './auth.js';
+import { statusText } from './failures.js';
 import { mergeHeaders } from '../text/headers.js';
 import type { Redactor } from './redact.js';
 import { retryWait, type RetryPolicy } from './retry.js';
@@ -62,10 +62,6 @@ const MAX_REDIRECTS = 5;
 /** Milliseconds on a monotonic clock (the global `performance` would load perf_hooks on every request: ~1 ms). */
 const monotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
-export function statusText(status: number): string {
-  return STATUS_CODES[status] ?? '';
-}
-
 /** Whether repeating a request cannot do more than doing it once. */
 export function isIdempotent(method: string): boolean {
   return ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method.toUpperCase());
@@ -121,11 +117,12 @@ export class HttpClient {
   }
 
   /** One attempt, plus same-origin redirects of GETs and one renewal of OAuth credentials after a 401. */
-  async attempt(req: ApiRequest, signal = this.o.signal): Promise<ApiResponse> {
-    let auth = this.o.auth ? await this.o.auth.header(signal) : undefined;
+  async attempt(req: ApiRequest): Promise<ApiResponse> {
+    const signal = this.o.signal;
+    let auth = this.o.auth ? await this.o.auth.header() : undefined;
     let res = await this.follow(req, auth, signal);
     if (res.status === 401 && this.o.auth && auth !== undefined) {
-      const renewed = await this.o.auth.refresh(auth, signal);
+      const renewed = await this.o.auth.refresh(auth);
       if (renewed !== undefined) {
         this.trace('* 401 with a cached access token: fetched a new one, sending again');
         auth = renewed;
@@ -165,12 +162,12 @@ export class HttpClient {
     const headers = this.baseHeaders(body?.contentType);
     if (auth !== undefined) headers.Authorization = auth;
     this.trace(`${method} ${safeDecode(url.href)}`);
-    for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
+    if (this.o.verbose) for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
     if (body !== undefined) this.trace(`> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`);
     const started = monotonicMs();
     try {
       const res = await this.o.transport.request({ method, url, headers, ...(body ? { body: body.data } : {}), signal });
-      for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${isSecretName(k) ? maskedHeaderValue(v) : v}`);
+      if (this.o.verbose) for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${this.o.redactor.headerValue(k, v)}`);
       const text = res.body.toString('utf8');
       this.trace(`Response time: ${Math.round(monotonicMs() - started)}ms`);
       this.trace(`Status: ${res.status} ${statusText(res.status)}`);

@@ -37,7 +37,8 @@ function code(e: unknown): string | undefined {
   return undefined;
 }
 
-function statusText(status: number): string {
+/** Go's status text for a status code (`''` when it has none). */
+export function statusText(status: number): string {
   return STATUS_CODES[status] ?? '';
 }
 

@@ -67,6 +67,8 @@ function qlikErrors(text: string): string | undefined {
 export class OAuthAuthenticator implements Authenticator {
   private readonly o: OAuthOptions;
   private readonly key: string;
+  /** The client secret's SHA-256, which a cached token must carry to be used (a changed secret invalidates it). */
+  private readonly secretHash: string;
   private current: CachedToken | undefined;
   /** The token was fetched by this run (not read from the cache), so a 401 with it is final. */
   private fresh = false;
@@ -74,6 +76,7 @@ export class OAuthAuthenticator implements Authenticator {
   constructor(o: OAuthOptions) {
     this.o = o;
     this.key = `${o.client.origin} ${o.credentials.clientId} ${o.credentials.scope ?? ''}`;
+    this.secretHash = sha256(o.credentials.clientSecret);
   }
 
   private now(): number {
@@ -82,7 +85,7 @@ export class OAuthAuthenticator implements Authenticator {
 
   private usable(t: CachedToken | undefined): t is CachedToken {
     return (
-      t !== undefined && t.secret === sha256(this.o.credentials.clientSecret) && t.expiresAt - EARLY_MS > this.now()
+      t !== undefined && t.secret === this.secretHash && t.expiresAt - EARLY_MS > this.now()
     );
   }
 
@@ -97,9 +100,9 @@ export class OAuthAuthenticator implements Authenticator {
     return { version: 1, tokens: {} };
   }
 
-  private async writeCache(mutate: (c: CacheFile) => void): Promise<void> {
-    const cache = await this.readCache();
-    mutate(cache);
+  /** Store `t` in `cache` (read under the lock that is still held) and write the file. */
+  private async writeCache(cache: CacheFile, t: CachedToken): Promise<void> {
+    cache.tokens[this.key] = t;
     // Expired entries of other clients are dropped so the file does not grow forever.
     const tokens = Object.fromEntries(Object.entries(cache.tokens).filter(([, t]) => t.expiresAt > this.now()));
     await writeFileAtomic(this.o.cacheFile, `${JSON.stringify({ version: 1, tokens })}\n`, { mode: 0o600 });
@@ -120,12 +123,11 @@ export class OAuthAuthenticator implements Authenticator {
       this.o.cacheFile,
       async () => {
         // Another run may have fetched one while this one waited for the lock.
-        const again = (await this.readCache()).tokens[this.key];
+        const cache = await this.readCache();
+        const again = cache.tokens[this.key];
         if (this.usable(again)) return this.remember(again, false);
         const t = await this.fetchToken();
-        await this.writeCache((c) => {
-          c.tokens[this.key] = t;
-        });
+        await this.writeCache(cache, t);
         return this.remember(t, true);
       },
       { timeoutMs: 60_000 },
@@ -137,13 +139,12 @@ export class OAuthAuthenticator implements Authenticator {
     return withFileLock(
       this.o.cacheFile,
       async () => {
-        const cached = (await this.readCache()).tokens[this.key];
+        const cache = await this.readCache();
+        const cached = cache.tokens[this.key];
         // Another run renewed it already: use that one.
         if (this.usable(cached) && `Bearer ${cached.accessToken}` !== used) return this.remember(cached, false);
         const t = await this.fetchToken();
-        await this.writeCache((c) => {
-          c.tokens[this.key] = t;
-        });
+        await this.writeCache(cache, t);
         return this.remember(t, true);
       },
       { timeoutMs: 60_000 },
@@ -200,6 +201,6 @@ export class OAuthAuthenticator implements Authenticator {
       : !Number.isNaN(inSeconds)
         ? this.now() + inSeconds * 1000
         : this.now() + EARLY_MS + 1000;
-    return { accessToken: token.access_token, expiresAt, secret: sha256(clientSecret) };
+    return { accessToken: token.access_token, expiresAt, secret: this.secretHash };
   }
 }

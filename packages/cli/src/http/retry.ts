@@ -15,12 +15,12 @@ export interface RetryPolicy {
 export const MAX_RETRY_AFTER_SECONDS = 300;
 
 /** Seconds a retry-after header asks for (delta-seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterSeconds(header: string | undefined, now = Date.now()): number | undefined {
+function retryAfterSeconds(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
   const n = Number(header);
   if (Number.isFinite(n)) return Math.max(0, n);
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
 /** The wait before the next try: max(interval, retry-after), or an error beyond MAX_RETRY_AFTER_SECONDS. */

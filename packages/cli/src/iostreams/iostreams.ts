@@ -1,7 +1,7 @@
 // IOStreams: the only way commands reach stdin, stdout and stderr (after gh's iostreams package). The process
 // streams are created only when first used (touching process.stdin costs start-up time), and TTY checks use isatty.
 // Tests use testIO() (testio.ts), whose streams are in-memory buffers with switchable TTY flags.
-import { fstatSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, write, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors/errors.js';
 import { inertData, stripControls } from '../text/safety.js';
@@ -62,7 +62,6 @@ export interface Streams {
  */
 function fdWriter(fd: number): (data: string | Uint8Array) => Promise<void> {
   return async (data) => {
-    const { write } = await import('node:fs');
     let rest = typeof data === 'string' ? Buffer.from(data) : data;
     while (rest.length > 0) {
       const chunk = rest;
@@ -142,11 +141,10 @@ export function systemIO(): IOStreams {
     { in: false, out: false, err: false },
   );
   // Asked for only when a command needs to know (a prompt, a table, binary output).
-  let tty: [boolean | undefined, boolean | undefined, boolean | undefined] = [undefined, undefined, undefined];
+  const tty: [boolean | undefined, boolean | undefined, boolean | undefined] = [undefined, undefined, undefined];
   const lazy = (i: 0 | 1 | 2) => ({
     get: () => (tty[i] ??= isTerminal(i)),
     set: (v: boolean) => {
-      tty = [...tty];
       tty[i] = v;
     },
     enumerable: true,

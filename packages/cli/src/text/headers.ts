@@ -1,6 +1,11 @@
 // Header maps: merging layers case-insensitively, and checking every header before any request is sent.
 import { FlagError } from '../errors/errors.js';
 
+/** The name of the Authorization header among `headers` (any case), or undefined. */
+export function authorizationHeader(headers: Record<string, unknown> | undefined): string | undefined {
+  return Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'authorization');
+}
+
 /** A later layer replaces an earlier one, whatever the case of the name. */
 export function mergeHeaders(...layers: Record<string, string>[]): Record<string, string> {
   let out: [string, string][] = [];

@@ -29,16 +29,6 @@ export function stripControls(text: string): string {
   return text.replace(SEQUENCES, '').replace(CONTROLS, '');
 }
 
-/** Whether a string holds anything stripControls would remove. */
-export function hasControls(text: string): boolean {
-  SEQUENCES.lastIndex = 0;
-  CONTROLS.lastIndex = 0;
-  const found = SEQUENCES.test(text) || CONTROLS.test(text);
-  SEQUENCES.lastIndex = 0;
-  CONTROLS.lastIndex = 0;
-  return found;
-}
-
 /** One field of a table or a `key: value` line: controls removed and line breaks shown as spaces. */
 export function safeField(text: string): string {
   return stripControls(text).replace(/[\t\n]/g, ' ');

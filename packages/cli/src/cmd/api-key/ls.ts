@@ -1,7 +1,7 @@
 import { defineOperation } from '../../api/operation.js';
+import { allowedValues } from '../../cmdutil/flags.js';
 
 const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
-const allowed = (xs: readonly string[]) => `\nAllowed values: ${xs.map((x) => JSON.stringify(x)).join(', ')}`;
 
 export const lsOperation = defineOperation({
   use: 'ls',
@@ -25,7 +25,7 @@ export const lsOperation = defineOperation({
         name: 'sort',
         type: 'string',
         choices: sortValues,
-        usage: `The field to sort by, with +/- prefix indicating sort order${allowed(sortValues)}`,
+        usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(sortValues)}`,
       },
     },
     {
@@ -40,7 +40,7 @@ export const lsOperation = defineOperation({
         name: 'status',
         type: 'string',
         choices: ['active', 'expired', 'revoked'],
-        usage: `The status of the API key.${allowed(['active', 'expired', 'revoked'])}`,
+        usage: `The status of the API key.${allowedValues(['active', 'expired', 'revoked'])}`,
       },
     },
     {

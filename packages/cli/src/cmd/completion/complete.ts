@@ -19,9 +19,6 @@ import { FlagError } from '../../errors/errors.js';
 import { safeField, stripControls } from '../../text/safety.js';
 import { contextNameArgs } from '../context/shared.js';
 
-export const COMPLETE = '__complete';
-export const COMPLETE_NO_DESC = '__completeNoDesc';
-
 const DIRECTIVE_NAMES: [number, string][] = [
   [Directive.Error, 'ShellCompDirectiveError'],
   [Directive.NoSpace, 'ShellCompDirectiveNoSpace'],

@@ -3,9 +3,11 @@
 // secret (hidden on a terminal). The context is saved, made current and checked with GET /api/v1/users/me; if the
 // check fails it is removed again and the previous current context restored. (io.warn adds a final newline only when
 // the text has none, so the blank lines of the transcript are spelled out.)
+import { tryJsonBody } from '../../api/response.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { readContexts, type QlikContext } from '../../config/contexts.js';
+import { isPlainObject } from '../../config/nodes.js';
 import { normalizeServer } from '../../config/server.js';
 import { CancelledError, CliError, HttpError, TransportError } from '../../errors/errors.js';
 import { writeContexts } from './shared.js';
@@ -22,12 +24,8 @@ function describeFailure(e: unknown, server: string, credential: string): string
 }
 
 function parseUser(text: string): { name?: unknown; email?: unknown } | undefined {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = tryJsonBody(text);
+  return isPlainObject(v) ? v : undefined;
 }
 
 export function newCmdContextInit(f: Factory): Command {

@@ -9,7 +9,7 @@ import { normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
 import { permissionWarnings } from '../../fsutil/perms.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
-import { checkHeaders } from '../../text/headers.js';
+import { authorizationHeader, checkHeaders } from '../../text/headers.js';
 import { isSecretName, maskedHeaderValue, OMITTED } from '../../text/secrets.js';
 
 const MYQLIK = 'obtained from My Qlik (https://account.myqlik.qlik.com/account)';
@@ -77,11 +77,6 @@ export async function readSecretArgs(o: ContextFieldOptions, io: IOStreams): Pro
 function checkSecret(value: string, flag: string): string {
   if (value.trim() === '' || /[\r\n\0]/.test(value)) throw new FlagError(`${flag}: the value is empty or has a line break`);
   return value.trim();
-}
-
-/** The name of the Authorization header among `headers` (any case), or undefined. */
-export function authorizationHeader(headers: Record<string, unknown> | undefined): string | undefined {
-  return Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'authorization');
 }
 
 /** The OAuth fields of a context, in file order of the schema. */

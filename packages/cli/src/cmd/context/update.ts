@@ -1,7 +1,7 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
+import { authorizationHeader } from '../../text/headers.js';
 import {
-  authorizationHeader,
   checkOAuthComplete,
   contextNameArgs,
   contextWriteCommand,

@@ -1,4 +1,5 @@
 import { defineOperation } from '../../api/operation.js';
+import { allowedValues } from '../../cmdutil/flags.js';
 
 export const oauthTokenLsOperation = defineOperation({
   use: 'ls',
@@ -10,7 +11,7 @@ export const oauthTokenLsOperation = defineOperation({
   paging: { pageMax: 100 },
   query: [
     { flag: { name: 'page', type: 'string', usage: 'The target page.' } },
-    { flag: { name: 'sort', type: 'string', choices: ['userId'], usage: 'The field to sort by.\nAllowed values: "userId"' } },
+    { flag: { name: 'sort', type: 'string', choices: ['userId'], usage: `The field to sort by.${allowedValues(['userId'])}` } },
     { flag: { name: 'userId', type: 'string', usage: 'The ID of the user to limit results to.' } },
   ],
 });

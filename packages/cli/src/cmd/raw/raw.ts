@@ -3,7 +3,7 @@
 // declaration: the method and path are arguments, the body comes from one of three flags, and the answer may be
 // anything (JSON lists are printed like the generated commands' output, other bodies pass through unchanged).
 import { extname } from 'node:path';
-import { parseJsonBody, tryJsonBody } from '../../api/response.js';
+import { parseJsonBody, printEmpty, tryJsonBody } from '../../api/response.js';
 import { Values } from '../../api/values.js';
 import { Command, Directive } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
@@ -103,7 +103,7 @@ export function bodyFromValues(values: Record<string, string>): Record<string, u
 }
 
 function isJson(text: string): boolean {
-  return tryJsonBody(text) !== undefined || text.trim() === 'null';
+  return tryJsonBody(text) !== undefined;
 }
 
 /** The request body and its content type from --body, --body-file or --body-values (one of them at most). */
@@ -188,11 +188,13 @@ export function newCmdRaw(f: Factory): Command {
         return;
       }
       if (res.bytes.length === 0) {
-        if (!quiet) await (await f.jsonMode() ? printJson(f.io, { status: res.status, title: res.statusText }) : f.io.printHuman(`${res.status} ${res.statusText}\n`));
+        if (!quiet) await printEmpty(f.io, res, await f.jsonMode());
         return;
       }
-      const isJsonBody = /json/i.test(res.headers['content-type'] ?? '') || tryJsonBody(res.text) !== undefined;
-      if (!isJsonBody) {
+      // A body is JSON when its content type says so, or when it parses (then it is parsed once only).
+      const jsonType = /json/i.test(res.headers['content-type'] ?? '');
+      const sniffed = jsonType ? undefined : tryJsonBody(res.text);
+      if (!jsonType && sniffed === undefined) {
         if (!f.io.isStdoutTTY) await f.io.print(res.bytes);
         else if (isText(res)) await f.io.printData(res.text);
         else throw new CliError('the response is binary; write it to a file with --output-file, or pipe it');
@@ -202,7 +204,7 @@ export function newCmdRaw(f: Factory): Command {
         await f.io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
         return;
       }
-      const body = parseJsonBody(res);
+      const body = sniffed !== undefined ? sniffed : parseJsonBody(res);
       const data = body && typeof body === 'object' ? (body as { data?: unknown }).data : undefined;
       const shown = stripLinks(Array.isArray(data) ? data : body);
       const items = Array.isArray(shown) ? shown : [shown];

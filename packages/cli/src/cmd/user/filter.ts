@@ -2,7 +2,10 @@
 // --limit is the total to retrieve (Qlik's generated list commands say so), in pages of at most 100, each next page
 // POSTed with the same filter body.
 import { defineOperation } from '../../api/operation.js';
+import { allowedValues } from '../../cmdutil/flags.js';
 import { fieldsFlag } from './shared.js';
+
+const NAME_SORTS = ['name', '+name', '-name'];
 
 export const userFilterOperation = defineOperation({
   use: 'filter',
@@ -21,8 +24,8 @@ export const userFilterOperation = defineOperation({
       flag: {
         name: 'sort',
         type: 'string',
-        choices: ['name', '+name', '-name'],
-        usage: 'The field to sort by, with +/- prefix indicating sort order\nAllowed values: "name", "+name", "-name"',
+        choices: NAME_SORTS,
+        usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(NAME_SORTS)}`,
       },
     },
   ],

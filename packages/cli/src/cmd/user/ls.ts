@@ -1,6 +1,6 @@
 // qlik user ls: the users of the tenant, with Qlik's flags and cursor paging through links.next.
 import { defineOperation } from '../../api/operation.js';
-import type { FlagSpec } from '../../cmdutil/flags.js';
+import { allowedValues, type FlagSpec } from '../../cmdutil/flags.js';
 import { fieldsFlag } from './shared.js';
 
 const SORTS = ['name', '_id', 'id', 'tenantId', 'clientId', 'status', 'subject', 'email', 'inviteExpiry', 'createdAt'].flatMap((s) => [s, `+${s}`, `-${s}`]);
@@ -31,7 +31,7 @@ export const userLsOperation = defineOperation({
     },
     { flag: { name: 'next', type: 'string', usage: 'Get users that come after this cursor value when sorted. Cannot be used in conjunction with ˋprevˋ.' } },
     { flag: { name: 'prev', type: 'string', usage: 'Get users that come before this cursor value when sorted. Cannot be used in conjunction with ˋnextˋ.' } },
-    { flag: { name: 'sort', type: 'string', choices: SORTS, usage: `The field to sort by, with +/- prefix indicating sort order\nAllowed values: ${SORTS.map((s) => JSON.stringify(s)).join(', ')}` } },
+    { flag: { name: 'sort', type: 'string', choices: SORTS, usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(SORTS)}` } },
     {
       flag: {
         name: 'totalResults',
