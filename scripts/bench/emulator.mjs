@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { EMULATOR_BIN } from '../../test/kit/process.mjs';
 
-const EMULATOR_BIN = fileURLToPath(new URL('../../packages/emulator/bin/qlik-emulator.js', import.meta.url));
 const CREATE_USERS = 200;
 
 function childEnv() {

@@ -79,10 +79,10 @@ export function start(file, args, o = {}) {
 /**
  * Run the built qlik CLI once.
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, cwd?: string, timeoutMs?: number, uid?: number, gid?: number, bin?: string }} [o]
+ * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
  */
 export function runQlik(args, o = {}) {
-  return start(process.execPath, [o.bin ?? QLIK, ...args], o).done;
+  return start(process.execPath, [QLIK, ...args], o).done;
 }
 
 /**

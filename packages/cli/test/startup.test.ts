@@ -16,6 +16,7 @@ const PROBE = `process.on('exit', () => require('node:fs').writeFileSync(process
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qlik-startup-'));
+  await writeFile(join(dir, 'probe.cjs'), PROBE);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -25,8 +26,6 @@ let probes = 0;
 async function loads(args: string[], home = dir): Promise<{ builtins: string[]; files: string[] }> {
   const out = join(dir, `probe-${++probes}.json`);
   const probe = join(dir, 'probe.cjs');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(probe, PROBE);
   const r = await runQlik(args, { env: cleanEnv(home, { PROBE_OUT: out, NODE_OPTIONS: `--require ${probe}` }) });
   expect(r.code, r.stderr).toBe(0);
   const seen = JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; files: string[] };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator, type StartOptions } from '@qlik-ts/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFlags, toFlags } from '../src/options.js';
-import { tempDirs } from './util.js';
+import { alive, tempDirs } from './util.js';
 
 const MODES = ['in-process', 'child'] as const;
 const KEYS = '/api/v1/api-keys';
@@ -267,15 +267,7 @@ describe('child mode', () => {
     expect(Number.isInteger(pid) && pid !== process.pid).toBe(true);
     process.kill(pid, 'SIGKILL');
     // Gone (reaped) once signal 0 finds no such process.
-    const alive = (): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(alive).toBe(false);
+    await expect.poll(() => alive(pid)).toBe(false);
     await expect(doomed.stop()).rejects.toThrow('qlik-emulator had already stopped: it was ended by SIGKILL');
   });
 });

@@ -1,14 +1,12 @@
 // Process hygiene of the real qlik-emulator process: a stderr whose reader has gone (or never reads) costs no
 // CPU and never stops SIGTERM/SIGINT from ending it within a second; it exits when its parent process dies.
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep } from './util.js';
+import { alive, BIN, hasScript, sleep } from './util.js';
 
-const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 const children: Child[] = [];
 
@@ -127,15 +125,6 @@ describe.skipIf(!linux)('a stderr nobody reads (Linux: CPU time from /proc)', ()
   });
 });
 
-function hasScript(): boolean {
-  try {
-    execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // util-linux `script` gives the emulator a pseudo-terminal; without it this case cannot run here.
 describe.skipIf(!linux || !hasScript())('a terminal that stopped output (Ctrl-S)', () => {
   it('drops log lines instead of freezing: requests are answered and SIGTERM ends it', async () => {
@@ -158,14 +147,6 @@ describe.skipIf(!linux || !hasScript())('a terminal that stopped output (Ctrl-S)
         }
       });
     });
-    const alive = (): boolean => {
-      try {
-        process.kill(ready.pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     try {
       term.stdin.write('\u0013'); // XOFF: the terminal stops output, as Ctrl-S does
       await sleep(200);
@@ -173,10 +154,10 @@ describe.skipIf(!linux || !hasScript())('a terminal that stopped output (Ctrl-S)
       expect(statuses.filter((x) => x === 200)).toHaveLength(3000);
       const t0 = performance.now();
       process.kill(ready.pid, 'SIGTERM');
-      await expect.poll(alive, { timeout: 1000, interval: 20 }).toBe(false);
+      await expect.poll(() => alive(ready.pid), { timeout: 1000, interval: 20 }).toBe(false);
       expect(performance.now() - t0).toBeLessThan(1000);
     } finally {
-      if (alive()) process.kill(ready.pid, 'SIGKILL');
+      if (alive(ready.pid)) process.kill(ready.pid, 'SIGKILL');
       term.kill();
     }
   });

@@ -5,13 +5,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
-import { expectError, tempDirs } from './util.js';
+import { BIN, expectError, tempDirs } from './util.js';
 
-const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
 const tempDir = tempDirs('qlik-emulator-test-');
 
 function runBin(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -1,17 +1,15 @@
 // Start-up: with --data the port is stored and reused when free (a given port wins); on a terminal a summary
 // for people (no token on screen, a ready-to-paste `qlik context create` line whose key comes from a file)
 // instead of the JSON line, which --json and a non-terminal stdout still get.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@qlik-ts/emulator';
 import { describe, expect, it } from 'vitest';
 import { renderSummary, shellWord, terminalSafe } from '../src/summary.js';
-import { tempDirs } from './util.js';
+import { alive, BIN, hasScript, tempDirs } from './util.js';
 
-const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
 const tempDir = tempDirs('qlik-emulator-startup-');
 
 const portOf = (emu: Emulator): number => Number(new URL(emu.url).port);
@@ -93,15 +91,6 @@ describe('the summary on a terminal', () => {
   });
 });
 
-function hasScript(): boolean {
-  try {
-    execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs the emulator on a pseudo-terminal (util-linux `script`); resolves with the screen text once `until` shows. */
 function onTerminal(args: string[], until: RegExp, env = process.env): Promise<{ screen: string; pid: number }> {
   const command = [process.execPath, BIN, ...args].map((a) => shellWord(a)).join(' ');
@@ -125,15 +114,6 @@ function onTerminal(args: string[], until: RegExp, env = process.env): Promise<{
       reject(new Error(`script exited; the terminal showed:\n${screen}`));
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const script = hasScript();

@@ -1,9 +1,11 @@
 // Small helpers shared by the emulator tests.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
 import type { ApiResponse, Emulator } from '../../../test/kit/emulator.js';
 
@@ -119,4 +121,27 @@ export function tempDirs(prefix: string): () => string {
     dirs.push(dir);
     return dir;
   };
+}
+
+/** The emulator's command-line entry point. */
+export const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
+
+/** Whether script(1) can give a child a pseudo-terminal here. */
+export function hasScript(): boolean {
+  try {
+    execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

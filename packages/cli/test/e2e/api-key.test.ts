@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
 import { alive, waitingEditor } from '../kit/verb.js';
-import { assertBuilt, emulatorHome, newTag, QLIK_JS, removeDir, requestsTagged, start } from './kit.js';
+import { assertBuilt, emulatorHome, newTag, QLIK_JS, requestsTagged, start } from './kit.js';
 
 let emu: Emulator;
 let home: string;
@@ -19,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.stop();
-  await removeDir(home);
 });
 
 describe.concurrent('api-key edit interrupted by a real signal', () => {

@@ -11,16 +11,15 @@ import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import {
   assertBuilt,
   CLI_PACKAGE_JSON,
-  childEnv,
   contextsFile,
   lines,
   qlik,
   QLIK_JS,
-  removeDir,
   start,
-  tempDir,
   type RunResult,
 } from './kit.js';
+import { cleanEnv } from '../../../../test/kit/process.mjs';
+import { tempHome } from '../kit/temp.js';
 
 const run = promisify(execFile);
 // Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.
@@ -55,7 +54,7 @@ let shimDir: string;
 
 beforeAll(async () => {
   assertBuilt();
-  home = await tempDir('qlik-e2e-completion-');
+  home = await tempHome();
   shimDir = join(home, 'bin');
   work = join(home, 'work');
   await mkdir(shimDir);
@@ -84,10 +83,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (TMUX && home) await run(TMUX, ['-S', join(home, 'tmux.sock'), 'kill-server']).catch(() => undefined);
-  await removeDir(home);
 });
 
-/** The environment of the shells: the shim first on PATH, a private HOME, nothing of ours (childEnv drops QLIK_*). */
+/** The environment of the shells: the shim first on PATH, a private HOME, nothing of ours (cleanEnv drops QLIK_*). */
 function shellEnv(): Record<string, string> {
   return {
     PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
@@ -258,7 +256,7 @@ class Pane {
   }
 
   async tmux(...args: string[]): Promise<string> {
-    const { stdout } = await run(TMUX ?? 'tmux', ['-S', this.socket, ...args], { env: childEnv(home) });
+    const { stdout } = await run(TMUX ?? 'tmux', ['-S', this.socket, ...args], { env: cleanEnv(home) });
     return stdout;
   }
 

@@ -8,20 +8,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { assertBuilt, childEnv, contextsFile, qlik, QLIK_JS, removeDir, start, tempDir, type RunResult } from './kit.js';
+import { cleanEnv } from '../../../../test/kit/process.mjs';
+import { tempHome } from '../kit/temp.js';
+import { assertBuilt, contextsFile, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 
-const homes: string[] = [];
 
 beforeAll(() => {
   assertBuilt();
 });
-afterAll(async () => {
-  await Promise.all(homes.map((h) => removeDir(h)));
-});
 
 async function newHome(contexts?: string): Promise<string> {
-  const home = await tempDir('qlik-e2e-ctx-');
-  homes.push(home);
+  const home = await tempHome();
   if (contexts !== undefined) {
     await mkdir(join(home, '.qlik'), { mode: 0o700 });
     await writeFile(contextsFile(home), contexts, { mode: 0o600 });
@@ -154,7 +151,7 @@ function fakeTenant(o: { apiKey: string; clientId: string; clientSecret: string;
  */
 async function initOnTerminal(home: string, answers: [prompt: string, answer: string][]): Promise<{ code: number | null; screen: string }> {
   const cmd = `'${process.execPath}' '${QLIK_JS}' context init`;
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: childEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: cleanEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   const waiters: (() => void)[] = [];
   child.stdout.on('data', (c: Buffer) => {

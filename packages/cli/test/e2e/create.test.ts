@@ -3,7 +3,7 @@
 // tested in-process in src/cmd/api-key/create.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { assertBuilt, emulatorHome, lines, QLIK_JS, qlik, removeDir, sh, start } from './kit.js';
+import { assertBuilt, emulatorHome, lines, QLIK_JS, qlik, sh, start } from './kit.js';
 
 let emu: Emulator;
 let home: string;
@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.stop();
-  await removeDir(home);
 });
 beforeEach(async () => {
   await emu.reset();

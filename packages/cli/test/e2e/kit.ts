@@ -3,15 +3,14 @@
 // emulator.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, EmulatorUser, RequestLogEntry } from '../../../../test/kit/emulator.js';
 import { cleanEnv, QLIK, start as startProcess, type ProcessResult } from '../../../../test/kit/process.mjs';
+import { tempHome } from '../kit/temp.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const QLIK_JS = QLIK;
 export const CLI_PACKAGE_JSON = join(REPO_ROOT, 'packages', 'cli', 'package.json');
 
@@ -37,11 +36,6 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** The child's environment: the parent's minus anything that changes the CLI's behaviour, plus the temporary home. */
-export function childEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return cleanEnv(home, extra);
-}
-
 export interface Spawned {
   child: ChildProcess;
   done: Promise<RunResult>;
@@ -50,7 +44,7 @@ export interface Spawned {
 /** Start a process and collect its output; `done` resolves when it exits (or is killed after the timeout). */
 export function start(file: string, args: string[], o: RunOptions & { keepStdinOpen?: boolean }): Spawned {
   return startProcess(file, args, {
-    env: childEnv(o.home, o.env),
+    env: cleanEnv(o.home, o.env),
     cwd: o.cwd ?? o.home,
     timeoutMs: o.timeoutMs ?? 30_000,
     ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
@@ -67,15 +61,6 @@ export function qlik(args: string[], o: RunOptions): Promise<RunResult> {
 export function sh(script: string, o: RunOptions): Promise<RunResult> {
   const env = { ...o.env, QLIK_NODE: process.execPath, QLIK_JS };
   return start('/bin/sh', ['-c', `qlik() { "$QLIK_NODE" "$QLIK_JS" "$@"; }\n${script}`], { ...o, env }).done;
-}
-
-/** A fresh temporary directory, removed by the returned cleanup. */
-export async function tempDir(prefix = 'qlik-e2e-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
-}
-
-export async function removeDir(dir: string | undefined): Promise<void> {
-  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 export function contextsFile(home: string): string {
@@ -100,7 +85,7 @@ export async function writeContexts(
 
 /** A home whose contexts are `admin`, `dev` and `viewer` for the emulator's users, with `current` selected. */
 export async function emulatorHome(emu: Emulator, current = 'admin'): Promise<string> {
-  const home = await tempDir('qlik-e2e-home-');
+  const home = await tempHome();
   await writeContexts(home, emu, [emu.admin, emu.dev, emu.viewer], current);
   return home;
 }
@@ -108,10 +93,6 @@ export async function emulatorHome(emu: Emulator, current = 'admin'): Promise<st
 /** The requests to the public API (the control API is not logged). */
 export async function apiRequests(emu: Emulator): Promise<RequestLogEntry[]> {
   return (await emu.requests()).filter((r) => r.path.startsWith('/api/'));
-}
-
-export function summary(reqs: RequestLogEntry[]): string[] {
-  return reqs.map((r) => `${r.method} ${r.path} ${r.status}`);
 }
 
 let tagCounter = 0;
@@ -128,19 +109,6 @@ export function newTag(): string {
 /** Public-API requests that carried `X-Test-Run: tag`. */
 export async function requestsTagged(emu: Emulator, tag: string): Promise<RequestLogEntry[]> {
   return (await apiRequests(emu)).filter((r) => r.headers['x-test-run'] === tag);
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-export async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Parse stdout as JSON, with the raw text in the error when it is not. */

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
 import { oauthContextArgv } from '../kit/run.js';
-import { assertBuilt, qlik, QLIK_JS, removeDir, start, tempDir } from './kit.js';
+import { tempHome } from '../kit/temp.js';
+import { assertBuilt, qlik, QLIK_JS, start } from './kit.js';
 
 let emu: Emulator;
 let m2m: OAuthClientInfo;
-const homes: string[] = [];
 
 beforeAll(async () => {
   assertBuilt();
@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.stop();
-  await Promise.all(homes.map((h) => removeDir(h)));
 });
 
 /**
@@ -64,8 +63,7 @@ async function createContext(home: string, secret: string): Promise<string> {
 
 describe('an OAuth context in real processes', () => {
   it('20 parallel runs on a cold cache, with -v: all succeed, at most a few token requests, no secret anywhere', async () => {
-    const home = await tempDir('qlik-e2e-oauth-');
-    homes.push(home);
+    const home = await tempHome();
     const seen = [await createContext(home, m2m.clientSecret)];
     const before = (await emu.requests()).at(-1)?.seq ?? 0;
 
@@ -109,8 +107,7 @@ describe('an OAuth context in real processes', () => {
   });
 
   it('a bad secret: exit 1, one line naming the context and the server, the secret nowhere', async () => {
-    const home = await tempDir('qlik-e2e-oauth-');
-    homes.push(home);
+    const home = await tempHome();
     const wrong = 'wrong-secret-1234567890abcdef';
     const seen = await createContext(home, wrong);
     const r = await qlik(['api-key', 'ls', '-v', '--retry', '2'], { home });

@@ -2,7 +2,7 @@
 // (with a warning) or when its CA is trusted through NODE_EXTRA_CA_CERTS.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { apiRequests, assertBuilt, emulatorHome, json, qlik, removeDir } from './kit.js';
+import { apiRequests, assertBuilt, emulatorHome, json, qlik } from './kit.js';
 
 let emu: Emulator;
 let home: string;
@@ -18,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.stop();
-  await removeDir(home);
 });
 beforeEach(async () => {
   await emu.reset();

@@ -8,7 +8,7 @@ import { testIO } from '../../src/iostreams/testio.js';
 import { main } from '../../src/main.js';
 import { tempHome } from './temp.js';
 
-export { removeTempHomes, tempHome } from './temp.js';
+export { tempHome } from './temp.js';
 
 export interface RunResult {
   code: number;
