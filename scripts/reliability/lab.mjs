@@ -304,7 +304,6 @@ export async function labEmulator(options = {}) {
     url: lib.url,
     port: Number(new URL(lib.url).port),
     caCert: lib.caCert,
-    tenantId: lib.tenantId,
     users: lib.users,
     admin,
     dev: lib.users.find((u) => u.name === 'dev') ?? user('ManageApiKeys'),
@@ -339,7 +338,6 @@ export async function openLab({ reduced = false } = {}) {
   const memos = new Map();
   const lab = {
     reduced,
-    qlikPath: qlikBin,
     emu: plain,
     /** The plain emulator, reset to its seeded state. */
     async fresh() {

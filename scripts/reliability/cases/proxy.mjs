@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { envFor, homeFor, registerSecret, runQlik, stderrLines } from '../lab.mjs';
 import { PROXY_ONLY_HOST, startProxy, startRelay } from '../net.mjs';
-import { checkRun, noLeaks, Verdict } from '../verdict.mjs';
+import { checkRun, noLeaks, secretValue, Verdict } from '../verdict.mjs';
 
 const USER = 'reliability';
 
@@ -55,7 +55,7 @@ const PROXY_ROWS = [
     injected: 'HTTPS_PROXY with a wrong password (407), -v',
     expected: 'exit 1 naming the proxy; neither password on stderr',
     proxy: 'main',
-    env: ({ emu, proxyUrl }) => ({ HTTPS_PROXY: proxyUrl(secret('bad')), NODE_EXTRA_CA_CERTS: emu.caCert }),
+    env: ({ emu, proxyUrl }) => ({ HTTPS_PROXY: proxyUrl(secretValue('bad')), NODE_EXTRA_CA_CERTS: emu.caCert }),
     exit: 1,
     tunnels: 0,
     stderr: /proxy|407/i,
@@ -120,12 +120,6 @@ const PROXY_ROWS = [
   },
 ];
 
-function secret(prefix) {
-  const value = `${prefix}-${randomBytes(8).toString('hex')}`;
-  registerSecret(value);
-  return value;
-}
-
 const MAX_MS = 10_000;
 
 function count(v, name, actual, wanted) {
@@ -169,7 +163,7 @@ function proxyRowCase(row, passwords) {
 }
 
 export function proxyCases() {
-  const passwords = { main: secret('pw'), odd: `p@ss:w/rd%${randomBytes(6).toString('hex')}` };
+  const passwords = { main: secretValue('pw'), odd: `p@ss:w/rd%${randomBytes(6).toString('hex')}` };
   registerSecret(passwords.odd);
   registerSecret(encodeURIComponent(passwords.odd));
   return [
