@@ -2,12 +2,13 @@
 // version without loading the CLI; commands load only what they use: no HTTP stack, YAML, Temporal or tables where
 // they are not needed. The bundle stays under its byte budget.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, QLIK, runQlik, start } from '../../../test/kit/process.mjs';
+import { writeContextsFile } from './kit/temp.js';
 
 const DIST = new URL('../dist/', import.meta.url);
 // Loaded with --require: at exit, writes the built-in modules and the files the process loaded.
@@ -51,8 +52,7 @@ describe('start-up', () => {
 
   it('qlik context ls reads a contexts file unchanged since the last run without YAML or crypto', async () => {
     const home = join(dir, 'home');
-    await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
-    await writeFile(join(home, '.qlik', 'contexts.yml'), 'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n', { mode: 0o600 });
+    await writeContextsFile(home, 'current-context: a\ncontexts:\n  a:\n    server: https://a.example.com\n');
     const first = await loads(['context', 'ls'], home);
     expect(first.files).toContain('dist/vendor/yaml.cjs');
     const again = await loads(['context', 'ls'], home);
@@ -80,9 +80,8 @@ describe('start-up', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     try {
       const home = join(dir, 'create-home');
-      await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      await writeFile(join(home, '.qlik', 'contexts.yml'), `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`, { mode: 0o600 });
+      await writeContextsFile(home, `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`);
       await loads(['context', 'ls'], home);
       const create = await loads(['api-key', 'create', '--description', 'x', '--expiry', 'PT1H'], home);
       expect(seen).toEqual(['POST /api/v1/api-keys', 'PATCH /api/v1/api-keys/k1']);

@@ -4,12 +4,13 @@
 // exactly one new token; a bad secret fails in one line without a retry loop; faults on /oauth/token follow --retry;
 // `oauth-token ls/rm` work on the emulator's tokens. The emulator's request log is the witness for every count.
 // (Parallel processes, argv and real stderr are in test/e2e/oauth.test.ts.)
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
 import { startEmulator, type Emulator, type FaultRule, type RequestLogEntry } from '../../../../test/kit/emulator.js';
-import { homeWithOAuthContext, runQlik, tempHome, type RunOptions, type RunResult } from '../../test/kit/run.js';
+import { homeWithOAuthContext, runQlik, type RunOptions, type RunResult } from '../../test/kit/run.js';
+import { homeWith } from '../../test/kit/temp.js';
 
 const SIX_HOURS = 21_600_000;
 
@@ -33,10 +34,7 @@ let contextsYml: string | undefined;
 /** A fresh home (an empty token cache) with the seeded client's context: the file `context create` wrote, copied. */
 async function oauthHome(): Promise<string> {
   contextsYml ??= await readFile(join(await createdHome(m2m.clientSecret), '.qlik', 'contexts.yml'), 'utf8');
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(join(home, '.qlik', 'contexts.yml'), contextsYml, { mode: 0o600 });
-  return home;
+  return homeWith(contextsYml);
 }
 
 /** The requests the emulator logs from now on (its log is shared by the file's tests, which run one at a time). */

@@ -1,25 +1,21 @@
 // OAuth machine-to-machine contexts, in-process against a stub registry: the token request, the token cache (reuse,
 // expiry, a changed secret), one renewal after a 401, rejected credentials in one line, retries of the token request,
 // and no secret in any trace.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../test/kit/httpmock.js';
-import { runQlik, tempHome, type RunOptions } from '../../test/kit/run.js';
+import { runQlik, type RunOptions } from '../../test/kit/run.js';
+import { homeWith } from '../../test/kit/temp.js';
 
 const SERVER = 'https://tenant.example.com';
 const ME = { id: 'bot-1', name: 'Automation bot' };
 
 async function oauthHome(fields: Record<string, string> = {}): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
   const extra = Object.entries(fields).map(([k, v]) => `    ${k}: ${v}`);
-  await writeFile(
-    join(home, '.qlik', 'contexts.yml'),
+  return homeWith(
     ['current-context: oauth', 'contexts:', '  oauth:', `    server: ${SERVER}`, '    oauth-client-id: client-1', '    oauth-client-secret: s3cret-client-value', ...extra, ''].join('\n'),
-    { mode: 0o600 },
   );
-  return home;
 }
 
 let tokens = 0;

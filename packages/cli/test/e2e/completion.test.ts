@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import {
   assertBuilt,
   CLI_PACKAGE_JSON,
-  contextsFile,
   lines,
   qlik,
   QLIK_JS,
@@ -19,7 +18,7 @@ import {
   type RunResult,
 } from './kit.js';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
-import { tempHome } from '../kit/temp.js';
+import { tempHome, writeContextsFile } from '../kit/temp.js';
 
 const run = promisify(execFile);
 // Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.
@@ -64,9 +63,8 @@ beforeAll(async () => {
   const shim = join(shimDir, 'qlik');
   await writeFile(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(QLIK_JS)} "$@"\n`);
   await chmod(shim, 0o755);
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(
-    contextsFile(home),
+  await writeContextsFile(
+    home,
     [
       'current-context: alpha-ctx',
       'contexts:',
@@ -78,7 +76,6 @@ beforeAll(async () => {
       '    server: https://team.example.com',
       '',
     ].join('\n'),
-    { mode: 0o600 },
   );
 });
 afterAll(async () => {

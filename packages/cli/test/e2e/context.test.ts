@@ -3,13 +3,12 @@
 // environment; concurrent `context update` processes all land; and `context init` on a real terminal (a
 // pseudo-terminal from util-linux `script`), where the API key and the OAuth client secret are read without echo.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
-import { tempHome } from '../kit/temp.js';
+import { homeWith, tempHome } from '../kit/temp.js';
 import { assertBuilt, contextsFile, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 
 
@@ -17,13 +16,8 @@ beforeAll(() => {
   assertBuilt();
 });
 
-async function newHome(contexts?: string): Promise<string> {
-  const home = await tempHome();
-  if (contexts !== undefined) {
-    await mkdir(join(home, '.qlik'), { mode: 0o700 });
-    await writeFile(contextsFile(home), contexts, { mode: 0o600 });
-  }
-  return home;
+function newHome(contexts?: string): Promise<string> {
+  return contexts === undefined ? tempHome() : homeWith(contexts);
 }
 
 interface ContextsFile {

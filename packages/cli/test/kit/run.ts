@@ -1,12 +1,11 @@
 // In-process runs of the CLI (wrangler's runWrangler): the real main() with test IO, a temporary home, and either a
 // stub registry (httpmock.ts) or the real transport (against an emulator started in the test). Retry waits are
 // recorded instead of slept, unless a test asks for real time.
-import { join } from 'node:path';
 import { newFactory } from '../../src/cmdutil/factory.js';
 import type { Transport } from '../../src/http/transport.js';
 import { testIO } from '../../src/iostreams/testio.js';
 import { main } from '../../src/main.js';
-import { tempHome } from './temp.js';
+import { homeWith, tempHome } from './temp.js';
 
 export { tempHome } from './temp.js';
 
@@ -62,12 +61,8 @@ export async function runQlik(argv: string[], opts: RunOptions = {}): Promise<Ru
 
 /** A temporary home whose contexts.yml has one current context `test` for `server`, with an API key. */
 export async function homeWithContext(server: string, opts: { apiKey?: string; extra?: string } = {}): Promise<string> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
   const lines = ['current-context: test', 'contexts:', '  test:', `    server: ${server}`, '    headers:', `      Authorization: Bearer ${opts.apiKey ?? 'test-api-key-0123456789'}`];
-  await writeFile(join(home, '.qlik', 'contexts.yml'), `${lines.join('\n')}\n${opts.extra ?? ''}`, { mode: 0o600 });
-  return home;
+  return homeWith(`${lines.join('\n')}\n${opts.extra ?? ''}`);
 }
 
 /** `qlik context create <name>` for an OAuth client whose secret comes from stdin (`--oauth-client-secret -`). */

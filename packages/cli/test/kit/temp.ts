@@ -1,6 +1,6 @@
 // Temporary homes for tests, removed after each test file by the setup file cleanup.ts. Kept apart from run.ts so that
 // the setup file, which every test file loads, does not load the whole CLI with it.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,4 +19,17 @@ export async function tempHome(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'qlik-test-home-'));
   made.push(dir);
   return dir;
+}
+
+/** Write `yaml` as the contexts file of `home` (0600, in a 0700 `.qlik`). */
+export async function writeContextsFile(home: string, yaml: string): Promise<void> {
+  await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
+  await writeFile(join(home, '.qlik', 'contexts.yml'), yaml, { mode: 0o600 });
+}
+
+/** A temporary home whose contexts file is `yaml`. */
+export async function homeWith(yaml: string): Promise<string> {
+  const home = await tempHome();
+  await writeContextsFile(home, yaml);
+  return home;
 }

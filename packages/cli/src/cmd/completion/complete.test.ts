@@ -3,15 +3,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { runQlik } from '../../../test/kit/run.js';
+import { homeWith, tempHome } from '../../../test/kit/temp.js';
 import { directiveName } from './complete.js';
 
 let home: string;
 beforeAll(async () => {
-  home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(
-    join(home, '.qlik', 'contexts.yml'),
+  home = await homeWith(
     [
       'current-context: alpha-ctx',
       'contexts:',
@@ -23,7 +21,6 @@ beforeAll(async () => {
       '    server: https://evil.example.com',
       '',
     ].join('\n'),
-    { mode: 0o600 },
   );
 });
 

@@ -1,21 +1,15 @@
 // What the context verbs' in-process tests share: a temporary home holding a given contexts.yml, reading the file
 // back, and a run of `qlik context …` with a stub registry that fails the test on any request (these verbs, except
 // init, never talk to a server).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { StubRegistry } from '../../../../test/kit/httpmock.js';
-import { runQlik, tempHome, type RunOptions, type RunResult } from '../../../../test/kit/run.js';
+import { runQlik, type RunOptions, type RunResult } from '../../../../test/kit/run.js';
 
 export const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
 
-/** A temporary home whose contexts.yml holds `yaml` (file 0600, directory 0700). */
-export async function homeWith(yaml: string): Promise<string> {
-  const home = await tempHome();
-  await mkdir(join(home, '.qlik'), { mode: 0o700 });
-  await writeFile(contextsFile(home), yaml, { mode: 0o600 });
-  return home;
-}
+export { homeWith } from '../../../../test/kit/temp.js';
 
 export interface SavedContexts {
   'current-context'?: string;
