@@ -6,7 +6,7 @@
 // `--bool=false` or `-q=true`, or differ in how values are consumed, and the wording is the interface.
 import { FlagError, UnknownCommandError } from '../errors/errors.js';
 import { commandSuggestions, suggestionText } from '../text/suggest.js';
-import { FlagSet, type FlagSpec } from './flags.js';
+import { compareText, FlagSet, type FlagSpec } from './flags.js';
 
 /** Positional arguments a command accepts (Cobra's RangeArgs; `max: Infinity` for variadic). */
 export interface ArgsRule {
@@ -105,7 +105,7 @@ export class Command {
 
   /** Subcommands shown in help and offered by completion, sorted by name as Cobra does. */
   visibleChildren(): Command[] {
-    return this.children.filter((c) => !c.def.hidden).sort((a, b) => (a.name() < b.name() ? -1 : a.name() > b.name() ? 1 : 0));
+    return this.children.filter((c) => !c.def.hidden).sort((a, b) => compareText(a.name(), b.name()));
   }
 
   findChild(name: string): Command | undefined {
@@ -166,32 +166,27 @@ function takesValue(cmd: Command, arg: string): boolean {
   return false;
 }
 
-/** The words of `args` that are not flags or flag values (Cobra's stripFlags). */
-export function stripFlags(args: readonly string[], cmd: Command): string[] {
-  const words: string[] = [];
+/** The words of `args` before any `--` that are neither flags nor flag values, with their positions (Cobra's rule). */
+function* wordsOf(args: readonly string[], cmd: Command): Generator<[number, string]> {
   for (let i = 0; i < args.length; i++) {
     const s = args[i] ?? '';
-    if (s === '--') break;
+    if (s === '--') return;
     if ((s.startsWith('--') || (s.startsWith('-') && s.length === 2)) && takesValue(cmd, s)) {
       i++; // its value
       continue;
     }
-    if (s !== '' && !s.startsWith('-')) words.push(s);
+    if (!s.startsWith('-')) yield [i, s];
   }
-  return words;
+}
+
+/** The words of `args` that are not flags or flag values (Cobra's stripFlags). */
+export function stripFlags(args: readonly string[], cmd: Command): string[] {
+  return [...wordsOf(args, cmd)].map(([, s]) => s).filter((s) => s !== '');
 }
 
 /** `args` without the first occurrence of the subcommand word `x` (flag values are never taken for it). */
 function argsMinusFirst(args: readonly string[], x: string, cmd: Command): string[] {
-  for (let i = 0; i < args.length; i++) {
-    const s = args[i] ?? '';
-    if (s === '--') break;
-    if ((s.startsWith('--') || (s.startsWith('-') && s.length === 2)) && takesValue(cmd, s)) {
-      i++;
-      continue;
-    }
-    if (!s.startsWith('-') && s === x) return [...args.slice(0, i), ...args.slice(i + 1)];
-  }
+  for (const [i, s] of wordsOf(args, cmd)) if (s === x) return [...args.slice(0, i), ...args.slice(i + 1)];
   return [...args];
 }
 

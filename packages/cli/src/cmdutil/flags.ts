@@ -8,6 +8,13 @@ export function allowedValues(values: readonly string[]): string {
   return `\nAllowed values: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 }
 
+/** Byte order of two names, as Go's sort of strings (Cobra and pflag sort commands and flags so). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const byFlagName = (a: FlagSpec, b: FlagSpec): number => compareText(a.name, b.name);
+
 export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {

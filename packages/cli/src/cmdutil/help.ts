@@ -1,7 +1,7 @@
 // Cobra's help layout (Usage / Aliases / Examples / Available Commands / Flags / Global Flags), rendered from the
 // command definitions and FlagSpecs. Cobra does not wrap lines, so neither does this.
 import type { Command } from './command.js';
-import { varName, type FlagSpec } from './flags.js';
+import { byFlagName, varName, type FlagSpec } from './flags.js';
 
 function flagLine(spec: FlagSpec): string {
   const head = spec.short ? `  -${spec.short}, --${spec.name}` : `      --${spec.name}`;
@@ -11,7 +11,7 @@ function flagLine(spec: FlagSpec): string {
 
 /** pflag's FlagUsages: descriptions start two columns after the longest `--flag type` (plus its NUL). */
 export function flagUsages(specs: readonly FlagSpec[]): string {
-  const visible = [...specs].filter((s) => !s.hidden).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const visible = [...specs].filter((s) => !s.hidden).sort(byFlagName);
   const heads = visible.map(flagLine);
   const maxlen = Math.max(0, ...heads.map((h) => h.length + 1));
   return visible

@@ -13,7 +13,7 @@ import {
   type CompletionResult,
 } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { parseBool, type FlagSpec } from '../../cmdutil/flags.js';
+import { byFlagName, parseBool, type FlagSpec } from '../../cmdutil/flags.js';
 import { SERVER_TYPES } from '../../config/schema.js';
 import { FlagError } from '../../errors/errors.js';
 import { safeField, stripControls } from '../../text/safety.js';
@@ -41,8 +41,6 @@ export interface Completions extends CompletionResult {
 }
 
 const goList = (words: readonly string[]): string => `[${words.join(' ')}]`;
-
-const byName = (a: FlagSpec, b: FlagSpec): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** pflag's lookup as Cobra's findFlag does it: a one-letter name is a shorthand. */
 function findFlag(cmd: Command, name: string): FlagSpec | undefined {
@@ -109,7 +107,7 @@ function flagNameCompletions(
   const out: CompletionResult['candidates'] = [];
   const local = [...cmd.localFlags(), cmd.helpFlag()];
   // pflag visits flags sorted by name: the inherited ones first, then the command's own.
-  for (const spec of [...[...cmd.inheritedFlags()].sort(byName), ...local.sort(byName)]) {
+  for (const spec of [...[...cmd.inheritedFlags()].sort(byFlagName), ...local.sort(byFlagName)]) {
     if (spec.hidden || (given(spec.name) && !acceptsMultiple(spec))) continue;
     if (`--${spec.name}`.startsWith(toComplete)) out.push({ value: `--${spec.name}`, description: spec.usage });
     if (spec.short && `-${spec.short}`.startsWith(toComplete))
