@@ -1,10 +1,10 @@
 // The test-control API under /__emulator/ (no auth, JSON in and out). Not part of Qlik's API.
 import { isoMs } from '../shared/clock.js';
 import type { App, Ctx, Route } from '../http/context.js';
-import { errors } from '../shared/errors.js';
+import { controlBodyErrors, errors } from '../shared/errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
 import type { StartupInfo } from '../shared/info.js';
-import { buildKey, expiryAfter, maxExpiryFor, parseConfigObject, presentKey } from '../services/api-keys/index.js';
+import { apiKeyErrors, buildKey, expiryAfter, maxExpiryFor, parseConfigObject, presentKey } from '../services/api-keys/index.js';
 import {
   addOAuthClient,
   oauthClientInfos,
@@ -54,14 +54,14 @@ function reset(ctx: Ctx): Reply {
 }
 
 async function createUser(ctx: Ctx): Promise<Reply> {
-  const input = parseSeedUser(await ctx.readJson(), fail);
+  const input = parseSeedUser(await ctx.readJson(controlBodyErrors), fail);
   return jsonReply(201, await addUser(ctx.app, ctx.app.tenantId, input));
 }
 
 /** Mints a key for a user, bypassing permissions, the quota and the expiry maximum. */
 async function mintKey(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const obj = objectBody(await ctx.readJson(), ['userId', 'description', 'expiry', 'subType', 'sub'], fail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['userId', 'description', 'expiry', 'subType', 'sub'], fail);
   const userId = requiredString(obj, 'userId', fail);
   if (!app.store.getUser(app.tenantId, userId)) throw fail('"userId" does not reference an existing user', '/userId');
   const subType = optionalEnum(obj, 'subType', ['user', 'externalClient'] as const, fail) ?? 'user';
@@ -69,7 +69,7 @@ async function mintKey(ctx: Ctx): Promise<Reply> {
   if (sub === undefined) throw fail('"sub" is required for externalClient keys', '/sub');
   const now = app.clock.now();
   const config = app.store.getConfig(app.tenantId);
-  if (!config) throw errors.configNotFound();
+  if (!config) throw apiKeyErrors.configNotFound();
   const duration =
     obj['expiry'] === undefined ? maxExpiryFor(config, subType) : checkDuration(obj['expiry'], '/expiry', fail, now);
   const { record, token } = await buildKey(app, {
@@ -90,7 +90,7 @@ function getConfig(ctx: Ctx): Reply {
 
 async function putConfig(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const patch = parseConfigObject(await ctx.readJson(), app.clock.now(), fail);
+  const patch = parseConfigObject(await ctx.readJson(controlBodyErrors), app.clock.now(), fail);
   return jsonReply(200, app.store.updateConfig(app.tenantId, patch));
 }
 
@@ -99,7 +99,7 @@ function getRateLimits(ctx: Ctx): Reply {
 }
 
 async function putRateLimits(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(), ['enabled', 'tier1PerMinute', 'tier2PerMinute', 'windowSeconds'], fail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['enabled', 'tier1PerMinute', 'tier2PerMinute', 'windowSeconds'], fail);
   if (obj['enabled'] !== undefined && typeof obj['enabled'] !== 'boolean')
     throw fail('"enabled" must be a boolean', '/enabled');
   const range = { min: 1, max: 1e9, integer: true };
@@ -128,7 +128,7 @@ function getTime(ctx: Ctx): Reply {
 }
 
 async function setTime(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(), ['offsetMs'], fail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['offsetMs'], fail);
   const offset = optionalNumber(obj, 'offsetMs', fail, { min: -1e13, max: 1e13, integer: true });
   if (offset === undefined) throw fail('"offsetMs" is required', '/offsetMs');
   ctx.app.clock.setOffset(offset);
@@ -181,7 +181,7 @@ function clearRequests(ctx: Ctx): Reply {
 }
 
 async function addFault(ctx: Ctx): Promise<Reply> {
-  return jsonReply(201, ctx.app.faults.add(await ctx.readJson()));
+  return jsonReply(201, ctx.app.faults.add(await ctx.readJson(controlBodyErrors)));
 }
 
 function listFaults(ctx: Ctx): Reply {
@@ -203,7 +203,7 @@ const MAX_BATCH = 10_000;
 
 /** `{users: [...]}`: many users at once (for paging tests), each with a bootstrap key, in one transaction. */
 async function createUsers(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(), ['users'], fail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['users'], fail);
   const list = obj['users'];
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
     throw fail(`"users" must be an array of 1-${MAX_BATCH} users`, '/users');
@@ -225,7 +225,7 @@ function listClients(ctx: Ctx): Reply {
 
 async function createClient(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const input = parseOAuthClient(await ctx.readJson(), fail);
+  const input = parseOAuthClient(await ctx.readJson(controlBodyErrors), fail);
   return jsonReply(201, addOAuthClient(app.store, app.tenantId, input, app.clock.now(), fail));
 }
 
@@ -238,7 +238,7 @@ function listTokens(ctx: Ctx): Reply {
 /** `{id?, clientId?, userId?}`: the live tokens that match all given fields (an empty body: all of them). */
 async function tokenMatch(ctx: Ctx): Promise<OAuthTokenMatch> {
   const text = await ctx.readText();
-  const obj = objectBody(text.trim() === '' ? {} : await ctx.readJson(), ['id', 'clientId', 'userId'], fail);
+  const obj = objectBody(text.trim() === '' ? {} : await ctx.readJson(controlBodyErrors), ['id', 'clientId', 'userId'], fail);
   const match: OAuthTokenMatch = {};
   for (const name of ['id', 'clientId', 'userId'] as const) {
     const value = optionalString(obj, name, fail, true);
@@ -264,7 +264,7 @@ function getOAuthSettings(ctx: Ctx): Reply {
 }
 
 async function putOAuthSettings(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(), ['m2mApiKeys'], fail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['m2mApiKeys'], fail);
   const mode = optionalEnum(obj, 'm2mApiKeys', M2M_API_KEY_MODES, fail);
   if (mode !== undefined) ctx.app.oauthSettings = { ...ctx.app.oauthSettings, m2mApiKeys: mode };
   return jsonReply(200, ctx.app.oauthSettings);

@@ -1,6 +1,7 @@
 // Request bodies: read once with a 1 MiB cap (413 past it, the rest discarded), as JSON or as text.
 import type { IncomingMessage } from 'node:http';
-import { edgeError, errors, type ApiError } from '../shared/errors.js';
+import { edgeError, errors, type BodyErrors } from '../shared/errors.js';
+import type { Ctx } from './context.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** After a 413 the rest of an oversized body is read and thrown away, up to this much, then the connection is closed. */
@@ -62,20 +63,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * Starts reading the body at once (so a request that executes after its client left still has it),
  * and returns the readers handlers call (JSON, or raw text). The body is read at most once.
  */
-export function bodyReaders(
-  req: IncomingMessage,
-  malformed: (detail: string) => ApiError,
-): { readJson: () => Promise<unknown>; readText: () => Promise<string> } {
+export function bodyReaders(req: IncomingMessage): Pick<Ctx, 'readJson' | 'readText'> {
   const body = readBody(req);
   body.catch(() => undefined);
   const readText = async (): Promise<string> => (await body).toString('utf8');
-  const readJson = async (): Promise<unknown> => {
+  const readJson = async (errors: BodyErrors, opts: { optional?: boolean } = {}): Promise<unknown> => {
     const text = await readText();
-    if (text.trim() === '') throw malformed('A JSON request body is required');
+    if (text.trim() === '') {
+      if (opts.optional === true) return undefined;
+      throw errors.emptyBody();
+    }
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw malformed(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      throw errors.invalidJson(e instanceof Error ? e.message : String(e));
     }
   };
   return { readJson, readText };

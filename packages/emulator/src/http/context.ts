@@ -1,6 +1,7 @@
 // Shared types: the App (every service a handler may use), the request context handed to
 // route handlers, and the route table entry. A handler returns a Reply (see http.ts).
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BodyErrors } from '../shared/errors.js';
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from '../shared/clock.js';
 import type { FaultRules } from './faults.js';
@@ -46,8 +47,11 @@ export interface Ctx {
   baseUrl: string;
   /** The request's sequence number in the request log. */
   seq: number;
-  /** The JSON request body (400 when malformed or empty, 413 when over the limit). */
-  readJson(): Promise<unknown>;
+  /**
+   * The JSON request body (413 when over the limit). Empty or not JSON: the service's own 400 from `errors` (its
+   * table's `body`); with `optional`, an empty body is `undefined`.
+   */
+  readJson(errors: BodyErrors, opts?: { optional?: boolean }): Promise<unknown>;
   /** The request body as text ('' when there is none; 413 when over the limit), for bodies that are not always JSON. */
   readText(): Promise<string>;
   /** The request headers (for the content type of form bodies). */

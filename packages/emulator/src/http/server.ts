@@ -157,7 +157,6 @@ async function handle(app: App, tables: Tables, opts: ServerOptions, req: Incomi
     });
   });
   const control = path.startsWith('/__emulator/');
-  const malformed = control ? (detail: string) => errors.control(detail, '') : errors.malformedJson;
   const ctx: Ctx = {
     app,
     method,
@@ -165,7 +164,7 @@ async function handle(app: App, tables: Tables, opts: ServerOptions, req: Incomi
     params: {},
     baseUrl: baseUrlOf(req, app, opts.tls !== undefined),
     seq,
-    ...bodyReaders(req, malformed),
+    ...bodyReaders(req),
     headers: req.headers,
   };
   if (control) await serveControl(tables, ctx, { req, res, method }, opts);

@@ -1,7 +1,9 @@
-// Qlik-style error bodies: {"errors":[{code,title,detail,status,source}],"traceId"}.
-// Service errors (APIKEYS-n, USERS-n) carry a numeric status, as the api-keys and users specs type
-// it; edge errors (HTTP-4xx/5xx) and the tenants service carry it as a string, as real edge
-// responses and tenants.yml show it.
+// Qlik-style error bodies: {"errors":[{code,title,detail,status,source}],"traceId"}, the edge's own errors
+// (HTTP-4xx/5xx, authentication, the control API's 400), and what a service's error table provides.
+// Each service keeps its own table (services/<name>/errors.ts, codes APIKEYS-n, USERS-n, …).
+// Service errors carry a numeric status, as the api-keys and users specs type it (serviceError); edge errors
+// (HTTP-4xx/5xx), the tenants service and OAuth carry it as a string, as real edge responses, tenants.yml and the
+// OAuth spec show it (stringStatusError).
 import { newTraceId } from './ids.js';
 
 export interface ErrorSource {
@@ -39,10 +41,34 @@ export class ApiError extends Error {
   }
 }
 
-function service(status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError {
+/** A service error with a numeric status. */
+export function serviceError(status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError {
   const error: QlikError = { code, title, detail, status };
   if (source) error.source = source;
   return new ApiError(status, error);
+}
+
+/** A service error with a string status. */
+export function stringStatusError(status: number, code: string, title: string, detail: string): ApiError {
+  return new ApiError(status, { code, title, detail, status: String(status) });
+}
+
+/**
+ * How a service answers a request body that is missing or not JSON (readJson): every service passes its own
+ * table, so each answers with its own code.
+ */
+export interface BodyErrors {
+  emptyBody(): ApiError;
+  /** `parserMessage` is JSON.parse's; a service whose bodies hold secrets leaves it out (it quotes the body). */
+  invalidJson(parserMessage: string): ApiError;
+}
+
+/** The usual BodyErrors: one error builder, the usual details (JSON.parse's message included). */
+export function jsonBodyErrors(malformed: (detail: string) => ApiError): BodyErrors {
+  return {
+    emptyBody: () => malformed('A JSON request body is required'),
+    invalidJson: (message) => malformed(`The request body is not valid JSON: ${message}`),
+  };
 }
 
 const HTTP_TITLES: Record<number, string> = {
@@ -72,8 +98,10 @@ export function edgeError(status: number, detail?: string): ApiError {
   return new ApiError(status, error);
 }
 
+/** The edge's errors (and the control API's 400): shared by every layer. */
 export const errors = {
   unauthorized: (): ApiError => edgeError(401),
+  /** Authentication with an API key that expired or was revoked (the api-keys service's code, at the edge). */
   expiredOrRevoked: (): ApiError =>
     new ApiError(401, {
       code: 'APIKEYS-18',
@@ -94,56 +122,7 @@ export const errors = {
       { 'retry-after': String(seconds) },
     ),
   internal: (): ApiError => edgeError(500, 'An unexpected error occurred'),
-
-  invalidBody: (detail: string, pointer: string): ApiError =>
-    service(400, 'APIKEYS-1', 'Invalid request', detail, { pointer }),
-  invalidQuery: (detail: string, parameter: string): ApiError =>
-    service(400, 'APIKEYS-2', 'Invalid query parameter', detail, { parameter }),
-  malformedJson: (detail: string): ApiError => service(400, 'APIKEYS-3', 'Malformed JSON', detail, { pointer: '' }),
-  keyNotFound: (): ApiError =>
-    service(404, 'APIKEYS-4', 'API key was not found', 'No API key exists with the given ID'),
-  createForbidden: (detail: string): ApiError =>
-    service(403, 'APIKEYS-5', 'Requestor not allowed to create an API key', detail),
-  quotaReached: (max: number): ApiError =>
-    service(
-      403,
-      'APIKEYS-6',
-      'Requestor not allowed to create an API key',
-      `The maximum number of active API keys per user (${max}) has been reached`,
-    ),
-  expiryTooLong: (max: string): ApiError =>
-    service(400, 'APIKEYS-7', 'Invalid request', `The expiry exceeds the maximum allowed for this tenant (${max})`, {
-      pointer: '/expiry',
-    }),
-  listForbidden: (detail: string, parameter: string): ApiError =>
-    service(403, 'APIKEYS-8', 'Requestor not allowed to list API keys', detail, { parameter }),
-  readForbidden: (): ApiError =>
-    service(403, 'APIKEYS-9', 'Requestor not allowed to query this API key', 'The API key belongs to another user'),
-  updateForbidden: (detail = 'The API key belongs to another user'): ApiError =>
-    service(403, 'APIKEYS-10', 'Requestor not allowed to update this API key', detail),
-  deleteForbidden: (detail = 'The API key belongs to another user'): ApiError =>
-    service(403, 'APIKEYS-11', 'Requestor not allowed to delete or revoke this API key', detail),
-  configForbidden: (): ApiError =>
-    service(
-      403,
-      'APIKEYS-12',
-      'Requestor not allowed to update the API keys configuration',
-      'The TenantAdmin role is required',
-    ),
-  configNotFound: (): ApiError =>
-    service(
-      404,
-      'APIKEYS-13',
-      'API keys configuration was not found',
-      'No API keys configuration exists for this tenant',
-    ),
   notAUser: (): ApiError => edgeError(403, 'This API key does not belong to a user'),
-  userNotFound: (): ApiError =>
-    new ApiError(404, { code: 'USERS-7', title: 'Not found', detail: 'User was not found', status: 404 }),
-  tenantNotFound: (): ApiError =>
-    new ApiError(404, { code: 'TENANTS-8', title: 'Not found', detail: 'Tenant was not found', status: '404' }),
-  ...usersErrors(),
-  ...oauthErrors(),
   control: (detail: string, pointer?: string): ApiError => {
     const error = edgeError(400, detail);
     if (pointer !== undefined) error.error.source = { pointer };
@@ -151,43 +130,5 @@ export const errors = {
   },
 };
 
-// ---- users API (#12) ----
-// Only USERS-7 is a code seen in Qlik's documentation; USERS-1..3 are the emulator's own, with the
-// users spec's shape (numeric status, source naming the parameter or the body field).
-function usersErrors() {
-  const users = (status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError =>
-    service(status, code, title, detail, source);
-  return {
-    usersBadQuery: (detail: string, parameter: string): ApiError =>
-      users(400, 'USERS-1', 'Invalid query parameter', detail, { parameter }),
-    usersBadFilter: (detail: string, source: ErrorSource): ApiError =>
-      users(400, 'USERS-2', 'Invalid filter', detail, source),
-    usersBadBody: (detail: string, pointer: string): ApiError =>
-      users(400, 'USERS-3', 'Invalid request body', detail, { pointer }),
-  };
-}
-
-// ---- OAuth (#11) ----
-// /oauth/token, /oauth/revoke and /api/v1/oauth-tokens answer Qlik's {"errors":[...]} shape with a
-// string status (as the OAuth spec and @qlik/api's oauth-tokens types have it), never RFC 6749's
-// {"error": ...}. Qlik's own codes are not documented: OAUTH-1..6 are the emulator's.
-function oauthErrors() {
-  const oauth = (status: number, code: string, title: string, detail: string): ApiError =>
-    new ApiError(status, { code, title, detail, status: String(status) });
-  return {
-    oauthBadRequest: (detail: string): ApiError => oauth(400, 'OAUTH-1', 'Bad Request', detail),
-    oauthBadClient: (): ApiError => oauth(401, 'OAUTH-2', 'Unauthorized', 'The client credentials are invalid'),
-    oauthUserDisabled: (status: string): ApiError =>
-      oauth(
-        403,
-        'OAUTH-3',
-        'Forbidden',
-        `The user is ${status === 'disabled' ? 'disabled' : `not active (${status})`}`,
-      ),
-    oauthTokenNotFound: (): ApiError =>
-      oauth(404, 'OAUTH-4', 'Not Found', 'No active OAuth token exists with the given ID'),
-    oauthTokenForbidden: (): ApiError =>
-      oauth(403, 'OAUTH-5', 'Forbidden', 'The TenantAdmin role is required to revoke tokens of other users'),
-    oauthBadQuery: (detail: string): ApiError => oauth(400, 'OAUTH-6', 'Bad Request', detail),
-  };
-}
+/** How the control API (/__emulator/) answers a missing or malformed JSON body. */
+export const controlBodyErrors: BodyErrors = jsonBodyErrors((detail) => errors.control(detail, ''));

@@ -1,7 +1,7 @@
 // /api/v1/api-keys/configs/{tenantId}: read by any user of the tenant, changed by a TenantAdmin.
 import { requireUser } from '../../http/auth.js';
 import type { ApiCtx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import type { ApiKeysConfig } from '../../store/store.js';
 import { parseConfigPatch } from './parse.js';
@@ -20,7 +20,7 @@ function getConfig(ctx: ApiCtx): Reply {
 async function patchConfig(ctx: ApiCtx): Promise<Reply> {
   tenantConfig(ctx);
   if (!ctx.principal.perms.admin) throw errors.configForbidden();
-  const patch = parseConfigPatch(await ctx.readJson(), ctx.app.clock.now());
+  const patch = parseConfigPatch(await ctx.readJson(errors.body), ctx.app.clock.now());
   ctx.app.store.updateConfig(ctx.app.tenantId, patch);
   return emptyReply();
 }

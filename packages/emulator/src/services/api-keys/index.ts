@@ -7,3 +7,4 @@ export const apiKeys: Service = { name: 'api-keys', routes: [...apiKeyRoutes, ..
 
 export { buildKey, expiryAfter, maxExpiryFor, presentKey } from './keys.js';
 export { parseConfigObject } from './parse.js';
+export { errors as apiKeyErrors } from './errors.js';

@@ -2,7 +2,7 @@
 // building and signing a key, the expiry rules, and the JSON shape of a key.
 import type { App } from '../../http/context.js';
 import { addDuration, isoMs, parsePositiveDuration } from '../../shared/clock.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { newKeyId } from '../../shared/ids.js';
 import { keyStatus, type ApiKeysConfig, type KeyRecord, type SubType } from '../../store/store.js';
 

@@ -1,6 +1,6 @@
 // The api-keys service's request parsing: the create body, the JSON Patch bodies of a key and of the
 // tenant's config, and the list query.
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { isKeyId } from '../../shared/ids.js';
 import {
   checkDuration,

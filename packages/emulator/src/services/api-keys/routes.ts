@@ -1,11 +1,11 @@
 // /api/v1/api-keys: list, create, get, patch (description), delete or revoke.
 import { requireUser, type Principal } from '../../http/auth.js';
 import type { ApiCtx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { isKeyId } from '../../shared/ids.js';
 import { buildKey, presentKey, resolveExpiry } from './keys.js';
-import { checkM2mApiKey } from '../oauth/index.js';
+import { checkM2mApiKey } from './m2m.js';
 import type { KeyRecord, UserRecord } from '../../store/store.js';
 import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from './parse.js';
 
@@ -105,7 +105,7 @@ async function createKey(ctx: ApiCtx): Promise<Reply> {
   const user = requireUser(ctx.principal);
   const { app } = ctx;
   const now = app.clock.now();
-  const input = parseCreateBody(await ctx.readJson(), now);
+  const input = parseCreateBody(await ctx.readJson(errors.body), now);
   if (!ctx.principal.perms.manageApiKeys) throw errors.createForbidden('The "Manage API keys" permission is required');
   const sub = resolveSubject(ctx, input, user);
   checkM2mApiKey(ctx.principal, sub, app.oauthSettings.m2mApiKeys);
@@ -138,7 +138,7 @@ async function patchKey(ctx: ApiCtx): Promise<Reply> {
   const key = findKey(ctx);
   if (!canSee(ctx.principal, requireUser(ctx.principal), key)) throw errors.updateForbidden();
   if (!ctx.principal.perms.manageApiKeys) throw errors.updateForbidden('The "Manage API keys" permission is required');
-  const description = parseKeyPatch(await ctx.readJson());
+  const description = parseKeyPatch(await ctx.readJson(errors.body));
   if (!ctx.app.store.updateDescription(ctx.app.tenantId, key.id, description, ctx.app.clock.now()))
     throw errors.keyNotFound();
   return emptyReply();

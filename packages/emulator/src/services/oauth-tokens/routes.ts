@@ -3,7 +3,7 @@
 import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
 import type { ApiCtx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { tokenState } from '../oauth/index.js';
 import type { OAuthTokenRecord } from '../../store/store.js';

@@ -1,14 +1,11 @@
 // OAuth machine-to-machine clients (#11): their description (seed file and control API), creation
-// with a bot user, what the startup line and the control API show of them and of their tokens, and
-// the emulator's rule for API keys created with an M2M token.
+// with a bot user, what the startup line and the control API show of them and of their tokens (the rule for API
+// keys created with an M2M token is the api-keys service's: services/api-keys/m2m.ts).
 import { randomBytes } from 'node:crypto';
 import { isoMs } from '../../shared/clock.js';
-import type { Principal } from '../../http/auth.js';
-import { errors } from '../../shared/errors.js';
 import { newObjectId } from '../../shared/ids.js';
 import type { OAuthClientInfo } from '../../shared/info.js';
 import { USER_STATUSES, type OAuthClientRecord, type OAuthTokenRecord, type Store, type UserRecord } from '../../store/store.js';
-import type { M2mApiKeyMode } from '../../shared/settings.js';
 import { objectBody, optionalEnum, optionalNumber, optionalString, requiredString, type Fail } from '../../shared/validate.js';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
@@ -209,18 +206,4 @@ export function presentTokenForControl(t: OAuthTokenRecord, now: number): OAuthT
     state: tokenState(t, now),
     ...(t.lastUsed === null ? {} : { lastUsed: isoMs(t.lastUsed) }),
   };
-}
-
-/**
- * Applies --m2m-api-keys to POST /api/v1/api-keys once the key's subject is known. Only tokens of
- * the client_credentials grant are concerned: an impersonation token acts as its user.
- */
-export function checkM2mApiKey(principal: Principal, sub: string, mode: M2mApiKeyMode): void {
-  if (principal.oauth?.grantType !== CLIENT_CREDENTIALS || mode === 'allow') return;
-  if (mode === 'deny')
-    throw errors.createForbidden('An OAuth client (machine-to-machine) token cannot create API keys on this tenant');
-  if (sub === principal.sub)
-    throw errors.createForbidden(
-      'The bot user of an OAuth client cannot own API keys; create the key for a user with "sub"',
-    );
 }

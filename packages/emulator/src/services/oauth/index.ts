@@ -7,7 +7,7 @@ export const oauth: Service = { name: 'oauth', routes: [], openRoutes: oauthRout
 
 export {
   addOAuthClient,
-  checkM2mApiKey,
+  CLIENT_CREDENTIALS,
   newOAuthClient,
   oauthClientInfos,
   parseOAuthClient,

@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isoMs } from '../../shared/clock.js';
 import type { Ctx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { CLIENT_CREDENTIALS, USER_IMPERSONATION } from './clients.js';
@@ -45,14 +45,7 @@ async function readParams(ctx: Ctx): Promise<Params> {
   if (type === 'application/x-www-form-urlencoded') return formParams(text);
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
     throw errors.oauthBadRequest('The body must be application/json or application/x-www-form-urlencoded');
-  if (text.trim() === '') throw errors.oauthBadRequest('A request body is required');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the body, which holds the secret: never pass it on.
-    throw errors.oauthBadRequest('The request body is not valid JSON');
-  }
+  const body = await ctx.readJson(errors.body);
   if (!isPlainObject(body))
     throw errors.oauthBadRequest('The request body must be a JSON object');
   return body;

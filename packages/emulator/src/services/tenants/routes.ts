@@ -2,7 +2,7 @@
 import { isoMs } from '../../shared/clock.js';
 import { requireUser } from '../../http/auth.js';
 import type { ApiCtx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 
 function me(ctx: ApiCtx): Reply {

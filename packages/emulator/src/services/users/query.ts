@@ -1,7 +1,8 @@
 // The query of GET /api/v1/users and POST /api/v1/users/actions/filter: parameters (users.yml, plus
 // the deprecated ones Qlik's CLI still offers), the sort order, opaque next/prev cursors, and paging.
 // Users are few (a tenant's worth), so a page is cut from the sorted, filtered list in memory.
-import { errors, type ErrorSource } from '../../shared/errors.js';
+import type { ErrorSource } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { USER_STATUSES, type UserRecord } from '../../store/store.js';
 import { splitSort, strictViolation, wholeNumber } from '../../shared/validate.js';
 import { countIds, FilterError, matches, parseUserFilter, type FilterScope, type UserFilter } from './filter.js';

@@ -6,7 +6,7 @@
 import { describeRole, requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
 import type { ApiCtx, Route } from '../../http/context.js';
-import { errors } from '../../shared/errors.js';
+import { errors } from './errors.js';
 import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
 import type { UserRecord } from '../../store/store.js';
@@ -91,14 +91,8 @@ function listUsers(ctx: ApiCtx): Reply {
 
 /** The filter action's body: optional; `{"filter": "..."}` with at most 100 ids. */
 async function filterBody(ctx: ApiCtx): Promise<string | undefined> {
-  const text = await ctx.readText();
-  if (text.trim() === '') return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (e) {
-    throw errors.usersBadBody(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, '');
-  }
+  const body = await ctx.readJson(errors.body, { optional: true });
+  if (body === undefined) return undefined;
   if (!isPlainObject(body))
     throw errors.usersBadBody('The request body must be a JSON object', '');
   const filter = body['filter'];
