@@ -96,7 +96,7 @@ function checkFlagCompletion(cmd: Command, args: string[], last: string): FlagCo
 
 /** Flags that can be given again (Cobra offers them even when present): arrays, maps and repeatable flags. */
 function acceptsMultiple(spec: FlagSpec): boolean {
-  return spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'stringToString';
+  return spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'strings' || spec.type === 'stringToString';
 }
 
 function flagNameCompletions(
