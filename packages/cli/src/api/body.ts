@@ -61,8 +61,8 @@ export async function buildObjectBody(spec: ObjectBody, values: Values, file: st
     const key = field.field ?? field.flag.name;
     const where = values.source(field.flag.name);
     // Qlik's deprecated `unknowns` flags take a JSON array of objects.
-    if (field.flag.type === 'unknowns') v = await jsonArrayFlag(String(v), where);
-    if (field.flag.type === 'unknown') v = parseJsonOrString(String(v));
+    if (field.flag.type === 'unknowns' && typeof v === 'string') v = await jsonArrayFlag(v, where);
+    if (field.flag.type === 'unknown' && typeof v === 'string') v = parseJsonOrString(v);
     setField(body, key, v, where);
     from[key] = where;
   }
@@ -80,9 +80,9 @@ function valueObject(spec: PatchBody, values: Values): Record<string, unknown> |
 }
 
 async function jsonArrayFlag(text: string, where: string): Promise<unknown[]> {
-  const v = await parseJsonText(text, where);
+  const v: unknown = await parseJsonText(text, where);
   if (!Array.isArray(v)) throw new FlagError(`${where}: expected a JSON array of objects`);
-  return v;
+  return v as unknown[];
 }
 
 /**
