@@ -5,6 +5,7 @@ import { newCmdContext } from './cmd/context/context.js';
 import { newCmdHelp } from './cmd/help/help.js';
 import { newCmdOauthToken } from './cmd/oauth-token/oauth-token.js';
 import { newCmdRaw } from './cmd/raw/raw.js';
+import { newCmdRole } from './cmd/role/role.js';
 import { newCmdTenant } from './cmd/tenant/tenant.js';
 import { newCmdUser } from './cmd/user/user.js';
 import { newCmdVersion } from './cmd/version/version.js';
@@ -34,6 +35,7 @@ export function newRootCmd(f: Factory): Command {
     newCmdHelp(f),
     newCmdOauthToken(f),
     newCmdRaw(f),
+    newCmdRole(f),
     newCmdTenant(f),
     newCmdUser(f),
     newCmdVersion(f),

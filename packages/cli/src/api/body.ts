@@ -162,7 +162,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     patch = paths.map((path, i) => ({
       op: ops[i] ?? 'replace',
       path,
-      value: spec.value === 'json' ? parseJsonOrString(vals[i] ?? '') : vals[i],
+      value: spec.value === 'json' || (spec.jsonPaths ?? []).includes(path) ? parseJsonOrString(vals[i] ?? '') : vals[i],
     }));
   }
   if (!Array.isArray(patch)) throw new FlagError(`${where}: a JSON Patch must be an array of operations`);

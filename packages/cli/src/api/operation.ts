@@ -39,6 +39,8 @@ export interface PatchBody {
   pathUsage?: string;
   /** Usage texts exactly as Qlik's page prints them (Allowed values lines included), instead of the generated ones. */
   usage?: { op?: string; path?: string; value?: string };
+  /** With `value: 'string'`: paths whose --value is sent as JSON when it parses as JSON (lists and objects). */
+  jsonPaths?: readonly string[];
   /** The type help prints for --value when it is not its own (`string|bool|unknown`, or none). */
   valueTypeName?: string;
   /** Paths also accepted (by --path, --body and -f) that Qlik's page does not list, e.g. `/assignedRoles/-`. */

@@ -8,8 +8,9 @@ const PATH = '/api/v1/users/u1';
 
 describe('user patch: flags → the JSON Patch sent', () => {
   it.each([
-    // --value is JSON when it parses as JSON, else a string.
-    [['--path', '/name', '--value', 'Ann'], [{ op: 'replace', path: '/name', value: 'Ann' }]],
+        [['--path', '/name', '--value', 'Ann'], [{ op: 'replace', path: '/name', value: 'Ann' }]],
+    // A name stays a string even when it reads as JSON; roles and groups are JSON.
+    [['--path', '/name', '--value', '2024'], [{ op: 'replace', path: '/name', value: '2024' }]],
     [['--path', '/status', '--value', 'disabled'], [{ op: 'replace', path: '/status', value: 'disabled' }]],
     [['--path', '/assignedRoles', '--value', '[{"name":"TenantAdmin"}]'], [{ op: 'replace', path: '/assignedRoles', value: [{ name: 'TenantAdmin' }] }]],
     // A role by name or id with --value-name/--value-id: a one-item list with replace, one object otherwise.

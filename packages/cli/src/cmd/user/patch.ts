@@ -22,7 +22,9 @@ export const userPatchOperation = defineOperation({
     paths: PATHS,
     morePaths: ['/assignedRoles/-', '/assignedGroups/-'],
     listPaths: ['/assignedRoles', '/assignedGroups'],
-    value: 'json',
+    // Roles and groups are lists or objects: their --value is JSON when it parses as JSON; /name stays a string.
+    value: 'string',
+    jsonPaths: ['/roles', '/assignedRoles', '/assignedRoles/-', '/assignedGroups', '/assignedGroups/-'],
     valueTypeName: 'string|bool|unknown',
     usage: {
       op: `The operation to be performed. The fields ˋsetˋ and ˋunsetˋ are deprecated.${allowedValues(OPS)}`,
