@@ -3,6 +3,7 @@ import { newCmdApiKey } from './cmd/api-key/api-key.js';
 import { newCmdCompletion } from './cmd/completion/completion.js';
 import { newCmdContext } from './cmd/context/context.js';
 import { newCmdHelp } from './cmd/help/help.js';
+import { newCmdIdentityProvider } from './cmd/identity-provider/identity-provider.js';
 import { newCmdOauthToken } from './cmd/oauth-token/oauth-token.js';
 import { newCmdRaw } from './cmd/raw/raw.js';
 import { newCmdRole } from './cmd/role/role.js';
@@ -33,6 +34,7 @@ export function newRootCmd(f: Factory): Command {
     newCmdCompletion(f),
     newCmdContext(f),
     newCmdHelp(f),
+    newCmdIdentityProvider(f),
     newCmdOauthToken(f),
     newCmdRaw(f),
     newCmdRole(f),

@@ -147,6 +147,8 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     patch = await parseJsonText(String(values.raw('body')), '--body');
   } else {
     where = '--op/--path/--value';
+    const pathless = spec.pathlessOps ?? [];
+    if (paths.length === 0 && vals.length === 0 && !built && ops.length > 0 && ops.every((o) => pathless.includes(o))) return ops.map((op) => ({ op }));
     if (paths.length === 0) throw new FlagError('required flag(s) "path" not set (or give --file or --body)');
     if (built) {
       const names = (spec.valueFields ?? []).map((v) => `--${v.flag.name}`).join(', ');
@@ -171,6 +173,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     const { op, path } = p as { op?: unknown; path?: unknown };
     if (typeof op !== 'string' || !spec.ops.includes(op)) throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
     const allowed = [...spec.paths, ...(spec.morePaths ?? [])];
+    if (typeof op === 'string' && (spec.pathlessOps ?? []).includes(op) && path === undefined) return;
     if (typeof path !== 'string' || !allowed.includes(path)) throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
   });
   return patch as unknown[];

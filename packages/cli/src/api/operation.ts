@@ -39,6 +39,8 @@ export interface PatchBody {
   pathUsage?: string;
   /** Usage texts exactly as Qlik's page prints them (Allowed values lines included), instead of the generated ones. */
   usage?: { op?: string; path?: string; value?: string };
+  /** Operations that take no path or value (an IdP's `promote-options`): `--op promote-options` alone. */
+  pathlessOps?: readonly string[];
   /** With `value: 'string'`: paths whose --value is sent as JSON when it parses as JSON (lists and objects). */
   jsonPaths?: readonly string[];
   /** The type help prints for --value when it is not its own (`string|bool|unknown`, or none). */
