@@ -72,6 +72,13 @@ export async function buildObjectBody(spec: ObjectBody, values: Values, file: st
   return body;
 }
 
+/** Whether a path is the allowed one, where `{name}` in the allowed path stands for one path segment. */
+function pathMatches(allowed: string, path: string): boolean {
+  if (!allowed.includes('{')) return allowed === path;
+  const parts = allowed.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[^/]+')}$`).test(path);
+}
+
 /** The object --value-id/--value-name… build, if any was given. */
 function valueObject(spec: PatchBody, values: Values): Record<string, unknown> | undefined {
   const fields = (spec.valueFields ?? []).filter((v) => values.raw(v.flag.name) !== undefined);
@@ -155,7 +162,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
       if (vals.length > 0 || paths.length !== 1) throw new FlagError(`${names} build the value of one --path; give them with one --path and no --value`);
       const op = ops[0] ?? 'replace';
       const path = paths[0] ?? '';
-      return [{ op, path, value: op === 'replace' && (spec.listPaths ?? []).includes(path) ? [built] : built }];
+      return [{ op, path, value: op === 'replace' && (spec.listPaths ?? []).some((p) => pathMatches(p, path)) ? [built] : built }];
     }
     if (vals.length !== paths.length) {
       throw new FlagError(`--path was given ${paths.length} time(s) but --value ${vals.length} time(s); give one --value per --path`);
@@ -174,7 +181,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     if (typeof op !== 'string' || !spec.ops.includes(op)) throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
     const allowed = [...spec.paths, ...(spec.morePaths ?? [])];
     if (typeof op === 'string' && (spec.pathlessOps ?? []).includes(op) && path === undefined) return;
-    if (typeof path !== 'string' || !allowed.includes(path)) throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
+    if (typeof path !== 'string' || !allowed.some((a) => pathMatches(a, path))) throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
   });
   return patch as unknown[];
 }

@@ -112,7 +112,8 @@ function patchFlags(p: PatchBody): FlagSpec[] {
       name: 'path',
       type: 'string',
       repeatable: true,
-      choices: [...p.paths, ...(p.morePaths ?? [])],
+      // A templated path (`/systemGroups/{id}/assignedRoles`) cannot be a choice: the body check matches it.
+      ...(p.paths.some((x) => x.includes('{')) ? {} : { choices: [...p.paths, ...(p.morePaths ?? [])] }),
       usage: p.usage?.path ?? `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
     },
     {
