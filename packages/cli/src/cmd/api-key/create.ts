@@ -2,7 +2,7 @@
 // The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared.ts).
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
-import { checkDuration } from './shared.js';
+import { checkDuration, scimSubject } from './shared.js';
 
 export const SUB_TYPES = ['user', 'externalClient'] as const;
 
@@ -50,6 +50,8 @@ export const createOperation = defineOperation({
         throw new FlagError(`${source('subType')}: subType must be one of "user", "externalClient"`);
       }
       if (body.sub !== undefined && typeof body.sub !== 'string') throw new FlagError(`${source('sub')}: sub must be a string`);
+      // `SCIM\\<id>` as Qlik's help prints it, typed literally, is the same subject as `SCIM\<id>`.
+      if (typeof body.sub === 'string') body.sub = scimSubject(body.sub);
     },
   },
   create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
