@@ -1,6 +1,6 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
-import type { Invocation } from '../cmdutil/command.js';
+import type { CompletionRequest, CompletionResult, Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
 import { allowedValues, fileFlag, fileFlagG2, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
@@ -93,6 +93,10 @@ export interface Operation {
    * G2 and G3: `-f, --file file  Read request body from the specified file`). Default G1.
    */
   page?: 'G1' | 'G2' | 'G3';
+  /** Completion of positional arguments (e.g. ids from the server); the Factory reaches settings and HTTP. */
+  completeArgs?: (f: Factory, req: CompletionRequest) => Promise<CompletionResult>;
+  /** Completion of flag values by flag name; undefined from one: the usual completion. */
+  completeFlags?: Readonly<Record<string, (f: Factory, req: CompletionRequest) => Promise<CompletionResult | undefined>>>;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
 }

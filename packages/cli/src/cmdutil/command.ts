@@ -22,6 +22,8 @@ export interface CompletionRequest {
   args: string[];
   /** The word being completed. */
   toComplete: string;
+  /** The flags already typed (e.g. `--subType externalClient` before `--sub <TAB>`). */
+  flags?: FlagSet;
 }
 
 /** Cobra's ShellCompDirective bits, the last line of a completion answer (`:4`). */
@@ -63,6 +65,8 @@ export interface CommandDef {
   run?: (inv: Invocation) => Promise<void>;
   /** Completion of positional arguments. */
   completeArgs?: (req: CompletionRequest) => Promise<CompletionResult>;
+  /** Completion of a flag's value (`--sub <TAB>`); undefined: the usual (choices, files). */
+  completeFlag?: (name: string, req: CompletionRequest) => Promise<CompletionResult | undefined>;
 }
 
 export interface Invocation {

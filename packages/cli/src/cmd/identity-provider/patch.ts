@@ -3,6 +3,7 @@
 // text. The accepted operations and paths are the spec's (the SAML and OIDC patch payloads); `promote-options` takes
 // no path.
 import { defineOperation } from '../../api/operation.js';
+import { idpArgCompletion } from './shared.js';
 
 const PATHS = [
   '/active',
@@ -38,6 +39,7 @@ export const idpPatchOperation = defineOperation({
   page: 'G2',
   method: 'PATCH',
   path: '/api/v1/identity-providers/{identity-providerId}',
+  completeArgs: idpArgCompletion,
   output: 'none',
   body: { kind: 'patch', ops: ['replace', 'promote-options'], pathlessOps: ['promote-options'], paths: PATHS, value: 'json', usage: { op: '', path: '', value: '' } },
 });
