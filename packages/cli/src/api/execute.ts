@@ -44,7 +44,8 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const query: Record<string, string | number | undefined> = {};
   for (const q of op.query ?? []) {
     const v = values.raw(q.flag.name);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'number' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'string') query[q.param ?? q.flag.name] = q.transform ? q.transform(v) : v;
   }
   const limit = values.get(limitFlag);
   if (op.paging && limit !== undefined) {

@@ -12,6 +12,8 @@ export interface QueryParam {
   flag: FlagSpec;
   /** Query parameter name; defaults to the flag name. */
   param?: string;
+  /** The value as sent, from the value typed (e.g. `SCIM\\<id>` typed with two backslashes → one). */
+  transform?: (value: string) => string;
 }
 
 export interface BodyField {
