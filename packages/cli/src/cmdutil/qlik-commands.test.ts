@@ -32,7 +32,7 @@ describe("Qlik's commands this qlik does not implement", () => {
     [['app', 'ls'], 'Error: "qlik app" is a command of Qlik\'s CLI that this qlik does not implement; "qlik raw get v1/apps" reaches the same API\n'],
     [['tenant', 'create', '--name', 'x'], 'Error: "qlik tenant create" is a command of Qlik\'s CLI that this qlik does not implement; "qlik raw post v1/tenants" reaches the same API\n'],
     [['update'], 'Error: "qlik update" is a command of Qlik\'s CLI that this qlik does not implement; update this qlik with the package manager that installed it\n'],
-    [['role', 'edit', 'r1'], 'Error: "qlik role edit" is a command of Qlik\'s CLI that this qlik does not implement; "qlik role patch" changes a custom role\n'],
+    [['context', 'login'], 'Error: "qlik context login" is a command of Qlik\'s CLI that this qlik does not implement; "qlik context init" sets up a context with an API key or OAuth client credentials\n'],
   ])('%j', async (argv, stderr) => {
     const r = await runStubbed(argv);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr, requests: [] });

@@ -78,10 +78,6 @@ const TOP: Readonly<Record<string, string>> = {
 /** Subcommands of groups this qlik implements in part, by their path below `qlik`. */
 const SUB: Readonly<Record<string, string>> = {
   'context login': '"qlik context init" sets up a context with an API key or OAuth client credentials',
-  'group edit': '"qlik group patch" changes a group',
-  'group settings edit': '"qlik group settings patch" changes the settings',
-  'identity-provider edit': '"qlik identity-provider patch" changes an identity provider',
-  'role edit': '"qlik role patch" changes a custom role',
   'tenant create': raw('v1/tenants', 'post'),
   'tenant deactivate': raw('v1/tenants/<tenantId>/actions/deactivate', 'post'),
   'tenant edit': raw('v1/tenants/<tenantId>', 'patch'),
