@@ -5,7 +5,6 @@ import { CancelledError, CliError, HttpError } from '../errors/errors.js';
 import type { ApiRequest, HttpClient, RetryPolicy } from '../http/client.js';
 import type { IOStreams } from '../iostreams/iostreams.js';
 import { printIds, printJson, stripLinks } from '../iostreams/print.js';
-import { maskSecretFields } from '../text/secrets.js';
 import { buildObjectBody, buildPatchBody } from './body.js';
 import { createSafely, CreateSession } from './create-safely.js';
 import { listAll } from './paging.js';
@@ -101,12 +100,12 @@ async function execute(
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
     let items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
-    if (op.maskSecrets && !(await f.jsonMode())) items = maskSecretFields(items) as unknown[];
+    if (op.maskSecrets && !(await f.jsonMode())) items = f.redactor.json(items) as unknown[];
     if (o.quiet) await printIds(io, items);
     else await printJson(io, items);
   } else if (res.text !== '' && res.status !== 204) {
     let value = stripLinks(parseJsonBody(res));
-    if (op.maskSecrets && !(await f.jsonMode())) value = maskSecretFields(value);
+    if (op.maskSecrets && !(await f.jsonMode())) value = f.redactor.json(value);
     await deliver(io, http, session, created, retry, () => (o.quiet ? printIds(io, [value]) : printJson(io, value)));
   } else if (!o.quiet) {
     await printEmpty(io, status, await f.jsonMode());

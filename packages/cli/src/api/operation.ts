@@ -74,7 +74,8 @@ export interface Operation {
   paging?: { pageMax: number; limitUsage?: string };
   /**
    * Resources that may carry secrets (an IdP's clientSecret): fields the one secret rule names are shown as
-   * **omitted** in the default output; --json and --raw print what the server sent.
+   * **omitted** in the default output (the Redactor's JSON masking, as in -v traces); --json and --raw print what the
+   * server sent.
    */
   maskSecrets?: boolean;
   /** Positional arguments that may be omitted, with how to find a default. */

@@ -35,17 +35,3 @@ export function secretParts(value: string): string[] {
   return parts;
 }
 
-/**
- * A JSON value with the value of every field the rule names secret (at any depth) shown as **omitted**: what human
- * output shows of a resource that may carry secrets (an identity provider's `clientSecret`). Empty and null values
- * stay as they are, so that "not set" remains visible.
- */
-export function maskSecretFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecretFields);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretName(k) && v !== null && v !== '' ? OMITTED : maskSecretFields(v)]),
-    );
-  }
-  return value;
-}

@@ -30,6 +30,16 @@ describe('identity-provider patch', () => {
     expect(r.requests).toEqual([]);
   });
 
+  it('-v traces a new client secret as **omitted**; the request carries it', async () => {
+    const r = await runStubbed(['identity-provider', 'patch', 'i1', '--path', '/pendingOptions/clientSecret', '--value', 'n3w-s3cr3t-value', '-v'], (reg) =>
+      reg.register('PATCH', P, empty(204)),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('"path":"/pendingOptions/clientSecret","value":"**omitted**"');
+    expect(r.stderr).not.toContain('n3w-s3cr3t-value');
+    expect(r.requests[0]!.json).toEqual([{ op: 'replace', path: '/pendingOptions/clientSecret', value: 'n3w-s3cr3t-value' }]);
+  });
+
   it('412 (the IdP changed): the error body, exit 1', async () => {
     const r = await runStubbed(['identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) => reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')));
     expect(r.code).toBe(1);
