@@ -94,8 +94,8 @@ async function jsonArrayFlag(text: string, where: string): Promise<unknown[]> {
 
 /**
  * Set a body field by its path: `a.b.c` nests objects (as Qlik's generated `--options-claimsMapping-email` flags do);
- * `list[].x` sets `x` in the one object of the array `list` (Qlik's `--assignedRoles-id`). A scalar in the way (from -f)
- * is an error naming both sources.
+ * `list[].x` sets `x` in the one object of the array `list` (Qlik's `--assignedRoles-id`). Something else in the way
+ * (a list of several items, or a scalar, from -f or a deprecated JSON flag) is an error naming the flag.
  */
 function setField(body: Record<string, unknown>, path: string, value: unknown, where: string): void {
   const parts = path.split('.');
