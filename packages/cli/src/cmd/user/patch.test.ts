@@ -12,6 +12,8 @@ describe('user patch: flags → the JSON Patch sent', () => {
     // A name stays a string even when it reads as JSON; roles and groups are JSON.
     [['--path', '/name', '--value', '2024'], [{ op: 'replace', path: '/name', value: '2024' }]],
     [['--path', '/status', '--value', 'disabled'], [{ op: 'replace', path: '/status', value: 'disabled' }]],
+    [['--op', 'renew', '--path', '/inviteExpiry', '--value', 'true'], [{ op: 'renew', path: '/inviteExpiry', value: true }]],
+    [['--path', '/preferredLocale', '--value', 'true'], [{ op: 'replace', path: '/preferredLocale', value: 'true' }]],
     [['--path', '/assignedRoles', '--value', '[{"name":"TenantAdmin"}]'], [{ op: 'replace', path: '/assignedRoles', value: [{ name: 'TenantAdmin' }] }]],
     // A role by name or id with --value-name/--value-id: a one-item list with replace, one object otherwise.
     [['--path', '/assignedRoles', '--value-name', 'Manage API keys'], [{ op: 'replace', path: '/assignedRoles', value: [{ name: 'Manage API keys' }] }]],

@@ -22,9 +22,10 @@ export const userPatchOperation = defineOperation({
     paths: PATHS,
     morePaths: ['/assignedRoles/-', '/assignedGroups/-'],
     listPaths: ['/assignedRoles', '/assignedGroups'],
-    // Roles and groups are lists or objects: their --value is JSON when it parses as JSON; /name stays a string.
+    // Roles and groups are lists or objects, `renew /inviteExpiry` takes a boolean: their --value is JSON when it
+    // parses as JSON; /name and the other strings stay strings.
     value: 'string',
-    jsonPaths: ['/roles', '/assignedRoles', '/assignedRoles/-', '/assignedGroups', '/assignedGroups/-'],
+    jsonPaths: ['/roles', '/assignedRoles', '/assignedRoles/-', '/assignedGroups', '/assignedGroups/-', '/inviteExpiry'],
     valueTypeName: 'string|bool|unknown',
     usage: {
       op: `The operation to be performed. The fields ˋsetˋ and ˋunsetˋ are deprecated.${allowedValues(OPS)}`,
