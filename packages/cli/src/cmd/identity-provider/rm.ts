@@ -1,5 +1,6 @@
-// qlik identity-provider rm: DELETE /api/v1/identity-providers/{id}. Qlik's qlik-cli reference lists its page, which was not among the stored copies: Short and Long
-// are the spec's summary and description, as Qlik's generator takes them; the flags those of its other rm pages (G2).
+// qlik identity-provider rm: DELETE /api/v1/identity-providers/{id}. Qlik's qlik-cli reference lists its page, which
+// was not among the stored copies: Short and Long are the spec's summary and description, as Qlik's generator takes
+// them; the flags those of its other rm pages (G2).
 import { defineOperation } from '../../api/operation.js';
 import { idpArgCompletion } from './shared.js';
 
