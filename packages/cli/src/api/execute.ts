@@ -27,7 +27,7 @@ async function deliver(io: IOStreams, http: HttpClient, session: CreateSession |
       `stdout could not be written (${typeof code === 'string' ? code : (e as Error).message}), so the ${session.r.noun} could not be delivered; ${note ?? `${session.r.noun} ${id} could not be removed`} (its token is shown only once)`,
     );
   }
-  session?.undelivered.delete(id ?? '');
+  if (id !== undefined) session?.delivered(id);
 }
 
 export async function runOperation(c: OperationContext): Promise<void> {
@@ -90,7 +90,7 @@ async function execute(
   const idempotent = op.idempotent ?? op.method !== 'POST';
   const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
-  const created = session ? [...session.undelivered][0] : undefined;
+  const created = session?.createdId;
   // A DELETE that found the resource gone after a lost answer shows the status the server really gave (404).
   const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 

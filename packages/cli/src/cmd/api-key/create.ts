@@ -1,5 +1,5 @@
 // qlik api-key create: the founding command. Its help text is reproduced byte for byte from Qlik's documentation.
-// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared.ts).
+// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in create/attribution.ts).
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { checkDuration } from './shared.js';
@@ -52,6 +52,6 @@ export const createOperation = defineOperation({
       if (body.sub !== undefined && typeof body.sub !== 'string') throw new FlagError(`${source('sub')}: sub must be a string`);
     },
   },
-  create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
+  create: async () => (await import('./create/attribution.js')).apiKeyAttribution,
   quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
 });
