@@ -10,7 +10,7 @@ import { createSafely, CreateSession } from './create-safely.js';
 import { listAll } from './paging.js';
 import { parseJsonBody, printEmpty } from './response.js';
 import { limitFlag, operationFlags, type OperationContext } from './operation.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
 
 /**
  * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
@@ -35,6 +35,7 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const specs = operationFlags(op);
   const values = await Values.of(f, inv, specs);
   const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
+  checkPathArgs(op.path, args);
   const retry = values.retryPolicy();
   const quiet = values.get(quietFlag) === true;
   const raw = values.get(rawFlag) === true;
