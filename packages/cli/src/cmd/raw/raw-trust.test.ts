@@ -16,14 +16,27 @@ async function raw(args: string[], reg: StubRegistry, opts: RunOptions = {}) {
 }
 
 describe('raw --output-file: only regular files and new paths are replaced', () => {
-  it('a character device (/dev/null) stays a device: written in place, exit 0', async () => {
-    const before = await lstat('/dev/null');
-    const reg = new StubRegistry().register('GET', '/api/v1/users/me', json(200, { id: 'u' }));
-    const r = await raw(['get', 'v1/users/me', '--output-file', '/dev/null'], reg);
-    expect(r.code, r.stderr).toBe(0);
-    const after = await lstat('/dev/null');
-    expect(after.isCharacterDevice()).toBe(true);
-    expect(after.ino).toBe(before.ino);
+  it('a character device (a null device of its own, and a link to it) stays a device: written in place, exit 0', async (ctx) => {
+    // Never the machine's own /dev/null: were the fix to regress, the test would replace it for every process here.
+    const home = await homeWithContext(SERVER);
+    const dev = join(home, 'null');
+    try {
+      execFileSync('mknod', ['-m', '666', dev, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      ctx.skip('mknod needs root');
+    }
+    const link = join(home, 'null-link');
+    await symlink(dev, link);
+    for (const target of [dev, link]) {
+      const before = await stat(dev);
+      const reg = new StubRegistry().register('GET', '/api/v1/users/me', json(200, { id: 'u' }));
+      const r = await raw(['get', 'v1/users/me', '--output-file', target], reg, { home });
+      expect(r.code, r.stderr).toBe(0);
+      const after = await stat(dev);
+      expect(after.isCharacterDevice()).toBe(true);
+      expect(after.ino).toBe(before.ino);
+    }
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 
   it('a symlink to a FIFO: the FIFO gets the body and the link stays a link', async (ctx) => {
