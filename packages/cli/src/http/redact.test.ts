@@ -160,8 +160,8 @@ describe('issue 18: secret-named query values and a secret echoed in other encod
     ['percent-encoded', encodeURIComponent(SECRET)],
     ['every character percent-encoded (lower-case hex)', [...Buffer.from(SECRET)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')],
     ['HTML entities (named)', SECRET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')],
-    ['HTML entities (numeric)', [...SECRET].map((c) => `&#${c.codePointAt(0) ?? 0};`).join('')],
-    ['HTML entities (hex, mixed)', [...SECRET].map((c, i) => (i % 2 ? c : `&#x${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()};`)).join('')],
+    ['HTML entities (numeric)', Array.from(SECRET).map((c) => `&#${c.codePointAt(0) ?? 0};`).join('')],
+    ['HTML entities (hex, mixed)', Array.from(SECRET).map((c, i) => (i % 2 ? c : `&#x${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()};`)).join('')],
   ];
   it.each(forms)('masks the secret echoed as %s', (_what, echoed) => {
     const r = new Redactor();

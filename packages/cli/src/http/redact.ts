@@ -32,7 +32,7 @@ const NAMED_ENTITIES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt
  * (decimal, hex, or named), as a server that echoes a value back in a URL or an HTML page may write it.
  */
 function encodedPattern(secret: string): RegExp {
-  const alternatives = [...secret].map((ch) => {
+  const alternatives = Array.from(secret).map((ch) => {
     const cp = ch.codePointAt(0) ?? 0;
     const bytes = [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
     const forms = [
