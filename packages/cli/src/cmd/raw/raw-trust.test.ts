@@ -160,3 +160,13 @@ describe('ids placed into a path: empty, "." and ".." are refused', () => {
     expect(reg.requests).toEqual([]);
   });
 });
+
+describe('raw on a terminal: a text body cannot hide text behind a carriage return', () => {
+  it('a lone CR and U+2028/U+2029 are escaped; CRLF line ends stay; piped output is byte for byte', async () => {
+    const body = 'real\rFAKE\r\nnext\u2028line\u2029end';
+    const tty = await raw(['get', 'v1/x'], new StubRegistry().register('GET', '/api/v1/x', text(200, body)), { stdoutTTY: true });
+    expect(tty.stdout).toBe('real\\u000dFAKE\r\nnext\\u2028line\\u2029end');
+    const piped = await raw(['get', 'v1/x'], new StubRegistry().register('GET', '/api/v1/x', text(200, body)));
+    expect(piped.stdout).toBe(body);
+  });
+});

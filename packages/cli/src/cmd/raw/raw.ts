@@ -12,6 +12,7 @@ import { CliError, FlagError, HttpError } from '../../errors/errors.js';
 import type { ApiRequest, ApiResponse } from '../../http/client.js';
 import { printIds, printJson, printTable, stripLinks } from '../../iostreams/print.js';
 import { PROTOTYPE_KEYS } from '../../text/json.js';
+import { inertText } from '../../text/safety.js';
 
 const METHODS = ['get', 'put', 'patch', 'post', 'delete'] as const;
 
@@ -209,7 +210,7 @@ export function newCmdRaw(f: Factory): Command {
       const sniffed = jsonType ? undefined : tryJsonBody(res.text);
       if (!jsonType && sniffed === undefined) {
         if (!f.io.isStdoutTTY) await f.io.print(res.bytes);
-        else if (isText(res)) await f.io.printData(res.text);
+        else if (isText(res)) await f.io.printData(inertText(res.text));
         else throw new CliError('the response is binary; write it to a file with --output-file, or pipe it');
         return;
       }
