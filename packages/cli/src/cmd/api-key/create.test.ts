@@ -148,6 +148,8 @@ describe('api-key create: what is sent', () => {
     ['a missing file', ['-f', '/nonexistent/body.json'], 'Error: --file /nonexistent/body.json: no such file'],
     ['a server type without API keys', ['--description', 'd', '--server-type', 'windows'], "Error: 'qlik api-key create' is only available for Qlik Cloud; the server type is windows"],
     ['an unknown flag', ['--description', 'd', '--descripton', 'x'], 'Error: unknown flag: --descripton'],
+    ['an empty description', ['--description', ''], 'Error: --description: description must not be empty'],
+    ['a description of spaces', ['--description', ' \t '], 'Error: --description: description must not be empty'],
   ])('refuses %s before any request', async (_what, args, message) => {
     const reg = new StubRegistry();
     const r = await create(args, reg);
@@ -159,6 +161,18 @@ describe('api-key create: what is sent', () => {
       expect(r.stderr.split('\n')).toHaveLength(2);
     }
     expect(reg.requests).toEqual([]);
+  });
+
+  it.each([
+    ['QLIK_HTTP_TIMEOUT', '2147484', 'Error: QLIK_HTTP_TIMEOUT: at most 86400 seconds (one day), got "2147484"'],
+    ['QLIK_HTTP_CONNECT_TIMEOUT', '1e9', 'Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds (one day), got "1e9"'],
+    ['QLIK_HTTP_TIMEOUT', '-1', 'Error: QLIK_HTTP_TIMEOUT: expected a positive number of seconds, got "-1"'],
+  ])('%s=%s is refused in one line before any request', async (name, value, message) => {
+    // The real transport (these variables configure it), to a closed port: a request would fail differently.
+    const home = await homeWithContext('http://127.0.0.1:9');
+    const r = await runQlik(['api-key', 'create', '--description', 'd'], { home, env: { [name]: value } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${message}\n`);
   });
 
   it('reports a broken -f file in one line with its position, never quoting its content', async () => {

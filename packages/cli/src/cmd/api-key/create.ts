@@ -45,6 +45,8 @@ export const createOperation = defineOperation({
     ],
     async validate(body, source) {
       if (typeof body.description !== 'string') throw new FlagError(`${source('description')}: description must be a string`);
+      // An empty description would be sent, tagged, and then left as an untaggable key: refused here.
+      if (body.description.trim() === '') throw new FlagError(`${source('description')}: description must not be empty`);
       if (body.expiry !== undefined) await checkDuration(body.expiry, source('expiry'));
       if (body.subType !== undefined && !(SUB_TYPES as readonly unknown[]).includes(body.subType)) {
         throw new FlagError(`${source('subType')}: subType must be one of "user", "externalClient"`);
