@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { nodeBinary } from '../../scripts/binaries/node-dist.mjs';
 import { startEmulator, type Emulator } from '../kit/emulator.js';
 import { QLIK } from '../kit/process.mjs';
@@ -50,7 +50,11 @@ async function homeWithContext(e: Emulator = emu): Promise<string> {
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 
-describe.skipIf(WINE === undefined)('the CLI under Windows (node.exe under wine)', () => {
+describe('the CLI under Windows (node.exe under wine)', () => {
+  beforeEach((ctx) => {
+    if (WINE === undefined) ctx.skip('wine not installed');
+  });
+
   it.concurrent('context create/use/ls/get/update/rm with the file at %USERPROFILE%\\.qlik\\contexts.yml, the key from stdin with CRLF', async () => {
     const probe = await runWine(nodeExe, ['-p', 'process.platform + "|" + require("os").homedir() + "|" + process.env.USERPROFILE']);
     const [platform, homedir, profile] = probe.stdout.trim().split('|');
