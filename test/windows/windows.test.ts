@@ -230,20 +230,34 @@ describe('the CLI under Windows (node.exe under wine)', () => {
     expect((await readdir(home)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it.concurrent("api-key edit with Windows' default editor (notepad; a test double first on PATH)", async () => {
+  it.concurrent("api-key edit with Windows' default editor (notepad; a test double first on PATH), and EDITOR with arguments", async () => {
     const home = await homeWithContext();
     const c = await qlik(['api-key', 'create', '--description', 'before edit', '--expiry', 'PT1H', '-q'], home);
     expect(c.code, c.stderr).toBe(0);
     const id = c.stdout.trim();
     const bin = join(home, 'bin');
     await mkdir(bin);
-    // notepad.cmd: what `notepad FILE` finds first on PATH (cmd.exe resolves .cmd like .exe); it rewrites the file.
-    await writeFile(join(bin, 'edit.js'), `const fs=require('fs');const f=process.argv[2];const o=JSON.parse(fs.readFileSync(f,'utf8'));o.description='edited on windows';fs.writeFileSync(f,JSON.stringify(o,null,2)+'\\r\\n');fs.writeFileSync(${JSON.stringify(winPath(join(home, 'editor-ran')))},f);`);
-    await writeFile(join(bin, 'notepad.cmd'), `@"${winPath(nodeExe)}" "${winPath(join(bin, 'edit.js'))}" %1\r\n`);
+    // notepad.cmd and mycode.cmd: what `notepad FILE` and `mycode --wait FILE` find first on PATH (cmd.exe resolves
+    // .cmd like .exe). edit.js sets the description to its first argument, and records the arguments it got.
+    const ran = join(home, 'editor-ran');
+    await writeFile(
+      join(bin, 'edit.js'),
+      `const fs=require('fs');const a=process.argv.slice(2);const f=a.at(-1);const o=JSON.parse(fs.readFileSync(f,'utf8'));o.description=a[0];fs.writeFileSync(f,JSON.stringify(o,null,2)+'\\r\\n');fs.appendFileSync(${JSON.stringify(winPath(ran))},JSON.stringify(a)+'\\n');`,
+    );
+    await writeFile(join(bin, 'notepad.cmd'), `@"${winPath(nodeExe)}" "${winPath(join(bin, 'edit.js'))}" "edited on windows" %*\r\n`);
+    await writeFile(join(bin, 'mycode.cmd'), `@"${winPath(nodeExe)}" "${winPath(join(bin, 'edit.js'))}" "edited by mycode" %*\r\n`);
     const r = await qlik(['api-key', 'edit', id], home, { env: { WINEPATH: winPath(bin) } });
     expect(r.code, r.stderr).toBe(0);
-    expect(await readFile(join(home, 'editor-ran'), 'utf8')).toMatch(/^C:\\.*\\resource\.json$/);
     expect((await emu.ledger()).find((e) => e.id === id)).toMatchObject({ description: 'edited on windows' });
+    const withArgs = await qlik(['api-key', 'edit', id], home, { env: { WINEPATH: winPath(bin), EDITOR: 'mycode --wait' } });
+    expect(withArgs.code, withArgs.stderr).toBe(0);
+    expect((await emu.ledger()).find((e) => e.id === id)).toMatchObject({ description: 'edited by mycode' });
+    // The file is in a temporary directory whose path has a space (the prefix's TEMP), passed as one argument.
+    const calls = lines(await readFile(ran, 'utf8')).map((l) => JSON.parse(l) as string[]);
+    expect(calls).toEqual([
+      ['edited on windows', expect.stringMatching(/^C:\\users\\[^\\]+\\Temp dir\\qlik-edit-[^\\]+\\resource\.json$/)],
+      ['edited by mycode', '--wait', expect.stringMatching(/\\resource\.json$/)],
+    ]);
   });
 
   it.concurrent('Ctrl-C (a console control event) while a create waits for its answer: the key is removed, exit 130', async () => {
