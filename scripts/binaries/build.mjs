@@ -6,9 +6,9 @@
 // injected by postject. The blob holds packages/cli/scripts/sea-main.cjs as its main script and the CLI's built files
 // (dist/fast.cjs, help.txt, main.cjs, vendor/*.cjs) as assets. The blob must be made by the same Node version as the
 // binary it goes into: this machine's node when it is 20.20.2 on linux-x64, else the registry's linux-x64 build.
-// Code caches load only on the platform that made them, so only the target this machine runs gets them (the SEA's
-// own `useCodeCache` for the entry script, and main.cjs.cache, the cache packages/cli/scripts/build.mjs made); the
-// other targets compile main.cjs when they start. The Windows binary is unsigned (its Authenticode signature, which
+// Code caches: the SEA's own `useCodeCache` (the entry script) only for the target this machine runs, as Node requires;
+// main.cjs.cache (the cache packages/cli/scripts/build.mjs made) for the targets of this machine's architecture; the
+// others compile main.cjs when they start. The Windows binary is unsigned (its Authenticode signature, which
 // injecting would break, is removed first; signing is for whoever publishes it).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -69,7 +69,9 @@ try {
     const native = target === host;
     const assets = { 'fast.cjs': join(dist, 'fast.cjs'), 'help.txt': join(dist, 'help.txt'), 'main.cjs': join(dist, 'main.cjs') };
     for (const f of readdirSync(join(dist, 'vendor'))) assets[`vendor/${f}`] = join(dist, 'vendor', f);
-    if (native && existsSync(join(dist, 'main.cjs.cache'))) assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
+    // main.cjs.cache goes into the binaries of this machine's architecture: V8 accepts it in the Windows build of the
+    // same Node (test/windows/binaries.test.ts checks), while the linux-arm64 binary crashes at start-up with an x64 one.
+    if (target.endsWith(`-${process.arch}`) && existsSync(join(dist, 'main.cjs.cache'))) assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
     const config = join(work, `${target}.json`);
     const blob = join(work, `${target}.blob`);
     writeFileSync(
