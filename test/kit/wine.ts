@@ -123,7 +123,7 @@ export function startWine(exe: string, args: readonly string[], o: WineRunOption
         const timer = setTimeout(() => {
           timedOut = true;
           child.kill('SIGKILL');
-        }, o.timeoutMs ?? 60_000);
+        }, o.timeoutMs ?? 240_000);
         child.once('error', (e) => {
           clearTimeout(timer);
           reject(e);

@@ -36,7 +36,7 @@ const linux = (name: string, prefix: string[], missing: () => string | undefined
     missing,
     run: (args, home, o = {}) => {
       const [file, ...pre] = [...prefix, exe];
-      return start(file, [...pre, ...args], { env: cleanEnv(home, o.env), cwd: home, timeoutMs: 60_000, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) }).done;
+      return start(file, [...pre, ...args], { env: cleanEnv(home, o.env), cwd: home, timeoutMs: 240_000, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) }).done;
     },
   };
 };

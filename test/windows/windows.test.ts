@@ -280,6 +280,31 @@ describe('the CLI under Windows (node.exe under wine)', () => {
     expect(lines(r.stderr).at(-1)).toBe(`Error: interrupted by SIGINT; removed API key ${key!.id} (created by this run, not delivered)`);
   });
 
+  it.concurrent('Ctrl-Break (SIGBREAK in Node) while a create waits for its answer: the key is removed, exit 149', async () => {
+    // wine cannot raise CTRL_BREAK_EVENT (no Unix signal maps to it, and libuv's process.kill has no SIGBREAK on
+    // Windows), so node.exe runs the CLI in-process and emits the event Node emits for it, once the test says so.
+    const emu = await startEmulator();
+    onTestFinished(() => emu.stop());
+    const home = await homeWithContext(emu);
+    await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
+    const go = join(home, 'break-now');
+    const script = [
+      `process.argv = [process.argv[0], ${JSON.stringify(winPath(QLIK))}, 'api-key', 'create', '--description', 'win ctrl-break'];`,
+      `const t = setInterval(() => { if (require('fs').existsSync(${JSON.stringify(winPath(go))})) { clearInterval(t); process.emit('SIGBREAK', 'SIGBREAK'); } }, 50).unref();`,
+      `require(process.argv[1]);`,
+    ].join('\n');
+    const run = startWine(nodeExe, ['-e', script], { cwd: home, env: { QLIK_CLI_USER_HOME_DIR: winPath(home) } });
+    const deadline = Date.now() + 20_000;
+    const mine = async () => (await emu.ledger()).filter((e) => e.description.startsWith('win ctrl-break'));
+    while ((await mine()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await writeFile(go, '');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(149);
+    const [key] = await mine();
+    expect(key).toMatchObject({ state: 'deleted' });
+    expect(lines(r.stderr).at(-1)).toBe(`Error: interrupted by SIGBREAK; removed API key ${key!.id} (created by this run, not delivered)`);
+  });
+
   it.concurrent('exit codes: 0, 1 for a usage error, 1 for a server error (with the server body)', async () => {
     const home = await homeWithContext();
     const bad = await qlik(['api-key', 'create', '--expiry', 'P1D'], home);
