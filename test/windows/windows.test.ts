@@ -164,17 +164,20 @@ describe('the CLI under Windows (node.exe under wine)', () => {
     expect(empty.stderr).toBe('Error: --api-key -: stdin was empty\n');
   });
 
-  it.concurrent("a key piped through a Windows pipe (cmd's `type key.txt | qlik …`, as a console pipes it) is read from stdin", async () => {
-    // wine cannot give node.exe a Unix pipe as stdin (Node's pipe handle fails with EBADF), so cmd.exe makes the pipe.
+  it.concurrent('a key piped in through a Windows pipe (as PowerShell pipes it), written after the CLI started waiting', async () => {
+    // wine cannot give node.exe a Unix pipe as stdin (Node's pipe handle fails with EBADF), and wine's cmd.exe runs
+    // `a | b` through a temporary file; so a node.exe parent starts the CLI with a Windows pipe as its stdin.
     const home = await tempHome();
-    await writeFile(join(home, 'key.txt'), 'piped-key\r\n');
-    const out = winPath(join(home, 'out.txt'));
-    const r = await runWine('cmd', ['/c', `type ${winPath(join(home, 'key.txt'))} | ${winPath(nodeExe)} ${winPath(QLIK)} context create p --server ${emu.url} --api-key - > ${out} 2>&1`], {
+    const parent = [
+      `const c = require('child_process').spawn(process.execPath, process.argv.slice(1), { stdio: ['pipe', 'inherit', 'inherit'] });`,
+      `setTimeout(() => c.stdin.end('piped-key\\r\\n'), 1000);`,
+      `c.on('exit', (code) => process.exit(code));`,
+    ].join('\n');
+    const r = await runWine(nodeExe, ['-e', parent, winPath(QLIK), 'context', 'create', 'p', '--server', emu.url, '--api-key', '-'], {
       cwd: home,
       env: { QLIK_CLI_USER_HOME_DIR: winPath(home) },
     });
-    expect(await readFile(join(home, 'out.txt'), 'utf8')).toBe("Context 'p' created\n");
-    expect(r.code).toBe(0);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', "Context 'p' created\n"]);
     expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toContain('Authorization: Bearer piped-key\n');
   });
 
