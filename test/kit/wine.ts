@@ -3,7 +3,7 @@
 // and the win-x64 standalone binary. What the kit relies on (observed with Debian's wine64 8.0):
 // - `/usr/lib/wine/wine64` runs a 64-bit console program; Debian's `/usr/bin/wine` refuses without wine32.
 // - A prefix whose Windows version is set to win10 (`HKCU\Software\Wine` Version) and whose temporary directory has
-//   a space in its path; made once per machine in a cache directory (QLIK_WINEPREFIX, default ~/.cache/qlik-ts/wine), under a lock, since test files run in parallel.
+//   a space in its path; made once per machine in a cache directory (~/.cache/qlik-ts/wine), under a lock, since test files run in parallel.
 // - stdout/stderr to a pipe fail with EBADF inside node.exe, so both go to files; stdin comes from a file too.
 // - Unix paths are reachable as `Z:\…`; WINEPATH is put in front of the Windows PATH; a Unix SIGINT sent to the wine
 //   process reaches the program as a console Ctrl-C (CTRL_C_EVENT), which Node reports as SIGINT.
@@ -23,8 +23,9 @@ export function findWine(): string | undefined {
 
 export const WINE = process.platform === 'linux' ? findWine() : undefined;
 
+/** The kit's own prefix (never one of the user's: an unfinished one is removed and made again). */
 export function winePrefix(): string {
-  return process.env.QLIK_WINEPREFIX || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'wine');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'wine');
 }
 
 const baseEnv = (): Record<string, string> => ({ WINEPREFIX: winePrefix(), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' });
