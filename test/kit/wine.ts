@@ -3,8 +3,10 @@
 // and the win-x64 standalone binary. What the kit relies on (observed with Debian's wine64 8.0):
 // - `/usr/lib/wine/wine64` runs a 64-bit console program; Debian's `/usr/bin/wine` refuses without wine32.
 // - A prefix whose Windows version is set to win10 (`HKCU\Software\Wine` Version) and whose temporary directory has
-//   a space in its path; made once per machine in a cache directory (~/.cache/qlik-ts/wine), under a lock, since test files run in parallel.
-// - stdout/stderr to a pipe fail with EBADF inside node.exe, so both go to files; stdin comes from a file too.
+//   a space in its path; made once per machine in a cache directory (~/.cache/qlik-ts/wine), under a lock, since
+//   test files run in parallel.
+// - A Unix pipe as stdin, stdout or stderr fails with EBADF inside node.exe, so all three are files here (a case that
+//   needs a Windows pipe makes one with a node.exe parent); USERPROFILE and TEMP come from the prefix, not the env.
 // - Unix paths are reachable as `Z:\…`; WINEPATH is put in front of the Windows PATH; a Unix SIGINT sent to the wine
 //   process reaches the program as a console Ctrl-C (CTRL_C_EVENT), which Node reports as SIGINT.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
