@@ -1,14 +1,34 @@
 // Shared types: the App (every service a handler may use), the request context handed to
 // route handlers, and the route table entry. A handler returns a Reply (see http.ts).
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Principal, TokenService } from './auth.js';
+import type { Permissions, Principal, TokenService } from './auth.js';
 import type { Clock } from './clock.js';
 import type { FaultRules } from './faults.js';
 import type { M2mApiKeyMode, OAuthSettings } from './oauth.js';
 import type { Reply } from './http.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
-import type { ApiKeysConfig, Store } from './store.js';
+import type { ApiKeysConfig, Store, UserRecord } from './store.js';
+
+/** A users-API `assignedRoles[]` entry. */
+export interface AssignedRole {
+  id: string;
+  name: string;
+  type: 'default' | 'custom';
+  level: 'admin' | 'user';
+}
+
+/** What the emulator asks of the roles service (services/roles). */
+export interface RoleResolver {
+  describe(name: string): AssignedRole;
+  /** The role name a `{id}` or `{name}` reference names, or undefined. */
+  resolve(ref: { id?: string; name?: string }): string | undefined;
+  /** A user's roles, their groups' included. */
+  effectiveRoles(user: UserRecord): string[];
+  permissionsOf(user: UserRecord): Permissions;
+  /** Creates custom roles for names that are not roles yet (seeds, control-API users). */
+  ensure(names: readonly string[], now: number): void;
+}
 
 export interface Options {
   clampExpiry: boolean;
@@ -21,6 +41,8 @@ export interface Options {
 
 export interface App {
   store: Store;
+  /** The tenant's roles (services/roles). */
+  roles: RoleResolver;
   clock: Clock;
   tokens: TokenService;
   tenantId: string;

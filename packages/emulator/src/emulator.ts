@@ -18,6 +18,7 @@ import { startupInfo } from './routes/control.js';
 import { initialize } from './seed.js';
 import { createServer } from './server.js';
 import { Store } from './store.js';
+import { wireRoles } from './roles-wiring.js';
 import { makeCertificate, writeCertificate } from './tls.js';
 
 export interface RunningService {
@@ -83,8 +84,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const tokens = await TokenService.load(store);
     const { tenantId, defaultConfig, reused } = await initialize({ store, tokens, clock }, opts.seed);
     if (reused) opts.log(`using the tenant stored in ${dataPath ?? 'memory'}`);
+    const roles = wireRoles(store, tenantId, clock.now());
     const app: App = {
       store,
+      roles,
       clock,
       tokens,
       tenantId,

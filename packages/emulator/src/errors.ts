@@ -3,6 +3,7 @@
 // it; edge errors (HTTP-4xx/5xx) and the tenants service carry it as a string, as real edge
 // responses and tenants.yml show it.
 import { newTraceId } from './ids.js';
+import { printable } from './text.js';
 
 export interface ErrorSource {
   pointer?: string;
@@ -52,6 +53,7 @@ const HTTP_TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  501: 'Not Implemented',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -82,6 +84,12 @@ export const errors = {
       status: '401',
     }),
   routeNotFound: (): ApiError => edgeError(404, 'The requested resource does not exist'),
+  notEmulated: (method: string, path: string): ApiError =>
+    edgeError(501, `${method} ${printable(path, 200)} is not emulated by qlik-emulator`),
+  methodNotAllowed: (method: string, allowed: string[]): ApiError => {
+    const error = edgeError(405, `${printable(method, 20)} is not allowed here; allowed: ${allowed.join(', ')}`);
+    return new ApiError(405, error.error, { allow: allowed.join(', ') });
+  },
   payloadTooLarge: (limit: number): ApiError => edgeError(413, `The request body exceeds the limit of ${limit} bytes`),
   rateLimited: (seconds: number): ApiError =>
     new ApiError(

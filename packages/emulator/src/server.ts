@@ -18,6 +18,8 @@ import { oauthTokenRoutes } from './routes/oauth-tokens.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
+import { roleRoutes } from './services/roles/index.js';
+import { userWriteRoutes } from './services/users/write-routes.js';
 import { printable } from './text.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -28,6 +30,8 @@ const API_ROUTES: Route<ApiCtx>[] = [
   ...apiKeyRoutes,
   ...configRoutes,
   ...userRoutes,
+  ...userWriteRoutes,
+  ...roleRoutes,
   ...tenantRoutes,
   ...oauthTokenRoutes,
 ];
@@ -79,6 +83,23 @@ function matchRoute<C extends Ctx>(
     if (params) return { route, params };
   }
   return undefined;
+}
+
+/**
+ * What to answer when no route takes the request: 405 with an `Allow` header when the path is routed for
+ * other methods; 404 for an unknown path of an emulated service (`/api/v1/users/x/y`); otherwise 501 in
+ * Qlik's error shape, naming the operation that qlik-emulator does not emulate.
+ */
+function unrouted<C extends Ctx>(routes: Route<C>[], method: string, path: string): ApiError {
+  const allowed = [...new Set(routes.filter((r) => matchPath(r.path, path)).map((r) => r.method))];
+  if (allowed.length > 0) {
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    return errors.methodNotAllowed(method, allowed);
+  }
+  const service = /^\/api\/v\d+\/[A-Za-z0-9._-]+(?=\/|$)/.exec(path)?.[0];
+  if (service === undefined || routes.some((r) => r.path === service || r.path.startsWith(`${service}/`)))
+    return errors.routeNotFound();
+  return errors.notEmulated(method, path);
 }
 
 // ---- request bodies ----
@@ -194,7 +215,7 @@ async function executeApi(app: App, ctx: Ctx, req: IncomingMessage): Promise<Rep
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
   const match = matchRoute(API_ROUTES, ctx.method, ctx.url.pathname);
-  if (!match) throw errors.routeNotFound();
+  if (!match) throw unrouted(API_ROUTES, ctx.method, ctx.url.pathname);
   return match.route.handler({ ...ctx, params: match.params, principal });
 }
 

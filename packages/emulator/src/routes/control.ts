@@ -56,6 +56,7 @@ function reset(ctx: Ctx): Reply {
 
 async function createUser(ctx: Ctx): Promise<Reply> {
   const input = parseSeedUser(await ctx.readJson(), fail);
+  ctx.app.roles.ensure(input.roles, ctx.app.clock.now());
   return jsonReply(201, await addUser(ctx.app, ctx.app.tenantId, input));
 }
 
@@ -209,6 +210,10 @@ async function createUsers(ctx: Ctx): Promise<Reply> {
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
     throw fail(`"users" must be an array of 1-${MAX_BATCH} users`, '/users');
   const inputs = list.map((u: unknown, i) => parseSeedUser(u, fail, `/users/${i}`));
+  ctx.app.roles.ensure(
+    inputs.flatMap((u) => u.roles),
+    ctx.app.clock.now(),
+  );
   return jsonReply(201, { users: await addUsers(ctx.app, ctx.app.tenantId, inputs) });
 }
 
