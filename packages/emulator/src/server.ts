@@ -29,8 +29,8 @@ const DISCARD_LIMIT = 64 * 1024 * 1024;
 const API_ROUTES: Route<ApiCtx>[] = [
   ...apiKeyRoutes,
   ...configRoutes,
-  ...userRoutes,
   ...userWriteRoutes,
+  ...userRoutes,
   ...roleRoutes,
   ...tenantRoutes,
   ...oauthTokenRoutes,

@@ -12,6 +12,7 @@ import { edgeError, errors } from '../../errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http.js';
 import { isObjectId, newObjectId } from '../../ids.js';
 import { presentUser } from '../../routes/users.js';
+import { DEFAULT_ROLES } from '../roles/index.js';
 import type { UserRecord } from '../../store.js';
 import { isPlainObject, pointer } from '../../validate.js';
 import { usersWriteErrors } from './write-errors.js';
@@ -282,7 +283,14 @@ async function inviteUsers(ctx: ApiCtx): Promise<Reply> {
   return jsonReply(207, { data });
 }
 
+/** Deprecated in users.yml's predecessor (still called by @qlik/sdk's Users.getMetadata): the assignable default roles. */
+function metadata(ctx: ApiCtx): Reply {
+  requireUser(ctx.principal);
+  return jsonReply(200, { valid_roles: DEFAULT_ROLES.filter((r) => r.deprecated !== true).map((r) => r.name) });
+}
+
 export const userWriteRoutes: Route<ApiCtx>[] = [
+  { method: 'GET', path: '/api/v1/users/metadata', handler: metadata },
   { method: 'POST', path: '/api/v1/users', handler: createUser },
   { method: 'POST', path: '/api/v1/users/actions/invite', handler: inviteUsers },
   { method: 'PATCH', path: '/api/v1/users/:id', handler: patchUser },
