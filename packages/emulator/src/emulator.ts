@@ -84,7 +84,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const tokens = await TokenService.load(store);
     const { tenantId, defaultConfig, reused } = await initialize({ store, tokens, clock }, opts.seed);
     if (reused) opts.log(`using the tenant stored in ${dataPath ?? 'memory'}`);
-    const roles = wireRoles(store, tenantId, clock.now());
+    const roles = wireRoles(store, tenantId, clock.now(), reused ? [] : opts.seed.roles);
     const app: App = {
       store,
       roles,

@@ -2,15 +2,18 @@
 // write store's SQL), and makes sure every role name a user holds is a role (a seed may name custom roles).
 import { RoleDirectory, RolesStore } from './services/roles/index.js';
 import { usersWriteStore } from './services/users/write-store.js';
+import type { SeedRole } from './seed.js';
 import type { Store } from './store.js';
 
-export function wireRoles(store: Store, tenantId: string, now: number): RoleDirectory {
+/** The roles directory of the tenant; `seedRoles` (first start only) are created before users' names are checked. */
+export function wireRoles(store: Store, tenantId: string, now: number, seedRoles: SeedRole[] = []): RoleDirectory {
   const roles = new RoleDirectory(new RolesStore(store.database), tenantId);
   const users = usersWriteStore(store);
   roles.useHolders({
     holders: (name) => users.holders(tenantId, name),
     rename: (from, to) => users.renameRole(tenantId, from, to),
   });
+  for (const r of seedRoles) roles.define(r, now);
   roles.ensure(
     store.listUsers(tenantId).flatMap((u) => u.roles),
     now,

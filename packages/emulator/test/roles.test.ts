@@ -228,3 +228,39 @@ describe('roles of groups', () => {
     expect((await emu.api('POST', '/api/v1/api-keys', { token: user.apiKey, body: { description: 'k' } })).status).toBe(201);
   });
 });
+
+describe('seeding roles', () => {
+  it('startEmulator({ seed }) creates custom roles and assigns them; the control API defines roles and sets users\' roles', async () => {
+    const seeded = await startEmulator({
+      seed: {
+        roles: [{ name: 'Keys', description: 'may make keys', assignedScopes: ['api-keys:manage'] }, { name: 'Plain' }],
+        users: [
+          { name: 'boss', roles: ['TenantAdmin'] },
+          { name: 'maker', roles: ['Keys'] },
+          { name: 'other', roles: ['Plain'] },
+        ],
+      },
+    });
+    try {
+      const maker = seeded.user('maker');
+      const other = seeded.user('other');
+      const listed = await seeded.api('GET', `${ROLES}?filter=${encodeURIComponent('type eq "custom"')}`);
+      expect(listed.body.data.map((r: Role) => [r.name, r.assignedScopes])).toEqual([
+        ['Keys', ['api-keys:manage']],
+        ['Plain', []],
+      ]);
+      expect((await seeded.api('POST', '/api/v1/api-keys', { token: maker.apiKey, body: { description: 'k' } })).status).toBe(201);
+      expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
+      // Control API: give Plain the scope, then move `other` to Keys only.
+      const defined = await seeded.control('POST', 'roles', { name: 'Plain', assignedScopes: ['api-keys:manage'] });
+      expect(defined).toMatchObject({ name: 'Plain', type: 'custom', assignedScopes: ['api-keys:manage'] });
+      expect((await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } })).status).toBe(201);
+      expect(await seeded.control('PUT', `users/${other.id}/roles`, { roles: ['User'] })).toEqual({ id: other.id, roles: ['User'] });
+      expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
+      await expect(seeded.control('POST', 'roles', { name: 'TenantAdmin' })).rejects.toThrow(/default role/);
+      await expect(seeded.control('PUT', 'users/nope/roles', { roles: [] })).rejects.toThrow(/no user/);
+    } finally {
+      await seeded.stop();
+    }
+  });
+});

@@ -136,6 +136,27 @@ export class RoleDirectory implements RoleResolver {
     }
   }
 
+  /**
+   * Creates a custom role, or updates the description and scopes of the custom role of that name (seeds and
+   * POST /__emulator/roles). Returns undefined when the name is a default role's.
+   */
+  define(input: { name: string; description?: string; assignedScopes?: string[] }, now: number): AnyRole | undefined {
+    const found = this.named(input.name);
+    if (found?.kind === 'default') return undefined;
+    if (found) {
+      const next = {
+        ...found.role,
+        description: input.description ?? found.role.description,
+        assignedScopes: input.assignedScopes ?? found.role.assignedScopes,
+        lastUpdatedAt: now,
+      };
+      this.store.update(next);
+      return { kind: 'custom', role: next };
+    }
+    this.ensure([input.name], now);
+    return this.define(input, now);
+  }
+
   /** A new custom role id (ObjectId-like). */
   static newId(now: number): string {
     return newObjectId(now);
