@@ -91,7 +91,11 @@ function matchRoute<C extends Ctx>(
  * Qlik's error shape, naming the operation that qlik-emulator does not emulate.
  */
 function unrouted<C extends Ctx>(routes: Route<C>[], method: string, path: string): ApiError {
-  const allowed = [...new Set(routes.filter((r) => matchPath(r.path, path)).map((r) => r.method))];
+  // The routes of the most literal pattern that matches (`/users/me` before `/users/:id`).
+  const matching = routes.filter((r) => matchPath(r.path, path));
+  const params = (r: Route<C>): number => r.path.split('/').filter((p) => p.startsWith(':')).length;
+  const fewest = Math.min(...matching.map(params));
+  const allowed = [...new Set(matching.filter((r) => params(r) === fewest).map((r) => r.method))];
   if (allowed.length > 0) {
     if (allowed.includes('GET')) allowed.push('HEAD');
     return errors.methodNotAllowed(method, allowed);
@@ -99,7 +103,8 @@ function unrouted<C extends Ctx>(routes: Route<C>[], method: string, path: strin
   const service = /^\/api\/v\d+\/[A-Za-z0-9._-]+(?=\/|$)/.exec(path)?.[0];
   if (service === undefined || routes.some((r) => r.path === service || r.path.startsWith(`${service}/`)))
     return errors.routeNotFound();
-  return errors.notEmulated(method, path);
+  // HEAD is answered as GET everywhere, so its 501 names GET (the same body, hence the same headers).
+  return errors.notEmulated(method === 'HEAD' ? 'GET' : method, path);
 }
 
 // ---- request bodies ----
