@@ -6,7 +6,7 @@
 // `permissions` are the emulator's own names for what it enforces (Qlik does not document the strings):
 // `tenant:admin` and `api-keys:manage` ("Manage API keys"). A custom role carries "Manage API keys" when its
 // `assignedScopes` include `api-keys:manage` (the emulator's name for that permission's scope).
-import { stableObjectId } from '../../ids.js';
+import { stableObjectId } from '../../shared/ids.js';
 
 export const PERMISSION_ADMIN = 'tenant:admin';
 export const PERMISSION_MANAGE_API_KEYS = 'api-keys:manage';

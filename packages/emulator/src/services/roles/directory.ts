@@ -2,10 +2,10 @@
 // reference, a user's permissions (their own roles plus those of their groups), and the custom roles a seed
 // implies. The users' side (who holds a role, renaming it in their lists) comes in as RoleHolders, so this
 // service never touches another service's tables.
-import type { Permissions } from '../../auth.js';
-import type { AssignedRole, RoleResolver } from '../../context.js';
-import { newObjectId, stableObjectId } from '../../ids.js';
-import type { UserRecord } from '../../store.js';
+import type { Permissions } from '../../http/auth.js';
+import type { AssignedRole, RoleResolver } from '../../http/context.js';
+import { newObjectId, stableObjectId } from '../../shared/ids.js';
+import type { UserRecord } from '../../store/store.js';
 import {
   DEFAULT_ROLES,
   defaultRoleNamed,

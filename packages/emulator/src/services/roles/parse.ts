@@ -2,8 +2,8 @@
 // body (CreateRole) and the patch array (PatchRoles). The filter is RFC 7644's syntax (parsed by
 // scim2-parse-filter) evaluated case-insensitively on the filterable fields of roles.yml.
 import { parse, type Filter } from 'scim2-parse-filter';
-import { printable } from '../../text.js';
-import { objectBody, optionalString, pointer, splitSort, strictViolation, wholeNumber } from '../../validate.js';
+import { printable } from '../../shared/text.js';
+import { objectBody, optionalString, pointer, splitSort, strictViolation, wholeNumber } from '../../shared/validate.js';
 import { rolesErrors, rolesFail } from './errors.js';
 
 /** roles.yml's x-qlik-filterable fields, lower-cased (SCIM attribute names ignore case). */

@@ -1,5 +1,5 @@
 // A role as the roles API shows it (roles.yml Role).
-import { isoMs } from '../../clock.js';
+import { isoMs } from '../../shared/clock.js';
 import type { AnyRole } from './directory.js';
 
 export function presentRole(found: AnyRole, tenantId: string, tenantCreated: number, baseUrl: string): Record<string, unknown> {

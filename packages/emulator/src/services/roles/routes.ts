@@ -2,8 +2,8 @@
 // Only a TenantAdmin may call the roles API (qlik.dev changelog 89: everyone else gets 403 since 2024-04-09).
 // Default roles cannot be changed or deleted (403); a custom role still assigned to a user or group cannot
 // be deleted (400, "Role can only be deleted if it has been unassigned from all users and groups").
-import type { ApiCtx, Route } from '../../context.js';
-import { emptyReply, jsonReply, type Reply } from '../../http.js';
+import type { ApiCtx, Route } from '../../http/context.js';
+import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { RoleDirectory, MAX_CUSTOM_ROLES, type AnyRole } from './directory.js';
 import { rolesErrors, rolesFail } from './errors.js';
 import { parseCreateRole, parseRolePatch, parseRoleQuery, type RoleJson } from './parse.js';
@@ -80,7 +80,7 @@ function getRole(ctx: ApiCtx): Reply {
 
 async function createRole(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const input = parseCreateRole(await ctx.readJson());
+  const input = parseCreateRole(await ctx.readJson(rolesErrors.body));
   const dir = directory(ctx);
   const now = ctx.app.clock.now();
   const by = ctx.principal.user?.id ?? '';
@@ -105,7 +105,7 @@ async function createRole(ctx: ApiCtx): Promise<Reply> {
 
 async function patchRole(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const steps = parseRolePatch(await ctx.readJson());
+  const steps = parseRolePatch(await ctx.readJson(rolesErrors.body));
   const dir = directory(ctx);
   const role = found(ctx);
   if (role.kind === 'default') throw rolesErrors.forbidden('Only roles of type custom can be updated');

@@ -1,7 +1,7 @@
 // Request parsing for the users write API (#21): the create body (users.yml UserPostSchema), the JSON Patch
 // array (JSONPatch: ops replace|set|unset|add|renew|remove-value on the documented paths) and role references.
-import { errors } from '../../errors.js';
-import { isPlainObject, objectBody, optionalEnum, optionalString, pointer, type Fail } from '../../validate.js';
+import { errors } from './errors.js';
+import { isPlainObject, objectBody, optionalEnum, optionalString, pointer, type Fail } from '../../shared/validate.js';
 
 export const usersFail: Fail = (detail, at) => errors.usersBadBody(detail, at);
 

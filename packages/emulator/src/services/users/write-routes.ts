@@ -6,16 +6,16 @@
 // refused by authentication (the user is not active) and work again once the user is re-enabled, unless
 // they expired meanwhile.
 import { randomUUID } from 'node:crypto';
-import { requireUser } from '../../auth.js';
-import type { ApiCtx, Route } from '../../context.js';
-import { edgeError, errors } from '../../errors.js';
-import { emptyReply, jsonReply, type Reply } from '../../http.js';
-import { isObjectId, newObjectId } from '../../ids.js';
-import { presentUser } from '../../routes/users.js';
+import { requireUser } from '../../http/auth.js';
+import type { ApiCtx, Route } from '../../http/context.js';
+import { edgeError } from '../../shared/errors.js';
+import { errors } from './errors.js';
+import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
+import { isObjectId, newObjectId } from '../../shared/ids.js';
+import { presentUser } from './routes.js';
 import { DEFAULT_ROLES } from '../roles/index.js';
-import type { UserRecord } from '../../store.js';
-import { isPlainObject, pointer } from '../../validate.js';
-import { usersWriteErrors } from './write-errors.js';
+import type { UserRecord } from '../../store/store.js';
+import { isPlainObject, pointer } from '../../shared/validate.js';
 import {
   checkEmail,
   parseCreateUser,
@@ -34,7 +34,7 @@ const ADMIN_ROLE = 'TenantAdmin';
 
 function requireAdmin(ctx: ApiCtx): UserRecord {
   const me = requireUser(ctx.principal);
-  if (!ctx.principal.perms.admin) throw usersWriteErrors.forbidden();
+  if (!ctx.principal.perms.admin) throw errors.usersForbidden();
   return me;
 }
 
@@ -71,7 +71,7 @@ function inviteExpiry(now: number): number {
 
 async function createUser(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const input = parseCreateUser(await ctx.readJson());
+  const input = parseCreateUser(await ctx.readJson(errors.body));
   if (input.tenantId !== undefined && input.tenantId !== ctx.app.tenantId)
     throw usersFail('"tenantId" must be the tenant of the request', '/tenantId');
   const roles = roleNames(ctx, input.assignedRoles, '/assignedRoles');
@@ -92,7 +92,7 @@ async function createUser(ctx: ApiCtx): Promise<Reply> {
   if (input.picture !== undefined) profile.picture = input.picture;
   writes.transaction(() => {
     if (ctx.app.store.getUserBySubject(ctx.app.tenantId, input.subject))
-      throw usersWriteErrors.conflict(`A user with the subject ${JSON.stringify(input.subject)} already exists`);
+      throw errors.usersConflict(`A user with the subject ${JSON.stringify(input.subject)} already exists`);
     writes.insert(user, profile);
   });
   return jsonReply(201, presentUser(user, ctx.baseUrl, ctx.app.roles, true, profile));
@@ -135,11 +135,11 @@ const SELF_PATHS = new Set(['/preferredLocale', '/preferredZoneinfo', '/preferre
 
 async function patchUser(ctx: ApiCtx): Promise<Reply> {
   const me = requireUser(ctx.principal);
-  const steps = parsePatch(await ctx.readJson());
+  const steps = parsePatch(await ctx.readJson(errors.body));
   const user = targetUser(ctx);
   const self = user.id === me.id;
   if (!ctx.principal.perms.admin && !(self && steps.every((s) => SELF_PATHS.has(s.path))))
-    throw usersWriteErrors.forbidden(
+    throw errors.usersForbidden(
       self ? 'Only a TenantAdmin may change this field' : 'The TenantAdmin role is required to update other users',
     );
   const writes = usersWriteStore(ctx.app.store);
@@ -248,7 +248,7 @@ function parseInvitees(body: unknown): Invitee[] {
  */
 async function inviteUsers(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const invitees = parseInvitees(await ctx.readJson());
+  const invitees = parseInvitees(await ctx.readJson(errors.body));
   const writes = usersWriteStore(ctx.app.store);
   const now = ctx.app.clock.now();
   const data = writes.transaction(() =>

@@ -2,7 +2,7 @@
 // zone, picture, invite expiry) in a table of their own, the updates a PATCH makes, deletion, and which
 // users hold a role. Created with CREATE TABLE IF NOT EXISTS on the shared database.
 import type Database from 'better-sqlite3';
-import type { Store, UserRecord } from '../../store.js';
+import type { Store, UserRecord } from '../../store/store.js';
 
 export interface UserProfile {
   preferredLocale?: string | undefined;
