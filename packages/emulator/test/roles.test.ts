@@ -252,10 +252,11 @@ describe('seeding roles', () => {
       expect((await seeded.api('POST', '/api/v1/api-keys', { token: maker.apiKey, body: { description: 'k' } })).status).toBe(201);
       expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
       // Control API: give Plain the scope, then move `other` to Keys only.
-      const defined = await seeded.control('POST', 'roles', { name: 'Plain', assignedScopes: ['api-keys:manage'] });
+      const defined = await seeded.defineRole({ name: 'Plain', assignedScopes: ['api-keys:manage'] });
       expect(defined).toMatchObject({ name: 'Plain', type: 'custom', assignedScopes: ['api-keys:manage'] });
       expect((await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } })).status).toBe(201);
-      expect(await seeded.control('PUT', `users/${other.id}/roles`, { roles: ['User'] })).toEqual({ id: other.id, roles: ['User'] });
+      expect(await seeded.setUserRoles(other.id, ['User'])).toEqual({ id: other.id, roles: ['User'] });
+      expect(seeded.user('other').roles).toEqual(['User']);
       expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
       await expect(seeded.control('POST', 'roles', { name: 'TenantAdmin' })).rejects.toThrow(/default role/);
       await expect(seeded.control('PUT', 'users/nope/roles', { roles: [] })).rejects.toThrow(/no user/);
