@@ -4,7 +4,7 @@
 import { ConfigError, FlagError } from '../errors/errors.js';
 import { readExistingTextFile } from '../fsutil/readfile.js';
 import { readAllCapped, type IOStreams } from '../iostreams/iostreams.js';
-import { parseJsonText } from '../text/json.js';
+import { parseJsonText, PROTOTYPE_KEYS } from '../text/json.js';
 import type { ObjectBody, PatchBody } from './operation.js';
 import type { Values } from './values.js';
 
@@ -33,7 +33,22 @@ export async function readBodyFile(file: string, io: IOStreams, flag = '--file')
     throw new ConfigError(`${flag} ${name}: starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM`);
   }
   if (text.trim() === '') throw new ConfigError(`${flag} ${name}: is empty; expected JSON`);
-  return { value: await parseJsonText(text, `${flag} ${name}`), name };
+  const value = await parseJsonText(text, `${flag} ${name}`);
+  refusePrototypeKeys(value, `${flag} ${name}`);
+  return { value, name };
+}
+
+/** Refuse `__proto__`, `constructor` and `prototype` keys anywhere in a JSON value, naming where it came from. */
+export function refusePrototypeKeys(value: unknown, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) refusePrototypeKeys(v, where);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (PROTOTYPE_KEYS.includes(k)) throw new FlagError(`${where}: the key ${JSON.stringify(k)} is not allowed in a request body`);
+    refusePrototypeKeys(v, where);
+  }
 }
 
 export async function readObjectFile(file: string, io: IOStreams): Promise<{ value: Record<string, unknown>; name: string }> {
@@ -152,6 +167,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
   } else if (values.raw('body') !== undefined) {
     where = '--body';
     patch = await parseJsonText(String(values.raw('body')), '--body');
+    refusePrototypeKeys(patch, '--body');
   } else {
     where = '--op/--path/--value';
     const pathless = spec.pathlessOps ?? [];

@@ -10,7 +10,7 @@ import { createSafely, CreateSession } from './create-safely.js';
 import { listAll } from './paging.js';
 import { parseJsonBody, printEmpty } from './response.js';
 import { limitFlag, operationFlags, type OperationContext } from './operation.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
 
 /**
  * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
@@ -27,7 +27,7 @@ async function deliver(io: IOStreams, http: HttpClient, session: CreateSession |
       `stdout could not be written (${typeof code === 'string' ? code : (e as Error).message}), so the ${session.r.noun} could not be delivered; ${note ?? `${session.r.noun} ${id} could not be removed`} (its token is shown only once)`,
     );
   }
-  session?.undelivered.delete(id ?? '');
+  if (id !== undefined) session?.delivered(id);
 }
 
 export async function runOperation(c: OperationContext): Promise<void> {
@@ -35,6 +35,7 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const specs = operationFlags(op);
   const values = await Values.of(f, inv, specs);
   const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
+  checkPathArgs(op.path, args);
   const retry = values.retryPolicy();
   const quiet = values.get(quietFlag) === true;
   const raw = values.get(rawFlag) === true;
@@ -91,7 +92,7 @@ async function execute(
   const idempotent = op.idempotent ?? op.method !== 'POST';
   const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
-  const created = session ? [...session.undelivered][0] : undefined;
+  const created = session?.createdId;
   // A DELETE that found the resource gone after a lost answer shows the status the server really gave (404).
   const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 

@@ -4,7 +4,7 @@ import { checkArgCount } from '../cmdutil/command.js';
 import { flagDisplayName, intervalFlag, invalidArgument, retryFlag, type FlagSpec, type FlagValue } from '../cmdutil/flags.js';
 import type { Factory } from '../cmdutil/factory.js';
 import type { Invocation } from '../cmdutil/command.js';
-import { CliError } from '../errors/errors.js';
+import { CliError, FlagError } from '../errors/errors.js';
 import type { RetryPolicy } from '../http/client.js';
 
 export interface ArgSpec {
@@ -35,8 +35,21 @@ export function positionalArgs(use: string, positional: readonly string[], optio
   return args;
 }
 
+/**
+ * Refuse, before any request, an argument that would not name one resource once placed into `template`: empty, `.`
+ * and `..` (URL-encoded or not, `..` climbs out of the resource: `api-key rm ..` would be `DELETE /api/v1/`).
+ */
+export function checkPathArgs(template: string, args: Record<string, string | undefined>): void {
+  for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) {
+    const v = args[name ?? ''];
+    if (v === undefined) continue;
+    if (v.trim() === '' || v === '.' || v === '..') throw new FlagError(`invalid argument ${JSON.stringify(v)} for <${name ?? ''}>: an id cannot be empty, "." or ".."`);
+  }
+}
+
 /** Fill `{name}` placeholders of a path template from positional arguments (URL-encoded). */
 export function fillPath(template: string, args: Record<string, string>): string {
+  checkPathArgs(template, args);
   return template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(args[name] ?? ''));
 }
 

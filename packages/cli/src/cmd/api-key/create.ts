@@ -1,5 +1,5 @@
 // qlik api-key create: the founding command. Its help text is reproduced byte for byte from Qlik's documentation.
-// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared.ts).
+// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in create/attribution.ts).
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
@@ -46,6 +46,8 @@ export const createOperation = defineOperation({
     ],
     async validate(body, source) {
       if (typeof body.description !== 'string') throw new FlagError(`${source('description')}: description must be a string`);
+      // An empty description would be sent, tagged, and then left as an untaggable key: refused here.
+      if (body.description.trim() === '') throw new FlagError(`${source('description')}: description must not be empty`);
       if (body.expiry !== undefined) await checkDuration(body.expiry, source('expiry'));
       if (body.subType !== undefined && !(SUB_TYPES as readonly unknown[]).includes(body.subType)) {
         throw new FlagError(`${source('subType')}: subType must be one of "user", "externalClient"`);
@@ -59,6 +61,6 @@ export const createOperation = defineOperation({
     // A SCIM key's subject is `SCIM\<IdP id>`: after `--subType externalClient`, `--sub <TAB>` offers the tenant's IdPs.
     sub: async (f, req) => (req.flags?.get('subType') === 'externalClient' ? idpCandidates(f, req.toComplete, 'SCIM\\') : undefined),
   },
-  create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
+  create: async () => (await import('./create/attribution.js')).apiKeyAttribution,
   quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
 });
