@@ -10,6 +10,7 @@ import { getOperation } from './get.js';
 import { lsOperation } from './ls.js';
 import { patchOperation } from './patch.js';
 import { rmOperation } from './rm.js';
+import { newCmdRotate } from './rotate.js';
 
 export function newCmdApiKey(f: Factory): Command {
   return new Command(
@@ -26,6 +27,7 @@ export function newCmdApiKey(f: Factory): Command {
       operationCommand(f, lsOperation),
       operationCommand(f, patchOperation),
       operationCommand(f, rmOperation),
+      newCmdRotate(f),
     ],
   );
 }
