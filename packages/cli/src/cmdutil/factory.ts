@@ -25,6 +25,8 @@ export interface ClientTarget {
   oauth?: OAuthCredentials | undefined;
   verbose?: boolean;
   userAgentComment?: string;
+  /** Not aborted by an interrupt (the clean-up a command must still do after SIGINT/SIGTERM). */
+  ignoreInterrupt?: boolean;
 }
 
 export interface Factory {
@@ -222,7 +224,14 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           maxBodyBytes: 10 * 1024 * 1024,
           proxy,
         });
-      const common = { warn: (line: string) => io.warn(line), redactor, transport, sleep, signal, verbose: target.verbose ?? false };
+      const common = {
+        warn: (line: string) => io.warn(line),
+        redactor,
+        transport,
+        sleep,
+        signal: target.ignoreInterrupt ? new AbortController().signal : signal,
+        verbose: target.verbose ?? false,
+      };
       let auth;
       if (target.oauth) {
         redactor.addSecret(target.oauth.clientSecret);

@@ -6,6 +6,7 @@ import type { Factory } from '../../cmdutil/factory.js';
 import { newCmdConfig } from './config/config.js';
 import { createOperation } from './create.js';
 import { editOperation } from './edit.js';
+import { newCmdExec } from './exec.js';
 import { getOperation } from './get.js';
 import { lsOperation } from './ls.js';
 import { patchOperation } from './patch.js';
@@ -23,6 +24,7 @@ export function newCmdApiKey(f: Factory): Command {
       newCmdConfig(f),
       operationCommand(f, createOperation),
       editCommand(f, editOperation),
+      newCmdExec(f),
       operationCommand(f, getOperation),
       operationCommand(f, lsOperation),
       operationCommand(f, patchOperation),
