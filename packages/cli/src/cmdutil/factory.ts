@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { ConfigValues } from '../config/configfile.js';
+import { expiryWarning, keyIdOf } from '../config/key-expiry.js';
 import { contextsFilePath, tokenCachePath } from '../config/paths.js';
 import type { OAuthCredentials, Settings } from '../config/resolve.js';
 import { CliError, ConfigError } from '../errors/errors.js';
@@ -156,10 +157,16 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           configPath: g.config ?? '',
           contextsPath: f.contextsPath(),
           requireServer: false,
+          env,
         });
         for (const [k, v] of Object.entries(s.headers)) if (isSecretName(k)) redactor.addHeaderSecret(v);
         if (s.oauth) redactor.addSecret(s.oauth.clientSecret);
         for (const line of s.notices) io.warn(line);
+        if (s.contextName !== undefined && !s.fromEnv) {
+          const auth = s.headers.Authorization ?? s.headers.authorization;
+          const warning = expiryWarning(f.contextsPath(), s.contextName, keyIdOf(auth), env);
+          if (warning !== undefined) io.warn(warning);
+        }
         return s;
       })();
       return settings;

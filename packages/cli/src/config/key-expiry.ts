@@ -47,6 +47,26 @@ export async function recordKeyExpiry(contextsPath: string, context: string, id:
   await writeExpiryFile(contextsPath, data);
 }
 
+/** The key id (`jti`) of an API key's token, a JWT; undefined when it is not one. No verification: a label only. */
+export function keyIdOf(authorization: string | undefined): string | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const part = token?.split('.')[1];
+  if (part === undefined) return undefined;
+  try {
+    const jti = (JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { jti?: unknown }).jti;
+    return typeof jti === 'string' && jti !== '' ? jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The recorded expiry of the key a context holds (undefined when none is recorded for that key). */
+export function recordedExpiry(contextsPath: string, context: string, authorization: string | undefined): string | undefined {
+  const r = readKeyExpiry(contextsPath)[context];
+  const jti = keyIdOf(authorization);
+  return r !== undefined && jti !== undefined && r.id === jti ? r.expiry : undefined;
+}
+
 /** Whether a key is close to its end: less than a fifth of its lifetime or 7 days left, whichever is shorter. */
 export function expiresSoon(r: KeyExpiryRecord, now: number): boolean {
   const created = Date.parse(r.created);
@@ -64,7 +84,7 @@ export function expiryWarning(contextsPath: string, context: string, jti: string
   if (env.QLIK_NO_EXPIRY_WARNING === '1') return undefined;
   const data = readKeyExpiry(contextsPath);
   const r = data[context];
-  if (r === undefined || (jti !== undefined && r.id !== jti) || !expiresSoon(r, now)) return undefined;
+  if (r === undefined || jti === undefined || r.id !== jti || !expiresSoon(r, now)) return undefined;
   if (r.warned !== undefined && now - Date.parse(r.warned) < DAY) return undefined;
   r.warned = new Date(now).toISOString();
   void writeExpiryFile(contextsPath, data).catch(() => undefined);
