@@ -41,9 +41,8 @@ async function writeExpiryFile(contextsPath: string, data: ExpiryFile): Promise<
 
 /** Record (or, with `expiry` undefined, forget) the key a context holds. */
 export async function recordKeyExpiry(contextsPath: string, context: string, id: string, expiry: string | undefined | null, created: string): Promise<void> {
-  const data = readKeyExpiry(contextsPath);
-  if (expiry === undefined || expiry === null || expiry === '') delete data[context];
-  else data[context] = { id, created, expiry };
+  const data = Object.fromEntries(Object.entries(readKeyExpiry(contextsPath)).filter(([k]) => k !== context));
+  if (expiry !== undefined && expiry !== null && expiry !== '') data[context] = { id, created, expiry };
   await writeExpiryFile(contextsPath, data);
 }
 

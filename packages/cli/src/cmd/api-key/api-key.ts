@@ -3,6 +3,7 @@ import { editCommand } from '../../api/edit.js';
 import { operationCommand } from '../../api/run.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
+import { newCmdAudit } from './audit.js';
 import { newCmdConfig } from './config/config.js';
 import { createOperation } from './create.js';
 import { editOperation } from './edit.js';
@@ -21,6 +22,7 @@ export function newCmdApiKey(f: Factory): Command {
       long: 'API keys can be used by developers to gain programmatic access to the Qlik platform, acting as their own user.',
     },
     [
+      newCmdAudit(f),
       newCmdConfig(f),
       operationCommand(f, createOperation),
       editCommand(f, editOperation),

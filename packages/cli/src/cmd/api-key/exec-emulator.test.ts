@@ -22,7 +22,8 @@ beforeEach(async () => {
 });
 
 async function devKeys(): Promise<{ id: string; description: string }[]> {
-  return (await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey })).body.data;
+  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey });
+  return r.body.data as { id: string; description: string }[];
 }
 
 /** A node script that checks its key against the server and exits 5 when it works, 9 when not. */

@@ -32,7 +32,7 @@ const jti = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1
 
 async function keysOfDev(): Promise<{ id: string; description: string; status: string }[]> {
   const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey });
-  return r.body.data;
+  return r.body.data as { id: string; description: string; status: string }[];
 }
 
 async function works(token: string): Promise<boolean> {

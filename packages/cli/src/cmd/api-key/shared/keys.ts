@@ -39,7 +39,7 @@ export function tokenClaims(token: string): TokenClaims | undefined {
   try {
     const p = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (typeof p.jti !== 'string' || p.jti === '') return undefined;
-    const s = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : undefined);
+    const s = (k: string) => (typeof p[k] === 'string' ? p[k] : undefined);
     return { jti: p.jti, tenantId: s('tenantId'), sub: s('sub'), subType: s('subType') };
   } catch {
     return undefined;

@@ -464,8 +464,7 @@ class Rotation {
 /** Run `--deliver-cmd` with the token on stdin only; its stdout goes to our stderr. Resolves with its exit code. */
 export function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const env = { ...f.env };
-    for (const k of ['QLIK_API_KEY', 'QLIK_OAUTH_CLIENT_SECRET']) delete env[k];
+    const env = Object.fromEntries(Object.entries(f.env).filter(([k]) => k !== 'QLIK_API_KEY' && k !== 'QLIK_OAUTH_CLIENT_SECRET'));
     const child = spawn('/bin/sh', ['-c', cmd], { stdio: ['pipe', 2, 2], env });
     child.on('error', reject);
     child.stdin?.on('error', () => undefined);
