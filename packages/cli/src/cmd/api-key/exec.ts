@@ -22,7 +22,8 @@ This command is an extension of this CLI; Qlik's CLI has no exec.`;
 
 export function newCmdExec(f: Factory): Command {
   return new Command({
-    use: 'exec -- <command> [args...]',
+    use: 'exec [flags] -- <command> [args...]',
+    noFlagsInUseLine: true,
     short: 'Run a command with a short-lived API key',
     long: LONG,
     example: ['qlik api-key exec -- ./deploy.sh', 'qlik api-key exec --expiry PT10M -- node sync.mjs --all'].join('\n'),
