@@ -1,7 +1,7 @@
 // rotate and exec as real processes (the built binary against an emulator): a kill -9 at moments spread over a
 // rotation whose every request is slowed (so that each step gets hit), and exec's signal forwarding and kill -9.
 // In-process tests cover each step and failure (src/cmd/api-key/rotate*.test.ts, exec-emulator.test.ts).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';

@@ -58,7 +58,8 @@ export async function runAudit(f: Factory, o: AuditOptions): Promise<void> {
   const http = await f.httpClient();
   const p = o.policy;
   const caller = await getJson<{ roles?: unknown; assignedRoles?: unknown }>(http, '/api/v1/users/me', p);
-  const roles = [...(Array.isArray(caller.roles) ? caller.roles : []), ...(Array.isArray(caller.assignedRoles) ? caller.assignedRoles.map((r: { name?: unknown }) => r.name) : [])];
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+  const roles = [...list(caller.roles), ...list(caller.assignedRoles).map((r) => (r as { name?: unknown }).name)];
   if (!roles.includes('TenantAdmin')) throw new CliError("'qlik api-key audit' needs the TenantAdmin role: it reads every API key and user of the tenant");
   const now = await serverNow(http, p);
   const soon = now + (await withinMs(o.within, now));
