@@ -6,6 +6,7 @@ import { labPool } from '../lab.mjs';
 import { adversarialCases } from './adversarial.mjs';
 import { faultCases } from './faults.mjs';
 import { inputCases } from './input.mjs';
+import { lifecycleCases } from './lifecycle.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
 import { secretCases } from './secrets.mjs';
@@ -17,11 +18,12 @@ export const SECTIONS = {
   proxy: '4. Proxy and TLS',
   adversarial: '5. Adversarial: the rules of issue #8',
   oauth: '6. OAuth client credentials',
+  lifecycle: '7. A key\'s whole life: rotate, exec, audit',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced })];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...lifecycleCases()];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 

@@ -87,7 +87,9 @@ export async function runAudit(f: Factory, o: AuditOptions): Promise<void> {
     const tagged = (k.description ?? '').includes(TAG_MARK);
     const old = !Number.isNaN(age) && age > LEFTOVER_AGE_MS;
     let leftover = false;
-    if (active && tagged && old && !(tag !== undefined && live.has(tag.nonce))) {
+    // An expired leftover still exists (and counts in listings): it is removed too; a revoked one is already gone.
+    const present = active || findings.includes('expired');
+    if (present && tagged && old && !(tag !== undefined && live.has(tag.nonce))) {
       findings.push(tag?.kind === 'exec' ? 'exec-leftover' : 'orphan');
       leftover = true;
     }
