@@ -113,10 +113,11 @@ describe('api-key rotate (stubbed)', () => {
     expect(r.stderr).toMatch(/^Error: the new API key new-key is in place, but the old API key old-key could not be deleted \(.*\); run 'qlik api-key rotate --resume --context test'\n$/);
     expect(await contextToken(h)).toBe(NEW);
     const j = JSON.parse(await readFile(join(h, '.qlik', 'rotations', 'test.json'), 'utf8')) as Record<string, unknown>;
-    expect(j).toMatchObject({ step: 'delivered', oldKeyId: 'old-key', newKeyId: 'new-key' });
+    expect(j).toMatchObject({ step: 'stored', oldKeyId: 'old-key', newKeyId: 'new-key' });
     expect(JSON.stringify(j)).not.toContain('sig-');
-    // --resume finishes with the new key.
+    // --resume finishes with the new key (the untag again, then the retire).
     const again = await runStubbed(['api-key', 'rotate', '--resume'], (reg) => {
+      reg.register('PATCH', '/api/v1/api-keys/new-key', (q) => (bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {})));
       reg.register('DELETE', '/api/v1/api-keys/old-key', (q) => (bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {})));
     }, { home: h });
     expect(again.code, again.stderr).toBe(0);

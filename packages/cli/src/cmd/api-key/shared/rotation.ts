@@ -3,20 +3,24 @@
 // file: 0600, ids and steps only, written atomically under the contexts lock), so that a run killed at any moment is
 // finished or undone by the next `rotate`:
 //
-//   preflight  nothing written yet                                  → the journal is dropped
-//   creating   the create may have happened (its key carries the rotation's tag) → keys with the tag are deleted
-//   created    the new key exists, its token only in this process's memory → deleted (unless the context holds it)
-//   stored     the context holds the new key                         → untag, deliver, retire the old key
-//   delivered  --deliver-cmd succeeded                               → retire the old key
-//   grace      the old key is kept until retireAfter                 → retired by --finish or the next rotate
+//   creating   written after the preflight, before the first write: the create may have happened (its key carries
+//              the rotation's tag)                                 → keys with the tag are deleted, unless the context
+//                                                                    holds one of them (then: as "stored")
+//   stored     the context holds the new key (written with it)     → untag, deliver, retire the old key
+//   delivered  --deliver-cmd succeeded                             → retire the old key
+//   grace      the old key is kept until retireAfter               → retired by --finish or the next rotate
 //
-// Which key the context holds decides between "created" and "stored" (the contexts file is written first), so a
+// (A journal left by an older run may also say "preflight": dropped; or "created": as "creating".) Which key the
+// context holds decides between "creating" and "stored" (the contexts file is written first), so a
 // crash between the two writes is harmless.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { readContexts } from '../../../config/contexts.js';
 import { CancelledError, CliError, ConfigError, ExitCodeError, HttpError, SilentError } from '../../../errors/errors.js';
+import { cachePathFor } from '../../../config/cache.js';
+import { keyExpiryPath, recordKeyExpiry } from '../../../config/key-expiry.js';
+import { removeStaleTempFiles } from '../../../fsutil/atomic.js';
 import { withFileLock } from '../../../fsutil/lock.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
 import { authorizationHeader } from '../../../text/headers.js';
@@ -45,7 +49,6 @@ import {
   writePrivateJson,
   type ApiKey,
 } from './keys.js';
-import { recordKeyExpiry } from '../../../config/key-expiry.js';
 
 /** Exit codes of rotate (documented in its help). */
 export const ROTATED = 0;
@@ -162,9 +165,9 @@ class Rotation {
 
   /**
    * Take the journal: a live rotation of the same context elsewhere makes this run refuse; one whose process is gone
-   * is returned for recovery. A fresh journal (step preflight) records this run.
+   * is returned for recovery. Otherwise `fresh` (if given) records this run.
    */
-  private async claim(oldKeyId: string): Promise<Journal | undefined> {
+  private async claim(fresh?: Journal): Promise<Journal | undefined> {
     return this.locked(async () => {
       const existing = await readJsonFile<Journal>(this.journalPath);
       if (existing !== undefined && existing.pid !== process.pid && ownerAlive(existing) && existing.step !== 'grace') {
@@ -175,23 +178,11 @@ class Rotation {
       }
       if (existing !== undefined) {
         await writePrivateJson(this.journalPath, { ...existing, pid: process.pid, host: HOST() });
+        // What the killed run's atomic writes left (a temp copy of the contexts file holds its keys): removed.
+        for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath), this.journalPath]) await removeStaleTempFiles(path);
         return existing;
       }
-      if (oldKeyId === '') return undefined;
-      const j: Journal = {
-        version: 1,
-        context: this.contextMode ? this.contextName : '',
-        server: this.server,
-        pid: process.pid,
-        host: HOST(),
-        started: new Date().toISOString(),
-        step: 'preflight',
-        nonce: '',
-        oldKeyId,
-        subType: 'user',
-        description: '',
-      };
-      await writePrivateJson(this.journalPath, j);
+      if (fresh !== undefined) await writePrivateJson(this.journalPath, fresh);
       return undefined;
     });
   }
@@ -204,8 +195,11 @@ class Rotation {
       return { ...base, status: 'unchanged', message: 'An interrupted rotation had not created anything; nothing to undo' };
     }
     if (j.step === 'creating' || j.step === 'created') {
+      // The context decides: it holds the new key when its key is not the old one and carries this rotation's tag.
       const held = this.contextMode ? tokenClaims((await this.contextToken()) ?? '')?.jti : undefined;
-      if (held !== undefined && held === j.newKeyId) {
+      const ours = async (id: string): Promise<boolean> => ((await getKey(await this.callerClient(), id, this.o.policy))?.description ?? '').includes(runTag('rot', j.nonce).trim());
+      if (held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))))) {
+        j.newKeyId = held;
         j.step = 'stored';
         await this.save(j);
       } else {
@@ -263,7 +257,9 @@ class Rotation {
         j.retireAfter = new Date(Date.now() + this.o.graceMs).toISOString();
         j.step = 'grace';
       }
-      await this.save(j);
+      // Recorded only when it matters to a resume: the command ran (not again), or the grace period. Otherwise
+      // "stored" leads to the same steps (the untag is idempotent).
+      if (j.deliverCmd !== undefined || j.step === 'grace') await this.save(j);
     }
     if (j.step === 'grace') {
       const due = Date.parse(j.retireAfter ?? '') <= Date.now();
@@ -332,8 +328,6 @@ class Rotation {
     }
     for (const id of leftovers) this.f.io.warn(`Deleted API key ${id}: left behind by an interrupted 'qlik api-key exec'`);
 
-    const recovered = await this.claim(oldId);
-    if (recovered !== undefined) throw new CliError('internal: a rotation journal appeared during the preflight');
     const description = this.o.description ?? untagged(oldKey.description ?? '');
     const expiry = this.o.expiry ?? lifetimeOf(oldKey);
     const j: Journal = {
@@ -350,13 +344,16 @@ class Rotation {
       description,
       ...(this.o.deliverCmd !== undefined ? { deliverCmd: this.o.deliverCmd } : {}),
     };
+    // The first write: the journal (with the nonce the new key's description will carry), which also takes the
+    // rotation for this run; a rotation of the same context by a live process makes this one refuse.
+    const recovered = await this.claim(j);
+    if (recovered !== undefined) throw new ExitCodeError(`another 'qlik api-key rotate' of ${this.contextMode ? `context '${this.contextName}'` : `key ${oldId}`} started during this one's checks; nothing changed`, UNCHANGED);
     let created: { id: string; token: string; expiry: string | undefined } | undefined;
     try {
       if (evict !== undefined) {
         await deleteKey(caller, evict, p);
         this.f.io.warn(`Deleted API key ${evict} (--evict) to make room`);
       }
-      await this.save(j);
       const body: Record<string, unknown> = { description: `${description}${runTag('rot', j.nonce)}` };
       if (expiry !== undefined) body.expiry = expiry;
       if (subType !== 'user') {
@@ -365,9 +362,9 @@ class Rotation {
       }
       created = await createKey(caller, body, p, this.f.io);
       this.f.redactor.addSecret(created.token);
+      // (Not recorded: a resume finds the new key by its tag, and the context says whether it was stored.)
       j.step = 'created';
       j.newKeyId = created.id;
-      await this.save(j);
 
       // Verify before storing: the new key answers as the same user (a SCIM key: the SCIM service answers it).
       const newHttp = await this.clientFor(created.token);
@@ -448,7 +445,8 @@ class Rotation {
   }
 
   async run(): Promise<Outcome> {
-    const j = await this.claim('');
+    // Most runs find no journal: that costs one failed read, no lock.
+    const j = (await readJsonFile<Journal>(this.journalPath)) === undefined ? undefined : await this.claim();
     if (j !== undefined) {
       const out = await this.recover(j);
       if (this.o.resume || this.o.finish || out.status !== 'unchanged' || !this.contextMode) return out;
