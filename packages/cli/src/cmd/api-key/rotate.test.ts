@@ -142,3 +142,24 @@ describe('api-key rotate (stubbed)', () => {
     expect(r.stderr).toMatch(/^Error: context 'test': its API key is not a JWT with a key id; rotate it with --id KEY_ID\n$/);
   });
 });
+
+describe('api-key rotate --id of a SCIM key (stubbed)', () => {
+  it('verifies the new key with the SCIM service, untags and retires with the caller, prints the token once', async () => {
+    const scim = (id: string, extra: Record<string, unknown> = {}) => keyRecord(id, { sub: 'SCIM\\idp-1', subType: 'externalClient', createdByUser: 'user-1', description: 'okta', created: '2026-01-01T00:00:00.000Z', expiry: '2027-01-01T00:00:00.000Z', ...extra });
+    const SCIM_TOKEN = jwt('scim-new');
+    const r = await runStubbed(['api-key', 'rotate', '--id', 'scim-old'], (reg) => {
+      reg.register('GET', '/api/v1/api-keys/scim-old', json(200, scim('scim-old')));
+      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+      reg.register('POST', '/api/v1/api-keys', (q) => json(201, { ...scim('scim-new', { description: (q.json as { description: string }).description }), token: SCIM_TOKEN }));
+      reg.register('PATCH', '/api/v1/api-keys/scim-new', empty(204));
+      reg.register('GET', '/api/v1/scim/v2/ServiceProviderConfig', (q) => (bearer(q) === `Bearer ${SCIM_TOKEN}` ? json(200, { schemas: [] }) : json(401, {})));
+      reg.register('PATCH', '/api/v1/api-keys/scim-new', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));
+      reg.register('DELETE', '/api/v1/api-keys/scim-old', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));
+    }, { home: await home() });
+    expect(r.code, r.stderr).toBe(0);
+    const post = r.requests.find((q) => q.method === 'POST')!.json as Record<string, unknown>;
+    expect(post).toMatchObject({ sub: 'SCIM\\idp-1', subType: 'externalClient', expiry: 'P365D' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'rotated', oldKeyId: 'scim-old', newKeyId: 'scim-new', token: SCIM_TOKEN });
+    expect(r.stderr).not.toContain(SCIM_TOKEN);
+  });
+});

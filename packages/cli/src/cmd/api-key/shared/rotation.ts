@@ -239,8 +239,11 @@ class Rotation {
     const p = this.o.policy;
     const base = { context: this.contextName, oldKeyId: j.oldKeyId, newKeyId: j.newKeyId ?? '', ...(resumed ? { resumed: true } : {}) };
     const newId = j.newKeyId ?? '';
+    // The new key acts for the caller only when it is the caller's own user key in a context; otherwise (--id, a
+    // SCIM key) the caller's credentials untag and retire.
+    const actor = this.contextMode && j.subType === 'user' ? newHttp : callerHttp;
     if (j.step === 'stored') {
-      await setDescription(newHttp, newId, j.description, p);
+      await setDescription(actor, newId, j.description, p);
       if (j.deliverCmd !== undefined) {
         const token = fresh ?? (this.contextMode ? await this.contextToken() : undefined);
         if (token === undefined) throw new CliError(`the new key's token is not stored anywhere; cannot run --deliver-cmd again`);
@@ -274,9 +277,8 @@ class Rotation {
       }
     }
     // Retire: the old key is deleted with the new key (a key can delete itself and its owner's other keys).
-    const retireWith = this.contextMode && j.subType === 'user' ? newHttp : callerHttp;
     try {
-      await deleteKey(retireWith, j.oldKeyId, p);
+      await deleteKey(actor, j.oldKeyId, p);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       throw new ExitCodeError(
