@@ -483,7 +483,7 @@ export async function runRotate(f: Factory, o: RotateOptions): Promise<void> {
     const ctx = (await readContexts(f.contextsPath())).get(s.contextName);
     const h = authorizationHeader(ctx?.headers);
     if (ctx === undefined || h === undefined) throw new ConfigError(`context '${s.contextName}' has no API key to rotate (an OAuth client rotates its secret in Qlik Cloud); give --id KEY_ID to rotate another key`);
-    if (new URL(ctx.server ?? '').origin !== new URL(s.server).origin) throw new ConfigError(`context '${s.contextName}': --server points elsewhere; its key belongs to ${ctx.server ?? ''}`);
+    if (ctx.server === undefined || new URL(ctx.server).origin !== new URL(s.server).origin) throw new ConfigError(`context '${s.contextName}': --server points elsewhere; its key belongs to ${ctx.server ?? ''}`);
     contextName = s.contextName;
   }
   const r = new Rotation(f, o, contextName, s.server, s.insecure);
