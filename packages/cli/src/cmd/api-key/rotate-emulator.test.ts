@@ -177,6 +177,20 @@ describe('api-key rotate', () => {
     expect(keys).toEqual([expect.objectContaining({ id: made.body.id, description: 'ci key' })]);
   });
 
+  it('a journal that says "stored" while the context still holds the old key (killed between the two writes): undone', async () => {
+    const { home, id, token } = await devContext();
+    const made = await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'ci key [qlik-cli:rot.yyy]', expiry: 'P1D' } });
+    await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
+    const host = (await import('node:os')).hostname();
+    await writeFile(journal(home), JSON.stringify({ version: 1, context: 'test', server: emu.url, pid: 999999, host, started: new Date().toISOString(), step: 'stored', nonce: 'yyy', newKeyId: made.body.id, oldKeyId: id, subType: 'user', description: 'ci key' }));
+    const r = await qlik(home, ['--resume']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`Undid an interrupted rotation: deleted API key ${made.body.id as string} (created by it, never stored); API key ${id} is unchanged\n`);
+    expect(await contextToken(home)).toBe(token);
+    expect(await works(token)).toBe(true);
+    expect((await keysOfDev()).filter((k) => k.description.startsWith('ci key')).map((k) => k.id)).toEqual([id]);
+  });
+
   it('refuses in one line while another live rotate holds the journal', async () => {
     const { home, token } = await devContext();
     await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });

@@ -194,23 +194,26 @@ class Rotation {
       await this.drop();
       return { ...base, status: 'unchanged', message: 'An interrupted rotation had not created anything; nothing to undo' };
     }
-    if (j.step === 'creating' || j.step === 'created') {
-      // The context decides: it holds the new key when its key is not the old one and carries this rotation's tag.
-      const held = this.contextMode ? tokenClaims((await this.contextToken()) ?? '')?.jti : undefined;
-      const ours = async (id: string): Promise<boolean> => ((await getKey(await this.callerClient(), id, this.o.policy))?.description ?? '').includes(runTag('rot', j.nonce).trim());
-      if (held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))))) {
-        j.newKeyId = held;
-        j.step = 'stored';
-        await this.save(j);
-      } else {
-        const removed = await this.undoCreate(j, await this.callerClient());
-        await this.drop();
-        return {
-          ...base,
-          status: 'unchanged',
-          message: `Undid an interrupted rotation${removed.length > 0 ? `: deleted API key ${removed.join(', ')} (created by it, never stored)` : ''}; API key ${j.oldKeyId} is unchanged`,
-        };
-      }
+    // The context decides, whatever the journal says (its "stored" is written just before the contexts file): the
+    // new key was stored when the context holds it (or, for a journal from before the create's answer, a key with
+    // this rotation's tag); while it holds the old key, the rotation is undone.
+    const held = this.contextMode ? tokenClaims((await this.contextToken()) ?? '')?.jti : undefined;
+    const ours = async (id: string): Promise<boolean> => ((await getKey(await this.callerClient(), id, this.o.policy))?.description ?? '').includes(runTag('rot', j.nonce).trim());
+    const stored = held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))));
+    const early = j.step === 'creating' || j.step === 'created';
+    if (this.contextMode ? !stored && (early || held === j.oldKeyId) : early) {
+      const removed = await this.undoCreate(j, await this.callerClient());
+      await this.drop();
+      return {
+        ...base,
+        status: 'unchanged',
+        message: `Undid an interrupted rotation${removed.length > 0 ? `: deleted API key ${removed.join(', ')} (created by it, never stored)` : ''}; API key ${j.oldKeyId} is unchanged`,
+      };
+    }
+    if (early) {
+      if (held !== undefined) j.newKeyId = held;
+      j.step = 'stored';
+      await this.save(j);
     }
     const http = await this.callerClient();
     return this.complete(j, http, http, undefined, true);
@@ -454,6 +457,10 @@ class Rotation {
       if (this.o.resume || this.o.finish || out.status !== 'unchanged' || !this.contextMode) return out;
       this.f.io.warn(out.message);
     } else if (this.o.resume || this.o.finish) {
+      // Nothing to resume; still, what a killed run's writes left (a temp copy of the contexts file) goes.
+      await this.locked(async () => {
+        for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath)]) await removeStaleTempFiles(path);
+      });
       return { status: 'unchanged', context: this.contextName, message: 'No rotation to resume or finish; nothing changed' };
     }
     const token = this.contextMode ? await this.contextToken() : undefined;
