@@ -38,6 +38,7 @@ function call(method, path, token, body) {
   await call('GET', `/api/v1/api-keys?sub=${me.id}&status=active&limit=100`, old);
   await call('GET', `/api/v1/api-keys/configs/${claims.tenantId}`, old);
   const made = await call('POST', '/api/v1/api-keys', old, { description: `${key.description} [qlik-cli:rot.x] [qlik-cli:y.1]`, expiry: 'P1D' });
+  await call('GET', `/api/v1/api-keys/${made.id}`, old);
   await call('PATCH', `/api/v1/api-keys/${made.id}`, old, [{ op: 'replace', path: '/description', value: `${key.description} [qlik-cli:rot.x]` }]);
   await call('GET', '/api/v1/users/me', made.token);
   await call('PATCH', `/api/v1/api-keys/${made.id}`, made.token, [{ op: 'replace', path: '/description', value: key.description }]);

@@ -1,5 +1,5 @@
 // qlik api-key audit: an extension of this CLI (Qlik's CLI has none); its help text is written in the style of
-// Qlik's pages. The audit itself is shared/audit-run.ts, loaded only when it runs.
+// Qlik's pages. The audit itself is audit/run.ts, loaded only when it runs.
 import { retryPolicy } from '../../api/values.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
@@ -37,7 +37,7 @@ export function newCmdAudit(f: Factory): Command {
       const csv = v.get('csv') === true;
       if (csv && v.get('json') === true) throw new FlagError('--csv and --json cannot be used together');
       const policy = retryPolicy(v.get('retry') as number | undefined, v.get('interval') as number | undefined);
-      const { runAudit } = await import('./shared/audit-run.js');
+      const { runAudit } = await import('./audit/run.js');
       await runAudit(f, { within, csv, fix: v.get('fix') === true, policy });
     },
   });

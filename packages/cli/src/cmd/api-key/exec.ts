@@ -1,5 +1,5 @@
 // qlik api-key exec: an extension of this CLI (Qlik's CLI has none); its help text is written in the style of
-// Qlik's pages. The run itself is shared/exec-run.ts, loaded only when it runs.
+// Qlik's pages. The run itself is exec/run.ts, loaded only when it runs.
 import { retryPolicy } from '../../api/values.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
@@ -36,7 +36,7 @@ export function newCmdExec(f: Factory): Command {
       const [cmd, ...rest] = args;
       if (cmd === undefined || cmd === '') throw new FlagError('no command given: qlik api-key exec -- <command> [args...]');
       const policy = retryPolicy(v.get('retry') as number | undefined, v.get('interval') as number | undefined);
-      const { runExec } = await import('./shared/exec-run.js');
+      const { runExec } = await import('./exec/run.js');
       await runExec(f, { cmd, args: rest, expiry, description, policy });
     },
   });

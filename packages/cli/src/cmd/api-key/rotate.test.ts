@@ -28,6 +28,8 @@ function create(reg: StubRegistry): void {
     posted = (r.json as { description: string }).description;
     return json(201, { ...keyRecord('new-key', { description: posted }), token: NEW });
   });
+  // The safe create reads the key back (it must carry the attempt's tag), then takes its tag off.
+  reg.register('GET', '/api/v1/api-keys/new-key', () => json(200, keyRecord('new-key', { description: posted })));
   reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
 }
 
@@ -56,6 +58,7 @@ describe('api-key rotate (stubbed)', () => {
       'GET /api/v1/api-keys?sub=user-1&status=active&limit=100',
       'GET /api/v1/api-keys/configs/t1',
       'POST /api/v1/api-keys',
+      'GET /api/v1/api-keys/new-key',
       'PATCH /api/v1/api-keys/new-key',
       'GET /api/v1/users/me',
       'PATCH /api/v1/api-keys/new-key',
@@ -64,7 +67,7 @@ describe('api-key rotate (stubbed)', () => {
     const post = r.requests[4]!.json as { description: string; expiry: string };
     expect(post.description).toMatch(/^ci \[qlik-cli:rot\.[\w-]+\] \[qlik-cli:[\w-]+\.1\]$/);
     expect(post.expiry).toBe('PT20H');
-    expect(r.requests[7]!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci' }]);
+    expect(r.requests[8]!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci' }]);
     expect(await contextToken(h)).toBe(NEW);
   });
 
@@ -73,7 +76,9 @@ describe('api-key rotate (stubbed)', () => {
     const r = await runStubbed(['api-key', 'rotate'], (reg) => {
       preflight(reg);
       reg.register('POST', '/api/v1/api-keys', qlikError(400, 'APIKEYS-8', 'Expiry too long'));
-      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+      // The safe create checks once that a refused POST made nothing; the rotation's undo looks for its tag.
+      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }), 2);
+      reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&sort=-created&limit=100', json(200, { data: [keyRecord('old-key')], links: {} }));
       reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&status=active&limit=100', json(200, { data: [keyRecord('old-key')], links: {} }));
     }, { home: h });
     expect(r.code).toBe(2);
@@ -150,7 +155,12 @@ describe('api-key rotate --id of a SCIM key (stubbed)', () => {
     const r = await runStubbed(['api-key', 'rotate', '--id', 'scim-old'], (reg) => {
       reg.register('GET', '/api/v1/api-keys/scim-old', json(200, scim('scim-old')));
       reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
-      reg.register('POST', '/api/v1/api-keys', (q) => json(201, { ...scim('scim-new', { description: (q.json as { description: string }).description }), token: SCIM_TOKEN }));
+      let d = '';
+      reg.register('POST', '/api/v1/api-keys', (q) => {
+        d = (q.json as { description: string }).description;
+        return json(201, { ...scim('scim-new', { description: d }), token: SCIM_TOKEN });
+      });
+      reg.register('GET', '/api/v1/api-keys/scim-new', () => json(200, scim('scim-new', { description: d })));
       reg.register('PATCH', '/api/v1/api-keys/scim-new', empty(204));
       reg.register('GET', '/api/v1/scim/v2/ServiceProviderConfig', (q) => (bearer(q) === `Bearer ${SCIM_TOKEN}` ? json(200, { schemas: [] }) : json(401, {})));
       reg.register('PATCH', '/api/v1/api-keys/scim-new', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));

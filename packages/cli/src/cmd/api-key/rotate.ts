@@ -1,5 +1,5 @@
 // qlik api-key rotate: an extension of this CLI (Qlik's CLI has no such command); its help text is written in the
-// style of Qlik's pages. The rotation itself (journal, recovery) is shared/rotation.ts, loaded only when it runs.
+// style of Qlik's pages. The rotation itself (journal, recovery) is rotate/rotation.ts, loaded only when it runs.
 import { retryPolicy } from '../../api/values.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
@@ -69,7 +69,7 @@ export function newCmdRotate(f: Factory): Command {
       if (deliverCmd !== undefined && deliverCmd.trim() === '') throw invalidArgument(deliverCmd, '--deliver-cmd', 'the command is empty');
       const graceMs = grace === undefined ? undefined : await durationMs(grace, '--grace');
       const policy = retryPolicy(v.get('retry') as number | undefined, v.get('interval') as number | undefined);
-      const { runRotate } = await import('./shared/rotation.js');
+      const { runRotate } = await import('./rotate/rotation.js');
       await runRotate(f, { id, description: str('description'), expiry, deliverCmd, graceMs, finish, resume, evict, policy });
     },
   });

@@ -129,7 +129,7 @@ export async function createKey(http: HttpClient, body: Record<string, unknown>,
   }
   if (res.status !== 201 && res.status !== 200) throw HttpError.fromResponse(res);
   const parsed = JSON.parse(res.text) as { id: string; token: string; expiry?: string };
-  session.undelivered.clear();
+  session.delivered(parsed.id);
   return { id: parsed.id, token: parsed.token, expiry: parsed.expiry };
 }
 
