@@ -74,9 +74,14 @@ export async function newNonce(): Promise<string> {
   return (await randomBytes(9)).toString('base64url');
 }
 
+/** Reads are idempotent and decide what happens next: they retry transient failures (3 times at least), whatever --retry says. */
+export function readPolicy(policy: RetryPolicy): RetryPolicy {
+  return { retry: Math.max(policy.retry, 3), intervalSeconds: policy.intervalSeconds };
+}
+
 /** A GET whose JSON answer is required; anything else is an HttpError (or a CliError for a body that is not JSON). */
 export async function getJson<T>(http: HttpClient, path: string, policy: RetryPolicy): Promise<T> {
-  const res = await http.send({ method: 'GET', path }, policy);
+  const res = await http.send({ method: 'GET', path }, readPolicy(policy));
   if (res.status !== 200) throw HttpError.fromResponse(res);
   try {
     return JSON.parse(res.text) as T;
@@ -135,12 +140,13 @@ export async function createKey(http: HttpClient, body: Record<string, unknown>,
 
 /** Delete a key; 404 counts as done. */
 export async function deleteKey(http: HttpClient, id: string, policy: RetryPolicy): Promise<void> {
-  const res = await http.send({ method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, policy);
+  // A DELETE is idempotent too (a 404 after a lost answer counts as done).
+  const res = await http.send({ method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, readPolicy(policy));
   if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw HttpError.fromResponse(res);
 }
 
 export async function getKey(http: HttpClient, id: string, policy: RetryPolicy): Promise<ApiKey | undefined> {
-  const res = await http.send({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, policy);
+  const res = await http.send({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, readPolicy(policy));
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw HttpError.fromResponse(res);
   return JSON.parse(res.text) as ApiKey;
