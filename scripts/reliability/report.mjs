@@ -32,6 +32,10 @@ const FIGURES = [
   ['lost', 'lost'],
   ['file', 'file'],
   ['dir', 'dir'],
+  ['spanMs', 'rotation ms'],
+  ['killedIn', 'killed in'],
+  ['contextBroken', 'contexts without a working key'],
+  ['wrongKeyCount', 'wrong key counts'],
 ];
 
 export function formatFigures(figures) {

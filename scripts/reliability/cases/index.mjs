@@ -6,6 +6,7 @@ import { labPool } from '../lab.mjs';
 import { adversarialCases } from './adversarial.mjs';
 import { faultCases } from './faults.mjs';
 import { inputCases } from './input.mjs';
+import { lifecycleCases } from './lifecycle.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
 import { secretCases } from './secrets.mjs';
@@ -19,11 +20,12 @@ export const SECTIONS = {
   adversarial: '5. Adversarial: the rules of issue #8',
   oauth: '6. OAuth client credentials',
   users: '7. Users and roles: offboarding and role changes',
+  lifecycle: '8. A key\'s whole life: rotate, exec, audit',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases()];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases()];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 
