@@ -106,7 +106,6 @@ function createCases({ reduced }) {
       },
     }),
     attack(1, 'forged-2xx-foreign-id', {
-      reduced: true,
       injected: "the first POST commits, then answers 201 naming another key's id (with a token, then a second run without one): the emulator's status-after fault with a forged body",
       expected: 'the foreign key is never patched or deleted and keeps working; each run finds its own key by its tag, removes it, creates again and delivers a working token; 0 orphans',
       async run(lab) {
@@ -131,7 +130,6 @@ function createCases({ reduced }) {
       },
     }),
     attack(2, 'date-skew-120s', {
-      reduced: true,
       injected: "a relay in front of the emulator moves every answer's Date header by +120 s, then by −120 s; the first POST of each run answers 503 after commit",
       expected: 'the lost key is found and removed despite the skew; each run delivers a working token; 0 orphans',
       async run(lab) {
@@ -158,7 +156,6 @@ function createCases({ reduced }) {
       },
     }),
     attack(3, 'committed-4xx-3xx', {
-      reduced: true,
       injected: 'the POST commits, then answers 409, 403, 422 or 302 (a response-inspecting proxy); --retry 2',
       expected: 'exit 1 with the server answer; the key that was made is found by its tag, removed and named; 0 orphans',
       async run(lab) {
@@ -182,7 +179,7 @@ function createCases({ reduced }) {
       },
     }),
     attack(4, 'interrupt-during-check', {
-      injected: 'the POST answers 503 after commit; the listing that checks for the lost key takes 4 s; SIGINT arrives during it',
+      injected: 'the POST answers 503 after commit; the listing that checks for the lost key takes 4 s; SIGINT arrives during that check',
       expected: 'exit 130; the key this run made is removed anyway (or named with its tag); 0 orphans',
       async run(lab) {
         const emu = await lab.fresh();

@@ -15,7 +15,7 @@ export const SECTIONS = {
   input: '2. Bad input (answered before any network call)',
   secrets: '3. Secrets and the contexts file',
   proxy: '4. Proxy and TLS',
-  adversarial: '5. Adversarial: the rules of issue #8',
+  adversarial: '5. Adversarial: the rules of issues #8 and #18',
   oauth: '6. OAuth client credentials',
 };
 
