@@ -63,21 +63,21 @@ describe('start-up', () => {
   });
 
   it('qlik api-key create loads no crypto, YAML, Temporal or tables once the contexts file is cached', async () => {
-    // A server that answers the create, the read-back of the key it names (which carries the attempt's tag), and the
-    // PATCH that takes the run's tag off the description.
+    // A server that answers the create, the read-back of the created key (with the attempt's tag) and the PATCH that
+    // takes the run's tag off the description.
     const { createServer } = await import('node:http');
     const seen: string[] = [];
-    let stored = '';
+    let description = '';
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
-      const body: Buffer[] = [];
-      req.on('data', (c: Buffer) => body.push(c));
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         if (req.method === 'POST') {
-          stored = (JSON.parse(Buffer.concat(body).toString()) as { description: string }).description;
-          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description: stored, token: 't' }));
+          description = (JSON.parse(body) as { description: string }).description;
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, token: 't' }));
         } else if (req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description: stored, status: 'active' }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, status: 'active' }));
         } else {
           res.writeHead(204).end();
         }

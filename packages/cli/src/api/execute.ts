@@ -44,7 +44,8 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const query: Record<string, string | number | undefined> = {};
   for (const q of op.query ?? []) {
     const v = values.raw(q.flag.name);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'number' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'string') query[q.param ?? q.flag.name] = q.transform ? q.transform(v) : v;
   }
   const limit = values.get(limitFlag);
   if (op.paging && limit !== undefined) {
@@ -99,11 +100,13 @@ async function execute(
     if (res.text !== '') await deliver(io, http, session, created, retry, () => io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
-    const items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
+    let items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
+    if (op.maskSecrets && !(await f.jsonMode())) items = f.redactor.json(items) as unknown[];
     if (o.quiet) await printIds(io, items);
     else await printJson(io, items);
   } else if (res.text !== '' && res.status !== 204) {
-    const value = stripLinks(parseJsonBody(res));
+    let value = stripLinks(parseJsonBody(res));
+    if (op.maskSecrets && !(await f.jsonMode())) value = f.redactor.json(value);
     await deliver(io, http, session, created, retry, () => (o.quiet ? printIds(io, [value]) : printJson(io, value)));
   } else if (!o.quiet) {
     await printEmpty(io, status, await f.jsonMode());

@@ -75,7 +75,7 @@ function configValue(spec: FlagSpec, raw: unknown, where: string): unknown {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a map');
       return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     default:
-      if (spec.repeatable || spec.type === 'stringArray') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
+      if (spec.repeatable || spec.type === 'stringArray' || spec.type === 'strings') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
       if (typeof raw !== 'string') throw bad('a string');
       if (spec.choices && !spec.choices.includes(raw)) throw bad(`one of ${spec.choices.join(', ')}`);
       return raw;

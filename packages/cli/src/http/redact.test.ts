@@ -65,6 +65,23 @@ describe('Redactor.json', () => {
     expect(input.token).toBe('opaque-token-value');
   });
 
+  it("masks a JSON Patch operation's value when its path names a secret field", () => {
+    const r = new Redactor();
+    expect(
+      r.json([
+        { op: 'replace', path: '/pendingOptions/clientSecret', value: 'hunter22' },
+        { op: 'replace', path: '/description', value: 'plain' },
+        { op: 'replace', path: '/pendingOptions/clientSecret', value: '' },
+        { path: '/token', value: 'not a patch without op' },
+      ]),
+    ).toEqual([
+      { op: 'replace', path: '/pendingOptions/clientSecret', value: '**omitted**' },
+      { op: 'replace', path: '/description', value: 'plain' },
+      { op: 'replace', path: '/pendingOptions/clientSecret', value: '' },
+      { path: '/token', value: 'not a patch without op' },
+    ]);
+  });
+
   it('masks JWT-shaped strings in any field', () => {
     expect(new Redactor().json({ description: `key ${JWT} here` })).toEqual({ description: `key ${OMITTED} here` });
   });

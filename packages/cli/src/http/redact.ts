@@ -93,15 +93,20 @@ export class Redactor {
     return isSecretName(name) ? maskedHeaderValue(value) : this.text(value);
   }
 
-  /** Deep copy of a JSON value with secret fields (non-empty strings) and JWT-shaped strings masked. */
+  /**
+   * Deep copy of a JSON value with secret fields (non-empty strings) and JWT-shaped strings masked. A JSON Patch
+   * operation's `value` is the field its `path` names: `{"path":"/pendingOptions/clientSecret","value":…}` is masked too.
+   */
   json(value: unknown): unknown {
     if (typeof value === 'string') return this.text(value);
     if (Array.isArray(value)) return value.map((v) => this.json(v));
     if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      const patchOfSecret = typeof o.op === 'string' && typeof o.path === 'string' && isSecretName(o.path.split('/').at(-1) ?? '');
       return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        Object.entries(o).map(([k, v]) => [
           k,
-          isSecretName(k) && typeof v === 'string' && v !== '' ? OMITTED : this.json(v),
+          (isSecretName(k) || (patchOfSecret && k === 'value')) && typeof v === 'string' && v !== '' ? OMITTED : this.json(v),
         ]),
       );
     }

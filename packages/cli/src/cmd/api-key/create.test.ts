@@ -1,6 +1,7 @@
 // qlik api-key create, in-process: the flag table (argv → the request sent, or one error line and no request), and the
 // request/response table against a stub registry — with the guarantees that a run removes only keys its own attempts
 // made and did not deliver, and that the stored key ends with exactly the user's description.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -133,6 +134,32 @@ describe('api-key create: what is sent', () => {
     const reg = succeed(new StubRegistry());
     await create(['--description', 'scim', '--sub', 'SCIM\\215g5595380d646163cadbb9', '--subType', 'externalClient'], reg);
     expect(reg.requests[0]!.body).toContain('"sub":"SCIM\\\\215g5595380d646163cadbb9"');
+  });
+
+  // What each shell passes for `--sub` as typed (the argv element the CLI receives): bash's are read back from a real
+  // bash; PowerShell and cmd give backslashes no meaning, inside quotes or not, so what is typed is what arrives.
+  const IDP = '65f1c2d3e4a5b6c7d8e9f012';
+  const bashArg = (typed: string) => execFileSync('bash', ['-c', `printf '%s' ${typed}`], { encoding: 'utf8' });
+  it.each([
+    ["bash: 'SCIM\\<id>'", () => bashArg(`'SCIM\\${IDP}'`)],
+    ["bash: 'SCIM\\\\<id>' (as the help prints it)", () => bashArg(`'SCIM\\\\${IDP}'`)],
+    ['bash: "SCIM\\\\<id>"', () => bashArg(`"SCIM\\\\${IDP}"`)],
+    ['bash: SCIM\\\\<id> unquoted', () => bashArg(`SCIM\\\\${IDP}`)],
+    ["PowerShell: 'SCIM\\<id>'", () => `SCIM\\${IDP}`],
+    ['PowerShell: "SCIM\\\\<id>"', () => `SCIM\\\\${IDP}`],
+    ['cmd: SCIM\\<id>', () => `SCIM\\${IDP}`],
+    ['cmd: "SCIM\\\\<id>"', () => `SCIM\\\\${IDP}`],
+  ])('--sub as typed in %s → the subject SCIM\\<id> with one backslash', async (_shell, arg) => {
+    const reg = succeed(new StubRegistry());
+    const r = await create(['--description', 'scim', '--sub', arg(), '--subType', 'externalClient'], reg);
+    expect(r.code, r.stderr).toBe(0);
+    expect(reg.requests[0]!.json).toMatchObject({ sub: `SCIM\\${IDP}`, subType: 'externalClient' });
+  });
+
+  it('a user subject with backslashes is sent unchanged', async () => {
+    const reg = succeed(new StubRegistry());
+    await create(['--description', 'd', '--sub', 'a\\\\b'], reg);
+    expect(reg.requests[0]!.json).toMatchObject({ sub: 'a\\\\b' });
   });
 
   it.each<[string, string[], string | RegExp, string?]>([

@@ -4,6 +4,16 @@ import { ConfigError } from '../../errors/errors.js';
 import { invalidArgument } from '../../cmdutil/flags.js';
 
 /**
+ * A SCIM subject as the API wants it, `SCIM\<idp-id>` with one backslash. Qlik's help prints the format as
+ * `SCIM\\{{IDP-ID}}` (JSON's escaping of one backslash), so a subject typed with two backslashes (bash single quotes,
+ * PowerShell, cmd) means the same IdP: runs of backslashes after `SCIM` become one. Other subjects are unchanged.
+ */
+export function scimSubject(sub: string): string {
+  const m = /^SCIM\\{2,}(.*)$/.exec(sub);
+  return m ? `SCIM\\${m[1] ?? ''}` : sub;
+}
+
+/**
  * Durations of whole units up to six digits each (`P30D`, `PT12H`, `P1Y2M`, `P1DT12H`), not all zero: every one is a
  * positive duration Temporal accepts, so the common case needs no Temporal. Anything else goes to Temporal.
  */
