@@ -173,8 +173,8 @@ ${table(results)}
 - **pairs / lost**: pairs of concurrent \`qlik context update\` (alternately the same context with different fields,
   and two contexts), and how many of the 2×pairs updates were missing from the file afterwards.
 - **attacks / held** (totals line): the cases of section 5, at least one for each of the 18 rules of issue #8 (its id
-  starts with the rule's number), and how many passed. **oauth cases / held**: the same for section 6;
-  **users cases / held**: for section 7.
+  starts with the rule's number) and for each of the CLI's rules 1–17 of issue #18 (ids adversarial/i18-<rule>-…), and how many
+  passed. **oauth cases / held**: the same for section 6; **users cases / held**: for section 7.
 - **runs / delivered / working / faulted**: for multi-run cases, the CLI runs, the keys printed on stdout, how many of
   those tokens authenticated afterwards, and how many requests a fault rule answered.
 - **candidates**: ids the untagged mode (\`QLIK_CREATE_TAG=0\`) named in its error instead of deleting anything.

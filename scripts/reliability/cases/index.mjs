@@ -17,7 +17,7 @@ export const SECTIONS = {
   input: '2. Bad input (answered before any network call)',
   secrets: '3. Secrets and the contexts file',
   proxy: '4. Proxy and TLS',
-  adversarial: '5. Adversarial: the rules of issue #8',
+  adversarial: '5. Adversarial: the rules of issues #8 and #18',
   oauth: '6. OAuth client credentials',
   users: '7. Users and roles: offboarding and role changes',
   lifecycle: '8. A key\'s whole life: rotate, exec, audit',
