@@ -8,6 +8,14 @@ import { errors } from './errors.js';
 import { newObjectId, newTenantId } from './ids.js';
 import type { EmulatorUser } from './info.js';
 import { buildKey, expiryAfter } from './keys.js';
+import {
+  DEFAULT_SEED_IDPS,
+  identityProvidersStored,
+  parseIdpSeed,
+  seedIdentityProviders,
+  setScimKeysRequireIdp,
+  type IdpSeedInput,
+} from './services/identity-providers/index.js';
 import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from './oauth.js';
 import { USER_STATUSES, type ApiKeysConfig, type KeyRecord, type Store, type UserRecord } from './store.js';
 import {
@@ -42,6 +50,8 @@ export interface Seed {
   users: SeedUser[];
   config: ApiKeysConfig;
   oauthClients: OAuthClientInput[];
+  identityProviders: IdpSeedInput[];
+  scimKeysRequireIdp: boolean;
 }
 
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -55,6 +65,10 @@ export interface SeedInput {
   config?: Partial<ApiKeysConfig>;
   /** OAuth M2M clients, each with a bot user (default: one client "m2m" whose bot is a TenantAdmin; [] for none). */
   oauthClients?: OAuthClientInput[];
+  /** Identity providers (default: one active interactive Entra ID IdP over OIDC; [] for none). */
+  identityProviders?: IdpSeedInput[];
+  /** Refuse an externalClient key whose `sub` names no IdP of the tenant (default true: an emulator assumption). */
+  scimKeysRequireIdp?: boolean;
 }
 
 export function defaultSeed(): Seed {
@@ -67,6 +81,8 @@ export function defaultSeed(): Seed {
     ],
     config: { ...QLIK_DEFAULT_CONFIG },
     oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
+    identityProviders: DEFAULT_SEED_IDPS,
+    scimKeysRequireIdp: true,
   };
 }
 
@@ -91,7 +107,7 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients'], fail);
+  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients', 'identityProviders', 'scimKeysRequireIdp'], fail);
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -110,6 +126,15 @@ export function parseSeed(value: unknown, now: number): Seed {
     seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
   }
   if (obj['oauthClients'] !== undefined) seed.oauthClients = parseSeedClients(obj['oauthClients'], fail);
+  const idps = obj['identityProviders'];
+  if (idps !== undefined) {
+    if (!Array.isArray(idps)) throw fail('"identityProviders" must be an array', '/identityProviders');
+    seed.identityProviders = idps.map((v: unknown, i) => parseIdpSeed(v, fail, pointer('identityProviders', i)));
+  }
+  const requireIdp = obj['scimKeysRequireIdp'];
+  if (requireIdp !== undefined && typeof requireIdp !== 'boolean')
+    throw fail('"scimKeysRequireIdp" must be a boolean', '/scimKeysRequireIdp');
+  if (requireIdp !== undefined) seed.scimKeysRequireIdp = requireIdp;
   return seed;
 }
 
@@ -187,6 +212,8 @@ export async function initialize(
   if (existing) {
     const saved = deps.store.getMeta(DEFAULT_CONFIG_META);
     const defaultConfig = saved === undefined ? { ...QLIK_DEFAULT_CONFIG } : (JSON.parse(saved) as ApiKeysConfig);
+    if (!identityProvidersStored(deps.store))
+      seedIdentityProviders(deps.store, existing.id, seed.identityProviders, deps.clock.now());
     return { tenantId: existing.id, defaultConfig, reused: true };
   }
   const tenantId = seed.tenant.id ?? newTenantId();
@@ -205,6 +232,8 @@ export async function initialize(
       deps.store.addOAuthClient(client, bot);
     }
   });
+  seedIdentityProviders(deps.store, tenantId, seed.identityProviders, now);
+  setScimKeysRequireIdp(deps.store, seed.scimKeysRequireIdp, true);
   deps.store.setMeta(DEFAULT_CONFIG_META, JSON.stringify(seed.config));
   return { tenantId, defaultConfig: seed.config, reused: false };
 }

@@ -18,6 +18,7 @@ import { oauthTokenRoutes } from './routes/oauth-tokens.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
+import { idpRoutes } from './services/identity-providers/index.js';
 import { printable } from './text.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -30,6 +31,7 @@ const API_ROUTES: Route<ApiCtx>[] = [
   ...userRoutes,
   ...tenantRoutes,
   ...oauthTokenRoutes,
+  ...idpRoutes,
 ];
 
 export type Log = (line: string) => void;

@@ -333,6 +333,11 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
+  /** The database itself, for the services that keep their own tables (services/<name>/store.ts). */
+  get sqlite(): Database.Database {
+    return this.db;
+  }
+
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {

@@ -6,6 +6,7 @@ import { emptyReply, jsonReply, type Reply } from '../http.js';
 import { isKeyId } from '../ids.js';
 import { buildKey, presentKey, resolveExpiry } from '../keys.js';
 import { checkM2mApiKey } from '../oauth.js';
+import { idpOfScimSubject, scimSubjectRefusal } from '../services/identity-providers/index.js';
 import type { KeyRecord, UserRecord } from '../store.js';
 import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from '../validate.js';
 
@@ -91,6 +92,8 @@ function resolveSubject(ctx: ApiCtx, input: CreateKeyInput, user: UserRecord): s
     if (input.sub === undefined || !SCIM_SUB_RE.test(input.sub)) {
       throw errors.invalidBody('"sub" must be SCIM\\<IdP ID> for externalClient keys', '/sub');
     }
+    const refusal = scimSubjectRefusal(ctx.app.store, ctx.app.tenantId, idpOfScimSubject(input.sub) ?? '');
+    if (refusal !== undefined) throw errors.invalidBody(refusal, '/sub');
     return input.sub;
   }
   if (input.sub === undefined || input.sub === user.id) return user.id;

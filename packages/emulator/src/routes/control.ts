@@ -13,6 +13,7 @@ import {
   presentClient,
   presentTokenForControl,
 } from '../oauth.js';
+import { idpControlRoutes, resetIdentityProviders } from '../services/identity-providers/index.js';
 import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedUser, userInfos } from '../seed.js';
 import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store.js';
 import {
@@ -51,6 +52,7 @@ function reset(ctx: Ctx): Reply {
   app.rateLimiter.reset();
   app.clock.setOffset(0);
   resetOAuth(app);
+  resetIdentityProviders(app.store, app.tenantId);
   return emptyReply();
 }
 
@@ -297,4 +299,5 @@ export const controlRoutes: Route<Ctx>[] = [
   { method: 'GET', path: '/__emulator/faults', handler: listFaults },
   { method: 'DELETE', path: '/__emulator/faults', handler: clearFaults },
   { method: 'GET', path: '/__emulator/jwks', handler: jwks },
+  ...idpControlRoutes,
 ];
