@@ -52,7 +52,7 @@ function create(body: unknown, token = emu.admin.apiKey): Promise<ApiResponse> {
 
 async function seeded(): Promise<{ id: string; [k: string]: unknown }> {
   const res = await emu.api('GET', BASE);
-  return res.body.data[0];
+  return res.body.data[0] as { id: string; [k: string]: unknown };
 }
 
 describe('the seed', () => {
