@@ -19,6 +19,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
 import { idpRoutes } from './services/identity-providers/index.js';
+import { isScimPath, serveScim } from './services/scim/index.js';
 import { printable } from './text.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -192,6 +193,7 @@ function tierOf(method: string): 1 | 2 {
 async function executeApi(app: App, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
   if (ctx.url.pathname.startsWith('/oauth/')) return executeOAuth(ctx);
   if (!ctx.url.pathname.startsWith('/api/')) throw errors.routeNotFound();
+  if (isScimPath(ctx.url.pathname)) return serveScim(app, ctx, req);
   const principal = await authenticate(req.headers.authorization, app);
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);

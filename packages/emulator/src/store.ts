@@ -423,6 +423,35 @@ export class Store {
     return row && toUser(row);
   }
 
+  /** Changes the given fields of a user (the SCIM service keeps provisioned users in step); false when there is none. */
+  updateUser(
+    tenantId: string,
+    id: string,
+    fields: Partial<Pick<UserRecord, 'name' | 'email' | 'subject' | 'status'>>,
+    now: number,
+  ): boolean {
+    const user = this.getUser(tenantId, id);
+    if (!user) return false;
+    const next = { ...user, ...fields };
+    return (
+      this.stmt(
+        `UPDATE users SET name = @name, email = @email, subject = @subject, status = @status, last_updated_at = @now
+         WHERE tenant_id = @tenantId AND id = @id`,
+      ).run({ tenantId, id, name: next.name, email: next.email, subject: next.subject, status: next.status, now })
+        .changes > 0
+    );
+  }
+
+  /** Removes users and every key of theirs (reset of the users a service provisioned). */
+  deleteUsers(tenantId: string, ids: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) {
+        this.stmt('DELETE FROM api_keys WHERE tenant_id = ? AND sub = ?').run(tenantId, id);
+        this.stmt('DELETE FROM users WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+      }
+    })();
+  }
+
   countUsers(tenantId: string): number {
     const row = this.stmt<[string], { n: number }>('SELECT COUNT(*) AS n FROM users WHERE tenant_id = ?').get(tenantId);
     return row?.n ?? 0;

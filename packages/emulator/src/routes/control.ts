@@ -14,6 +14,8 @@ import {
   presentTokenForControl,
 } from '../oauth.js';
 import { idpControlRoutes, resetIdentityProviders } from '../services/identity-providers/index.js';
+import { resetGroups } from '../services/groups/index.js';
+import { resetScim } from '../services/scim/index.js';
 import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedUser, userInfos } from '../seed.js';
 import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store.js';
 import {
@@ -53,6 +55,8 @@ function reset(ctx: Ctx): Reply {
   app.clock.setOffset(0);
   resetOAuth(app);
   resetIdentityProviders(app.store, app.tenantId);
+  resetGroups(app.store, app.tenantId);
+  resetScim(app.store, app.tenantId);
   return emptyReply();
 }
 

@@ -9,6 +9,7 @@ import type { ApiCtx, Route } from '../context.js';
 import { errors } from '../errors.js';
 import { jsonReply, redirectReply, type Reply } from '../http.js';
 import { isObjectId } from '../ids.js';
+import { assignedGroupsOf } from '../services/groups/index.js';
 import type { UserRecord } from '../store.js';
 import type { FilterScope } from '../userfilter.js';
 import {
@@ -22,7 +23,12 @@ import {
 } from '../userquery.js';
 import { isPlainObject } from '../validate.js';
 
-export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = true): Record<string, unknown> {
+export function presentUser(
+  user: UserRecord,
+  baseUrl: string,
+  rolesVisible = true,
+  assignedGroups: { id: string; name: string }[] = [],
+): Record<string, unknown> {
   return {
     id: user.id,
     tenantId: user.tenantId,
@@ -31,12 +37,16 @@ export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = tr
     subject: user.subject,
     status: user.status,
     ...(rolesVisible ? { assignedRoles: user.roles.map(describeRole) } : {}),
-    assignedGroups: [],
+    assignedGroups,
     assignedScopes: [],
     createdAt: isoMs(user.createdAt),
     lastUpdatedAt: isoMs(user.lastUpdatedAt),
     links: { self: { href: `${baseUrl}/api/v1/users/${user.id}` } },
   };
+}
+
+function groupsOf(ctx: ApiCtx, user: UserRecord): { id: string; name: string }[] {
+  return assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
 }
 
 /** Who may see whose roles: a TenantAdmin everyone's, anyone else their own. */
@@ -58,7 +68,7 @@ function getUser(ctx: ApiCtx): Reply {
   const user = isObjectId(id) ? ctx.app.store.getUser(ctx.app.tenantId, id) : undefined;
   if (!user) throw errors.userNotFound();
   const fields = ctx.url.searchParams.get('fields');
-  const json = presentUser(user, ctx.baseUrl, scope.rolesVisible(user));
+  const json = presentUser(user, ctx.baseUrl, scope.rolesVisible(user), groupsOf(ctx, user));
   return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
@@ -79,7 +89,9 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   const links: Record<string, { href: string }> = { self: href(selfCursor) };
   if (page.next !== undefined) links['next'] = href(['next', page.next]);
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
-  const data = page.users.map((u) => project(presentUser(u, ctx.baseUrl, scope.rolesVisible(u)), q.fields));
+  const data = page.users.map((u) =>
+    project(presentUser(u, ctx.baseUrl, scope.rolesVisible(u), groupsOf(ctx, u)), q.fields),
+  );
   return jsonReply(200, { data, links, ...(q.totalResults ? { totalResults: page.total } : {}) });
 }
 
