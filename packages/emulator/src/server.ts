@@ -18,6 +18,7 @@ import { oauthTokenRoutes } from './routes/oauth-tokens.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userRoutes } from './routes/users.js';
+import { groupRoutes } from './services/groups/index.js';
 import { idpRoutes } from './services/identity-providers/index.js';
 import { isScimPath, serveScim } from './services/scim/index.js';
 import { printable } from './text.js';
@@ -33,6 +34,7 @@ const API_ROUTES: Route<ApiCtx>[] = [
   ...tenantRoutes,
   ...oauthTokenRoutes,
   ...idpRoutes,
+  ...groupRoutes,
 ];
 
 export type Log = (line: string) => void;

@@ -1,9 +1,10 @@
 // The groups service: its routes, and what other services may ask of it (a user's groups for the users
 // API's `assignedGroups`; the group records the SCIM service provisions) without reaching into its tables.
 import type { Store } from '../../store.js';
+import { groupRoutes, resetGroupSettings } from './routes.js';
 import { groupStore, isNameConflict, type GroupRecord, type GroupStore } from './store.js';
 
-export { isNameConflict };
+export { groupRoutes, isNameConflict };
 export type { GroupRecord, GroupStore };
 
 /** The group store of this emulator store: for the SCIM service, which provisions groups and their members. */
@@ -21,4 +22,5 @@ export function assignedGroupsOf(store: Store, tenantId: string, userId: string)
 /** Every group and membership goes (POST /__emulator/reset: the seed has no groups). */
 export function resetGroups(store: Store, tenantId: string): void {
   groupStore(store).deleteAll(tenantId);
+  resetGroupSettings(store);
 }

@@ -14,6 +14,7 @@ import { SCIM_BASE, type ScimCtx } from './context.js';
 import { resourceTypes, schemaResources, serviceProviderConfig, listResponse } from './discovery.js';
 import { scimErrorReply, scimErrors, scimReply } from './errors.js';
 import { scimStore } from './store.js';
+import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from './groups.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './users.js';
 
 export { SCIM_BASE };
@@ -28,6 +29,8 @@ function route(method: string, rest: string[]): { handler: Handler; id?: string 
   const table: Record<string, Record<string, Handler>> = {
     Users: { GET: listUsers, POST: createUser },
     'Users/:id': { GET: getUser, PUT: replaceUser, PATCH: patchUser, DELETE: deleteUser },
+    Groups: { GET: listGroups, POST: createGroup },
+    'Groups/:id': { GET: getGroup, PUT: replaceGroup, PATCH: patchGroup, DELETE: deleteGroup },
     ServiceProviderConfig: { GET: (c) => scimReply(200, serviceProviderConfig(c.base)) },
     ResourceTypes: {
       GET: (c) => {
