@@ -11,6 +11,16 @@ import {
   getMyIdpMeta,
   patchIdp,
 } from '@qlik/api/identity-providers';
+import {
+  createGroup,
+  deleteGroup,
+  filterGroups,
+  getGroup,
+  getGroups,
+  getGroupsSettings,
+  patchGroup,
+  patchGroupsSettings,
+} from '@qlik/api/groups';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
 
@@ -92,5 +102,50 @@ describe('@qlik/api identity-providers functions', () => {
     });
     await expect(getIdp(id, admin)).rejects.toMatchObject({ status: 404 });
     expect(popts).not.toBeNull();
+  });
+});
+
+describe('@qlik/api groups functions', () => {
+  it('runs every function and pages with next()', async () => {
+    await emu.reset();
+    const admin = host(emu.admin.apiKey);
+    const ids: string[] = [];
+    for (const name of ['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon']) {
+      const created = await createGroup({ name, providerType: 'custom', assignedRoles: [{ name: 'User' }] }, admin);
+      expect(created.status).toBe(201);
+      ids.push(created.data.id);
+    }
+    let page = await getGroups({ limit: 2, totalResults: true }, admin);
+    expect(page.data.totalResults).toBe(5);
+    const seen: string[] = [];
+    for (;;) {
+      seen.push(...(page.data.data ?? []).map((g) => g.name));
+      if (!page.next) break;
+      page = await page.next();
+    }
+    expect(seen).toEqual(['Alpha', 'Beta', 'Delta', 'Epsilon', 'Gamma']);
+
+    let filtered = await filterGroups({ limit: 1 }, { filter: 'name sw "e" or name sw "g"' }, admin);
+    const matched: string[] = [];
+    for (;;) {
+      matched.push(...(filtered.data.data ?? []).map((g) => g.name));
+      if (!filtered.next) break;
+      filtered = await filtered.next();
+    }
+    expect(matched).toEqual(['Epsilon', 'Gamma']);
+
+    const id = ids[0]!;
+    expect((await getGroup(id, admin)).data).toMatchObject({ id, name: 'Alpha', assignedRoles: [{ name: 'User' }] });
+    expect((await patchGroup(id, [{ op: 'replace', path: 'name', value: 'Alef' }], admin)).status).toBe(204);
+    expect((await getGroup(id, admin)).data.name).toBe('Alef');
+
+    const settings = await getGroupsSettings(admin);
+    expect(settings.data).toMatchObject({ autoCreateGroups: true, tenantId: emu.tenantId });
+    expect((await patchGroupsSettings([{ op: 'replace', path: '/autoCreateGroups', value: false }], admin)).status).toBe(204);
+    expect((await getGroupsSettings(admin)).data.autoCreateGroups).toBe(false);
+
+    expect((await deleteGroup(id, admin)).status).toBe(204);
+    await expect(getGroup(id, admin)).rejects.toMatchObject({ status: 404, data: { errors: [{ code: 'GROUPS-7' }] } });
+    await expect(createGroup({ name: 'Beta' }, admin)).rejects.toMatchObject({ status: 409 });
   });
 });

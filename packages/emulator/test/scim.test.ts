@@ -352,4 +352,93 @@ describe('Users', () => {
   });
 });
 
-export { GROUP_SCHEMA };
+describe('Groups', () => {
+  async function createGroup(displayName: string, members: string[] = []): Promise<Record<string, unknown>> {
+    const res = await scim('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA, 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+      externalId: `ext-${displayName}`,
+      displayName,
+      meta: { resourceType: 'Group' },
+      ...(members.length === 0 ? {} : { members: members.map((value) => ({ value })) }),
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.body as Record<string, unknown>;
+  }
+
+  it('creates a group as Entra ID does, finds it by displayName without members, and shows it in the groups API', async () => {
+    const created = await createGroup('Analysts');
+    const id = created['id'] as string;
+    expect(created).toMatchObject({ schemas: [GROUP_SCHEMA], displayName: 'Analysts', externalId: 'ext-Analysts', members: [] });
+    const filter = encodeURIComponent('displayName eq "analysts"');
+    const found = await scim('GET', `/Groups?excludedAttributes=members&filter=${filter}`);
+    expect(found.body.totalResults).toBe(1);
+    expect(found.body.Resources[0]).not.toHaveProperty('members');
+    const group = await emu.api('GET', `/api/v1/groups/${id}`);
+    expect(group.body).toMatchObject({ id, name: 'Analysts', providerType: 'idp', status: 'active' });
+    expectScimError(await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Analysts' }), 409, 'uniqueness');
+  });
+
+  it("adds and removes members as Entra ID sends it; users show the group in assignedGroups and SCIM's groups", async () => {
+    const ada = (await createUser('ada@contoso.example'))['id'] as string;
+    const bob = (await createUser('bob@contoso.example'))['id'] as string;
+    const gid = (await createGroup('Analysts'))['id'] as string;
+    const add = await scim('PATCH', `/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: ada }, { value: bob }] }],
+    });
+    expect(add.status, add.text).toBe(204);
+    expect(add.text).toBe('');
+    const members = async (): Promise<string[]> =>
+      ((await scim('GET', `/Groups/${gid}`)).body.members as { value: string }[]).map((m) => m.value);
+    expect(await members()).toEqual([ada, bob]);
+    expect((await emu.api('GET', `/api/v1/users/${ada}`)).body.assignedGroups).toEqual([{ id: gid, name: 'Analysts' }]);
+    expect((await scim('GET', `/Users/${ada}`)).body.groups).toEqual([
+      { value: gid, display: 'Analysts', $ref: `${emu.url}${SCIM}/Groups/${gid}` },
+    ]);
+    // Entra's default removal, then the value-path form.
+    await scim('PATCH', `/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Remove', path: 'members', value: [{ value: ada }] }],
+    });
+    expect(await members()).toEqual([bob]);
+    await scim('PATCH', `/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'remove', path: `members[value eq "${bob}"]` }],
+    });
+    expect(await members()).toEqual([]);
+    await scim('PATCH', `/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'Data Analysts' }],
+    });
+    expect((await emu.api('GET', `/api/v1/groups/${gid}`)).body.name).toBe('Data Analysts');
+  });
+
+  it('refuses unknown members and leaves the group as it was', async () => {
+    const ada = (await createUser('ada@contoso.example'))['id'] as string;
+    const gid = (await createGroup('Analysts', [ada]))['id'] as string;
+    const res = await scim('PATCH', `/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'replace', path: 'displayName', value: 'Renamed' },
+        { op: 'add', path: 'members', value: [{ value: '0123456789abcdef01234567' }] },
+      ],
+    });
+    expectScimError(res, 400, 'invalidValue');
+    const group = (await scim('GET', `/Groups/${gid}`)).body;
+    expect(group.displayName).toBe('Analysts');
+    expect(group.members.map((m: { value: string }) => m.value)).toEqual([ada]);
+  });
+
+  it('drops a deleted user from their groups, replaces with PUT and deletes groups', async () => {
+    const ada = (await createUser('ada@contoso.example'))['id'] as string;
+    const gid = (await createGroup('Analysts', [ada]))['id'] as string;
+    expect((await scim('DELETE', `/Users/${ada}`)).status).toBe(204);
+    expect((await scim('GET', `/Groups/${gid}`)).body.members).toEqual([]);
+    const put = await scim('PUT', `/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: 'Everyone here' });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body.displayName).toBe('Everyone here');
+    expect((await scim('DELETE', `/Groups/${gid}`)).status).toBe(204);
+    expectScimError(await scim('GET', `/Groups/${gid}`), 404);
+    expect((await emu.api('GET', `/api/v1/groups/${gid}`)).status).toBe(404);
+  });
+});
