@@ -17,6 +17,8 @@ export interface Totals {
   held: number;
   oauth: number;
   oauthHeld: number;
+  scim: number;
+  scimHeld: number;
   passed: number;
   failed: number;
 }

@@ -442,3 +442,24 @@ describe('Groups', () => {
     expect((await emu.api('GET', `/api/v1/groups/${gid}`)).status).toBe(404);
   });
 });
+
+describe('request log, faults and rate limits', () => {
+  it('logs SCIM requests and applies fault rules to them', async () => {
+    await scim('GET', '/Users');
+    const logged = (await emu.requests()).filter((r) => r.path.startsWith(SCIM));
+    expect(logged.map((r) => [r.method, r.path, r.status])).toContainEqual(['GET', `${SCIM}/Users`, 200]);
+    await emu.faults.add({ method: 'POST', path: `${SCIM}/Users`, action: { type: 'status', status: 503 }, times: 1 });
+    expect((await scim('POST', '/Users', entraUser('ada@contoso.example'))).status).toBe(503);
+    expect((await scim('POST', '/Users', entraUser('ada@contoso.example'))).status).toBe(201);
+  });
+
+  it("limits SCIM writes in tier 2 and reads in tier 1, answering 429 in SCIM's shape", async () => {
+    await emu.control('PUT', 'rate-limits', { enabled: true, tier1PerMinute: 3, tier2PerMinute: 1, windowSeconds: 60 });
+    expect((await scim('POST', '/Users', entraUser('ada@contoso.example'))).status).toBe(201);
+    const limited = await scim('POST', '/Users', entraUser('bob@contoso.example'));
+    expectScimError(limited, 429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) expect((await scim('GET', '/Users')).status).toBe(200);
+    expectScimError(await scim('GET', '/Users'), 429);
+  });
+});

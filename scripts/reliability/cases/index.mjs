@@ -8,6 +8,7 @@ import { faultCases } from './faults.mjs';
 import { inputCases } from './input.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
+import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
 
 export const SECTIONS = {
@@ -17,11 +18,12 @@ export const SECTIONS = {
   proxy: '4. Proxy and TLS',
   adversarial: '5. Adversarial: the rules of issue #8',
   oauth: '6. OAuth client credentials',
+  scim: '7. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced })];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...scimCases({ reduced })];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 
