@@ -1,10 +1,6 @@
 // The groups service's error table. groups.yml types `status` as an integer and shows GROUPS-7 "Not found";
 // the other codes are the emulator's own, in the same shape.
-import { ApiError, type ErrorSource } from '../../errors.js';
-
-function groupError(status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError {
-  return new ApiError(status, { code, title, detail, status, ...(source ? { source } : {}) });
-}
+import { jsonBodyErrors, serviceError as groupError, type ApiError, type ErrorSource } from '../../shared/errors.js';
 
 export const groupErrors = {
   badQuery: (detail: string, parameter: string): ApiError =>
@@ -16,6 +12,7 @@ export const groupErrors = {
   forbidden: (detail = 'The TenantAdmin role is required'): ApiError => groupError(403, 'GROUPS-4', 'Forbidden', detail),
   conflict: (name: string): ApiError =>
     groupError(409, 'GROUPS-5', 'Conflict', `A group named ${JSON.stringify(name)} already exists`),
-  malformed: (detail: string): ApiError => groupError(400, 'GROUPS-6', 'Malformed JSON', detail, { pointer: '' }),
   notFound: (): ApiError => groupError(404, 'GROUPS-7', 'Not found', 'Group was not found'),
+  /** A missing or malformed JSON body (readJson). */
+  body: jsonBodyErrors((detail) => groupError(400, 'GROUPS-6', 'Malformed JSON', detail, { pointer: '' })),
 };

@@ -1,14 +1,17 @@
 // The groups service: its routes, and what other services may ask of it (a user's groups for the users
 // API's `assignedGroups`; the group records the SCIM service provisions) without reaching into its tables.
-import type { Store } from '../../store.js';
+import type { Service } from '../../http/context.js';
+import type { Store } from '../../store/store.js';
 import { groupRoutes, resetGroupSettings } from './routes.js';
 import { groupStore, isNameConflict, type GroupRecord, type GroupStore } from './store.js';
 
-export { groupRoutes, isNameConflict };
+export { isNameConflict };
+
+export const groups: Service = { name: 'groups', routes: groupRoutes };
 export type { GroupRecord, GroupStore };
 
 /** The group store of this emulator store: for the SCIM service, which provisions groups and their members. */
-export function groups(store: Store): GroupStore {
+export function groupRecords(store: Store): GroupStore {
   return groupStore(store);
 }
 

@@ -2,25 +2,12 @@
 // id, name, status, providerType, createdAt, lastUpdatedAt; `co` and `sw` on name; and/or/not), the list and
 // filter-action queries, create bodies, role references, JSON Patch operations and the settings patch.
 import { parse, type Filter } from 'scim2-parse-filter';
-import { describeRole } from '../../auth.js';
-import { printable } from '../../text.js';
-import { isPlainObject, objectBody, pointer, splitSort, strictViolation, wholeNumber, type Fail } from '../../validate.js';
+import { describeRole } from '../../http/auth.js';
+import { printable } from '../../shared/text.js';
+import { isPlainObject, objectBody, pointer, splitSort, strictViolation, wholeNumber, type Fail } from '../../shared/validate.js';
 import { groupErrors } from './errors.js';
 
 const fail: Fail = (detail, at) => groupErrors.badBody(detail, at);
-
-export async function readGroupJson(ctx: { readText(): Promise<string> }, optional = false): Promise<unknown> {
-  const text = await ctx.readText();
-  if (text.trim() === '') {
-    if (optional) return undefined;
-    throw groupErrors.malformed('A JSON request body is required');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw groupErrors.malformed(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 // ---- filter ----
 

@@ -2,11 +2,11 @@
 // patch (assignedRoles, name, description), delete, and /settings. Any user of the tenant may read groups
 // (as the users API); assignedRoles are shown to a TenantAdmin only ("Must have access to roles to view"),
 // and every change needs the TenantAdmin role.
-import { describeRole, requireUser } from '../../auth.js';
-import { isoMs } from '../../clock.js';
-import type { ApiCtx, Route } from '../../context.js';
-import { emptyReply, jsonReply, type Reply } from '../../http.js';
-import { newObjectId } from '../../ids.js';
+import { describeRole, requireUser } from '../../http/auth.js';
+import { isoMs } from '../../shared/clock.js';
+import type { ApiCtx, Route } from '../../http/context.js';
+import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
+import { newObjectId } from '../../shared/ids.js';
 import { groupErrors } from './errors.js';
 import {
   encodeCursor,
@@ -17,7 +17,6 @@ import {
   parseGroupPatch,
   parseGroupQuery,
   parseSettingsPatch,
-  readGroupJson,
   type GroupQuery,
 } from './parse.js';
 import { groupStore, isNameConflict, type GroupRecord } from './store.js';
@@ -162,7 +161,7 @@ function listGroups(ctx: ApiCtx): Reply {
 async function filterGroups(ctx: ApiCtx): Promise<Reply> {
   requireUser(ctx.principal);
   const q = parseGroupQuery(ctx.url.searchParams, ctx.app.options.strict, true);
-  const filter = parseFilterBody(await readGroupJson(ctx, true));
+  const filter = parseFilterBody(await ctx.readJson(groupErrors.body, { optional: true }));
   if (filter) q.filter = filter;
   return page(ctx, `${BASE}/actions/filter`, q);
 }
@@ -181,7 +180,7 @@ function getGroup(ctx: ApiCtx): Reply {
 
 async function createGroup(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const input = parseCreateGroup(await readGroupJson(ctx), tenantRoles(ctx));
+  const input = parseCreateGroup(await ctx.readJson(groupErrors.body), tenantRoles(ctx));
   const now = ctx.app.clock.now();
   const me = requireUser(ctx.principal).id;
   const group: GroupRecord = {
@@ -209,7 +208,7 @@ async function createGroup(ctx: ApiCtx): Promise<Reply> {
 async function patchGroup(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
   const group = findGroup(ctx);
-  const ops = parseGroupPatch(await readGroupJson(ctx), tenantRoles(ctx));
+  const ops = parseGroupPatch(await ctx.readJson(groupErrors.body), tenantRoles(ctx));
   const next: GroupRecord = structuredClone(group);
   for (const [i, op] of ops.entries()) {
     if (op.path === 'assignedRoles') next.roles = op.roles;
@@ -264,7 +263,7 @@ function getSettings(ctx: ApiCtx): Reply {
 
 async function patchSettings(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const ops = parseSettingsPatch(await readGroupJson(ctx), tenantRoles(ctx));
+  const ops = parseSettingsPatch(await ctx.readJson(groupErrors.body), tenantRoles(ctx));
   const settings = readSettings(ctx);
   for (const op of ops) {
     if (op.path === 'everyoneRoles') settings.everyoneRoles = op.roles;

@@ -1,7 +1,7 @@
 // The groups and group_members tables. A group's members are users (group membership is what the users
 // API shows as `assignedGroups`); its roles are role names, as users' are.
-import type { Store } from '../../store.js';
-import { perStore, Tables } from '../tables.js';
+import type { Store } from '../../store/store.js';
+import { perStore, Tables } from '../../store/tables.js';
 
 export interface GroupRecord {
   id: string;

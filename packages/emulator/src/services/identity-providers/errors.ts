@@ -1,10 +1,6 @@
 // The identity-providers service's error table. identity-providers.yml types `status` as a number and
 // documents no codes: IDPS-1..7 are the emulator's own, in the spec's {"errors":[…],"traceId"} shape.
-import { ApiError, type ErrorSource } from '../../errors.js';
-
-function idpError(status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError {
-  return new ApiError(status, { code, title, detail, status, ...(source ? { source } : {}) });
-}
+import { jsonBodyErrors, serviceError as idpError, type ApiError } from '../../shared/errors.js';
 
 export const idpErrors = {
   badBody: (detail: string, pointer: string): ApiError =>
@@ -16,5 +12,6 @@ export const idpErrors = {
   badState: (detail: string, pointer?: string): ApiError =>
     idpError(400, 'IDPS-5', 'Invalid state transition', detail, pointer === undefined ? undefined : { pointer }),
   precondition: (detail: string): ApiError => idpError(412, 'IDPS-6', 'Precondition Failed', detail),
-  malformed: (detail: string): ApiError => idpError(400, 'IDPS-7', 'Malformed JSON', detail, { pointer: '' }),
+  /** A missing or malformed JSON body (readJson). */
+  body: jsonBodyErrors((detail) => idpError(400, 'IDPS-7', 'Malformed JSON', detail, { pointer: '' })),
 };

@@ -1,16 +1,16 @@
 // The identity-providers service: its routes, its seed and control entries, and what other services may
 // ask of it (whether an IdP exists, whether it is active) without reaching into its table.
-import type { Ctx, Route } from '../../context.js';
-import { ApiError, errors } from '../../errors.js';
-import { jsonReply, type Reply } from '../../http.js';
-import type { Store } from '../../store.js';
-import { isPlainObject, objectBody, type Fail } from '../../validate.js';
+import type { Ctx, Route, Service } from '../../http/context.js';
+import { ApiError, controlBodyErrors, errors } from '../../shared/errors.js';
+import { jsonReply, type Reply } from '../../http/reply.js';
+import type { Store } from '../../store/store.js';
+import { isPlainObject, objectBody, type Fail } from '../../shared/validate.js';
 import { parseCreateIdp } from './parse.js';
 import { presentIdp } from './present.js';
 import { idpRoutes, newIdpRecord } from './routes.js';
 import { idpStore, type IdpRecord } from './store.js';
 
-export { idpRoutes };
+export const identityProviders: Service = { name: 'identity-providers', routes: idpRoutes };
 export type { IdpRecord };
 
 /** An IdP of a seed (`identityProviders`) or of POST /__emulator/identity-providers: a create body plus `id` and `active`. */
@@ -148,7 +148,7 @@ function listForControl(ctx: Ctx): Reply {
 
 async function addForControl(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const seed = parseIdpSeed(await ctx.readJson(), controlFail, '');
+  const seed = parseIdpSeed(await ctx.readJson(controlBodyErrors), controlFail, '');
   const record = recordOf(app.tenantId, seed, app.clock.now());
   const store = idpStore(app.store);
   if (store.get(app.tenantId, record.id)) throw controlFail(`An identity provider with id "${record.id}" exists`, '/id');
@@ -162,7 +162,7 @@ function settingsView(ctx: Ctx): { scimKeysRequireIdp: boolean } {
 }
 
 async function putSettings(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(), ['scimKeysRequireIdp'], controlFail);
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['scimKeysRequireIdp'], controlFail);
   const value = obj['scimKeysRequireIdp'];
   if (value !== undefined && typeof value !== 'boolean')
     throw controlFail('"scimKeysRequireIdp" must be a boolean', '/scimKeysRequireIdp');

@@ -1,8 +1,8 @@
 // Request parsing for /api/v1/identity-providers: the create bodies (OIDC, SAML, jwtAuth, per
 // identity-providers.yml's CreateOIDCPayload/CreateSAMLPayload/CreateJWTAuthPayload), the JSON Patch
 // operations of PatchOIDCPayload/PatchSAMLPayload/PatchJWTAuthPayload, and the list query.
-import type { ApiError } from '../../errors.js';
-import { isPlainObject, objectBody, pointer, strictViolation, wholeNumber, type Fail } from '../../validate.js';
+import type { ApiError } from '../../shared/errors.js';
+import { isPlainObject, objectBody, pointer, strictViolation, wholeNumber, type Fail } from '../../shared/validate.js';
 import { idpErrors } from './errors.js';
 import type { IdpProtocol } from './store.js';
 
@@ -375,15 +375,4 @@ export function parseIdpListQuery(query: URLSearchParams, strict: boolean): IdpL
   if (next !== null) q.cursor = { direction: 'next', id: decodeCursor(next, 'next') };
   if (prev !== null) q.cursor = { direction: 'prev', id: decodeCursor(prev, 'prev') };
   return q;
-}
-
-/** The JSON body of a request, or this service's 400 (the shared reader answers with the API-keys code). */
-export async function readIdpJson(ctx: { readText(): Promise<string> }): Promise<unknown> {
-  const text = await ctx.readText();
-  if (text.trim() === '') throw idpErrors.malformed('A JSON request body is required');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw idpErrors.malformed(`The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }

@@ -1,7 +1,7 @@
 // The JSON of an IdP (identity-providers.yml's IDPOIDC / IDPSAML / IDPJWTAuth), the QLIK-IDP-POPTS hash of
 // its pending options, and the list page.
 import { createHash } from 'node:crypto';
-import { isoMs } from '../../clock.js';
+import { isoMs } from '../../shared/clock.js';
 import type { IdpRecord } from './store.js';
 
 export function presentIdp(idp: IdpRecord): Record<string, unknown> {

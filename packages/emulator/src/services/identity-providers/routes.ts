@@ -2,10 +2,10 @@
 // promote-options), delete, /status, /me/meta and /.well-known/metadata.json. Everything but me/meta and
 // the well-known metadata needs the TenantAdmin role (identity-providers.yml says so for get, create,
 // patch, delete and status; the emulator asks the same for the list, which can show client secrets).
-import { requireUser } from '../../auth.js';
-import type { ApiCtx, Route } from '../../context.js';
-import { emptyReply, jsonReply, type Reply } from '../../http.js';
-import { newObjectId } from '../../ids.js';
+import { requireUser } from '../../http/auth.js';
+import type { ApiCtx, Route } from '../../http/context.js';
+import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
+import { newObjectId } from '../../shared/ids.js';
 import { idpErrors } from './errors.js';
 import {
   encodeCursor,
@@ -13,7 +13,6 @@ import {
   parseIdpListQuery,
   parseIdpPatch,
   PROVIDERS,
-  readIdpJson,
   type CreateIdpInput,
 } from './parse.js';
 import { pendingOptionsHash, poptsHeaders, presentIdp } from './present.js';
@@ -94,7 +93,7 @@ export function newIdpRecord(tenantId: string, input: CreateIdpInput, now: numbe
 
 async function createIdp(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
-  const input = parseCreateIdp(await readIdpJson(ctx));
+  const input = parseCreateIdp(await ctx.readJson(idpErrors.body));
   if (input.tenantIds !== undefined && !input.tenantIds.includes(ctx.app.tenantId))
     throw idpErrors.forbidden('The tenant of the caller is not among "tenantIds"');
   const record = newIdpRecord(ctx.app.tenantId, input, ctx.app.clock.now());
@@ -125,7 +124,7 @@ async function patchIdp(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
   const store = idpStore(ctx.app.store);
   const idp = findIdp(ctx);
-  const ops = parseIdpPatch(await readIdpJson(ctx), idp.protocol);
+  const ops = parseIdpPatch(await ctx.readJson(idpErrors.body), idp.protocol);
   const next: IdpRecord = structuredClone(idp);
   for (const [i, op] of ops.entries()) {
     if (op.op === 'promote-options') {

@@ -1,7 +1,7 @@
 // The identity_providers table: one row per IdP, the protocol-specific document as JSON beside the
 // columns that lists and auth look up (active, interactive), in creation order (rowid).
-import type { Store } from '../../store.js';
-import { perStore, Tables } from '../tables.js';
+import type { Store } from '../../store/store.js';
+import { perStore, Tables } from '../../store/tables.js';
 
 export type IdpProtocol = 'OIDC' | 'SAML' | 'jwtAuth';
 

@@ -1,5 +1,5 @@
 // What a SCIM handler gets: the API context, the IdP the key belongs to, and the absolute SCIM base URL.
-import type { ApiCtx } from '../../context.js';
+import type { ApiCtx } from '../../http/context.js';
 import { scimErrors } from './errors.js';
 
 export const SCIM_BASE = '/api/v1/scim/v2';

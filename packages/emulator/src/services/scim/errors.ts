@@ -1,8 +1,8 @@
 // SCIM errors (RFC 7644 §3.12): {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409",
 // "scimType":"uniqueness","detail":"…"} as application/scim+json, `status` a string. Errors raised by the shared
 // layers (401 for a revoked key, 413, 429 with retry-after) are given the same shape on SCIM routes.
-import { ApiError } from '../../errors.js';
-import type { Reply } from '../../http.js';
+import { ApiError } from '../../shared/errors.js';
+import type { Reply } from '../../http/reply.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';

@@ -3,7 +3,7 @@
 // comparisons case-insensitive except on case-exact attributes (id, externalId, member and group ids), as
 // RFC 7643 defines them, and splits a PATCH path such as `emails[type eq "work"].value` into its parts.
 import { parse, Tester, type Filter } from 'scim2-parse-filter';
-import { printable } from '../../text.js';
+import { printable } from '../../shared/text.js';
 import { scimErrors } from './errors.js';
 
 function caseExact(segments: string[]): boolean {

@@ -1,11 +1,11 @@
 // SCIM Groups: the tenant's groups of providerType "idp" (the groups API shows them), displayName = the
 // group's name (unique, as Entra ID also requires), members = users of the tenant (what the users API shows
 // as their assignedGroups). PATCH answers 204, as Microsoft recommends for groups (no member list back).
-import { isoMs } from '../../clock.js';
-import { emptyReply, type Reply } from '../../http.js';
-import { newObjectId } from '../../ids.js';
-import { isPlainObject } from '../../validate.js';
-import { groups, isNameConflict, type GroupRecord } from '../groups/index.js';
+import { isoMs } from '../../shared/clock.js';
+import { emptyReply, type Reply } from '../../http/reply.js';
+import { newObjectId } from '../../shared/ids.js';
+import { isPlainObject } from '../../shared/validate.js';
+import { groupRecords, isNameConflict, type GroupRecord } from '../groups/index.js';
 import { readScimJson, type ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
 import { scimErrors, scimReply } from './errors.js';
@@ -56,7 +56,7 @@ function parseGroupInput(ctx: ScimCtx, body: unknown, requireSchemas: boolean): 
 }
 
 function presentScimGroup(ctx: ScimCtx, g: GroupRecord): Json {
-  const members = groups(ctx.app.store)
+  const members = groupRecords(ctx.app.store)
     .members(ctx.app.tenantId, g.id)
     .map((id) => ({
       value: id,
@@ -86,7 +86,7 @@ function conflict(name: string): never {
 
 /** Stores the group and (when given) exactly these members, in one transaction. */
 function save(ctx: ScimCtx, input: GroupInput, existing: GroupRecord | undefined): GroupRecord {
-  const store = groups(ctx.app.store);
+  const store = groupRecords(ctx.app.store);
   const { tenantId } = ctx.app;
   const now = ctx.app.clock.now();
   const group: GroupRecord = existing
@@ -122,7 +122,7 @@ function save(ctx: ScimCtx, input: GroupInput, existing: GroupRecord | undefined
 
 function findGroup(ctx: ScimCtx): GroupRecord {
   const id = ctx.params['id'] ?? '';
-  const group = groups(ctx.app.store).get(ctx.app.tenantId, id);
+  const group = groupRecords(ctx.app.store).get(ctx.app.tenantId, id);
   if (!group || group.providerType !== 'idp') throw scimErrors.notFound(`Group ${id} not found`);
   return group;
 }
@@ -157,13 +157,13 @@ export async function patchGroup(ctx: ScimCtx): Promise<Reply> {
 
 export function deleteGroup(ctx: ScimCtx): Reply {
   const group = findGroup(ctx);
-  groups(ctx.app.store).delete(ctx.app.tenantId, group.id);
+  groupRecords(ctx.app.store).delete(ctx.app.tenantId, group.id);
   return emptyReply();
 }
 
 export function listGroups(ctx: ScimCtx): Reply {
   const q = parseListQuery(ctx.url.searchParams);
-  const store = groups(ctx.app.store);
+  const store = groupRecords(ctx.app.store);
   const { tenantId } = ctx.app;
   let candidates = store.list(tenantId);
   const byName = q.filter && eqValue(q.filter, 'displayName');

@@ -3,12 +3,11 @@
 // error shape: only an API key of subType externalClient whose sub names an active IdP of the tenant is
 // accepted (a revoked or expired key, or an IdP deleted or deactivated since: 401; a user's key or an OAuth
 // token: 403). The key and the IdP are read on every request, so a revocation stops the very next one.
-import type { IncomingMessage } from 'node:http';
-import { authenticate } from '../../auth.js';
-import type { App, Ctx } from '../../context.js';
-import { errors } from '../../errors.js';
-import type { Reply } from '../../http.js';
-import type { Store } from '../../store.js';
+import { authenticate } from '../../http/auth.js';
+import type { App, Ctx, Service } from '../../http/context.js';
+import { errors } from '../../shared/errors.js';
+import type { Reply } from '../../http/reply.js';
+import type { Store } from '../../store/store.js';
 import { findIdentityProvider, idpOfScimSubject } from '../identity-providers/index.js';
 import { SCIM_BASE, type ScimCtx } from './context.js';
 import { resourceTypes, schemaResources, serviceProviderConfig, listResponse } from './discovery.js';
@@ -62,8 +61,8 @@ function tierOf(method: string): 1 | 2 {
   return method === 'GET' || method === 'HEAD' ? 1 : 2;
 }
 
-async function execute(app: App, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
-  const principal = await authenticate(req.headers.authorization, app);
+async function execute(app: App, ctx: Ctx, authorization: string | undefined): Promise<Reply> {
+  const principal = await authenticate(authorization, app);
   if (principal.subType !== 'externalClient')
     throw scimErrors.forbidden('SCIM requests need an API key of subType externalClient (a SCIM key), not a user\'s');
   const idpId = idpOfScimSubject(principal.sub) ?? '';
@@ -87,14 +86,10 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export function isScimPath(path: string): boolean {
-  return path === SCIM_BASE || path.startsWith(`${SCIM_BASE}/`);
-}
-
 /** Everything under /api/v1/scim/v2: authentication, rate limit, routing, and errors in SCIM's shape. */
-export async function serveScim(app: App, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
+async function serveScim(app: App, ctx: Ctx, authorization: string | undefined): Promise<Reply> {
   try {
-    return await execute(app, ctx, req);
+    return await execute(app, ctx, authorization);
   } catch (e) {
     const reply = scimErrorReply(e);
     if (reply) return reply;
@@ -108,3 +103,6 @@ export function resetScim(store: Store, tenantId: string): void {
   store.deleteUsers(tenantId, scim.userIds(tenantId));
   scim.deleteAll(tenantId);
 }
+
+/** The service for the router table: every request under the base goes to serveScim. */
+export const scim: Service = { name: 'scim', routes: [], mount: { prefix: SCIM_BASE, serve: serveScim } };

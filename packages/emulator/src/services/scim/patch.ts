@@ -5,8 +5,8 @@
 // aadOptscim062020 flag) several attributes in one path-less replace whose keys are paths ("name.givenName").
 // Operations are applied to a copy: the caller stores the result only when every operation succeeded.
 import type { Filter } from 'scim2-parse-filter';
-import { isPlainObject } from '../../validate.js';
-import { printable } from '../../text.js';
+import { isPlainObject } from '../../shared/validate.js';
+import { printable } from '../../shared/text.js';
 import { scimErrors } from './errors.js';
 import { matchesFilter, parseScimPath, type ScimPath } from './filter.js';
 

@@ -1,7 +1,7 @@
 // The query of a SCIM list (RFC 7644 §3.4.2): filter, startIndex (1-based), count (at most MAX_RESULTS), and
 // the attributes / excludedAttributes projection (§3.4.2.5, §3.9), which also applies to single resources.
 import type { Filter } from 'scim2-parse-filter';
-import { isPlainObject, wholeNumber } from '../../validate.js';
+import { isPlainObject, wholeNumber } from '../../shared/validate.js';
 import { scimErrors } from './errors.js';
 import { MAX_RESULTS } from './discovery.js';
 import { parseScimFilter } from './filter.js';

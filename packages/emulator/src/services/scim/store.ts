@@ -1,8 +1,8 @@
 // The scim_users table: which users of the tenant were provisioned over SCIM, by which IdP, with their
 // userName (unique without case, as RFC 7643 makes it), externalId and the attributes the IdP sent (kept
 // as sent; the Qlik user record holds the mapped name, email, subject and status).
-import type { Store } from '../../store.js';
-import { perStore, Tables } from '../tables.js';
+import type { Store } from '../../store/store.js';
+import { perStore, Tables } from '../../store/tables.js';
 
 export interface ScimUserRecord {
   userId: string;

@@ -5,13 +5,13 @@
 // while active is false. A POST whose userName is the subject of a user that no SCIM resource holds takes that
 // user over (as a login through the IdP would match it). DELETE disables the user and drops their group
 // memberships, as Qlik documents SCIM deprovisioning; the record stays for an admin to delete.
-import { isoMs } from '../../clock.js';
-import { newObjectId } from '../../ids.js';
-import type { Reply } from '../../http.js';
-import { emptyReply } from '../../http.js';
-import type { UserRecord } from '../../store.js';
-import { isPlainObject } from '../../validate.js';
-import { assignedGroupsOf, groups } from '../groups/index.js';
+import { isoMs } from '../../shared/clock.js';
+import { newObjectId } from '../../shared/ids.js';
+import type { Reply } from '../../http/reply.js';
+import { emptyReply } from '../../http/reply.js';
+import type { UserRecord } from '../../store/store.js';
+import { isPlainObject } from '../../shared/validate.js';
+import { assignedGroupsOf, groupRecords } from '../groups/index.js';
 import { readScimJson, type ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
 import { scimErrors, scimReply } from './errors.js';
@@ -172,7 +172,7 @@ function save(ctx: ScimCtx, input: UserInput, existing: ScimUserRecord | undefin
         user = store.getUser(tenantId, id);
       }
       if (!user) throw new Error('the provisioned user was not stored');
-      if (!input.active) groups(store).removeUser(tenantId, user.id);
+      if (!input.active) groupRecords(store).removeUser(tenantId, user.id);
       const rec: ScimUserRecord = {
         userId: user.id,
         tenantId,
@@ -236,7 +236,7 @@ export function deleteUser(ctx: ScimCtx): Reply {
   const scim = scimStore(store);
   scim.tables.tx(() => {
     store.updateUser(tenantId, user.id, { status: 'disabled' }, ctx.app.clock.now());
-    groups(store).removeUser(tenantId, user.id);
+    groupRecords(store).removeUser(tenantId, user.id);
     scim.delete(tenantId, user.id);
   });
   return emptyReply();
