@@ -392,6 +392,11 @@ describe('Groups', () => {
       ((await scim('GET', `/Groups/${gid}`)).body.members as { value: string }[]).map((m) => m.value);
     expect(await members()).toEqual([ada, bob]);
     expect((await emu.api('GET', `/api/v1/users/${ada}`)).body.assignedGroups).toEqual([{ id: gid, name: 'Analysts' }]);
+    const inGroup = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent(`assignedGroups.id eq "${gid}"`)}`);
+    expect((inGroup.body.data as { id: string }[]).map((u) => u.id).sort()).toEqual([ada, bob].sort());
+    await emu.api('PATCH', `/api/v1/groups/${gid}`, { body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'AuditAdmin' }] }] });
+    const byRole = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent('assignedGroupsAssignedRoles.name eq "auditadmin"')}`);
+    expect(byRole.body.data).toHaveLength(2);
     expect((await scim('GET', `/Users/${ada}`)).body.groups).toEqual([
       { value: gid, display: 'Analysts', $ref: `${emu.url}${SCIM}/Groups/${gid}` },
     ]);

@@ -15,6 +15,13 @@ export function groupRecords(store: Store): GroupStore {
   return groupStore(store);
 }
 
+/** A user's groups with their roles (for the users API's filter on assignedGroups). */
+export function groupsOfUser(store: Store, tenantId: string, userId: string): { id: string; name: string; roles: string[] }[] {
+  return groupStore(store)
+    .groupsOf(tenantId, userId)
+    .map((g) => ({ id: g.id, name: g.name, roles: g.roles }));
+}
+
 /** The users API's `assignedGroups` of a user. */
 export function assignedGroupsOf(store: Store, tenantId: string, userId: string): { id: string; name: string }[] {
   return groupStore(store)

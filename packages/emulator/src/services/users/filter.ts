@@ -114,6 +114,8 @@ export function parseUserFilter(text: string): UserFilter {
 export interface FilterScope {
   /** Whether the caller may see this user's roles (a TenantAdmin, or the user themself). */
   rolesVisible(user: UserRecord): boolean;
+  /** The user's groups with their roles (the groups service's), for `assignedGroups.id` and `assignedGroupsAssignedRoles.name`. */
+  groupsOf?(user: UserRecord): { id: string; roles: string[] }[];
 }
 
 function values(user: UserRecord, field: string, scope: FilterScope): string[] {
@@ -134,8 +136,12 @@ function values(user: UserRecord, field: string, scope: FilterScope): string[] {
       return scope.rolesVisible(user) ? user.roles.map((r) => describeRole(r).id) : [];
     case 'assignedroles.name':
       return scope.rolesVisible(user) ? [...user.roles] : [];
+    case 'assignedgroups.id':
+      return (scope.groupsOf?.(user) ?? []).map((g) => g.id);
+    case 'assignedgroupsassignedroles.name':
+      return scope.rolesVisible(user) ? (scope.groupsOf?.(user) ?? []).flatMap((g) => g.roles) : [];
     default:
-      // assignedGroups.id, assignedGroupsAssignedRoles.name, assignedScopes: the emulator has no groups or scopes.
+      // assignedScopes: the emulator has no scopes.
       return [];
   }
 }

@@ -11,7 +11,7 @@ import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
 import type { UserRecord } from '../../store/store.js';
 import type { FilterScope } from './filter.js';
-import { assignedGroupsOf } from '../groups/index.js';
+import { assignedGroupsOf, groupsOfUser } from '../groups/index.js';
 import {
   filterOrFail,
   pageUsers,
@@ -53,7 +53,10 @@ function groupsOf(ctx: ApiCtx, user: UserRecord): { id: string; name: string }[]
 function scopeOf(ctx: ApiCtx): FilterScope {
   const me = requireUser(ctx.principal);
   const admin = ctx.principal.perms.admin;
-  return { rolesVisible: (user) => admin || user.id === me.id };
+  return {
+    rolesVisible: (user) => admin || user.id === me.id,
+    groupsOf: (user) => groupsOfUser(ctx.app.store, ctx.app.tenantId, user.id),
+  };
 }
 
 function me(ctx: ApiCtx): Reply {
