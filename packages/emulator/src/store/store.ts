@@ -186,6 +186,8 @@ const MIGRATIONS: string[] = [
      user_id TEXT NOT NULL, scope TEXT NOT NULL, grant_type TEXT NOT NULL, issued_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, last_used INTEGER);
    CREATE INDEX oauth_tokens_by_user ON oauth_tokens (tenant_id, user_id);`,
+  // 4: users by subject (SCIM provisioning looks users up by subject on every create, #20).
+  `CREATE INDEX IF NOT EXISTS users_by_subject ON users (tenant_id, subject);`,
 ];
 
 /** The computed status. Deleted keys never reach the API, so they have none. */
