@@ -108,7 +108,7 @@ for (const r of rows) {
 }
 lines.push(
   '',
-  'A default create makes two round trips where the baseline script makes one (the POST, then the PATCH below): that round trip is most of the difference between the two create rows.',
+  'A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt\'s tag, then the PATCH below): those round trips are most of the difference between the two create rows.',
   '',
   `What a create costs the server: ${tagged.total} requests of which ${tagged.writes} writes by default (the POST, and the PATCH that takes the per-run tag off the description — what makes removing only this run's keys exact after a lost answer), ${untagged.total} request (${untagged.writes} write) with \`QLIK_CREATE_TAG=0\`. Against Qlik's 100 writes per minute (tier 2), that is ${Math.floor(100 / tagged.writes)} creates per minute by default and ${Math.floor(100 / untagged.writes)} without tags.`,
   '',

@@ -1,6 +1,6 @@
 // The programmatic API's types (re-exported by index.ts). Everything here describes JSON the
 // control API sends or takes, so both modes (in-process and child) share one implementation.
-import type { FaultRuleInput, FaultRuleView } from './http/faults.js';
+import type { FaultRuleInput, FaultRuleView } from './http/faults/rules.js';
 import type { EmulatorUser, OAuthClientInfo } from './shared/info.js';
 import type { RequestLogEntry } from './http/requestlog.js';
 import type { OAuthClientInput, OAuthClientView, OAuthTokenView } from './services/oauth/index.js';

@@ -10,11 +10,12 @@ import type { IOStreams } from '../iostreams/iostreams.js';
 import { jsonErrorPosition } from '../text/json.js';
 import { EDIT_FLAGS, type EditOperation } from './operation.js';
 import { parseJsonBody, printEmpty } from './response.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
 
 export async function runEditCommand(f: Factory, op: EditOperation, inv: Invocation): Promise<void> {
   const values = await Values.of(f, inv, EDIT_FLAGS);
   const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
+  checkPathArgs(op.path, args);
   await runEdit(f, op, args, values);
 }
 

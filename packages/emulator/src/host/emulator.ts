@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { TokenService } from '../http/auth.js';
 import { Clock } from '../shared/clock.js';
 import type { App } from '../http/context.js';
-import { FaultRules } from '../http/faults.js';
+import { FaultRules } from '../http/faults/rules.js';
 import { prepareDataFile } from './files.js';
 import { isLoopback } from '../http/guard.js';
 import type { StartupInfo } from '../shared/info.js';

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { BodyErrors } from '../shared/errors.js';
 import type { Principal, TokenService } from './auth.js';
 import type { Clock } from '../shared/clock.js';
-import type { FaultRules } from './faults.js';
+import type { FaultRules } from './faults/rules.js';
 import type { M2mApiKeyMode, OAuthSettings } from '../shared/settings.js';
 import type { Reply } from './reply.js';
 import type { RateLimiter } from './ratelimit.js';

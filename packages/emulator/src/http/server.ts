@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { authenticate } from './auth.js';
 import type { ApiCtx, App, Ctx, Route, Service } from './context.js';
 import { edgeError, errors } from '../shared/errors.js';
-import { serveWithFault, type FaultIo } from './faults.js';
+import { serveWithFault, type FaultIo } from './faults/actions.js';
 import { controlRefusal, type ControlAccess } from './guard.js';
 import { encodeReply, replyForThrown, writeEncoded, type Reply } from './reply.js';
 import { queryObject, redactHeaders } from './requestlog.js';
