@@ -315,10 +315,9 @@ describe('delete, status, me/meta, .well-known', () => {
 
 describe('control API', () => {
   it('lists and adds IdPs (one active interactive IdP at most)', async () => {
-    const added = await emu.control<{ id: string; active: boolean }>('POST', 'identity-providers', { ...JWT, active: false });
+    const added = await emu.addIdentityProvider({ ...JWT, active: false });
     expect(added.active).toBe(false);
-    const list = await emu.control<{ identityProviders: { id: string }[] }>('GET', 'identity-providers');
-    expect(list.identityProviders.map((i) => i.id)).toContain(added.id);
+    expect((await emu.identityProviders()).map((i) => i.id)).toEqual([(await seeded()).id, added.id]);
     await expect(
       emu.control('POST', 'identity-providers', { ...SAML, skipVerify: undefined, active: true }),
     ).rejects.toThrow(/one interactive/);
