@@ -17,6 +17,8 @@ export interface Totals {
   held: number;
   oauth: number;
   oauthHeld: number;
+  users: number;
+  usersHeld: number;
   scim: number;
   scimHeld: number;
   passed: number;

@@ -31,6 +31,7 @@ export type {
   OAuthTokenView,
   RequestLogEntry,
   SeedInput,
+  SeedRole,
   StartOptions,
 } from './public-types.js';
 

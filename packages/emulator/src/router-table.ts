@@ -8,6 +8,7 @@ import { groups } from './services/groups/index.js';
 import { identityProviders } from './services/identity-providers/index.js';
 import { oauthTokens } from './services/oauth-tokens/index.js';
 import { oauth } from './services/oauth/index.js';
+import { roles } from './services/roles/index.js';
 import { scim } from './services/scim/index.js';
 import { tenants } from './services/tenants/index.js';
 import { users } from './services/users/index.js';
@@ -16,6 +17,7 @@ export const ROUTER_TABLE: RouterTable = {
   services: [
     apiKeys, //      /api/v1/api-keys, /api/v1/api-keys/configs
     users, //        /api/v1/users
+    roles, //        /api/v1/roles
     tenants, //      /api/v1/tenants
     oauthTokens, //  /api/v1/oauth-tokens
     oauth, //        /oauth/token, /oauth/revoke (no bearer token)

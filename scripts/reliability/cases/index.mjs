@@ -10,6 +10,7 @@ import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
 import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
+import { userCases } from './users.mjs';
 
 export const SECTIONS = {
   faults: '1. Server and network faults',
@@ -18,12 +19,13 @@ export const SECTIONS = {
   proxy: '4. Proxy and TLS',
   adversarial: '5. Adversarial: the rules of issue #8',
   oauth: '6. OAuth client credentials',
-  scim: '7. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
+  users: '7. Users and roles: offboarding and role changes',
+  scim: '8. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...scimCases({ reduced })];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...scimCases({ reduced })];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 

@@ -1,4 +1,4 @@
-// 7. SCIM keys end to end (issue #20): the CLI creates a SCIM key for the emulator's seeded Entra ID IdP, and an
+// 8. SCIM keys end to end (issue #20): the CLI creates a SCIM key for the emulator's seeded Entra ID IdP, and an
 // Entra-style client uses it at /api/v1/scim/v2. Auth binding (only that key, only while its IdP is active; a key
 // for an IdP the tenant lacks is refused at creation), userName uniqueness under concurrent creates, PATCH applied
 // all or nothing, and a key revoked with `qlik api-key rm` in the middle of a sync stopping the very next request.

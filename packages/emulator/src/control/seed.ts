@@ -51,6 +51,15 @@ export interface Seed {
   oauthClients: OAuthClientInput[];
   identityProviders: IdpSeedInput[];
   scimKeysRequireIdp: boolean;
+  /** Custom roles to create on first start (#21). */
+  roles: SeedRole[];
+}
+
+/** A custom role of a seed (or of POST /__emulator/roles); `assignedScopes` may hold "api-keys:manage". */
+export interface SeedRole {
+  name: string;
+  description?: string;
+  assignedScopes?: string[];
 }
 
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -68,6 +77,8 @@ export interface SeedInput {
   identityProviders?: IdpSeedInput[];
   /** Refuse an externalClient key whose `sub` names no IdP of the tenant (default true: an emulator assumption). */
   scimKeysRequireIdp?: boolean;
+  /** Custom roles (`assignedScopes: ["api-keys:manage"]` grants "Manage API keys"); users name them in `roles`. */
+  roles?: SeedRole[];
 }
 
 export function defaultSeed(): Seed {
@@ -82,7 +93,24 @@ export function defaultSeed(): Seed {
     oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
     identityProviders: DEFAULT_SEED_IDPS,
     scimKeysRequireIdp: true,
+    roles: [],
   };
+}
+
+/** Validates a custom role of a seed file or of POST /__emulator/roles. */
+export function parseSeedRole(value: unknown, fail: Fail, at = ''): SeedRole {
+  const prefixed: Fail = (detail, p) => fail(detail, at + p);
+  const obj = objectBody(value, ['name', 'description', 'assignedScopes'], prefixed);
+  const role: SeedRole = { name: requiredString(obj, 'name', prefixed) };
+  const description = optionalString(obj, 'description', prefixed);
+  if (description !== undefined) role.description = description;
+  const scopes = obj['assignedScopes'];
+  if (scopes !== undefined) {
+    if (!Array.isArray(scopes) || !scopes.every((s): s is string => typeof s === 'string' && s !== ''))
+      throw prefixed('"assignedScopes" must be an array of scope names', '/assignedScopes');
+    role.assignedScopes = scopes;
+  }
+  return role;
 }
 
 /** Validates a user description (seed file entry or POST /__emulator/users body). */
@@ -106,7 +134,11 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients', 'identityProviders', 'scimKeysRequireIdp'], fail);
+  const obj = objectBody(
+    value,
+    ['tenant', 'users', 'config', 'oauthClients', 'roles', 'identityProviders', 'scimKeysRequireIdp'],
+    fail,
+  );
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -134,6 +166,11 @@ export function parseSeed(value: unknown, now: number): Seed {
   if (requireIdp !== undefined && typeof requireIdp !== 'boolean')
     throw fail('"scimKeysRequireIdp" must be a boolean', '/scimKeysRequireIdp');
   if (requireIdp !== undefined) seed.scimKeysRequireIdp = requireIdp;
+  if (obj['roles'] !== undefined) {
+    const roles = obj['roles'];
+    if (!Array.isArray(roles)) throw fail('"roles" must be an array', '/roles');
+    seed.roles = roles.map((r: unknown, i) => parseSeedRole(r, fail, pointer('roles', i)));
+  }
   return seed;
 }
 

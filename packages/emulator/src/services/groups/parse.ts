@@ -2,7 +2,6 @@
 // id, name, status, providerType, createdAt, lastUpdatedAt; `co` and `sw` on name; and/or/not), the list and
 // filter-action queries, create bodies, role references, JSON Patch operations and the settings patch.
 import { parse, type Filter } from 'scim2-parse-filter';
-import { describeRole } from '../../http/auth.js';
 import { printable } from '../../shared/text.js';
 import { isPlainObject, objectBody, pointer, splitSort, strictViolation, wholeNumber, type Fail } from '../../shared/validate.js';
 import { groupErrors } from './errors.js';
@@ -181,36 +180,23 @@ export function parseFilterBody(body: unknown): GroupFilter | undefined {
 
 // ---- bodies ----
 
-/** Role names the emulator knows by id (default roles, and those of its seeded users). */
-const KNOWN_ROLES = [
-  'TenantAdmin',
-  'AnalyticsAdmin',
-  'AuditAdmin',
-  'DataAdmin',
-  'Developer',
-  'SharedSpaceCreator',
-  'ManagedSpaceCreator',
-  'DataSpaceCreator',
-  'PrivateAnalyticsContentCreator',
-  'AutomationCreator',
-  'ManageApiKeys',
-  'User',
-];
-
 /** `[{name}]` or `[{id}]` (at most 100) as role names. */
-export function parseRoleRefs(value: unknown, at: string, extraRoles: readonly string[] = []): string[] {
+/** The role name a `{id}` or `{name}` reference names (the roles service's), or undefined. */
+export type RoleLookup = (ref: { id?: string; name?: string }) => string | undefined;
+
+export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): string[] {
   if (!Array.isArray(value) || value.length > 100)
     throw fail('"assignedRoles" must be an array of at most 100 {"id"} or {"name"} objects', at);
-  const byId = new Map([...KNOWN_ROLES, ...extraRoles].map((name) => [describeRole(name).id, name]));
   const names = value.map((ref: unknown, i): string => {
     const obj = objectBody(ref, ['id', 'name'], fail, `${at}/${i}`);
-    if (typeof obj['name'] === 'string' && obj['name'] !== '') return obj['name'];
-    if (typeof obj['id'] === 'string') {
-      const name = byId.get(obj['id']);
-      if (name === undefined) throw fail(`No role has the id "${printable(obj['id'], 40)}"`, `${at}/${i}/id`);
-      return name;
-    }
-    throw fail('A role reference needs a "name" or an "id"', `${at}/${i}`);
+    const id = obj['id'];
+    const name = obj['name'];
+    if ((typeof name !== 'string' || name === '') && typeof id !== 'string')
+      throw fail('A role reference needs a "name" or an "id"', `${at}/${i}`);
+    const found = typeof name === 'string' && name !== '' ? lookup({ name }) : lookup({ id: id as string });
+    if (found === undefined)
+      throw fail(`No role has the ${typeof name === 'string' && name !== '' ? 'name' : 'id'} "${printable(String(name ?? id), 40)}"`, `${at}/${i}`);
+    return found;
   });
   return [...new Set(names)];
 }
@@ -222,7 +208,7 @@ export interface CreateGroupInput {
   roles: string[];
 }
 
-export function parseCreateGroup(body: unknown, extraRoles: readonly string[]): CreateGroupInput {
+export function parseCreateGroup(body: unknown, lookup: RoleLookup): CreateGroupInput {
   const obj = objectBody(body, ['name', 'status', 'description', 'providerType', 'assignedRoles'], fail);
   const name = obj['name'];
   if (typeof name !== 'string' || name.length < 1 || name.length > 256)
@@ -236,13 +222,13 @@ export function parseCreateGroup(body: unknown, extraRoles: readonly string[]): 
     if (typeof obj['description'] !== 'string') throw fail('"description" must be a string', '/description');
     input.description = obj['description'];
   }
-  if (obj['assignedRoles'] !== undefined) input.roles = parseRoleRefs(obj['assignedRoles'], '/assignedRoles', extraRoles);
+  if (obj['assignedRoles'] !== undefined) input.roles = parseRoleRefs(obj['assignedRoles'], '/assignedRoles', lookup);
   return input;
 }
 
 export type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
 
-export function parseGroupPatch(body: unknown, extraRoles: readonly string[]): GroupPatch[] {
+export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[] {
   if (!Array.isArray(body) || body.length === 0) throw fail('The request body must be a non-empty JSON Patch array', '');
   return body.map((raw: unknown, i): GroupPatch => {
     const op = objectBody(raw, ['op', 'path', 'value'], fail, pointer(i));
@@ -250,7 +236,7 @@ export function parseGroupPatch(body: unknown, extraRoles: readonly string[]): G
     const path = typeof op['path'] === 'string' ? op['path'].replace(/^\//, '') : '';
     if (path !== 'assignedRoles' && path !== 'name' && path !== 'description')
       throw fail('"path" must be one of: assignedRoles, name, description', pointer(i, 'path'));
-    if (path === 'assignedRoles') return { path, roles: parseRoleRefs(op['value'], pointer(i, 'value'), extraRoles) };
+    if (path === 'assignedRoles') return { path, roles: parseRoleRefs(op['value'], pointer(i, 'value'), lookup) };
     const value = op['value'];
     if (typeof value !== 'string' || (path === 'name' && (value.length < 1 || value.length > 256)))
       throw fail(path === 'name' ? '"value" must be a name of 1-256 characters' : '"value" must be a string', pointer(i, 'value'));
@@ -264,7 +250,7 @@ export type SettingsPatch =
 
 export const EVERYONE_ID = '000000000000000000000001';
 
-export function parseSettingsPatch(body: unknown, extraRoles: readonly string[]): SettingsPatch[] {
+export function parseSettingsPatch(body: unknown, lookup: RoleLookup): SettingsPatch[] {
   if (!Array.isArray(body) || body.length === 0) throw fail('The request body must be a non-empty JSON Patch array', '');
   return body.map((raw: unknown, i): SettingsPatch => {
     const op = objectBody(raw, ['op', 'path', 'value'], fail, pointer(i));
@@ -275,7 +261,7 @@ export function parseSettingsPatch(body: unknown, extraRoles: readonly string[])
       return { path: path.slice(1) as 'autoCreateGroups' | 'syncIdpGroups', value: op['value'] };
     }
     if (path === `/systemGroups/${EVERYONE_ID}/assignedRoles`)
-      return { path: 'everyoneRoles', roles: parseRoleRefs(op['value'], pointer(i, 'value'), extraRoles) };
+      return { path: 'everyoneRoles', roles: parseRoleRefs(op['value'], pointer(i, 'value'), lookup) };
     throw fail(
       `"path" must be one of: /autoCreateGroups, /syncIdpGroups, /systemGroups/${EVERYONE_ID}/assignedRoles`,
       pointer(i, 'path'),

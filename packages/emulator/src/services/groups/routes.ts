@@ -2,9 +2,9 @@
 // patch (assignedRoles, name, description), delete, and /settings. Any user of the tenant may read groups
 // (as the users API); assignedRoles are shown to a TenantAdmin only ("Must have access to roles to view"),
 // and every change needs the TenantAdmin role.
-import { describeRole, requireUser } from '../../http/auth.js';
+import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
-import type { ApiCtx, Route } from '../../http/context.js';
+import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { groupErrors } from './errors.js';
@@ -29,12 +29,17 @@ function requireAdmin(ctx: ApiCtx): void {
   if (!ctx.principal.perms.admin) throw groupErrors.forbidden();
 }
 
-/** Role names in use in the tenant, so that role ids of custom roles resolve too. */
-function tenantRoles(ctx: ApiCtx): string[] {
-  return [...new Set(ctx.app.store.listUsers(ctx.app.tenantId).flatMap((u) => u.roles))];
+/** Role references resolve through the roles service. */
+function tenantRoles(ctx: ApiCtx): (ref: { id?: string; name?: string }) => string | undefined {
+  return (ref) => ctx.app.roles.resolve(ref);
 }
 
-export function presentGroup(g: GroupRecord, baseUrl: string, rolesVisible: boolean): Record<string, unknown> {
+export function presentGroup(
+  g: GroupRecord,
+  baseUrl: string,
+  rolesVisible: boolean,
+  roles: RoleResolver,
+): Record<string, unknown> {
   return {
     id: g.id,
     tenantId: g.tenantId,
@@ -42,7 +47,7 @@ export function presentGroup(g: GroupRecord, baseUrl: string, rolesVisible: bool
     ...(g.description === undefined ? {} : { description: g.description }),
     status: g.status,
     providerType: g.providerType,
-    ...(rolesVisible ? { assignedRoles: g.roles.map(describeRole) } : {}),
+    ...(rolesVisible ? { assignedRoles: g.roles.map((r) => roles.describe(r)) } : {}),
     createdAt: isoMs(g.createdAt),
     lastUpdatedAt: isoMs(g.lastUpdatedAt),
     ...(g.createdBy === undefined ? {} : { createdBy: g.createdBy }),
@@ -102,7 +107,7 @@ function everyone(ctx: ApiCtx, rolesVisible: boolean): Record<string, unknown> {
     tenantId: ctx.app.tenantId,
     name: 'com.qlik.Everyone',
     status: 'active',
-    ...(rolesVisible ? { assignedRoles: settings.everyoneRoles.map(describeRole) } : {}),
+    ...(rolesVisible ? { assignedRoles: settings.everyoneRoles.map((r) => ctx.app.roles.describe(r)) } : {}),
     createdAt: isoMs(created),
     lastUpdatedAt: isoMs(settings.lastUpdated),
     links: { self: { href: `${ctx.baseUrl}${BASE}/${EVERYONE_ID}` } },
@@ -147,7 +152,7 @@ function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
   if (end < all.length && last) links['next'] = href(['next', encodeCursor(q.sortField, last.id)]);
   if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(q.sortField, first.id)]);
   return jsonReply(200, {
-    data: slice.map((g) => presentGroup(g, ctx.baseUrl, admin)),
+    data: slice.map((g) => presentGroup(g, ctx.baseUrl, admin, ctx.app.roles)),
     links,
     ...(q.totalResults ? { totalResults: all.length } : {}),
   });
@@ -175,7 +180,7 @@ function findGroup(ctx: ApiCtx): GroupRecord {
 function getGroup(ctx: ApiCtx): Reply {
   requireUser(ctx.principal);
   if (ctx.params['groupId'] === EVERYONE_ID) return jsonReply(200, everyone(ctx, ctx.principal.perms.admin));
-  return jsonReply(200, presentGroup(findGroup(ctx), ctx.baseUrl, ctx.principal.perms.admin));
+  return jsonReply(200, presentGroup(findGroup(ctx), ctx.baseUrl, ctx.principal.perms.admin, ctx.app.roles));
 }
 
 async function createGroup(ctx: ApiCtx): Promise<Reply> {
@@ -202,7 +207,7 @@ async function createGroup(ctx: ApiCtx): Promise<Reply> {
     if (isNameConflict(e)) throw groupErrors.conflict(input.name);
     throw e;
   }
-  return jsonReply(201, presentGroup(group, ctx.baseUrl, true));
+  return jsonReply(201, presentGroup(group, ctx.baseUrl, true, ctx.app.roles));
 }
 
 async function patchGroup(ctx: ApiCtx): Promise<Reply> {

@@ -86,7 +86,7 @@ export class GroupStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.sqlite, 'groups', DDL);
+    this.tables = new Tables(store.database, 'groups', DDL);
   }
 
   /** Throws a UNIQUE constraint error (isNameConflict) when the name is taken. */
@@ -174,6 +174,21 @@ export class GroupStore {
 
   removeUser(tenantId: string, userId: string): void {
     this.tables.stmt('DELETE FROM group_members WHERE tenant_id = ? AND user_id = ?').run(tenantId, userId);
+  }
+
+  /** How many groups hold the role (the roles service's holders). */
+  holding(tenantId: string, role: string): number {
+    return this.list(tenantId).filter((g) => g.roles.includes(role)).length;
+  }
+
+  /** Renames a role in every group's list. */
+  renameRole(tenantId: string, from: string, to: string): void {
+    this.tables.tx(() => {
+      for (const g of this.list(tenantId)) {
+        if (!g.roles.includes(from)) continue;
+        this.update({ ...g, roles: [...new Set(g.roles.map((r) => (r === from ? to : r)))] });
+      }
+    });
   }
 
   deleteAll(tenantId: string): void {

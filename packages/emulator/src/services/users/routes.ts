@@ -3,9 +3,9 @@
 // Any user of the tenant may list, filter, count and read users (users.yml documents no 403 for the
 // list); other users' `assignedRoles` are shown to a TenantAdmin only ("Must have access to roles to
 // view other users' assigned roles", and only TenantAdmins may read the roles API).
-import { describeRole, requireUser } from '../../http/auth.js';
+import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
-import type { ApiCtx, Route } from '../../http/context.js';
+import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { errors } from './errors.js';
 import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
@@ -22,11 +22,14 @@ import {
   type UserQuery,
 } from './query.js';
 import { isPlainObject } from '../../shared/validate.js';
+import { usersWriteStore, type UserProfile } from './write-store.js';
 
 export function presentUser(
   user: UserRecord,
   baseUrl: string,
+  roles: RoleResolver,
   rolesVisible = true,
+  profile: UserProfile = {},
   assignedGroups: { id: string; name: string }[] = [],
 ): Record<string, unknown> {
   return {
@@ -36,7 +39,8 @@ export function presentUser(
     ...(user.email === '' ? {} : { email: user.email }),
     subject: user.subject,
     status: user.status,
-    ...(rolesVisible ? { assignedRoles: user.roles.map(describeRole) } : {}),
+    ...Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)),
+    ...(rolesVisible ? { assignedRoles: user.roles.map((r) => roles.describe(r)) } : {}),
     assignedGroups,
     assignedScopes: [],
     createdAt: isoMs(user.createdAt),
@@ -55,6 +59,7 @@ function scopeOf(ctx: ApiCtx): FilterScope {
   const admin = ctx.principal.perms.admin;
   return {
     rolesVisible: (user) => admin || user.id === me.id,
+    roleId: (name) => ctx.app.roles.describe(name).id,
     groupsOf: (user) => groupsOfUser(ctx.app.store, ctx.app.tenantId, user.id),
   };
 }
@@ -71,7 +76,14 @@ function getUser(ctx: ApiCtx): Reply {
   const user = isObjectId(id) ? ctx.app.store.getUser(ctx.app.tenantId, id) : undefined;
   if (!user) throw errors.userNotFound();
   const fields = ctx.url.searchParams.get('fields');
-  const json = presentUser(user, ctx.baseUrl, scope.rolesVisible(user), groupsOf(ctx, user));
+  const json = presentUser(
+    user,
+    ctx.baseUrl,
+    ctx.app.roles,
+    scope.rolesVisible(user),
+    usersWriteStore(ctx.app.store).profile(user.id),
+    groupsOf(ctx, user),
+  );
   return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
@@ -92,8 +104,9 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   const links: Record<string, { href: string }> = { self: href(selfCursor) };
   if (page.next !== undefined) links['next'] = href(['next', page.next]);
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
+  const profiles = usersWriteStore(ctx.app.store);
   const data = page.users.map((u) =>
-    project(presentUser(u, ctx.baseUrl, scope.rolesVisible(u), groupsOf(ctx, u)), q.fields),
+    project(presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id), groupsOf(ctx, u)), q.fields),
   );
   return jsonReply(200, { data, links, ...(q.totalResults ? { totalResults: page.total } : {}) });
 }
