@@ -166,6 +166,20 @@ describe('patch, delete, settings', () => {
     expectError(await emu.api('PATCH', `${BASE}/${custom}`, { body: [{ op: 'add', path: 'name', value: 'x' }] }), 400);
   });
 
+  it("sets membership with the users API's /assignedGroups (add, remove-value; unknown groups 400)", async () => {
+    const id = (await create({ name: 'Members' })).body.id as string;
+    const url = `/api/v1/users/${emu.viewer.id}`;
+    const add = await emu.api('PATCH', url, { body: [{ op: 'add', path: '/assignedGroups/-', value: { id } }] });
+    expect(add.status, add.text).toBe(204);
+    expect((await emu.api('GET', url)).body.assignedGroups).toEqual([{ id, name: 'Members' }]);
+    const bad = await emu.api('PATCH', url, {
+      body: [{ op: 'add', path: '/assignedGroups', value: [{ id: '0123456789abcdef01234567' }] }],
+    });
+    expect(expectError(bad, 400, 'USERS-3').source.pointer).toBe('/0/value/0');
+    await emu.api('PATCH', url, { body: [{ op: 'remove-value', path: '/assignedGroups', value: { id } }] });
+    expect((await emu.api('GET', url)).body.assignedGroups).toEqual([]);
+  });
+
   it('deletes a group: 204, then 404', async () => {
     const id = (await create({ name: 'Gone' })).body.id as string;
     expect((await emu.api('DELETE', `${BASE}/${id}`)).status).toBe(204);

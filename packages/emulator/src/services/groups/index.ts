@@ -22,6 +22,20 @@ export function groupsOfUser(store: Store, tenantId: string, userId: string): { 
     .map((g) => ({ id: g.id, name: g.name, roles: g.roles }));
 }
 
+/** Whether the tenant has this group (the users API's `/assignedGroups` patch checks references). */
+export function groupExists(store: Store, tenantId: string, id: string): boolean {
+  return groupStore(store).get(tenantId, id) !== undefined;
+}
+
+/** Makes the user a member of exactly these groups (the users API's `/assignedGroups` patch). */
+export function setUserGroups(store: Store, tenantId: string, userId: string, groupIds: readonly string[]): void {
+  const groups = groupStore(store);
+  groups.tables.tx(() => {
+    groups.removeUser(tenantId, userId);
+    for (const id of groupIds) groups.addMember(tenantId, id, userId);
+  });
+}
+
 /** The users API's `assignedGroups` of a user. */
 export function assignedGroupsOf(store: Store, tenantId: string, userId: string): { id: string; name: string }[] {
   return groupStore(store)

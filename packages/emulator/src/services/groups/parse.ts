@@ -193,9 +193,10 @@ export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): s
     const name = obj['name'];
     if ((typeof name !== 'string' || name === '') && typeof id !== 'string')
       throw fail('A role reference needs a "name" or an "id"', `${at}/${i}`);
-    const found = typeof name === 'string' && name !== '' ? lookup({ name }) : lookup({ id: id as string });
+    const byName = typeof name === 'string' && name !== '';
+    const found = byName ? lookup({ name }) : lookup({ id: id as string });
     if (found === undefined)
-      throw fail(`No role has the ${typeof name === 'string' && name !== '' ? 'name' : 'id'} "${printable(String(name ?? id), 40)}"`, `${at}/${i}`);
+      throw fail(`No role has the ${byName ? 'name' : 'id'} "${printable(String(byName ? name : id), 40)}"`, `${at}/${i}/${byName ? 'name' : 'id'}`);
     return found;
   });
   return [...new Set(names)];
