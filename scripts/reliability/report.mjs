@@ -74,6 +74,7 @@ export function totals(results) {
   const adversarial = of('adversarial');
   const oauth = of('oauth');
   const users = of('users');
+  const scim = of('scim');
   return {
     faults: of('faults').length,
     duplicates: sum(results, 'duplicates'),
@@ -91,6 +92,8 @@ export function totals(results) {
     oauthHeld: oauth.filter((r) => r.pass).length,
     users: users.length,
     usersHeld: users.filter((r) => r.pass).length,
+    scim: scim.length,
+    scimHeld: scim.filter((r) => r.pass).length,
     passed: results.filter((r) => r.pass).length,
     failed: results.filter((r) => !r.pass).length,
   };
@@ -100,7 +103,7 @@ export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +
     `bad inputs ${t.badInputs} with ${t.networkCalls} network calls, kill-9 trials ${t.killTrials} with ${t.broken} broken files, ` +
-    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}, users cases ${t.users}, held ${t.usersHeld}`
+    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}, users cases ${t.users}, held ${t.usersHeld}, scim cases ${t.scim}, held ${t.scimHeld}`
   );
 }
 

@@ -9,6 +9,7 @@ import { inputCases } from './input.mjs';
 import { lifecycleCases } from './lifecycle.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
+import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
 import { userCases } from './users.mjs';
 
@@ -21,11 +22,12 @@ export const SECTIONS = {
   oauth: '6. OAuth client credentials',
   users: '7. Users and roles: offboarding and role changes',
   lifecycle: '8. A key\'s whole life: rotate, exec, audit',
+  scim: '9. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases()];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases(), ...scimCases({ reduced })];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 
