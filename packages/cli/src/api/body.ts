@@ -94,7 +94,11 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     patch = await parseJsonText(String(values.raw('body')), '--body');
   } else {
     where = '--op/--path/--value';
-    if (paths.length === 0) throw new FlagError('required flag(s) "path" not set (or give --file or --body)');
+    // Cobra's wording for the flags missing (--op defaults to "replace" once a --path is given).
+    const missing = paths.length > 0 ? [] : [...(ops.length === 0 ? ['op'] : []), 'path', ...(vals.length === 0 ? ['value'] : [])];
+    if (missing.length > 0) {
+      throw new FlagError(`required flag(s) ${missing.map((m) => `"${m}"`).join(', ')} not set`, { hint: 'or give the whole JSON Patch with --file or --body' });
+    }
     if (vals.length !== paths.length) {
       throw new FlagError(`--path was given ${paths.length} time(s) but --value ${vals.length} time(s); give one --value per --path`);
     }

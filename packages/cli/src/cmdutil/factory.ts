@@ -42,6 +42,10 @@ export interface Factory {
   config(): Promise<ConfigValues>;
   /** Settings resolved from flags, -c and the context (read once; notices printed once). */
   settings(): Promise<Settings>;
+  /** The settings, if a command has resolved them already (main.ts reads them to explain a server's refusal). */
+  resolvedSettings(): Settings | undefined;
+  /** The command that runs and the flags given (recorded by begin). */
+  invocation(): { cmd: Command; flags: FlagSet } | undefined;
   /** Whether errors and output should be JSON: --json, else `json: true` in the -c file. */
   jsonMode(): Promise<boolean>;
   /** The client for the resolved settings (a server is required); `userAgentComment` is added to the User-Agent. */
@@ -112,6 +116,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
   let flags: FlagSet | undefined;
   let configValues: Promise<ConfigValues> | undefined;
   let settings: Promise<Settings> | undefined;
+  let resolved: Settings | undefined;
   const clientsByComment = new Map<string, Promise<HttpClient>>();
   const clients: HttpClient[] = [];
 
@@ -158,10 +163,13 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         for (const [k, v] of Object.entries(s.headers)) if (isSecretName(k)) redactor.addHeaderSecret(v);
         if (s.oauth) redactor.addSecret(s.oauth.clientSecret);
         for (const line of s.notices) io.warn(line);
+        resolved = s;
         return s;
       })();
       return settings;
     },
+    resolvedSettings: () => resolved,
+    invocation: () => (command && flags ? { cmd: command, flags } : undefined),
     async jsonMode() {
       const flag = globals().json;
       if (flag !== undefined) return flag;

@@ -3,6 +3,7 @@
 // server: when --server or a -c `server:` points elsewhere they are not sent (as gh binds tokens to hosts).
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
 import { ConfigError } from '../errors/errors.js';
+import type { CredentialSource } from '../errors/hints.js';
 import { authorizationHeader, checkHeaders, mergeHeaders } from '../text/headers.js';
 import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
@@ -35,6 +36,8 @@ export interface Settings {
   json: boolean;
   verbose: boolean;
   contextName: string | undefined;
+  /** Where the credentials sent come from (for hints when the server refuses them). */
+  credentials: CredentialSource;
   /** Lines for stderr, printed once (credentials withheld, file permissions). */
   notices: string[];
 }
@@ -165,6 +168,16 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
 
   const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
+  const credentials: CredentialSource =
+    authorizationHeader(flags.headers ?? {}) !== undefined
+      ? { kind: 'headers' }
+      : authorizationHeader(cfgHeaders) !== undefined
+        ? { kind: 'config' }
+        : authorizationHeader(sentCtxHeaders) !== undefined && contextName !== undefined
+          ? { kind: 'context-api-key', context: contextName }
+          : oauth !== undefined
+            ? { kind: 'context-oauth', context: oauth.contextName }
+            : { kind: 'none' };
   return {
     server,
     serverType,
@@ -176,6 +189,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
     // --json disables verbose and traffic output.
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName,
+    credentials,
     notices,
   };
 }

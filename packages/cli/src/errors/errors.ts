@@ -1,8 +1,20 @@
 // The error taxonomy. Commands throw these; only main.ts turns them into text and an exit code.
 
-/** A failure the user can act on; printed as `Error: <message>`. */
+/** A failure the user can act on; printed as `Error: <message>`, then `Hint: <hint>` when the way out is known. */
 export class CliError extends Error {
   override name = 'CliError';
+  /** One line with the exact command that helps (printed by main.ts as `Hint: …`, never in JSON mode). */
+  hint: string | undefined;
+  constructor(message?: string, options?: { hint?: string | undefined }) {
+    super(message);
+    this.hint = options?.hint;
+  }
+
+  /** The same error with a hint. */
+  withHint(hint: string | undefined): this {
+    this.hint = hint;
+    return this;
+  }
 }
 
 /** Bad flags or arguments (Cobra's usage errors). */
