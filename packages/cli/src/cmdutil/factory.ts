@@ -7,6 +7,7 @@ import type { ConfigValues } from '../config/configfile.js';
 import { contextsFilePath, tokenCachePath } from '../config/paths.js';
 import type { OAuthCredentials, Settings } from '../config/resolve.js';
 import { CliError, ConfigError } from '../errors/errors.js';
+import { shellWord } from '../errors/hints.js';
 import type { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { Transport } from '../http/transport.js';
@@ -186,6 +187,17 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         client = (async () => {
           const s = await f.settings();
           if (s.server === '') {
+            if (s.contextName === undefined) {
+              // Contexts exist but none is current: the way out is `context use`, not `context create`.
+              const { readContexts } = await import('../config/contexts.js');
+              const names = await readContexts(f.contextsPath()).then((c) => c.names(), () => []);
+              const [only] = names;
+              if (only !== undefined) {
+                throw new ConfigError(`no server given and no context is current (contexts: ${names.join(', ')})`, {
+                  hint: `make one current with: qlik context use ${names.length === 1 ? shellWord(only) : '<name>'} (or pass --context <name>)`,
+                });
+              }
+            }
             throw new ConfigError(
               'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
             );

@@ -53,7 +53,10 @@ export function serverErrors(e: HttpError): ServerErrorEntry[] {
         if (title !== undefined) entry.title = title;
         if (detail !== undefined) entry.detail = detail;
         if (typeof x.status === 'number' || typeof x.status === 'string') entry.status = x.status;
-        if (x.source && typeof x.source === 'object') entry.source = x.source as ServerErrorEntry['source'] & object;
+        const source = x.source && typeof x.source === 'object' ? (x.source as Record<string, unknown>) : {};
+        const [pointer, parameter] = [source.pointer, source.parameter];
+        if (typeof pointer === 'string') entry.source = { pointer };
+        if (typeof parameter === 'string') entry.source = { ...entry.source, parameter };
         return entry;
       });
   }
