@@ -9,7 +9,7 @@ import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
 import { readContexts, type ContextsSnapshot } from './contexts.js';
 import { hasOAuthClient, type QlikContext, type ServerType } from './schema.js';
-import { normalizeServer, parseServerType } from './server.js';
+import { apiSuffixNote, normalizeServer, parseServerType } from './server.js';
 
 export { normalizeServer, parseServerType } from './server.js';
 
@@ -139,6 +139,8 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
     );
   }
   const server = rawServer === undefined ? '' : normalizeServer(rawServer, serverSource);
+  const suffix = rawServer === undefined ? undefined : apiSuffixNote(rawServer, serverSource);
+  if (suffix !== undefined) notices.push(suffix);
 
   // The context's credentials go only to the context's own server.
   const ctxOrigin = originOf(ctx.server);

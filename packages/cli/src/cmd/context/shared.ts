@@ -5,7 +5,7 @@ import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
-import { normalizeServer, parseServerType } from '../../config/server.js';
+import { apiSuffixNote, normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
 import { shellWord } from '../../errors/hints.js';
 import { permissionWarnings } from '../../fsutil/perms.js';
@@ -186,6 +186,8 @@ export function contextWriteCommand(
     args: { min: 1, max: 1 },
     run: async (inv) => {
       const given = givenContextFlags(inv.flags);
+      const suffix = given.server === undefined ? undefined : apiSuffixNote(given.server, '--server');
+      if (suffix !== undefined) f.io.warn(suffix);
       const fields = await readSecretArgs(given, f.io);
       registerSecrets(f, fields);
       await run({ name: inv.args[0] ?? '', fields });
