@@ -4,7 +4,7 @@
 // directory and sends nothing.
 import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { EDIT_FLAGS, type EditOperation } from './operation.js';
+import { argCompletion, EDIT_FLAGS, type EditOperation } from './operation.js';
 
 export type { EditOperation } from './operation.js';
 
@@ -14,6 +14,7 @@ export function editCommand(f: Factory, op: EditOperation): Command {
     short: op.short,
     long: op.long,
     flags: EDIT_FLAGS,
+    ...(op.completeArgs ? { completeArgs: argCompletion(op.completeArgs) } : {}),
     run: async (inv) => (await import('./edit-run.js')).runEditCommand(f, op, inv),
   });
 }

@@ -1,8 +1,8 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
-import type { Invocation } from '../cmdutil/command.js';
+import { Directive, type CommandDef, type Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { allowedValues, fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
+import { allowedValues, fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type DynamicCompletion, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -71,6 +71,17 @@ export interface Operation {
   idempotent?: boolean;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
+  /** Candidates for the (first) positional argument, e.g. ids from the tenant. */
+  completeArgs?: DynamicCompletion;
+}
+
+/** A command's argument completion from a declared one: up to `max` arguments, the candidates that fit the word. */
+export function argCompletion(complete: DynamicCompletion, max = 1): NonNullable<CommandDef['completeArgs']> {
+  return async ({ args, toComplete, flags, api }) => {
+    if (args.length >= max || !api || !flags) return { candidates: [], directive: Directive.NoFileComp };
+    const found = await complete({ toComplete, flags, args, api });
+    return { candidates: found.filter((c) => c.value.startsWith(toComplete)), directive: Directive.NoFileComp };
+  };
 }
 
 /** Declares an operation; the identity function keeps the literal types of the declaration. */
@@ -125,6 +136,8 @@ export interface EditOperation {
   argDefaults?: Record<string, ArgDefault>;
   /** Check an edited value before sending (e.g. a duration). */
   check?: (field: string, value: unknown) => Promise<void>;
+  /** Candidates for the positional argument. */
+  completeArgs?: DynamicCompletion;
 }
 
 export const EDIT_FLAGS: readonly FlagSpec[] = [intervalFlag, retryFlag, quietFlag, rawFlag];

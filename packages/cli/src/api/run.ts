@@ -2,7 +2,7 @@
 // that building the command tree for help, completion or another verb costs no more than reading the declarations.
 import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { operationFlags, type Operation } from './operation.js';
+import { argCompletion, operationFlags, type Operation } from './operation.js';
 
 
 /** The command for an operation; its positional arguments are checked by the runner (some may be omitted). */
@@ -13,6 +13,7 @@ export function operationCommand(f: Factory, op: Operation): Command {
     ...(op.long ? { long: op.long } : {}),
     ...(op.example ? { example: op.example } : {}),
     flags: operationFlags(op),
+    ...(op.completeArgs ? { completeArgs: argCompletion(op.completeArgs) } : {}),
     run: async (inv) => (await import('./execute.js')).runOperation({ op, f, inv }),
   });
 }

@@ -1,3 +1,4 @@
+import { apiKeyIds } from '../../api/candidates.js';
 import type { EditOperation } from '../../api/edit.js';
 
 export const editOperation: EditOperation = {
@@ -11,4 +12,5 @@ export const editOperation: EditOperation = {
     'The resource will be updated according to the changes made in the editor upon save.',
   path: '/api/v1/api-keys/{api-keyId}',
   fields: ['description'],
+  completeArgs: apiKeyIds,
 };

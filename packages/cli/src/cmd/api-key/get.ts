@@ -1,3 +1,4 @@
+import { apiKeyIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 
 export const getOperation = defineOperation({
@@ -6,5 +7,6 @@ export const getOperation = defineOperation({
   long: 'Returns the API key for a given API key ID.',
   method: 'GET',
   path: '/api/v1/api-keys/{api-keyId}',
+  completeArgs: apiKeyIds,
   output: 'object',
 });

@@ -1,3 +1,4 @@
+import { apiKeyIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 
 export const patchOperation = defineOperation({
@@ -6,6 +7,7 @@ export const patchOperation = defineOperation({
   long: 'Updates an API key description for a given API key ID.',
   method: 'PATCH',
   path: '/api/v1/api-keys/{api-keyId}',
+  completeArgs: apiKeyIds,
   output: 'none',
   body: { kind: 'patch', ops: ['replace'], paths: ['/description'], value: 'string' },
 });

@@ -13,7 +13,8 @@ import {
   type CompletionResult,
 } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { byFlagName, parseBool, type FlagSpec } from '../../cmdutil/flags.js';
+import type { HttpClient } from '../../http/client.js';
+import { byFlagName, parseBool, type CompletionApi, type FlagSet, type FlagSpec } from '../../cmdutil/flags.js';
 import { SERVER_TYPES } from '../../config/schema.js';
 import { FlagError } from '../../errors/errors.js';
 import { safeField, stripControls } from '../../text/safety.js';
@@ -41,6 +42,47 @@ export interface Completions extends CompletionResult {
 }
 
 const goList = (words: readonly string[]): string => `[${words.join(' ')}]`;
+
+/** How long all the network calls of one completion may take together: a TAB must not hang the shell. */
+export const COMPLETION_BUDGET_MS = 1000;
+
+/**
+ * The tenant for dynamic candidates, within `budgetMs` for all calls together: the settings of the line being
+ * completed (its --context, --server…), no request at all without a server or credentials, one attempt, no retry,
+ * and undefined for anything but a 200 with JSON (offline, 401, too slow): completion then offers nothing, silently.
+ */
+export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): CompletionApi {
+  const deadline = Date.now() + budgetMs;
+  let client: Promise<HttpClient | undefined> | undefined;
+  const connect = async (): Promise<HttpClient | undefined> => {
+    const s = await f.settings();
+    if (s.server === '' || s.credentials.kind === 'none') return undefined;
+    return f.httpClient();
+  };
+  return {
+    async getJson(path, query) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return undefined;
+      const signal = AbortSignal.timeout(remaining);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), remaining);
+      });
+      const answer = (async () => {
+        client ??= connect();
+        const http = await client;
+        if (!http) return undefined;
+        const res = await http.withSignal(signal).send({ method: 'GET', path, ...(query ? { query } : {}) }, { retry: 0, intervalSeconds: 1 });
+        return res.status === 200 ? (JSON.parse(res.text) as unknown) : undefined;
+      })().catch(() => undefined);
+      try {
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
 
 /** pflag's lookup as Cobra's findFlag does it: a one-letter name is a shorthand. */
 function findFlag(cmd: Command, name: string): FlagSpec | undefined {
@@ -122,6 +164,7 @@ async function flagValueCompletions(
   cmd: Command,
   spec: FlagSpec,
   toComplete: string,
+  typed: { flags: FlagSet; args: readonly string[]; api: CompletionApi },
 ): Promise<CompletionResult | undefined> {
   const fixed = (values: readonly string[]): CompletionResult => ({
     candidates: values.filter((v) => v.startsWith(toComplete)).map((value) => ({ value })),
@@ -130,6 +173,10 @@ async function flagValueCompletions(
   if (spec.name === 'context') return contextNameArgs(f, Infinity)({ cmd, args: [], toComplete });
   if (spec.name === 'server-type') return fixed(SERVER_TYPES);
   if (spec.choices) return fixed(spec.choices);
+  if (spec.complete) {
+    const found = await spec.complete({ toComplete, ...typed });
+    return { candidates: found.filter((c) => c.value.startsWith(toComplete)), directive: Directive.NoFileComp };
+  }
   return undefined;
 }
 
@@ -170,6 +217,9 @@ export async function completions(f: Factory, root: Command, words: readonly str
     return { candidates: [], directive: Directive.Default, error: fc.error };
   if (parsed.flags.get('help') === true) return { candidates: [], directive: Directive.NoFileComp };
   const args = parsed.args;
+  // The settings of the line being completed (its --context, --server, -c…), for candidates from the tenant.
+  f.begin(cmd, parsed.flags);
+  const api = completionApi(f);
 
   if (flag && flagCompletion) {
     if (flag.completeAs === 'file' && (flag.fileExtensions?.length ?? 0) > 0) {
@@ -203,8 +253,8 @@ export async function completions(f: Factory, root: Command, words: readonly str
 
   const custom =
     flag && flagCompletion
-      ? await flagValueCompletions(f, cmd, flag, toComplete)
-      : await cmd.def.completeArgs?.({ cmd, args, toComplete });
+      ? await flagValueCompletions(f, cmd, flag, toComplete, { flags: parsed.flags, args, api })
+      : await cmd.def.completeArgs?.({ cmd, args, toComplete, flags: parsed.flags, api });
   if (custom) {
     candidates.push(...custom.candidates);
     directive = custom.directive;
