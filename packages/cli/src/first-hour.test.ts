@@ -215,6 +215,20 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
     expect(piped).toMatchObject({ code: 0, stdout: '', stderr: "Context 'prod2' created\n" });
   });
 
+  it('a context created twice (a CI script run again): the way to change or replace it, and the file unchanged', async () => {
+    const home = await tempHome();
+    const argv = ['context', 'create', 'ci', '--server', 'https://ci.example.com', '--api-key', '-'];
+    expect((await local(argv, home, 'key-one-0123456789\n')).code).toBe(0);
+    const before = await readFile(contextsFile(home), 'utf8');
+    const again = await local(argv, home, 'key-two-0123456789\n');
+    expect(again).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: "Error: Context 'ci' already exists\nHint: change it with: qlik context update ci (the same flags), or remove it first: qlik context rm ci\n",
+    });
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(before);
+  });
+
   it("a patch without --op/--path/--value: Cobra's required-flag wording, nothing sent", async () => {
     const home = await homeWithContext('https://tenant.example.com');
     const r = await local(['api-key', 'patch', 'k1'], home);
