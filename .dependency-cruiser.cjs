@@ -1,6 +1,6 @@
-// `npm run lint` checks the import graph: the CLI's layers (scripts/lint/layers.cjs) and no import cycles in either
+// `npm run lint` checks the import graph: each package's layers (scripts/lint/layers.cjs) and no import cycles in either
 // package (type-only imports count: a cycle of types is still a tangle).
-const { layerRules } = require('./scripts/lint/layers.cjs');
+const { emulatorRules, layerRules } = require('./scripts/lint/layers.cjs');
 
 module.exports = {
   forbidden: [
@@ -12,6 +12,7 @@ module.exports = {
       to: { circular: true },
     },
     ...layerRules('packages/cli/src/'),
+    ...emulatorRules('packages/emulator/src/'),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,6 +1,8 @@
-// The CLI's layers, lowest first. A module may import modules of its own directory and of lower layers only — never
-// a higher layer, nor another directory of its own layer. Verbs never import other verbs: code shared inside a
-// command group lives in that group's `shared.ts`. Used by .dependency-cruiser.cjs (npm run lint) and by its test.
+// The layers of both packages, lowest first. A module may import modules of its own directory and of lower layers
+// only — never a higher layer, nor another directory of its own layer. Used by .dependency-cruiser.cjs (npm run lint)
+// and by its tests (packages/cli/test/lint/layers.test.ts).
+//
+// CLI: verbs never import other verbs: code shared inside a command group lives in that group's `shared.ts`.
 const LAYERS = [
   ['errors', 'version.ts'],
   ['fsutil', 'text'],
@@ -10,6 +12,23 @@ const LAYERS = [
   ['cmd'],
   ['root.ts'],
   ['main.ts'],
+];
+
+// Emulator: the Qlik services (services/<name>/) sit on http/ (server, router, bodies, replies, auth, faults) and the
+// shared leaves; control/ (the /__emulator/ API and the seed) and the router table sit above them, then the library
+// surface and host/ (command line, options, lifecycle, files, TLS, child mode). A service never imports another
+// service's files: only its `index.ts` (the small surface it exports for others).
+const EMULATOR_LAYERS = [
+  ['shared'],
+  ['store'],
+  ['http'],
+  ['services'],
+  ['control'],
+  ['router-table.ts'],
+  ['public-types.ts'],
+  ['handle.ts'],
+  ['host'],
+  ['index.ts', 'main.ts'],
 ];
 
 const { existsSync, readdirSync, statSync } = require('node:fs');
@@ -30,23 +49,29 @@ function groupFiles(cmdDir) {
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const unit = (src, name) => (name.endsWith('.ts') ? `^${esc(src)}${esc(name)}$` : `^${esc(src)}${esc(name)}/`);
 
-/** dependency-cruiser rules for a source root such as `packages/cli/src/`. */
-function layerRules(src) {
+/** Rules for `layers` (lowest first) under a source root such as `packages/cli/src/`. */
+function layerOrder(src, layers, prefix = '') {
   const rules = [];
-  LAYERS.forEach((layer, i) => {
-    const above = LAYERS.slice(i + 1).flat();
+  layers.forEach((layer, i) => {
+    const above = layers.slice(i + 1).flat();
     for (const name of layer) {
       const forbidden = [...above, ...layer.filter((other) => other !== name)].map((n) => unit(src, n));
       if (forbidden.length === 0) continue;
       rules.push({
-        name: `layer-${name.replace(/\.ts$/, '')}`,
-        comment: `${name} (layer ${i}) may import only its own directory and layers below: ${LAYERS.slice(0, i).flat().join(', ') || 'nothing else'}`,
+        name: `${prefix}layer-${name.replace(/\.ts$/, '')}`,
+        comment: `${name} (layer ${i}) may import only its own directory and layers below: ${layers.slice(0, i).flat().join(', ') || 'nothing else'}`,
         severity: 'error',
         from: { path: unit(src, name) },
         to: { path: forbidden.join('|') },
       });
     }
   });
+  return rules;
+}
+
+/** The CLI's rules for a source root such as `packages/cli/src/`. */
+function layerRules(src) {
+  const rules = layerOrder(src, LAYERS);
   rules.push({
     name: 'verb-imports-verb',
     comment: 'a verb never imports another verb or group; shared code goes into the group\'s shared.ts or shared/',
@@ -58,4 +83,26 @@ function layerRules(src) {
   return rules;
 }
 
-module.exports = { LAYERS, layerRules };
+/** The emulator's rules for a source root such as `packages/emulator/src/`. */
+function emulatorRules(src) {
+  const services = `^${esc(src)}services/`;
+  return [
+    ...layerOrder(src, EMULATOR_LAYERS, 'emulator-'),
+    {
+      name: 'service-imports-service',
+      comment: "a service imports another service only through its index.ts (what it exports for others)",
+      severity: 'error',
+      from: { path: `${services}([^/]+)/` },
+      to: { path: services, pathNot: `${services}$1/|${services}[^/]+/index\\.ts$` },
+    },
+    {
+      name: 'service-internals',
+      comment: "outside services/, a service is reached only through its index.ts",
+      severity: 'error',
+      from: { path: `^${esc(src)}`, pathNot: services },
+      to: { path: services, pathNot: `${services}[^/]+/index\\.ts$` },
+    },
+  ];
+}
+
+module.exports = { LAYERS, EMULATOR_LAYERS, layerRules, emulatorRules };

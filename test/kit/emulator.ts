@@ -19,7 +19,7 @@ import {
 } from '@qlik-ts/emulator';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { parseFlags } from '../../packages/emulator/src/options.js';
+import { parseFlags } from '../../packages/emulator/src/host/options.js';
 
 export type { EmulatorUser, LedgerEntry, RequestLogEntry };
 export type FaultRule = FaultRuleInput;

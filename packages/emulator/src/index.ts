@@ -7,11 +7,11 @@
 //   await emu.faults.add({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'reset-after' } });
 //   await emu.reset();                                  // between tests
 //   await emu.stop();
-import type { Emulator } from './api.js';
-import { startChild } from './child.js';
-import { emulatorHandle } from './client.js';
-import { startService } from './emulator.js';
-import { OptionError, serviceOptions, type StartOptions } from './options.js';
+import type { Emulator, StartOptions } from './public-types.js';
+import { startChild } from './host/child.js';
+import { emulatorHandle } from './handle.js';
+import { startService } from './host/emulator.js';
+import { OptionError, serviceOptions } from './host/options.js';
 
 export type {
   ApiKeysConfigView,
@@ -30,7 +30,7 @@ export type {
   RequestLogEntry,
   SeedInput,
   StartOptions,
-} from './api.js';
+} from './public-types.js';
 
 /**
  * Starts an emulator and resolves once it listens. Rejects with a one-line Error on bad options

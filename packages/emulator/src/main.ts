@@ -2,10 +2,10 @@
 // terminal, a summary for people), and shuts down cleanly on SIGINT/SIGTERM or when its parent process has
 // gone. Everything else goes to stderr, through a log that never blocks (lifecycle.ts).
 import pkg from '../package.json' with { type: 'json' };
-import { startService } from './emulator.js';
-import { handleSignals, stderrSink, watchParent } from './lifecycle.js';
-import { describeError, OptionError, parseFlags, serviceOptions } from './options.js';
-import { renderSummary, writeKeyFiles } from './summary.js';
+import { startService } from './host/emulator.js';
+import { handleSignals, stderrSink, watchParent } from './host/lifecycle.js';
+import { describeError, OptionError, parseFlags, serviceOptions } from './host/options.js';
+import { renderSummary, writeKeyFiles } from './host/summary.js';
 
 const USAGE = `Usage: qlik-emulator [options]
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { startEmulator, type Emulator, type StartOptions } from '@qlik-ts/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseFlags, toFlags } from '../src/options.js';
+import { parseFlags, toFlags } from '../src/host/options.js';
 import { alive, tempDirs } from './util.js';
 
 const MODES = ['in-process', 'child'] as const;

@@ -2,7 +2,7 @@
 // connection just as the next request is sent: the client sends that request again on a new connection, once.
 import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emulatorHandle } from '../src/client.js';
+import { emulatorHandle } from '../src/handle.js';
 
 const BODY = '{"entries":[]}';
 const RESPONSE = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${BODY.length}\r\nconnection: keep-alive\r\n\r\n${BODY}`;

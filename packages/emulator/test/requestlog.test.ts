@@ -1,6 +1,6 @@
 // The request log is a fixed-size ring: the newest entries are kept, in sequence order.
 import { describe, expect, it } from 'vitest';
-import { RequestLog, type RequestLogEntry } from '../src/requestlog.js';
+import { RequestLog, type RequestLogEntry } from '../src/http/requestlog.js';
 
 function entry(seq: number): RequestLogEntry {
   return {

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qlik-ts/emulator';
 import { describe, expect, it } from 'vitest';
-import { renderSummary, shellWord, terminalSafe } from '../src/summary.js';
+import { renderSummary, shellWord, terminalSafe } from '../src/host/summary.js';
 import { alive, BIN, hasScript, tempDirs } from './util.js';
 
 const tempDir = tempDirs('qlik-emulator-startup-');

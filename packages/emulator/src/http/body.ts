@@ -1,0 +1,83 @@
+// Request bodies: read once with a 1 MiB cap (413 past it, the rest discarded), as JSON or as text.
+import type { IncomingMessage } from 'node:http';
+import { edgeError, errors, type BodyErrors } from '../shared/errors.js';
+import type { Ctx } from './context.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+/** After a 413 the rest of an oversized body is read and thrown away, up to this much, then the connection is closed. */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+
+/** Reads and drops the rest of a body without buffering it, closing the connection past DISCARD_LIMIT. */
+function discard(req: IncomingMessage, alreadyRead: number): void {
+  let total = alreadyRead;
+  req.on('data', (chunk: Buffer) => {
+    total += chunk.length;
+    if (total > DISCARD_LIMIT) req.socket.destroy();
+  });
+  req.resume();
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+      discard(req, 0);
+      reject(errors.payloadTooLarge(BODY_LIMIT));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('close', onGone);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) {
+        chunks.push(chunk);
+        return;
+      }
+      cleanup();
+      chunks.length = 0;
+      discard(req, size);
+      reject(errors.payloadTooLarge(BODY_LIMIT));
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onGone = (): void => {
+      cleanup();
+      reject(edgeError(400, 'The request body was not received in full'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('close', onGone);
+  });
+}
+
+/**
+ * Starts reading the body at once (so a request that executes after its client left still has it),
+ * and returns the readers handlers call (JSON, or raw text). The body is read at most once.
+ */
+export function bodyReaders(req: IncomingMessage): Pick<Ctx, 'readJson' | 'readText'> {
+  const body = readBody(req);
+  body.catch(() => undefined);
+  const readText = async (): Promise<string> => (await body).toString('utf8');
+  const readJson = async (errors: BodyErrors, opts: { optional?: boolean } = {}): Promise<unknown> => {
+    const text = await readText();
+    if (text.trim() === '') {
+      if (opts.optional === true) return undefined;
+      throw errors.emptyBody();
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw errors.invalidJson(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return { readJson, readText };
+}

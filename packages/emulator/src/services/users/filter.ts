@@ -1,0 +1,158 @@
+// The users API's `filter`: the subset of RFC 7644 (SCIM) filters that users.yml documents. Parsing is
+// scim2-parse-filter's; this module checks the tree against Qlik's subset (`eq` on the listed fields,
+// `co` on name/email/subject, `and`/`or`/`not`, parentheses, status clauses grouped for the whole
+// query) and evaluates it case-insensitively against a user.
+import { parse, type Filter } from 'scim2-parse-filter';
+import { describeRole } from '../../http/auth.js';
+import type { UserRecord } from '../../store/store.js';
+import { printable } from '../../shared/text.js';
+
+/** Fields that support `eq`, lower-cased (attribute names are case-insensitive in SCIM). */
+const EQ_FIELDS = new Set([
+  'id',
+  'subject',
+  'name',
+  'email',
+  'status',
+  'clientid',
+  'assignedroles.id',
+  'assignedroles.name',
+  'assignedgroups.id',
+  'assignedgroupsassignedroles.name',
+  'assignedscopes',
+]);
+const CO_FIELDS = new Set(['name', 'email', 'subject']);
+
+/** A filter as the emulator evaluates it: only the operators Qlik supports, attribute names lower-cased. */
+export type UserFilter = FilterLeaf | { op: 'and' | 'or'; filters: UserFilter[] } | { op: 'not'; filter: UserFilter };
+interface FilterLeaf {
+  op: 'eq' | 'co';
+  field: string;
+  value: string;
+}
+
+function isLeaf(f: UserFilter): f is FilterLeaf {
+  return 'field' in f;
+}
+
+/** Why a filter was refused: one line, printable, without echoing long input. */
+export class FilterError extends Error {}
+
+function convert(node: Filter): UserFilter {
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      if (!('filters' in node)) break;
+      return { op: node.op, filters: node.filters.map(convert) };
+    case 'not':
+      if (!('filter' in node)) break;
+      return { op: 'not', filter: convert(node.filter) };
+    case 'eq':
+    case 'co': {
+      if (!('attrPath' in node) || !('compValue' in node)) break;
+      const field = node.attrPath.toLowerCase();
+      const allowed = node.op === 'eq' ? EQ_FIELDS : CO_FIELDS;
+      if (!allowed.has(field))
+        throw new FilterError(`the "${node.op}" operator is not supported on "${printable(node.attrPath, 60)}"`);
+      if (typeof node.compValue !== 'string')
+        throw new FilterError(`the value compared with "${printable(node.attrPath, 60)}" must be a quoted string`);
+      return { op: node.op, field, value: node.compValue };
+    }
+    default:
+      break;
+  }
+  const other = node as { op: string; attrPath?: unknown };
+  if (other.op === '[]') throw new FilterError('value paths ("attr[...]") are not supported');
+  const on = typeof other.attrPath === 'string' ? ` on "${printable(other.attrPath, 60)}"` : '';
+  throw new FilterError(`the "${printable(other.op, 10)}" operator is not supported${on}`);
+}
+
+function mentionsStatus(f: UserFilter): boolean {
+  if (isLeaf(f)) return f.field === 'status';
+  if ('filter' in f) return mentionsStatus(f.filter);
+  return f.filters.some(mentionsStatus);
+}
+
+function onlyStatus(f: UserFilter): boolean {
+  if (isLeaf(f)) return f.field === 'status';
+  if ('filter' in f) return onlyStatus(f.filter);
+  return f.filters.every(onlyStatus);
+}
+
+/**
+ * "Any filters for status must be grouped together and applied to the whole query": the filter is
+ * only about status, or it is an `and` whose parts are each either free of status or only about it.
+ */
+function checkStatusGrouping(f: UserFilter): void {
+  if (!mentionsStatus(f) || onlyStatus(f)) return;
+  if (f.op === 'and' && f.filters.every((part) => !mentionsStatus(part) || onlyStatus(part))) return;
+  throw new FilterError('status filters must be grouped together and applied to the whole query');
+}
+
+/** The number of `id eq` clauses (POST /users/actions/filter takes at most 100 ids). */
+export function countIds(f: UserFilter): number {
+  if (isLeaf(f)) return f.op === 'eq' && f.field === 'id' ? 1 : 0;
+  if ('filter' in f) return countIds(f.filter);
+  return f.filters.reduce((n, part) => n + countIds(part), 0);
+}
+
+/** Parses and checks a filter; throws FilterError with a one-line reason. */
+export function parseUserFilter(text: string): UserFilter {
+  if (text.trim() === '') throw new FilterError('the filter is empty');
+  if (text.length > 10_000) throw new FilterError('the filter is longer than 10000 characters');
+  let tree: Filter;
+  try {
+    tree = parse(text);
+  } catch (e) {
+    throw new FilterError(`syntax error: ${printable(e instanceof Error ? e.message : String(e), 120)}`);
+  }
+  const filter = convert(tree);
+  checkStatusGrouping(filter);
+  return filter;
+}
+
+export interface FilterScope {
+  /** Whether the caller may see this user's roles (a TenantAdmin, or the user themself). */
+  rolesVisible(user: UserRecord): boolean;
+}
+
+function values(user: UserRecord, field: string, scope: FilterScope): string[] {
+  switch (field) {
+    case 'id':
+      return [user.id];
+    case 'subject':
+      return [user.subject];
+    case 'name':
+      return [user.name];
+    case 'email':
+      return user.email === '' ? [] : [user.email];
+    case 'status':
+      return [user.status];
+    case 'clientid':
+      return user.clientId === undefined ? [] : [user.clientId];
+    case 'assignedroles.id':
+      return scope.rolesVisible(user) ? user.roles.map((r) => describeRole(r).id) : [];
+    case 'assignedroles.name':
+      return scope.rolesVisible(user) ? [...user.roles] : [];
+    default:
+      // assignedGroups.id, assignedGroupsAssignedRoles.name, assignedScopes: the emulator has no groups or scopes.
+      return [];
+  }
+}
+
+/** Whether the user matches; comparisons ignore case, as the users API documents. */
+export function matches(f: UserFilter, user: UserRecord, scope: FilterScope): boolean {
+  switch (f.op) {
+    case 'and':
+      return f.filters.every((part) => matches(part, user, scope));
+    case 'or':
+      return f.filters.some((part) => matches(part, user, scope));
+    case 'not':
+      return !matches(f.filter, user, scope);
+    default: {
+      const wanted = f.value.toLowerCase();
+      const found = values(user, f.field, scope).map((v) => v.toLowerCase());
+      return f.op === 'eq' ? found.includes(wanted) : found.some((v) => v.includes(wanted));
+    }
+  }
+}
