@@ -43,16 +43,17 @@ export interface Completions extends CompletionResult {
 
 const goList = (words: readonly string[]): string => `[${words.join(' ')}]`;
 
-/** How long all the network calls of one completion may take together: a TAB must not hang the shell. */
+/** How long the network calls of one completion may take together: a TAB must not hang the shell. */
 export const COMPLETION_BUDGET_MS = 1000;
 
 /**
- * The tenant for dynamic candidates, within `budgetMs` for all calls together: the settings of the line being
- * completed (its --context, --server…), no request at all without a server or credentials, one attempt, no retry,
- * and undefined for anything but a 200 with JSON (offline, 401, too slow): completion then offers nothing, silently.
+ * The tenant for dynamic candidates: the settings of the line being completed (its --context, --server…), no request
+ * at all without a server or credentials, one attempt, no retry, and undefined for anything but a 200 with JSON
+ * (offline, 401, too slow): completion then offers nothing, silently. The budget starts with the first request (reading
+ * the settings and loading the HTTP client are not network time) and covers all of them, an OAuth token included.
  */
 export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): CompletionApi {
-  const deadline = Date.now() + budgetMs;
+  let deadline: number | undefined;
   let client: Promise<HttpClient | undefined> | undefined;
   const connect = async (): Promise<HttpClient | undefined> => {
     const s = await f.settings();
@@ -61,6 +62,10 @@ export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): Comp
   };
   return {
     async getJson(path, query) {
+      client ??= connect().catch(() => undefined);
+      const http = await client;
+      if (!http) return undefined;
+      deadline ??= Date.now() + budgetMs;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return undefined;
       const signal = AbortSignal.timeout(remaining);
@@ -68,13 +73,11 @@ export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): Comp
       const late = new Promise<undefined>((resolve) => {
         timer = setTimeout(() => resolve(undefined), remaining);
       });
-      const answer = (async () => {
-        client ??= connect();
-        const http = await client;
-        if (!http) return undefined;
-        const res = await http.withSignal(signal).send({ method: 'GET', path, ...(query ? { query } : {}) }, { retry: 0, intervalSeconds: 1 });
-        return res.status === 200 ? (JSON.parse(res.text) as unknown) : undefined;
-      })().catch(() => undefined);
+      const answer = http
+        .withSignal(signal)
+        .send({ method: 'GET', path, ...(query ? { query } : {}) }, { retry: 0, intervalSeconds: 1 })
+        .then((res) => (res.status === 200 ? (JSON.parse(res.text) as unknown) : undefined))
+        .catch(() => undefined);
       try {
         return await Promise.race([answer, late]);
       } finally {
