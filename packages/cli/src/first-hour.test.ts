@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
 import { json, StubRegistry } from '../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunResult } from '../test/kit/run.js';
+import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../test/kit/run.js';
 import { homeWith, tempHome } from '../test/kit/temp.js';
 
 const KEYS = '/api/v1/api-keys';
@@ -93,6 +93,19 @@ describe('server errors against the emulator: one line, one hint', () => {
       'Error: Requestor not allowed to create an API key: The "Manage API keys" permission is required (APIKEYS-5)\n' +
         `Hint: creating API keys needs the Developer role (the "Manage API keys" permission) and API keys enabled on the tenant; see your roles with: qlik user me | jq -r '.assignedRoles[].name'\n`,
     );
+  });
+
+  it('an OAuth context creating a key for its bot user: pass --sub', async () => {
+    const m2m = emu.oauthClient('m2m');
+    const home = await homeWithOAuthContext(emu.url, m2m.clientId, m2m.clientSecret);
+    const before = await activeKeys();
+    const r = await runQlik(['api-key', 'create', '--description', 'for the bot', '--expiry', 'PT1H'], { home });
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toBe(
+      'Error: Requestor not allowed to create an API key: The bot user of an OAuth client cannot own API keys; create the key for a user with "sub" (APIKEYS-5)\n' +
+        `Hint: with an OAuth client, create the key for a user: --sub <user id> (qlik user ls --filter 'email eq "<email>"' -q finds it)\n`,
+    );
+    expect(await activeKeys()).toEqual(before);
   });
 
   it('a malformed filter: one line naming the filter, not the JSON body', async () => {

@@ -162,6 +162,11 @@ export const HINTS: readonly HintRule[] = [
     hint: () => 'API keys for other users and SCIM (externalClient) keys need the TenantAdmin role; without --sub the key is your own',
   },
   {
+    about: "an OAuth client's bot user owns no keys: it creates them for users",
+    when: (x) => isCreate(x) && x.status === 403 && x.credentials?.kind === 'context-oauth' && subFlag(x) === undefined,
+    hint: () => `with an OAuth client, create the key for a user: --sub <user id> (qlik user ls --filter 'email eq "<email>"' -q finds it)`,
+  },
+  {
     about: 'creating any key needs the Developer role',
     when: (x) => isCreate(x) && x.status === 403,
     hint: () =>
