@@ -193,6 +193,16 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
     expect(await readFile(contextsFile(home), 'utf8')).toBe(TWO);
   });
 
+  it('--context prd on any command lists the names and suggests the closest, sending nothing', async () => {
+    const home = await homeWith(TWO);
+    const r = await local(['--context', 'prd', 'api-key', 'ls'], home);
+    expect(r).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `Error: context 'prd' not found in ${contextsFile(home)}; available: dev, prod (--context)\nHint: did you mean --context prod?\n`,
+    });
+  });
+
   it('context get of a missing name suggests the closest name', async () => {
     const home = await homeWith(TWO);
     const r = await local(['context', 'get', 'prd'], home);

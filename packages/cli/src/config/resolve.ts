@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors/errors.js';
 import type { CredentialSource } from '../errors/hints.js';
 import { authorizationHeader, checkHeaders, mergeHeaders } from '../text/headers.js';
+import { commandSuggestions } from '../text/suggest.js';
 import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
 import { readContexts, type ContextsSnapshot } from './contexts.js';
@@ -87,7 +88,9 @@ export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefin
     const names = snapshot.names();
     const available = names.length > 0 ? `; available: ${names.join(', ')}` : '';
     const origin = wanted === undefined ? `current-context '${name}'` : `context '${name}'`;
-    throw new ConfigError(`${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`);
+    const close = commandSuggestions(name, names)[0];
+    const hint = close === undefined ? undefined : wanted !== undefined && source === '--context' ? `did you mean --context ${close}?` : `did you mean '${close}'? qlik context use ${close}`;
+    throw new ConfigError(`${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`, { hint });
   }
   return [name, ctx];
 }
