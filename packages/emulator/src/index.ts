@@ -1,4 +1,4 @@
-// @qlik-ts/emulator: start a local Qlik Cloud API-keys service from any test runner.
+// @qlik-ts/emulator: start a local, faithful Qlik Cloud (its services: router-table.ts) from any test runner.
 //
 //   import { startEmulator } from '@qlik-ts/emulator';
 //   const emu = await startEmulator();                  // in-process; { mode: 'child' } spawns it
@@ -29,6 +29,7 @@ export type {
   OAuthTokenView,
   RequestLogEntry,
   SeedInput,
+  SeedRole,
   StartOptions,
 } from './public-types.js';
 

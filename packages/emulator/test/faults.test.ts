@@ -1,4 +1,4 @@
-// Fault rules: every action, rule matching (times, probability, method, regex paths), and the
+// Fault rules: every action, rule matching (times, probability, method, glob paths), and the
 // ledger's view of which created keys were really delivered.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';

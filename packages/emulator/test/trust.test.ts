@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
-import { globMatcher } from '../src/http/faults.js';
+import { globMatcher } from '../src/http/faults/glob.js';
 import { expectError, tempDirs } from './util.js';
 
 const KEYS = '/api/v1/api-keys';

@@ -4,17 +4,18 @@
 // directory and sends nothing.
 import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { argCompletion, EDIT_FLAGS, type EditOperation } from './operation.js';
+import { EDIT_FLAGS, type EditOperation } from './operation.js';
 
 export type { EditOperation } from './operation.js';
 
 export function editCommand(f: Factory, op: EditOperation): Command {
+  const { completeArgs } = op;
   return new Command({
     use: op.use,
     short: op.short,
     long: op.long,
     flags: EDIT_FLAGS,
-    ...(op.completeArgs ? { completeArgs: argCompletion(op.completeArgs) } : {}),
+    ...(completeArgs ? { completeArgs: (req) => completeArgs(f, req) } : {}),
     run: async (inv) => (await import('./edit-run.js')).runEditCommand(f, op, inv),
   });
 }

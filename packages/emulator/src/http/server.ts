@@ -7,13 +7,13 @@ import type { Duplex } from 'node:stream';
 import { authenticate } from './auth.js';
 import type { ApiCtx, App, Ctx, Route, Service } from './context.js';
 import { edgeError, errors } from '../shared/errors.js';
-import { serveWithFault, type FaultIo } from './faults.js';
+import { serveWithFault, type FaultIo } from './faults/actions.js';
 import { controlRefusal, type ControlAccess } from './guard.js';
 import { encodeReply, replyForThrown, writeEncoded, type Reply } from './reply.js';
 import { queryObject, redactHeaders } from './requestlog.js';
 import { printable } from '../shared/text.js';
 import { bodyReaders } from './body.js';
-import { matchRoute } from './router.js';
+import { matchRoute, unrouted } from './router.js';
 
 export type Log = (line: string) => void;
 
@@ -84,7 +84,7 @@ async function executeApi(app: App, tables: Tables, ctx: Ctx, req: IncomingMessa
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
   const match = matchRoute(tables.api, ctx.method, ctx.url.pathname);
-  if (!match) throw errors.routeNotFound();
+  if (!match) throw unrouted(tables.api, ctx.method, ctx.url.pathname);
   return match.route.handler({ ...ctx, params: match.params, principal });
 }
 

@@ -1,6 +1,7 @@
 import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
+import { scimSubject } from './shared.js';
 
 const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
 
@@ -52,6 +53,8 @@ export const lsOperation = defineOperation({
         usage:
           'The ID of the subject. For SCIM the format is ˋSCIM\\\\{{IDP-ID}}ˋ, where ˋ{{IDP-ID}}ˋ is the ID of the IDP in Qlik. For users, use their user ID, e.g. ˋ64ef645a3b7009d55dee5a2bˋ.',
       },
+      // `SCIM\\<id>` as the help prints it, typed literally, is the subject `SCIM\<id>`.
+      transform: scimSubject,
     },
   ],
 });

@@ -1,12 +1,12 @@
-// Fault rules (POST /__emulator/faults): matching requests to rules, and the actions that answer
-// instead of the service, delay it, or mangle the response after the request has executed.
+// Fault actions: what answers instead of the service, delays it, or mangles the response after the request has
+// executed (the rules that pick them: rules.ts; path patterns: glob.ts).
 //
 // Every action type is one entry of FAULT_TYPES: when it runs (phase), the fields its control-API
 // body may have, how those are validated, and what it does. The FaultAction type, the error that
 // lists the valid types and the dispatch in serveWithFault() all come from that table, so a new
 // fault type is one new entry there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { edgeError, errors } from '../shared/errors.js';
+import { edgeError, errors } from '../../shared/errors.js';
 import {
   encodeReply,
   JSON_CONTENT_TYPE,
@@ -16,8 +16,8 @@ import {
   writeEncoded,
   type Encoded,
   type Reply,
-} from './reply.js';
-import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from '../shared/validate.js';
+} from '../reply.js';
+import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from '../../shared/validate.js';
 
 export interface FaultIo {
   req: IncomingMessage;
@@ -57,7 +57,7 @@ type FaultType<F extends readonly string[] = readonly string[], A = object> = Be
 
 // ---- field validation ----
 
-const ruleFail: Fail = (detail, at) => errors.control(detail, at);
+export const ruleFail: Fail = (detail, at) => errors.control(detail, at);
 const actionFail: Fail = (detail, at) => errors.control(detail, `/action${at}`);
 
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -310,39 +310,11 @@ export type FaultActionInput = {
 }[ActionType];
 
 /** A fault rule as POST /__emulator/faults takes it. */
-export interface FaultRuleInput {
-  /** Any method when absent (case-insensitive). */
-  method?: string;
-  /**
-   * A path starting with `/`, matched without the query string: exact, or a glob where `*` matches any run of
-   * characters other than `/` and `**` any run including `/` (e.g. `/api/v1/api-keys/*`, `/**`).
-   */
-  path: string;
-  /** How many times the rule fires; 0 = unlimited (default 1). */
-  times?: number;
-  /** Chance that a matching request fires the rule (default 1). */
-  probability?: number;
-  action: FaultActionInput;
-}
-
-/** A rule as the control API shows it. */
-export interface FaultRuleView {
-  id: string;
-  method?: string;
-  path: string;
-  /** How many times the rule fires; 0 = unlimited. */
-  times: number;
-  probability: number;
-  action: FaultAction;
-  hits: number;
-}
-
-/** The registry entry of an action, seen through the common shape every entry satisfies. */
 function faultType(type: ActionType): FaultType {
   return FAULT_TYPES[type];
 }
 
-function parseAction(raw: unknown): FaultAction {
+export function parseAction(raw: unknown): FaultAction {
   if (!isPlainObject(raw)) throw ruleFail('"action" must be an object with a "type"', '/action');
   const type = raw['type'];
   if (typeof type !== 'string' || !Object.hasOwn(FAULT_TYPES, type)) {
@@ -375,148 +347,4 @@ export async function serveWithFault(
   const faithful =
     spec.phase === 'after' ? await spec.respond(action, encoded, io) : await writeEncoded(io.res, encoded);
   return { reply, faithful };
-}
-
-// ---- rules ----
-
-/** Longest `path` pattern a rule may have. */
-const MAX_PATTERN = 1000;
-
-type GlobToken = { literal: string } | 'star' | 'globstar';
-
-function globTokens(pattern: string): GlobToken[] {
-  const tokens: GlobToken[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charAt(i);
-    if (c !== '*') tokens.push({ literal: c });
-    else if (pattern.charAt(i + 1) === '*') {
-      // Runs of three or more stars are one globstar.
-      while (pattern.charAt(i + 1) === '*') i++;
-      tokens.push('globstar');
-    } else tokens.push('star');
-  }
-  return tokens;
-}
-
-/**
- * A glob matcher that runs in time linear in the path (times the pattern's length), whatever the pattern:
- * it tracks the set of pattern positions reached so far (a Thompson NFA) and never backtracks, so no rule
- * can freeze request handling the way a regular expression such as ^/(a+)+$ can.
- * `*` matches any run of characters other than `/`, `**` any run including `/`; every other character is
- * itself. A pattern without stars is an exact path.
- */
-export function globMatcher(pattern: string): (path: string) => boolean {
-  if (!pattern.includes('*')) return (p) => p === pattern;
-  const tokens = globTokens(pattern);
-  const end = tokens.length;
-  // Adds position j and, since a star may match nothing, every position after a run of stars.
-  const reach = (set: Uint8Array, start: number): void => {
-    let j = start;
-    while (j <= end && set[j] === 0) {
-      set[j] = 1;
-      if (j === end || typeof tokens[j] === 'object') break;
-      j++;
-    }
-  };
-  return (path) => {
-    let current = new Uint8Array(end + 1);
-    let next = new Uint8Array(end + 1);
-    reach(current, 0);
-    for (let i = 0; i < path.length; i++) {
-      const c = path.charAt(i);
-      next.fill(0);
-      let alive = false;
-      for (let j = 0; j < end; j++) {
-        if (current[j] === 0) continue;
-        const token = tokens[j];
-        if (token === 'globstar' || (token === 'star' && c !== '/')) {
-          reach(next, j);
-          alive = true;
-        } else if (typeof token === 'object' && token.literal === c) {
-          reach(next, j + 1);
-          alive = true;
-        }
-      }
-      if (!alive) return false;
-      [current, next] = [next, current];
-    }
-    return current[end] === 1;
-  };
-}
-
-function pathMatcher(path: string): (p: string) => boolean {
-  if (path.length > MAX_PATTERN) throw ruleFail(`"path" must be at most ${MAX_PATTERN} characters`, '/path');
-  return globMatcher(path);
-}
-
-interface ActiveRule extends FaultRuleView {
-  test: (path: string) => boolean;
-}
-
-export class FaultRules {
-  private rules: ActiveRule[] = [];
-  private counter = 0;
-
-  /** Validates and adds a rule from a control-API body. */
-  add(body: unknown): FaultRuleView {
-    const obj = objectBody(body, ['method', 'path', 'times', 'probability', 'action'], ruleFail);
-    const path = optionalString(obj, 'path', ruleFail, true);
-    if (path?.startsWith('^') === true) {
-      throw ruleFail(
-        '"path" is a glob, not a regular expression: * matches within a segment, ** across segments (e.g. /api/v1/api-keys/*)',
-        '/path',
-      );
-    }
-    if (path === undefined || !path.startsWith('/')) {
-      throw ruleFail('"path" must be a path or glob starting with / (* within a segment, ** across segments)', '/path');
-    }
-    const method = optionalString(obj, 'method', ruleFail, true)?.toUpperCase();
-    this.counter += 1;
-    const rule: ActiveRule = {
-      id: `fault-${this.counter}`,
-      path,
-      times: optionalNumber(obj, 'times', ruleFail, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }) ?? 1,
-      probability: optionalNumber(obj, 'probability', ruleFail, { min: 0, max: 1 }) ?? 1,
-      action: parseAction(obj['action']),
-      hits: 0,
-      test: pathMatcher(path),
-    };
-    if (method !== undefined) rule.method = method;
-    this.rules.push(rule);
-    return this.view(rule);
-  }
-
-  list(): FaultRuleView[] {
-    return this.rules.map((r) => this.view(r));
-  }
-
-  clear(): void {
-    this.rules = [];
-  }
-
-  /** The first live rule matching the request, counted as a hit; undefined when none fires. */
-  match(method: string, path: string): FaultRuleView | undefined {
-    for (const rule of this.rules) {
-      if (rule.times > 0 && rule.hits >= rule.times) continue;
-      if (rule.method !== undefined && rule.method !== method) continue;
-      if (!rule.test(path)) continue;
-      if (rule.probability < 1 && Math.random() >= rule.probability) continue;
-      rule.hits += 1;
-      return this.view(rule);
-    }
-    return undefined;
-  }
-
-  private view(rule: ActiveRule): FaultRuleView {
-    const view: FaultRuleView = {
-      id: rule.id,
-      path: rule.path,
-      times: rule.times,
-      probability: rule.probability,
-      action: rule.action,
-      hits: rule.hits,
-    };
-    if (rule.method !== undefined) view.method = rule.method;
-    return view;
-  }
 }
