@@ -78,6 +78,8 @@ export class HttpError extends CliError {
   readonly statusText: string;
   readonly body: string;
   readonly contentType: string;
+  /** A redirect's target (not followed). */
+  location: string | undefined;
   constructor(status: number, statusText: string, body: string, contentType = '') {
     super(`${status} ${statusText}`.trim());
     this.status = status;
@@ -87,7 +89,9 @@ export class HttpError extends CliError {
   }
 
   static fromResponse(res: { status: number; statusText: string; text: string; headers: Record<string, string> }): HttpError {
-    return new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+    const e = new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+    e.location = res.headers.location;
+    return e;
   }
 }
 

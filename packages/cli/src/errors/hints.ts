@@ -68,6 +68,9 @@ export function serverErrors(e: HttpError): ServerErrorEntry[] {
 
 /** `<title>: <detail> (<code>)`; the status line stands in for a missing title, and a body without entries. */
 export function serverErrorLine(e: HttpError): string {
+  if (e.status >= 300 && e.status < 400 && e.location !== undefined) {
+    return `${e.message}: the server redirects to ${e.location}; not followed: only a GET follows a redirect, on the same origin (a request of another method is never sent again elsewhere; it may have been done)`;
+  }
   const [first, ...more] = serverErrors(e);
   if (!first) return e.message;
   const title = first.title ?? e.message;

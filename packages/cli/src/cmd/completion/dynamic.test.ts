@@ -39,8 +39,12 @@ describe('dynamic completion against stubs', () => {
       const r = await complete(['api-key', verb, '--sub', ''], (reg) => reg.register('GET', '/api/v1/users?limit=100', json(200, USERS)));
       expect(r).toMatchObject({ code: 0, stdout: 'u-1\tAnn <ann@example.com>\nu-2\tBob\n:4\n', stderr: DONE });
     }
-    const scim = await complete(['api-key', 'create', '--subType', 'externalClient', '--sub', '']);
-    expect(scim).toMatchObject({ stdout: ':4\n', requests: [] });
+    // After --subType externalClient the IdPs are asked for (cmd/identity-provider), not the users.
+    const scim = await complete(['api-key', 'create', '--subType', 'externalClient', '--sub', ''], (reg) =>
+      reg.register('GET', '/api/v1/identity-providers?limit=100', json(200, { data: [] })),
+    );
+    expect(scim.stdout).toBe(':4\n');
+    expect(scim.requests.map((q) => q.path)).toEqual(['/api/v1/identity-providers?limit=100']);
   });
 
   it('the line’s own --server and --headers are the ones used', async () => {
