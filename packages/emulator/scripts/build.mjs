@@ -17,7 +17,9 @@ if (jsOnly) {
   // Keep dist/types (from an earlier full build); replace the JavaScript.
   const entries = await readdir(dist).catch(() => []);
   await Promise.all(
-    entries.filter((e) => e !== 'types' && e !== 'types-cjs').map((e) => rm(new URL(e, dist), { recursive: true, force: true })),
+    entries
+      .filter((e) => e !== 'types' && e !== 'types-cjs')
+      .map((e) => rm(new URL(e, dist), { recursive: true, force: true })),
   );
 } else {
   await rm(dist, { recursive: true, force: true });
@@ -67,12 +69,10 @@ if (!jsOnly) {
     if (!file.endsWith('.d.ts')) continue;
     const path = join(typesCjs, file);
     const text = await readFile(path, 'utf8');
-    const fixed = text.replace(
-      /^import \{([^}]*)\} from '([^.'][^']*)';$/gm,
-      (line, names, from) =>
-        from.startsWith('node:')
-          ? line
-          : `import type {${names.replace(/\btype /g, '')}} from '${from}' with { 'resolution-mode': 'import' };`,
+    const fixed = text.replace(/^import \{([^}]*)\} from '([^.'][^']*)';$/gm, (line, names, from) =>
+      from.startsWith('node:')
+        ? line
+        : `import type {${names.replace(/\btype /g, '')}} from '${from}' with { 'resolution-mode': 'import' };`,
     );
     if (fixed !== text) await writeFile(path, fixed);
   }
