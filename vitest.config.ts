@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Inside this repository `@qlik-ts/emulator` is its TypeScript source (tsconfig.base.json has the
 // same mapping for tsc and eslint), so tests need no build of the package to import it.
@@ -25,7 +25,13 @@ export default defineConfig({
       // of one per file, which is most of their cost. They restore whatever process state they touch.
       { extends: true, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], isolate: false } },
       // Spawned processes, shells, golden files and the reliability matrix: a fresh module graph per file.
-      { extends: true, test: { name: 'process', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'process', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/windows/**'] },
+      },
+      // The Windows job and the binaries' smoke tests (wine, qemu): a few programs at a time, each start under wine or
+      // qemu costing seconds when the rest of the suite shares the two cores, so a case gets minutes rather than 60 s.
+      { extends: true, test: { name: 'windows', include: ['test/windows/**/*.test.ts'], maxConcurrency: 3, testTimeout: 300_000 } },
     ],
   },
 });

@@ -74,11 +74,13 @@ function layerRules(src) {
   const rules = layerOrder(src, LAYERS);
   rules.push({
     name: 'verb-imports-verb',
-    comment: 'a verb never imports another verb or group; shared code goes into the group\'s shared.ts or shared/',
+    comment:
+      'a verb never imports another verb or group; code a group shares goes into its shared.ts or shared/, code one verb alone uses into the folder named after it (cmd/<group>/<verb>/)',
     severity: 'error',
-    // Group files (cmd/<group>/<group>.ts) wire their verbs; every other file under cmd/ may reach only shared.ts files.
-    from: { path: `^${esc(src)}cmd/`, pathNot: groupFiles(`${src}cmd`).map((f) => `^${esc(f)}$`).join('|') || '^$' },
-    to: { path: `^${esc(src)}cmd/`, pathNot: '/shared(\\.ts$|/)' },
+    // Group files (cmd/<group>/<group>.ts) wire their verbs; every other file under cmd/ may reach shared.ts files and
+    // its own private folder (cmd/g/v.ts → cmd/g/v/*; the $1 is dependency-cruiser's group match on `from`).
+    from: { path: `^${esc(src)}cmd/(.+)\\.ts$`, pathNot: groupFiles(`${src}cmd`).map((f) => `^${esc(f)}$`).join('|') || '^$' },
+    to: { path: `^${esc(src)}cmd/`, pathNot: `/shared(\\.ts$|/)|^${esc(src)}cmd/$1/` },
   });
   return rules;
 }

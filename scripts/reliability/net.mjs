@@ -2,6 +2,7 @@
 //   startProxy  an authenticating HTTP proxy (CONNECT and absolute-form) that counts tunnels and never records credentials
 //   startSink   an HTTP server that records what reaches it (the target of a cross-origin redirect)
 //   startRelay  a TCP relay that counts connections (TLS attempts that never become HTTP requests)
+//   startRewriter  an HTTP relay in front of an emulator that may rewrite each answer (a buggy gateway, a skewed clock)
 // Everything listens on 127.0.0.1, forwards only to loopback, and is bounded (connections, idle time).
 import http from 'node:http';
 import net from 'node:net';
@@ -176,4 +177,44 @@ export async function closedPort() {
   const port = await listen(server);
   await new Promise((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * An HTTP relay on 127.0.0.1 in front of http://127.0.0.1:targetPort (an emulator) that hands every answer to
+ * `rewrite({ method, path, status, headers, body, n })` before passing it on (`n` counts requests of the same method and
+ * path from 1; `body` is a Buffer); what it returns (or the answer unchanged) is sent back. It plays the gateway,
+ * caching proxy or skewed front end between the CLI and the API.
+ */
+export async function startRewriter(targetPort, rewrite) {
+  const sockets = new Set();
+  const seen = new Map();
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const headers = { ...req.headers, host: `127.0.0.1:${targetPort}` };
+      const up = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false }, (ans) => {
+        const body = [];
+        ans.on('data', (c) => body.push(c));
+        ans.on('end', () => {
+          const key = `${req.method} ${(req.url ?? '').split('?')[0]}`;
+          const n = (seen.get(key) ?? 0) + 1;
+          seen.set(key, n);
+          const original = { method: req.method, path: req.url ?? '', status: ans.statusCode ?? 502, headers: { ...ans.headers }, body: Buffer.concat(body), n };
+          const out = rewrite(original) ?? original;
+          const outHeaders = { ...out.headers };
+          delete outHeaders['content-length'];
+          delete outHeaders['transfer-encoding'];
+          res.writeHead(out.status, { ...outHeaders, 'content-length': String(out.body.length) });
+          res.end(out.body);
+        });
+      });
+      up.on('error', () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('connection', (socket) => track(sockets, socket));
+  const port = await listen(server);
+  return { port, url: `http://127.0.0.1:${port}`, close: () => closeServer(server, sockets) };
 }

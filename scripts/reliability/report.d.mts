@@ -17,6 +17,8 @@ export interface Totals {
   held: number;
   oauth: number;
   oauthHeld: number;
+  users: number;
+  usersHeld: number;
   passed: number;
   failed: number;
 }

@@ -69,6 +69,7 @@ export function totals(results) {
   const input = of('input');
   const adversarial = of('adversarial');
   const oauth = of('oauth');
+  const users = of('users');
   return {
     faults: of('faults').length,
     duplicates: sum(results, 'duplicates'),
@@ -84,6 +85,8 @@ export function totals(results) {
     held: adversarial.filter((r) => r.pass).length,
     oauth: oauth.length,
     oauthHeld: oauth.filter((r) => r.pass).length,
+    users: users.length,
+    usersHeld: users.filter((r) => r.pass).length,
     passed: results.filter((r) => r.pass).length,
     failed: results.filter((r) => !r.pass).length,
   };
@@ -93,7 +96,7 @@ export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +
     `bad inputs ${t.badInputs} with ${t.networkCalls} network calls, kill-9 trials ${t.killTrials} with ${t.broken} broken files, ` +
-    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}`
+    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}, users cases ${t.users}, held ${t.usersHeld}`
   );
 }
 
@@ -166,7 +169,8 @@ ${table(results)}
 - **pairs / lost**: pairs of concurrent \`qlik context update\` (alternately the same context with different fields,
   and two contexts), and how many of the 2×pairs updates were missing from the file afterwards.
 - **attacks / held** (totals line): the cases of section 5, at least one for each of the 18 rules of issue #8 (its id
-  starts with the rule's number), and how many passed. **oauth cases / held**: the same for section 6.
+  starts with the rule's number), and how many passed. **oauth cases / held**: the same for section 6;
+  **users cases / held**: for section 7.
 - **runs / delivered / working / faulted**: for multi-run cases, the CLI runs, the keys printed on stdout, how many of
   those tokens authenticated afterwards, and how many requests a fault rule answered.
 - **candidates**: ids the untagged mode (\`QLIK_CREATE_TAG=0\`) named in its error instead of deleting anything.

@@ -16,9 +16,15 @@ const { loadMain, CACHE } = require('../bin/load-main.cjs');
 const KEY = { id: 'k1', tenantId: 't1', description: 'train', sub: 'u1', subType: 'user', status: 'active', created: new Date().toISOString(), createdByUser: 'u1', lastUpdated: new Date().toISOString(), expiry: new Date(Date.now() + 3600e3).toISOString() };
 
 /** The few answers the trained commands need; anything else is a 404, which fails the build. */
+let stored = KEY.description;
 function answer(req, body) {
   const path = req.url.split('?')[0];
-  if (req.method === 'POST' && path === '/api/v1/api-keys') return [201, { ...KEY, description: JSON.parse(body).description, token: 'training-token' }];
+  if (req.method === 'POST' && path === '/api/v1/api-keys') {
+    stored = JSON.parse(body).description;
+    return [201, { ...KEY, description: stored, token: 'training-token' }];
+  }
+  // The create reads the answered key back (it must carry the attempt's tag) before it takes the tag off.
+  if (req.method === 'GET' && path === `/api/v1/api-keys/${KEY.id}`) return [200, { ...KEY, description: stored }];
   if (req.method === 'PATCH' && path === `/api/v1/api-keys/${KEY.id}`) return [204, undefined];
   if (req.method === 'GET' && path === '/api/v1/api-keys') return [200, { data: [KEY], links: { self: { href: req.url } } }];
   return [404, { errors: [{ code: 'HTTP-404', title: 'Not found', status: '404' }] }];

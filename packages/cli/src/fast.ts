@@ -40,24 +40,34 @@ export interface HelpIndex {
 
 declare const __QLIK_HELP_INDEX__: HelpIndex | undefined;
 
-/** Used by bin/qlik.cjs: the answer from the pages rendered at build time. */
-export function answer(argv: readonly string[]): string | undefined {
-  if (typeof __QLIK_HELP_INDEX__ !== 'object') return undefined;
-  const index = __QLIK_HELP_INDEX__;
+/** Reads `length` bytes at `offset` of help.txt. */
+export type PageReader = (offset: number, length: number) => Buffer;
+
+/** help.txt next to this file (dist/help.txt). */
+function readHelpFile(offset: number, length: number): Buffer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the launcher's CommonJS fast path
   const fs = require('node:fs') as typeof import('node:fs');
+  const buf = Buffer.alloc(length);
+  const fd = fs.openSync(`${__dirname}/help.txt`, 'r');
+  try {
+    fs.readSync(fd, buf, 0, length, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
+}
+
+/**
+ * Used by bin/qlik.cjs: the answer from the pages rendered at build time. The standalone binaries pass `read`, which
+ * takes the pages from their SEA asset instead of a file.
+ */
+export function answer(argv: readonly string[], read: PageReader = readHelpFile): string | undefined {
+  if (typeof __QLIK_HELP_INDEX__ !== 'object') return undefined;
+  const index = __QLIK_HELP_INDEX__;
   const pages = new Proxy({}, {
     get: (_t, path: string) => {
       const at = index.pages[path];
-      if (at === undefined) return undefined;
-      const buf = Buffer.alloc(at[1]);
-      const fd = fs.openSync(`${__dirname}/help.txt`, 'r');
-      try {
-        fs.readSync(fd, buf, 0, at[1], at[0]);
-      } finally {
-        fs.closeSync(fd);
-      }
-      return buf.toString('utf8');
+      return at === undefined ? undefined : read(at[0], at[1]).toString('utf8');
     },
   });
   return fastAnswer(argv, { version: index.version, groups: index.groups, pages });

@@ -7,7 +7,7 @@ import { renderHelp } from './cmdutil/help.js';
 import { CancelledError, CliError, errorCode, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
 import { helpTable, newRootCmd } from './root.js';
 
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 
 /** The exit code of a run that a signal ended: 128 + the signal's number. */
 const signalExitCode = (signal: NodeJS.Signals): number => 128 + (SIGNAL_NUMBERS[signal] ?? 2);
@@ -98,6 +98,10 @@ export async function run(argv: string[]): Promise<void> {
     writeSync(2, `Interrupted again by ${signal}; stopping without cleaning up\n`);
     process.exit(signalExitCode(signal));
   };
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  // Windows: Ctrl-C arrives as SIGINT and closing the console as SIGHUP; Ctrl-Break arrives as SIGBREAK, which without
+  // a listener ends the process at once (a create in flight would leave its key behind), so it is handled too.
+  // SIGTERM is never delivered there (process.kill and taskkill /F terminate the process).
+  const handled = process.platform === 'win32' ? (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const) : (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
+  for (const s of handled) process.on(s, onSignal);
   process.exitCode = await main(argv, newFactory({ signal: controller.signal }));
 }

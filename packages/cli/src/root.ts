@@ -2,9 +2,12 @@
 import { newCmdApiKey } from './cmd/api-key/api-key.js';
 import { newCmdCompletion } from './cmd/completion/completion.js';
 import { newCmdContext } from './cmd/context/context.js';
+import { newCmdGroup } from './cmd/group/group.js';
 import { newCmdHelp } from './cmd/help/help.js';
+import { newCmdIdentityProvider } from './cmd/identity-provider/identity-provider.js';
 import { newCmdOauthToken } from './cmd/oauth-token/oauth-token.js';
 import { newCmdRaw } from './cmd/raw/raw.js';
+import { newCmdRole } from './cmd/role/role.js';
 import { newCmdTenant } from './cmd/tenant/tenant.js';
 import { newCmdUser } from './cmd/user/user.js';
 import { newCmdVersion } from './cmd/version/version.js';
@@ -24,16 +27,19 @@ Sending quotes in the body requires a different syntax for some Windows terminal
 Powershell: qlik ... --body '[{"op":"replace","path":"/name","value":"abc"}]'
 CMD.exe: qlik ... --body [{"op":"replace","path":"/name","value":"abc"}]
 
-This qlik implements the api-key, context, user, tenant and oauth-token commands of Qlik's CLI; qlik raw reaches every other endpoint.`;
+This qlik implements the api-key, context, user, role, group, identity-provider, tenant and oauth-token commands of Qlik's CLI; qlik raw reaches every other endpoint.`;
 
 export function newRootCmd(f: Factory): Command {
   return new Command({ use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG, persistentFlags: globalFlags }, [
     newCmdApiKey(f),
     newCmdCompletion(f),
     newCmdContext(f),
+    newCmdGroup(f),
     newCmdHelp(f),
+    newCmdIdentityProvider(f),
     newCmdOauthToken(f),
     newCmdRaw(f),
+    newCmdRole(f),
     newCmdTenant(f),
     newCmdUser(f),
     newCmdVersion(f),

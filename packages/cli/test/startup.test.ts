@@ -63,15 +63,21 @@ describe('start-up', () => {
   });
 
   it('qlik api-key create loads no crypto, YAML, Temporal or tables once the contexts file is cached', async () => {
-    // A server that answers the create and the PATCH that takes the run's tag off the description.
+    // A server that answers the create, the read-back of the created key (with the attempt's tag) and the PATCH that
+    // takes the run's tag off the description.
     const { createServer } = await import('node:http');
     const seen: string[] = [];
+    let description = '';
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
-      req.resume();
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         if (req.method === 'POST') {
-          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description: 'x', token: 't' }));
+          description = (JSON.parse(body) as { description: string }).description;
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, token: 't' }));
+        } else if (req.method === 'GET') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, status: 'active' }));
         } else {
           res.writeHead(204).end();
         }
@@ -84,7 +90,7 @@ describe('start-up', () => {
       await writeContextsFile(home, `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`);
       await loads(['context', 'ls'], home);
       const create = await loads(['api-key', 'create', '--description', 'x', '--expiry', 'PT1H'], home);
-      expect(seen).toEqual(['POST /api/v1/api-keys', 'PATCH /api/v1/api-keys/k1']);
+      expect(seen).toEqual(['POST /api/v1/api-keys', 'GET /api/v1/api-keys/k1', 'PATCH /api/v1/api-keys/k1']);
       expect(create.files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
       // The run's nonce comes from /dev/urandom (node:crypto only where there is none).
       if (process.platform !== 'win32') expect(create.builtins).not.toContain('crypto');

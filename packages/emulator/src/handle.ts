@@ -147,6 +147,12 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
       users.push(...added);
       return added;
     },
+    defineRole: (role) => control<Record<string, unknown>>('POST', 'roles', role),
+    async setUserRoles(userId, roles) {
+      const set = await control<{ id: string; roles: string[] }>('PUT', `users/${encodeURIComponent(userId)}/roles`, { roles });
+      for (const u of users) if (u.id === userId) u.roles = set.roles;
+      return set;
+    },
     reset: async () => {
       await control('POST', 'reset');
     },

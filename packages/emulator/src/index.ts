@@ -29,6 +29,7 @@ export type {
   OAuthTokenView,
   RequestLogEntry,
   SeedInput,
+  SeedRole,
   StartOptions,
 } from './public-types.js';
 

@@ -6,10 +6,10 @@ import type { RequestLogEntry } from './http/requestlog.js';
 import type { OAuthClientInput, OAuthClientView, OAuthTokenView } from './services/oauth/index.js';
 import type { M2mApiKeyMode, OAuthSettings } from './shared/settings.js';
 import type { LedgerEntry } from './control/routes.js';
-import type { SeedInput } from './control/seed.js';
+import type { SeedInput, SeedRole } from './control/seed.js';
 import type { ApiKeysConfig, OAuthTokenMatch } from './store/store.js';
 
-export type { EmulatorUser, FaultRuleInput, FaultRuleView, LedgerEntry, OAuthClientInfo, RequestLogEntry, SeedInput };
+export type { EmulatorUser, FaultRuleInput, FaultRuleView, LedgerEntry, OAuthClientInfo, RequestLogEntry, SeedInput, SeedRole };
 export type { OAuthClientInput, OAuthClientView, OAuthSettings, OAuthTokenMatch, OAuthTokenView };
 
 export interface StartOptions {
@@ -93,6 +93,13 @@ export interface Emulator {
   addUser(u: NewUser): Promise<EmulatorUser>;
   /** Adds many users at once, each with a bootstrap key (also to `users`): `POST /__emulator/users/batch`. */
   addUsers(list: NewUser[]): Promise<EmulatorUser[]>;
+  /**
+   * Creates a custom role, or updates the description and scopes of the custom role of that name
+   * (`POST /__emulator/roles`); `assignedScopes: ["api-keys:manage"]` grants "Manage API keys". Resolves with the role.
+   */
+  defineRole(role: SeedRole): Promise<Record<string, unknown>>;
+  /** Sets a user's roles by name (`PUT /__emulator/users/{id}/roles`), also in `users`. */
+  setUserRoles(userId: string, roles: string[]): Promise<{ id: string; roles: string[] }>;
   /** The OAuth client with this name; throws when there is none. */
   oauthClient(name: string): OAuthClientInfo;
   /** Adds an OAuth client with a bot user (also to `oauthClients`): `POST /__emulator/oauth/clients`. */

@@ -6,6 +6,7 @@ import { controlRoutes } from './control/routes.js';
 import { apiKeys } from './services/api-keys/index.js';
 import { oauthTokens } from './services/oauth-tokens/index.js';
 import { oauth } from './services/oauth/index.js';
+import { roles } from './services/roles/index.js';
 import { tenants } from './services/tenants/index.js';
 import { users } from './services/users/index.js';
 
@@ -13,6 +14,7 @@ export const ROUTER_TABLE: RouterTable = {
   services: [
     apiKeys, //      /api/v1/api-keys, /api/v1/api-keys/configs
     users, //        /api/v1/users
+    roles, //        /api/v1/roles
     tenants, //      /api/v1/tenants
     oauthTokens, //  /api/v1/oauth-tokens
     oauth, //        /oauth/token, /oauth/revoke (no bearer token)

@@ -73,7 +73,7 @@ describe('error bodies', () => {
   it('gives USERS-n a numeric status and edge and tenants errors a string one', async () => {
     const user = expectError(await emu.api('GET', '/api/v1/users/0123456789abcdef01234567'), 404, 'USERS-7');
     expect(user.status).toBe(404);
-    const edge = expectError(await emu.api('GET', '/api/v1/nothing'), 404, 'HTTP-404');
+    const edge = expectError(await emu.api('GET', '/api/v1/api-keys/x/y'), 404, 'HTTP-404');
     expect(edge.status).toBe('404');
     expect(expectError(await emu.api('GET', KEYS, { token: '' }), 401, 'HTTP-401').status).toBe('401');
     expect(expectError(await emu.api('GET', '/api/v1/tenants/nope'), 404, 'TENANTS-8').status).toBe('404');
@@ -107,7 +107,8 @@ describe('HEAD', () => {
     ['/api/v1/api-keys?limit=2', 200, ''],
     ['/api/v1/users/me', 301, ''],
     ['/api/v1/tenants/CONFIG', 200, 'config'],
-    ['/api/v1/nothing', 404, ''],
+    ['/api/v1/nothing', 501, ''],
+    ['/api/v1/api-keys/x/y', 404, ''],
     [KEYS, 401, 'no token'],
     ['/__emulator/info', 200, ''],
   ])('answers HEAD %s like GET (%i %s) without a body', async (target, status, note) => {

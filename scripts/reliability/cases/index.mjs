@@ -9,6 +9,7 @@ import { inputCases } from './input.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
 import { secretCases } from './secrets.mjs';
+import { userCases } from './users.mjs';
 
 export const SECTIONS = {
   faults: '1. Server and network faults',
@@ -17,11 +18,12 @@ export const SECTIONS = {
   proxy: '4. Proxy and TLS',
   adversarial: '5. Adversarial: the rules of issue #8',
   oauth: '6. OAuth client credentials',
+  users: '7. Users and roles: offboarding and role changes',
 };
 
 /** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
 export function buildCases({ reduced = false } = {}) {
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced })];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases()];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 

@@ -4,7 +4,7 @@
 import { ConfigError, FlagError } from '../errors/errors.js';
 import { readExistingTextFile } from '../fsutil/readfile.js';
 import { readAllCapped, type IOStreams } from '../iostreams/iostreams.js';
-import { parseJsonText } from '../text/json.js';
+import { parseJsonText, PROTOTYPE_KEYS } from '../text/json.js';
 import type { ObjectBody, PatchBody } from './operation.js';
 import type { Values } from './values.js';
 
@@ -33,7 +33,22 @@ export async function readBodyFile(file: string, io: IOStreams, flag = '--file')
     throw new ConfigError(`${flag} ${name}: starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM`);
   }
   if (text.trim() === '') throw new ConfigError(`${flag} ${name}: is empty; expected JSON`);
-  return { value: await parseJsonText(text, `${flag} ${name}`), name };
+  const value = await parseJsonText(text, `${flag} ${name}`);
+  refusePrototypeKeys(value, `${flag} ${name}`);
+  return { value, name };
+}
+
+/** Refuse `__proto__`, `constructor` and `prototype` keys anywhere in a JSON value, naming where it came from. */
+export function refusePrototypeKeys(value: unknown, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) refusePrototypeKeys(v, where);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (PROTOTYPE_KEYS.includes(k)) throw new FlagError(`${where}: the key ${JSON.stringify(k)} is not allowed in a request body`);
+    refusePrototypeKeys(v, where);
+  }
 }
 
 export async function readObjectFile(file: string, io: IOStreams): Promise<{ value: Record<string, unknown>; name: string }> {
@@ -56,16 +71,75 @@ export async function buildObjectBody(spec: ObjectBody, values: Values, file: st
     }
   }
   for (const field of spec.fields) {
-    const v = values.raw(field.flag.name);
+    let v = values.raw(field.flag.name);
     if (v === undefined) continue;
     const key = field.field ?? field.flag.name;
-    body[key] = v;
-    from[key] = values.source(field.flag.name);
+    const where = values.source(field.flag.name);
+    // Qlik's deprecated `unknowns` flags take a JSON array of objects.
+    if (field.flag.type === 'unknowns' && typeof v === 'string') v = await jsonArrayFlag(v, where);
+    if (field.flag.type === 'unknown' && typeof v === 'string') v = parseJsonOrString(v);
+    setField(body, key, v, where);
+    from[key] = where;
   }
   const missing = (spec.required ?? []).filter((k) => body[k] === undefined || body[k] === null);
   if (missing.length > 0) throw new FlagError(`required flag(s) ${missing.map((m) => `"${m}"`).join(', ')} not set`);
   await spec.validate?.(body, (field) => from[field] ?? `--${field}`);
   return body;
+}
+
+/** Whether a path is the allowed one, where `{name}` in the allowed path stands for one path segment. */
+function pathMatches(allowed: string, path: string): boolean {
+  if (!allowed.includes('{')) return allowed === path;
+  const parts = allowed.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[^/]+')}$`).test(path);
+}
+
+/** The object --value-id/--value-name… build, if any was given. */
+function valueObject(spec: PatchBody, values: Values): Record<string, unknown> | undefined {
+  const fields = (spec.valueFields ?? []).filter((v) => values.raw(v.flag.name) !== undefined);
+  if (fields.length === 0) return undefined;
+  return Object.fromEntries(fields.map((v) => [v.field ?? v.flag.name, values.raw(v.flag.name)]));
+}
+
+async function jsonArrayFlag(text: string, where: string): Promise<unknown[]> {
+  const v: unknown = await parseJsonText(text, where);
+  if (!Array.isArray(v)) throw new FlagError(`${where}: expected a JSON array of objects`);
+  return v as unknown[];
+}
+
+/**
+ * Set a body field by its path: `a.b.c` nests objects (as Qlik's generated `--options-claimsMapping-email` flags do);
+ * `list[].x` sets `x` in the one object of the array `list` (Qlik's `--assignedRoles-id`). Something else in the way
+ * (a list of several items, or a scalar, from -f or a deprecated JSON flag) is an error naming the flag.
+ */
+function setField(body: Record<string, unknown>, path: string, value: unknown, where: string): void {
+  const parts = path.split('.');
+  let node: Record<string, unknown> = body;
+  parts.forEach((part, i) => {
+    const last = i === parts.length - 1;
+    const isList = part.endsWith('[]');
+    const key = isList ? part.slice(0, -2) : part;
+    if (last && !isList) {
+      node[key] = value;
+      return;
+    }
+    let next = node[key];
+    if (isList) {
+      if (next === undefined) next = node[key] = [{}];
+      if (!Array.isArray(next) || next.length !== 1 || !isObject(next[0])) {
+        throw new FlagError(`${where}: "${key}" is given as a list of several items elsewhere; give it in one place`);
+      }
+      next = next[0];
+    } else {
+      if (next === undefined) next = node[key] = {};
+      if (!isObject(next)) throw new FlagError(`${where}: "${key}" is not an object elsewhere; give it in one place`);
+    }
+    node = next as Record<string, unknown>;
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function parseJsonOrString(v: string): unknown {
@@ -81,7 +155,8 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
   const ops = list('op');
   const paths = list('path');
   const vals = list('value');
-  const given = [file !== undefined, values.raw('body') !== undefined, ops.length + paths.length + vals.length > 0].filter(Boolean).length;
+  const built = valueObject(spec, values);
+  const given = [file !== undefined, values.raw('body') !== undefined, ops.length + paths.length + vals.length + (built ? 1 : 0) > 0].filter(Boolean).length;
   if (given > 1) throw new FlagError('use only one of --file, --body, or --op/--path/--value');
   let patch: unknown;
   let where: string;
@@ -92,9 +167,19 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
   } else if (values.raw('body') !== undefined) {
     where = '--body';
     patch = await parseJsonText(String(values.raw('body')), '--body');
+    refusePrototypeKeys(patch, '--body');
   } else {
     where = '--op/--path/--value';
+    const pathless = spec.pathlessOps ?? [];
+    if (paths.length === 0 && vals.length === 0 && !built && ops.length > 0 && ops.every((o) => pathless.includes(o))) return ops.map((op) => ({ op }));
     if (paths.length === 0) throw new FlagError('required flag(s) "path" not set (or give --file or --body)');
+    if (built) {
+      const names = (spec.valueFields ?? []).map((v) => `--${v.flag.name}`).join(', ');
+      if (vals.length > 0 || paths.length !== 1) throw new FlagError(`${names} build the value of one --path; give them with one --path and no --value`);
+      const op = ops[0] ?? 'replace';
+      const path = paths[0] ?? '';
+      return [{ op, path, value: op === 'replace' && (spec.listPaths ?? []).some((p) => pathMatches(p, path)) ? [built] : built }];
+    }
     if (vals.length !== paths.length) {
       throw new FlagError(`--path was given ${paths.length} time(s) but --value ${vals.length} time(s); give one --value per --path`);
     }
@@ -102,7 +187,7 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     patch = paths.map((path, i) => ({
       op: ops[i] ?? 'replace',
       path,
-      value: spec.value === 'json' ? parseJsonOrString(vals[i] ?? '') : vals[i],
+      value: spec.value === 'json' || (spec.jsonPaths ?? []).includes(path) ? parseJsonOrString(vals[i] ?? '') : vals[i],
     }));
   }
   if (!Array.isArray(patch)) throw new FlagError(`${where}: a JSON Patch must be an array of operations`);
@@ -110,7 +195,9 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     if (!p || typeof p !== 'object' || Array.isArray(p)) throw new FlagError(`${where}: operation ${i} is not an object`);
     const { op, path } = p as { op?: unknown; path?: unknown };
     if (typeof op !== 'string' || !spec.ops.includes(op)) throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
-    if (typeof path !== 'string' || !spec.paths.includes(path)) throw new FlagError(`${where}: operation ${i}: path must be one of ${spec.paths.join(', ')}`);
+    const allowed = [...spec.paths, ...(spec.morePaths ?? [])];
+    if (typeof op === 'string' && (spec.pathlessOps ?? []).includes(op) && path === undefined) return;
+    if (typeof path !== 'string' || !allowed.some((a) => pathMatches(a, path))) throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
   });
   return patch as unknown[];
 }

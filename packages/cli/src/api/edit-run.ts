@@ -10,11 +10,12 @@ import type { IOStreams } from '../iostreams/iostreams.js';
 import { jsonErrorPosition } from '../text/json.js';
 import { EDIT_FLAGS, type EditOperation } from './operation.js';
 import { parseJsonBody, printEmpty } from './response.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
 
 export async function runEditCommand(f: Factory, op: EditOperation, inv: Invocation): Promise<void> {
   const values = await Values.of(f, inv, EDIT_FLAGS);
   const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
+  checkPathArgs(op.path, args);
   await runEdit(f, op, args, values);
 }
 
@@ -46,9 +47,15 @@ async function runEditor(editor: string, file: string, io: IOStreams, signal: Ab
       reject(signal.reason as Error);
       return;
     }
-    const child = spawn('/bin/sh', ['-c', editorShellCommand(editor), 'sh', file], {
-      stdio: [io.isStdinTTY ? 'inherit' : 'ignore', io.isStdoutTTY ? 'inherit' : 'ignore', 'inherit'],
-    });
+    const stdio = [io.isStdinTTY ? 'inherit' : 'ignore', io.isStdoutTTY ? 'inherit' : 'ignore', 'inherit'] as const;
+    // Windows has no /bin/sh: the command runs through cmd.exe (Node's `shell: true` runs `%ComSpec% /d /s /c "…"`),
+    // which finds `notepad`, a .cmd such as VS Code's `code`, and a command with arguments (`code --wait`) as the
+    // user's prompt does. The file name is quoted with "…" (a Windows file name cannot contain a "). Ending cmd.exe on
+    // an interrupt does not end the editor it started; a console Ctrl-C reaches the editor too, and nothing is sent.
+    const child =
+      process.platform === 'win32'
+        ? spawn(`${editor} "${file}"`, { shell: true, stdio: [...stdio] })
+        : spawn('/bin/sh', ['-c', editorShellCommand(editor), 'sh', file], { stdio: [...stdio] });
     let killer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       child.kill('SIGTERM');

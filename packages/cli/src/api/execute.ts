@@ -10,7 +10,7 @@ import { createSafely, CreateSession } from './create-safely.js';
 import { listAll } from './paging.js';
 import { parseJsonBody, printEmpty } from './response.js';
 import { limitFlag, operationFlags, type OperationContext } from './operation.js';
-import { fillPath, positionalArgs, Values } from './values.js';
+import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
 
 /**
  * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
@@ -27,7 +27,7 @@ async function deliver(io: IOStreams, http: HttpClient, session: CreateSession |
       `stdout could not be written (${typeof code === 'string' ? code : (e as Error).message}), so the ${session.r.noun} could not be delivered; ${note ?? `${session.r.noun} ${id} could not be removed`} (its token is shown only once)`,
     );
   }
-  session?.undelivered.delete(id ?? '');
+  if (id !== undefined) session?.delivered(id);
 }
 
 export async function runOperation(c: OperationContext): Promise<void> {
@@ -35,6 +35,7 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const specs = operationFlags(op);
   const values = await Values.of(f, inv, specs);
   const args = positionalArgs(op.use, inv.args, Object.keys(op.argDefaults ?? {}));
+  checkPathArgs(op.path, args);
   const retry = values.retryPolicy();
   const quiet = values.get(quietFlag) === true;
   const raw = values.get(rawFlag) === true;
@@ -43,7 +44,8 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const query: Record<string, string | number | undefined> = {};
   for (const q of op.query ?? []) {
     const v = values.raw(q.flag.name);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'number' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'string') query[q.param ?? q.flag.name] = q.transform ? q.transform(v) : v;
   }
   const limit = values.get(limitFlag);
   if (op.paging && limit !== undefined) {
@@ -90,7 +92,7 @@ async function execute(
   const idempotent = op.idempotent ?? op.method !== 'POST';
   const res = session ? await createSafely(http, req, retry, session, io) : await http.send(req, retry, { idempotent });
   if (res.status < 200 || res.status >= 300) throw HttpError.fromResponse(res);
-  const created = session ? [...session.undelivered][0] : undefined;
+  const created = session?.createdId;
   // A DELETE that found the resource gone after a lost answer shows the status the server really gave (404).
   const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 
@@ -98,11 +100,13 @@ async function execute(
     if (res.text !== '') await deliver(io, http, session, created, retry, () => io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
-    const items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
+    let items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
+    if (op.maskSecrets && !(await f.jsonMode())) items = f.redactor.json(items) as unknown[];
     if (o.quiet) await printIds(io, items);
     else await printJson(io, items);
   } else if (res.text !== '' && res.status !== 204) {
-    const value = stripLinks(parseJsonBody(res));
+    let value = stripLinks(parseJsonBody(res));
+    if (op.maskSecrets && !(await f.jsonMode())) value = f.redactor.json(value);
     await deliver(io, http, session, created, retry, () => (o.quiet ? printIds(io, [value]) : printJson(io, value)));
   } else if (!o.quiet) {
     await printEmpty(io, status, await f.jsonMode());

@@ -1,8 +1,8 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
-import type { Invocation } from '../cmdutil/command.js';
+import type { CompletionRequest, CompletionResult, Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { allowedValues, fileFlag, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
+import { allowedValues, fileFlag, fileFlagG2, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -12,6 +12,8 @@ export interface QueryParam {
   flag: FlagSpec;
   /** Query parameter name; defaults to the flag name. */
   param?: string;
+  /** The value as sent, from the value typed (e.g. `SCIM\\<id>` typed with two backslashes → one). */
+  transform?: (value: string) => string;
 }
 
 export interface BodyField {
@@ -37,6 +39,20 @@ export interface PatchBody {
   /** `string`: --value is sent as a string; `json`: sent as JSON when it parses as JSON, else as a string. */
   value: 'string' | 'json';
   pathUsage?: string;
+  /** Usage texts exactly as Qlik's page prints them (Allowed values lines included), instead of the generated ones. */
+  usage?: { op?: string; path?: string; value?: string };
+  /** Operations that take no path or value (an IdP's `promote-options`): `--op promote-options` alone. */
+  pathlessOps?: readonly string[];
+  /** With `value: 'string'`: paths whose --value is sent as JSON when it parses as JSON (lists and objects). */
+  jsonPaths?: readonly string[];
+  /** The type help prints for --value when it is not its own (`string|bool|unknown`, or none). */
+  valueTypeName?: string;
+  /** Paths also accepted (by --path, --body and -f) that Qlik's page does not list, e.g. `/assignedRoles/-`. */
+  morePaths?: readonly string[];
+  /** Flags that build --value as one object, e.g. --value-id → `{"id": …}` (with one --path, instead of --value). */
+  valueFields?: readonly BodyField[];
+  /** Paths whose value is a list: with `replace`, an object built by valueFields is sent as a one-item list. */
+  listPaths?: readonly string[];
 }
 
 /** How to find a positional argument the user may omit (e.g. the current tenant's id). */
@@ -54,8 +70,14 @@ export interface Operation {
   body?: ObjectBody | PatchBody;
   /** object: one JSON object; list: a `{data, links}` page printed as a bare array; none: 204 expected. */
   output: 'object' | 'list' | 'none';
-  /** For a list: the server's largest page; --limit above it follows links.next. */
-  paging?: { pageMax: number };
+  /** For a list: the server's largest page; --limit above it follows links.next (`limitUsage`: Qlik's text for it). */
+  paging?: { pageMax: number; limitUsage?: string };
+  /**
+   * Resources that may carry secrets (an IdP's clientSecret): fields the one secret rule names are shown as
+   * **omitted** in the default output (the Redactor's JSON masking, as in -v traces); --json and --raw print what the
+   * server sent.
+   */
+  maskSecrets?: boolean;
   /** Positional arguments that may be omitted, with how to find a default. */
   argDefaults?: Record<string, ArgDefault>;
   /**
@@ -69,6 +91,15 @@ export interface Operation {
   describeResult?: (ctx: { http: HttpClient; args: Record<string, string>; goneAfterRetry: boolean }) => Promise<string | undefined>;
   /** A POST that only reads (a filter): retried like a GET. */
   idempotent?: boolean;
+  /**
+   * The generation of Qlik's page the help texts follow (G1: oldest, `-f, --file string  Reads request from a file`;
+   * G2 and G3: `-f, --file file  Read request body from the specified file`). Default G1.
+   */
+  page?: 'G1' | 'G2' | 'G3';
+  /** Completion of positional arguments (e.g. ids from the server); the Factory reaches settings and HTTP. */
+  completeArgs?: (f: Factory, req: CompletionRequest) => Promise<CompletionResult>;
+  /** Completion of flag values by flag name; undefined from one: the usual completion. */
+  completeFlags?: Readonly<Record<string, (f: Factory, req: CompletionRequest) => Promise<CompletionResult | undefined>>>;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
 }
@@ -83,15 +114,23 @@ export const limitFlag = { name: 'limit', type: 'int', usage: 'The total number 
 function patchFlags(p: PatchBody): FlagSpec[] {
   return [
     { name: 'body', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the request body.' },
-    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: `The operation to be performed.${allowedValues(p.ops)}` },
+    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: p.usage?.op ?? `The operation to be performed.${allowedValues(p.ops)}` },
     {
       name: 'path',
       type: 'string',
       repeatable: true,
-      choices: p.paths,
-      usage: `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
+      // A templated path (`/systemGroups/{id}/assignedRoles`) cannot be a choice: the body check matches it.
+      ...(p.paths.some((x) => x.includes('{')) ? {} : { choices: [...p.paths, ...(p.morePaths ?? [])] }),
+      usage: p.usage?.path ?? `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
     },
-    { name: 'value', type: p.value === 'json' ? 'unknown' : 'string', repeatable: true, usage: 'The value to be used for this operation.' },
+    {
+      name: 'value',
+      type: p.value === 'json' ? 'unknown' : 'string',
+      repeatable: true,
+      usage: p.usage?.value ?? 'The value to be used for this operation.',
+      ...(p.valueTypeName !== undefined ? { typeName: p.valueTypeName } : {}),
+    },
+    ...(p.valueFields ?? []).map((v) => v.flag),
   ];
 }
 
@@ -101,9 +140,9 @@ export function operationFlags(op: Operation): FlagSpec[] {
   for (const q of op.query ?? []) flags.push(q.flag);
   if (op.body?.kind === 'object') for (const b of op.body.fields) flags.push(b.flag);
   if (op.body?.kind === 'patch') flags.push(...patchFlags(op.body));
-  if (op.paging) flags.push(limitFlag);
+  if (op.paging) flags.push(op.paging.limitUsage === undefined ? limitFlag : { ...limitFlag, usage: op.paging.limitUsage });
   flags.push(intervalFlag, retryFlag, quietFlag, rawFlag);
-  if (op.body) flags.push(fileFlag);
+  if (op.body) flags.push(op.page === 'G2' || op.page === 'G3' ? fileFlagG2 : fileFlag);
   return flags;
 }
 

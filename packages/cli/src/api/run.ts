@@ -7,12 +7,15 @@ import { operationFlags, type Operation } from './operation.js';
 
 /** The command for an operation; its positional arguments are checked by the runner (some may be omitted). */
 export function operationCommand(f: Factory, op: Operation): Command {
+  const { completeArgs, completeFlags } = op;
   return new Command({
     use: op.use,
     short: op.short,
     ...(op.long ? { long: op.long } : {}),
     ...(op.example ? { example: op.example } : {}),
     flags: operationFlags(op),
+    ...(completeArgs ? { completeArgs: (req) => completeArgs(f, req) } : {}),
+    ...(completeFlags ? { completeFlag: async (name, req) => completeFlags[name]?.(f, req) } : {}),
     run: async (inv) => (await import('./execute.js')).runOperation({ op, f, inv }),
   });
 }

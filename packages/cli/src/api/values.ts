@@ -4,7 +4,7 @@ import { checkArgCount } from '../cmdutil/command.js';
 import { flagDisplayName, intervalFlag, invalidArgument, retryFlag, type FlagSpec, type FlagValue } from '../cmdutil/flags.js';
 import type { Factory } from '../cmdutil/factory.js';
 import type { Invocation } from '../cmdutil/command.js';
-import { CliError } from '../errors/errors.js';
+import { CliError, FlagError } from '../errors/errors.js';
 import type { RetryPolicy } from '../http/client.js';
 
 export interface ArgSpec {
@@ -35,8 +35,21 @@ export function positionalArgs(use: string, positional: readonly string[], optio
   return args;
 }
 
+/**
+ * Refuse, before any request, an argument that would not name one resource once placed into `template`: empty, `.`
+ * and `..` (URL-encoded or not, `..` climbs out of the resource: `api-key rm ..` would be `DELETE /api/v1/`).
+ */
+export function checkPathArgs(template: string, args: Record<string, string | undefined>): void {
+  for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) {
+    const v = args[name ?? ''];
+    if (v === undefined) continue;
+    if (v.trim() === '' || v === '.' || v === '..') throw new FlagError(`invalid argument ${JSON.stringify(v)} for <${name ?? ''}>: an id cannot be empty, "." or ".."`);
+  }
+}
+
 /** Fill `{name}` placeholders of a path template from positional arguments (URL-encoded). */
 export function fillPath(template: string, args: Record<string, string>): string {
+  checkPathArgs(template, args);
   return template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(args[name] ?? ''));
 }
 
@@ -62,7 +75,7 @@ function configValue(spec: FlagSpec, raw: unknown, where: string): unknown {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a map');
       return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     default:
-      if (spec.repeatable || spec.type === 'stringArray') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
+      if (spec.repeatable || spec.type === 'stringArray' || spec.type === 'strings') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
       if (typeof raw !== 'string') throw bad('a string');
       if (spec.choices && !spec.choices.includes(raw)) throw bad(`one of ${spec.choices.join(', ')}`);
       return raw;

@@ -4,9 +4,10 @@
 // shorthands (`-qv`), boolean flags with an optional `=value` (`--insecure=false`, `-q=true`), and Cobra's wording
 // for every mistake. Written here rather than on top of a parser library because none reproduces pflag: they reject
 // `--bool=false` or `-q=true`, or differ in how values are consumed, and the wording is the interface.
-import { FlagError, UnknownCommandError } from '../errors/errors.js';
+import { CliError, FlagError, UnknownCommandError } from '../errors/errors.js';
 import { commandSuggestions, suggestionText } from '../text/suggest.js';
 import { compareText, FlagSet, type FlagSpec } from './flags.js';
+import { notImplementedAnswer } from './qlik-commands.js';
 
 /** Positional arguments a command accepts (Cobra's RangeArgs; `max: Infinity` for variadic). */
 export interface ArgsRule {
@@ -21,6 +22,8 @@ export interface CompletionRequest {
   args: string[];
   /** The word being completed. */
   toComplete: string;
+  /** The flags already typed (e.g. `--subType externalClient` before `--sub <TAB>`). */
+  flags?: FlagSet;
 }
 
 /** Cobra's ShellCompDirective bits, the last line of a completion answer (`:4`). */
@@ -62,6 +65,8 @@ export interface CommandDef {
   run?: (inv: Invocation) => Promise<void>;
   /** Completion of positional arguments. */
   completeArgs?: (req: CompletionRequest) => Promise<CompletionResult>;
+  /** Completion of a flag's value (`--sub <TAB>`); undefined: the usual (choices, files). */
+  completeFlag?: (name: string, req: CompletionRequest) => Promise<CompletionResult | undefined>;
 }
 
 export interface Invocation {
@@ -300,13 +305,19 @@ export type Resolution = { kind: 'help'; cmd: Command } | { kind: 'run'; inv: In
 export function resolve(root: Command, argv: readonly string[]): Resolution {
   const { cmd, rest } = findCommand(root, argv);
   const first = cmd.runnable() || cmd.children.length === 0 ? undefined : stripFlags(rest, cmd)[0];
-  const unknown = (word: string): UnknownCommandError =>
-    new UnknownCommandError(
+  const unknown = (word: string): CliError => {
+    // A command of Qlik's CLI that this qlik does not implement says so, in one line, with the way round.
+    const below = [...cmd.path().split(' ').slice(1), word].join(' ');
+    const answer = notImplementedAnswer(root.name(), below);
+    if (answer !== undefined) return new CliError(answer);
+    return new UnknownCommandError(
       `unknown command ${JSON.stringify(word)} for ${JSON.stringify(cmd.path())}${suggestionText(cmd.suggestionsFor(word))}`,
       cmd.path(),
     );
-  // Cobra checks the root's arguments before it parses flags (legacyArgs in Find).
-  if (first !== undefined && cmd === root) throw unknown(first);
+  };
+  // Cobra checks the root's arguments before it parses flags (legacyArgs in Find). A group's unknown subcommand is
+  // reported before its flags too, so that `qlik api-key creat --description x` names the command, not the flag.
+  if (first !== undefined && (cmd === root || !cmd.runnable())) throw unknown(first);
   const parsed = parseFlags(cmd, rest);
   if (parsed.flags.get('help') === true) return { kind: 'help', cmd };
   if (!cmd.runnable()) {

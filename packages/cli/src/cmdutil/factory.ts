@@ -82,11 +82,15 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+const MAX_ENV_SECONDS = 86_400;
+
 function envSeconds(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
+  // Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value would fire at once and fail every request.
+  if (n > MAX_ENV_SECONDS) throw new CliError(`${name}: at most ${MAX_ENV_SECONDS} seconds (one day), got ${JSON.stringify(raw)}`);
   return n;
 }
 

@@ -15,7 +15,7 @@ export function compareText(a: string, b: string): number {
 
 export const byFlagName = (a: FlagSpec, b: FlagSpec): number => compareText(a.name, b.name);
 
-export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'unknown' | 'unknowns';
+export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'strings' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {
   name: string;
@@ -33,6 +33,8 @@ export interface FlagSpec {
   /** What shell completion offers for the value: file names (optionally filtered by extension) or directories. */
   completeAs?: 'file' | 'dir';
   fileExtensions?: readonly string[];
+  /** The type name help prints when it is not the type's own (Qlik's `string|bool|unknown`, or none at all). */
+  typeName?: string;
 }
 
 /** The value type a flag spec parses to. */
@@ -42,7 +44,7 @@ export type FlagValue<S extends FlagSpec> = S['type'] extends 'bool'
     ? number
     : S['type'] extends 'stringToString'
       ? Record<string, string>
-      : S['type'] extends 'stringArray'
+      : S['type'] extends 'stringArray' | 'strings'
         ? string[]
         : S['repeatable'] extends true
           ? string[]
@@ -53,6 +55,7 @@ export type FlagValues<F extends readonly FlagSpec[]> = { [S in F[number] as S['
 
 /** The type name pflag prints between the flag and its usage. */
 export function varName(spec: FlagSpec): string {
+  if (spec.typeName !== undefined) return spec.typeName;
   return spec.type === 'bool' ? '' : spec.type;
 }
 
@@ -163,6 +166,16 @@ export function parseFlagValue(spec: FlagSpec, raw: string, previous: unknown): 
       return { ...((previous) ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
     case 'stringArray':
       return [...((previous as string[] | undefined) ?? []), raw];
+    case 'strings': {
+      // pflag's stringSlice: each occurrence is one CSV record, appended to the values so far.
+      let values: string[];
+      try {
+        values = raw === '' ? [] : parseCsvRecord(raw);
+      } catch (e) {
+        throw invalidArgument(raw, name, (e as Error).message);
+      }
+      return [...((previous as string[] | undefined) ?? []), ...values];
+    }
     default:
       checkChoice(spec, raw);
       return spec.repeatable ? [...((previous as string[] | undefined) ?? []), raw] : raw;
@@ -212,6 +225,9 @@ export const fileFlag = {
   usage: 'Reads request from a file',
   completeAs: 'file',
 } as const satisfies FlagSpec;
+
+/** -f as Qlik's pages of generation G2 and later print it (`-f, --file file`); parsed like fileFlag. */
+export const fileFlagG2 = { ...fileFlag, typeName: 'file', usage: 'Read request body from the specified file' } as const satisfies FlagSpec;
 
 export const globalFlags = [
   {

@@ -7,7 +7,7 @@ import { MAX_FILE_BYTES, readTextFile, type TextFile } from '../fsutil/readfile.
 import { readCachedContexts, writeCachedContexts, type ContextsContent } from './cache.js';
 import { contextsMapOf, contextToObject, currentOf } from './document.js';
 import { Nodes } from './nodes.js';
-import type { QlikContext } from './schema.js';
+import { normalName, type QlikContext } from './schema.js';
 import { parseContexts } from './validate.js';
 import { loadYaml } from './yaml.js';
 
@@ -55,7 +55,7 @@ function makeSnapshot(path: string, content: ContextsContent | undefined, warnin
     current: content?.current ?? '',
     names: () => [...contexts.keys()],
     get: (name) => {
-      const c = contexts.get(name);
+      const c = contexts.get(name) ?? [...contexts].find(([k]) => normalName(k) === normalName(name))?.[1];
       return c === undefined ? undefined : structuredClone(c);
     },
     warnings,

@@ -3,7 +3,7 @@
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { CliError } from '../errors/errors.js';
 import { isPlainObject, isPrimitive, Nodes, put } from './nodes.js';
-import { fieldKind, fieldProblem, type QlikContext } from './schema.js';
+import { contextNameProblem, fieldKind, fieldProblem, normalName, type QlikContext } from './schema.js';
 import { CONTEXTS_KEY, CURRENT_KEY } from './validate.js';
 
 /** The mutable view handed to the callback of updateContexts. Valid only while the callback runs. */
@@ -100,6 +100,14 @@ export function namesOf(n: Nodes, doc: Document): string[] {
   return names;
 }
 
+/** A new context name, checked and in NFC; one line naming what is wrong. */
+function checkedName(given: string): string {
+  const problem = contextNameProblem(given);
+  if (problem === 'must not be empty') throw new CliError('A context name must not be empty');
+  if (problem !== undefined) throw new CliError(`context name ${JSON.stringify(given)}: ${problem}`);
+  return normalName(given);
+}
+
 export class EditableContexts implements ContextsDocument {
   readonly path: string;
   private readonly n: Nodes;
@@ -175,7 +183,8 @@ export class EditableContexts implements ContextsDocument {
 
   private contextPair(name: string): Pair | undefined {
     const map = contextsMapOf(this.n, this.doc);
-    return map === undefined ? undefined : this.n.findPair(map, name);
+    if (map === undefined) return undefined;
+    return this.n.findPair(map, name) ?? map.items.find((p) => normalName(this.n.keyName(p.key) ?? '') === normalName(name));
   }
 
   private contextNode(name: string): YAMLMap {
@@ -224,9 +233,9 @@ export class EditableContexts implements ContextsDocument {
     return pair === undefined ? undefined : contextToObject(this.n, this.doc, pair.value);
   }
 
-  create(name: string, fields: QlikContext): void {
+  create(given: string, fields: QlikContext): void {
     this.assertOpen();
-    if (name === '') throw new CliError('A context name must not be empty');
+    const name = checkedName(given);
     if (this.has(name)) throw new CliError(`Context '${name}' already exists`);
     for (const [field, value] of Object.entries(fields)) checkField(field, value);
     const ctx = new this.n.Y.YAMLMap();
@@ -315,12 +324,12 @@ export class EditableContexts implements ContextsDocument {
     if (this.current === name) this.current = '';
   }
 
-  rename(from: string, to: string): void {
+  rename(from: string, given: string): void {
     this.assertOpen();
     const pair = this.contextPair(from);
     if (pair === undefined) throw noSuchContext(from);
+    const to = checkedName(given);
     if (from === to) return;
-    if (to === '') throw new CliError('A context name must not be empty');
     if (this.has(to)) throw new CliError(`Context '${to}' already exists`);
     this.willChange();
     pair.key = this.n.assignScalar(pair.key, to);

@@ -75,3 +75,20 @@ export function authKind(ctx: QlikContext): 'api-key' | 'oauth' | 'headers' | 'n
   if (Object.keys(headers).some((h) => isSecretName(h))) return 'headers';
   return 'none';
 }
+
+/**
+ * Why `name` cannot be a context name: empty, or holding a character a terminal would act on or reorder (C0 and C1
+ * controls, DEL, the bidirectional embeddings, overrides and isolates) — the name shown would not be the name to type.
+ */
+export function contextNameProblem(name: string): string | undefined {
+  if (name === '') return 'must not be empty';
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.exec(name);
+  if (bad) return `has a control or bidirectional character (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  return undefined;
+}
+
+/** Context names are compared and stored in Unicode NFC: `café` typed either way names one context. */
+export function normalName(name: string): string {
+  return name.normalize('NFC');
+}

@@ -75,13 +75,40 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await handle.sync();
     closed = true;
     await handle.close();
-    await rename(tmp, target);
+    await renameOver(tmp, target);
   } catch (err) {
     if (!closed) await handle.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
   await fsyncDir(dirname(target));
+}
+
+/** How long, on Windows, a rename waits for another program to close the file it would replace. */
+const WINDOWS_RENAME_WAIT_MS = 5_000;
+
+/**
+ * rename(2): on POSIX it replaces the target atomically whoever has it open. Windows (libuv's MoveFileExW with
+ * MOVEFILE_REPLACE_EXISTING) refuses while another process has the target open without FILE_SHARE_DELETE (an editor,
+ * a virus scanner, an indexer or backup service, a program that locks its file): EPERM, EACCES or EBUSY. Such holds
+ * are mostly short, so on Windows the rename is tried again with backoff for up to WINDOWS_RENAME_WAIT_MS; the target
+ * stays the old file meanwhile (readers never see a partial one). After that the error says who is in the way.
+ */
+async function renameOver(from: string, to: string): Promise<void> {
+  if (process.platform !== 'win32') return rename(from, to);
+  const deadline = Date.now() + WINDOWS_RENAME_WAIT_MS;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      return await rename(from, to);
+    } catch (err) {
+      const code = errorCode(err);
+      if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
+      if (Date.now() >= deadline) {
+        throw new Error(`another program has ${to} open and Windows does not let it be replaced (${code}); close that program and try again`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 /** Best-effort fsync of a directory so the rename itself is durable (not supported everywhere). */

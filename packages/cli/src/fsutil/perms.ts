@@ -2,7 +2,7 @@
 // the contexts file or its directory can be written by other users or belongs to someone else. (The CLI's own writes
 // keep the `.qlik` directory private: ensurePrivateDir in atomic.ts.)
 // (Synchronous stats: this runs on every command that reads the contexts, and node:fs/promises costs start-up time.)
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 function octal(mode: number): string {
@@ -29,9 +29,29 @@ function problems(path: string, kind: 'file' | 'directory', fix: string): string
   return out;
 }
 
-/** Warnings for a credentials file and the directory it is in (empty on Windows, where modes mean little). */
+/** The real directory a symlinked directory points to, or undefined when `dir` is not a symlink. */
+function linkTarget(dir: string): string | undefined {
+  try {
+    return lstatSync(dir).isSymbolicLink() ? realpathSync(dir) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Warnings for a credentials file and the directory it is in (empty on Windows, where modes mean little). A symlinked
+ * directory (a dotfile manager's `~/.qlik`) is judged by the directory it points to, and by the directory holding the
+ * link: whoever may write there may point the link elsewhere.
+ */
 export function permissionWarnings(file: string): Promise<string[]> {
   if (process.platform === 'win32') return Promise.resolve([]);
   const dir = dirname(file);
-  return Promise.resolve([...problems(file, 'file', `chmod 600 ${file}`), ...problems(dir, 'directory', `chmod 700 ${dir}`)]);
+  const out = problems(file, 'file', `chmod 600 ${file}`);
+  const real = linkTarget(dir);
+  if (real === undefined) out.push(...problems(dir, 'directory', `chmod 700 ${dir}`));
+  else {
+    const parent = dirname(dir);
+    out.push(...problems(real, 'directory', `chmod 700 ${real}`), ...problems(parent, 'directory', `chmod go-w ${parent}`));
+  }
+  return Promise.resolve(out);
 }

@@ -103,3 +103,41 @@ export async function readExistingTextFile(path: string, label: string): Promise
   if (!file.exists) throw new ConfigError(`${label}: no such file`);
   return file.text;
 }
+
+/** The largest binary body file read (`raw --body-file app.qvf`): the whole file is held in memory to be sent. */
+export const MAX_BINARY_FILE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Read a regular file's bytes, at most `max`: a FIFO, device or socket is refused (opened non-blocking, so a FIFO
+ * without a writer cannot hang the run; `/dev/zero` is not read at all), every failure one ConfigError `<label>: <why>`.
+ */
+export async function readRegularFile(path: string, label: string, max = MAX_BINARY_FILE_BYTES): Promise<Buffer> {
+  const { open } = await import('node:fs/promises');
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new ConfigError(`${label}: ${describeFsError(err)}`);
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new ConfigError(`${label}: is a directory`);
+    if (!st.isFile()) throw new ConfigError(`${label}: not a regular file`);
+    const tooLarge = new ConfigError(`${label}: larger than ${max >= 1024 ** 3 ? `${max / 1024 ** 3} GiB` : `${Math.round(max / 1024 ** 2)} MiB`}`);
+    if (st.size > max) throw tooLarge;
+    const buf = Buffer.allocUnsafe(st.size + 1);
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, total, buf.length - total, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total === buf.length) throw new ConfigError(`${label}: the file changed while it was read`);
+    }
+    return buf.subarray(0, total);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${label}: ${describeFsError(err)}`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}

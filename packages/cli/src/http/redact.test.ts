@@ -65,6 +65,23 @@ describe('Redactor.json', () => {
     expect(input.token).toBe('opaque-token-value');
   });
 
+  it("masks a JSON Patch operation's value when its path names a secret field", () => {
+    const r = new Redactor();
+    expect(
+      r.json([
+        { op: 'replace', path: '/pendingOptions/clientSecret', value: 'hunter22' },
+        { op: 'replace', path: '/description', value: 'plain' },
+        { op: 'replace', path: '/pendingOptions/clientSecret', value: '' },
+        { path: '/token', value: 'not a patch without op' },
+      ]),
+    ).toEqual([
+      { op: 'replace', path: '/pendingOptions/clientSecret', value: '**omitted**' },
+      { op: 'replace', path: '/description', value: 'plain' },
+      { op: 'replace', path: '/pendingOptions/clientSecret', value: '' },
+      { path: '/token', value: 'not a patch without op' },
+    ]);
+  });
+
   it('masks JWT-shaped strings in any field', () => {
     expect(new Redactor().json({ description: `key ${JWT} here` })).toEqual({ description: `key ${OMITTED} here` });
   });
@@ -137,5 +154,36 @@ describe('stripControls', () => {
 
   it('keeps ordinary Unicode text', () => {
     expect(stripControls('café — ˋP7Dˋ ✓')).toBe('café — ˋP7Dˋ ✓');
+  });
+});
+
+describe('issue 18: secret-named query values and a secret echoed in other encodings', () => {
+  it.each([
+    ['GET https://t.example.com/api/v1/x?access_token=abc123&limit=5', `GET https://t.example.com/api/v1/x?access_token=${OMITTED}&limit=5`],
+    ['< location: https://t.example.com/cb#api_key=k-9&state=s', `< location: https://t.example.com/cb#api_key=${OMITTED}&state=s`],
+    ['?client%5Fsecret=shh', `?client%5Fsecret=${OMITTED}`],
+    ['?X-Qlik-Session=s1&page=2', `?X-Qlik-Session=${OMITTED}&page=2`],
+    ['?name=token&sort=-created', '?name=token&sort=-created'],
+  ])('%s', (line, want) => {
+    expect(new Redactor().text(line)).toBe(want);
+  });
+
+  const SECRET = 'k3y+/with&odd<chars>_0123456789';
+  const forms: [string, string][] = [
+    ['base64', Buffer.from(SECRET).toString('base64')],
+    ['base64url', Buffer.from(SECRET).toString('base64url')],
+    ['base64 of Bearer', Buffer.from(`Bearer ${SECRET}`).toString('base64')],
+    ['base64url of Bearer', Buffer.from(`Bearer ${SECRET}`).toString('base64url')],
+    ['percent-encoded', encodeURIComponent(SECRET)],
+    ['every character percent-encoded (lower-case hex)', [...Buffer.from(SECRET)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')],
+    ['HTML entities (named)', SECRET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')],
+    ['HTML entities (numeric)', Array.from(SECRET).map((c) => `&#${c.codePointAt(0) ?? 0};`).join('')],
+    ['HTML entities (hex, mixed)', Array.from(SECRET).map((c, i) => (i % 2 ? c : `&#x${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()};`)).join('')],
+  ];
+  it.each(forms)('masks the secret echoed as %s', (_what, echoed) => {
+    const r = new Redactor();
+    r.addHeaderSecret(`Bearer ${SECRET}`);
+    const out = r.text(`{"error":"invalid credential ${echoed} given"}`);
+    expect(out).toBe(`{"error":"invalid credential ${OMITTED} given"}`);
   });
 });

@@ -228,7 +228,14 @@ export class NodeTransport implements Transport {
           return;
         }
         if (!secureParts) return finish(new Error('TLS modules were not loaded'));
-        const secured = secureParts.mods.tls.connect({ socket, ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure });
+        // `host` is what the certificate is checked against (without it, Node checks against `localhost`); SNI
+        // (`servername`) carries host names only.
+        const secured = secureParts.mods.tls.connect({
+          socket,
+          host: target.host,
+          ...(isIP(target.host) ? {} : { servername: target.host }),
+          rejectUnauthorized: !this.o.insecure,
+        });
         single.push(secured);
         // No `agent` here: with one (even `agent: false`), Node ignores `createConnection` and connects to the target
         // directly, around the proxy.

@@ -30,3 +30,6 @@ export async function parseJsonText(text: string, label: string): Promise<unknow
     throw new ConfigError(`${label}: invalid JSON${where === undefined ? '' : ` at ${where}`}`);
   }
 }
+
+/** Keys that would give a plain object a prototype (or shadow its constructor) when assigned: refused in bodies. */
+export const PROTOTYPE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];

@@ -24,6 +24,15 @@ export function inertData(text: string): string {
   return text.replace(ACTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A text body (not JSON) made inert for a terminal: as inertData, and a carriage return that does not end a line
+ * (CR not followed by LF, which would move the cursor back and let later text hide earlier text) escaped too. CRLF
+ * line ends show exactly as LF ones and stay.
+ */
+export function inertText(text: string): string {
+  return inertData(text).replace(/\r(?!\n)/g, '\\u000d');
+}
+
 /** Remove escape sequences and control characters (keeps TAB and LF). */
 export function stripControls(text: string): string {
   return text.replace(SEQUENCES, '').replace(CONTROLS, '');

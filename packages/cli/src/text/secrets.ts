@@ -34,3 +34,4 @@ export function secretParts(value: string): string[] {
   if (m?.[1]) parts.push(m[1].trim());
   return parts;
 }
+

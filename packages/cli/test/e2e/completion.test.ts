@@ -83,11 +83,11 @@ afterAll(async () => {
 });
 
 /** The environment of the shells: the shim first on PATH, a private HOME, nothing of ours (cleanEnv drops QLIK_*). */
-function shellEnv(): Record<string, string> {
+function shellEnv(h = home): Record<string, string> {
   return {
     PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    HOME: home,
-    QLIK_CLI_USER_HOME_DIR: home,
+    HOME: h,
+    QLIK_CLI_USER_HOME_DIR: h,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local'),
     ZDOTDIR: join(home, 'zdot'),
@@ -104,7 +104,7 @@ const sq = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Runs `lines` through `__start_qlik` in a non-interactive bash; returns COMPREPLY per line, joined with `|`. */
 async function bashReplies(
   requests: { line: string; type?: number; columns?: number }[],
-  opts: { bashCompletion: boolean; flags?: string },
+  opts: { bashCompletion: boolean; flags?: string; home?: string },
 ): Promise<{ replies: string[]; result: RunResult }> {
   const asks = requests.map(({ line, type = 9, columns = 100 }) => `ask ${sq(line)} ${type} ${columns}`).join('\n');
   const script = `
@@ -132,7 +132,7 @@ ${asks}
   const result = await start(BASH ?? 'bash', ['--norc', '--noprofile', '-O', 'expand_aliases', '-c', script], {
     home,
     cwd: work,
-    env: shellEnv(),
+    env: shellEnv(opts.home),
     timeoutMs: 60_000,
   }).done;
   return { replies: lines(result.stdout), result };
@@ -200,6 +200,31 @@ describe.concurrent('the bash script, driven directly', () => {
       SHELL_TEST_MS,
     );
   }
+
+  // Issue 18 item 15: candidates that hold shell syntax, completed inside an open quote, are inserted so that the
+  // finished word is the candidate itself (checked by letting bash parse the completed line). zsh (_describe →
+  // compadd) and fish quote candidates themselves for the quoting the cursor is in, and the PowerShell script
+  // replaces the whole token with a single-quoted string ('' for '); they need nothing of the script.
+  it('inside an open double or single quote, names with " $ ` \\ \' are escaped for that quote', async (ctx) => {
+    need(ctx, { bash: BASH !== undefined });
+    const names = ['x"q', 'x$(id)', 'x`t`', 'x\\b', "x'y"];
+    const own = await tempHome();
+    await writeContextsFile(own, ['contexts:', ...names.flatMap((n) => [`  ${JSON.stringify(n)}:`, '    server: https://x.example.com']), ''].join('\n'));
+    const { replies, result } = await bashReplies([{ line: 'qlik context use "x', type: 37 }, { line: "qlik context use 'x", type: 37 }], {
+      bashCompletion: false,
+      home: own,
+    });
+    ctx.expect(result.stderr).toBe('');
+    const [dq = '', sqReplies = ''] = replies;
+    ctx.expect(dq.split('|')).toEqual(["x'y", 'x\\"q', 'x\\$(id)', 'x\\\\b', 'x\\`t\\`']);
+    ctx.expect(sqReplies.split('|')).toEqual(['x"q', 'x$(id)', "x'\\''y", 'x\\b', 'x`t`']);
+    // What bash makes of each completed word (quote closed): exactly the context name, nothing run.
+    for (const [open, list] of [['"', dq], ["'", sqReplies]] as const) {
+      const words = list.split('|').map((w) => `${open}${w}${open}`);
+      const parsed = await start(BASH ?? 'bash', ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.join(' ')}`], { home: own, env: shellEnv(own) }).done;
+      ctx.expect(lines(parsed.stdout).sort()).toEqual([...names].sort());
+    }
+  });
 
   it('--no-descriptions: several candidates are listed by value only', async (ctx) => {
     need(ctx, { bash: BASH !== undefined });

@@ -13,7 +13,9 @@ import {
   presentTokenForControl,
 } from '../services/oauth/index.js';
 import { M2M_API_KEY_MODES } from '../shared/settings.js';
-import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedUser, userInfos } from './seed.js';
+import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedRole, parseSeedUser, userInfos } from './seed.js';
+import { presentRole, RoleDirectory } from '../services/roles/index.js';
+import { usersWriteStore } from '../services/users/index.js';
 import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store/store.js';
 import {
   checkDuration,
@@ -55,6 +57,7 @@ function reset(ctx: Ctx): Reply {
 
 async function createUser(ctx: Ctx): Promise<Reply> {
   const input = parseSeedUser(await ctx.readJson(controlBodyErrors), fail);
+  ctx.app.roles.ensure(input.roles, ctx.app.clock.now());
   return jsonReply(201, await addUser(ctx.app, ctx.app.tenantId, input));
 }
 
@@ -208,6 +211,10 @@ async function createUsers(ctx: Ctx): Promise<Reply> {
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH)
     throw fail(`"users" must be an array of 1-${MAX_BATCH} users`, '/users');
   const inputs = list.map((u: unknown, i) => parseSeedUser(u, fail, `/users/${i}`));
+  ctx.app.roles.ensure(
+    inputs.flatMap((u) => u.roles),
+    ctx.app.clock.now(),
+  );
   return jsonReply(201, { users: await addUsers(ctx.app, ctx.app.tenantId, inputs) });
 }
 
@@ -270,7 +277,39 @@ async function putOAuthSettings(ctx: Ctx): Promise<Reply> {
   return jsonReply(200, ctx.app.oauthSettings);
 }
 
+// ---- roles (#21) ----
+
+function roleDirectory(app: App): RoleDirectory {
+  if (!(app.roles instanceof RoleDirectory)) throw errors.internal();
+  return app.roles;
+}
+
+/** Creates a custom role (or updates the description and scopes of the custom role of that name). */
+async function defineRole(ctx: Ctx): Promise<Reply> {
+  const input = parseSeedRole(await ctx.readJson(controlBodyErrors), fail);
+  const role = roleDirectory(ctx.app).define(input, ctx.app.clock.now());
+  if (!role) throw fail(`"${input.name}" is a default role, which cannot be changed`, '/name');
+  const created = ctx.app.store.getTenant()?.created ?? 0;
+  return jsonReply(201, presentRole(role, ctx.app.tenantId, created, ctx.baseUrl));
+}
+
+/** Sets a user's roles by name (names that are not roles yet become custom roles, as in a seed). */
+async function putUserRoles(ctx: Ctx): Promise<Reply> {
+  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['roles'], fail);
+  const roles = obj['roles'];
+  if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string' && r !== ''))
+    throw fail('"roles" must be an array of role names', '/roles');
+  const user = ctx.app.store.getUser(ctx.app.tenantId, ctx.params['id'] ?? '');
+  if (!user) throw fail('no user has this id', '');
+  const now = ctx.app.clock.now();
+  ctx.app.roles.ensure(roles, now);
+  usersWriteStore(ctx.app.store).update({ ...user, roles: [...new Set(roles)], lastUpdatedAt: now });
+  return jsonReply(200, { id: user.id, roles: [...new Set(roles)] });
+}
+
 export const controlRoutes: Route<Ctx>[] = [
+  { method: 'POST', path: '/__emulator/roles', handler: defineRole },
+  { method: 'PUT', path: '/__emulator/users/:id/roles', handler: putUserRoles },
   { method: 'GET', path: '/__emulator/oauth/clients', handler: listClients },
   { method: 'POST', path: '/__emulator/oauth/clients', handler: createClient },
   { method: 'GET', path: '/__emulator/oauth/tokens', handler: listTokens },

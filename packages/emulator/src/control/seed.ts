@@ -41,6 +41,15 @@ export interface Seed {
   users: SeedUser[];
   config: ApiKeysConfig;
   oauthClients: OAuthClientInput[];
+  /** Custom roles to create on first start (#21). */
+  roles: SeedRole[];
+}
+
+/** A custom role of a seed (or of POST /__emulator/roles); `assignedScopes` may hold "api-keys:manage". */
+export interface SeedRole {
+  name: string;
+  description?: string;
+  assignedScopes?: string[];
 }
 
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -54,6 +63,8 @@ export interface SeedInput {
   config?: Partial<ApiKeysConfig>;
   /** OAuth M2M clients, each with a bot user (default: one client "m2m" whose bot is a TenantAdmin; [] for none). */
   oauthClients?: OAuthClientInput[];
+  /** Custom roles (`assignedScopes: ["api-keys:manage"]` grants "Manage API keys"); users name them in `roles`. */
+  roles?: SeedRole[];
 }
 
 export function defaultSeed(): Seed {
@@ -66,7 +77,24 @@ export function defaultSeed(): Seed {
     ],
     config: { ...QLIK_DEFAULT_CONFIG },
     oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
+    roles: [],
   };
+}
+
+/** Validates a custom role of a seed file or of POST /__emulator/roles. */
+export function parseSeedRole(value: unknown, fail: Fail, at = ''): SeedRole {
+  const prefixed: Fail = (detail, p) => fail(detail, at + p);
+  const obj = objectBody(value, ['name', 'description', 'assignedScopes'], prefixed);
+  const role: SeedRole = { name: requiredString(obj, 'name', prefixed) };
+  const description = optionalString(obj, 'description', prefixed);
+  if (description !== undefined) role.description = description;
+  const scopes = obj['assignedScopes'];
+  if (scopes !== undefined) {
+    if (!Array.isArray(scopes) || !scopes.every((s): s is string => typeof s === 'string' && s !== ''))
+      throw prefixed('"assignedScopes" must be an array of scope names', '/assignedScopes');
+    role.assignedScopes = scopes;
+  }
+  return role;
 }
 
 /** Validates a user description (seed file entry or POST /__emulator/users body). */
@@ -90,7 +118,7 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients'], fail);
+  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients', 'roles'], fail);
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -109,6 +137,11 @@ export function parseSeed(value: unknown, now: number): Seed {
     seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
   }
   if (obj['oauthClients'] !== undefined) seed.oauthClients = parseSeedClients(obj['oauthClients'], fail);
+  if (obj['roles'] !== undefined) {
+    const roles = obj['roles'];
+    if (!Array.isArray(roles)) throw fail('"roles" must be an array', '/roles');
+    seed.roles = roles.map((r: unknown, i) => parseSeedRole(r, fail, pointer('roles', i)));
+  }
   return seed;
 }
 

@@ -19,6 +19,7 @@ import { initialize } from '../control/seed.js';
 import { ROUTER_TABLE } from '../router-table.js';
 import { createServer } from '../http/server.js';
 import { Store } from '../store/store.js';
+import { wireRoles } from './roles.js';
 import { makeCertificate, writeCertificate } from './tls.js';
 
 export interface RunningService {
@@ -84,8 +85,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const tokens = await TokenService.load(store);
     const { tenantId, defaultConfig, reused } = await initialize({ store, tokens, clock }, opts.seed);
     if (reused) opts.log(`using the tenant stored in ${dataPath ?? 'memory'}`);
+    const roles = wireRoles(store, tenantId, clock.now(), reused ? [] : opts.seed.roles);
     const app: App = {
       store,
+      roles,
       clock,
       tokens,
       tenantId,

@@ -4,7 +4,7 @@
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import type { Clock } from '../shared/clock.js';
 import { errors } from '../shared/errors.js';
-import { isKeyId, stableObjectId } from '../shared/ids.js';
+import { isKeyId } from '../shared/ids.js';
 import type { Store, SubType, UserRecord } from '../store/store.js';
 
 export const TOKEN_ISSUER = 'qlik.api/api-keys';
@@ -48,35 +48,7 @@ export interface Principal {
   oauth?: { grantType: string };
 }
 
-interface RoleInfo {
-  type: 'default' | 'custom';
-  level: 'admin' | 'user';
-  perms: Partial<Permissions>;
-}
-
-/** Roles the emulator knows. Any other role name is a custom role that grants nothing. */
-const ROLES: Record<string, RoleInfo> = {
-  TenantAdmin: { type: 'default', level: 'admin', perms: { admin: true, manageApiKeys: true } },
-  ManageApiKeys: { type: 'custom', level: 'user', perms: { manageApiKeys: true } },
-  Developer: { type: 'default', level: 'user', perms: { manageApiKeys: true } },
-  User: { type: 'default', level: 'user', perms: {} },
-};
-
-export function permissionsOf(roles: readonly string[]): Permissions {
-  const perms: Permissions = { admin: false, manageApiKeys: false };
-  for (const role of roles) {
-    const granted = ROLES[role]?.perms ?? {};
-    perms.admin ||= granted.admin === true;
-    perms.manageApiKeys ||= granted.manageApiKeys === true;
-  }
-  return perms;
-}
-
-/** The users-API `assignedRoles[]` entry for a role name. */
-export function describeRole(name: string): { id: string; name: string; type: string; level: string } {
-  const info = ROLES[name];
-  return { id: stableObjectId(name), name, type: info?.type ?? 'custom', level: info?.level ?? 'user' };
-}
+const NO_PERMISSIONS: Permissions = { admin: false, manageApiKeys: false };
 
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
 
@@ -216,7 +188,7 @@ const BEARER_RE = /^Bearer +([A-Za-z0-9_\-.]+) *$/i;
  */
 export async function authenticate(
   authorization: string | undefined,
-  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string },
+  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string; roles: { permissionsOf(user: UserRecord): Permissions } },
 ): Promise<Principal> {
   const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
   if (!match?.[1]) throw errors.unauthorized();
@@ -233,7 +205,7 @@ export async function authenticate(
       sub: key.sub,
       subType: key.subType,
       user: undefined,
-      perms: permissionsOf([]),
+      perms: { ...NO_PERMISSIONS },
     };
   }
   const user = deps.store.getUser(deps.tenantId, claims.sub);
@@ -244,7 +216,7 @@ export async function authenticate(
     sub: key.sub,
     subType: key.subType,
     user,
-    perms: permissionsOf(user.roles),
+    perms: deps.roles.permissionsOf(user),
   };
 }
 
@@ -257,7 +229,7 @@ export async function authenticate(
  */
 async function authenticateAccessToken(
   token: string,
-  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string },
+  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string; roles: { permissionsOf(user: UserRecord): Permissions } },
 ): Promise<Principal> {
   const now = deps.clock.now();
   const claims = await deps.tokens.verifyAccessToken(token, now);
@@ -272,7 +244,7 @@ async function authenticateAccessToken(
     sub: user.id,
     subType: 'user',
     user,
-    perms: permissionsOf(user.roles),
+    perms: deps.roles.permissionsOf(user),
     oauth: { grantType: record.grantType },
   };
 }

@@ -2,14 +2,34 @@
 // route handlers, and the route table entry. A handler returns a Reply (see http.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BodyErrors } from '../shared/errors.js';
-import type { Principal, TokenService } from './auth.js';
+import type { Permissions, Principal, TokenService } from './auth.js';
 import type { Clock } from '../shared/clock.js';
 import type { FaultRules } from './faults/rules.js';
 import type { M2mApiKeyMode, OAuthSettings } from '../shared/settings.js';
 import type { Reply } from './reply.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
-import type { ApiKeysConfig, Store } from '../store/store.js';
+import type { ApiKeysConfig, Store, UserRecord } from '../store/store.js';
+
+/** A users-API `assignedRoles[]` entry. */
+export interface AssignedRole {
+  id: string;
+  name: string;
+  type: 'default' | 'custom';
+  level: 'admin' | 'user';
+}
+
+/** What the emulator asks of the roles service (services/roles). */
+export interface RoleResolver {
+  describe(name: string): AssignedRole;
+  /** The role name a `{id}` or `{name}` reference names, or undefined. */
+  resolve(ref: { id?: string; name?: string }): string | undefined;
+  /** A user's roles, their groups' included. */
+  effectiveRoles(user: UserRecord): string[];
+  permissionsOf(user: UserRecord): Permissions;
+  /** Creates custom roles for names that are not roles yet (seeds, control-API users). */
+  ensure(names: readonly string[], now: number): void;
+}
 
 export interface Options {
   clampExpiry: boolean;
@@ -22,6 +42,8 @@ export interface Options {
 
 export interface App {
   store: Store;
+  /** The tenant's roles (services/roles). */
+  roles: RoleResolver;
   clock: Clock;
   tokens: TokenService;
   tenantId: string;

@@ -13,7 +13,7 @@ import { encodeReply, replyForThrown, writeEncoded, type Reply } from './reply.j
 import { queryObject, redactHeaders } from './requestlog.js';
 import { printable } from '../shared/text.js';
 import { bodyReaders } from './body.js';
-import { matchRoute } from './router.js';
+import { matchRoute, unrouted } from './router.js';
 
 export type Log = (line: string) => void;
 
@@ -99,7 +99,7 @@ async function executeApi(
   const wait = app.rateLimiter.hit(`${who.tenantId}:${who.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
   const match = matchRoute(tables.api, ctx.method, ctx.url.pathname);
-  if (!match) throw errors.routeNotFound();
+  if (!match) throw unrouted(tables.api, ctx.method, ctx.url.pathname);
   return match.route.handler({ ...ctx, params: match.params, principal: who });
 }
 

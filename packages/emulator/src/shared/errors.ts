@@ -5,6 +5,7 @@
 // (HTTP-4xx/5xx), the tenants service and OAuth carry it as a string, as real edge responses, tenants.yml and the
 // OAuth spec show it (stringStatusError).
 import { newTraceId } from './ids.js';
+import { printable } from './text.js';
 
 export interface ErrorSource {
   pointer?: string;
@@ -78,6 +79,7 @@ const HTTP_TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  501: 'Not Implemented',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -110,6 +112,14 @@ export const errors = {
       status: '401',
     }),
   routeNotFound: (): ApiError => edgeError(404, 'The requested resource does not exist'),
+  /** An operation of a Qlik service the emulator does not serve (#21). */
+  notEmulated: (method: string, path: string): ApiError =>
+    edgeError(501, `${printable(method, 20)} ${printable(path, 200)} is not emulated by qlik-emulator`),
+  /** A method an emulated path does not take, with the `Allow` header (#21). */
+  methodNotAllowed: (method: string, allowed: string[]): ApiError => {
+    const error = edgeError(405, `${printable(method, 20)} is not allowed here; allowed: ${allowed.join(', ')}`);
+    return new ApiError(405, error.error, { allow: allowed.join(', ') });
+  },
   payloadTooLarge: (limit: number): ApiError => edgeError(413, `The request body exceeds the limit of ${limit} bytes`),
   rateLimited: (seconds: number): ApiError =>
     new ApiError(

@@ -333,6 +333,11 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
+  /** The shared database, for a service's own tables (services/<name>/store.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {
@@ -494,6 +499,13 @@ export class Store {
     this.stmt(
       'UPDATE api_keys SET revoked = 1, last_updated = ? WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL AND revoked = 0',
     ).run(now, tenantId, id);
+  }
+
+  /** Revokes every live key whose subject is `sub` (a deleted user's); returns how many. */
+  revokeKeysOf(tenantId: string, sub: string, now: number): number {
+    return this.stmt(
+      'UPDATE api_keys SET revoked = 1, last_updated = ? WHERE tenant_id = ? AND sub = ? AND deleted_at IS NULL AND revoked = 0',
+    ).run(now, tenantId, sub).changes;
   }
 
   /** Removes a key from the tenant. The row stays as a tombstone for the ledger and for paging cursors. */

@@ -1,12 +1,15 @@
 // qlik api-key create, in-process: the flag table (argv → the request sent, or one error line and no request), and the
 // request/response table against a stub registry — with the guarantees that a run removes only keys its own attempts
 // made and did not deliver, and that the stored key ends with exactly the user's description.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type FaultRule } from '../../../../../test/kit/emulator.js';
 import { empty, failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
+import type { TransportResponse } from '../../http/transport.js';
+import type { TransportError } from '../../errors/errors.js';
 import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../test/kit/run.js';
 import { CancelledError } from '../../errors/errors.js';
 
@@ -46,17 +49,37 @@ async function create(args: string[], reg: StubRegistry, opts: RunOptions = {}) 
   return r;
 }
 
-/** Stubs for one successful create: the POST (answered from the request) and the PATCH that removes the tag. */
+const ONE_KEY = /^\/api\/v1\/api-keys\/[0-9a-f-]+$/;
+
+/** A key as the API shows it after the create (the token only ever comes in the create's answer). */
+function withoutToken(k: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(k).filter(([name]) => name !== 'token'));
+}
+
+/** The read-back of a key the POST answered with: the server shows it as `key()` (without its token). */
+function readBack(reg: StubRegistry, key: () => Record<string, unknown>): StubRegistry {
+  reg.register('GET', ONE_KEY, (req) => {
+    const k = key();
+    expect(req.path).toBe(`${KEYS}/${String(k.id)}`);
+    return json(200, withoutToken(k));
+  });
+  return reg;
+}
+
+/**
+ * Stubs for one successful create: the POST (answered from the request), the GET that proves the answered id carries
+ * the attempt's tag, and the PATCH that removes the tag.
+ */
 function succeed(reg: StubRegistry, onPost?: (req: RecordedRequest, key: Record<string, unknown>) => void): StubRegistry {
-  let id = '';
+  let key: Record<string, unknown> = {};
   reg.register('POST', KEYS, (req) => {
-    const key = created(req);
-    id = String(key.id);
+    key = created(req);
     onPost?.(req, key);
     return json(201, key);
   });
-  reg.register('PATCH', /^\/api\/v1\/api-keys\/[0-9a-f-]+$/, (req) => {
-    expect(req.path).toBe(`${KEYS}/${id}`);
+  readBack(reg, () => key);
+  reg.register('PATCH', ONE_KEY, (req) => {
+    expect(req.path).toBe(`${KEYS}/${String(key.id)}`);
     return empty(204);
   });
   return reg;
@@ -76,7 +99,8 @@ describe('api-key create: what is sent', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     reg.verify();
-    const [post, patch] = reg.requests;
+    const [post, get, patch] = reg.requests;
+    expect(get!.method).toBe('GET');
     expect(post!.headers['content-type']).toBe('application/json');
     expect(post!.headers.authorization).toBe('Bearer test-api-key-0123456789');
     const body = post!.json as Record<string, string>;
@@ -103,13 +127,39 @@ describe('api-key create: what is sent', () => {
     expect(a.requests[0]!.json).toMatchObject({ description: expect.stringMatching(/^from file \[qlik-cli:/) as unknown, expiry: 'PT2H', subType: 'user' });
     const b = succeed(new StubRegistry());
     expect((await create(['-f', '-'], b, { home, stdin: '{"description":"piped"}' })).code).toBe(0);
-    expect(b.requests[1]!.json).toEqual([{ op: 'replace', path: '/description', value: 'piped' }]);
+    expect(b.requests[2]!.json).toEqual([{ op: 'replace', path: '/description', value: 'piped' }]);
   });
 
   it('passes a SCIM subject through byte for byte', async () => {
     const reg = succeed(new StubRegistry());
     await create(['--description', 'scim', '--sub', 'SCIM\\215g5595380d646163cadbb9', '--subType', 'externalClient'], reg);
     expect(reg.requests[0]!.body).toContain('"sub":"SCIM\\\\215g5595380d646163cadbb9"');
+  });
+
+  // What each shell passes for `--sub` as typed (the argv element the CLI receives): bash's are read back from a real
+  // bash; PowerShell and cmd give backslashes no meaning, inside quotes or not, so what is typed is what arrives.
+  const IDP = '65f1c2d3e4a5b6c7d8e9f012';
+  const bashArg = (typed: string) => execFileSync('bash', ['-c', `printf '%s' ${typed}`], { encoding: 'utf8' });
+  it.each([
+    ["bash: 'SCIM\\<id>'", () => bashArg(`'SCIM\\${IDP}'`)],
+    ["bash: 'SCIM\\\\<id>' (as the help prints it)", () => bashArg(`'SCIM\\\\${IDP}'`)],
+    ['bash: "SCIM\\\\<id>"', () => bashArg(`"SCIM\\\\${IDP}"`)],
+    ['bash: SCIM\\\\<id> unquoted', () => bashArg(`SCIM\\\\${IDP}`)],
+    ["PowerShell: 'SCIM\\<id>'", () => `SCIM\\${IDP}`],
+    ['PowerShell: "SCIM\\\\<id>"', () => `SCIM\\\\${IDP}`],
+    ['cmd: SCIM\\<id>', () => `SCIM\\${IDP}`],
+    ['cmd: "SCIM\\\\<id>"', () => `SCIM\\\\${IDP}`],
+  ])('--sub as typed in %s → the subject SCIM\\<id> with one backslash', async (_shell, arg) => {
+    const reg = succeed(new StubRegistry());
+    const r = await create(['--description', 'scim', '--sub', arg(), '--subType', 'externalClient'], reg);
+    expect(r.code, r.stderr).toBe(0);
+    expect(reg.requests[0]!.json).toMatchObject({ sub: `SCIM\\${IDP}`, subType: 'externalClient' });
+  });
+
+  it('a user subject with backslashes is sent unchanged', async () => {
+    const reg = succeed(new StubRegistry());
+    await create(['--description', 'd', '--sub', 'a\\\\b'], reg);
+    expect(reg.requests[0]!.json).toMatchObject({ sub: 'a\\\\b' });
   });
 
   it.each<[string, string[], string | RegExp, string?]>([
@@ -125,6 +175,8 @@ describe('api-key create: what is sent', () => {
     ['a missing file', ['-f', '/nonexistent/body.json'], 'Error: --file /nonexistent/body.json: no such file'],
     ['a server type without API keys', ['--description', 'd', '--server-type', 'windows'], "Error: 'qlik api-key create' is only available for Qlik Cloud; the server type is windows"],
     ['an unknown flag', ['--description', 'd', '--descripton', 'x'], 'Error: unknown flag: --descripton'],
+    ['an empty description', ['--description', ''], 'Error: --description: description must not be empty'],
+    ['a description of spaces', ['--description', ' \t '], 'Error: --description: description must not be empty'],
   ])('refuses %s before any request', async (_what, args, message) => {
     const reg = new StubRegistry();
     const r = await create(args, reg);
@@ -136,6 +188,18 @@ describe('api-key create: what is sent', () => {
       expect(r.stderr.split('\n')).toHaveLength(2);
     }
     expect(reg.requests).toEqual([]);
+  });
+
+  it.each([
+    ['QLIK_HTTP_TIMEOUT', '2147484', 'Error: QLIK_HTTP_TIMEOUT: at most 86400 seconds (one day), got "2147484"'],
+    ['QLIK_HTTP_CONNECT_TIMEOUT', '1e9', 'Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds (one day), got "1e9"'],
+    ['QLIK_HTTP_TIMEOUT', '-1', 'Error: QLIK_HTTP_TIMEOUT: expected a positive number of seconds, got "-1"'],
+  ])('%s=%s is refused in one line before any request', async (name, value, message) => {
+    // The real transport (these variables configure it), to a closed port: a request would fail differently.
+    const home = await homeWithContext('http://127.0.0.1:9');
+    const r = await runQlik(['api-key', 'create', '--description', 'd'], { home, env: { [name]: value } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${message}\n`);
   });
 
   it('reports a broken -f file in one line with its position, never quoting its content', async () => {
@@ -177,7 +241,7 @@ describe('api-key create: settings', () => {
 
   it('--context selects another context; an unknown one lists the contexts', async () => {
     const home = await homeWithContext(SERVER, { extra: '  other:\n    server: https://other.example.com\n    headers:\n      Authorization: Bearer other-key-0123456789\n' });
-    const reg = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    const reg = succeed(new StubRegistry());
     const r = await create(['--context', 'other', '--description', 'by other'], reg, { home });
     expect(r.code, r.stderr).toBe(0);
     expect(reg.requests[0]!.url.origin).toBe('https://other.example.com');
@@ -191,7 +255,7 @@ describe('api-key create: settings', () => {
     const cfg = join(home, 'config.yml');
     await writeFile(cfg, 'server: ${EMU_URL}\napi-key: ${EMU_KEY}\ndescription: ${KEY_DESCRIPTION}\nexpiry: PT5H\nretry: 2\n');
     const env = { EMU_URL: 'https://cfg.example.com', EMU_KEY: 'cfg-key-0123456789', KEY_DESCRIPTION: 'from config' };
-    const reg = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    const reg = succeed(new StubRegistry());
     const r = await create(['-c', cfg], reg, { home, env });
     expect(r.code, r.stderr).toBe(0);
     const post = reg.requests[0]!;
@@ -200,9 +264,9 @@ describe('api-key create: settings', () => {
     expect(post.json).toMatchObject({ description: expect.stringMatching(/^from config \[qlik-cli:/) as unknown, expiry: 'PT5H' });
     // The context's key belongs to another server: it is not sent there, and stderr says so in one line.
     expect(r.stderr).toBe(`Warning: not sending the credentials of context 'test' to https://cfg.example.com: they belong to ${SERVER} (config file ${cfg} points elsewhere)\n`);
-    const flag = new StubRegistry().register('POST', KEYS, (req) => json(201, created(req))).register('PATCH', /.*/, empty(204));
+    const flag = succeed(new StubRegistry());
     await create(['-c', cfg, '--description', 'flag wins'], flag, { home, env });
-    expect(flag.requests[1]!.json).toEqual([{ op: 'replace', path: '/description', value: 'flag wins' }]);
+    expect(flag.requests[2]!.json).toEqual([{ op: 'replace', path: '/description', value: 'flag wins' }]);
     const missing = await create(['-c', cfg], new StubRegistry(), { home, env: { EMU_URL: 'x', EMU_KEY: 'k' } });
     expect(missing.stderr).toBe(`Error: config file ${cfg}: 'description': environment variable 'KEY_DESCRIPTION' not found\n`);
     const typo = join(home, 'typo.yml');
@@ -253,12 +317,14 @@ describe('api-key create: answers', () => {
     expect(r.stderr).toBe('Request failed (cannot connect to tenant.example.com: connection refused); retrying in 1 s (1/1)\n');
   });
 
-  it('prints the server error body as pretty JSON for a 4xx, without retrying it', async () => {
+  it('prints the server error body as pretty JSON for a 4xx, without retrying it (after one check that nothing was made)', async () => {
     const reg = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
+    listing(reg, () => []);
     const r = await create(['--description', 'viewer', '--retry', '3'], reg);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }] });
     reg.verify();
+    expect(reg.requests.map((q) => q.method)).toEqual(['POST', 'GET', 'GET']);
   });
 });
 
@@ -335,12 +401,14 @@ describe('api-key create: after an answer was lost, exactly what this run made i
   it('a 201 without its token: the key (known by its id) is removed at once, then created again', async () => {
     const reg = new StubRegistry();
     let first = '';
+    let firstKey: Record<string, unknown> = {};
     reg.register('POST', KEYS, (req) => {
-      const key = created(req);
-      first = String(key.id);
-      delete key.token;
-      return json(201, key);
+      firstKey = created(req);
+      first = String(firstKey.id);
+      delete firstKey.token;
+      return json(201, firstKey);
     });
+    readBack(reg, () => firstKey);
     reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
       expect(req.path).toBe(`${KEYS}/${first}`);
       return empty(204);
@@ -356,11 +424,13 @@ describe('api-key create: after an answer was lost, exactly what this run made i
   it('when the tag cannot be taken off, the key is removed and the run fails', async () => {
     const reg = new StubRegistry();
     let id = '';
+    let key: Record<string, unknown> = {};
     reg.register('POST', KEYS, (req) => {
-      const key = created(req);
+      key = created(req);
       id = String(key.id);
       return json(201, key);
     });
+    readBack(reg, () => key);
     reg.register('PATCH', /^\/api\/v1\/api-keys\//, qlikError(403, 'APIKEYS-9', 'Requestor not allowed to update this API key'));
     reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
       expect(req.path).toBe(`${KEYS}/${id}`);
@@ -371,6 +441,191 @@ describe('api-key create: after an answer was lost, exactly what this run made i
     reg.verify();
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`Error: the API key was created, but its description could not be set (403 Forbidden); removed API key ${id} (created by this run, not delivered)\n`);
+  });
+});
+
+describe('api-key create verifies before it touches (issue 18)', () => {
+  /** A server that really creates what is POSTed (kept in `keys`) and lists it; `answer` decides what the POST says. */
+  function server(
+    answer: (req: RecordedRequest, key: Record<string, unknown>, n: number) => TransportResponse | TransportError,
+    beforeRemove?: () => TransportError | undefined,
+  ) {
+    const reg = new StubRegistry();
+    const keys: Record<string, unknown>[] = [];
+    let n = 0;
+    reg.register(
+      'POST',
+      KEYS,
+      (req) => {
+        const key = created(req);
+        keys.unshift(key);
+        n += 1;
+        return answer(req, key, n);
+      },
+      Infinity,
+    );
+    listing(reg, () => keys.map(withoutToken));
+    reg.register(
+      'GET',
+      ONE_KEY,
+      (req) => {
+        const k = keys.find((x) => req.path === `${KEYS}/${String(x.id)}`);
+        if (!k) return qlikError(404, 'APIKEYS-2', 'Not found');
+        return json(200, withoutToken(k));
+      },
+      Infinity,
+    );
+    const touched: string[] = [];
+    const removeOrUpdate = (req: RecordedRequest) => {
+      touched.push(`${req.method} ${req.path}`);
+      const fail = req.method === 'DELETE' ? beforeRemove?.() : undefined;
+      if (fail) return fail;
+      const i = keys.findIndex((x) => req.path === `${KEYS}/${String(x.id)}`);
+      if (req.method === 'DELETE' && i >= 0) keys.splice(i, 1);
+      if (req.method === 'PATCH' && i >= 0) keys[i]!.description = (req.json as [{ value: string }])[0].value;
+      return empty(204);
+    };
+    reg.register('DELETE', ONE_KEY, removeOrUpdate, Infinity);
+    reg.register('PATCH', ONE_KEY, removeOrUpdate, Infinity);
+    return { reg, keys, touched };
+  }
+
+  const FOREIGN = 'ffffffff-0000-4000-8000-000000000001';
+  const foreignKey = (): Record<string, unknown> => ({ id: FOREIGN, description: 'ci', sub: 'someone-else', subType: 'user', status: 'active', createdByUser: 'someone-else', created: new Date().toISOString() });
+
+  it.each([
+    ['with its token', true],
+    ['without a token', false],
+  ])("a 2xx naming another key's id (%s): that key is never patched or deleted; the run's own key is found by its tag", async (_what, withToken) => {
+    const s = server((_req, key, n) => {
+      if (n > 1) return json(201, key);
+      const forged: Record<string, unknown> = { ...foreignKey(), token: 'eyJ.forged.token' };
+      if (!withToken) delete forged.token;
+      return json(201, forged);
+    });
+    s.reg.register('GET', `${KEYS}/${FOREIGN}`, json(200, foreignKey()));
+    const r = await create(['--description', 'ci', '--retry', '1', '-q'], s.reg);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.touched.filter((t) => t.includes(FOREIGN))).toEqual([]);
+    // The first attempt's key (made behind the forged answer) was found by its tag and removed; the second delivered.
+    expect(s.keys.map((k) => k.description)).toEqual(['ci']);
+    expect(r.stdout).toBe(`${String(s.keys[0]!.id)}\n`);
+    expect(r.stderr).toContain(`naming API key ${FOREIGN}, which this run did not create (left untouched)`);
+    expect(r.stderr).toMatch(/Removed API key [0-9a-f-]+: this run created it, but the answer was lost/);
+  });
+
+  it("a forged 2xx with stdout closed: the foreign key is not deleted nor reported as this run's", async () => {
+    const s = server(() => json(201, { ...foreignKey(), token: 'eyJ.forged.token' }));
+    s.reg.register('GET', `${KEYS}/${FOREIGN}`, json(200, foreignKey()));
+    const broken = new Writable({
+      write(_c, _e, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const r = await create(['--description', 'ci'], s.reg, { stdout: broken });
+    expect(r.code).toBe(1);
+    expect(s.touched.filter((t) => t.includes(FOREIGN))).toEqual([]);
+    expect(r.stderr).not.toContain(`removed API key ${FOREIGN}`);
+    expect(s.keys).toEqual([]);
+  });
+
+  it.each([
+    ['API clock behind by 299 s', -299_000, 0],
+    ['Date header ahead by 299 s', 0, 299_000],
+    ['both, opposite ways', -150_000, 150_000],
+  ])('clock skew (%s): the key a lost answer made is still found and removed', async (_what, createdSkew, dateSkew) => {
+    const reg = new StubRegistry();
+    const keys: Record<string, unknown>[] = [];
+    reg.register('POST', KEYS, (req) => {
+      keys.unshift(created(req, { created: new Date(Date.now() + createdSkew).toISOString() }));
+      return qlikError(503, 'HTTP-503', 'Service Unavailable');
+    });
+    reg.register('GET', '/api/v1/users/me', json(200, { id: ME }), Infinity);
+    reg.register('GET', `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`, () => json(200, { data: keys }, { date: new Date(Date.now() + dateSkew).toUTCString() }), Infinity);
+    reg.register('DELETE', ONE_KEY, (req) => {
+      expect(req.path).toBe(`${KEYS}/${String(keys[0]!.id)}`);
+      return empty(204);
+    });
+    const r = await create(['--description', 'skewed'], reg);
+    reg.verify();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Removed API key ${String(keys[0]!.id)}: this run created it, but the answer was lost`);
+  });
+
+  it.each([302, 400, 403, 409, 422])('a committed create answered %i is checked once: the key is removed and named', async (status) => {
+    const s = server(() => (status === 302 ? { status, headers: { location: `${SERVER}/elsewhere` }, body: Buffer.alloc(0) } : qlikError(status, 'X-1', 'refused by a proxy')));
+    const r = await create(['--description', 'proxied', '--retry', '2'], s.reg);
+    expect(r.code).toBe(1);
+    expect(s.keys).toEqual([]);
+    expect(s.touched).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `));
+    // One POST: a definite answer is not retried.
+    expect(s.reg.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+  });
+
+  it('a token-less 2xx whose DELETE fails names the key and the command to remove it', async () => {
+    const reg = new StubRegistry();
+    let key: Record<string, unknown> = {};
+    reg.register('POST', KEYS, (req) => {
+      key = created(req);
+      return json(201, withoutToken(key));
+    });
+    readBack(reg, () => key);
+    reg.register('DELETE', ONE_KEY, qlikError(403, 'APIKEYS-9', 'Forbidden'), Infinity);
+    const r = await create(['--description', 'stuck', '--retry', '1'], reg);
+    reg.verify();
+    expect(r.code).toBe(1);
+    const id = String(key.id);
+    expect(r.stderr).toBe(
+      `Error: the server answered 201 Created without the API key's token, and removing API key ${id} failed (DELETE answered 403 Forbidden); remove it with 'qlik api-key rm ${id}'\n`,
+    );
+  });
+
+  it('Ctrl-C during the removal after a lost answer: the key found is still removed, and named; exit 130', async () => {
+    const controller = new AbortController();
+    let deletes = 0;
+    const s = server(
+      () => qlikError(503, 'HTTP-503', 'Service Unavailable'),
+      () => {
+        deletes += 1;
+        if (deletes > 1) return undefined;
+        controller.abort(new CancelledError('SIGINT'));
+        return failure('ambiguous');
+      },
+    );
+    const id = (): string => String(s.reg.requests.find((q) => q.method === 'DELETE')!.path.split('/').at(-1));
+    const r = await create(['--description', 'interrupted', '--retry', '2'], s.reg, { signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(s.keys).toEqual([]);
+    expect(r.stderr.split('\n').at(-2)).toBe(`Error: interrupted by SIGINT; removed API key ${id()} (created by this run, not delivered)`);
+  });
+
+  it('Ctrl-C during the check, with the check failing again afterwards: one line names the real tag left behind; exit 143', async () => {
+    const controller = new AbortController();
+    const reg = new StubRegistry();
+    let description = '';
+    reg.register('POST', KEYS, (req) => {
+      description = (req.json as { description: string }).description;
+      return qlikError(503, 'HTTP-503', 'Service Unavailable');
+    });
+    let n = 0;
+    reg.register(
+      'GET',
+      '/api/v1/users/me',
+      () => {
+        n += 1;
+        if (n === 1) controller.abort(new CancelledError('SIGTERM'));
+        return n === 1 ? failure('ambiguous') : qlikError(500, 'X', 'down');
+      },
+      Infinity,
+    );
+    const r = await create(['--description', 'term'], reg, { signal: controller.signal });
+    expect(r.code).toBe(143);
+    const tag = TAG.exec(description)![0].trim();
+    expect(tag).toMatch(/^\[qlik-cli:[A-Za-z0-9_-]{12}\.1\]$/);
+    expect(r.stderr.split('\n').at(-2)).toBe(
+      `Error: interrupted by SIGTERM; could not check whether an API key was created (GET /api/v1/users/me answered 500 Internal Server Error); list your keys with 'qlik api-key ls' and remove any whose description ends in "${tag}"`,
+    );
   });
 });
 

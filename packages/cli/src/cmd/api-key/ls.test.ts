@@ -24,6 +24,8 @@ describe('api-key ls: flags → request', () => {
     [['--endingBefore', 'k9'], `${KEYS}?endingBefore=k9`],
     [['--startingAfter', 'k1'], `${KEYS}?startingAfter=k1`],
     [['--sub', 'SCIM\\idp'], `${KEYS}?sub=SCIM%5Cidp`],
+    // Typed with two backslashes, as the help prints the format: the same subject.
+    [['--sub', 'SCIM\\\\idp'], `${KEYS}?sub=SCIM%5Cidp`],
     [['--limit', '5'], `${KEYS}?limit=5`],
     // More than a page: pages of the server's largest size.
     [['--limit', '230'], `${KEYS}?limit=100`],

@@ -1,5 +1,6 @@
 import { defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
+import { scimSubject } from './shared.js';
 
 const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
 
@@ -50,6 +51,8 @@ export const lsOperation = defineOperation({
         usage:
           'The ID of the subject. For SCIM the format is ˋSCIM\\\\{{IDP-ID}}ˋ, where ˋ{{IDP-ID}}ˋ is the ID of the IDP in Qlik. For users, use their user ID, e.g. ˋ64ef645a3b7009d55dee5a2bˋ.',
       },
+      // `SCIM\\<id>` as the help prints it, typed literally, is the subject `SCIM\<id>`.
+      transform: scimSubject,
     },
   ],
 });

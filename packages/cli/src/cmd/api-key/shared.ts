@@ -1,7 +1,17 @@
 // What the api-key verbs share: the ISO 8601 duration check. (How `api-key create` recognises and removes the keys
-// its own attempts made is in shared/attribution.ts, loaded only when a create runs.)
+// its own attempts made is in create/attribution.ts, loaded only when a create runs.)
 import { ConfigError } from '../../errors/errors.js';
 import { invalidArgument } from '../../cmdutil/flags.js';
+
+/**
+ * A SCIM subject as the API wants it, `SCIM\<idp-id>` with one backslash. Qlik's help prints the format as
+ * `SCIM\\{{IDP-ID}}` (JSON's escaping of one backslash), so a subject typed with two backslashes (bash single quotes,
+ * PowerShell, cmd) means the same IdP: runs of backslashes after `SCIM` become one. Other subjects are unchanged.
+ */
+export function scimSubject(sub: string): string {
+  const m = /^SCIM\\{2,}(.*)$/.exec(sub);
+  return m ? `SCIM\\${m[1] ?? ''}` : sub;
+}
 
 /**
  * Durations of whole units up to six digits each (`P30D`, `PT12H`, `P1Y2M`, `P1DT12H`), not all zero: every one is a

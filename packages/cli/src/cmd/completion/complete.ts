@@ -13,7 +13,7 @@ import {
   type CompletionResult,
 } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { byFlagName, parseBool, type FlagSpec } from '../../cmdutil/flags.js';
+import { byFlagName, parseBool, type FlagSet, type FlagSpec } from '../../cmdutil/flags.js';
 import { SERVER_TYPES } from '../../config/schema.js';
 import { FlagError } from '../../errors/errors.js';
 import { safeField, stripControls } from '../../text/safety.js';
@@ -96,7 +96,7 @@ function checkFlagCompletion(cmd: Command, args: string[], last: string): FlagCo
 
 /** Flags that can be given again (Cobra offers them even when present): arrays, maps and repeatable flags. */
 function acceptsMultiple(spec: FlagSpec): boolean {
-  return spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'stringToString';
+  return spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'strings' || spec.type === 'stringToString';
 }
 
 function flagNameCompletions(
@@ -122,7 +122,11 @@ async function flagValueCompletions(
   cmd: Command,
   spec: FlagSpec,
   toComplete: string,
+  flags?: FlagSet,
 ): Promise<CompletionResult | undefined> {
+  // The command's own completion of the flag (e.g. IdP ids for `--sub` after `--subType externalClient`).
+  const own = await cmd.def.completeFlag?.(spec.name, { cmd, args: [], toComplete, ...(flags ? { flags } : {}) });
+  if (own) return own;
   const fixed = (values: readonly string[]): CompletionResult => ({
     candidates: values.filter((v) => v.startsWith(toComplete)).map((value) => ({ value })),
     directive: Directive.NoFileComp,
@@ -203,8 +207,8 @@ export async function completions(f: Factory, root: Command, words: readonly str
 
   const custom =
     flag && flagCompletion
-      ? await flagValueCompletions(f, cmd, flag, toComplete)
-      : await cmd.def.completeArgs?.({ cmd, args, toComplete });
+      ? await flagValueCompletions(f, cmd, flag, toComplete, parsed.flags)
+      : await cmd.def.completeArgs?.({ cmd, args, toComplete, flags: parsed.flags });
   if (custom) {
     candidates.push(...custom.candidates);
     directive = custom.directive;

@@ -85,6 +85,7 @@ __${v}_split_line() {
         esac
     done
     [[ -n $quote ]] && quoted=1
+    qchar=$quote
     words+=("$word")
 }
 
@@ -108,13 +109,23 @@ __${v}_request() {
 
 # Turns the values the program offered for \`target\` into what readline inserts in place of its own word.
 __${v}_replies() {
-    local value full lead=\${cur:0:\${#cur}-\${#target}} prefix=\${cur:0:cut}
+    local bs='\\' c value full lead=\${cur:0:\${#cur}-\${#target}} prefix=\${cur:0:cut}
     for value in "$@"; do
         full=$lead$value
         [[ $full == "$prefix"* ]] || continue
         value=\${full:cut}
         if (( ! quoted && ! files )); then
             printf -v value '%q' "$value"
+        elif (( ! files )) && [[ $qchar == '"' ]]; then
+            # Inside an open double quote \\, ", $ and \` keep their meaning: each gets a backslash. (The replacement
+            # strings are quoted, so neither quote removal nor patsub_replacement's & changes them.)
+            value=\${value//"$bs"/"$bs$bs"}
+            for c in '"' '$' '\`'; do
+                value=\${value//"$c"/"$bs$c"}
+            done
+        elif (( ! files )) && [[ $qchar == "'" ]]; then
+            # Inside an open single quote nothing can be escaped: a quote closes it, is escaped, and opens it again.
+            value=\${value//"'"/"'$bs''"}
         fi
         replies+=("$value")
     done
@@ -134,7 +145,7 @@ __${v}_files_with_ext() {
 }
 
 __start_${v}() {
-    local cur target out directive=0 line value desc cut=0 quoted=0 files=0 i width=0 room
+    local cur target out directive=0 line value desc cut=0 quoted=0 qchar='' files=0 i width=0 room
     local -a words=() values=() descs=() found=() replies=()
     COMPREPLY=()
     __${v}_split_line

@@ -11,6 +11,8 @@ import { intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../.
 import { CliError, FlagError, HttpError } from '../../errors/errors.js';
 import type { ApiRequest, ApiResponse } from '../../http/client.js';
 import { printIds, printJson, printTable, stripLinks } from '../../iostreams/print.js';
+import { PROTOTYPE_KEYS } from '../../text/json.js';
+import { inertText } from '../../text/safety.js';
 
 const METHODS = ['get', 'put', 'patch', 'post', 'delete'] as const;
 
@@ -46,6 +48,12 @@ const RAW_FLAGS: readonly FlagSpec[] = [bodyFlag, bodyFileFlag, bodyValuesFlag, 
 
 /** `v1/items`, `/v1/items`, `api/v1/items` and `/api/v1/items` all name `/api/v1/items`; nothing may leave /api/. */
 export function apiPath(raw: string): { path: string; query: [string, string][] } {
+  // The URL parser deletes TAB, LF and CR anywhere (`.\t.` becomes `..`): control characters are refused outright.
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/.exec(raw);
+  if (control) {
+    throw new FlagError(`path ${JSON.stringify(raw)}: has a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`);
+  }
   if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('//')) {
     throw new FlagError(`path ${JSON.stringify(raw)}: give a path below the server's /api/ (e.g. v1/items), not a URL`);
   }
@@ -67,6 +75,10 @@ export function apiPath(raw: string): { path: string; query: [string, string][] 
     }
   }
   if (rest === '') throw new FlagError('path: give the endpoint below /api/, e.g. v1/items');
+  // What the URL parser makes of it must still be below /api/ (the check above is on the text; this one on the URL).
+  if (!new URL(`/api/${rest}`, 'http://h').pathname.startsWith('/api/')) {
+    throw new FlagError(`path ${JSON.stringify(raw)}: must stay below the server's /api/`);
+  }
   return { path: `/api/${rest}`, query };
 }
 
@@ -88,6 +100,8 @@ export function bodyFromValues(values: Record<string, string>): Record<string, u
     }
     const parts = key.split('.');
     if (parts.some((p) => p === '')) throw new FlagError(`--body-values: ${JSON.stringify(rawKey)} has an empty key part`);
+    const proto = parts.find((p) => PROTOTYPE_KEYS.includes(p));
+    if (proto !== undefined) throw new FlagError(`--body-values: the key ${JSON.stringify(proto)} is not allowed in a request body`);
     let node = out;
     for (const part of parts.slice(0, -1)) {
       const next = node[part];
@@ -118,12 +132,8 @@ async function requestBody(f: Factory, values: Values): Promise<ApiRequest['rawB
   if (file === undefined) return undefined;
   const ext = extname(file).toLowerCase();
   if (['.qvf', '.qvw', '.qvd', '.qvx'].includes(ext)) {
-    const { readFile } = await import('node:fs/promises');
-    try {
-      return { data: await readFile(file), contentType: 'binary/octet-stream' };
-    } catch (e) {
-      throw new CliError(`--body-file ${file}: ${(e as Error).message.split('\n')[0] ?? 'cannot read'}`);
-    }
+    const { readRegularFile } = await import('../../fsutil/readfile.js');
+    return { data: await readRegularFile(file, `--body-file ${file}`), contentType: 'binary/octet-stream' };
   }
   const { readBodyText } = await import('../../api/body.js');
   const { text } = await readBodyText(file, f.io, '--body-file');
@@ -165,6 +175,10 @@ export function newCmdRaw(f: Factory): Command {
       const human = values.get(humanFlag) === true;
       const keepRaw = values.get(rawFlag) === true;
       if (output === '') throw new FlagError('--output-file: the path is empty');
+      if (output !== undefined) {
+        const problem = await (await import('../../fsutil/output.js')).outputPathProblem(output);
+        if (problem) throw new FlagError(`--output-file ${output}: ${problem}`);
+      }
 
       const settings = await f.settings();
       const http = await f.httpClient({ userAgentComment: 'raw' });
@@ -180,8 +194,8 @@ export function newCmdRaw(f: Factory): Command {
 
       if (output !== undefined) {
         try {
-          const { writeFileAtomic } = await import('../../fsutil/atomic.js');
-          await writeFileAtomic(output, res.bytes, { mode: 0o600 });
+          const { writeOutputFile } = await import('../../fsutil/output.js');
+          await writeOutputFile(output, res.bytes);
         } catch (e) {
           throw new CliError(`--output-file ${output}: cannot write: ${(e as Error).message.split('\n')[0] ?? ''}`);
         }
@@ -196,7 +210,7 @@ export function newCmdRaw(f: Factory): Command {
       const sniffed = jsonType ? undefined : tryJsonBody(res.text);
       if (!jsonType && sniffed === undefined) {
         if (!f.io.isStdoutTTY) await f.io.print(res.bytes);
-        else if (isText(res)) await f.io.printData(res.text);
+        else if (isText(res)) await f.io.printData(inertText(res.text));
         else throw new CliError('the response is binary; write it to a file with --output-file, or pipe it');
         return;
       }

@@ -1,5 +1,5 @@
 // The users service's errors. Only USERS-7 is a code seen in Qlik's documentation; USERS-1..3 are the emulator's
-// own, with the users spec's shape (numeric status, source naming the parameter or the body field).
+// own (USERS-4, USERS-5 for the write API), with the users spec's shape (numeric status, source naming the parameter or the body field).
 import {
   ApiError,
   errors as edge,
@@ -22,4 +22,7 @@ export const errors = {
   usersBadFilter: (detail: string, source: ErrorSource): ApiError =>
     users(400, 'USERS-2', 'Invalid filter', detail, source),
   usersBadBody,
+  // The write API (#21): the emulator's codes, in the same shape.
+  usersForbidden: (detail = 'The TenantAdmin role is required'): ApiError => users(403, 'USERS-4', 'Forbidden', detail),
+  usersConflict: (detail: string): ApiError => users(409, 'USERS-5', 'Conflict', detail),
 };

@@ -3,7 +3,6 @@
 // `co` on name/email/subject, `and`/`or`/`not`, parentheses, status clauses grouped for the whole
 // query) and evaluates it case-insensitively against a user.
 import { parse, type Filter } from 'scim2-parse-filter';
-import { describeRole } from '../../http/auth.js';
 import type { UserRecord } from '../../store/store.js';
 import { printable } from '../../shared/text.js';
 
@@ -114,6 +113,8 @@ export function parseUserFilter(text: string): UserFilter {
 export interface FilterScope {
   /** Whether the caller may see this user's roles (a TenantAdmin, or the user themself). */
   rolesVisible(user: UserRecord): boolean;
+  /** A role's id by its name (the roles service's). */
+  roleId(name: string): string;
 }
 
 function values(user: UserRecord, field: string, scope: FilterScope): string[] {
@@ -131,7 +132,7 @@ function values(user: UserRecord, field: string, scope: FilterScope): string[] {
     case 'clientid':
       return user.clientId === undefined ? [] : [user.clientId];
     case 'assignedroles.id':
-      return scope.rolesVisible(user) ? user.roles.map((r) => describeRole(r).id) : [];
+      return scope.rolesVisible(user) ? user.roles.map((r) => scope.roleId(r)) : [];
     case 'assignedroles.name':
       return scope.rolesVisible(user) ? [...user.roles] : [];
     default:

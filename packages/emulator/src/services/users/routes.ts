@@ -3,9 +3,9 @@
 // Any user of the tenant may list, filter, count and read users (users.yml documents no 403 for the
 // list); other users' `assignedRoles` are shown to a TenantAdmin only ("Must have access to roles to
 // view other users' assigned roles", and only TenantAdmins may read the roles API).
-import { describeRole, requireUser } from '../../http/auth.js';
+import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
-import type { ApiCtx, Route } from '../../http/context.js';
+import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { errors } from './errors.js';
 import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
@@ -21,8 +21,15 @@ import {
   type UserQuery,
 } from './query.js';
 import { isPlainObject } from '../../shared/validate.js';
+import { usersWriteStore, type UserProfile } from './write-store.js';
 
-export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = true): Record<string, unknown> {
+export function presentUser(
+  user: UserRecord,
+  baseUrl: string,
+  roles: RoleResolver,
+  rolesVisible = true,
+  profile: UserProfile = {},
+): Record<string, unknown> {
   return {
     id: user.id,
     tenantId: user.tenantId,
@@ -30,7 +37,8 @@ export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = tr
     ...(user.email === '' ? {} : { email: user.email }),
     subject: user.subject,
     status: user.status,
-    ...(rolesVisible ? { assignedRoles: user.roles.map(describeRole) } : {}),
+    ...Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)),
+    ...(rolesVisible ? { assignedRoles: user.roles.map((r) => roles.describe(r)) } : {}),
     assignedGroups: [],
     assignedScopes: [],
     createdAt: isoMs(user.createdAt),
@@ -43,7 +51,7 @@ export function presentUser(user: UserRecord, baseUrl: string, rolesVisible = tr
 function scopeOf(ctx: ApiCtx): FilterScope {
   const me = requireUser(ctx.principal);
   const admin = ctx.principal.perms.admin;
-  return { rolesVisible: (user) => admin || user.id === me.id };
+  return { rolesVisible: (user) => admin || user.id === me.id, roleId: (name) => ctx.app.roles.describe(name).id };
 }
 
 function me(ctx: ApiCtx): Reply {
@@ -58,7 +66,7 @@ function getUser(ctx: ApiCtx): Reply {
   const user = isObjectId(id) ? ctx.app.store.getUser(ctx.app.tenantId, id) : undefined;
   if (!user) throw errors.userNotFound();
   const fields = ctx.url.searchParams.get('fields');
-  const json = presentUser(user, ctx.baseUrl, scope.rolesVisible(user));
+  const json = presentUser(user, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(user), usersWriteStore(ctx.app.store).profile(user.id));
   return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
@@ -79,7 +87,10 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   const links: Record<string, { href: string }> = { self: href(selfCursor) };
   if (page.next !== undefined) links['next'] = href(['next', page.next]);
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
-  const data = page.users.map((u) => project(presentUser(u, ctx.baseUrl, scope.rolesVisible(u)), q.fields));
+  const profiles = usersWriteStore(ctx.app.store);
+  const data = page.users.map((u) =>
+    project(presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id)), q.fields),
+  );
   return jsonReply(200, { data, links, ...(q.totalResults ? { totalResults: page.total } : {}) });
 }
 

@@ -1,0 +1,22 @@
+// qlik group settings edit: GET the settings, the editable fields in $EDITOR, a PATCH of what changed.
+import { describe, expect, it } from 'vitest';
+import { empty, json } from '../../../test/kit/httpmock.js';
+import { editorScript, runStubbed, sent } from '../../../test/kit/verb.js';
+
+const P = '/api/v1/groups/settings';
+
+describe('group settings edit', () => {
+  it('PATCHes what the editor changed', async () => {
+    const editor = await editorScript(`sed 's/"autoCreateGroups": true/"autoCreateGroups": false/' "$1" > "$1.new"\nmv "$1.new" "$1"`);
+    const r = await runStubbed(
+      ['group', 'settings', 'edit'],
+      (reg) => {
+        reg.register('GET', P, json(200, { autoCreateGroups: true, syncIdpGroups: true, systemGroups: {} }));
+        reg.register('PATCH', P, empty(204));
+      },
+      { env: { EDITOR: editor } },
+    );
+    expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: 'Updated autoCreateGroups\n' });
+    expect(r.requests.map(sent)[1]).toEqual({ method: 'PATCH', path: P, body: [{ op: 'replace', path: '/autoCreateGroups', value: false }] });
+  });
+});

@@ -1,0 +1,17 @@
+// qlik group settings edit: Qlik's qlik-cli reference lists it; its page was not among the stored copies, so its
+// texts follow Qlik's generator template for `<resource> edit` (the G2 `app edit` page, as `api-key edit` and
+// `api-key config edit` do). The fields are those its patch can replace.
+import type { EditOperation } from '../../api/edit.js';
+
+export const groupSettingsEditOperation: EditOperation = {
+  use: 'edit',
+  short: 'Modify a group settings interactively in a text-editor',
+  long:
+    'Modify a group settings interactively in a text-editor\n\n' +
+    "This command will fetch a group settings and open it in the editor 'vi'.\n" +
+    "You can change the default editor by setting the 'EDITOR' environment variable.\n" +
+    "Default editors are 'vi' for Linux/Darwin and 'notepad' for Windows.\n" +
+    'The resource will be updated according to the changes made in the editor upon save.',
+  path: '/api/v1/groups/settings',
+  fields: ['autoCreateGroups', 'syncIdpGroups'],
+};
