@@ -820,3 +820,36 @@ function postFrom(localAddress: string, clientId: string, secret: string): Promi
     req.end(body);
   });
 }
+
+describe('--m2m-api-keys whatever the grant type (issue 18: 19)', () => {
+  async function impersonateBot(): Promise<string> {
+    const res = await tokenRequest({
+      grant_type: IMPERSONATION,
+      client_id: imp.clientId,
+      client_secret: imp.clientSecret,
+      user_lookup: { field: 'userId', value: m2m.userId },
+    });
+    expect(res.status).toBe(200);
+    return res.body.access_token as string;
+  }
+  const create = (token: string, sub?: string): Promise<ApiResponse> =>
+    emu.api('POST', '/api/v1/api-keys', {
+      token,
+      body: { description: 'bot key', expiry: 'PT1H', ...(sub === undefined ? {} : { sub }) },
+    });
+
+  it('deny: an impersonation token for the bot cannot mint the bot a key', async () => {
+    await emu.setOAuthSettings({ m2mApiKeys: 'deny' });
+    expectError(await create(await impersonateBot()), 403, 'APIKEYS-5');
+    // Nor can an admin's API key make one for the bot; a key for a person is still fine.
+    expectError(await create(emu.admin.apiKey, m2m.userId), 403, 'APIKEYS-5');
+    expect((await create(emu.admin.apiKey, emu.dev.id)).status).toBe(201);
+  });
+
+  it('for-users: no bot mints a key for another bot (nor for itself through impersonation)', async () => {
+    const botToken = await accessToken(m2m);
+    expectError(await create(botToken, imp.userId), 403, 'APIKEYS-5');
+    expectError(await create(await impersonateBot()), 403, 'APIKEYS-5');
+    expect((await create(botToken, emu.dev.id)).status).toBe(201);
+  });
+});
