@@ -19,6 +19,8 @@ export interface Totals {
   oauthHeld: number;
   users: number;
   usersHeld: number;
+  scim: number;
+  scimHeld: number;
   passed: number;
   failed: number;
 }

@@ -1,5 +1,5 @@
 // Types for cases/index.mjs, for test/reliability.test.ts (the scripts themselves are plain JavaScript).
-export type Section = 'faults' | 'input' | 'secrets' | 'proxy' | 'adversarial' | 'oauth' | 'users';
+export type Section = 'faults' | 'input' | 'secrets' | 'proxy' | 'adversarial' | 'oauth' | 'users' | 'lifecycle' | 'scim';
 
 export type Figures = Record<string, number | string | undefined>;
 

@@ -43,6 +43,7 @@ interface Tables {
   api: Route<ApiCtx>[];
   open: Route<Ctx>[];
   control: Route<Ctx>[];
+  mounts: NonNullable<Service['mount']>[];
 }
 
 function tablesOf(table: RouterTable): Tables {
@@ -50,6 +51,7 @@ function tablesOf(table: RouterTable): Tables {
     api: table.services.flatMap((s) => s.routes),
     open: table.services.flatMap((s) => s.openRoutes ?? []),
     control: table.control,
+    mounts: table.services.flatMap((s) => (s.mount ? [s.mount] : [])),
   };
 }
 
@@ -95,6 +97,9 @@ async function executeApi(
 ): Promise<Reply> {
   if (ctx.url.pathname.startsWith('/oauth/')) return executeOAuth(tables, ctx);
   if (!ctx.url.pathname.startsWith('/api/')) throw errors.routeNotFound();
+  const path = ctx.url.pathname;
+  const mount = tables.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+  if (mount) return mount.serve(app, ctx, req.headers.authorization);
   const who = principal ?? (await authenticate(req.headers.authorization, app));
   const wait = app.rateLimiter.hit(`${who.tenantId}:${who.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
