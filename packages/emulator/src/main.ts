@@ -3,7 +3,8 @@
 // gone. Everything else goes to stderr, through a log that never blocks (lifecycle.ts).
 import pkg from '../package.json' with { type: 'json' };
 import { startService } from './host/emulator.js';
-import { handleSignals, stderrSink, watchParent } from './host/lifecycle.js';
+import { runExec, EXEC_USAGE } from './host/exec.js';
+import { handleSignals, startingParent, stderrSink, watchParent } from './host/lifecycle.js';
 import { describeError, OptionError, parseFlags, serviceOptions } from './host/options.js';
 import { renderSummary, writeKeyFiles } from './host/summary.js';
 
@@ -34,15 +35,32 @@ Options:
 When ready, prints one JSON line on stdout: {"url","tenantId","users":[...],"oauthClients":[...],"caCert"?};
 on a terminal (without --json), a summary with a ready-to-paste "qlik context create" line instead.
 It exits when its parent process exits.
-`;
 
-export async function run(argv: string[]): Promise<void> {
+${EXEC_USAGE}`;
+
+/**
+ * The command line. `ppidAtStart` is the parent pid bin/qlik-emulator.js read before loading anything, so that
+ * a parent that dies while the emulator starts is noticed (startingParent).
+ */
+export async function run(argv: string[], ppidAtStart: number = process.ppid): Promise<void> {
   const sink = stderrSink();
   const log = (line: string): void => sink.write(line);
+  const parent = startingParent(ppidAtStart);
+  if (argv[0] === 'exec') {
+    await runExec(argv.slice(1), { log, parent });
+    return;
+  }
+  // Until the service runs there is nothing to close: a parent gone while starting ends the process at once.
+  let onParentGone = (): void => {
+    log('the parent process has exited: not starting');
+    process.exit(1);
+  };
+  const unwatch = watchParent(() => onParentGone(), parent);
   // A stdout whose reader has gone is ignored: nothing but the ready line is ever written there.
   process.stdout.on('error', () => undefined);
   try {
     const { help, version, json, options } = parseFlags(argv);
+    if (help || version) unwatch();
     if (help) {
       process.stdout.write(USAGE);
       return;
@@ -70,7 +88,7 @@ export async function run(argv: string[]): Promise<void> {
         keys?.cleanup();
       }
     }, log);
-    watchParent(() => stop('the parent process has exited'));
+    onParentGone = () => stop('the parent process has exited');
     process.stdout.write(
       keys ? `${renderSummary(running.info, pkg.version, keys.byUser)}\n` : `${JSON.stringify(running.info)}\n`,
     );
@@ -78,5 +96,6 @@ export async function run(argv: string[]): Promise<void> {
     const usage = e instanceof OptionError;
     process.stderr.write(`qlik-emulator: ${describeError(e)}${usage ? ' (see --help)' : ''}\n`);
     process.exitCode = usage ? 2 : 1;
+    unwatch();
   }
 }

@@ -3,6 +3,7 @@
 // against the emulator clock, /oauth/revoke, /api/v1/oauth-tokens, the control API, API keys
 // created with an M2M token (--m2m-api-keys), rate limits, and secrets kept out of every log.
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -720,5 +721,135 @@ describe('seeded clients and --data', () => {
         },
       }),
     ).rejects.toThrow(/"clientId" "same" is used twice/);
+  });
+});
+
+describe('client authentication: HTTP Basic, and who pays for a wrong secret (issue 18: 22)', () => {
+  const basic = (id: string, secret: string): string =>
+    `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  /** The answer with what differs between two tokens (the token and its expiry) taken out. */
+  const shape = (res: ApiResponse): unknown => ({
+    status: res.status,
+    keys: Object.keys(res.body ?? {}),
+    scope: res.body?.scope,
+    cache: res.headers['cache-control'],
+  });
+
+  it('accepts the credentials in a JSON body, a form body and with Basic auth, answered alike', async () => {
+    const inJson = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: m2m.clientId,
+      client_secret: m2m.clientSecret,
+    });
+    const inForm = await tokenRequest(
+      `grant_type=client_credentials&client_id=${m2m.clientId}&client_secret=${m2m.clientSecret}`,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    const withBasic = await tokenRequest(
+      { grant_type: 'client_credentials' },
+      { authorization: basic(m2m.clientId, m2m.clientSecret) },
+    );
+    // As @qlik/sdk sends it: Basic, plus the client id in the body.
+    const sdkStyle = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: m2m.clientId, scope: 'user_default' },
+      { authorization: basic(m2m.clientId, m2m.clientSecret) },
+    );
+    expect(inJson.status).toBe(200);
+    expect(shape(inForm)).toEqual(shape(inJson));
+    expect(shape(withBasic)).toEqual(shape(inJson));
+    expect(sdkStyle.status).toBe(200);
+    const wrongInBody = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: m2m.clientId,
+      client_secret: 'wrong-secret',
+    });
+    const wrongBasic = await tokenRequest(
+      { grant_type: 'client_credentials' },
+      { authorization: basic(m2m.clientId, 'wrong-secret') },
+    );
+    expectError(wrongInBody, 401, 'OAUTH-2');
+    expect({ ...wrongBasic.body, traceId: '' }).toEqual({ ...wrongInBody.body, traceId: '' });
+  });
+
+  it('refuses a secret sent twice and a Basic client id the body contradicts', async () => {
+    const twice = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: m2m.clientId, client_secret: m2m.clientSecret },
+      { authorization: basic(m2m.clientId, m2m.clientSecret) },
+    );
+    expect(expectError(twice, 400, 'OAUTH-1').detail).toMatch(/not both/);
+    const other = await tokenRequest(
+      { grant_type: 'client_credentials', client_id: imp.clientId },
+      { authorization: basic(m2m.clientId, m2m.clientSecret) },
+    );
+    expect(expectError(other, 400, 'OAUTH-1').detail).toMatch(/not the one in the Authorization header/);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'wrong secrets (from another address) do not use up the client budget; the failing peer is limited',
+    async () => {
+      await emu.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
+      // 16 wrong secrets from 127.0.0.2 (Linux routes all of 127/8 to loopback).
+      const statuses: number[] = [];
+      for (let i = 0; i < 16; i += 1) statuses.push(await postFrom('127.0.0.2', m2m.clientId, 'wrong-secret'));
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(statuses.slice(3)).toEqual(Array(13).fill(429));
+      // The right secret from this address still works: its budget was never charged.
+      expect(await accessToken()).toEqual(expect.any(String));
+    },
+  );
+});
+
+/** POST /oauth/token from a given local address; resolves with the status. */
+function postFrom(localAddress: string, clientId: string, secret: string): Promise<number> {
+  const body = JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+  const url = new URL('/oauth/token', emu.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('--m2m-api-keys whatever the grant type (issue 18: 19)', () => {
+  async function impersonateBot(): Promise<string> {
+    const res = await tokenRequest({
+      grant_type: IMPERSONATION,
+      client_id: imp.clientId,
+      client_secret: imp.clientSecret,
+      user_lookup: { field: 'userId', value: m2m.userId },
+    });
+    expect(res.status).toBe(200);
+    return res.body.access_token as string;
+  }
+  const create = (token: string, sub?: string): Promise<ApiResponse> =>
+    emu.api('POST', '/api/v1/api-keys', {
+      token,
+      body: { description: 'bot key', expiry: 'PT1H', ...(sub === undefined ? {} : { sub }) },
+    });
+
+  it('deny: an impersonation token for the bot cannot mint the bot a key', async () => {
+    await emu.setOAuthSettings({ m2mApiKeys: 'deny' });
+    expectError(await create(await impersonateBot()), 403, 'APIKEYS-5');
+    // Nor can an admin's API key make one for the bot; a key for a person is still fine.
+    expectError(await create(emu.admin.apiKey, m2m.userId), 403, 'APIKEYS-5');
+    expect((await create(emu.admin.apiKey, emu.dev.id)).status).toBe(201);
+  });
+
+  it('for-users: no bot mints a key for another bot (nor for itself through impersonation)', async () => {
+    const botToken = await accessToken(m2m);
+    expectError(await create(botToken, imp.userId), 403, 'APIKEYS-5');
+    expectError(await create(await impersonateBot()), 403, 'APIKEYS-5');
+    expect((await create(botToken, emu.dev.id)).status).toBe(201);
   });
 });

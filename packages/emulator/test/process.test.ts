@@ -196,4 +196,69 @@ describe.skipIf(!linux)('the parent process', () => {
       if (alive()) process.kill(pid, 'SIGKILL');
     }
   });
+
+  // Issue 18 (23): a parent that dies before or while the emulator starts. Before the fix the emulator read its
+  // parent only once it was ready, saw init (ppid 1) and took it for the process that started it: it ran forever.
+  const DIST_INDEX = BIN.replace(/bin[\\/]qlik-emulator\.js$/, 'dist/index.js');
+  const gone = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z';
+    } catch {
+      return true;
+    }
+  };
+
+  async function orphanExits(pidOf: () => Promise<number>, kill: () => void): Promise<void> {
+    const pid = await pidOf();
+    kill();
+    try {
+      await expect.poll(() => gone(pid), { timeout: 3000, interval: 100 }).toBe(true);
+    } finally {
+      if (!gone(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }
+
+  for (const delay of [0, 300]) {
+    it(`startEmulator({ mode: 'child' }) whose parent dies ${delay} ms after the spawn: the child exits`, async () => {
+      // The parent logs the pid of every process it spawns (a spawn hook), then SIGKILLs itself.
+      const wrapper = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const cp = require('node:child_process'); const orig = cp.spawn;
+           cp.spawn = (...a) => { const c = orig(...a); require('node:fs').writeSync(1, c.pid + '\\n'); return c; };
+           require('node:module').syncBuiltinESMExports();
+           import(${JSON.stringify(DIST_INDEX)}).then((m) => {
+             m.startEmulator({ mode: 'child' }).catch(() => {});
+             setTimeout(() => process.kill(process.pid, 'SIGKILL'), ${delay});
+           });`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      await orphanExits(
+        async () =>
+          Number(
+            await new Promise<string>((resolve) => createInterface({ input: wrapper.stdout }).once('line', resolve)),
+          ),
+        () => undefined,
+      );
+    });
+
+    it(`the command line started from a shell killed ${delay} ms later exits`, async () => {
+      const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, BIN], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      await orphanExits(
+        async () => {
+          const pid = Number(
+            await new Promise<string>((resolve) => createInterface({ input: sh.stdout }).once('line', resolve)),
+          );
+          await sleep(delay);
+          return pid;
+        },
+        () => sh.kill('SIGKILL'),
+      );
+    });
+  }
 });

@@ -1,7 +1,7 @@
 // 5. Adversarial: at least one case for each of the 18 rules of issue #8, tried as an attacker or an unlucky user
 // would. Rules 1–13 are the CLI's, 14–18 the emulator's. Each case is one attack; the totals count attacks and how
 // many held.
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -848,6 +848,113 @@ function emulatorCases() {
   ];
 }
 
+// ---- issue 18, rules 18–23 (the emulator's): a block of its own ----
+
+const ISSUE18_RULES = {
+  19: '--m2m-api-keys follows the key subject, whatever the grant',
+  22: '/oauth/token: Basic auth, budget charged after the secret',
+  23: 'an orphaned emulator exits',
+};
+
+function attack18(rule, name, c) {
+  return { ...c, id: `adversarial/i18-${rule}-${name}`, section: 'adversarial', injected: `issue 18 rule ${rule} (${ISSUE18_RULES[rule]}): ${c.injected}` };
+}
+
+const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
+
+function issue18EmulatorCases() {
+  return [
+    attack18(19, 'bot-impersonated-deny', {
+      injected: '--m2m-api-keys deny, then an impersonation token for the OAuth client\'s bot user creates a key (and another bot creates one for the bot)',
+      expected: '403 APIKEYS-5 both times; no key of the bot exists',
+      async run() {
+        const emu = await labEmulator({ m2mApiKeys: 'deny' });
+        try {
+          const bot = emu.lib.oauthClients[0];
+          const imp = await emu.lib.addOAuthClient({ name: 'imp', allowedGrantTypes: ['client_credentials', IMPERSONATION] });
+          const client = emu.lib.oauthClient('imp');
+          const token = await emu.call('POST', '/oauth/token', {
+            body: { grant_type: IMPERSONATION, client_id: client.clientId, client_secret: client.clientSecret, user_lookup: { field: 'userId', value: bot.userId } },
+          });
+          const v = new Verdict();
+          v.eq('impersonation token', token.status, 200);
+          const made = await emu.call('POST', KEYS_PATH, { token: token.json?.access_token, body: { description: 'bot key', expiry: 'PT1H' } });
+          v.eq('a key for the bot through impersonation', made.status, 403);
+          const imp2 = await emu.call('POST', '/oauth/token', { body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret } });
+          const other = await emu.call('POST', KEYS_PATH, { token: imp2.json?.access_token, body: { description: 'bot key', expiry: 'PT1H', sub: bot.userId } });
+          v.eq('a key for the bot by another bot', other.status, 403);
+          v.expect(imp.clientId !== undefined, 'the second client was made');
+          return v.done();
+        } finally {
+          await emu.stop();
+        }
+      },
+    }),
+    attack18(22, 'basic-auth-and-wrong-secrets', {
+      injected: 'client credentials with HTTP Basic; then 16 wrong secrets for the client with --rate-limit at 3 a minute',
+      expected: 'Basic answered like the body (200); the wrong secrets get 401 then 429; the right secret from another address still gets a token',
+      async run() {
+        const emu = await labEmulator();
+        try {
+          const c = emu.lib.oauthClients[0];
+          const v = new Verdict();
+          const basic = `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`;
+          const viaBasic = await emu.call('POST', '/oauth/token', { body: { grant_type: 'client_credentials' }, headers: { authorization: basic } });
+          v.eq('token with Basic', viaBasic.status, 200);
+          await emu.lib.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
+          // The wrong secrets come from 127.0.0.2 (Linux routes all of 127/8 to loopback); the right one from 127.0.0.1.
+          const { request: httpRequest } = await import('node:http');
+          const postFrom = (localAddress, secret) =>
+            new Promise((resolve, reject) => {
+              const body = JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: secret });
+              const req = httpRequest(`${emu.url}/oauth/token`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode));
+              });
+              req.on('error', reject);
+              req.end(body);
+            });
+          const statuses = [];
+          for (let i = 0; i < 16; i += 1) statuses.push(await postFrom('127.0.0.2', 'wrong-secret'));
+          v.eq('wrong secrets', [...new Set(statuses)].join(','), '401,429');
+          const right = await postFrom('127.0.0.1', c.clientSecret);
+          v.eq('the right secret (another address)', right, 200);
+          return v.done();
+        } finally {
+          await emu.stop();
+        }
+      },
+    }),
+    attack18(23, 'orphan-at-start', {
+      injected: 'the command line started from a shell that is SIGKILLed right after starting it',
+      expected: 'the emulator exits within 3 s',
+      async run() {
+        const bin = new URL('../../../packages/emulator/bin/qlik-emulator.js', import.meta.url).pathname;
+        const { spawn } = await import('node:child_process');
+        const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, bin], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const pid = Number(await new Promise((resolve) => sh.stdout.once('data', (d) => resolve(String(d).trim()))));
+        sh.kill('SIGKILL');
+        const v = new Verdict();
+        const alive = () => {
+          try {
+            process.kill(pid, 0);
+            return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+          } catch {
+            return false;
+          }
+        };
+        const t0 = performance.now();
+        while (alive() && performance.now() - t0 < 3000) await sleep(100);
+        const still = alive();
+        if (still) process.kill(pid, 'SIGKILL');
+        v.fig('ms', performance.now() - t0);
+        v.expect(!still, 'the orphaned emulator was still running after 3 s');
+        return v.done();
+      },
+    }),
+  ];
+}
+
 export function adversarialCases({ reduced = false } = {}) {
   return [
     ...attributionCases({ reduced }),
@@ -865,6 +972,7 @@ export function adversarialCases({ reduced = false } = {}) {
     editorInterruptCase(),
     ...emulatorCases(),
     ...trustCases({ reduced }),
+    ...issue18EmulatorCases(),
   ];
 }
 

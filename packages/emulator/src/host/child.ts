@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Emulator, StartOptions } from '../public-types.js';
 import { emulatorHandle } from '../handle.js';
 import type { StartupInfo } from '../shared/info.js';
+import { PARENT_PID_ENV } from './lifecycle.js';
 import { serviceOptions, toFlags } from './options.js';
 
 /** bin/ seen from dist/ (this module bundled into dist/*.js) and from src/host/ (tests run the source) alike. */
@@ -74,7 +75,11 @@ export async function startChild(opts: StartOptions): Promise<Emulator> {
   const seed = seedFile(opts);
   let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    child = spawn(process.execPath, [BIN, ...toFlags(opts, seed.path)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Our pid goes with it: a child that starts after this process died knows at once (lifecycle.ts).
+    child = spawn(process.execPath, [BIN, ...toFlags(opts, seed.path)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
+    });
   } catch (e) {
     seed.cleanup();
     throw e;

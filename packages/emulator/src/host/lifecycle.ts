@@ -10,14 +10,14 @@
 // - a file: written directly.
 // After the first failed write (the reader has gone: EPIPE, or any other error) logging is off for good and
 // the emulator goes on serving; it never retries a failed write.
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isatty } from 'node:tty';
 
 /** Bytes queued for a slow stderr reader before lines are dropped. */
 export const LOG_BACKLOG = 1024 * 1024;
 /** How often the parent process is checked. */
-const PARENT_POLL_MS = 1000;
+const PARENT_POLL_MS = 500;
 /** A graceful shutdown that takes longer than this is cut short. */
 const SHUTDOWN_GRACE_MS = 800;
 
@@ -124,21 +124,68 @@ export function stderrSink(prefix = '[qlik-emulator] '): LogSink {
   };
 }
 
+/** The environment variable a launcher sets to its own pid, so the emulator knows whom to outlive (never more). */
+export const PARENT_PID_ENV = 'QLIK_EMULATOR_PARENT_PID';
+
 /**
- * Calls `onGone` once when this process's parent has gone (it is re-parented: `process.ppid` changes, e.g.
- * after `kill -TERM` of the `npx` that started it). A process started by init (ppid 1) or as PID 1 is not
- * watched. The timer does not keep the process alive.
+ * The process that started this one, as early as it can be known: the pid a launcher passed in
+ * QLIK_EMULATOR_PARENT_PID (startEmulator({ mode: 'child' }) does), else `process.ppid` read by
+ * bin/qlik-emulator.js before anything else was loaded. Undefined when there is no parent to watch (started
+ * by init on purpose, or this process is PID 1).
+ *
+ * "Adopted by init" must not pass for "started by init": a ppid of 1 at start is an orphan (the parent died
+ * while Node was starting) unless this process leads its own process group or session, as services started
+ * by systemd, tini or dumb-init do (Linux, from /proc/self/stat; elsewhere a ppid of 1 is taken as init's).
+ * The variable is removed from this process's environment so that it never reaches a child.
  */
-export function watchParent(onGone: () => void, intervalMs = PARENT_POLL_MS): () => void {
-  const parent = process.ppid;
-  if (parent <= 1) return () => undefined;
-  const timer = setInterval(() => {
-    if (process.ppid === parent) return;
+export function startingParent(
+  ppidAtStart: number = process.ppid,
+  env: NodeJS.ProcessEnv = process.env,
+): { pid: number } | undefined {
+  const passed = env[PARENT_PID_ENV];
+  delete env.QLIK_EMULATOR_PARENT_PID;
+  if (passed !== undefined && /^[1-9]\d{0,9}$/.test(passed)) return { pid: Number(passed) };
+  if (process.pid === 1 || ppidAtStart === 0) return undefined;
+  if (ppidAtStart !== 1) return { pid: ppidAtStart };
+  return leadsOwnGroup() ? undefined : { pid: -1 };
+}
+
+function leadsOwnGroup(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const [, , pgrp, session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === process.pid || Number(session) === process.pid;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Calls `onGone` once when the parent `parent` (from startingParent) is no longer this process's parent: at
+ * once (on the next tick) when it is already gone, else at the first poll that sees `process.ppid` change
+ * (e.g. after `kill -TERM` of the `npx` that started it). No parent: not watched. The timer does not keep
+ * the process alive.
+ */
+export function watchParent(
+  onGone: () => void,
+  parent: { pid: number } | undefined,
+  intervalMs = PARENT_POLL_MS,
+): () => void {
+  if (parent === undefined) return () => undefined;
+  let done = false;
+  const check = (): void => {
+    if (done || process.ppid === parent.pid) return;
+    done = true;
     clearInterval(timer);
     onGone();
-  }, intervalMs);
+  };
+  const timer = setInterval(check, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  setImmediate(check);
+  return () => {
+    done = true;
+    clearInterval(timer);
+  };
 }
 
 /**

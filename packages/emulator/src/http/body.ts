@@ -7,7 +7,6 @@ export const BODY_LIMIT = 1024 * 1024;
 /** After a 413 the rest of an oversized body is read and thrown away, up to this much, then the connection is closed. */
 const DISCARD_LIMIT = 64 * 1024 * 1024;
 
-
 /** Reads and drops the rest of a body without buffering it, closing the connection past DISCARD_LIMIT. */
 function discard(req: IncomingMessage, alreadyRead: number): void {
   let total = alreadyRead;
@@ -60,13 +59,23 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Starts reading the body at once (so a request that executes after its client left still has it),
- * and returns the readers handlers call (JSON, or raw text). The body is read at most once.
+ * The readers handlers call (JSON, or raw text), and `start`, which begins reading the body. The server starts it
+ * once the request may have one read: for /api/ only after authentication succeeded, so that an unauthenticated
+ * client cannot make the emulator hold its body (issue 18: 21); a reader called earlier starts it itself. After
+ * `start` the body is read at once (a request that executes after its client left still has it), at most once.
  */
-export function bodyReaders(req: IncomingMessage): Pick<Ctx, 'readJson' | 'readText'> {
-  const body = readBody(req);
-  body.catch(() => undefined);
-  const readText = async (): Promise<string> => (await body).toString('utf8');
+export function bodyReaders(
+  req: IncomingMessage,
+): Pick<Ctx, 'readJson' | 'readText'> & { start: () => void; started: () => boolean } {
+  let body: Promise<Buffer> | undefined;
+  const start = (): Promise<Buffer> => {
+    if (body === undefined) {
+      body = readBody(req);
+      body.catch(() => undefined);
+    }
+    return body;
+  };
+  const readText = async (): Promise<string> => (await start()).toString('utf8');
   const readJson = async (errors: BodyErrors, opts: { optional?: boolean } = {}): Promise<unknown> => {
     const text = await readText();
     if (text.trim() === '') {
@@ -79,5 +88,5 @@ export function bodyReaders(req: IncomingMessage): Pick<Ctx, 'readJson' | 'readT
       throw errors.invalidJson(e instanceof Error ? e.message : String(e));
     }
   };
-  return { readJson, readText };
+  return { readJson, readText, start: () => void start(), started: () => body !== undefined };
 }

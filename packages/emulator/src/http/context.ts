@@ -78,6 +78,8 @@ export interface Ctx {
   readText(): Promise<string>;
   /** The request headers (for the content type of form bodies). */
   headers: IncomingHttpHeaders;
+  /** The client's address (the socket's remote address), for limits per peer. */
+  peer: string;
 }
 
 export interface ApiCtx extends Ctx {

@@ -52,6 +52,15 @@ export class RateLimiter {
 
   /** Counts a call. Returns the seconds to wait when the call is refused, undefined when allowed. */
   hit(identity: string, tier: Tier, now: number): number | undefined {
+    return this.count(identity, tier, now, true);
+  }
+
+  /** Whether a call would be refused (the seconds to wait), without counting it. */
+  check(identity: string, tier: Tier, now: number): number | undefined {
+    return this.count(identity, tier, now, false);
+  }
+
+  private count(identity: string, tier: Tier, now: number, record: boolean): number | undefined {
     if (!this.current.enabled) return undefined;
     const key = `${identity}\u0000${tier}`;
     let bucket = this.buckets.get(key);
@@ -69,7 +78,7 @@ export class RateLimiter {
       bucket.blockedUntil = (bucket.hits[bucket.hits.length - budget] ?? now) + windowMs;
       return secondsUntil(bucket.blockedUntil, now);
     }
-    bucket.hits.push(now);
+    if (record) bucket.hits.push(now);
     return undefined;
   }
 }

@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { authenticate } from './auth.js';
+import { authenticate, type Principal } from './auth.js';
 import type { ApiCtx, App, Ctx, Route, Service } from './context.js';
 import { edgeError, errors } from '../shared/errors.js';
 import { serveWithFault, type FaultIo } from './faults/actions.js';
@@ -16,6 +16,12 @@ import { bodyReaders } from './body.js';
 import { matchRoute, unrouted } from './router.js';
 
 export type Log = (line: string) => void;
+
+/** Open connections at once; more are closed on arrival (Node's `server.maxConnections`). */
+export const MAX_CONNECTIONS = 1024;
+/** A request (headers and body) must arrive within this; then it is answered 408 and its connection closed. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 20_000;
 
 export interface ServerOptions {
   tls?: { key: string; cert: string };
@@ -78,19 +84,28 @@ function tierOf(method: string): 1 | 2 {
   return method === 'GET' || method === 'HEAD' ? 1 : 2;
 }
 
-/** Authentication, rate limiting and routing for everything outside /__emulator/. */
-async function executeApi(app: App, tables: Tables, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
+/**
+ * Authentication, rate limiting and routing for everything outside /__emulator/. `principal`: the bearer already
+ * checked by serveApi (undefined when it failed: checked again here, to answer the error).
+ */
+async function executeApi(
+  app: App,
+  tables: Tables,
+  ctx: Ctx,
+  req: IncomingMessage,
+  principal: Principal | undefined,
+): Promise<Reply> {
   if (ctx.url.pathname.startsWith('/oauth/')) return executeOAuth(tables, ctx);
   if (!ctx.url.pathname.startsWith('/api/')) throw errors.routeNotFound();
   const path = ctx.url.pathname;
   const mount = tables.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
   if (mount) return mount.serve(app, ctx, req.headers.authorization);
-  const principal = await authenticate(req.headers.authorization, app);
-  const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
+  const who = principal ?? (await authenticate(req.headers.authorization, app));
+  const wait = app.rateLimiter.hit(`${who.tenantId}:${who.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
   const match = matchRoute(tables.api, ctx.method, ctx.url.pathname);
   if (!match) throw unrouted(tables.api, ctx.method, ctx.url.pathname);
-  return match.route.handler({ ...ctx, params: match.params, principal });
+  return match.route.handler({ ...ctx, params: match.params, principal: who });
 }
 
 /** /oauth/token and /oauth/revoke: no bearer token; they rate-limit by client themselves. */
@@ -100,15 +115,44 @@ async function executeOAuth(tables: Tables, ctx: Ctx): Promise<Reply> {
   return match.route.handler({ ...ctx, params: match.params });
 }
 
-async function serveApi(app: App, tables: Tables, ctx: Ctx, io: FaultIo, trace: { faultId?: string }, log: Log): Promise<void> {
+/** Starts reading a request's body, and says whether it was started. */
+interface BodyControl {
+  start: () => void;
+  started: () => boolean;
+}
+
+async function serveApi(
+  app: App,
+  tables: Tables,
+  ctx: Ctx,
+  io: FaultIo,
+  trace: { faultId?: string },
+  log: Log,
+  body: BodyControl,
+): Promise<void> {
+  // The bearer is checked first: a body is read only for a client that proved who it is (issue 18: 21), and then at
+  // once, so that a request executed after a fault's delay still has it when its client has gone.
+  let principal: Principal | undefined;
+  if (ctx.url.pathname.startsWith('/oauth/')) body.start();
+  else if (ctx.url.pathname.startsWith('/api/')) {
+    principal = await authenticate(io.req.headers.authorization, app).catch(() => undefined);
+    if (principal) body.start();
+  }
   const fault = app.faults.match(ctx.method, ctx.url.pathname);
   if (fault) trace.faultId = fault.id;
-  const execute = (): Promise<Reply> => run((c) => executeApi(app, tables, c, io.req), ctx, log);
+  const execute = (): Promise<Reply> => run((c) => executeApi(app, tables, c, io.req, principal), ctx, log);
   let reply: Reply | undefined;
   let faithful: boolean;
   if (fault) ({ reply, faithful } = await serveWithFault(fault.action, io, execute));
   else {
     reply = await execute();
+    // Refused before its body was read (no valid token): the body is not read. Node would read and drop it after
+    // the answer; marked as being consumed (read(0) in paused mode) it stops at the stream's high-water mark, and the
+    // client's unsent rest waits in its own buffers until it gives up or the request timeout closes the connection.
+    if (!body.started() && !io.req.complete) {
+      io.req.read(0);
+      io.req.socket.pause();
+    }
     faithful = await writeEncoded(io.res, encodeReply(reply));
   }
   if (reply?.ledgerKeyId !== undefined && faithful) app.store.markDelivered(reply.ledgerKeyId);
@@ -127,7 +171,13 @@ async function serveControl(tables: Tables, ctx: Ctx, io: FaultIo, opts: ServerO
   await writeEncoded(res, encodeReply(reply));
 }
 
-async function handle(app: App, tables: Tables, opts: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  app: App,
+  tables: Tables,
+  opts: ServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = performance.now();
   // The Date header comes from the emulator's clock, like every timestamp in a body (POST /__emulator/time moves both).
   res.setHeader('date', new Date(app.clock.now()).toUTCString());
@@ -162,6 +212,7 @@ async function handle(app: App, tables: Tables, opts: ServerOptions, req: Incomi
     });
   });
   const control = path.startsWith('/__emulator/');
+  const { start: startBody, started: bodyStarted, readJson, readText } = bodyReaders(req);
   const ctx: Ctx = {
     app,
     method,
@@ -169,11 +220,19 @@ async function handle(app: App, tables: Tables, opts: ServerOptions, req: Incomi
     params: {},
     baseUrl: baseUrlOf(req, app, opts.tls !== undefined),
     seq,
-    ...bodyReaders(req),
+    readJson,
+    readText,
     headers: req.headers,
+    peer: req.socket.remoteAddress ?? '',
   };
-  if (control) await serveControl(tables, ctx, { req, res, method }, opts);
-  else await serveApi(app, tables, ctx, { req, res, method }, trace, opts.log);
+  if (control) {
+    startBody();
+    await serveControl(tables, ctx, { req, res, method }, opts);
+  } else
+    await serveApi(app, tables, ctx, { req, res, method }, trace, opts.log, {
+      start: startBody,
+      started: bodyStarted,
+    });
 }
 
 export function createServer(app: App, table: RouterTable, opts: ServerOptions): http.Server | https.Server {
@@ -190,9 +249,15 @@ export function createServer(app: App, table: RouterTable, opts: ServerOptions):
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   };
-  if (!opts.tls) return http.createServer(listener).on('clientError', onClientError);
-  return https
-    .createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
-    .on('clientError', onClientError)
-    .on('tlsClientError', (_err: Error, socket: Duplex) => socket.destroy());
+  const server = opts.tls
+    ? https
+        .createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
+        .on('clientError', onClientError)
+        .on('tlsClientError', (_err: Error, socket: Duplex) => socket.destroy())
+    : http.createServer(listener).on('clientError', onClientError);
+  // What stalled clients can hold is bounded: connections at once, and the time to send a whole request.
+  server.maxConnections = MAX_CONNECTIONS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  return server;
 }

@@ -111,7 +111,8 @@ async function createKey(ctx: ApiCtx): Promise<Reply> {
   const input = parseCreateBody(await ctx.readJson(errors.body), now);
   if (!ctx.principal.perms.manageApiKeys) throw errors.createForbidden('The "Manage API keys" permission is required');
   const sub = resolveSubject(ctx, input, user);
-  checkM2mApiKey(ctx.principal, sub, app.oauthSettings.m2mApiKeys);
+  const subjectIsBot = app.store.getUser(app.tenantId, sub)?.clientId !== undefined;
+  checkM2mApiKey(ctx.principal, subjectIsBot, app.oauthSettings.m2mApiKeys);
   const config = app.store.getConfig(app.tenantId);
   if (!config) throw errors.configNotFound();
   const expiry = resolveExpiry(now, config, input.subType, input.expiry, app.options.clampExpiry);

@@ -46,8 +46,7 @@ async function readParams(ctx: Ctx): Promise<Params> {
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
     throw errors.oauthBadRequest('The body must be application/json or application/x-www-form-urlencoded');
   const body = await ctx.readJson(errors.body);
-  if (!isPlainObject(body))
-    throw errors.oauthBadRequest('The request body must be a JSON object');
+  if (!isPlainObject(body)) throw errors.oauthBadRequest('The request body must be a JSON object');
   return body;
 }
 
@@ -68,6 +67,56 @@ function rateLimit(ctx: Ctx, identity: string): void {
   if (wait !== undefined) throw errors.rateLimited(wait);
 }
 
+/**
+ * Failed client authentications are counted per peer (the client's address), in tier 2 with --rate-limit: a peer
+ * over its budget gets 429 before its credentials are looked at. A client's own budget is charged only once its
+ * secret checked out, so wrong secrets from anyone cannot lock the right one out (issue 18: 22).
+ */
+const failedKey = (ctx: Ctx): string => `${ctx.app.tenantId}:oauth-failed:${ctx.peer}`;
+
+function refuseFailingPeer(ctx: Ctx): void {
+  const wait = ctx.app.rateLimiter.check(failedKey(ctx), 2, ctx.app.clock.now());
+  if (wait !== undefined) throw errors.rateLimited(wait);
+}
+
+function authenticationFailed(ctx: Ctx): never {
+  ctx.app.rateLimiter.hit(failedKey(ctx), 2, ctx.app.clock.now());
+  throw errors.oauthBadClient();
+}
+
+/**
+ * The client's credentials: in the body (`client_id`, `client_secret`) or with HTTP Basic authentication
+ * (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id):urlencode(secret))`), answered alike. A secret sent
+ * both ways is a 400, as the RFC allows one method per request.
+ */
+function clientCredentials(ctx: Ctx, params: Params): { clientId: string; secret: string } {
+  const header = ctx.headers.authorization;
+  const basic = header === undefined ? undefined : /^basic\s+(\S*)\s*$/i.exec(header);
+  // Another scheme (a bearer token left on by a client library) is not client authentication: the body decides.
+  if (basic === undefined || basic === null)
+    return { clientId: requiredParam(params, 'client_id'), secret: requiredParam(params, 'client_secret') };
+  if (params['client_secret'] !== undefined)
+    throw errors.oauthBadRequest('Send the client secret once: in the Authorization header or in the body, not both');
+  const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw errors.oauthBadRequest('The Basic credentials must be client_id:client_secret');
+  let clientId: string;
+  let secret: string;
+  try {
+    const form = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
+    clientId = form(decoded.slice(0, colon));
+    secret = form(decoded.slice(colon + 1));
+  } catch {
+    throw errors.oauthBadRequest('The Basic credentials are not correctly encoded');
+  }
+  if (clientId === '') throw errors.oauthBadRequest('"client_id" is required');
+  if (secret === '') throw errors.oauthBadRequest('"client_secret" is required');
+  const inBody = params['client_id'];
+  if (inBody !== undefined && inBody !== clientId)
+    throw errors.oauthBadRequest('"client_id" in the body is not the one in the Authorization header');
+  return { clientId, secret };
+}
+
 /** The granted scopes: those asked for (space- or comma-separated), each allowed to the client; all allowed ones when none. */
 function grantedScopes(params: Params, client: OAuthClientRecord): string[] {
   const raw = params['scope'];
@@ -86,8 +135,7 @@ function grantedScopes(params: Params, client: OAuthClientRecord): string[] {
 function impersonated(ctx: Ctx, params: Params): UserRecord {
   const lookup = params['user_lookup'];
   if (lookup === undefined) throw errors.oauthBadRequest('"user_lookup" is required for user impersonation');
-  if (!isPlainObject(lookup))
-    throw errors.oauthBadRequest('"user_lookup" must be an object {"field", "value"}');
+  if (!isPlainObject(lookup)) throw errors.oauthBadRequest('"user_lookup" must be an object {"field", "value"}');
   const { field, value } = lookup as Params;
   if (field !== 'subject' && field !== 'userId')
     throw errors.oauthBadRequest('"user_lookup.field" must be "subject" or "userId"');
@@ -110,12 +158,12 @@ async function token(ctx: Ctx): Promise<Reply> {
     throw errors.oauthBadRequest('"grant_type" must be client_credentials or urn:qlik:oauth:user-impersonation');
   if (params['client_assertion'] !== undefined)
     throw errors.oauthBadRequest('JWT client authentication (client_assertion) is not emulated; send client_secret');
-  const clientId = requiredParam(params, 'client_id');
-  const secret = requiredParam(params, 'client_secret');
-  rateLimit(ctx, clientId);
+  const { clientId, secret } = clientCredentials(ctx, params);
+  refuseFailingPeer(ctx);
   const { app } = ctx;
   const client = app.store.getOAuthClient(app.tenantId, clientId);
-  if (!client || !sameSecret(secret, client.clientSecret)) throw errors.oauthBadClient();
+  if (!client || !sameSecret(secret, client.clientSecret)) authenticationFailed(ctx);
+  rateLimit(ctx, clientId);
   if (!client.allowedGrantTypes.includes(grant))
     throw errors.oauthBadRequest(`The client is not allowed the grant type "${grant}"`);
   const scopes = grantedScopes(params, client);
