@@ -29,7 +29,11 @@ function childEnv() {
   return env;
 }
 
-/** Spawns `node args…` and resolves with its first stdout line and a stop function. */
+/**
+ * Spawns `node args…` and resolves with its first stdout line and a stop function.
+ * @param {string[]} args
+ * @returns {Promise<{ line: string, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
+ */
 function startChild(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   let stderr = '';
@@ -37,11 +41,11 @@ function startChild(args) {
     if (stderr.length < 10_000) stderr += d;
   });
   const stop = () =>
-    new Promise((resolve) => {
+    /** @type {Promise<void>} */ (new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
-    });
+    }));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve({ line, stop, child }));
     child.once('exit', (code, signal) =>
@@ -92,6 +96,7 @@ async function control(url, method, path, body) {
 }
 
 /** An emulator child with a key to GET and 200 users whose tokens take turns creating keys. */
+/** @param {{ bin: string, args: string[], dataDir?: string }} opts */
 async function startEmulator({ bin, args, dataDir }) {
   const flags = [...args, ...(dataDir === undefined ? [] : ['--data', join(dataDir, 'bench.db')])];
   const { line, stop } = await startChild([bin, ...flags]);
@@ -102,7 +107,7 @@ async function startEmulator({ bin, args, dataDir }) {
     headers: { authorization: `Bearer ${dev.apiKey}` },
   });
   if (listed.status !== 200) throw new Error(`listing dev's keys answered ${listed.status}`);
-  const target = (await listed.json()).data.find((k) => k.description === 'qlik-emulator bootstrap')?.id;
+  const target = (/** @type {{ data: { id: string, description: string }[] }} */ (await listed.json())).data.find((k) => k.description === 'qlik-emulator bootstrap')?.id;
   if (target === undefined) throw new Error("dev's bootstrap key is not in its list");
   const creators = [];
   for (let i = 0; i < CREATE_USERS; i++) {

@@ -2,6 +2,11 @@
 import { cpus, loadavg, release } from 'node:os';
 import { SECTIONS } from './cases/index.mjs';
 
+/** @typedef {import('./cases/index.mjs').CaseResult} CaseResult */
+/** @typedef {import('./cases/index.mjs').Figures} Figures */
+/** @typedef {ReturnType<typeof totals>} Totals */
+
+/** @type {[string, string][]} */
 const FIGURES = [
   ['attempts', 'attempts'],
   ['exit', 'exit'],
@@ -34,18 +39,27 @@ const FIGURES = [
   ['dir', 'dir'],
 ];
 
+/**
+ * @param {Figures} figures
+ * @returns {string}
+ */
 export function formatFigures(figures) {
   const parts = [];
   for (const [key, label] of FIGURES) if (figures[key] !== undefined && figures[key] !== null) parts.push(`${label} ${figures[key]}`);
-  if (figures.ms !== undefined) parts.push(`${(figures.ms / 1000).toFixed(1)} s`);
+  if (typeof figures.ms === 'number') parts.push(`${(figures.ms / 1000).toFixed(1)} s`);
   return parts.join(', ');
 }
 
+/** @param {unknown} text */
 function cell(text) {
   return String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-/** One markdown table: a bold row per section, then a row per case. */
+/**
+ * One markdown table: a bold row per section, then a row per case.
+ * @param {CaseResult[]} results
+ * @returns {string}
+ */
 export function table(results) {
   const lines = ['| id | injected | expected | result | figures |', '| --- | --- | --- | --- | --- |'];
   for (const [section, title] of Object.entries(SECTIONS)) {
@@ -60,11 +74,16 @@ export function table(results) {
   return lines.join('\n');
 }
 
+/** @type {(rows: CaseResult[], key: string) => number} */
 const sum = (rows, key) => rows.reduce((n, r) => n + (typeof r.figures[key] === 'number' ? r.figures[key] : 0), 0);
 
+/** @param {CaseResult[]} results */
 export function totals(results) {
+  /** @param {string} section */
   const of = (section) => results.filter((r) => r.section === section);
+  /** @type {Figures} */
   const kill = results.find((r) => r.id === 'secrets/kill-9')?.figures ?? {};
+  /** @type {Figures} */
   const conc = results.find((r) => r.id === 'secrets/concurrent-updates')?.figures ?? {};
   const input = of('input');
   const adversarial = of('adversarial');
@@ -92,6 +111,10 @@ export function totals(results) {
   };
 }
 
+/**
+ * @param {Totals} t
+ * @returns {string}
+ */
 export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +

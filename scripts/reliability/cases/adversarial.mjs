@@ -33,6 +33,14 @@ const RULES = {
   18: 'the request log masks secrets',
 };
 
+/** @typedef {import('./index.mjs').Case} Case */
+
+/**
+ * @param {keyof typeof RULES} rule
+ * @param {string} name
+ * @param {Omit<Case, 'id' | 'section'>} c
+ * @returns {Case}
+ */
 function attack(rule, name, c) {
   const nn = String(rule).padStart(2, '0');
   return { ...c, id: `adversarial/${nn}-${name}`, section: 'adversarial', injected: `rule ${rule} (${RULES[rule]}): ${c.injected}` };
@@ -102,6 +110,7 @@ function createRace({ reduced }) {
   });
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 function attributionCases({ reduced }) {
   return [
     attack(1, 'data-loss-repro', {
@@ -206,12 +215,14 @@ function attributionCases({ reduced }) {
 
 // ---- rule 2: interrupts, and stdout that cannot be written ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function interruptCases() {
+  /** @type {import('./index.mjs').Case[]} */
   const cases = [];
-  for (const [signal, exit] of [
+  for (const [signal, exit] of /** @type {[NodeJS.Signals, number][]} */ ([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ]) {
+  ])) {
     cases.push(
       attack(2, `${signal.toLowerCase()}-during-create`, {
         reduced: signal === 'SIGTERM',
@@ -274,7 +285,12 @@ function interruptCases() {
 
 // ---- rule 3: a context's credentials go to its own server only ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function originCases() {
+  /**
+   * @param {import('./index.mjs').Lab} lab
+   * @param {{ args: string[] | ((sink: { url: string }) => string[]), config?: (sink: { url: string }) => string, own?: string }} opts
+   */
   const run = async (lab, { args, config, own }) => {
     const emu = lab.emu;
     const sink = lab.own(await startSink());
@@ -331,6 +347,7 @@ function originCases() {
 
 const SECRET_HEADERS = ['Cookie', 'X-Qlik-Session', 'X-Api-Key', 'X-Session-Id', 'X-Password-Hint', 'X-User-Credential', 'X-Client-Secret', 'X-Refresh-Token', 'X-Custom-Auth'];
 
+/** @returns {import('./index.mjs').Case} */
 function secretRuleCase() {
   return attack(4, 'secret-headers-masked', {
     reduced: true,
@@ -361,7 +378,9 @@ function secretRuleCase() {
 
 // ---- rule 5: header sources validated before any request (zero network calls) ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function headerSourceCases() {
+  /** @type {{ section: import('./index.mjs').Section, prefix: string }} */
   const common = { section: 'adversarial', prefix: 'adversarial/05-' };
   const cases = [
     badInput('config-api-key-newline', 'rule 5 (every header source validated first): -c file with api-key: ${VAR} whose value ends in a newline', {
@@ -406,6 +425,7 @@ function headerSourceCases() {
 
 const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u2066x\u2069';
 
+/** @returns {import('./index.mjs').Case} */
 function stdoutSafetyCase() {
   return attack(6, 'stdout-escapes', {
     reduced: true,
@@ -445,6 +465,7 @@ function stdoutSafetyCase() {
 
 // ---- rule 7: paging that would never end ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function pagingCases() {
   const page = (data, next) => ({ type: 'status', status: 200, body: { data, links: { next: { href: next } } } });
   const run = (name, { injected, expected, action, stderr, maxGets }) =>
@@ -488,6 +509,7 @@ function pagingCases() {
 
 // ---- rule 8: a declared body over the cap fails at once ----
 
+/** @returns {import('./index.mjs').Case} */
 function sizeCapCase() {
   return attack(8, 'content-length-over-cap', {
     reduced: true,
@@ -517,6 +539,7 @@ function sizeCapCase() {
 
 // ---- rule 9: rm does not claim a deletion it cannot know of ----
 
+/** @returns {import('./index.mjs').Case} */
 function rmGoneCase() {
   return attack(9, 'rm-gone-after-lost-answer', {
     injected: 'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
@@ -544,6 +567,7 @@ function rmGoneCase() {
 
 // ---- rule 10: -f JSON errors give the position, never the content ----
 
+/** @returns {import('./index.mjs').Case} */
 function jsonPositionCase() {
   return badInput('file-json-position', 'rule 10 (-f JSON errors): -f file whose JSON breaks right after a secret-looking value', {
     section: 'adversarial',
@@ -562,6 +586,7 @@ function jsonPositionCase() {
 
 // ---- rule 11: tagged YAML values in fields the CLI does not know ----
 
+/** @returns {import('./index.mjs').Case} */
 function taggedYamlCase() {
   return attack(11, 'binary-field-round-trip', {
     injected: 'contexts.yml with unknown fields holding !!binary and a custom !tag value; context update --comment; api-key ls',
@@ -596,6 +621,7 @@ function taggedYamlCase() {
 
 // ---- rule 12: a contexts file others can change ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function permissionCases() {
   return [
     attack(12, 'writable-by-others', {
@@ -653,6 +679,7 @@ function permissionCases() {
 
 // ---- rule 13: the editor of `edit` on an interrupt ----
 
+/** @returns {import('./index.mjs').Case} */
 function editorInterruptCase() {
   return attack(13, 'edit-sigterm', {
     reduced: true,
@@ -700,6 +727,7 @@ function processAlive(pid) {
 
 // ---- rules 14–18: the emulator ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function emulatorCases() {
   return [
     attack(14, 'cursor-visibility', {
@@ -825,8 +853,10 @@ function emulatorCases() {
         const lines = [];
         const emu = await labEmulator({ log: (l) => lines.push(l) });
         try {
-          const headers = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map((h) => [h, secretValue('v')]);
-          const query = ['token', 'api_key', 'session_id', 'password'].map((q) => [q, secretValue('q')]);
+          const headers = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map(
+            (h) => /** @type {[string, string]} */ ([h, secretValue('v')]),
+          );
+          const query = ['token', 'api_key', 'session_id', 'password'].map((q) => /** @type {[string, string]} */ ([q, secretValue('q')]));
           await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']])}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
           const entries = await emu.requests();
           const log = JSON.stringify(entries);
@@ -847,6 +877,7 @@ function emulatorCases() {
   ];
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function adversarialCases({ reduced = false } = {}) {
   return [
     ...attributionCases({ reduced }),
