@@ -70,7 +70,7 @@ function once([name, argv, extra, , file], rssFile) {
   const t0 = performance.now();
   const res = spawnSync(file ?? process.execPath, args, { env: { ...env, ...extra, ...probe }, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t0;
-  if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr.toString()}`);
   return ms;
 }
 

@@ -118,7 +118,7 @@ async function startEmulator({ bin, args, dataDir }) {
 
 function runCannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ timeout: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ timeout: 10, ...opts }, (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)));
   });
 }
 

@@ -82,6 +82,7 @@ export function isOwnFile(name) {
 
 /** ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069). */
 export function escBytes(text) {
+  // eslint-disable-next-line no-control-regex
   return (text ?? '').match(/[\u001b\u009b\u202a-\u202e\u2066-\u2069]/g)?.length ?? 0;
 }
 
@@ -116,7 +117,7 @@ function sampleCmdline(pid, stop) {
       } catch {
         return resolve(samples);
       }
-      setTimeout(tick, 20);
+      setTimeout(() => void tick(), 20);
     };
     void tick();
   });

@@ -211,7 +211,7 @@ ${table(results)}
   temporary directory when the run starts, so a rebuild by someone else during a long run cannot hand a case half a \`dist/\`.
 - Rule 15's remote-peer check needs a non-loopback IPv4 address on this machine; without one the case says so in its
   figures and checks only the Host and content-type guards.
-- The paging cap of rule 7 (${'`'}MAX_PAGES${'`'}, 10 000 pages) is not reached here: a fault rule answers with one fixed body,
+- The paging cap of rule 7 (\`MAX_PAGES\`, 10 000 pages) is not reached here: a fault rule answers with one fixed body,
   so it can make an empty page with a next link or a repeated link, not ten thousand distinct ones (the cap is tested
   in-process, \`packages/cli/src/cmd/api-key/ls.test.ts\`).
 - Not covered, by design of the CLI: a server that commits a create *later* than the CLI's last check after a failed

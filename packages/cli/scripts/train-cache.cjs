@@ -53,6 +53,7 @@ async function main() {
     const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
     writeFileSync(join(home, '.qlik', 'contexts.yml'), `current-context: train\ncontexts:\n  train:\n    headers:\n      Authorization: Bearer training\n    server: ${url}\n`, { mode: 0o600 });
     // Only what the commands read: no proxy, no QLIK_* setting and no real home of the machine that builds.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- emptying process.env is the point
     for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
     process.env.QLIK_CLI_USER_HOME_DIR = home;
 
@@ -76,8 +77,8 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (e) => {
-    console.error(`train-cache: ${e.message}`);
+  (/** @type {unknown} */ e) => {
+    console.error(`train-cache: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },
 );

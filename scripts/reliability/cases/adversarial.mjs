@@ -451,6 +451,7 @@ function stdoutSafetyCase() {
       const got = await runQlik(['api-key', 'get', key.id], { env });
       commonChecks(v, got, 'api-key get');
       v.eq('description in api-key get (JSON)', parseJson(got.stdout)?.description, HOSTILE);
+      // eslint-disable-next-line no-control-regex
       v.eq('raw ESC bytes in api-key get (JSON escapes them)', (got.stdout.match(/\u001b/g) ?? []).length, 0);
       await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } } });
       const ids = await runQlik(['api-key', 'ls', '-q'], { env });
@@ -857,7 +858,7 @@ function emulatorCases() {
             (h) => /** @type {[string, string]} */ ([h, secretValue('v')]),
           );
           const query = ['token', 'api_key', 'session_id', 'password'].map((q) => /** @type {[string, string]} */ ([q, secretValue('q')]));
-          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']])}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
+          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']]).toString()}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
           const entries = await emu.requests();
           const log = JSON.stringify(entries);
           const v = new Verdict();

@@ -562,7 +562,7 @@ const IDEMPOTENT = [
     retries: [1],
     reduced: [1],
     argv: (ctx) => ['api-key', 'ls', '--headers', `X-Reliability-Secret=${ctx.secret}`],
-    prepare: async () => ({ secret: secretValue() }),
+    prepare: () => Promise.resolve({ secret: secretValue() }),
     sink: true,
     action: { type: 'redirect', status: 302 },
     exit: () => 1,

@@ -148,10 +148,10 @@ export function inputCases() {
       expect: /permission denied/,
     }),
     badInput('file-fifo', '-f a FIFO with no writer (must not hang)', {
-      setup: async (f) => {
+      setup: (f) => {
         const path = join(f.dir, 'body.fifo');
         spawnSync('mkfifo', [path]);
-        return { path };
+        return Promise.resolve({ path });
       },
       args: (f, e) => [...CREATE, '-f', e.path],
       expect: /regular file/,
