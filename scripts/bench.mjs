@@ -14,6 +14,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 const home = mkdtempSync(join(tmpdir(), 'qlik-bench-'));
 const env = cleanEnv(home);
 const POST = fileURLToPath(new URL('bench/post.cjs', import.meta.url));
+const ROTATE = fileURLToPath(new URL('bench/rotate.cjs', import.meta.url));
 const PROBE = fileURLToPath(new URL('bench/rss-probe.cjs', import.meta.url));
 
 const emulator = await startEmulator();
@@ -23,6 +24,20 @@ await emulator.setConfig({ max_keys_per_user: 1000, max_api_key_expiry: 'P30D' }
 const setup = await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], { env, stdin: admin.apiKey });
 if (setup.code !== 0) throw new Error(`context create failed: ${setup.stderr}`);
 await runQlik(['context', 'use', 'bench'], { env });
+
+// rotate: its own home (a context `rot` holding a key of the admin's, rotated every round) and, for the baseline, a
+// file holding another key that the node:http script rotates the same way.
+const rotHome = mkdtempSync(join(tmpdir(), 'qlik-bench-rot-'));
+const mintKey = async () => {
+  const res = await fetch(`${emulator.url}/api/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ description: 'bench-rotate', expiry: 'P1D' }) });
+  return (await res.json()).token;
+};
+const rotEnv = { QLIK_CLI_USER_HOME_DIR: rotHome };
+const rotSetup = await runQlik(['context', 'create', 'rot', '--server', emulator.url, '--api-key', '-'], { env: { ...env, ...rotEnv }, stdin: await mintKey() });
+if (rotSetup.code !== 0) throw new Error(`context create failed: ${rotSetup.stderr}`);
+await runQlik(['context', 'use', 'rot'], { env: { ...env, ...rotEnv } });
+const rotTokenFile = join(rotHome, 'baseline-token');
+writeFileSync(rotTokenFile, await mintKey(), { mode: 0o600 });
 
 /** @typedef {[name: string, argv: string[], extra: Record<string, string>, base: string | undefined, file?: string]} Variant */
 /**
@@ -40,6 +55,8 @@ const variants = [
   ['qlik api-key ls --limit 1', [QLIK, 'api-key', 'ls', '--limit', '1'], {}, 'node -e 0'],
   ['qlik api-key create', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], {}, 'node:http POST script'],
   ['qlik api-key create (QLIK_CREATE_TAG=0)', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], { QLIK_CREATE_TAG: '0' }, 'node:http POST script'],
+  ['node:http rotate script', [ROTATE], { BENCH_URL: emulator.url, BENCH_TOKEN_FILE: rotTokenFile }, 'node -e 0'],
+  ['qlik api-key rotate', [QLIK, 'api-key', 'rotate'], rotEnv, 'node:http rotate script'],
 ];
 
 // The linux-x64 standalone binary (npm run build:binaries), when it was built: the same commands, run as the binary
@@ -104,6 +121,7 @@ if (process.env.BENCH_NO_EMULATOR !== '1' && existsSync(fileURLToPath(emulatorBe
   emulatorRows = await benchEmulator({ durationSec: Number(process.env.BENCH_SECONDS ?? 4) });
 }
 rmSync(home, { recursive: true, force: true });
+rmSync(rotHome, { recursive: true, force: true });
 
 // ---- report ----
 
@@ -121,6 +139,7 @@ const TARGETS = {
   'binary qlik version': 1.5,
   'binary qlik context ls': 1.5,
   'binary qlik api-key create': 1.3,
+  'qlik api-key rotate': 1.3,
 };
 const rows = variants.map(([name, , , base]) => {
   const ratio = base ? med(name) / med(base) : 1;
@@ -149,14 +168,16 @@ lines.push(
   '',
   'A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt\'s tag, then the PATCH below): those round trips are most of the difference between the two create rows.',
   '',
+  'A rotate makes the same requests as the `node:http rotate script` (12 with the redirects of users/me); beside them it writes its journal five times under the contexts lock, the contexts file and the expiry record.',
+  '',
   `What a create costs the server: ${tagged.total} requests of which ${tagged.writes} writes by default (the POST, and the PATCH that takes the per-run tag off the description — what makes removing only this run's keys exact after a lost answer), ${untagged.total} request (${untagged.writes} write) with \`QLIK_CREATE_TAG=0\`. Against Qlik's 100 writes per minute (tier 2), that is ${Math.floor(100 / tagged.writes)} creates per minute by default and ${Math.floor(100 / untagged.writes)} without tags.`,
   '',
 );
 if (emulatorRows.length > 0) {
   lines.push('## The emulator', '');
   lines.push('Load from autocannon in the same run; the baseline is a trivial `node:http` server answering fixed JSON.', '');
-  // Issue #14's floors for this 2-core machine.
-  const floor = (name) => (name.startsWith('emulator GET') ? 10_000 : name === 'emulator create (memory)' ? 1200 : name === 'emulator create (--data)' ? 1000 : undefined);
+  // Issue #14's floors for this 2-core machine (issue #20's for SCIM provisioning).
+  const floor = (name) => (name.startsWith('emulator GET') ? 10_000 : name === 'emulator create (memory)' ? 1200 : name === 'emulator create (--data)' ? 1000 : name === 'emulator SCIM POST /Users (memory)' ? 1000 : undefined);
   lines.push('| case | connections | req/s | target | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const e of emulatorRows) {
     const f = floor(e.name);

@@ -1,7 +1,8 @@
 // The emulator under load: autocannon against `qlik-emulator --quiet` started as a child process, in memory and
 // with --data, at 10 and 50 connections, for an authenticated GET /api/v1/api-keys/{id} and for creates
 // (POST /api/v1/api-keys, each request with the token of the next of 200 users, so the quota never fills),
-// beside a trivial node:http server returning a fixed JSON body of the same shape, in the same run.
+// beside a trivial node:http server returning a fixed JSON body of the same shape, in the same run; and SCIM
+// provisioning (POST /api/v1/scim/v2/Users, a new userName each request, with a SCIM key of the seeded IdP).
 //
 //   import { benchEmulator } from './scripts/bench/emulator.mjs';
 //   const rows = await benchEmulator({ durationSec: 5 });   // [{ name, connections, reqPerSec, p50Ms, p99Ms }]
@@ -113,7 +114,24 @@ async function startEmulator({ bin, args, dataDir }) {
   for (let i = 0; i < CREATE_USERS; i++) {
     creators.push((await control(info.url, 'POST', 'users', { name: `bench-${i}`, roles: ['ManageApiKeys'] })).apiKey);
   }
-  return { url: info.url, devToken: dev.apiKey, target, creators, stop };
+  const admin = info.users.find((u) => u.roles.includes('TenantAdmin'));
+  const idps = await fetch(`${info.url}/api/v1/identity-providers`, { headers: { authorization: `Bearer ${admin.apiKey}` } });
+  if (idps.status !== 200) throw new Error(`listing the identity providers answered ${idps.status}`);
+  const idpId = (await idps.json()).data[0]?.id;
+  if (idpId === undefined) throw new Error('the emulator has no identity provider for SCIM');
+  return { url: info.url, devToken: dev.apiKey, target, creators, adminId: admin.id, idpId, stop };
+}
+
+/** An Entra-ID-shaped SCIM user. */
+function scimUser(userName) {
+  return JSON.stringify({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    externalId: userName.split('@')[0],
+    userName,
+    active: true,
+    emails: [{ primary: true, type: 'work', value: userName }],
+    name: { formatted: 'Bench User', familyName: 'User', givenName: 'Bench' },
+  });
 }
 
 function runCannon(opts) {
@@ -178,6 +196,36 @@ function scenarios(targets) {
                   headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
                 };
               },
+            },
+          ],
+        });
+      },
+    });
+    list.push({
+      name: `emulator SCIM POST /Users (${label})`,
+      run: async (connections, duration) => {
+        // Reset drops the users SCIM provisioned and every minted key: a new SCIM key for each run.
+        await control(emu.url, 'POST', 'reset');
+        const key = await control(emu.url, 'POST', 'keys', {
+          userId: emu.adminId,
+          subType: 'externalClient',
+          sub: `SCIM\\${emu.idpId}`,
+        });
+        let next = 0;
+        const run = Date.now().toString(36);
+        return runCannon({
+          url: emu.url,
+          connections,
+          duration,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/v1/scim/v2/Users',
+              setupRequest: (req) => ({
+                ...req,
+                body: scimUser(`bench-${run}-${next++}@bench.example`),
+                headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/scim+json' },
+              }),
             },
           ],
         });

@@ -228,7 +228,8 @@ export async function startRewriter(targetPort, rewrite) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const headers = { ...req.headers, host: `127.0.0.1:${targetPort}` };
+      // The Host header stays the relay's: the emulator's absolute links (Location, links.next) then name the relay.
+      const headers = { ...req.headers };
       const up = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false }, (ans) => {
         /** @type {Buffer[]} */
         const body = [];

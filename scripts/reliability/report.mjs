@@ -37,6 +37,10 @@ const FIGURES = [
   ['lost', 'lost'],
   ['file', 'file'],
   ['dir', 'dir'],
+  ['spanMs', 'rotation ms'],
+  ['killedIn', 'killed in'],
+  ['contextBroken', 'contexts without a working key'],
+  ['wrongKeyCount', 'wrong key counts'],
 ];
 
 /**
@@ -89,6 +93,7 @@ export function totals(results) {
   const adversarial = of('adversarial');
   const oauth = of('oauth');
   const users = of('users');
+  const scim = of('scim');
   return {
     faults: of('faults').length,
     duplicates: sum(results, 'duplicates'),
@@ -106,6 +111,8 @@ export function totals(results) {
     oauthHeld: oauth.filter((r) => r.pass).length,
     users: users.length,
     usersHeld: users.filter((r) => r.pass).length,
+    scim: scim.length,
+    scimHeld: scim.filter((r) => r.pass).length,
     passed: results.filter((r) => r.pass).length,
     failed: results.filter((r) => !r.pass).length,
   };
@@ -119,7 +126,7 @@ export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +
     `bad inputs ${t.badInputs} with ${t.networkCalls} network calls, kill-9 trials ${t.killTrials} with ${t.broken} broken files, ` +
-    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}, users cases ${t.users}, held ${t.usersHeld}`
+    `concurrent updates ${t.pairs} with ${t.lost} lost, attacks ${t.attacks}, held ${t.held}, oauth cases ${t.oauth}, held ${t.oauthHeld}, users cases ${t.users}, held ${t.usersHeld}, scim cases ${t.scim}, held ${t.scimHeld}`
   );
 }
 
@@ -192,8 +199,8 @@ ${table(results)}
 - **pairs / lost**: pairs of concurrent \`qlik context update\` (alternately the same context with different fields,
   and two contexts), and how many of the 2×pairs updates were missing from the file afterwards.
 - **attacks / held** (totals line): the cases of section 5, at least one for each of the 18 rules of issue #8 (its id
-  starts with the rule's number), and how many passed. **oauth cases / held**: the same for section 6;
-  **users cases / held**: for section 7.
+  starts with the rule's number) and for each of the CLI's rules 1–17 of issue #18 (ids adversarial/i18-<rule>-…), and how many
+  passed. **oauth cases / held**: the same for section 6; **users cases / held**: for section 7.
 - **runs / delivered / working / faulted**: for multi-run cases, the CLI runs, the keys printed on stdout, how many of
   those tokens authenticated afterwards, and how many requests a fault rule answered.
 - **candidates**: ids the untagged mode (\`QLIK_CREATE_TAG=0\`) named in its error instead of deleting anything.

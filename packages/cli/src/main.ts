@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
 import { findCommand, resolve, type Command } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
-import { CancelledError, CliError, errorCode, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
+import { CancelledError, CliError, errorCode, ExitCodeError, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
 import { helpTable, newRootCmd } from './root.js';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
@@ -31,8 +31,8 @@ function dashHint(e: CliError, argv: readonly string[], root: Command): string |
 
 /** Turn any error into stderr text; secrets and terminal escapes never get through (io.warn strips escapes). */
 function reportError(e: unknown, f: Factory, json: boolean, argv: readonly string[], root: Command): number {
-  if (e instanceof SilentError) return 1;
-  const code = e instanceof CancelledError ? signalExitCode(e.signal) : 1;
+  if (e instanceof SilentError) return e.exitCode;
+  const code = e instanceof CancelledError ? signalExitCode(e.signal) : e instanceof ExitCodeError ? e.exitCode : 1;
   let text: string;
   if (e instanceof HttpError) {
     const body = prettyBody(e);

@@ -27,7 +27,11 @@ Sending quotes in the body requires a different syntax for some Windows terminal
 Powershell: qlik ... --body '[{"op":"replace","path":"/name","value":"abc"}]'
 CMD.exe: qlik ... --body [{"op":"replace","path":"/name","value":"abc"}]
 
-This qlik implements the api-key, context, user, role, group, identity-provider, tenant and oauth-token commands of Qlik's CLI; qlik raw reaches every other endpoint.`;
+This qlik implements the api-key, context, user, role, group, identity-provider, tenant and oauth-token commands of Qlik's CLI; qlik raw reaches every other endpoint.
+
+Credentials come from the flags (--context, --server), then from the environment (QLIK_SERVER with QLIK_API_KEY,
+or with QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET), then from the current context.
+QLIK_NO_EXPIRY_WARNING=1 turns off the warning about a context's API key that expires soon.`;
 
 export function newRootCmd(f: Factory): Command {
   return new Command({ use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG, persistentFlags: globalFlags }, [

@@ -41,6 +41,6 @@ describe('help', () => {
     expect(a.stdout).toBe(b.stdout);
     const group = await runQlik(['api-key']);
     expect(group.code).toBe(0);
-    expect(group.stdout).toContain('Available Commands:\n  config      Manage API-keys configuration\n  create      Create API key');
+    expect(group.stdout).toContain('Available Commands:\n  audit       Audit the API keys of the tenant\n  config      Manage API-keys configuration\n  create      Create API key');
   });
 });

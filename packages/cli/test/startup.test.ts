@@ -99,6 +99,44 @@ describe('start-up', () => {
     }
   });
 
+  it('the expiry warning costs no request and no module: one line on stderr, at most once a day', async () => {
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[],"links":{}}'));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const home = join(dir, 'expiry-home');
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const jwt = ['e30', Buffer.from(JSON.stringify({ jti: 'key-1' })).toString('base64url'), 'sig'].join('.');
+      await writeContextsFile(home, `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer ${jwt}\n`);
+      const now = Date.now();
+      const record = { a: { id: 'key-1', created: new Date(now - 20 * 3600_000).toISOString(), expiry: new Date(now + 2 * 3600_000).toISOString() } };
+      await writeFile(join(home, '.qlik', 'key-expiry.json'), JSON.stringify(record));
+      await loads(['context', 'ls'], home);
+      const out = join(dir, 'expiry-probe.json');
+      const env = cleanEnv(home, { PROBE_OUT: out, NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}` });
+      const first = await runQlik(['api-key', 'ls'], { env });
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toMatch(/^Warning: the API key of context 'a' expires at \S+ \(in [12] hours\); rotate it with 'qlik api-key rotate --context a' \(QLIK_NO_EXPIRY_WARNING=1 silences this\)\n$/);
+      expect(first.stdout).not.toContain('Warning');
+      expect(seen).toEqual(['GET /api/v1/api-keys']);
+      const files = (JSON.parse(readFileSync(out, 'utf8')) as { files: string[] }).files.map((f) => f.replace(/^.*\/dist\//, 'dist/'));
+      expect(files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
+      const second = await runQlik(['api-key', 'ls'], { env });
+      expect(second.stderr).toBe('');
+      expect(seen).toEqual(['GET /api/v1/api-keys', 'GET /api/v1/api-keys']);
+      await writeFile(join(home, '.qlik', 'key-expiry.json'), JSON.stringify(record));
+      const off = await runQlik(['api-key', 'ls'], { env: { ...env, QLIK_NO_EXPIRY_WARNING: '1' } });
+      expect(off.stderr).toBe('');
+    } finally {
+      server.close();
+    }
+  });
+
   it('loads the bundle with the code cache the build made, and V8 accepts it', async () => {
     const probe = `const { loadMain } = require(${JSON.stringify(fileURLToPath(new URL('../bin/load-main.cjs', import.meta.url)))}); const { script, exports } = loadMain(); process.stdout.write(JSON.stringify({ cached: script !== undefined, rejected: script?.cachedDataRejected, run: typeof exports.run }));`;
     const r = await start(process.execPath, ['-e', probe], { env: cleanEnv(dir, { NODE_OPTIONS: '' }) }).done;

@@ -8,6 +8,7 @@ import type {
   ApiKeysConfigView,
   Emulator,
   FaultRuleView,
+  IdentityProviderView,
   LedgerEntry,
   OAuthClientView,
   OAuthSettings,
@@ -120,6 +121,9 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
       });
       return view;
     },
+    identityProviders: async () =>
+      (await control<{ identityProviders: IdentityProviderView[] }>('GET', 'identity-providers')).identityProviders,
+    addIdentityProvider: (idp) => control<IdentityProviderView>('POST', 'identity-providers', idp),
     oauthTokens: async () => (await control<{ tokens: OAuthTokenView[] }>('GET', 'oauth/tokens')).tokens,
     expireOAuthTokens: async (match = {}) =>
       (await control<{ count: number }>('POST', 'oauth/tokens/expire', match)).count,

@@ -19,6 +19,8 @@ export type {
   EmulatorUser,
   FaultRuleInput,
   FaultRuleView,
+  IdentityProviderInput,
+  IdentityProviderView,
   LedgerEntry,
   NewUser,
   OAuthClientInfo,

@@ -7,10 +7,24 @@ import type { OAuthClientInput, OAuthClientView, OAuthTokenView } from './servic
 import type { M2mApiKeyMode, OAuthSettings } from './shared/settings.js';
 import type { LedgerEntry } from './control/routes.js';
 import type { SeedInput, SeedRole } from './control/seed.js';
+import type { IdpSeedInput } from './services/identity-providers/index.js';
 import type { ApiKeysConfig, OAuthTokenMatch } from './store/store.js';
 
 export type { EmulatorUser, FaultRuleInput, FaultRuleView, LedgerEntry, OAuthClientInfo, RequestLogEntry, SeedInput, SeedRole };
 export type { OAuthClientInput, OAuthClientView, OAuthSettings, OAuthTokenMatch, OAuthTokenView };
+
+/** An identity provider for addIdentityProvider() or a seed's `identityProviders`: a create body plus `id` and `active`. */
+export type IdentityProviderInput = IdpSeedInput;
+
+/** An identity provider as GET /api/v1/identity-providers/{id} shows it. */
+export interface IdentityProviderView {
+  id: string;
+  protocol: 'OIDC' | 'SAML' | 'jwtAuth';
+  provider: string;
+  interactive: boolean;
+  active: boolean;
+  [field: string]: unknown;
+}
 
 export interface StartOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -112,6 +126,10 @@ export interface Emulator {
   revokeOAuthTokens(match?: OAuthTokenMatch): Promise<number>;
   /** Changes the OAuth settings (`m2mApiKeys`); resolves with all of them. */
   setOAuthSettings(patch: Partial<OAuthSettings>): Promise<OAuthSettings>;
+  /** The tenant's identity providers (the seeded Entra ID IdP first): `GET /__emulator/identity-providers`. */
+  identityProviders(): Promise<IdentityProviderView[]>;
+  /** Adds an identity provider (at most one active interactive one): `POST /__emulator/identity-providers`. */
+  addIdentityProvider(idp: IdentityProviderInput): Promise<IdentityProviderView>;
   /** Back to the seeded state: keys, ledger, request log, faults, config, rate limits, clock, OAuth tokens and settings. */
   reset(): Promise<void>;
   /** Any control route: `path` is relative to /__emulator/ (or starts with it). Throws on a non-2xx answer. */

@@ -4,9 +4,12 @@
 import type { RouterTable } from './http/server.js';
 import { controlRoutes } from './control/routes.js';
 import { apiKeys } from './services/api-keys/index.js';
+import { groups } from './services/groups/index.js';
+import { identityProviders } from './services/identity-providers/index.js';
 import { oauthTokens } from './services/oauth-tokens/index.js';
 import { oauth } from './services/oauth/index.js';
 import { roles } from './services/roles/index.js';
+import { scim } from './services/scim/index.js';
 import { tenants } from './services/tenants/index.js';
 import { users } from './services/users/index.js';
 
@@ -18,6 +21,9 @@ export const ROUTER_TABLE: RouterTable = {
     tenants, //      /api/v1/tenants
     oauthTokens, //  /api/v1/oauth-tokens
     oauth, //        /oauth/token, /oauth/revoke (no bearer token)
+    identityProviders, // /api/v1/identity-providers
+    groups, //       /api/v1/groups
+    scim, //             /api/v1/scim/v2 (authenticates itself: SCIM keys only, SCIM error shape)
   ],
   control: controlRoutes,
 };

@@ -196,6 +196,27 @@ describe('quota', () => {
 });
 
 describe('SCIM keys', () => {
+  beforeEach(async () => {
+    // SCIM subjects must name an IdP of the tenant (an emulator assumption): these tests use this one.
+    await emu.control('POST', 'identity-providers', {
+      id: '215g5595380d646163cadbb9',
+      protocol: 'jwtAuth',
+      provider: 'external',
+      options: { issuer: 'https://issuer.example', staticKeys: [{ kid: 'k1', pem: 'pem' }] },
+    });
+  });
+
+  it('refuses a SCIM subject that names no IdP of the tenant, unless the check is off', async () => {
+    const sub = 'SCIM\\0123456789abcdef01234567';
+    const refused = expectError(await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub }), 400);
+    expect(refused.source.pointer).toBe('/sub');
+    expect(refused.detail).toContain('"0123456789abcdef01234567"');
+    await emu.control('PUT', 'identity-providers/settings', { scimKeysRequireIdp: false });
+    expect((await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub })).status).toBe(201);
+    await emu.reset();
+    expect((await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub })).status).toBe(400);
+  });
+
   it('lets a TenantAdmin create externalClient keys with one or two backslashes, stored as given', async () => {
     for (const sub of ['SCIM\\215g5595380d646163cadbb9', 'SCIM\\\\215g5595380d646163cadbb9']) {
       const res = await create(emu.admin.apiKey, { description: 'scim', subType: 'externalClient', sub });
@@ -221,7 +242,7 @@ describe('SCIM keys', () => {
   });
 
   it('does not let a SCIM token act as a user', async () => {
-    const { body } = await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub: 'SCIM\\idp1' });
+    const { body } = await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub: 'SCIM\\215g5595380d646163cadbb9' });
     expectError(await emu.api('GET', '/api/v1/users/me', { token: body.token }), 403);
     expectError(await emu.api('GET', '/api/v1/api-keys', { token: body.token }), 403);
     expectError(await emu.api('GET', '/api/v1/tenants/me', { token: body.token }), 403);

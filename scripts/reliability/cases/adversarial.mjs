@@ -11,6 +11,7 @@ import { startSink } from '../net.mjs';
 import { checkRun, commonChecks, KEYS_PATH, keysFor, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
 import { judgeCreate, measureCreate } from './faults.mjs';
 import { badInput } from './input.mjs';
+import { trustCases } from './adversarial-trust.mjs';
 
 const RULES = {
   1: 'exact attribution of create attempts',
@@ -895,6 +896,7 @@ export function adversarialCases({ reduced = false } = {}) {
     ...permissionCases(),
     editorInterruptCase(),
     ...emulatorCases(),
+    ...trustCases({ reduced }),
   ];
 }
 

@@ -6,8 +6,10 @@ import { labPool } from '../lab.mjs';
 import { adversarialCases } from './adversarial.mjs';
 import { faultCases } from './faults.mjs';
 import { inputCases } from './input.mjs';
+import { lifecycleCases } from './lifecycle.mjs';
 import { oauthCases } from './oauth.mjs';
 import { proxyCases } from './proxy.mjs';
+import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
 import { userCases } from './users.mjs';
 
@@ -34,9 +36,11 @@ export const SECTIONS = {
   input: '2. Bad input (answered before any network call)',
   secrets: '3. Secrets and the contexts file',
   proxy: '4. Proxy and TLS',
-  adversarial: '5. Adversarial: the rules of issue #8',
+  adversarial: '5. Adversarial: the rules of issues #8 and #18',
   oauth: '6. OAuth client credentials',
   users: '7. Users and roles: offboarding and role changes',
+  lifecycle: '8. A key\'s whole life: rotate, exec, audit',
+  scim: '9. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
 /**
@@ -46,7 +50,7 @@ export const SECTIONS = {
  */
 export function buildCases({ reduced = false } = {}) {
   /** @type {Case[]} */
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases()];
+  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases(), ...scimCases({ reduced })];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 

@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { ConfigValues } from '../config/configfile.js';
+import { expiryWarning, keyIdOf } from '../config/key-expiry.js';
 import { contextsFilePath, tokenCachePath } from '../config/paths.js';
 import type { OAuthCredentials, Settings } from '../config/resolve.js';
 import { CliError, ConfigError } from '../errors/errors.js';
@@ -25,6 +26,8 @@ export interface ClientTarget {
   oauth?: OAuthCredentials | undefined;
   verbose?: boolean;
   userAgentComment?: string;
+  /** Not aborted by an interrupt (the clean-up a command must still do after SIGINT/SIGTERM). */
+  ignoreInterrupt?: boolean;
 }
 
 export interface Factory {
@@ -158,10 +161,16 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           configPath: g.config ?? '',
           contextsPath: f.contextsPath(),
           requireServer: false,
+          env,
         });
         for (const [k, v] of Object.entries(s.headers)) if (isSecretName(k)) redactor.addHeaderSecret(v);
         if (s.oauth) redactor.addSecret(s.oauth.clientSecret);
         for (const line of s.notices) io.warn(line);
+        if (s.contextName !== undefined && !s.fromEnv) {
+          const auth = s.headers.Authorization ?? s.headers.authorization;
+          const warning = expiryWarning(f.contextsPath(), s.contextName, keyIdOf(auth), env);
+          if (warning !== undefined) io.warn(warning);
+        }
         return s;
       })();
       return settings;
@@ -226,7 +235,14 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           maxBodyBytes: 10 * 1024 * 1024,
           proxy,
         });
-      const common = { warn: (line: string) => io.warn(line), redactor, transport, sleep, signal, verbose: target.verbose ?? false };
+      const common = {
+        warn: (line: string) => io.warn(line),
+        redactor,
+        transport,
+        sleep,
+        signal: target.ignoreInterrupt ? new AbortController().signal : signal,
+        verbose: target.verbose ?? false,
+      };
       let auth;
       if (target.oauth) {
         redactor.addSecret(target.oauth.clientSecret);

@@ -163,6 +163,7 @@ describe('resolveSettings', () => {
       verbose: false,
       contextName: undefined,
       notices: [],
+      fromEnv: false,
     });
   });
 
@@ -185,6 +186,51 @@ describe('resolveSettings', () => {
       verbose: false,
       contextName: 'main',
       notices: [],
+      fromEnv: false,
+    });
+  });
+
+  describe('credentials from the environment (flags > environment > current context)', () => {
+    const withEnv = (flags: ResolveFlags, env: Record<string, string>, config: Record<string, unknown> = {}) =>
+      resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath, requireServer: false, env });
+
+    it('QLIK_SERVER + QLIK_API_KEY win over the current context', async () => {
+      const s = await withEnv({}, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
+      expect(s).toMatchObject({ server: 'https://env.example.com', headers: { Authorization: 'Bearer env-key' }, contextName: undefined, fromEnv: true, oauth: undefined });
+    });
+
+    it('QLIK_SERVER + an OAuth client', async () => {
+      const s = await withEnv({}, { QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'cid', QLIK_OAUTH_CLIENT_SECRET: 'csecret' });
+      expect(s.oauth).toMatchObject({ clientId: 'cid', clientSecret: 'csecret' });
+      expect(s.headers).toEqual({});
+    });
+
+    it('--context says otherwise: the context is used', async () => {
+      const s = await withEnv({ context: 'main' }, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
+      expect(s).toMatchObject({ contextName: 'main', fromEnv: false, headers: { Authorization: 'Bearer ctx-key' } });
+    });
+
+    it('--server elsewhere says otherwise: the environment key never goes there', async () => {
+      const s = await withEnv({ server: 'https://ctx.example.com/prefix' }, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
+      expect(s.fromEnv).toBe(false);
+      expect(JSON.stringify(s)).not.toContain('env-key');
+      const same = await withEnv({ server: 'https://env.example.com/x' }, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
+      expect(same).toMatchObject({ fromEnv: true, server: 'https://env.example.com/x', headers: { Authorization: 'Bearer env-key' } });
+    });
+
+    it('without QLIK_SERVER the variables are not used', async () => {
+      const s = await withEnv({}, { QLIK_API_KEY: 'env-key' });
+      expect(s).toMatchObject({ contextName: 'main', fromEnv: false });
+    });
+
+    it.each([
+      [{ QLIK_SERVER: 'https://env.example.com' }, 'QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET'],
+      [{ QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'k', QLIK_OAUTH_CLIENT_ID: 'c' }, 'QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials'],
+      [{ QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'c' }, 'QLIK_OAUTH_CLIENT_ID is set without QLIK_OAUTH_CLIENT_SECRET'],
+      [{ QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'a\nb' }, 'QLIK_API_KEY has a line break in its value'],
+      [{ QLIK_SERVER: 'ftp://env.example.com', QLIK_API_KEY: 'k' }, /QLIK_SERVER/],
+    ])('an incomplete or wrong set is one line: %j', async (env, message) => {
+      await expect(withEnv({}, env)).rejects.toThrow(message);
     });
   });
 

@@ -1,4 +1,5 @@
-// Settings resolution: command-line flag > -c config file > context (--context or current-context) > default.
+// Settings resolution: command-line flag > -c config file > the environment (QLIK_SERVER with QLIK_API_KEY or an
+// OAuth client, unless --context or --server says otherwise) > context (--context or current-context) > default.
 // Every header source is checked here, before any request, and a context's credentials are bound to the context's own
 // server: when --server or a -c `server:` points elsewhere they are not sent (as gh binds tokens to hosts).
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
@@ -37,6 +38,34 @@ export interface Settings {
   contextName: string | undefined;
   /** Lines for stderr, printed once (credentials withheld, file permissions). */
   notices: string[];
+  /** Whether the credentials come from the environment (QLIK_SERVER with QLIK_API_KEY or an OAuth client). */
+  fromEnv: boolean;
+}
+
+/** The name OAuth messages use for credentials from the environment. */
+export const ENV_CREDENTIALS = 'the environment (QLIK_SERVER)';
+
+/** Credentials from the environment: QLIK_SERVER with QLIK_API_KEY, or with QLIK_OAUTH_CLIENT_ID and _SECRET (an incomplete set with QLIK_SERVER is an error). */
+export function envCredentials(env: Record<string, string | undefined>): { server: string; apiKey?: string; clientId?: string; clientSecret?: string } | undefined {
+  const v = (k: string): string | undefined => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
+  const server = v('QLIK_SERVER');
+  const apiKey = v('QLIK_API_KEY');
+  const clientId = v('QLIK_OAUTH_CLIENT_ID');
+  const clientSecret = v('QLIK_OAUTH_CLIENT_SECRET');
+  // Without QLIK_SERVER the other variables may be another tool's: they are not used.
+  if (server === undefined) return undefined;
+  if (apiKey !== undefined && (clientId !== undefined || clientSecret !== undefined)) {
+    throw new ConfigError('QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials');
+  }
+  if (apiKey !== undefined) {
+    if (/[\r\n]/.test(apiKey)) throw new ConfigError('QLIK_API_KEY has a line break in its value');
+    return { server, apiKey: apiKey.trim() };
+  }
+  if (clientId !== undefined && clientSecret !== undefined) return { server, clientId, clientSecret };
+  if (clientId !== undefined || clientSecret !== undefined) {
+    throw new ConfigError(`${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_ID' : 'QLIK_OAUTH_CLIENT_SECRET'} is set without ${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_SECRET' : 'QLIK_OAUTH_CLIENT_ID'}`);
+  }
+  throw new ConfigError('QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET');
 }
 
 /** The global flags that resolution reads (the command line's values; undefined when not given). */
@@ -96,6 +125,8 @@ export interface ResolveInput {
   contextsPath: string;
   /** Only commands that talk to a server need one. */
   requireServer: boolean;
+  /** The process environment (credentials from QLIK_SERVER/QLIK_API_KEY/QLIK_OAUTH_CLIENT_*). */
+  env?: Record<string, string | undefined>;
 }
 
 function originOf(server: string | undefined): string | undefined {
@@ -121,6 +152,12 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   }
 
   const wantedContext = flags.context ?? str(config, 'context', cfgPath);
+  const fromEnv = wantedContext === undefined ? envCredentials(input.env ?? {}) : undefined;
+  // --server (or a -c `server:`) pointing elsewhere than QLIK_SERVER says otherwise: the environment is not used.
+  const givenServer = flags.server ?? str(config, 'server', cfgPath);
+  if (fromEnv !== undefined && (givenServer === undefined || originOf(givenServer) === originOf(fromEnv.server))) {
+    return envSettings(input, fromEnv, cfgHeaders, notices);
+  }
   const snapshot = await readContexts(input.contextsPath);
   notices.push(...snapshot.warnings);
   const picked = pickContext(snapshot, wantedContext, flags.context !== undefined ? '--context' : 'config file');
@@ -177,5 +214,43 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName,
     notices,
+    fromEnv: false,
+  };
+}
+
+/** Settings when the environment gives the credentials: bound to QLIK_SERVER's origin as a context's are. */
+function envSettings(
+  input: ResolveInput,
+  e: { server: string; apiKey?: string; clientId?: string; clientSecret?: string },
+  cfgHeaders: Record<string, string>,
+  notices: string[],
+): Settings {
+  const { flags, config, configPath: cfgPath } = input;
+  const envServer = normalizeServer(e.server, 'QLIK_SERVER');
+  const rawServer = flags.server ?? str(config, 'server', cfgPath);
+  const server = rawServer === undefined ? envServer : normalizeServer(rawServer, flags.server !== undefined ? '--server' : `config file ${cfgPath}`);
+  const envHeaders: Record<string, string> = {};
+  let oauth: OAuthCredentials | undefined;
+  if (e.apiKey !== undefined) {
+    envHeaders.Authorization = `Bearer ${e.apiKey}`;
+    checkHeaders(envHeaders, 'QLIK_API_KEY');
+  } else if (e.clientId !== undefined && e.clientSecret !== undefined) {
+    oauth = { clientId: e.clientId, clientSecret: e.clientSecret, scope: input.env?.QLIK_OAUTH_SCOPE, contextName: ENV_CREDENTIALS };
+  }
+  const rawType = flags['server-type'] ?? str(config, 'server-type', cfgPath);
+  const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
+  const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
+  return {
+    server,
+    serverType,
+    serverTypeGuessed: rawType === undefined,
+    headers: mergeHeaders(envHeaders, cfgHeaders, flags.headers ?? {}),
+    oauth,
+    insecure: flags.insecure ?? bool(config, 'insecure', cfgPath) ?? false,
+    json,
+    verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
+    contextName: undefined,
+    notices,
+    fromEnv: true,
   };
 }

@@ -92,6 +92,21 @@ export class CancelledError extends CliError {
 /** The problem was already reported on stderr; exit 1 without printing more. */
 export class SilentError extends Error {
   override name = 'SilentError';
+  /** The exit code (default 1). */
+  readonly exitCode: number;
+  constructor(message = '', exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** A failure printed as one `Error:` line, ending the run with a documented exit code other than 1. */
+export class ExitCodeError extends CliError {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
 }
 
 /** The error code of a Node.js system error (`ENOENT`, `EPIPE`…), if any. */

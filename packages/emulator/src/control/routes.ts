@@ -17,6 +17,9 @@ import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedRole, parseSeedUser,
 import { presentRole, RoleDirectory } from '../services/roles/index.js';
 import { usersWriteStore } from '../services/users/index.js';
 import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store/store.js';
+import { idpControlRoutes, resetIdentityProviders } from '../services/identity-providers/index.js';
+import { resetGroups } from '../services/groups/index.js';
+import { resetScim } from '../services/scim/index.js';
 import {
   checkDuration,
   objectBody,
@@ -52,6 +55,9 @@ function reset(ctx: Ctx): Reply {
   app.rateLimiter.reset();
   app.clock.setOffset(0);
   resetOAuth(app);
+  resetIdentityProviders(app.store, app.tenantId);
+  resetGroups(app.store, app.tenantId);
+  resetScim(app.store, app.tenantId);
   return emptyReply();
 }
 
@@ -335,4 +341,5 @@ export const controlRoutes: Route<Ctx>[] = [
   { method: 'GET', path: '/__emulator/faults', handler: listFaults },
   { method: 'DELETE', path: '/__emulator/faults', handler: clearFaults },
   { method: 'GET', path: '/__emulator/jwks', handler: jwks },
+  ...idpControlRoutes,
 ];

@@ -11,6 +11,14 @@ import { buildKey, expiryAfter, parseConfigObject } from '../services/api-keys/i
 import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from '../services/oauth/index.js';
 import { USER_STATUSES, type ApiKeysConfig, type KeyRecord, type Store, type UserRecord } from '../store/store.js';
 import {
+  DEFAULT_SEED_IDPS,
+  identityProvidersStored,
+  parseIdpSeed,
+  seedIdentityProviders,
+  setScimKeysRequireIdp,
+  type IdpSeedInput,
+} from '../services/identity-providers/index.js';
+import {
   objectBody,
   optionalEnum,
   optionalString,
@@ -41,6 +49,8 @@ export interface Seed {
   users: SeedUser[];
   config: ApiKeysConfig;
   oauthClients: OAuthClientInput[];
+  identityProviders: IdpSeedInput[];
+  scimKeysRequireIdp: boolean;
   /** Custom roles to create on first start (#21). */
   roles: SeedRole[];
 }
@@ -63,6 +73,10 @@ export interface SeedInput {
   config?: Partial<ApiKeysConfig>;
   /** OAuth M2M clients, each with a bot user (default: one client "m2m" whose bot is a TenantAdmin; [] for none). */
   oauthClients?: OAuthClientInput[];
+  /** Identity providers (default: one active interactive Entra ID IdP over OIDC; [] for none). */
+  identityProviders?: IdpSeedInput[];
+  /** Refuse an externalClient key whose `sub` names no IdP of the tenant (default true: an emulator assumption). */
+  scimKeysRequireIdp?: boolean;
   /** Custom roles (`assignedScopes: ["api-keys:manage"]` grants "Manage API keys"); users name them in `roles`. */
   roles?: SeedRole[];
 }
@@ -77,6 +91,8 @@ export function defaultSeed(): Seed {
     ],
     config: { ...QLIK_DEFAULT_CONFIG },
     oauthClients: [{ name: 'm2m', roles: ['TenantAdmin'] }],
+    identityProviders: DEFAULT_SEED_IDPS,
+    scimKeysRequireIdp: true,
     roles: [],
   };
 }
@@ -118,7 +134,11 @@ export function parseSeedUser(value: unknown, fail: Fail, at = ''): SeedUser {
 /** Validates a --seed file's JSON; missing parts come from the built-in seed. */
 export function parseSeed(value: unknown, now: number): Seed {
   const fail: Fail = (detail, at) => errors.control(detail, at);
-  const obj = objectBody(value, ['tenant', 'users', 'config', 'oauthClients', 'roles'], fail);
+  const obj = objectBody(
+    value,
+    ['tenant', 'users', 'config', 'oauthClients', 'roles', 'identityProviders', 'scimKeysRequireIdp'],
+    fail,
+  );
   const seed = defaultSeed();
   if (obj['tenant'] !== undefined) {
     const tenant = objectBody(obj['tenant'], ['id', 'name'], fail, '/tenant');
@@ -137,6 +157,15 @@ export function parseSeed(value: unknown, now: number): Seed {
     seed.config = { ...seed.config, ...parseConfigObject(obj['config'], now, (d, p) => fail(d, `/config${p}`)) };
   }
   if (obj['oauthClients'] !== undefined) seed.oauthClients = parseSeedClients(obj['oauthClients'], fail);
+  const idps = obj['identityProviders'];
+  if (idps !== undefined) {
+    if (!Array.isArray(idps)) throw fail('"identityProviders" must be an array', '/identityProviders');
+    seed.identityProviders = idps.map((v: unknown, i) => parseIdpSeed(v, fail, pointer('identityProviders', i)));
+  }
+  const requireIdp = obj['scimKeysRequireIdp'];
+  if (requireIdp !== undefined && typeof requireIdp !== 'boolean')
+    throw fail('"scimKeysRequireIdp" must be a boolean', '/scimKeysRequireIdp');
+  if (requireIdp !== undefined) seed.scimKeysRequireIdp = requireIdp;
   if (obj['roles'] !== undefined) {
     const roles = obj['roles'];
     if (!Array.isArray(roles)) throw fail('"roles" must be an array', '/roles');
@@ -219,6 +248,8 @@ export async function initialize(
   if (existing) {
     const saved = deps.store.getMeta(DEFAULT_CONFIG_META);
     const defaultConfig = saved === undefined ? { ...QLIK_DEFAULT_CONFIG } : (JSON.parse(saved) as ApiKeysConfig);
+    if (!identityProvidersStored(deps.store))
+      seedIdentityProviders(deps.store, existing.id, seed.identityProviders, deps.clock.now());
     return { tenantId: existing.id, defaultConfig, reused: true };
   }
   const tenantId = seed.tenant.id ?? newTenantId();
@@ -237,6 +268,8 @@ export async function initialize(
       deps.store.addOAuthClient(client, bot);
     }
   });
+  seedIdentityProviders(deps.store, tenantId, seed.identityProviders, now);
+  setScimKeysRequireIdp(deps.store, seed.scimKeysRequireIdp, true);
   deps.store.setMeta(DEFAULT_CONFIG_META, JSON.stringify(seed.config));
   return { tenantId, defaultConfig: seed.config, reused: false };
 }

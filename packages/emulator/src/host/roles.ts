@@ -2,6 +2,7 @@
 // write store's SQL), and makes sure every role name a user holds is a role (a seed may name custom roles).
 import { RoleDirectory, RolesStore } from '../services/roles/index.js';
 import { usersWriteStore } from '../services/users/index.js';
+import { groupRecords, groupsOfUser } from '../services/groups/index.js';
 import type { SeedRole } from '../control/seed.js';
 import type { Store } from '../store/store.js';
 
@@ -9,10 +10,16 @@ import type { Store } from '../store/store.js';
 export function wireRoles(store: Store, tenantId: string, now: number, seedRoles: SeedRole[] = []): RoleDirectory {
   const roles = new RoleDirectory(new RolesStore(store.database), tenantId);
   const users = usersWriteStore(store);
+  const groups = groupRecords(store);
   roles.useHolders({
-    holders: (name) => users.holders(tenantId, name),
-    rename: (from, to) => users.renameRole(tenantId, from, to),
+    holders: (name) => users.holders(tenantId, name) + groups.holding(tenantId, name),
+    rename: (from, to) => {
+      users.renameRole(tenantId, from, to);
+      groups.renameRole(tenantId, from, to);
+    },
   });
+  // A user's permissions include the roles of their groups (the groups service's).
+  roles.useGroupRoles((user) => groupsOfUser(store, tenantId, user.id).flatMap((g) => g.roles));
   for (const r of seedRoles) roles.define(r, now);
   roles.ensure(
     store.listUsers(tenantId).flatMap((u) => u.roles),

@@ -102,4 +102,9 @@ export interface Service {
   name: string;
   routes: Route<ApiCtx>[];
   openRoutes?: Route<Ctx>[];
+  /**
+   * A service that authenticates and rate-limits its requests itself, so that every answer (a refused token's
+   * included) has its own shape: each request whose path is `prefix` or below it goes to `serve` (SCIM).
+   */
+  mount?: { prefix: string; serve(app: App, ctx: Ctx, authorization: string | undefined): Promise<Reply> };
 }

@@ -37,6 +37,7 @@ interface Tables {
   api: Route<ApiCtx>[];
   open: Route<Ctx>[];
   control: Route<Ctx>[];
+  mounts: NonNullable<Service['mount']>[];
 }
 
 function tablesOf(table: RouterTable): Tables {
@@ -44,6 +45,7 @@ function tablesOf(table: RouterTable): Tables {
     api: table.services.flatMap((s) => s.routes),
     open: table.services.flatMap((s) => s.openRoutes ?? []),
     control: table.control,
+    mounts: table.services.flatMap((s) => (s.mount ? [s.mount] : [])),
   };
 }
 
@@ -80,6 +82,9 @@ function tierOf(method: string): 1 | 2 {
 async function executeApi(app: App, tables: Tables, ctx: Ctx, req: IncomingMessage): Promise<Reply> {
   if (ctx.url.pathname.startsWith('/oauth/')) return executeOAuth(tables, ctx);
   if (!ctx.url.pathname.startsWith('/api/')) throw errors.routeNotFound();
+  const path = ctx.url.pathname;
+  const mount = tables.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+  if (mount) return mount.serve(app, ctx, req.headers.authorization);
   const principal = await authenticate(req.headers.authorization, app);
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);

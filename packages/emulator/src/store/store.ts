@@ -186,6 +186,8 @@ const MIGRATIONS: string[] = [
      user_id TEXT NOT NULL, scope TEXT NOT NULL, grant_type TEXT NOT NULL, issued_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, last_used INTEGER);
    CREATE INDEX oauth_tokens_by_user ON oauth_tokens (tenant_id, user_id);`,
+  // 4: users by subject (SCIM provisioning looks users up by subject on every create, #20).
+  `CREATE INDEX IF NOT EXISTS users_by_subject ON users (tenant_id, subject);`,
 ];
 
 /** The computed status. Deleted keys never reach the API, so they have none. */
@@ -421,6 +423,35 @@ export class Store {
       'SELECT * FROM users WHERE tenant_id = ? AND subject = ? ORDER BY rowid LIMIT 1',
     ).get(tenantId, subject);
     return row && toUser(row);
+  }
+
+  /** Changes the given fields of a user (the SCIM service keeps provisioned users in step); false when there is none. */
+  updateUser(
+    tenantId: string,
+    id: string,
+    fields: Partial<Pick<UserRecord, 'name' | 'email' | 'subject' | 'status'>>,
+    now: number,
+  ): boolean {
+    const user = this.getUser(tenantId, id);
+    if (!user) return false;
+    const next = { ...user, ...fields };
+    return (
+      this.stmt(
+        `UPDATE users SET name = @name, email = @email, subject = @subject, status = @status, last_updated_at = @now
+         WHERE tenant_id = @tenantId AND id = @id`,
+      ).run({ tenantId, id, name: next.name, email: next.email, subject: next.subject, status: next.status, now })
+        .changes > 0
+    );
+  }
+
+  /** Removes users and every key of theirs (reset of the users a service provisioned). */
+  deleteUsers(tenantId: string, ids: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) {
+        this.stmt('DELETE FROM api_keys WHERE tenant_id = ? AND sub = ?').run(tenantId, id);
+        this.stmt('DELETE FROM users WHERE tenant_id = ? AND id = ?').run(tenantId, id);
+      }
+    })();
   }
 
   countUsers(tenantId: string): number {

@@ -1,5 +1,5 @@
 // qlik api-key create: the founding command. Its help text is reproduced byte for byte from Qlik's documentation.
-// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in create/attribution.ts).
+// The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared/attribution.ts, which rotate and exec use too).
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
@@ -61,6 +61,6 @@ export const createOperation = defineOperation({
     // A SCIM key's subject is `SCIM\<IdP id>`: after `--subType externalClient`, `--sub <TAB>` offers the tenant's IdPs.
     sub: async (f, req) => (req.flags?.get('subType') === 'externalClient' ? idpCandidates(f, req.toComplete, 'SCIM\\') : undefined),
   },
-  create: async () => (await import('./create/attribution.js')).apiKeyAttribution,
+  create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
   quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
 });

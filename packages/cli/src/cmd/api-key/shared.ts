@@ -1,5 +1,5 @@
 // What the api-key verbs share: the ISO 8601 duration check. (How `api-key create` recognises and removes the keys
-// its own attempts made is in create/attribution.ts, loaded only when a create runs.)
+// its own attempts made is in shared/attribution.ts, loaded only when a create, rotate or exec runs.)
 import { ConfigError } from '../../errors/errors.js';
 import { invalidArgument } from '../../cmdutil/flags.js';
 

@@ -1,6 +1,6 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { checkOAuthComplete, contextWriteCommand, SECRET_NOTE, toContextFields, writeContexts } from './shared.js';
+import { checkOAuthComplete, contextWriteCommand, noteKeyExpiry, SECRET_NOTE, setsApiKey, toContextFields, writeContexts } from './shared.js';
 
 export function newCmdContextCreate(f: Factory): Command {
   return contextWriteCommand(
@@ -32,6 +32,7 @@ export function newCmdContextCreate(f: Factory): Command {
         doc.create(name, fields);
       });
       f.io.warn(`Context '${name}' created`);
+      if (setsApiKey(fields)) await noteKeyExpiry(f, name);
     },
   );
 }

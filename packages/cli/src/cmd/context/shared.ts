@@ -145,6 +145,30 @@ export async function writeContexts<T>(f: Factory, mutate: (doc: ContextsDocumen
   }
 }
 
+/**
+ * When a context gets an API key, look the key up once (its id is the token's jti) and keep its expiry in the private
+ * side file (config/key-expiry.ts), so that every later command can warn before it expires at no request. Best
+ * effort, bounded to 3 s: a context is saved whether or not the server answers.
+ */
+export async function noteKeyExpiry(f: Factory, name: string): Promise<void> {
+  const ctx = (await readContexts(f.contextsPath())).get(name);
+  const h = authorizationHeader(ctx?.headers);
+  const auth = h === undefined ? undefined : ctx?.headers?.[h];
+  const { keyIdOf, recordKeyExpiry } = await import('../../config/key-expiry.js');
+  const jti = keyIdOf(auth);
+  if (ctx?.server === undefined || auth === undefined || jti === undefined || (ctx['server-type'] ?? 'cloud') !== 'cloud') return;
+  const lookup = async (): Promise<void> => {
+    const http = await f.httpClientFor({ server: ctx.server ?? '', headers: { Authorization: auth }, insecure: ctx.insecure ?? false });
+    const res = await http.attempt({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(jti)}` });
+    if (res.status !== 200) return;
+    const key = JSON.parse(res.text) as { expiry?: string | null; created?: string };
+    await recordKeyExpiry(f.contextsPath(), name, jti, key.expiry, key.created ?? new Date().toISOString());
+  };
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([lookup().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 3000)))]);
+  clearTimeout(timer);
+}
+
 export function registerSecrets(f: Factory, o: ContextFieldOptions): void {
   f.redactor.addSecret(o.apiKey);
   f.redactor.addSecret(o.oauthClientSecret);

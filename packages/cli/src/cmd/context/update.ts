@@ -5,6 +5,7 @@ import {
   checkOAuthComplete,
   contextNameArgs,
   contextWriteCommand,
+  noteKeyExpiry,
   OAUTH_FIELDS,
   SECRET_NOTE,
   setsApiKey,
@@ -60,6 +61,7 @@ export function newCmdContextUpdate(f: Factory): Command {
       });
       if (switched !== undefined) f.io.warn(switched);
       f.io.warn(`Context '${name}' updated`);
+      if (setsApiKey(fields)) await noteKeyExpiry(f, name);
     },
   );
 }

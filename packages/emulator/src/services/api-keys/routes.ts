@@ -8,6 +8,7 @@ import { buildKey, presentKey, resolveExpiry } from './keys.js';
 import { checkM2mApiKey } from './m2m.js';
 import type { KeyRecord, UserRecord } from '../../store/store.js';
 import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from './parse.js';
+import { idpOfScimSubject, scimSubjectRefusal } from '../identity-providers/index.js';
 
 /** SCIM subjects: `SCIM\<idp id>`, written with one or two backslashes. */
 const SCIM_SUB_RE = /^SCIM\\{1,2}[^\\\s]+$/;
@@ -91,6 +92,8 @@ function resolveSubject(ctx: ApiCtx, input: CreateKeyInput, user: UserRecord): s
     if (input.sub === undefined || !SCIM_SUB_RE.test(input.sub)) {
       throw errors.invalidBody('"sub" must be SCIM\\<IdP ID> for externalClient keys', '/sub');
     }
+    const refusal = scimSubjectRefusal(ctx.app.store, ctx.app.tenantId, idpOfScimSubject(input.sub) ?? '');
+    if (refusal !== undefined) throw errors.invalidBody(refusal, '/sub');
     return input.sub;
   }
   if (input.sub === undefined || input.sub === user.id) return user.id;

@@ -115,6 +115,8 @@ export interface FilterScope {
   rolesVisible(user: UserRecord): boolean;
   /** A role's id by its name (the roles service's). */
   roleId(name: string): string;
+  /** The user's groups with their roles (the groups service's), for `assignedGroups.id` and `assignedGroupsAssignedRoles.name`. */
+  groupsOf?(user: UserRecord): { id: string; roles: string[] }[];
 }
 
 function values(user: UserRecord, field: string, scope: FilterScope): string[] {
@@ -135,8 +137,12 @@ function values(user: UserRecord, field: string, scope: FilterScope): string[] {
       return scope.rolesVisible(user) ? user.roles.map((r) => scope.roleId(r)) : [];
     case 'assignedroles.name':
       return scope.rolesVisible(user) ? [...user.roles] : [];
+    case 'assignedgroups.id':
+      return (scope.groupsOf?.(user) ?? []).map((g) => g.id);
+    case 'assignedgroupsassignedroles.name':
+      return scope.rolesVisible(user) ? (scope.groupsOf?.(user) ?? []).flatMap((g) => g.roles) : [];
     default:
-      // assignedGroups.id, assignedGroupsAssignedRoles.name, assignedScopes: the emulator has no groups or scopes.
+      // assignedScopes: the emulator has no scopes.
       return [];
   }
 }

@@ -11,6 +11,7 @@ import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
 import type { UserRecord } from '../../store/store.js';
 import type { FilterScope } from './filter.js';
+import { assignedGroupsOf, groupsOfUser } from '../groups/index.js';
 import {
   filterOrFail,
   pageUsers,
@@ -29,6 +30,7 @@ export function presentUser(
   roles: RoleResolver,
   rolesVisible = true,
   profile: UserProfile = {},
+  assignedGroups: { id: string; name: string }[] = [],
 ): Record<string, unknown> {
   return {
     id: user.id,
@@ -39,7 +41,7 @@ export function presentUser(
     status: user.status,
     ...Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)),
     ...(rolesVisible ? { assignedRoles: user.roles.map((r) => roles.describe(r)) } : {}),
-    assignedGroups: [],
+    assignedGroups,
     assignedScopes: [],
     createdAt: isoMs(user.createdAt),
     lastUpdatedAt: isoMs(user.lastUpdatedAt),
@@ -47,11 +49,19 @@ export function presentUser(
   };
 }
 
+function groupsOf(ctx: ApiCtx, user: UserRecord): { id: string; name: string }[] {
+  return assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
+}
+
 /** Who may see whose roles: a TenantAdmin everyone's, anyone else their own. */
 function scopeOf(ctx: ApiCtx): FilterScope {
   const me = requireUser(ctx.principal);
   const admin = ctx.principal.perms.admin;
-  return { rolesVisible: (user) => admin || user.id === me.id, roleId: (name) => ctx.app.roles.describe(name).id };
+  return {
+    rolesVisible: (user) => admin || user.id === me.id,
+    roleId: (name) => ctx.app.roles.describe(name).id,
+    groupsOf: (user) => groupsOfUser(ctx.app.store, ctx.app.tenantId, user.id),
+  };
 }
 
 function me(ctx: ApiCtx): Reply {
@@ -66,7 +76,14 @@ function getUser(ctx: ApiCtx): Reply {
   const user = isObjectId(id) ? ctx.app.store.getUser(ctx.app.tenantId, id) : undefined;
   if (!user) throw errors.userNotFound();
   const fields = ctx.url.searchParams.get('fields');
-  const json = presentUser(user, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(user), usersWriteStore(ctx.app.store).profile(user.id));
+  const json = presentUser(
+    user,
+    ctx.baseUrl,
+    ctx.app.roles,
+    scope.rolesVisible(user),
+    usersWriteStore(ctx.app.store).profile(user.id),
+    groupsOf(ctx, user),
+  );
   return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
@@ -89,7 +106,7 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
   const profiles = usersWriteStore(ctx.app.store);
   const data = page.users.map((u) =>
-    project(presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id)), q.fields),
+    project(presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id), groupsOf(ctx, u)), q.fields),
   );
   return jsonReply(200, { data, links, ...(q.totalResults ? { totalResults: page.total } : {}) });
 }

@@ -13,6 +13,7 @@ import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { isObjectId, newObjectId } from '../../shared/ids.js';
 import { presentUser } from './routes.js';
+import { assignedGroupsOf, groupExists, setUserGroups } from '../groups/index.js';
 import { DEFAULT_ROLES } from '../roles/index.js';
 import type { UserRecord } from '../../store/store.js';
 import { isPlainObject, pointer } from '../../shared/validate.js';
@@ -131,6 +132,30 @@ function applyRoles(ctx: ApiCtx, step: PatchStep, roles: string[]): string[] {
   }
 }
 
+/** The group ids after one `/assignedGroups` step: references are `{id}` objects of the tenant's groups. */
+function applyGroups(ctx: ApiCtx, step: PatchStep, groupIds: string[]): string[] {
+  const refs = Array.isArray(step.value) ? step.value : [step.value];
+  const ids = refs.map((ref: unknown, i) => {
+    const at = Array.isArray(step.value) ? `${step.at}/value/${i}` : `${step.at}/value`;
+    const id = isPlainObject(ref) ? ref['id'] : undefined;
+    if (typeof id !== 'string' || !groupExists(ctx.app.store, ctx.app.tenantId, id))
+      throw usersFail('"value" must reference groups of the tenant by {"id"}', at);
+    return id;
+  });
+  switch (step.op) {
+    case 'replace':
+    case 'set':
+      return [...new Set(ids)];
+    case 'add':
+      return [...new Set([...groupIds, ...ids])];
+    case 'remove-value':
+    case 'unset':
+      return groupIds.filter((g) => !ids.includes(g));
+    default:
+      throw usersFail(`The "${step.op}" operation does not apply to ${step.path}`, `${step.at}/op`);
+  }
+}
+
 const SELF_PATHS = new Set(['/preferredLocale', '/preferredZoneinfo', '/preferredZoneInfo']);
 
 async function patchUser(ctx: ApiCtx): Promise<Reply> {
@@ -146,6 +171,8 @@ async function patchUser(ctx: ApiCtx): Promise<Reply> {
   const next: UserRecord = { ...user, roles: [...user.roles] };
   const profile = writes.profile(user.id);
   const now = ctx.app.clock.now();
+  const groupsBefore = assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id).map((g) => g.id);
+  let groupIds = groupsBefore;
   for (const step of steps) {
     const base = step.path.replace(/\/-$/, '');
     switch (base) {
@@ -179,6 +206,9 @@ async function patchUser(ctx: ApiCtx): Promise<Reply> {
         if (next.status !== 'invited') throw usersFail('Only an invited user has an invitation to renew', step.at);
         profile.inviteExpiry = inviteExpiry(now);
         break;
+      case '/assignedGroups':
+        groupIds = applyGroups(ctx, step, groupIds);
+        break;
       default:
         throw edgeError(501, `PATCH ${base} on /api/v1/users/{userId} is not emulated by qlik-emulator`);
     }
@@ -193,6 +223,7 @@ async function patchUser(ctx: ApiCtx): Promise<Reply> {
   writes.transaction(() => {
     writes.update(next);
     writes.setProfile(user.id, profile);
+    if (groupIds !== groupsBefore) setUserGroups(ctx.app.store, ctx.app.tenantId, user.id, groupIds);
   });
   return emptyReply(204);
 }
