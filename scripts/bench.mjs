@@ -30,7 +30,7 @@ await runQlik(['context', 'use', 'bench'], { env });
 const rotHome = mkdtempSync(join(tmpdir(), 'qlik-bench-rot-'));
 const mintKey = async () => {
   const res = await fetch(`${emulator.url}/api/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ description: 'bench-rotate', expiry: 'P1D' }) });
-  return (await res.json()).token;
+  return /** @type {{ token: string }} */ (await res.json()).token;
 };
 const rotEnv = { QLIK_CLI_USER_HOME_DIR: rotHome };
 const rotSetup = await runQlik(['context', 'create', 'rot', '--server', emulator.url, '--api-key', '-'], { env: { ...env, ...rotEnv }, stdin: await mintKey() });

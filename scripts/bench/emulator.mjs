@@ -117,7 +117,7 @@ async function startEmulator({ bin, args, dataDir }) {
   const admin = info.users.find((u) => u.roles.includes('TenantAdmin'));
   const idps = await fetch(`${info.url}/api/v1/identity-providers`, { headers: { authorization: `Bearer ${admin.apiKey}` } });
   if (idps.status !== 200) throw new Error(`listing the identity providers answered ${idps.status}`);
-  const idpId = (await idps.json()).data[0]?.id;
+  const idpId = /** @type {{ data: { id: string }[] }} */ (await idps.json()).data[0]?.id;
   if (idpId === undefined) throw new Error('the emulator has no identity provider for SCIM');
   return { url: info.url, devToken: dev.apiKey, target, creators, adminId: admin.id, idpId, stop };
 }
