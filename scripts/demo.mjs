@@ -1,6 +1,6 @@
 // npm run demo: the main job end to end. Starts qlik-emulator, makes a context (the key is piped in, never in
 // argv), and runs `qlik api-key create` against it, printing each step. Uses a temporary home directory, so the
-// user's own ~/.qlik/contexts.yml is never touched.
+// user's own ~/.qlik/contexts.yml is never touched. Ends by saying what the listed keys are and what to try next.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,23 @@ try {
     const key = JSON.parse(created.stdout);
     process.stdout.write(`\nThe token (shown only once) is ${key.token.length} characters; a script keeps it with: qlik api-key create … | jq -r .token\n`);
   }
-  await step('api-key ls', ['api-key', 'ls', '--status', 'active', '-q']);
+  const listed = await step('api-key ls', ['api-key', 'ls', '--status', 'active', '-q']);
+  const count = listed.stdout.split('\n').filter(Boolean).length;
+  const seeded = emulator.users.map((u) => u.name).join(', ');
+  process.stdout.write(
+    `\n${count} active keys: the one just created, and the ${emulator.users.length} "bootstrap" keys the emulator made at start-up, one for each of\n` +
+      `its seeded users (${seeded}), so that you can act as any of them; a TenantAdmin (${admin.name}) sees every key of the tenant.\n`,
+  );
+  process.stdout.write(
+    [
+      '',
+      'Next:',
+      '  node packages/emulator/bin/qlik-emulator.js         # run the emulator yourself: its first lines give the users and their keys',
+      '  npm pack -w packages/cli && npm install -g ./qlik-ts-cli-0.1.0.tgz   # install qlik (README: "Install the CLI")',
+      "  echo 'source <(qlik completion bash)' >> ~/.bashrc   # TAB then offers your key ids, user ids and context names",
+      '',
+    ].join('\n'),
+  );
 } finally {
   await emulator.stop();
   await rm(home, { recursive: true, force: true });

@@ -74,6 +74,12 @@ describe('README shell blocks', () => {
     });
   });
 
+  it('the installed package carries its README, which says which Qlik CLI release it tracks', () => {
+    const readme = readFileSync(join(dir, 'prefix', 'lib', 'node_modules', '@qlik-ts', 'cli', 'README.md'), 'utf8');
+    expect(readme).toMatch(/^# @qlik-ts\/cli/);
+    expect(readme).toContain('Qlik CLI 3.2');
+  });
+
   it('the installed qlik is the packed one, not the checkout', () => {
     const r = spawnSync('sh', ['-c', 'command -v qlik'], { env, encoding: 'utf8' });
     expect(r.stdout.trim()).toBe(join(dir, 'prefix', 'bin', 'qlik'));

@@ -75,9 +75,12 @@ export async function neighbourLeaks(home) {
 /** Files whose job is to hold secrets (0600): the contexts file, its parsed copy and the OAuth token cache. */
 const OWN_SECRET_FILES = new Set(['contexts.yml', '.contexts.yml.cache.json', 'oauth-tokens.json']);
 
+/** Files the CLI keeps beside them on purpose, with no secret in them: the ids and expiries of context keys. */
+const OWN_PLAIN_FILES = new Set(['key-expiry.json']);
+
 /** A file the CLI keeps in ~/.qlik on purpose (not a leftover of an interrupted write). */
 export function isOwnFile(name) {
-  return OWN_SECRET_FILES.has(name);
+  return OWN_SECRET_FILES.has(name) || OWN_PLAIN_FILES.has(name);
 }
 
 /** ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069). */

@@ -317,7 +317,7 @@ describe('the CLI under Windows (node.exe under wine)', () => {
     expect(unknown.code).toBe(1);
     const missing = await qlik(['api-key', 'get', 'no-such-key'], home);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('"status"');
+    expect(missing.stderr).toContain('Error: API key was not found');
     const ok = await qlik(['version'], home);
     expect([ok.code, ok.stdout]).toEqual([0, 'qlik version: 0.1.0\n']);
   });

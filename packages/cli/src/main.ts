@@ -5,6 +5,8 @@ import { findCommand, resolve, type Command } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
 import { CancelledError, CliError, errorCode, ExitCodeError, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
+import { errorBodyJson, serverErrorHint, serverErrorLine } from './errors/hints.js';
+import { inertData } from './text/safety.js';
 import { helpTable, newRootCmd } from './root.js';
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
@@ -12,12 +14,21 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIG
 /** The exit code of a run that a signal ended: 128 + the signal's number. */
 const signalExitCode = (signal: NodeJS.Signals): number => 128 + (SIGNAL_NUMBERS[signal] ?? 2);
 
-function prettyBody(e: HttpError): string | undefined {
-  try {
-    return JSON.stringify(JSON.parse(e.body), null, 2);
-  } catch {
-    return undefined;
+/**
+ * A server's refusal: with --json its error body as JSON (exact, parseable); else one line `Error: <title>: <detail>
+ * (<code>)` and, when the hint table (errors/hints.ts) knows the way out, `Hint: <the command>`.
+ */
+function httpErrorText(e: HttpError, f: Factory, json: boolean): string {
+  if (json) {
+    const body = errorBodyJson(e);
+    return body !== undefined ? inertData(JSON.stringify(body, null, 2)) : JSON.stringify({ error: e.message });
   }
+  const inv = f.invocation();
+  const flags: Record<string, unknown> = {};
+  for (const name of inv?.flags.names() ?? []) flags[name] = inv?.flags.get(name);
+  const command = inv ? inv.cmd.path().split(' ').slice(1).join(' ') : '';
+  const hint = serverErrorHint(e, { command, flags, credentials: f.resolvedSettings()?.credentials });
+  return `Error: ${serverErrorLine(e)}${hint !== undefined ? `\nHint: ${hint}` : ''}`;
 }
 
 /** Qlik's CLI suggests `--` for an argument that begins with `-` (`qlik app get -- -my-app`). */
@@ -35,8 +46,7 @@ function reportError(e: unknown, f: Factory, json: boolean, argv: readonly strin
   const code = e instanceof CancelledError ? signalExitCode(e.signal) : e instanceof ExitCodeError ? e.exitCode : 1;
   let text: string;
   if (e instanceof HttpError) {
-    const body = prettyBody(e);
-    text = body ?? (json ? JSON.stringify({ error: e.message }) : `Error: ${e.message}`);
+    text = httpErrorText(e, f, json);
   } else {
     const message = e instanceof Error ? e.message : String(e);
     text = json ? JSON.stringify({ error: message.replace(/\n+Did you mean this\?\n\t/, ' (did you mean: ').replace(/\n$/, ')') }) : `Error: ${message}`;
@@ -44,6 +54,7 @@ function reportError(e: unknown, f: Factory, json: boolean, argv: readonly strin
     if (!json && e instanceof CliError) {
       const hint = dashHint(e, argv, root);
       if (hint) text += `\n${hint}`;
+      if (e.hint !== undefined) text += `\nHint: ${e.hint}`;
     }
     if (!(e instanceof CliError) && f.env.QLIK_DEBUG && e instanceof Error && e.stack) text += `\n${e.stack}`;
   }

@@ -29,8 +29,17 @@ afterAll(async () => {
   await emu.stop();
 });
 
+/**
+ * What the library reports as a fatal auth error. Without an onAuthFailed callback it prints the message with
+ * console.error, which makes a passing run look failing; the tests that expect one assert it here instead.
+ */
+const authFailures: string[] = [];
+const onAuthFailed = ({ message }: { message: string }): void => {
+  authFailures.push(message);
+};
+
 function host(apiKey: string, target: Emulator = emu): { hostConfig: HostConfig; noCache: true } {
-  return { hostConfig: { authType: 'apikey', host: target.url, apiKey }, noCache: true };
+  return { hostConfig: { authType: 'apikey', host: target.url, apiKey, onAuthFailed }, noCache: true };
 }
 
 describe('@qlik/api against the emulator', () => {
@@ -121,7 +130,9 @@ describe('@qlik/api against the emulator', () => {
       data: { errors: [{ source: { pointer: '/expiry' } }] },
     });
     await expect(getApiKeys({ sub: emu.admin.id }, host(emu.dev.apiKey))).rejects.toMatchObject({ status: 403 });
+    authFailures.length = 0;
     await expect(getMyUser(host('not-a-token'))).rejects.toMatchObject({ status: 401 });
+    expect(authFailures).toEqual(['Unauthorized (Status: 401, Code: HTTP-401)']);
   });
 
   it('was probed for product-info and treated the emulator as Qlik Cloud', async () => {
@@ -144,7 +155,7 @@ describe('@qlik/api against the emulator', () => {
 
 function oauth(target: Emulator, name = 'm2m'): { hostConfig: HostConfig; noCache: true } {
   const { clientId, clientSecret } = target.oauthClient(name);
-  return { hostConfig: { authType: 'oauth2', host: target.url, clientId, clientSecret }, noCache: true };
+  return { hostConfig: { authType: 'oauth2', host: target.url, clientId, clientSecret, onAuthFailed }, noCache: true };
 }
 
 /** `METHOD path status` of each logged request, without the library's product-info probes. */
@@ -250,7 +261,9 @@ describe('@qlik/api with authType "oauth2" against the emulator', () => {
       times: 0,
       action: { type: 'status', status: 401 },
     });
+    authFailures.length = 0;
     await expect(getMyUser(bot)).rejects.toMatchObject({ status: 401 });
+    expect(authFailures).toEqual(['Unauthorized (Status: 401, Code: HTTP-401)']);
     await emu.faults.clear();
     expect((await calls(emu)).filter((c) => c.startsWith('GET /api/v1/users/me'))).toEqual([
       'GET /api/v1/users/me 401',
@@ -268,12 +281,15 @@ describe('@qlik/api with authType "oauth2" against the emulator', () => {
         host: emu.url,
         clientId: other.clientId,
         clientSecret: 'wrong',
+        onAuthFailed,
       },
       noCache: true,
     };
+    authFailures.length = 0;
     await expect(getMyUser(wrong)).rejects.toThrow(
       /Unauthorized - The client credentials are invalid \(Status: 401, Code: OAUTH-2\)/,
     );
+    expect(authFailures).toEqual(['Unauthorized - The client credentials are invalid (Status: 401, Code: OAUTH-2)']);
     expect((await calls(emu)).filter((c) => c.startsWith('GET /api/'))).toEqual([]);
   });
 });

@@ -172,7 +172,11 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
     where = '--op/--path/--value';
     const pathless = spec.pathlessOps ?? [];
     if (paths.length === 0 && vals.length === 0 && !built && ops.length > 0 && ops.every((o) => pathless.includes(o))) return ops.map((op) => ({ op }));
-    if (paths.length === 0) throw new FlagError('required flag(s) "path" not set (or give --file or --body)');
+    // Cobra's wording for the flags missing (--op defaults to "replace" once a --path is given).
+    const missing = paths.length > 0 ? [] : [...(ops.length === 0 ? ['op'] : []), 'path', ...(vals.length === 0 && !built ? ['value'] : [])];
+    if (missing.length > 0) {
+      throw new FlagError(`required flag(s) ${missing.map((m) => `"${m}"`).join(', ')} not set`, { hint: 'or give the whole JSON Patch with --file or --body' });
+    }
     if (built) {
       const names = (spec.valueFields ?? []).map((v) => `--${v.flag.name}`).join(', ');
       if (vals.length > 0 || paths.length !== 1) throw new FlagError(`${names} build the value of one --path; give them with one --path and no --value`);

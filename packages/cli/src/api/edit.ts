@@ -9,11 +9,13 @@ import { EDIT_FLAGS, type EditOperation } from './operation.js';
 export type { EditOperation } from './operation.js';
 
 export function editCommand(f: Factory, op: EditOperation): Command {
+  const { completeArgs } = op;
   return new Command({
     use: op.use,
     short: op.short,
     long: op.long,
     flags: EDIT_FLAGS,
+    ...(completeArgs ? { completeArgs: (req) => completeArgs(f, req) } : {}),
     run: async (inv) => (await import('./edit-run.js')).runEditCommand(f, op, inv),
   });
 }

@@ -1,8 +1,8 @@
 // REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
-import type { CompletionRequest, CompletionResult, Invocation } from '../cmdutil/command.js';
+import { Directive, type CompletionRequest, type CompletionResult, type Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { allowedValues, fileFlag, fileFlagG2, intervalFlag, quietFlag, rawFlag, retryFlag, type FlagSpec } from '../cmdutil/flags.js';
+import { allowedValues, fileFlag, fileFlagG2, intervalFlag, quietFlag, rawFlag, retryFlag, type DynamicCompletion, type FlagSpec } from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -104,6 +104,18 @@ export interface Operation {
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
 }
 
+/**
+ * An operation's `completeArgs` from candidates declared as a DynamicCompletion (e.g. `apiKeyIds`): up to `max`
+ * arguments, the candidates that fit the word, through the completion's `api` (its network budget).
+ */
+export function argCompletion(complete: DynamicCompletion, max = 1): (f: Factory, req: CompletionRequest) => Promise<CompletionResult> {
+  return async (_f, { args, toComplete, flags, api }) => {
+    if (args.length >= max || !api || !flags) return { candidates: [], directive: Directive.NoFileComp };
+    const found = await complete({ toComplete, flags, args, api });
+    return { candidates: found.filter((c) => c.value.startsWith(toComplete)), directive: Directive.NoFileComp };
+  };
+}
+
 /** Declares an operation; the identity function keeps the literal types of the declaration. */
 export function defineOperation<const O extends Operation>(op: O): O {
   return op;
@@ -164,6 +176,8 @@ export interface EditOperation {
   argDefaults?: Record<string, ArgDefault>;
   /** Check an edited value before sending (e.g. a duration). */
   check?: (field: string, value: unknown) => Promise<void>;
+  /** Completion of the positional argument (as an Operation's). */
+  completeArgs?: (f: Factory, req: CompletionRequest) => Promise<CompletionResult>;
 }
 
 export const EDIT_FLAGS: readonly FlagSpec[] = [intervalFlag, retryFlag, quietFlag, rawFlag];

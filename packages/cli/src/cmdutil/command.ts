@@ -6,7 +6,7 @@
 // `--bool=false` or `-q=true`, or differ in how values are consumed, and the wording is the interface.
 import { CliError, FlagError, UnknownCommandError } from '../errors/errors.js';
 import { commandSuggestions, suggestionText } from '../text/suggest.js';
-import { compareText, FlagSet, type FlagSpec } from './flags.js';
+import { compareText, FlagSet, type CompletionApi, type FlagSpec } from './flags.js';
 import { notImplementedAnswer } from './qlik-commands.js';
 
 /** Positional arguments a command accepts (Cobra's RangeArgs; `max: Infinity` for variadic). */
@@ -22,8 +22,10 @@ export interface CompletionRequest {
   args: string[];
   /** The word being completed. */
   toComplete: string;
-  /** The flags already typed (e.g. `--subType externalClient` before `--sub <TAB>`). */
+  /** The flags given so far (absent when the caller parsed none). */
   flags?: FlagSet;
+  /** The tenant, for candidates that come from it (absent: offer nothing from the network). */
+  api?: CompletionApi;
 }
 
 /** Cobra's ShellCompDirective bits, the last line of a completion answer (`:4`). */

@@ -8,6 +8,7 @@ import { expiryWarning, keyIdOf } from '../config/key-expiry.js';
 import { contextsFilePath, tokenCachePath } from '../config/paths.js';
 import type { OAuthCredentials, Settings } from '../config/resolve.js';
 import { CliError, ConfigError } from '../errors/errors.js';
+import { shellWord } from '../errors/hints.js';
 import type { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import type { Transport } from '../http/transport.js';
@@ -45,6 +46,10 @@ export interface Factory {
   config(): Promise<ConfigValues>;
   /** Settings resolved from flags, -c and the context (read once; notices printed once). */
   settings(): Promise<Settings>;
+  /** The settings, if a command has resolved them already (main.ts reads them to explain a server's refusal). */
+  resolvedSettings(): Settings | undefined;
+  /** The command that runs and the flags given (recorded by begin). */
+  invocation(): { cmd: Command; flags: FlagSet } | undefined;
   /** Whether errors and output should be JSON: --json, else `json: true` in the -c file. */
   jsonMode(): Promise<boolean>;
   /** The client for the resolved settings (a server is required); `userAgentComment` is added to the User-Agent. */
@@ -119,6 +124,7 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
   let flags: FlagSet | undefined;
   let configValues: Promise<ConfigValues> | undefined;
   let settings: Promise<Settings> | undefined;
+  let resolved: Settings | undefined;
   const clientsByComment = new Map<string, Promise<HttpClient>>();
   const clients: HttpClient[] = [];
 
@@ -171,10 +177,13 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           const warning = expiryWarning(f.contextsPath(), s.contextName, keyIdOf(auth), env);
           if (warning !== undefined) io.warn(warning);
         }
+        resolved = s;
         return s;
       })();
       return settings;
     },
+    resolvedSettings: () => resolved,
+    invocation: () => (command && flags ? { cmd: command, flags } : undefined),
     async jsonMode() {
       const flag = globals().json;
       if (flag !== undefined) return flag;
@@ -191,6 +200,17 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         client = (async () => {
           const s = await f.settings();
           if (s.server === '') {
+            if (s.contextName === undefined) {
+              // Contexts exist but none is current: the way out is `context use`, not `context create`.
+              const { readContexts } = await import('../config/contexts.js');
+              const names = await readContexts(f.contextsPath()).then((c) => c.names(), () => []);
+              const [only] = names;
+              if (only !== undefined) {
+                throw new ConfigError(`no server given and no context is current (contexts: ${names.join(', ')})`, {
+                  hint: `make one current with: qlik context use ${names.length === 1 ? shellWord(only) : '<name>'} (or pass --context <name>)`,
+                });
+              }
+            }
             throw new ConfigError(
               'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
             );

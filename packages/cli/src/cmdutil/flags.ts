@@ -15,6 +15,34 @@ export function compareText(a: string, b: string): number {
 
 export const byFlagName = (a: FlagSpec, b: FlagSpec): number => compareText(a.name, b.name);
 
+/** One completion candidate: the value, and what the shell shows beside it. */
+export interface CompletionCandidate {
+  value: string;
+  description?: string;
+}
+
+/**
+ * The tenant, as dynamic completion sees it: a GET whose JSON answer comes within the completion's time budget, or
+ * undefined (offline, no server or credentials, a refusal, too slow). Never an error: completion offers nothing then.
+ */
+export interface CompletionApi {
+  getJson(path: string, query?: Record<string, string | number>): Promise<unknown>;
+}
+
+/** What a declared completion gets: the word being completed, the flags and arguments typed so far, the tenant. */
+export interface DynamicCompletionRequest {
+  toComplete: string;
+  flags: FlagSet;
+  args: readonly string[];
+  api: CompletionApi;
+}
+
+/**
+ * Candidates declared on a flag or an argument (`complete` on a FlagSpec, `completeArgs` on an Operation). Functions
+ * compose: one may look at `flags` (e.g. --subType) and ask another.
+ */
+export type DynamicCompletion = (req: DynamicCompletionRequest) => Promise<CompletionCandidate[]>;
+
 export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'strings' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {
@@ -33,6 +61,8 @@ export interface FlagSpec {
   /** What shell completion offers for the value: file names (optionally filtered by extension) or directories. */
   completeAs?: 'file' | 'dir';
   fileExtensions?: readonly string[];
+  /** Candidates for the value (e.g. ids from the tenant). */
+  complete?: DynamicCompletion;
   /** The type name help prints when it is not the type's own (Qlik's `string|bool|unknown`, or none at all). */
   typeName?: string;
 }

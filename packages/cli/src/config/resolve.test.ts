@@ -162,6 +162,7 @@ describe('resolveSettings', () => {
       json: false,
       verbose: false,
       contextName: undefined,
+      credentials: { kind: 'none' },
       notices: [],
       fromEnv: false,
     });
@@ -185,6 +186,7 @@ describe('resolveSettings', () => {
       json: false,
       verbose: false,
       contextName: 'main',
+      credentials: { kind: 'context-api-key', context: 'main' },
       notices: [],
       fromEnv: false,
     });
@@ -232,6 +234,12 @@ describe('resolveSettings', () => {
     ])('an incomplete or wrong set is one line: %j', async (env, message) => {
       await expect(withEnv({}, env)).rejects.toThrow(message);
     });
+  });
+
+  it('says where the credentials come from: --headers, then the -c file, then the context', async () => {
+    expect((await resolve({ headers: { authorization: 'Bearer flag-key' } })).credentials).toEqual({ kind: 'headers' });
+    expect((await resolve({}, { 'api-key': 'cfg-key' })).credentials).toEqual({ kind: 'config' });
+    expect((await resolve({ server: 'https://elsewhere.example.com' })).credentials).toEqual({ kind: 'none' });
   });
 
   it('uses --context instead of current-context, and config "context" when no flag is given', async () => {

@@ -4,12 +4,14 @@
 // server: when --server or a -c `server:` points elsewhere they are not sent (as gh binds tokens to hosts).
 // Pure apart from reading the contexts file, and table-tested in resolve.test.ts.
 import { ConfigError } from '../errors/errors.js';
+import type { CredentialSource } from '../errors/hints.js';
 import { authorizationHeader, checkHeaders, mergeHeaders } from '../text/headers.js';
+import { commandSuggestions } from '../text/suggest.js';
 import { isSecretName } from '../text/secrets.js';
 import type { ConfigValues } from './configfile.js';
 import { readContexts, type ContextsSnapshot } from './contexts.js';
 import { hasOAuthClient, type QlikContext, type ServerType } from './schema.js';
-import { normalizeServer, parseServerType } from './server.js';
+import { apiSuffixNote, normalizeServer, parseServerType } from './server.js';
 
 export { normalizeServer, parseServerType } from './server.js';
 
@@ -36,6 +38,8 @@ export interface Settings {
   json: boolean;
   verbose: boolean;
   contextName: string | undefined;
+  /** Where the credentials sent come from (for hints when the server refuses them). */
+  credentials: CredentialSource;
   /** Lines for stderr, printed once (credentials withheld, file permissions). */
   notices: string[];
   /** Whether the credentials come from the environment (QLIK_SERVER with QLIK_API_KEY or an OAuth client). */
@@ -113,7 +117,9 @@ export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefin
     const names = snapshot.names();
     const available = names.length > 0 ? `; available: ${names.join(', ')}` : '';
     const origin = wanted === undefined ? `current-context '${name}'` : `context '${name}'`;
-    throw new ConfigError(`${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`);
+    const close = commandSuggestions(name, names)[0];
+    const hint = close === undefined ? undefined : wanted !== undefined && source === '--context' ? `did you mean --context ${close}?` : `did you mean '${close}'? qlik context use ${close}`;
+    throw new ConfigError(`${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`, { hint });
   }
   return [name, ctx];
 }
@@ -173,6 +179,8 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
     );
   }
   const server = rawServer === undefined ? '' : normalizeServer(rawServer, serverSource);
+  const suffix = rawServer === undefined ? undefined : apiSuffixNote(rawServer, serverSource);
+  if (suffix !== undefined) notices.push(suffix);
 
   // The context's credentials go only to the context's own server.
   const ctxOrigin = originOf(ctx.server);
@@ -202,6 +210,16 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
 
   const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
+  const credentials: CredentialSource =
+    authorizationHeader(flags.headers ?? {}) !== undefined
+      ? { kind: 'headers' }
+      : authorizationHeader(cfgHeaders) !== undefined
+        ? { kind: 'config' }
+        : authorizationHeader(sentCtxHeaders) !== undefined && contextName !== undefined
+          ? { kind: 'context-api-key', context: contextName }
+          : oauth !== undefined
+            ? { kind: 'context-oauth', context: oauth.contextName }
+            : { kind: 'none' };
   return {
     server,
     serverType,
@@ -213,6 +231,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
     // --json disables verbose and traffic output.
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName,
+    credentials,
     notices,
     fromEnv: false,
   };
@@ -250,6 +269,7 @@ function envSettings(
     json,
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName: undefined,
+    credentials: authorizationHeader(flags.headers ?? {}) !== undefined ? { kind: 'headers' } : authorizationHeader(cfgHeaders) !== undefined ? { kind: 'config' } : { kind: 'env' },
     notices,
     fromEnv: true,
   };

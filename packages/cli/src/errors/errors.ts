@@ -1,8 +1,20 @@
 // The error taxonomy. Commands throw these; only main.ts turns them into text and an exit code.
 
-/** A failure the user can act on; printed as `Error: <message>`. */
+/** A failure the user can act on; printed as `Error: <message>`, then `Hint: <hint>` when the way out is known. */
 export class CliError extends Error {
   override name = 'CliError';
+  /** One line with the exact command that helps (printed by main.ts as `Hint: …`, never in JSON mode). */
+  hint: string | undefined;
+  constructor(message?: string, options?: { hint?: string | undefined }) {
+    super(message);
+    this.hint = options?.hint;
+  }
+
+  /** The same error with a hint. */
+  withHint(hint: string | undefined): this {
+    this.hint = hint;
+    return this;
+  }
 }
 
 /** Bad flags or arguments (Cobra's usage errors). */
@@ -66,6 +78,8 @@ export class HttpError extends CliError {
   readonly statusText: string;
   readonly body: string;
   readonly contentType: string;
+  /** A redirect's target (not followed). */
+  location: string | undefined;
   constructor(status: number, statusText: string, body: string, contentType = '') {
     super(`${status} ${statusText}`.trim());
     this.status = status;
@@ -75,7 +89,9 @@ export class HttpError extends CliError {
   }
 
   static fromResponse(res: { status: number; statusText: string; text: string; headers: Record<string, string> }): HttpError {
-    return new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+    const e = new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
+    e.location = res.headers.location;
+    return e;
   }
 }
 

@@ -176,7 +176,7 @@ describe('HttpClient.send', () => {
     expect(ok.status).toBe(200);
     expect(seen.map((s) => s.url)).toEqual(['/api/v1/users/me', '/api/v1/users/u1']);
     await expect(http.attempt({ method: 'GET', path: '/api/v1/users/me' })).rejects.toThrow(
-      'refusing to follow a redirect to another origin (http://127.0.0.2:9)',
+      /^302 Found: the server redirects GET \/api\/v1\/users\/me to http:\/\/127\.0\.0\.2:9\/steal; not followed: that is another origin \(http:\/\/127\.0\.0\.2:9\), and credentials go only to http:\/\/127\.0\.0\.1:\d+$/,
     );
   });
 

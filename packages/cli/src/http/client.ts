@@ -5,7 +5,7 @@ import { CliError, TransportError } from '../errors/errors.js';
 import { isSecretName } from '../text/secrets.js';
 import { VERSION } from '../version.js';
 import type { Authenticator } from './auth.js';
-import { statusText } from './failures.js';
+import { plainHttpToTls, speaksTls, statusText } from './failures.js';
 import { mergeHeaders } from '../text/headers.js';
 import type { Redactor } from './redact.js';
 import { retryWait, type RetryPolicy } from './retry.js';
@@ -140,11 +140,21 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       const res = await this.once(method, url, body, auth, signal);
       const location = res.headers.location;
-      if (![301, 302, 303, 307, 308].includes(res.status) || !location || method !== 'GET') return res;
-      const next = new URL(location, url);
-      if (next.origin !== this.origin) {
-        throw new CliError(`${res.status} ${res.statusText}: refusing to follow a redirect to another origin (${next.origin})`);
+      if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        return res;
       }
+      const where = `${res.status} ${res.statusText}: the server redirects ${method} ${url.pathname} to ${next.href}`;
+      if (next.origin !== this.origin) {
+        throw new CliError(`${where}; not followed: that is another origin (${next.origin}), and credentials go only to ${this.origin}`, {
+          hint: movedServerHint(this.server, url, next),
+        });
+      }
+      // Another method's redirect is the caller's answer (a create checks what it made): main.ts names its target.
+      if (method !== 'GET') return res;
       if (hop >= MAX_REDIRECTS) throw new CliError(`stopped after ${MAX_REDIRECTS} redirects`);
       url = next;
       method = 'GET';
@@ -175,6 +185,10 @@ export class HttpClient {
       return { status: res.status, statusText: statusText(res.status), headers: res.headers, text, bytes: res.body, url: url.href };
     } catch (e) {
       if (e instanceof TransportError) this.trace(`Error after ${Math.round(monotonicMs() - started)}ms: ${e.message}`);
+      // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells).
+      if (e instanceof TransportError && e.code === 'ECONNRESET' && url.protocol === 'http:' && e.status === undefined && !signal?.aborted && (await speaksTls(url))) {
+        throw plainHttpToTls(url, e);
+      }
       throw e;
     }
   }
@@ -220,6 +234,18 @@ export class HttpClient {
       }
     }
   }
+}
+
+/**
+ * When a redirect keeps the request's path below a new root (`http://h/api/v1/x` → `https://h/api/v1/x`), the server
+ * moved: the hint names the --server to use.
+ */
+function movedServerHint(server: string, from: URL, to: URL): string | undefined {
+  const prefix = new URL(server).pathname.replace(/\/+$/, '');
+  const rest = from.pathname.slice(prefix.length);
+  if (rest === '' || !to.pathname.endsWith(rest)) return undefined;
+  const root = `${to.origin}${to.pathname.slice(0, to.pathname.length - rest.length)}`;
+  return `if the server moved there, use --server ${root} (or store it: qlik context update <name> --server ${root})`;
 }
 
 function safeDecode(href: string): string {

@@ -116,3 +116,33 @@ export function classifyFailure(e: unknown, ctx: FailureContext): TransportError
     ctx.status,
   );
 }
+
+/**
+ * Whether a TLS handshake with the host of an http:// URL succeeds: asked only after a plain HTTP request was reset
+ * without an answer (what a TLS server does with one), so that the error can say the server speaks HTTPS. The probe
+ * sends no request and no credentials, and gives up after `timeoutMs`.
+ */
+export async function speaksTls(url: URL, timeoutMs = 1000): Promise<boolean> {
+  const tls = await import('node:tls');
+  const { isIP } = await import('node:net');
+  return new Promise((resolvePromise) => {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const socket = tls.connect({ host, port: Number(url.port || 80), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const done = (answer: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolvePromise(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A plain HTTP request to a server that speaks HTTPS. */
+export function plainHttpToTls(url: URL, e: TransportError): TransportError {
+  const secure = new URL(url.href);
+  secure.protocol = 'https:';
+  const err = new TransportError(`the server at http://${url.host} speaks HTTPS, not plain HTTP; use ${secure.origin}`, e.kind, 'PLAIN_HTTP_TO_TLS', e.status);
+  return err.withHint(`use --server ${secure.origin} (or store it: qlik context update <name> --server ${secure.origin})`);
+}

@@ -119,7 +119,7 @@ describe('an OAuth context from the seeded client, against the emulator', () => 
   it("api-key create without --sub: the emulator's refusal of a key owned by the bot, and nothing created", async () => {
     const home = await oauthHome();
     const before = (await emu.ledger()).length;
-    const r = await qlik(home, ['api-key', 'create', '--description', 'for the bot itself']);
+    const r = await qlik(home, ['api-key', 'create', '--description', 'for the bot itself', '--json']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr.slice(r.stderr.indexOf('{')))).toMatchObject({
@@ -325,7 +325,7 @@ describe('oauth-token ls / rm against the emulator', () => {
 
   it('rm of a token that is not active: the 404 body, exit 1', async () => {
     const home = await oauthHome();
-    const r = await qlik(home, ['oauth-token', 'rm', 'no-such-token']);
+    const r = await qlik(home, ['oauth-token', 'rm', 'no-such-token', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ code: 'OAUTH-4' }] });
   });

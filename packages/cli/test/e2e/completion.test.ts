@@ -18,6 +18,7 @@ import {
   type RunResult,
 } from './kit.js';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
+import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
 import { tempHome, writeContextsFile } from '../kit/temp.js';
 
 const run = promisify(execFile);
@@ -429,6 +430,60 @@ describe.concurrent('TAB in real shells (tmux)', () => {
         await b.type('q api-key cr', 'Tab');
         await b.type('Z');
         await b.waitFor((s) => commandLine(s) === `${PROMPT}q api-key create Z`, '`q api-key create Z`');
+        await b.close();
+      },
+      SHELL_TEST_MS,
+    );
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The recipe `qlik completion bash --help` gives for new sessions, run as printed, and key ids from a tenant (an
+// emulator) offered on TAB, in bash with and without the bash-completion package.
+
+describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () => {
+  let emu: Emulator | undefined;
+  let config = '';
+  let keyId = '';
+  beforeAll(async () => {
+    emu = await startEmulator();
+    const made = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'tab me', expiry: 'PT1H' } });
+    keyId = made.body.id as string;
+    config = join(home, 'emu.yml');
+    await writeFile(config, `server: ${emu.url}\napi-key: ${emu.dev.apiKey}\n`, { mode: 0o600 });
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  for (const shell of ['bash', 'bash-completion'] as const) {
+    const label = shell === 'bash' ? 'bash without bash-completion' : 'bash with bash-completion';
+    it(
+      `${label}: the ~/.bashrc line from --help loads completion; api-key rm <TAB><TAB> lists key ids with descriptions`,
+      async (ctx) => {
+        need(ctx, SHELLS.find((s) => s.shell === shell)!.needs());
+        // The recipe, exactly as the help prints it, run in a home of its own.
+        const help = await qlik(['completion', 'bash', '--help'], { home });
+        const recipe = lines(help.stdout).find((l) => l.includes('~/.bashrc') && l.includes('source <('))?.trim();
+        ctx.expect(recipe).toBe("echo 'source <(qlik completion bash)' >> ~/.bashrc");
+        const rcHome = join(home, `rc-home-${shell}`);
+        await mkdir(rcHome, { recursive: true });
+        await writeFile(join(rcHome, '.bashrc'), `PS1=${sq(PROMPT)}\n${shell === 'bash-completion' ? `source ${BASH_COMPLETION}\n` : ''}`);
+        await run('/bin/sh', ['-c', recipe!], { env: { ...shellEnv(), HOME: rcHome } });
+        const rc = join(home, `rc-recipe-${shell}`);
+        // bash reads ~/.bashrc of this HOME; the rest of the environment is the tests' (HOME itself stays the test's).
+        await writeFile(rc, `source ${sq(join(rcHome, '.bashrc'))}\n`);
+
+        const a = await Pane.open([BASH!, '--noprofile', '--rcfile', rc, '-i']);
+        await a.type('qlik api-key cr', 'Tab');
+        await a.type('Z');
+        await a.waitFor((s) => commandLine(s) === `${PROMPT}qlik api-key create Z`, '`qlik api-key create Z`');
+        await a.close();
+
+        const b = await Pane.open([BASH!, '--noprofile', '--rcfile', rc, '-i']);
+        await b.type(`qlik -c ${config} api-key rm `, 'Tab', 'Tab');
+        const screen = await b.waitFor((s) => s.includes(keyId) && s.includes('(tab me)'), 'the key id with its description');
+        ctx.expect(screen).not.toContain('body.json');
         await b.close();
       },
       SHELL_TEST_MS,

@@ -60,8 +60,11 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     const span = Date.now() - t0;
     // The first third or so is node starting and reading its files: the moments are spread over the rest.
     const moments = Array.from({ length: 16 }, (_, i) => Math.round(span * (0.35 + (0.65 * (i + 1)) / 16)));
-    for (const killAt of moments) {
-      const d = `lc-${killAt}`;
+    // On a loaded machine a run's length drifts from the measured one: while the kills have not yet landed in three
+    // steps, up to 16 more moments are drawn over the same range.
+    for (let i = 0; i < moments.length || (hit.size < 3 && i < 2 * moments.length); i++) {
+      const killAt = i < moments.length ? moments[i]! : Math.round(span * (0.35 + 0.65 * Math.random()));
+      const d = `lc-${i}-${killAt}`;
       const home = await devHome(d);
       const p = start(process.execPath, [QLIK_JS, 'api-key', 'rotate'], { home });
       await sleep(killAt);
@@ -81,7 +84,7 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     }
     // The kills landed in several steps ("none": before the journal was written, or after the run).
     expect(hit.size, `${[...hit].join(' ')} (a rotation took ${span} ms)`).toBeGreaterThanOrEqual(3);
-  }, 120_000);
+  }, 240_000);
 
   it('two concurrent rotates of one context: one rotates, the other refuses in one line', async () => {
     await emu.faults.add({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
@@ -90,7 +93,7 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     const codes = [a.code, b.code].sort();
     expect(codes).toEqual([0, 2]);
     const loser = a.code === 2 ? a : b;
-    expect(loser.stderr).toMatch(/^Error: another 'qlik api-key rotate' of context 'dev' is running \(pid \d+\); nothing changed\n$/);
+    expect(loser.stderr).toMatch(/^Error: another 'qlik api-key rotate' of context 'dev' (is running \(pid \d+\)|replaced its key during this one's checks); nothing changed\n$/);
     expect((await activeDevKeys('cc')).map((k) => k.id)).toEqual([jti(await contextToken(home))]);
   }, 60_000);
 });

@@ -317,14 +317,23 @@ describe('api-key create: answers', () => {
     expect(r.stderr).toBe('Request failed (cannot connect to tenant.example.com: connection refused); retrying in 1 s (1/1)\n');
   });
 
-  it('prints the server error body as pretty JSON for a 4xx, without retrying it (after one check that nothing was made)', async () => {
+  it('a 4xx: one error line and the hint, without retrying it (after one check that nothing was made); --json: the server error body', async () => {
     const reg = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
     listing(reg, () => []);
     const r = await create(['--description', 'viewer', '--retry', '3'], reg);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }] });
+    expect(r.stderr).toBe(
+      'Error: Requestor not allowed to create an API key (APIKEYS-5)\n' +
+        `Hint: creating API keys needs the Developer role (the "Manage API keys" permission) and API keys enabled on the tenant; see your roles with: qlik user me | jq -r '.assignedRoles[].name'\n`,
+    );
     reg.verify();
     expect(reg.requests.map((q) => q.method)).toEqual(['POST', 'GET', 'GET']);
+    const again = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
+    listing(again, () => []);
+    const j = await create(['--description', 'viewer', '--retry', '3', '--json'], again);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stderr)).toEqual({ errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }] });
+    again.verify();
   });
 });
 
@@ -820,7 +829,7 @@ describe('api-key create against the emulator', () => {
     await onCreate({ type: 'status', status: 503 });
     const r = await run(['--description', '503 once', '-q']);
     await expectOutcome('503 once', r, false);
-    expect(r.stderr).toContain('No API key was created\n{\n  "errors": [');
+    expect(r.stderr).toContain('No API key was created\nError: Service Unavailable');
   });
 
   it('a response slower than QLIK_HTTP_TIMEOUT is treated as lost: its key is found, removed, and created again', async () => {
@@ -851,9 +860,9 @@ describe('api-key create against the emulator', () => {
     for (const secret of [token, emu.dev.apiKey, token.split('.')[2]!, emu.dev.apiKey.split('.')[2]!]) expect(r.stderr).not.toContain(secret);
   });
 
-  it('a viewer may not create keys: the server error body, pretty, and exit 1', async () => {
+  it('a viewer may not create keys: with --json the server error body, and exit 1', async () => {
     const viewer = await homeWithContext(emu.url, { apiKey: emu.viewer.apiKey });
-    const r = await runQlik(['api-key', 'create', '--description', 'nope'], { home: viewer });
+    const r = await runQlik(['api-key', 'create', '--description', 'nope', '--json'], { home: viewer });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });

@@ -1,5 +1,6 @@
 // qlik api-key create: the founding command. Its help text is reproduced byte for byte from Qlik's documentation.
 // The create never leaves a duplicate or an orphan behind (api/create-safely.ts, with the attribution in shared/attribution.ts, which rotate and exec use too).
+import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
@@ -31,6 +32,7 @@ export const createOperation = defineOperation({
         flag: {
           name: 'sub',
           type: 'string',
+          complete: subjectIds,
           usage:
             'The ID of the subject for the API key. For SCIM the format is ˋSCIM\\\\{{IDP-ID}}ˋ, where ˋ{{IDP-ID}}ˋ is the ID of the IDP in Qlik. When creating an API key for a user, this is their user ID, e.g. ˋ64ef645a3b7009d55dee5a2bˋ, and will default to the requesting user if not provided. User must be assigned the ˋDeveloperˋ role.',
         },

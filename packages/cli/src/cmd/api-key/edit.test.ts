@@ -150,7 +150,7 @@ describe('api-key edit: edits that change nothing', () => {
       { env: { EDITOR: editor } },
     );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ status: 404 }] });
+    expect(r.stderr).toBe('Error: 404 Not Found\nHint: list the ids of your keys with: qlik api-key ls -q\n');
   });
 
   it('no argument: the error, no request', async () => {

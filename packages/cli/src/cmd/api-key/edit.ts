@@ -1,4 +1,6 @@
+import { apiKeyIds } from '../../api/candidates.js';
 import type { EditOperation } from '../../api/edit.js';
+import { argCompletion } from '../../api/operation.js';
 
 export const editOperation: EditOperation = {
   use: 'edit <api-keyId>',
@@ -11,4 +13,5 @@ export const editOperation: EditOperation = {
     'The resource will be updated according to the changes made in the editor upon save.',
   path: '/api/v1/api-keys/{api-keyId}',
   fields: ['description'],
+  completeArgs: argCompletion(apiKeyIds),
 };

@@ -62,9 +62,7 @@ describe('api-key get: answers → output', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(
-      `${JSON.stringify({ errors: [{ code: 'APIKEYS-4', title: 'API key was not found', status: 404 }] }, null, 2)}\n`,
-    );
+    expect(r.stderr).toBe('Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n');
   });
 
   it('an empty 200 prints the status line', async () => {
@@ -177,7 +175,7 @@ describe('retries (every REST verb; shown on api-key get)', () => {
       reg.register('GET', path, qlikError(429, 'HTTP-429', 'Too Many Requests', { 'retry-after': '42' })),
     );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'HTTP-429', title: 'Too Many Requests', status: 429 }] });
+    expect(r.stderr).toBe('Error: Too Many Requests (HTTP-429)\nHint: the server limits how often it may be called; add --retry 3 to wait and send again\n');
     expect(r.sleeps).toEqual([]);
   });
 
@@ -190,7 +188,7 @@ describe('retries (every REST verb; shown on api-key get)', () => {
       'Server error (503 Service Unavailable); retrying in 1 s (1/2)',
       'Server error (503 Service Unavailable); retrying in 1 s (2/2)',
     ]);
-    expect(JSON.parse(lines(r.stderr).slice(2).join('\n'))).toMatchObject({ errors: [{ status: 503 }] });
+    expect(lines(r.stderr).slice(2)).toEqual(['Error: Unavailable (HTTP-503)']);
   });
 
   it('takes retry and interval from a -c config file', async () => {

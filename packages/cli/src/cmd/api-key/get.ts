@@ -1,4 +1,5 @@
-import { defineOperation } from '../../api/operation.js';
+import { apiKeyIds } from '../../api/candidates.js';
+import { argCompletion, defineOperation } from '../../api/operation.js';
 
 export const getOperation = defineOperation({
   use: 'get <api-keyId>',
@@ -6,5 +7,6 @@ export const getOperation = defineOperation({
   long: 'Returns the API key for a given API key ID.',
   method: 'GET',
   path: '/api/v1/api-keys/{api-keyId}',
+  completeArgs: argCompletion(apiKeyIds),
   output: 'object',
 });

@@ -94,7 +94,7 @@ describe('api-key ls: answers → output', () => {
       qlikError(403, 'APIKEYS-9', 'Forbidden'),
       1,
       '',
-      `${JSON.stringify({ errors: [{ code: 'APIKEYS-9', title: 'Forbidden', status: 403 }] }, null, 2)}\n`,
+      'Error: Forbidden (APIKEYS-9)\n',
     ],
     [
       'a 200 that is not JSON',
@@ -180,7 +180,7 @@ describe('api-key ls --limit: paging', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'APIKEYS-1', title: 'Bad cursor', status: 400 }] });
+    expect(r.stderr).toBe('Error: Bad cursor (APIKEYS-1)\n');
   });
 
   it('stops on a page that is empty but links to a next page', async () => {

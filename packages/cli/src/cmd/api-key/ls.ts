@@ -1,3 +1,4 @@
+import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 import { scimSubject } from './shared.js';
@@ -48,6 +49,7 @@ export const lsOperation = defineOperation({
       flag: {
         name: 'sub',
         type: 'string',
+        complete: subjectIds,
         usage:
           'The ID of the subject. For SCIM the format is ˋSCIM\\\\{{IDP-ID}}ˋ, where ˋ{{IDP-ID}}ˋ is the ID of the IDP in Qlik. For users, use their user ID, e.g. ˋ64ef645a3b7009d55dee5a2bˋ.',
       },

@@ -1,4 +1,5 @@
-import { defineOperation } from '../../api/operation.js';
+import { apiKeyIds } from '../../api/candidates.js';
+import { argCompletion, defineOperation } from '../../api/operation.js';
 
 export const patchOperation = defineOperation({
   use: 'patch <api-keyId>',
@@ -6,6 +7,7 @@ export const patchOperation = defineOperation({
   long: 'Updates an API key description for a given API key ID.',
   method: 'PATCH',
   path: '/api/v1/api-keys/{api-keyId}',
+  completeArgs: argCompletion(apiKeyIds),
   output: 'none',
   body: { kind: 'patch', ops: ['replace'], paths: ['/description'], value: 'string' },
 });

@@ -1,4 +1,5 @@
-import { defineOperation } from '../../api/operation.js';
+import { apiKeyIds } from '../../api/candidates.js';
+import { argCompletion, defineOperation } from '../../api/operation.js';
 
 export const rmOperation = defineOperation({
   use: 'rm <api-keyId>',
@@ -9,6 +10,7 @@ export const rmOperation = defineOperation({
     'This CLI then says on stderr whether the key was deleted or revoked.',
   method: 'DELETE',
   path: '/api/v1/api-keys/{api-keyId}',
+  completeArgs: argCompletion(apiKeyIds),
   output: 'none',
   // The 204 does not say which happened; a follow-up read does (404: deleted; status revoked: revoked).
   async describeResult({ http, args, goneAfterRetry }) {

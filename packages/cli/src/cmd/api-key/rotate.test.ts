@@ -112,10 +112,12 @@ describe('api-key rotate (stubbed)', () => {
       create(reg);
       reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
       reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
-      reg.register('DELETE', '/api/v1/api-keys/old-key', qlikError(503, 'X', 'Unavailable'));
+      reg.register('DELETE', '/api/v1/api-keys/old-key', qlikError(503, 'X', 'Unavailable'), 4); // sent once and retried 3 times (readPolicy)
     }, { home: h });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^Error: the new API key new-key is in place, but the old API key old-key could not be deleted \(.*\); run 'qlik api-key rotate --resume --context test'\n$/);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines.slice(0, -1).map((l) => l.startsWith('Server error (503 Service Unavailable)'))).toEqual([true, true, true]);
+    expect(lines.at(-1)).toMatch(/^Error: the new API key new-key is in place, but the old API key old-key could not be deleted \(.*\); run 'qlik api-key rotate --resume --context test'$/);
     expect(await contextToken(h)).toBe(NEW);
     const j = JSON.parse(await readFile(join(h, '.qlik', 'rotations', 'test.json'), 'utf8')) as Record<string, unknown>;
     expect(j).toMatchObject({ step: 'stored', oldKeyId: 'old-key', newKeyId: 'new-key' });

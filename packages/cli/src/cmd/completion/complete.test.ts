@@ -62,8 +62,9 @@ const table: [string[], string][] = [
   [['__completeNoDesc', '--server=https://x.example.com', 'con'], answer(['context'], 4)],
   // An argument that is no subcommand of the root: Cobra's error, default directive.
   [['__completeNoDesc', 'api-kye', ''], answer([], 0)],
+  // Key ids come from the tenant (dynamic.test.ts); without credentials nothing is offered, and no file names.
+  [['__completeNoDesc', 'api-key', 'get', ''], answer([], 4)],
   // Positional arguments without a completion of their own: the shell completes files.
-  [['__completeNoDesc', 'api-key', 'get', ''], answer([], 0)],
   [['__completeNoDesc', 'version', ''], answer([], 0)],
   // A subcommand word after the group's arguments is not offered (Cobra completes subcommands only first).
   [['__completeNoDesc', 'api-key', 'nope', ''], answer([], 0)],

@@ -13,7 +13,8 @@ import {
   type CompletionResult,
 } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
-import { byFlagName, parseBool, type FlagSet, type FlagSpec } from '../../cmdutil/flags.js';
+import type { HttpClient } from '../../http/client.js';
+import { byFlagName, parseBool, type CompletionApi, type FlagSet, type FlagSpec } from '../../cmdutil/flags.js';
 import { SERVER_TYPES } from '../../config/schema.js';
 import { FlagError } from '../../errors/errors.js';
 import { safeField, stripControls } from '../../text/safety.js';
@@ -41,6 +42,50 @@ export interface Completions extends CompletionResult {
 }
 
 const goList = (words: readonly string[]): string => `[${words.join(' ')}]`;
+
+/** How long the network calls of one completion may take together: a TAB must not hang the shell. */
+export const COMPLETION_BUDGET_MS = 1000;
+
+/**
+ * The tenant for dynamic candidates: the settings of the line being completed (its --context, --server…), no request
+ * at all without a server or credentials, one attempt, no retry, and undefined for anything but a 200 with JSON
+ * (offline, 401, too slow): completion then offers nothing, silently. The budget starts with the first request (reading
+ * the settings and loading the HTTP client are not network time) and covers all of them, an OAuth token included.
+ */
+export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): CompletionApi {
+  let deadline: number | undefined;
+  let client: Promise<HttpClient | undefined> | undefined;
+  const connect = async (): Promise<HttpClient | undefined> => {
+    const s = await f.settings();
+    if (s.server === '' || s.credentials.kind === 'none') return undefined;
+    return f.httpClient();
+  };
+  return {
+    async getJson(path, query) {
+      client ??= connect().catch(() => undefined);
+      const http = await client;
+      if (!http) return undefined;
+      deadline ??= Date.now() + budgetMs;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return undefined;
+      const signal = AbortSignal.timeout(remaining);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), remaining);
+      });
+      const answer = http
+        .withSignal(signal)
+        .send({ method: 'GET', path, ...(query ? { query } : {}) }, { retry: 0, intervalSeconds: 1 })
+        .then((res) => (res.status === 200 ? (JSON.parse(res.text) as unknown) : undefined))
+        .catch(() => undefined);
+      try {
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
 
 /** pflag's lookup as Cobra's findFlag does it: a one-letter name is a shorthand. */
 function findFlag(cmd: Command, name: string): FlagSpec | undefined {
@@ -122,10 +167,10 @@ async function flagValueCompletions(
   cmd: Command,
   spec: FlagSpec,
   toComplete: string,
-  flags?: FlagSet,
+  typed: { flags: FlagSet; args: readonly string[]; api: CompletionApi },
 ): Promise<CompletionResult | undefined> {
   // The command's own completion of the flag (e.g. IdP ids for `--sub` after `--subType externalClient`).
-  const own = await cmd.def.completeFlag?.(spec.name, { cmd, args: [], toComplete, ...(flags ? { flags } : {}) });
+  const own = await cmd.def.completeFlag?.(spec.name, { cmd, args: [...typed.args], toComplete, flags: typed.flags, api: typed.api });
   if (own) return own;
   const fixed = (values: readonly string[]): CompletionResult => ({
     candidates: values.filter((v) => v.startsWith(toComplete)).map((value) => ({ value })),
@@ -134,6 +179,10 @@ async function flagValueCompletions(
   if (spec.name === 'context') return contextNameArgs(f, Infinity)({ cmd, args: [], toComplete });
   if (spec.name === 'server-type') return fixed(SERVER_TYPES);
   if (spec.choices) return fixed(spec.choices);
+  if (spec.complete) {
+    const found = await spec.complete({ toComplete, ...typed });
+    return { candidates: found.filter((c) => c.value.startsWith(toComplete)), directive: Directive.NoFileComp };
+  }
   return undefined;
 }
 
@@ -174,6 +223,9 @@ export async function completions(f: Factory, root: Command, words: readonly str
     return { candidates: [], directive: Directive.Default, error: fc.error };
   if (parsed.flags.get('help') === true) return { candidates: [], directive: Directive.NoFileComp };
   const args = parsed.args;
+  // The settings of the line being completed (its --context, --server, -c…), for candidates from the tenant.
+  f.begin(cmd, parsed.flags);
+  const api = completionApi(f);
 
   if (flag && flagCompletion) {
     if (flag.completeAs === 'file' && (flag.fileExtensions?.length ?? 0) > 0) {
@@ -207,8 +259,8 @@ export async function completions(f: Factory, root: Command, words: readonly str
 
   const custom =
     flag && flagCompletion
-      ? await flagValueCompletions(f, cmd, flag, toComplete, parsed.flags)
-      : await cmd.def.completeArgs?.({ cmd, args, toComplete, flags: parsed.flags });
+      ? await flagValueCompletions(f, cmd, flag, toComplete, { flags: parsed.flags, args, api })
+      : await cmd.def.completeArgs?.({ cmd, args, toComplete, flags: parsed.flags, api });
   if (custom) {
     candidates.push(...custom.candidates);
     directive = custom.directive;

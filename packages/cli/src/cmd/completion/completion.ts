@@ -15,16 +15,22 @@ const SCRIPT_NAMES = {
 } as const;
 
 const LONG: Record<Shell, string> = {
+  // Not Cobra's text, which says the script depends on the bash-completion package and gives only a recipe that
+  // needs it (/etc/bash_completion.d is read by bash-completion alone): this script works without it, so the truth
+  // comes first and the ~/.bashrc recipe, which works everywhere, is the main one (test/golden/help/NOTES.md).
   bash: `Generate the autocompletion script for the bash shell.
 
-This script depends on the 'bash-completion' package.
-If it is not installed already, you can install it via your OS's package manager.
+The script works with and without the 'bash-completion' package.
 
 To load completions in your current shell session:
 
 	source <(qlik completion bash)
 
-To load completions for every new session, execute once:
+To load completions for every new session, add that line to your ~/.bashrc:
+
+	echo 'source <(qlik completion bash)' >> ~/.bashrc
+
+With the 'bash-completion' package installed, you can instead install the script once:
 
 #### Linux:
 
@@ -34,9 +40,7 @@ To load completions for every new session, execute once:
 
 	qlik completion bash > $(brew --prefix)/etc/bash_completion.d/qlik
 
-You will need to start a new shell for this setup to take effect.
-
-The script this CLI prints also works without the 'bash-completion' package.`,
+You will need to start a new shell for this setup to take effect.`,
   zsh: `Generate the autocompletion script for the zsh shell.
 
 If shell completion is not already enabled in your environment you will need

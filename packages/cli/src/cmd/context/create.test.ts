@@ -133,7 +133,7 @@ describe('context create', () => {
     await create(['prod', '--server', 'prod.example.com'], { home });
     const before = await readFile(contextsFile(home), 'utf8');
     const r = await create(['prod', '--server', 'other.example.com'], { home });
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: "Error: Context 'prod' already exists\n" });
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: "Error: Context 'prod' already exists\nHint: change it with: qlik context update prod (the same flags), or remove it first: qlik context rm prod\n" });
     expect(await readFile(contextsFile(home), 'utf8')).toBe(before);
   });
 });

@@ -108,7 +108,7 @@ describe('context get', () => {
     expect(await get(['gamma'], home)).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: `Error: No context by the name 'gamma' in ${contextsFile(home)}\n`,
+      stderr: `Error: No context by the name 'gamma' in ${contextsFile(home)}\nHint: the contexts are: alpha, beta, oauth, cookie, bare (qlik context ls)\n`,
     });
   });
 

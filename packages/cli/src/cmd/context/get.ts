@@ -8,7 +8,7 @@ import { authorizationHeader } from '../../text/headers.js';
 import { ConfigError } from '../../errors/errors.js';
 import { printJson } from '../../iostreams/print.js';
 import { safeField } from '../../text/safety.js';
-import { contextNameArgs, masked } from './shared.js';
+import { contextNameArgs, contextNameHint, masked } from './shared.js';
 
 function lines(value: unknown, indent: string): string[] {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -57,7 +57,7 @@ export function newCmdContextGet(f: Factory): Command {
         return;
       }
       const ctx = snap.get(name);
-      if (!ctx) throw new ConfigError(`No context by the name '${name}' in ${snap.path}`);
+      if (!ctx) throw new ConfigError(`No context by the name '${name}' in ${snap.path}`, { hint: contextNameHint(name, snap.names(), (n) => `qlik context get ${n}`) });
       // `name` comes first and `authentication` last, always this CLI's own: fields of those names in the file
       // (unknown to Qlik's CLI) are not shown, so that a hand-edited file cannot make a line lie.
       const fields = Object.entries(masked(ctx)).filter(([k]) => k !== 'name' && k !== 'authentication');

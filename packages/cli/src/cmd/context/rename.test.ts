@@ -17,7 +17,8 @@ describe('context rename', () => {
 
   it.each<[string, string[], string]>([
     ['an existing target', ['beta', 'alpha'], "Context 'alpha' already exists"],
-    ['an unknown source', ['nope', 'x'], "No context by the name 'nope'"],
+    ['an unknown source', ['nope', 'x'], "No context by the name 'nope'\nHint: the contexts are: alpha, beta (qlik context ls)"],
+    ['a misspelt source', ['bta', 'x'], "No context by the name 'bta'\nHint: did you mean 'beta'? qlik context rename beta x"],
     ['an empty target', ['beta', ''], 'A context name must not be empty'],
     ['one name', ['beta'], 'accepts 2 arg(s), received 1'],
   ])('fails for %s and changes nothing', async (_what, args, message) => {

@@ -1,7 +1,9 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { CliError } from '../../errors/errors.js';
-import { contextNameArgs, writeContexts } from './shared.js';
+import { shellWord } from '../../errors/hints.js';
+import { commandSuggestions } from '../../text/suggest.js';
+import { contextNameArgs, contextNameHint, writeContexts } from './shared.js';
 
 export function newCmdContextRm(f: Factory): Command {
   return new Command({
@@ -14,7 +16,13 @@ export function newCmdContextRm(f: Factory): Command {
     run: async ({ args: names }) => {
       await writeContexts(f, (doc) => {
         const missing = names.filter((n) => !doc.has(n));
-        if (missing.length > 0) throw new CliError(`No context by the name '${missing.join("', '")}'; nothing was removed`);
+        if (missing.length > 0) {
+          // The command again, each unknown name replaced by its closest known one (when there is one).
+          const known = doc.names();
+          const fixed = (n: string): string => shellWord(commandSuggestions(n, known)[0] ?? n);
+          const hint = contextNameHint(missing[0] ?? '', known, () => `qlik context rm ${names.map((n) => (doc.has(n) ? shellWord(n) : fixed(n))).join(' ')}`);
+          throw new CliError(`No context by the name '${missing.join("', '")}'; nothing was removed`, { hint });
+        }
         for (const n of new Set(names)) doc.remove(n);
       });
       for (const n of new Set(names)) f.io.warn(`Context '${n}' removed`);

@@ -5,12 +5,14 @@ import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
-import { normalizeServer, parseServerType } from '../../config/server.js';
+import { apiSuffixNote, normalizeServer, parseServerType } from '../../config/server.js';
 import { FlagError } from '../../errors/errors.js';
+import { shellWord } from '../../errors/hints.js';
 import { permissionWarnings } from '../../fsutil/perms.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
 import { authorizationHeader, checkHeaders } from '../../text/headers.js';
 import { isSecretName, maskedHeaderValue, OMITTED } from '../../text/secrets.js';
+import { commandSuggestions } from '../../text/suggest.js';
 
 const MYQLIK = 'obtained from My Qlik (https://account.myqlik.qlik.com/account)';
 
@@ -207,9 +209,15 @@ export function contextWriteCommand(
     flags: contextFlags,
     args: { min: 1, max: 1 },
     run: async (inv) => {
-      const fields = await readSecretArgs(givenContextFlags(inv.flags), f.io);
+      const given = givenContextFlags(inv.flags);
+      const suffix = given.server === undefined ? undefined : apiSuffixNote(given.server, '--server');
+      if (suffix !== undefined) f.io.warn(suffix);
+      const fields = await readSecretArgs(given, f.io);
       registerSecrets(f, fields);
       await run({ name: inv.args[0] ?? '', fields });
+      // It worked; one line on how to keep the secret out of the process list and the shell history next time.
+      const inline = [['--api-key', given.apiKey] as const, ['--oauth-client-secret', given.oauthClientSecret] as const].find(([, v]) => v !== undefined && v !== '-');
+      if (inline) f.io.warn(`Warning: ${inline[0]} on the command line can be read from the process list and shell history; pipe the secret in with ${inline[0]} - instead`);
     },
   });
 }
@@ -227,4 +235,16 @@ export function contextNameArgs(f: Factory, max: number): (req: CompletionReques
     const candidates = names.filter((n) => n.startsWith(toComplete) && !args.includes(n)).map((value) => ({ value }));
     return { candidates, directive: Directive.NoFileComp };
   };
+}
+
+/**
+ * The hint for a context name that does not exist: the closest names (Cobra's suggestion rule) with the command that
+ * would use the first one (`command` builds it from a name), else the names there are, else how to make one.
+ */
+export function contextNameHint(name: string, names: readonly string[], command: (name: string) => string): string {
+  const close = commandSuggestions(name, names);
+  const first = close[0];
+  if (first !== undefined) return `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ${command(shellWord(first))}`;
+  if (names.length > 0) return `the contexts are: ${names.join(', ')} (qlik context ls)`;
+  return 'there are no contexts yet; make one with: qlik context create <name> --server <url> --api-key -';
 }

@@ -93,7 +93,7 @@ describe('context update', () => {
 
   it('removes the headers map when the API key was its only header', async () => {
     const home = await homeWith('contexts:\n  k:\n    headers:\n      authorization: Bearer only-0123456789\n    server: https://k.example.com\n');
-    const r = await update(['k', '--oauth-client-id', 'c', '--oauth-client-secret', 's'], { home });
+    const r = await update(['k', '--oauth-client-id', 'c', '--oauth-client-secret', '-'], { home, stdin: 's\n' });
     expect(r.stderr).toBe("Context 'k': removed the API key (the authorization header); the context now uses the OAuth client\nContext 'k' updated\n");
     expect(await ctxOf(home, 'k')).toEqual({ server: 'https://k.example.com', 'oauth-client-id': 'c', 'oauth-client-secret': 's' });
   });
@@ -104,7 +104,9 @@ describe('context update', () => {
     expect(r).toMatchObject({
       code: 0,
       stdout: '',
-      stderr: "Context 'o': removed the OAuth client (oauth-client-id, oauth-client-secret, oauth-scope); the context now uses the API key\nContext 'o' updated\n",
+      stderr:
+        "Context 'o': removed the OAuth client (oauth-client-id, oauth-client-secret, oauth-scope); the context now uses the API key\nContext 'o' updated\n" +
+        'Warning: --api-key on the command line can be read from the process list and shell history; pipe the secret in with --api-key - instead\n',
     });
     expect(await ctxOf(home, 'o')).toEqual({ server: 'https://o.example.com', headers: { Authorization: 'Bearer fresh-key-0123456789' } });
   });
@@ -129,7 +131,8 @@ describe('context update', () => {
   });
 
   it.each<[string, string, string[], string]>([
-    ['an unknown context', PLAIN, ['nope', '--comment', 'x'], "No context by the name 'nope'"],
+    ['an unknown context', PLAIN, ['nope', '--comment', 'x'], "No context by the name 'nope'\nHint: the contexts are: c1 (qlik context ls)"],
+    ['a misspelt context', PLAIN, ['c2', '--comment', 'x'], "No context by the name 'c2'\nHint: did you mean 'c1'? qlik context update c1 (with the same flags)"],
     ['a bad boolean', PLAIN, ['c1', '--insecure=maybe'], 'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax'],
     ['a bad server', PLAIN, ['c1', '--server', 'ftp://x'], '--server: unsupported scheme "ftp" in "ftp://x" (use https:// or http://)'],
     [

@@ -1,9 +1,11 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
+import { noSuchContext } from '../../config/document.js';
 import { authorizationHeader } from '../../text/headers.js';
 import {
   checkOAuthComplete,
   contextNameArgs,
+  contextNameHint,
   contextWriteCommand,
   noteKeyExpiry,
   OAUTH_FIELDS,
@@ -39,6 +41,7 @@ export function newCmdContextUpdate(f: Factory): Command {
       const fields = toContextFields(given);
       const switched = await writeContexts(f, (doc) => {
         const before = doc.get(name);
+        if (before === undefined) throw noSuchContext(name).withHint(contextNameHint(name, doc.names(), (n) => `qlik context update ${n} (with the same flags)`));
         doc.update(name, fields);
         if (before === undefined) return undefined;
         // A context authenticates one way: an API key replaces an OAuth client, and an OAuth client an API key.

@@ -16,7 +16,8 @@ describe('context use', () => {
   });
 
   it.each<[string, string[], string]>([
-    ['an unknown name', ['gamma'], "context with name 'gamma' does not exist"],
+    ['an unknown name', ['gamma'], "context with name 'gamma' does not exist\nHint: the contexts are: alpha, beta (qlik context ls)"],
+    ['a misspelt name', ['alpah'], "context with name 'alpah' does not exist\nHint: did you mean 'alpha'? qlik context use alpha"],
     ['no name', [], 'accepts 1 arg(s), received 0'],
     ['two names', ['alpha', 'beta'], 'accepts 1 arg(s), received 2'],
   ])('fails for %s and changes nothing', async (_what, args, message) => {

@@ -30,7 +30,7 @@ describe('group create', () => {
   });
 
   it('409 for a name in use: the error body, exit 1', async () => {
-    const r = await runStubbed(['group', 'create', '--name', 'A'], (reg) => reg.register('POST', P, qlikError(409, 'GROUPS-409', 'Conflict')));
+    const r = await runStubbed(['--json', 'group', 'create', '--name', 'A'], (reg) => reg.register('POST', P, qlikError(409, 'GROUPS-409', 'Conflict')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
   });

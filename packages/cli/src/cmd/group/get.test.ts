@@ -23,7 +23,7 @@ describe('group get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['group', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/groups/nope', qlikError(404, 'GROUPS-404', 'Not found')));
+    const r = await runStubbed(['--json', 'group', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/groups/nope', qlikError(404, 'GROUPS-404', 'Not found')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

@@ -2,7 +2,7 @@
 // <TAB>` offers the tenant's IdP ids, `api-key create --subType externalClient --sub <TAB>` offers `SCIM\<id>`; offline,
 // unauthenticated, an odd answer or a server that does not answer within the budget offers nothing, silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, json, qlikError, text } from '../../../test/kit/httpmock.js';
+import { failure, json, qlikError, text, type StubRegistry } from '../../../test/kit/httpmock.js';
 import { homeWithContext, runQlik } from '../../../test/kit/run.js';
 import { localServer, runStubbed } from '../../../test/kit/verb.js';
 
@@ -77,10 +77,12 @@ describe('api-key create --sub <TAB>', () => {
   });
 
   it('without --subType externalClient: no IdPs are asked for', async () => {
-    const a = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--sub', '']);
-    expect(a.requests).toEqual([]);
-    const b = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--subType', 'user', '--sub', '']);
-    expect(b.requests).toEqual([]);
+    // (Users are offered instead: cmd/completion/dynamic.test.ts.)
+    const users = (reg: StubRegistry) => reg.register('GET', '/api/v1/users?limit=100', json(200, { data: [] }));
+    const a = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--sub', ''], users);
+    expect(a.requests.map((q) => q.path)).toEqual(['/api/v1/users?limit=100']);
+    const b = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--subType', 'user', '--sub', ''], users);
+    expect(b.requests.map((q) => q.path)).toEqual(['/api/v1/users?limit=100']);
   });
 
   it('offline: nothing, silently', async () => {

@@ -36,7 +36,7 @@ describe('identity-provider get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['identity-provider', 'get', 'i1'], (reg) => reg.register('GET', P, qlikError(404, 'IDP-404', 'Not Found')));
+    const r = await runStubbed(['--json', 'identity-provider', 'get', 'i1'], (reg) => reg.register('GET', P, qlikError(404, 'IDP-404', 'Not Found')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

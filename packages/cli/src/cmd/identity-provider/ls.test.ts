@@ -77,7 +77,7 @@ describe('identity-provider ls: answers → output', () => {
   });
 
   it('403: the error body, exit 1', async () => {
-    const r = await runStubbed(['identity-provider', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'IDP-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'identity-provider', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'IDP-403', 'Forbidden')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });

@@ -22,7 +22,7 @@ describe('identity-provider patch', () => {
     [['--op', 'remove', '--path', '/active', '--value', 'x'], /^Error: invalid argument "remove" for "--op" flag: must be one of "replace", "promote-options"\n$/],
     [['--path', '/protocol', '--value', 'x'], /^Error: invalid argument "\/protocol" for "--path" flag: must be one of "\/active", /],
     [['--body', '[{"op":"replace"}]'], /^Error: --body: operation 0: path must be one of \/active, /],
-    [['--op', 'replace'], /^Error: required flag\(s\) "path" not set \(or give --file or --body\)\n$/],
+    [['--op', 'replace'], /^Error: required flag\(s\) "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n$/],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['identity-provider', 'patch', 'i1', ...flags]);
     expect(r.code).toBe(1);
@@ -41,7 +41,7 @@ describe('identity-provider patch', () => {
   });
 
   it('412 (the IdP changed): the error body, exit 1', async () => {
-    const r = await runStubbed(['identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) => reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')));
+    const r = await runStubbed(['--json', 'identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) => reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 412 }] });
   });

@@ -26,7 +26,7 @@ describe('role create', () => {
   });
 
   it('409 for a name in use: the error body, exit 1', async () => {
-    const r = await runStubbed(['role', 'create', '--name', 'TenantAdmin'], (reg) => reg.register('POST', P, qlikError(409, 'ROLES-409', 'Conflict')));
+    const r = await runStubbed(['--json', 'role', 'create', '--name', 'TenantAdmin'], (reg) => reg.register('POST', P, qlikError(409, 'ROLES-409', 'Conflict')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
   });

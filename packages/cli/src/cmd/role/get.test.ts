@@ -25,7 +25,7 @@ describe('role get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['role', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/roles/nope', qlikError(404, 'ROLES-404', 'Not found')));
+    const r = await runStubbed(['--json', 'role', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/roles/nope', qlikError(404, 'ROLES-404', 'Not found')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

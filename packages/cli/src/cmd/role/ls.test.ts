@@ -52,7 +52,7 @@ describe('role ls: answers → output', () => {
   });
 
   it('403 (only TenantAdmin may list roles): the error body, exit 1', async () => {
-    const r = await runStubbed(['role', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'ROLES-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'role', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'ROLES-403', 'Forbidden')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });

@@ -51,7 +51,7 @@ describe('user create: answers → output', () => {
   });
 
   it('409 for a subject that exists: the error body on stderr, exit 1, not retried', async () => {
-    const r = await runStubbed(['user', 'create', '--subject', 's1', '--retry', '2'], (reg) =>
+    const r = await runStubbed(['--json', 'user', 'create', '--subject', 's1', '--retry', '2'], (reg) =>
       reg.register('POST', PATH, qlikError(409, 'USERS-409', 'User conflict when attempting to create a new user.')),
     );
     expect(r.code).toBe(1);

@@ -17,6 +17,6 @@ describe('qlik user get', () => {
     const reg = new StubRegistry().register('GET', '/api/v1/users/nope', qlikError(404, 'USERS-7', 'Not found'));
     const r = await runQlik(['user', 'get', 'nope'], { home: await homeWithContext(SERVER), transport: reg });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toEqual({ errors: [{ code: 'USERS-7', title: 'Not found', status: 404 }] });
+    expect(r.stderr).toBe('Error: Not found (USERS-7)\n');
   });
 });

@@ -53,7 +53,7 @@ describe('user invite: answers → output', () => {
   });
 
   it('403: the error body, exit 1, a POST is not retried', async () => {
-    const r = await runStubbed(['user', 'invite', '--invitees-email', 'a@b.c', '--retry', '2'], (reg) => reg.register('POST', PATH, qlikError(403, 'USERS-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'user', 'invite', '--invitees-email', 'a@b.c', '--retry', '2'], (reg) => reg.register('POST', PATH, qlikError(403, 'USERS-403', 'Forbidden')));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
     expect(r.requests).toHaveLength(1);

@@ -125,7 +125,7 @@ describe('user ls --filter (SCIM) against the emulator', () => {
 
   it('a malformed filter: the 400 naming filter, exit 1, nothing on stdout, not retried', async () => {
     const log = await logFromNow();
-    const r = await qlik(['user', 'ls', '--filter', 'email eq', '--retry', '2']);
+    const r = await qlik(['user', 'ls', '--filter', 'email eq', '--retry', '2', '--json']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr)).toMatchObject({
@@ -151,7 +151,7 @@ describe('user get and user filter against the emulator', () => {
     const some = await qlik(['user', 'get', u.id, '--fields', 'name,email']);
     expect(some.code, some.stderr).toBe(0);
     expect(JSON.parse(some.stdout)).toEqual({ id: u.id, name: 'p-042', email: 'u42@example.com' });
-    const missing = await qlik(['user', 'get', '0123456789abcdef01234567']);
+    const missing = await qlik(['user', 'get', '0123456789abcdef01234567', '--json']);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stderr)).toMatchObject({ errors: [{ code: 'USERS-7', status: 404 }] });
   });
@@ -185,7 +185,7 @@ describe('user get and user filter against the emulator', () => {
   });
 
   it('user filter with a malformed filter: the 400 naming /filter, exit 1', async () => {
-    const r = await qlik(['user', 'filter', '--filter', 'email eq']);
+    const r = await qlik(['user', 'filter', '--filter', 'email eq', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ code: 'USERS-2', source: { pointer: '/filter' } }] });
   });

@@ -33,7 +33,7 @@ describe('api-key config get', () => {
     [
       'a tenant lookup that fails',
       (reg: StubRegistry) => reg.register('GET', '/api/v1/tenants/me', qlikError(401, 'AUTH-1', 'Unauthorized')),
-      `${JSON.stringify({ errors: [{ code: 'AUTH-1', title: 'Unauthorized', status: 401 }] }, null, 2)}\n`,
+      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong); put a new one in with: qlik context update test --api-key -\n",
     ],
   ])('%s: the error, no configuration request', async (_name, setup, stderr) => {
     const r = await runStubbed(['api-key', 'config', 'get'], setup);
@@ -45,7 +45,7 @@ describe('api-key config get', () => {
       reg.register('GET', CONFIG_PATH, qlikError(403, 'APIKEYS-9', 'Forbidden')),
     );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
+    expect(r.stderr).toBe('Error: Forbidden (APIKEYS-9)\n');
   });
 
   it('two arguments: the error, no request', async () => {

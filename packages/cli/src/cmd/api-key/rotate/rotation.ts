@@ -169,6 +169,11 @@ class Rotation {
    */
   private async claim(fresh?: Journal): Promise<Journal | undefined> {
     return this.locked(async () => {
+      // A rotation of the same context that ran to its end while this one did its checks has replaced the key this
+      // one read (and retired it): going on would rotate a dead key. Checked under the lock that every rotation takes.
+      if (fresh !== undefined && this.contextMode && tokenClaims((await this.contextToken()) ?? '')?.jti !== fresh.oldKeyId) {
+        throw new ExitCodeError(`another 'qlik api-key rotate' of context '${this.contextName}' replaced its key during this one's checks; nothing changed`, UNCHANGED);
+      }
       const existing = await readJsonFile<Journal>(this.journalPath);
       if (existing !== undefined && existing.pid !== process.pid && ownerAlive(existing) && existing.step !== 'grace') {
         throw new ExitCodeError(
