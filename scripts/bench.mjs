@@ -19,6 +19,7 @@ const PROBE = fileURLToPath(new URL('bench/rss-probe.cjs', import.meta.url));
 
 const emulator = await startEmulator();
 const admin = emulator.users.find((u) => u.roles.includes('TenantAdmin'));
+if (admin === undefined) throw new Error('the emulator seeded no TenantAdmin');
 await emulator.setConfig({ max_keys_per_user: 1000, max_api_key_expiry: 'P30D' });
 const setup = await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], { env, stdin: admin.apiKey });
 if (setup.code !== 0) throw new Error(`context create failed: ${setup.stderr}`);
@@ -29,7 +30,7 @@ await runQlik(['context', 'use', 'bench'], { env });
 const rotHome = mkdtempSync(join(tmpdir(), 'qlik-bench-rot-'));
 const mintKey = async () => {
   const res = await fetch(`${emulator.url}/api/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ description: 'bench-rotate', expiry: 'P1D' }) });
-  return (await res.json()).token;
+  return /** @type {{ token: string }} */ (await res.json()).token;
 };
 const rotEnv = { QLIK_CLI_USER_HOME_DIR: rotHome };
 const rotSetup = await runQlik(['context', 'create', 'rot', '--server', emulator.url, '--api-key', '-'], { env: { ...env, ...rotEnv }, stdin: await mintKey() });
@@ -38,7 +39,11 @@ await runQlik(['context', 'use', 'rot'], { env: { ...env, ...rotEnv } });
 const rotTokenFile = join(rotHome, 'baseline-token');
 writeFileSync(rotTokenFile, await mintKey(), { mode: 0o600 });
 
-/** [name, argv, env overrides, baseline name] */
+/** @typedef {[name: string, argv: string[], extra: Record<string, string>, base: string | undefined, file?: string]} Variant */
+/**
+ * [name, argv, env overrides, baseline name]
+ * @type {Variant[]}
+ */
 const variants = [
   ['node -e 0', ['-e', '0'], {}, undefined],
   ['node:http POST script', [POST], { BENCH_URL: emulator.url, BENCH_TOKEN: admin.apiKey }, 'node -e 0'],
@@ -71,6 +76,10 @@ if (binaryNote === undefined) {
   process.stderr.write(`${binaryNote}\n`);
 }
 
+/**
+ * @param {Variant} variant
+ * @param {string} [rssFile]
+ */
 function once([name, argv, extra, , file], rssFile) {
   // A single executable application honours NODE_OPTIONS, which is how the probe gets into the binary.
   const args = rssFile && !file ? ['--require', PROBE, ...argv] : argv;
@@ -78,7 +87,7 @@ function once([name, argv, extra, , file], rssFile) {
   const t0 = performance.now();
   const res = spawnSync(file ?? process.execPath, args, { env: { ...env, ...extra, ...probe }, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t0;
-  if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr.toString()}`);
   return ms;
 }
 
@@ -91,10 +100,12 @@ const requestsPerCreate = async (extra) => {
 };
 const tagged = await requestsPerCreate({});
 const untagged = await requestsPerCreate({ QLIK_CREATE_TAG: '0' });
+/** @type {Map<string, number[]>} */
 const times = new Map(variants.map(([name]) => [name, []]));
 for (let r = 0; r < rounds; r++) {
-  for (const v of [...variants].sort(() => Math.random() - 0.5)) times.get(v[0]).push(once(v));
+  for (const v of [...variants].sort(() => Math.random() - 0.5)) times.get(v[0])?.push(once(v));
 }
+/** @type {Map<string, number>} */
 const rss = new Map();
 for (const v of variants) {
   const file = join(home, `rss-${variants.indexOf(v)}`);
@@ -114,7 +125,8 @@ rmSync(rotHome, { recursive: true, force: true });
 
 // ---- report ----
 
-const med = (name) => median(times.get(name));
+const med = (/** @type {string} */ name) => median(times.get(name) ?? []);
+/** @type {Record<string, number>} */
 const TARGETS = {
   'qlik --help': 1.1,
   'qlik api-key --help': 1.1,
@@ -132,8 +144,9 @@ const TARGETS = {
 const rows = variants.map(([name, , , base]) => {
   const ratio = base ? med(name) / med(base) : 1;
   const target = TARGETS[name];
-  const rssRatio = rss.get(name) / rss.get('node -e 0');
-  return { name, ms: med(name), base: base ?? '', ratio, target, rssMiB: rss.get(name), rssRatio };
+  const rssMiB = rss.get(name) ?? NaN;
+  const rssRatio = rssMiB / (rss.get('node -e 0') ?? NaN);
+  return { name, ms: med(name), base: base ?? '', ratio, target, rssMiB, rssRatio };
 });
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [];

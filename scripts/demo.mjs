@@ -10,6 +10,7 @@ const home = await mkdtemp(join(tmpdir(), 'qlik-demo-'));
 const env = { ...process.env, QLIK_CLI_USER_HOME_DIR: home };
 const emulator = await startEmulator();
 const admin = emulator.users.find((u) => u.roles.includes('TenantAdmin'));
+if (admin === undefined) throw new Error('the emulator seeded no TenantAdmin');
 let failed = false;
 
 function shellQuote(a) {

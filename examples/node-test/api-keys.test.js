@@ -23,10 +23,10 @@ function createKey(token, description) {
 test('a developer creates a key and uses its token', async () => {
   const res = await createKey(emu.user('dev').apiKey, 'ci');
   assert.equal(res.status, 201);
-  const { id, token } = await res.json();
+  const { id, token } = /** @type {{ id: string, token: string }} */ (await res.json());
   const me = await fetch(`${emu.url}/api/v1/api-keys/${id}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(me.status, 200);
-  assert.equal((await me.json()).description, 'ci');
+  assert.equal(/** @type {{ description: string }} */ (await me.json()).description, 'ci');
 });
 
 test('the quota counts the bootstrap key: 4 more keys, then 403', async () => {
@@ -34,7 +34,7 @@ test('the quota counts the bootstrap key: 4 more keys, then 403', async () => {
   for (let i = 0; i < 4; i++) assert.equal((await createKey(dev, `k${i}`)).status, 201);
   const refused = await createKey(dev, 'one too many');
   assert.equal(refused.status, 403);
-  assert.equal((await refused.json()).errors[0].code, 'APIKEYS-6');
+  assert.equal(/** @type {{ errors: { code: string }[] }} */ (await refused.json()).errors[0]?.code, 'APIKEYS-6');
 });
 
 test('a response lost after the commit leaves an undelivered key in the ledger', async () => {

@@ -30,7 +30,11 @@ function childEnv() {
   return env;
 }
 
-/** Spawns `node args…` and resolves with its first stdout line and a stop function. */
+/**
+ * Spawns `node args…` and resolves with its first stdout line and a stop function.
+ * @param {string[]} args
+ * @returns {Promise<{ line: string, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
+ */
 function startChild(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   let stderr = '';
@@ -38,11 +42,11 @@ function startChild(args) {
     if (stderr.length < 10_000) stderr += d;
   });
   const stop = () =>
-    new Promise((resolve) => {
+    /** @type {Promise<void>} */ (new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
-    });
+    }));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve({ line, stop, child }));
     child.once('exit', (code, signal) =>
@@ -93,6 +97,7 @@ async function control(url, method, path, body) {
 }
 
 /** An emulator child with a key to GET and 200 users whose tokens take turns creating keys. */
+/** @param {{ bin: string, args: string[], dataDir?: string }} opts */
 async function startEmulator({ bin, args, dataDir }) {
   const flags = [...args, ...(dataDir === undefined ? [] : ['--data', join(dataDir, 'bench.db')])];
   const { line, stop } = await startChild([bin, ...flags]);
@@ -103,7 +108,7 @@ async function startEmulator({ bin, args, dataDir }) {
     headers: { authorization: `Bearer ${dev.apiKey}` },
   });
   if (listed.status !== 200) throw new Error(`listing dev's keys answered ${listed.status}`);
-  const target = (await listed.json()).data.find((k) => k.description === 'qlik-emulator bootstrap')?.id;
+  const target = (/** @type {{ data: { id: string, description: string }[] }} */ (await listed.json())).data.find((k) => k.description === 'qlik-emulator bootstrap')?.id;
   if (target === undefined) throw new Error("dev's bootstrap key is not in its list");
   const creators = [];
   for (let i = 0; i < CREATE_USERS; i++) {
@@ -112,7 +117,7 @@ async function startEmulator({ bin, args, dataDir }) {
   const admin = info.users.find((u) => u.roles.includes('TenantAdmin'));
   const idps = await fetch(`${info.url}/api/v1/identity-providers`, { headers: { authorization: `Bearer ${admin.apiKey}` } });
   if (idps.status !== 200) throw new Error(`listing the identity providers answered ${idps.status}`);
-  const idpId = (await idps.json()).data[0]?.id;
+  const idpId = /** @type {{ data: { id: string }[] }} */ (await idps.json()).data[0]?.id;
   if (idpId === undefined) throw new Error('the emulator has no identity provider for SCIM');
   return { url: info.url, devToken: dev.apiKey, target, creators, adminId: admin.id, idpId, stop };
 }
@@ -131,7 +136,7 @@ function scimUser(userName) {
 
 function runCannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ timeout: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ timeout: 10, ...opts }, (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)));
   });
 }
 

@@ -7,7 +7,7 @@ const http = require('node:http');
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 
 const base = process.env.BENCH_URL;
-const file = process.env.BENCH_TOKEN_FILE;
+const file = process.env.BENCH_TOKEN_FILE ?? '';
 const agent = new http.Agent({ keepAlive: true });
 
 function call(method, path, token, body) {
@@ -20,8 +20,9 @@ function call(method, path, token, body) {
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) return resolve(call('GET', res.headers.location, token));
-        if (res.statusCode >= 400) return reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) return resolve(call('GET', res.headers.location, token));
+        if (status >= 400) return reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
         resolve(text === '' ? undefined : JSON.parse(text));
       });
     });
@@ -32,7 +33,7 @@ function call(method, path, token, body) {
 
 (async () => {
   const old = readFileSync(file, 'utf8').trim();
-  const claims = JSON.parse(Buffer.from(old.split('.')[1], 'base64url').toString());
+  const claims = JSON.parse(Buffer.from(old.split('.')[1] ?? '', 'base64url').toString());
   const key = await call('GET', `/api/v1/api-keys/${claims.jti}`, old);
   const me = await call('GET', '/api/v1/users/me', old);
   await call('GET', `/api/v1/api-keys?sub=${me.id}&status=active&limit=100`, old);
@@ -46,7 +47,7 @@ function call(method, path, token, body) {
   writeFileSync(`${file}.tmp`, made.token, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
   agent.destroy();
-})().catch((e) => {
-  process.stderr.write(`${e.message}\n`);
+})().catch((/** @type {unknown} */ e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 });

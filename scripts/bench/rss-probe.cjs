@@ -2,5 +2,6 @@
 // peak resident set size (KiB) to the file named by BENCH_RSS_FILE.
 'use strict';
 process.on('exit', () => {
-  require('node:fs').appendFileSync(process.env.BENCH_RSS_FILE, `${process.resourceUsage().maxRSS}\n`);
+  const file = process.env.BENCH_RSS_FILE;
+  if (file) require('node:fs').appendFileSync(file, `${process.resourceUsage().maxRSS}\n`);
 });

@@ -25,7 +25,8 @@ const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const wanted = process.argv.slice(2);
 for (const t of wanted) if (!(t in TARGETS)) throw new Error(`unknown target ${t} (known: ${Object.keys(TARGETS).join(', ')})`);
-const targets = wanted.length > 0 ? wanted : Object.keys(TARGETS);
+/** @type {import('./node-dist.mjs').Target[]} (checked against TARGETS just above) */
+const targets = /** @type {any[]} */ (wanted.length > 0 ? wanted : Object.keys(TARGETS));
 const host = process.platform === 'linux' && process.arch === 'x64' ? 'linux-x64' : process.platform === 'linux' && process.arch === 'arm64' ? 'linux-arm64' : undefined;
 if (host === undefined) throw new Error('npm run build:binaries runs on Linux (x64 or arm64): the blob is made by the target Node of this machine');
 
@@ -67,6 +68,7 @@ try {
   for (const target of targets) {
     const started = performance.now();
     const native = target === host;
+    /** @type {Record<string, string>} */
     const assets = { 'fast.cjs': join(dist, 'fast.cjs'), 'help.txt': join(dist, 'help.txt'), 'main.cjs': join(dist, 'main.cjs') };
     for (const f of readdirSync(join(dist, 'vendor'))) assets[`vendor/${f}`] = join(dist, 'vendor', f);
     // main.cjs.cache goes into the binaries of this machine's architecture: V8 accepts it in the Windows build of the
@@ -97,4 +99,4 @@ try {
 // SHA256SUMS lists every binary present (a run for one target keeps the lines of the others), in `sha256sum -c` form.
 const sumsFile = join(OUT, 'SHA256SUMS');
 const kept = existsSync(sumsFile) ? readFileSync(sumsFile, 'utf8').split('\n').filter((l) => l !== '' && !sums.some((s) => s.split('  ')[1] === l.split('  ')[1]) && existsSync(join(OUT, l.split('  ')[1] ?? ''))) : [];
-writeFileSync(sumsFile, `${[...kept, ...sums].sort((a, b) => a.split('  ')[1].localeCompare(b.split('  ')[1])).join('\n')}\n`);
+writeFileSync(sumsFile, `${[...kept, ...sums].sort((a, b) => (a.split('  ')[1] ?? '').localeCompare(b.split('  ')[1] ?? '')).join('\n')}\n`);

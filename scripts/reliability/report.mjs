@@ -2,6 +2,11 @@
 import { cpus, loadavg, release } from 'node:os';
 import { SECTIONS } from './cases/index.mjs';
 
+/** @typedef {import('./cases/index.mjs').CaseResult} CaseResult */
+/** @typedef {import('./cases/index.mjs').Figures} Figures */
+/** @typedef {ReturnType<typeof totals>} Totals */
+
+/** @type {[string, string][]} */
 const FIGURES = [
   ['attempts', 'attempts'],
   ['exit', 'exit'],
@@ -38,18 +43,27 @@ const FIGURES = [
   ['wrongKeyCount', 'wrong key counts'],
 ];
 
+/**
+ * @param {Figures} figures
+ * @returns {string}
+ */
 export function formatFigures(figures) {
   const parts = [];
   for (const [key, label] of FIGURES) if (figures[key] !== undefined && figures[key] !== null) parts.push(`${label} ${figures[key]}`);
-  if (figures.ms !== undefined) parts.push(`${(figures.ms / 1000).toFixed(1)} s`);
+  if (typeof figures.ms === 'number') parts.push(`${(figures.ms / 1000).toFixed(1)} s`);
   return parts.join(', ');
 }
 
+/** @param {unknown} text */
 function cell(text) {
   return String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-/** One markdown table: a bold row per section, then a row per case. */
+/**
+ * One markdown table: a bold row per section, then a row per case.
+ * @param {CaseResult[]} results
+ * @returns {string}
+ */
 export function table(results) {
   const lines = ['| id | injected | expected | result | figures |', '| --- | --- | --- | --- | --- |'];
   for (const [section, title] of Object.entries(SECTIONS)) {
@@ -64,11 +78,16 @@ export function table(results) {
   return lines.join('\n');
 }
 
+/** @type {(rows: CaseResult[], key: string) => number} */
 const sum = (rows, key) => rows.reduce((n, r) => n + (typeof r.figures[key] === 'number' ? r.figures[key] : 0), 0);
 
+/** @param {CaseResult[]} results */
 export function totals(results) {
+  /** @param {string} section */
   const of = (section) => results.filter((r) => r.section === section);
+  /** @type {Figures} */
   const kill = results.find((r) => r.id === 'secrets/kill-9')?.figures ?? {};
+  /** @type {Figures} */
   const conc = results.find((r) => r.id === 'secrets/concurrent-updates')?.figures ?? {};
   const input = of('input');
   const adversarial = of('adversarial');
@@ -99,6 +118,10 @@ export function totals(results) {
   };
 }
 
+/**
+ * @param {Totals} t
+ * @returns {string}
+ */
 export function totalsLine(t) {
   return (
     `faults ${t.faults}, duplicates ${t.duplicates}, orphans ${t.orphans}, leaked secrets ${t.leaked}, ` +
@@ -195,7 +218,7 @@ ${table(results)}
   temporary directory when the run starts, so a rebuild by someone else during a long run cannot hand a case half a \`dist/\`.
 - Rule 15's remote-peer check needs a non-loopback IPv4 address on this machine; without one the case says so in its
   figures and checks only the Host and content-type guards.
-- The paging cap of rule 7 (${'`'}MAX_PAGES${'`'}, 10 000 pages) is not reached here: a fault rule answers with one fixed body,
+- The paging cap of rule 7 (\`MAX_PAGES\`, 10 000 pages) is not reached here: a fault rule answers with one fixed body,
   so it can make an empty page with a next link or a repeated link, not ten thousand distinct ones (the cap is tested
   in-process, \`packages/cli/src/cmd/api-key/ls.test.ts\`).
 - Not covered, by design of the CLI: a server that commits a create *later* than the CLI's last check after a failed

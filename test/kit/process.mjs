@@ -8,6 +8,29 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QLIK = fileURLToPath(new URL('../../packages/cli/bin/qlik.cjs', import.meta.url));
 export const EMULATOR_BIN = fileURLToPath(new URL('../../packages/emulator/bin/qlik-emulator.js', import.meta.url));
 
+/**
+ * @typedef {object} ProcessResult
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms
+ * @property {number | undefined} pid
+ * @property {boolean} timedOut Killed (SIGKILL) because it outlived `timeoutMs`.
+ */
+
+/**
+ * @typedef {object} StartOptionsForProcess
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {string | Buffer} [stdin]
+ * @property {boolean} [keepStdinOpen]
+ * @property {number} [stdout] A file descriptor for the child's stdout instead of a pipe (the result's stdout is then '').
+ * @property {string} [cwd]
+ * @property {number} [timeoutMs]
+ * @property {number} [uid]
+ * @property {number} [gid]
+ */
+
 /** Variables a child never inherits from the shell that runs the tests: they change what the CLI does. */
 const DROPPED = /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR.*)$/i;
 
@@ -36,17 +59,21 @@ export function cleanEnv(home, extra = {}) {
  * `stdout` is then '' in the result.
  * @param {string} file
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, keepStdinOpen?: boolean, stdout?: number, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
+ * @param {StartOptionsForProcess} [o]
+ * @returns {{ child: import('node:child_process').ChildProcessWithoutNullStreams, done: Promise<ProcessResult> }}
+ *   (`child.stdout` is null when `o.stdout` is a file descriptor)
  */
 export function start(file, args, o = {}) {
   const started = performance.now();
-  const child = spawn(file, args, {
+  const child = /** @type {import('node:child_process').ChildProcessWithoutNullStreams} */ (
+    spawn(file, args, {
     env: o.env ?? cleanEnv(undefined),
     ...(o.cwd ? { cwd: o.cwd } : {}),
     ...(o.uid !== undefined ? { uid: o.uid } : {}),
     ...(o.gid !== undefined ? { gid: o.gid } : {}),
-    stdio: ['pipe', o.stdout ?? 'pipe', 'pipe'],
-  });
+      stdio: ['pipe', o.stdout ?? 'pipe', 'pipe'],
+    })
+  );
   /** @type {Buffer[]} */
   const out = [];
   /** @type {Buffer[]} */
@@ -57,7 +84,7 @@ export function start(file, args, o = {}) {
   if (!o.keepStdinOpen) child.stdin.end(o.stdin ?? '');
   const timeoutMs = o.timeoutMs ?? 60_000;
   let timedOut = false;
-  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number, pid: number | undefined, timedOut: boolean }>} */
+  /** @type {Promise<ProcessResult>} */
   const done = new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       timedOut = true;
@@ -79,7 +106,8 @@ export function start(file, args, o = {}) {
 /**
  * Run the built qlik CLI once.
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, stdin?: string | Buffer, cwd?: string, timeoutMs?: number, uid?: number, gid?: number }} [o]
+ * @param {StartOptionsForProcess} [o]
+ * @returns {Promise<ProcessResult>}
  */
 export function runQlik(args, o = {}) {
   return start(process.execPath, [QLIK, ...args], o).done;
@@ -88,13 +116,17 @@ export function runQlik(args, o = {}) {
 /**
  * Start qlik-emulator through its programmatic API (as a child process by default: scripts measure real processes).
  * @param {import('@qlik-ts/emulator').StartOptions} [opts]
+ * @returns {Promise<import('@qlik-ts/emulator').Emulator>}
  */
 export async function startEmulator(opts = {}) {
   const { startEmulator: start } = await import('@qlik-ts/emulator');
   return start({ mode: 'child', ...opts });
 }
 
-/** @param {number[]} xs */
+/**
+ * @param {number[]} xs
+ * @returns {number}
+ */
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

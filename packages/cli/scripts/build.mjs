@@ -12,7 +12,10 @@ const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
 const version = JSON.stringify(pkg.version);
 await rm(new URL('dist', here), { recursive: true, force: true });
 
-/** Libraries kept out of main.cjs: import specifier → file under dist/vendor/. */
+/**
+ * Libraries kept out of main.cjs: import specifier → file under dist/vendor/.
+ * @type {Record<string, string>}
+ */
 const VENDOR = {
   yaml: 'yaml.cjs',
   'temporal-polyfill': 'temporal.cjs',
@@ -20,6 +23,7 @@ const VENDOR = {
   'jsonc-parser/lib/esm/main.js': 'jsonc.cjs',
 };
 
+/** @satisfies {import('esbuild').BuildOptions} */
 const common = {
   absWorkingDir: new URL('.', here).pathname,
   bundle: true,
@@ -38,6 +42,7 @@ await Promise.all(
   ),
 );
 
+/** @type {import('esbuild').Plugin} */
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
@@ -56,7 +61,7 @@ const main = await build({
   define: { __QLIK_VERSION__: version },
 });
 await writeFile(new URL('dist/meta.json', here), JSON.stringify(main.metafile));
-const mainBytes = main.metafile.outputs['dist/main.cjs']?.bytes ?? 0;
+const mainBytes = main.metafile?.outputs['dist/main.cjs']?.bytes ?? 0;
 const budget = 250 * 1024;
 if (mainBytes > budget) {
   console.error(`dist/main.cjs is ${mainBytes} bytes, over the ${budget}-byte start-up budget`);

@@ -38,6 +38,6 @@ function load(name) {
 }
 
 const fast = load('fast.cjs');
-const text = fast.answer(argv, (offset, length) => Buffer.from(sea.getRawAsset('help.txt'), offset, length));
+const text = fast.answer(argv, (offset, length) => Buffer.from(/** @type {ArrayBuffer} */ (sea.getRawAsset('help.txt')), offset, length));
 if (text === undefined) load('main.cjs').run(argv);
 else fast.writeOut(text);

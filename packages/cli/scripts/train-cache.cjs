@@ -17,8 +17,13 @@ const KEY = { id: 'k1', tenantId: 't1', description: 'train', sub: 'u1', subType
 
 /** The few answers the trained commands need; anything else is a 404, which fails the build. */
 let stored = KEY.description;
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {string} body
+ * @returns {[number, unknown]}
+ */
 function answer(req, body) {
-  const path = req.url.split('?')[0];
+  const path = (req.url ?? '').split('?')[0];
   if (req.method === 'POST' && path === '/api/v1/api-keys') {
     stored = JSON.parse(body).description;
     return [201, { ...KEY, description: stored, token: 'training-token' }];
@@ -41,13 +46,14 @@ const server = http.createServer((req, res) => {
 });
 
 async function main() {
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)));
   const home = mkdtempSync(join(tmpdir(), 'qlik-train-'));
   try {
     mkdirSync(join(home, '.qlik'), { mode: 0o700 });
-    const url = `http://127.0.0.1:${server.address().port}`;
+    const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
     writeFileSync(join(home, '.qlik', 'contexts.yml'), `current-context: train\ncontexts:\n  train:\n    headers:\n      Authorization: Bearer training\n    server: ${url}\n`, { mode: 0o600 });
     // Only what the commands read: no proxy, no QLIK_* setting and no real home of the machine that builds.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- emptying process.env is the point
     for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
     process.env.QLIK_CLI_USER_HOME_DIR = home;
 
@@ -61,6 +67,7 @@ async function main() {
       await cli.run(argv);
       if (process.exitCode !== 0) throw new Error(`training run of 'qlik ${argv.join(' ')}' exited ${process.exitCode}`);
     }
+    if (script === undefined) throw new Error('loadMain({ produce: true }) returned no script');
     writeFileSync(CACHE, script.createCachedData());
   } finally {
     server.close();
@@ -70,8 +77,8 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (e) => {
-    console.error(`train-cache: ${e.message}`);
+  (/** @type {unknown} */ e) => {
+    console.error(`train-cache: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },
 );

@@ -31,6 +31,12 @@ const RULES = {
   17: 'TLS through a proxy checks the target host',
 };
 
+/**
+ * @param {keyof typeof RULES} rule
+ * @param {string} name
+ * @param {Omit<import('./index.mjs').Case, 'id' | 'section'>} c
+ * @returns {import('./index.mjs').Case}
+ */
 function attack(rule, name, c) {
   const nn = String(rule).padStart(2, '0');
   return { ...c, id: `adversarial/i18-${nn}-${name}`, section: 'adversarial', injected: `issue 18 rule ${rule} (${RULES[rule]}): ${c.injected}` };
@@ -65,6 +71,7 @@ async function deliveredAlone(v, emu, r, description, label) {
 
 // ---- rules 1–5: the create ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function createCases({ reduced }) {
   const runs = reduced ? 6 : 20;
   return [
@@ -250,6 +257,14 @@ function createCases({ reduced }) {
 // ---- rules 6–12: files, paths and inputs ----
 
 /** A run that must be refused before any request: exit 1, one Error line, the emulator saw nothing. */
+/**
+ * @param {import('../verdict.mjs').Verdict} v
+ * @param {import('./index.mjs').Lab['emu']} emu
+ * @param {string} home
+ * @param {string[]} args
+ * @param {string} label
+ * @param {{ env?: Record<string, string>, re?: RegExp }} [opts]
+ */
 async function refused(v, emu, home, args, label, { env = {}, re } = {}) {
   const before = (await emu.requests()).length;
   const r = await runQlik(args, { env: envFor(home, env), timeoutMs: 20_000 });
@@ -263,6 +278,7 @@ async function refused(v, emu, home, args, label, { env = {}, re } = {}) {
   return r;
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 function inputCases() {
   return [
     attack(6, 'output-file-device-fifo', {
@@ -282,7 +298,7 @@ function inputCases() {
           const after = await stat(dev);
           v.expect(after.isCharacterDevice() && after.ino === before.ino, 'the device node was replaced');
         } catch (e) {
-          v.expect(process.getuid?.() !== 0, `mknod failed as root: ${e.message}`);
+          v.expect(process.getuid?.() !== 0, `mknod failed as root: ${/** @type {Error} */ (e).message}`);
         }
         const fifo = join(home, 'pipe');
         execFileSync('mkfifo', [fifo]);
@@ -312,11 +328,11 @@ function inputCases() {
         const v = new Verdict();
         await refused(v, emu, home, ['raw', 'get', 'v1/.\t./.\t./__emulator/info'], 'TAB', { re: /has a control character \(U\+0009\)/ });
         await refused(v, emu, home, ['raw', 'get', 'v1/.\n./oauth/revoke'], 'LF', { re: /has a control character \(U\+000A\)/ });
-        for (const [args, label] of [
+        for (const [args, label] of /** @type {[string[], string][]} */ ([
           [['api-key', 'rm', '..'], 'api-key rm ..'],
           [['api-key', 'get', '.'], 'api-key get .'],
           [['user', 'get', ''], "user get ''"],
-        ]) {
+        ])) {
           await refused(v, emu, home, args, label, { re: /an id cannot be empty, "\." or "\.\."/ });
         }
         return v.done();
@@ -362,12 +378,12 @@ function inputCases() {
         const emu = lab.emu;
         const home = await makeHome();
         const v = new Verdict();
-        for (const [label, name] of [
+        for (const [label, name] of /** @type {[string, string][]} */ ([
           ['ESC', 'prod\u001b[2J'],
           ['LF', 'prod\nother'],
           ['RLO', 'dorp\u202eprod'],
           ['isolate', '\u2066prod\u2069'],
-        ]) {
+        ])) {
           const r = await runQlik(['context', 'create', name, '--server', emu.url], { env: envFor(home) });
           commonChecks(v, r, label);
           v.eq(`${label}: exit code`, r.code, 1);
@@ -427,6 +443,7 @@ function inputCases() {
 
 // ---- rules 13–17: secrets, the terminal, transport ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function secretAndTransportCases() {
   return [
     attack(13, 'verbose-query-secrets', {
@@ -457,6 +474,7 @@ function secretAndTransportCases() {
           Buffer.from(key).toString('base64'),
           Buffer.from(`Bearer ${key}`).toString('base64url'),
           [...Buffer.from(key)].map((x) => `%${x.toString(16)}`).join(''),
+          // eslint-disable-next-line @typescript-eslint/no-misused-spread -- one entity per code point is the encoding
           [...key].map((c) => `&#${c.codePointAt(0)};`).join(''),
           key.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
         ];
@@ -499,7 +517,7 @@ echo ---
 ask "qlik context use 'x"`;
         const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script], { env, cwd: home, encoding: 'utf8' });
         const [dq, sq] = out.split('---\n').map((s) => s.split('\n').filter(Boolean));
-        for (const [open, words] of [['"', dq], ["'", sq]]) {
+        for (const [open, words] of /** @type {[string, string[]][]} */ ([['"', dq ?? []], ["'", sq ?? []]])) {
           const parsed = execFileSync('bash', ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.map((w) => `${open}${w}${open}`).join(' ')}`], { cwd: home, encoding: 'utf8' });
           v.eq(`inside ${open}: the words bash parses`, parsed.split('\n').filter(Boolean).sort().join(' | '), [...names].sort().join(' | '));
         }
@@ -518,6 +536,7 @@ ask "qlik context use 'x"`;
           const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(qlikPath())} raw get v1/x`;
           // Asynchronously: the sink answering the CLI lives in this process.
           const out = await new Promise((resolve, reject) => {
+            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error (its type is Omit<ErrnoException, 'code'>)
             const child = execFile('script', ['-qec', cmd, '/dev/null'], { env: envFor(home), encoding: 'utf8', timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
             child.stdin?.end();
           });
@@ -553,12 +572,12 @@ ask "qlik context use 'x"`;
           req.resume();
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"me"}');
         });
-        await new Promise((r) => server.listen(0, '127.0.0.1', r));
+        await /** @type {Promise<void>} */ (new Promise((r) => server.listen(0, '127.0.0.1', r)));
         const user = 'rel';
         const password = secretValue('pp');
         const proxy = await startProxy({ user, password });
         try {
-          const home = await homeFor(`https://127.0.0.1:${server.address().port}`, secretValue('k'));
+          const home = await homeFor(`https://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, secretValue('k'));
           const ca = join(home, 'ca.pem');
           await writeFile(ca, pems.cert);
           const v = new Verdict();
@@ -582,6 +601,7 @@ ask "qlik context use 'x"`;
   ];
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function trustCases({ reduced = false } = {}) {
   return [...createCases({ reduced }), ...inputCases(), ...secretAndTransportCases()];
 }

@@ -34,6 +34,14 @@ const RULES = {
   18: 'the request log masks secrets',
 };
 
+/** @typedef {import('./index.mjs').Case} Case */
+
+/**
+ * @param {keyof typeof RULES} rule
+ * @param {string} name
+ * @param {Omit<Case, 'id' | 'section'>} c
+ * @returns {Case}
+ */
 function attack(rule, name, c) {
   const nn = String(rule).padStart(2, '0');
   return { ...c, id: `adversarial/${nn}-${name}`, section: 'adversarial', injected: `rule ${rule} (${RULES[rule]}): ${c.injected}` };
@@ -103,6 +111,7 @@ function createRace({ reduced }) {
   });
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 function attributionCases({ reduced }) {
   return [
     attack(1, 'data-loss-repro', {
@@ -207,12 +216,14 @@ function attributionCases({ reduced }) {
 
 // ---- rule 2: interrupts, and stdout that cannot be written ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function interruptCases() {
+  /** @type {import('./index.mjs').Case[]} */
   const cases = [];
-  for (const [signal, exit] of [
+  for (const [signal, exit] of /** @type {[NodeJS.Signals, number][]} */ ([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ]) {
+  ])) {
     cases.push(
       attack(2, `${signal.toLowerCase()}-during-create`, {
         reduced: signal === 'SIGTERM',
@@ -275,7 +286,12 @@ function interruptCases() {
 
 // ---- rule 3: a context's credentials go to its own server only ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function originCases() {
+  /**
+   * @param {import('./index.mjs').Lab} lab
+   * @param {{ args: string[] | ((sink: { url: string }) => string[]), config?: (sink: { url: string }) => string, own?: string }} opts
+   */
   const run = async (lab, { args, config, own }) => {
     const emu = lab.emu;
     const sink = lab.own(await startSink());
@@ -332,6 +348,7 @@ function originCases() {
 
 const SECRET_HEADERS = ['Cookie', 'X-Qlik-Session', 'X-Api-Key', 'X-Session-Id', 'X-Password-Hint', 'X-User-Credential', 'X-Client-Secret', 'X-Refresh-Token', 'X-Custom-Auth'];
 
+/** @returns {import('./index.mjs').Case} */
 function secretRuleCase() {
   return attack(4, 'secret-headers-masked', {
     reduced: true,
@@ -362,7 +379,9 @@ function secretRuleCase() {
 
 // ---- rule 5: header sources validated before any request (zero network calls) ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function headerSourceCases() {
+  /** @type {{ section: import('./index.mjs').Section, prefix: string }} */
   const common = { section: 'adversarial', prefix: 'adversarial/05-' };
   const cases = [
     badInput('config-api-key-newline', 'rule 5 (every header source validated first): -c file with api-key: ${VAR} whose value ends in a newline', {
@@ -407,6 +426,7 @@ function headerSourceCases() {
 
 const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u2066x\u2069';
 
+/** @returns {import('./index.mjs').Case} */
 function stdoutSafetyCase() {
   return attack(6, 'stdout-escapes', {
     reduced: true,
@@ -432,6 +452,7 @@ function stdoutSafetyCase() {
       const got = await runQlik(['api-key', 'get', key.id], { env });
       commonChecks(v, got, 'api-key get');
       v.eq('description in api-key get (JSON)', parseJson(got.stdout)?.description, HOSTILE);
+      // eslint-disable-next-line no-control-regex
       v.eq('raw ESC bytes in api-key get (JSON escapes them)', (got.stdout.match(/\u001b/g) ?? []).length, 0);
       await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } } });
       const ids = await runQlik(['api-key', 'ls', '-q'], { env });
@@ -446,6 +467,7 @@ function stdoutSafetyCase() {
 
 // ---- rule 7: paging that would never end ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function pagingCases() {
   const page = (data, next) => ({ type: 'status', status: 200, body: { data, links: { next: { href: next } } } });
   const run = (name, { injected, expected, action, stderr, maxGets }) =>
@@ -489,6 +511,7 @@ function pagingCases() {
 
 // ---- rule 8: a declared body over the cap fails at once ----
 
+/** @returns {import('./index.mjs').Case} */
 function sizeCapCase() {
   return attack(8, 'content-length-over-cap', {
     reduced: true,
@@ -518,6 +541,7 @@ function sizeCapCase() {
 
 // ---- rule 9: rm does not claim a deletion it cannot know of ----
 
+/** @returns {import('./index.mjs').Case} */
 function rmGoneCase() {
   return attack(9, 'rm-gone-after-lost-answer', {
     injected: 'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
@@ -545,6 +569,7 @@ function rmGoneCase() {
 
 // ---- rule 10: -f JSON errors give the position, never the content ----
 
+/** @returns {import('./index.mjs').Case} */
 function jsonPositionCase() {
   return badInput('file-json-position', 'rule 10 (-f JSON errors): -f file whose JSON breaks right after a secret-looking value', {
     section: 'adversarial',
@@ -563,6 +588,7 @@ function jsonPositionCase() {
 
 // ---- rule 11: tagged YAML values in fields the CLI does not know ----
 
+/** @returns {import('./index.mjs').Case} */
 function taggedYamlCase() {
   return attack(11, 'binary-field-round-trip', {
     injected: 'contexts.yml with unknown fields holding !!binary and a custom !tag value; context update --comment; api-key ls',
@@ -597,6 +623,7 @@ function taggedYamlCase() {
 
 // ---- rule 12: a contexts file others can change ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function permissionCases() {
   return [
     attack(12, 'writable-by-others', {
@@ -654,6 +681,7 @@ function permissionCases() {
 
 // ---- rule 13: the editor of `edit` on an interrupt ----
 
+/** @returns {import('./index.mjs').Case} */
 function editorInterruptCase() {
   return attack(13, 'edit-sigterm', {
     reduced: true,
@@ -701,6 +729,7 @@ function processAlive(pid) {
 
 // ---- rules 14–18: the emulator ----
 
+/** @returns {import('./index.mjs').Case[]} */
 function emulatorCases() {
   return [
     attack(14, 'cursor-visibility', {
@@ -826,9 +855,11 @@ function emulatorCases() {
         const lines = [];
         const emu = await labEmulator({ log: (l) => lines.push(l) });
         try {
-          const headers = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map((h) => [h, secretValue('v')]);
-          const query = ['token', 'api_key', 'session_id', 'password'].map((q) => [q, secretValue('q')]);
-          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']])}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
+          const headers = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map(
+            (h) => /** @type {[string, string]} */ ([h, secretValue('v')]),
+          );
+          const query = ['token', 'api_key', 'session_id', 'password'].map((q) => /** @type {[string, string]} */ ([q, secretValue('q')]));
+          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']]).toString()}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
           const entries = await emu.requests();
           const log = JSON.stringify(entries);
           const v = new Verdict();
@@ -955,6 +986,7 @@ function issue18EmulatorCases() {
   ];
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function adversarialCases({ reduced = false } = {}) {
   return [
     ...attributionCases({ reduced }),

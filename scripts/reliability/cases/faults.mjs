@@ -17,12 +17,22 @@ import {
   withCredentials,
 } from '../verdict.mjs';
 
+/** @typedef {import('./index.mjs').Case} Case */
+/** @typedef {import('./index.mjs').Lab} Lab */
+/** @typedef {Lab['emu']} LabEmulator */
+/** @typedef {import('../lab.mjs').FaultRule} FaultRule */
+
 // ---- measuring a create ----
 
 /**
  * Runs `api-key create` under fault rules and measures the outcome against the ledger, the database and stdout.
  * The key's description is unique to the run, so every key in the ledger with it (or with it and a create tag still
  * on) was made by this run.
+ */
+/**
+ * @param {Lab} lab
+ * @param {{ id: string, rules?: FaultRule[], retry: number, timeout?: number | undefined, args?: string[], env?: Record<string, string>, server?: string,
+ *   emu?: LabEmulator, setup?: (emu: LabEmulator) => unknown, closeStdout?: boolean, reset?: boolean, home?: string }} opts
  */
 export async function createUnderFault(lab, { id, rules = [], retry, timeout, args = [], env = {}, server, emu = lab.emu, setup, closeStdout = false, reset = true, home }) {
   if (reset) await emu.reset();
@@ -40,6 +50,10 @@ export async function createUnderFault(lab, { id, rules = [], retry, timeout, ar
 }
 
 /** What a finished create left: its keys in the ledger, its POSTs, duplicates, orphans, a working token. */
+/**
+ * @param {LabEmulator} emu
+ * @param {{ r: import('../../../test/kit/process.mjs').ProcessResult, home: string, description: string }} run
+ */
 export async function measureCreate(emu, { r, home, description }) {
   const out = parseJson(r.stdout);
   registerToken(out?.token);
@@ -70,6 +84,10 @@ export async function measureCreate(emu, { r, home, description }) {
 }
 
 /** The verdict for a create run: exit code, attempts, duplicates, orphans, leaks, a usable token or no key at all. */
+/**
+ * @param {Awaited<ReturnType<typeof measureCreate>>} m
+ * @param {{ exit: number, attempts?: number | [number, number], maxMs?: number, stderr?: RegExp | undefined, faulted?: boolean, cutWithinS?: number | undefined }} expect
+ */
 export async function judgeCreate(m, { exit, attempts, maxMs, stderr, faulted = true, cutWithinS }) {
   const v = new Verdict();
   const { r } = m;
@@ -108,6 +126,19 @@ export async function judgeCreate(m, { exit, attempts, maxMs, stderr, faulted = 
 // ---- create under one fault kind, for --retry 0, 1 and 10 ----
 
 /** Fault kinds on POST /api/v1/api-keys. `committed`: the key exists when the fault hits. `reduced`: the retries `npm test` runs. */
+/**
+ * @typedef {object} CreateFault
+ * @property {string} key
+ * @property {string} injected
+ * @property {FaultRule['action']} action
+ * @property {number[]} retries
+ * @property {number[]} [reduced]
+ * @property {boolean} [committed]
+ * @property {number} [timeout]
+ * @property {number} [minWaitS]
+ * @property {RegExp} [stderr]
+ */
+/** @type {CreateFault[]} */
 const CREATE_FAULTS = [
   { key: '429', injected: '429, retry-after: 1', action: { type: 'status', status: 429, headers: { 'retry-after': '1' } }, retries: [0, 1, 10], minWaitS: 1 },
   ...[500, 502, 503, 504].map((status) => ({
@@ -163,7 +194,9 @@ const CREATE_FAULTS = [
   { key: 'large-body', injected: '50 MB 201 body (cap 10 MiB)', action: { type: 'large-body', bytes: 50 * MiB }, retries: [0, 1], stderr: /10 MiB/ },
 ];
 
+/** @returns {import('./index.mjs').Case[]} */
 function createFaultCases() {
+  /** @type {Case[]} */
   const cases = [];
   for (const f of CREATE_FAULTS) {
     for (const retry of f.retries) {
@@ -213,7 +246,9 @@ function createFaultCases() {
 
 const ESCAPES = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mBad \u009b1mrequest\u001b[0m \u202eevil';
 
+/** @returns {import('./index.mjs').Case[]} */
 function specialCreateCases() {
+  /** @type {import('./index.mjs').Case[]} */
   const cases = [];
   for (const retry of [1, 10]) {
     cases.push({
@@ -289,10 +324,10 @@ function specialCreateCases() {
       },
     });
   }
-  for (const [key, action, reduced] of [
+  for (const [key, action, reduced] of /** @type {[string, import('../lab.mjs').FaultAction, boolean][]} */ ([
     ['reset-after', { type: 'reset-after' }, false],
     ['truncated', { type: 'truncate-after' }, false],
-  ]) {
+  ])) {
     cases.push({
       id: `create/tls-${key}/r1`,
       section: 'faults',
@@ -430,6 +465,11 @@ function specialCreateCases() {
 
 // ---- GET and DELETE ----
 
+/**
+ * @param {Lab} lab
+ * @param {{ argv: (ctx: any) => string[], rules: (ctx: any) => FaultRule[], retry: number, timeout?: number | undefined, method: string,
+ *   path?: ((ctx: any) => string) | undefined, prepare?: ((emu: LabEmulator) => Promise<any>) | undefined }} opts
+ */
 async function requestUnderFault(lab, { argv, rules, retry, timeout, method, path, prepare }) {
   const emu = await lab.fresh();
   const ctx = prepare ? await prepare(emu) : {};
@@ -448,12 +488,35 @@ async function requestUnderFault(lab, { argv, rules, retry, timeout, method, pat
   };
 }
 
+/** @type {(ctx: any) => string} */
 const keyPath = (ctx) => `${KEYS_PATH}/${ctx.key.id}`;
+/** @type {(emu: LabEmulator) => Promise<{ key: { id: string, token: string } }>} */
 const mintOne = async (emu) => ({ key: await emu.mint('reliability target') });
 const LS = { method: 'GET', argv: () => ['api-key', 'ls'], path: () => KEYS_PATH };
 const RM = { method: 'DELETE', prepare: mintOne, argv: (ctx) => ['api-key', 'rm', ctx.key.id], path: keyPath };
 
 /** Idempotent verbs under faults: `retries` are the --retry values run, `reduced` those `npm test` runs. */
+/**
+ * @typedef {object} IdempotentFault
+ * @property {string} key
+ * @property {string} injected
+ * @property {string} method
+ * @property {(ctx: any) => string[]} argv
+ * @property {(ctx: any) => string} path
+ * @property {((emu: LabEmulator) => Promise<any>) | undefined} [prepare]
+ * @property {FaultRule['action']} action
+ * @property {number[]} retries
+ * @property {number[]} [reduced]
+ * @property {number} [timeout]
+ * @property {(retry: number) => number} [exit]
+ * @property {(retry: number) => number} [attempts]
+ * @property {(retry: number) => boolean} [keyGone]
+ * @property {RegExp | ((retry: number) => RegExp | undefined)} [stderr]
+ * @property {(retry: number) => RegExp | undefined} [notStderr]
+ * @property {boolean} [sink]
+ * @property {(v: import('../verdict.mjs').Verdict, m: Awaited<ReturnType<typeof requestUnderFault>>) => unknown} [check]
+ */
+/** @type {IdempotentFault[]} */
 const IDEMPOTENT = [
   { key: 'ls/503', injected: 'ls: 503', ...LS, retries: [0, 1, 10], reduced: [1], action: { type: 'status', status: 503 } },
   { key: 'ls/429', injected: 'ls: 429, retry-after: 1', ...LS, retries: [0, 1], action: { type: 'status', status: 429, headers: { 'retry-after': '1' } } },
@@ -499,7 +562,7 @@ const IDEMPOTENT = [
     retries: [1],
     reduced: [1],
     argv: (ctx) => ['api-key', 'ls', '--headers', `X-Reliability-Secret=${ctx.secret}`],
-    prepare: async () => ({ secret: secretValue() }),
+    prepare: () => Promise.resolve({ secret: secretValue() }),
     sink: true,
     action: { type: 'redirect', status: 302 },
     exit: () => 1,
@@ -522,7 +585,9 @@ const IDEMPOTENT = [
   { key: 'rm/reset-after', injected: 'rm: connection reset after the delete is committed', ...RM, retries: [0, 1, 10], action: { type: 'reset-after' }, keyGone: () => true },
 ];
 
+/** @returns {import('./index.mjs').Case[]} */
 function idempotentCases() {
+  /** @type {Case[]} */
   const cases = [];
   for (const k of IDEMPOTENT) {
     for (const retry of k.retries) {
@@ -581,6 +646,7 @@ function idempotentCases() {
   return cases;
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function faultCases() {
   return [...createFaultCases(), ...specialCreateCases(), ...idempotentCases()];
 }

@@ -13,6 +13,24 @@ import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
 import { userCases } from './users.mjs';
 
+/** @typedef {keyof typeof SECTIONS} Section */
+/** @typedef {Record<string, number | string | undefined>} Figures */
+/** @typedef {{ pass: boolean, figures: Figures, failures: string[] }} Verdict */
+/** @typedef {Verdict & { id: string, section: Section, injected: string, expected: string, wallMs: number }} CaseResult */
+/** @typedef {Awaited<ReturnType<typeof import('../lab.mjs').openLab>>} Lab An emulator (plus, on demand, a --tls one, a proxy and servers) that one case uses at a time. */
+/** @typedef {ReturnType<typeof labPool>} LabPool */
+
+/**
+ * @typedef {object} Case
+ * @property {string} id
+ * @property {Section} section
+ * @property {string} injected
+ * @property {string} expected
+ * @property {boolean} [heavy] Long-running (many CLI runs): started first.
+ * @property {boolean} [reduced] Part of the reduced matrix that `npm test` runs.
+ * @property {(lab: Lab) => Promise<Verdict>} run
+ */
+
 export const SECTIONS = {
   faults: '1. Server and network faults',
   input: '2. Bad input (answered before any network call)',
@@ -25,13 +43,23 @@ export const SECTIONS = {
   scim: '9. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
-/** Every case of the matrix; `reduced` keeps the subset `npm test` runs. */
+/**
+ * Every case of the matrix; `reduced` keeps the subset `npm test` runs.
+ * @param {{ reduced?: boolean }} [opts]
+ * @returns {Case[]}
+ */
 export function buildCases({ reduced = false } = {}) {
+  /** @type {Case[]} */
   const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases(), ...scimCases({ reduced })];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 
-/** Runs one case; an exception is a failed case, not a crashed run. */
+/**
+ * Runs one case; an exception is a failed case, not a crashed run.
+ * @param {Lab} lab
+ * @param {Case} c
+ * @returns {Promise<CaseResult>}
+ */
 export async function runCase(lab, c) {
   const started = performance.now();
   const head = { id: c.id, section: c.section, injected: c.injected, expected: c.expected };
@@ -46,10 +74,16 @@ export async function runCase(lab, c) {
   }
 }
 
-/** Runs cases on a pool of `jobs` labs (heavy cases first); resolves with the results in case order. */
+/**
+ * Runs cases on a pool of `jobs` labs (heavy cases first); resolves with the results in case order.
+ * @param {Case[]} cases
+ * @param {{ reduced?: boolean, jobs?: number, onResult?: (r: CaseResult, index: number) => void }} [opts]
+ * @returns {Promise<CaseResult[]>}
+ */
 export async function runMatrix(cases, { reduced = false, jobs = 1, onResult } = {}) {
   const pool = labPool(Math.max(1, Math.min(jobs, cases.length)), { reduced });
   const queue = cases.map((c, i) => ({ c, i })).sort((a, b) => Number(b.c.heavy === true) - Number(a.c.heavy === true));
+  /** @type {CaseResult[]} */
   const results = new Array(cases.length);
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -59,7 +93,8 @@ export async function runMatrix(cases, { reduced = false, jobs = 1, onResult } =
       } finally {
         pool.release(lab);
       }
-      onResult?.(results[next.i], next.i);
+      const result = results[next.i];
+      if (result !== undefined) onResult?.(result, next.i);
     }
   };
   try {

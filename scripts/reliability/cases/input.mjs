@@ -15,6 +15,26 @@ const NOBODY = 65534;
  * A bad-input case: a home whose context points at a counting relay in front of the emulator (so any network
  * call is seen, even one that never becomes an HTTP request), the input files hashed before and after.
  */
+/**
+ * @typedef {{ dir: string, server: string, key: string, cleanup: (() => unknown)[] }} InputFiles
+ * @typedef {{ files?: string[], [field: string]: any }} SetupResult
+ * @typedef {object} BadInput
+ * @property {string[] | ((files: InputFiles, extra: SetupResult) => string[])} args
+ * @property {(files: InputFiles) => Promise<SetupResult>} [setup]
+ * @property {(server: string, key: string) => string} [contexts]
+ * @property {Record<string, string> | ((files: InputFiles) => Record<string, string>)} [env]
+ * @property {boolean} [asNobody]
+ * @property {RegExp} [expect]
+ * @property {boolean} [reduced]
+ * @property {import('./index.mjs').Section} [section]
+ * @property {string} [prefix]
+ */
+/**
+ * @param {string} id
+ * @param {string} injected
+ * @param {BadInput} opts
+ * @returns {import('./index.mjs').Case}
+ */
 export function badInput(id, injected, { args, setup, contexts, env = {}, asNobody = false, expect, reduced = false, section = 'input', prefix = 'input/' }) {
   return {
     id: `${prefix}${id}`,
@@ -32,7 +52,9 @@ export function badInput(id, injected, { args, setup, contexts, env = {}, asNobo
         await mkdir(join(home, '.qlik'), { recursive: true, mode: 0o700 });
         await writeFile(contextsPath(home), contexts(server, lab.emu.admin.apiKey), { mode: 0o600 });
       }
+      /** @type {InputFiles} */
       const files = { dir: home, server, key: lab.emu.admin.apiKey, cleanup: [] };
+      /** @type {SetupResult} */
       const extra = setup ? await setup(files) : {};
       const watched = [contextsPath(home), ...(extra.files ?? [])];
       const before = await Promise.all(watched.map(sha256File));
@@ -71,6 +93,7 @@ export function badInput(id, injected, { args, setup, contexts, env = {}, asNobo
 
 const CREATE = ['api-key', 'create', '--description', 'bad input'];
 
+/** @returns {import('./index.mjs').Case[]} */
 export function inputCases() {
   const durations = [
     ['7D', ['--expiry', '7D']],
@@ -82,8 +105,8 @@ export function inputCases() {
     ['-P1D (separate)', ['--expiry', '-P1D']],
     ['empty', ['--expiry', '']],
   ];
-  const cases = durations.map(([name, flag]) =>
-    badInput(`expiry-${name.replace(/\W+/g, '_')}`, `create --expiry ${JSON.stringify(flag.at(-1).replace(/^--expiry=/, ''))}${name.includes('separate') ? ' (as two argv words)' : ''}`, {
+  const cases = /** @type {[string, string[]][]} */ (durations).map(([name, flag]) =>
+    badInput(`expiry-${name.replace(/\W+/g, '_')}`, `create --expiry ${JSON.stringify((flag.at(-1) ?? '').replace(/^--expiry=/, ''))}${name.includes('separate') ? ' (as two argv words)' : ''}`, {
       args: [...CREATE, ...flag],
       expect: /expiry|duration/i,
     }),
@@ -125,10 +148,10 @@ export function inputCases() {
       expect: /permission denied/,
     }),
     badInput('file-fifo', '-f a FIFO with no writer (must not hang)', {
-      setup: async (f) => {
+      setup: (f) => {
         const path = join(f.dir, 'body.fifo');
         spawnSync('mkfifo', [path]);
-        return { path };
+        return Promise.resolve({ path });
       },
       args: (f, e) => [...CREATE, '-f', e.path],
       expect: /regular file/,
@@ -137,7 +160,7 @@ export function inputCases() {
       setup: async (f) => {
         const path = join(f.dir, 'body.sock');
         const server = net.createServer();
-        await new Promise((resolve) => server.listen(path, resolve));
+        await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(path, resolve)));
         f.cleanup.push(() => new Promise((resolve) => server.close(resolve)));
         return { path };
       },

@@ -41,6 +41,7 @@ async function journalStep(home) {
   }
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function lifecycleCases() {
   return [
     {
@@ -76,7 +77,7 @@ export function lifecycleCases() {
           if (!(await works(emu, await contextToken(home)))) broken += 1;
           const resumed = await runQlik(['api-key', 'rotate', '--resume'], { env: envFor(home) });
           await checkRun(v, resumed, home, `resume ${i}`);
-          v.expect([0, 2].includes(resumed.code), `resume ${i}: exit ${resumed.code}: ${stderrLines(resumed.stderr)[0] ?? ''}`);
+          v.expect(resumed.code !== null && [0, 2].includes(resumed.code), `resume ${i}: exit ${resumed.code}: ${stderrLines(resumed.stderr)[0] ?? ''}`);
           const keys = await keysOf(emu, d);
           const held = jti(await contextToken(home));
           const ok = keys.length === 1 && keys[0].id === held && keys[0].description === d;
@@ -153,7 +154,7 @@ export function lifecycleCases() {
         const v = new Verdict();
         const emu = await lab.fresh();
         const home = await devHome(emu, 'seed');
-        for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL']) {
+        for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT', 'SIGKILL'])) {
           const marker = join(home, `started-${signal}`);
           const p = spawnQlik(['api-key', 'exec', '--expiry', 'PT5M', '--description', `ex-${signal}`, '--', 'sh', '-c', `trap 'exit 99' TERM INT; echo $$ > ${marker}; while :; do sleep 0.05; done`], { env: envFor(home) });
           let child = 0;

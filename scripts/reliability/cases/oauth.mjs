@@ -9,9 +9,25 @@ import { checkRun, countLeaks, hasErrorMessage, noLeaks, parseJson, retryArgs, s
 const TOKEN_PATH = '/oauth/token';
 const ME = ['user', 'me'];
 
-/** A home whose current context `oauth` uses the emulator's seeded M2M client (or `secret` instead of its own). */
-async function oauthHome(emu, { secret } = {}) {
+/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+
+/**
+ * The emulator's seeded M2M client (every lab emulator starts with one).
+ * @param {LabEmulator} emu
+ */
+function seededClient(emu) {
   const client = emu.lib.oauthClients[0];
+  if (client === undefined) throw new Error('the emulator seeded no OAuth client');
+  return client;
+}
+
+/**
+ * A home whose current context `oauth` uses the emulator's seeded M2M client (or `secret` instead of its own).
+ * @param {LabEmulator} emu
+ * @param {{ secret?: string }} [opts]
+ */
+async function oauthHome(emu, { secret } = {}) {
+  const client = seededClient(emu);
   const home = await makeHome();
   await writeContexts(home, { oauth: { server: emu.url, 'oauth-client-id': client.clientId, 'oauth-client-secret': secret ?? client.clientSecret } });
   return home;
@@ -40,7 +56,9 @@ const TOKEN_FAULTS = [
   { key: 'slow', injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2', action: { type: 'slow-first-byte', ms: 8000 }, timeout: 2, retries: [1], stderr: /timed out after 2s/ },
 ];
 
+/** @returns {import('./index.mjs').Case[]} */
 function tokenFaultCases() {
+  /** @type {import('./index.mjs').Case[]} */
   const cases = [];
   for (const f of TOKEN_FAULTS) {
     for (const retry of f.retries) {
@@ -63,7 +81,7 @@ function tokenFaultCases() {
           v.eq('exit code', r.code, success ? 0 : 1);
           v.eq('token requests', tokens.length, success ? 2 : 1);
           if (success) {
-            v.eq('printed user', parseJson(r.stdout)?.name, emu.lib.oauthClients[0].name);
+            v.eq('printed user', parseJson(r.stdout)?.name, seededClient(emu).name);
             v.eq('retry lines on stderr', stderrLines(r.stderr).filter((l) => /retrying in/.test(l)).length, 1);
           } else {
             v.expect(hasErrorMessage(r.stderr), `no error message: ${JSON.stringify(r.stderr.slice(0, 300))}`);
@@ -84,7 +102,10 @@ function tokenFaultCases() {
   return cases;
 }
 
-/** A cached token that the server no longer takes: one new token, one retried request, success. */
+/**
+ * A cached token that the server no longer takes: one new token, one retried request, success.
+ * @returns {import('./index.mjs').Case}
+ */
 function staleTokenCase(kind) {
   const how = {
     expired: { injected: "the emulator's clock moves 7 h ahead (past the token's 6 h lifetime) while a token is cached", spoil: (emu) => emu.lib.setTime({ offsetMs: 7 * 3600_000 }) },
@@ -138,6 +159,7 @@ function staleTokenCase(kind) {
   };
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 function otherCases({ reduced }) {
   const parallel = reduced ? 6 : 20;
   return [
@@ -191,7 +213,7 @@ function otherCases({ reduced }) {
       expected: 'the client secret and every access token absent from every stderr, stdout (but none is printed) and cmdline sample; the cache file 0600',
       async run(lab) {
         const emu = await lab.fresh();
-        const client = emu.lib.oauthClients[0];
+        const client = seededClient(emu);
         const home = await makeHome();
         const env = envFor(home);
         const v = new Verdict();
@@ -238,6 +260,7 @@ function otherCases({ reduced }) {
   ];
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function oauthCases({ reduced = false } = {}) {
   return [...tokenFaultCases(), staleTokenCase('expired'), staleTokenCase('revoked'), staleTokenCase('expired-mid-run'), ...otherCases({ reduced })];
 }

@@ -128,6 +128,7 @@ function count(v, name, actual, wanted) {
   else v.eq(name, actual, wanted);
 }
 
+/** @returns {import('./index.mjs').Case} */
 function proxyRowCase(row, passwords) {
   return {
     id: row.id,
@@ -162,6 +163,7 @@ function proxyRowCase(row, passwords) {
   };
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function proxyCases() {
   const passwords = { main: secretValue('pw'), odd: `p@ss:w/rd%${randomBytes(6).toString('hex')}` };
   registerSecret(passwords.odd);

@@ -39,6 +39,7 @@ async function createScimKey(emu, idpId) {
 const scim = (emu, token, method, path, body) =>
   emu.call(method, `${SCIM}${path}`, { token, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/scim+json' } }) });
 
+/** @returns {import('./index.mjs').Case[]} */
 export function scimCases({ reduced = false } = {}) {
   return [
     {
@@ -95,7 +96,7 @@ export function scimCases({ reduced = false } = {}) {
           v.fig(`created${i}`, created);
           v.eq(`201s for ${name}`, created, 1);
           v.eq(`409 uniqueness for ${name}`, conflicts, n - 1);
-          const users = await emu.call('GET', `/api/v1/users?filter=${encodeURIComponent(`subject co "${name.split('@')[0].toLowerCase()}"`)}`, {
+          const users = await emu.call('GET', `/api/v1/users?filter=${encodeURIComponent(`subject co "${(name.split('@')[0] ?? '').toLowerCase()}"`)}`, {
             token: emu.admin.apiKey,
           });
           v.eq(`users with that subject (${name})`, users.json?.data?.length, 1);
@@ -121,11 +122,11 @@ export function scimCases({ reduced = false } = {}) {
           { op: 'Replace', path: 'displayName', value: 'Changed' },
           { op: 'Replace', path: 'emails[type eq "work"].value', value: 'changed@contoso.example' },
         ];
-        for (const [last, status] of [
+        for (const [last, status] of /** @type {[{ op: string, path: string, value: string }, number][]} */ ([
           [{ op: 'replace', path: 'id', value: 'x' }, 400],
           [{ op: 'replace', path: 'active', value: 'maybe' }, 400],
           [{ op: 'replace', path: 'userName', value: 'BOB@contoso.example' }, 409],
-        ]) {
+        ])) {
           const res = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: [...lead, last] });
           v.eq(`status with ${last.path}`, res.status, status);
           const after = (await scim(emu, key?.token, 'GET', url)).json;

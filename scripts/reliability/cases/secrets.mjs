@@ -8,7 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { adminHome, contextsPath, countLeaks, envFor, isOwnFile, makeHome, modeOf, neighbourLeaks, qlikPath, registerToken, runQlik, spawnQlik, withCmdline } from '../lab.mjs';
 import { commonChecks, firstLine, KEYS_PATH, parseJson, POST_KEYS, Verdict } from '../verdict.mjs';
 
+/** @returns {import('./index.mjs').Case[]} */
 export function secretCases({ reduced = false } = {}) {
+  /** @type {import('./index.mjs').Case[]} */
   const cases = [];
   cases.push({
     id: 'secrets/every-mode',
@@ -161,7 +163,7 @@ function soundContexts(text, server, key) {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return `unparsable: ${e.message.split('\n')[0]}`;
+    return `unparsable: ${/** @type {Error} */ (e).message.split('\n')[0]}`;
   }
   const c = doc?.contexts?.ctx;
   if (!c) return 'the context is missing';
@@ -171,6 +173,7 @@ function soundContexts(text, server, key) {
   return undefined;
 }
 
+/** @returns {import('./index.mjs').Case} */
 function killCase(trials) {
   return {
     id: 'secrets/kill-9',
@@ -236,7 +239,7 @@ function killCase(trials) {
           const rest = (await readdir(dir)).filter((n) => !isOwnFile(n));
           v.expect(rest.length === 0, `trial ${i}: left after the next write: ${rest.join(', ')}`);
           const t2 = await readFile(file, 'utf8').catch(() => undefined);
-          if (soundContexts(t2, emu.url, key) !== undefined || parseYaml(t2).contexts.ctx.comment !== `trial-${i}`) {
+          if (soundContexts(t2, emu.url, key) !== undefined || parseYaml(t2 ?? '').contexts.ctx.comment !== `trial-${i}`) {
             broken += 1;
             v.expect(false, `trial ${i}: the follow-up write was not applied`);
           }
@@ -254,6 +257,7 @@ function killCase(trials) {
   };
 }
 
+/** @returns {import('./index.mjs').Case} */
 function concurrentCase(pairs) {
   return {
     id: 'secrets/concurrent-updates',

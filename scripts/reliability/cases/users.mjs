@@ -33,6 +33,7 @@ const OFFBOARD_FAULTS = [
   { key: '503', injected: '503 before the delete ran', action: { type: 'status', status: 503 }, committed: false },
 ];
 
+/** @returns {import('./index.mjs').Case[]} */
 function offboardCases() {
   return OFFBOARD_FAULTS.map((f) => ({
     id: `users/offboard-${f.key}`,
@@ -78,6 +79,7 @@ function offboardCases() {
   }));
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 function concurrentRoleCases() {
   return [
     {
@@ -145,7 +147,7 @@ function concurrentRoleCases() {
           ...holders.map((h) => emu.call('PATCH', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey, body: [{ op: 'add', path: '/assignedRoles/-', value: { id: role.id } }] })),
           emu.call('DELETE', `/api/v1/roles/${role.id}`, { token: emu.admin.apiKey }),
         ]);
-        const deleted = ops[ops.length - 1].status === 204;
+        const deleted = ops[ops.length - 1]?.status === 204;
         const held = (await Promise.all(holders.map((h) => emu.call('GET', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey }))))
           .filter((r) => (r.json?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
         const adds = ops.slice(0, -1).filter((r) => r.status === 204).length;
@@ -160,6 +162,7 @@ function concurrentRoleCases() {
   ];
 }
 
+/** @returns {import('./index.mjs').Case[]} */
 export function userCases() {
   return [...offboardCases(), ...concurrentRoleCases()];
 }
