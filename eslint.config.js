@@ -51,9 +51,8 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.cjs'],
+    files: ['**/*.cjs', 'examples/node-test-cjs/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
-    // CommonJS files load modules with require(): that is what they are.
     // CommonJS files load modules with require(), and destructure Node's modules from it (`const { join } =
     // require('node:path')`, which unbound-method takes for a detached method).
     rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/unbound-method': 'off' },

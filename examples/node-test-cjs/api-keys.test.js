@@ -34,7 +34,6 @@ test('creating a key as the admin, for the dev user', async () => {
     body: JSON.stringify({ description: 'for dev', expiry: 'PT1H', sub: emu.user('dev').id }),
   });
   assert.equal(res.status, 201);
-  /** @type {{ sub: string }} */
-  const key = await res.json();
+  const key = /** @type {{ sub: string }} */ (await res.json());
   assert.equal(key.sub, emu.user('dev').id);
 });

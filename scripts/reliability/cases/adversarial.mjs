@@ -902,6 +902,7 @@ function issue18EmulatorCases() {
         const emu = await labEmulator({ m2mApiKeys: 'deny' });
         try {
           const bot = emu.lib.oauthClients[0];
+          if (bot === undefined) throw new Error('the lab emulator has no OAuth client');
           const imp = await emu.lib.addOAuthClient({ name: 'imp', allowedGrantTypes: ['client_credentials', IMPERSONATION] });
           const client = emu.lib.oauthClient('imp');
           const token = await emu.call('POST', '/oauth/token', {
@@ -928,6 +929,7 @@ function issue18EmulatorCases() {
         const emu = await labEmulator();
         try {
           const c = emu.lib.oauthClients[0];
+          if (c === undefined) throw new Error('the lab emulator has no OAuth client');
           const v = new Verdict();
           const basic = `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`;
           const viaBasic = await emu.call('POST', '/oauth/token', { body: { grant_type: 'client_credentials' }, headers: { authorization: basic } });
