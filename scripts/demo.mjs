@@ -32,13 +32,19 @@ async function step(title, args, input) {
 try {
   process.stdout.write(`qlik-emulator is running at ${emulator.url} (tenant ${emulator.tenantId})\n`);
   process.stdout.write(`contexts file: ${join(home, '.qlik', 'contexts.yml')}\n`);
-  await step('context create', ['context', 'create', 'emulator', '--server', emulator.url, '--api-key', '-', '--comment', 'local qlik-emulator'], admin.apiKey);
+  await step(
+    'context create',
+    ['context', 'create', 'emulator', '--server', emulator.url, '--api-key', '-', '--comment', 'local qlik-emulator'],
+    admin.apiKey,
+  );
   await step('context use', ['context', 'use', 'emulator']);
   await step('context get', ['context', 'get']);
   const created = await step('api-key create', ['api-key', 'create', '--description', 'demo key', '--expiry', 'PT12H']);
   if (created.code === 0) {
     const key = JSON.parse(created.stdout);
-    process.stdout.write(`\nThe token (shown only once) is ${key.token.length} characters; a script keeps it with: qlik api-key create … | jq -r .token\n`);
+    process.stdout.write(
+      `\nThe token (shown only once) is ${key.token.length} characters; a script keeps it with: qlik api-key create … | jq -r .token\n`,
+    );
   }
   const listed = await step('api-key ls', ['api-key', 'ls', '--status', 'active', '-q']);
   const count = listed.stdout.split('\n').filter(Boolean).length;

@@ -24,14 +24,18 @@ const { values } = parseArgs({
 const started = new Date();
 const t0 = performance.now();
 const machineInfo = machine();
-const cases = buildCases({ reduced: values.reduced }).filter((c) => !values.only || values.only.some((s) => c.id.includes(s)));
+const cases = buildCases({ reduced: values.reduced }).filter(
+  (c) => !values.only || values.only.some((s) => c.id.includes(s)),
+);
 let done = 0;
 const results = await runMatrix(cases, {
   reduced: values.reduced,
   jobs: Number(values.jobs) || 1,
   onResult(r) {
     done += 1;
-    process.stderr.write(`[${done}/${cases.length}] ${r.pass ? 'PASS' : 'FAIL'} ${r.id} (${(r.wallMs / 1000).toFixed(1)} s)${r.pass ? '' : `: ${r.failures.join('; ')}`}\n`);
+    process.stderr.write(
+      `[${done}/${cases.length}] ${r.pass ? 'PASS' : 'FAIL'} ${r.id} (${(r.wallMs / 1000).toFixed(1)} s)${r.pass ? '' : `: ${r.failures.join('; ')}`}\n`,
+    );
   },
 });
 const wallMs = performance.now() - t0;

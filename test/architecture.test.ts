@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
 const PATH_ROOTS = ['', 'packages/emulator', 'packages/emulator/src'];
-const SOURCE_DIRS = ['packages/emulator/src', 'packages/emulator/test', 'packages/emulator/README.md', 'test/kit', 'scripts/lint'];
+const SOURCE_DIRS = [
+  'packages/emulator/src',
+  'packages/emulator/test',
+  'packages/emulator/README.md',
+  'test/kit',
+  'scripts/lint',
+];
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
@@ -21,7 +27,11 @@ function files(path: string): string[] {
 
 const SOURCES = SOURCE_DIRS.flatMap(files).filter((f) => /\.(ts|mts|cts|js|mjs|cjs|md)$/.test(f));
 const WORDS = new Set(SOURCES.flatMap((f) => readFileSync(join(ROOT, f), 'utf8').match(/[A-Za-z_$][\w$]*/g) ?? []));
-const BASENAMES = new Set(files('packages/emulator').filter((f) => !f.includes('node_modules')).map((f) => basename(f)));
+const BASENAMES = new Set(
+  files('packages/emulator')
+    .filter((f) => !f.includes('node_modules'))
+    .map((f) => basename(f)),
+);
 
 function section(title: string): string {
   const start = DOC.indexOf(`## ${title}`);

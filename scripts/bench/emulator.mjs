@@ -42,11 +42,13 @@ function startChild(args) {
     if (stderr.length < 10_000) stderr += d;
   });
   const stop = () =>
-    /** @type {Promise<void>} */ (new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }));
+    /** @type {Promise<void>} */ (
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      })
+    );
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve({ line, stop, child }));
     child.once('exit', (code, signal) =>
@@ -108,14 +110,18 @@ async function startEmulator({ bin, args, dataDir }) {
     headers: { authorization: `Bearer ${dev.apiKey}` },
   });
   if (listed.status !== 200) throw new Error(`listing dev's keys answered ${listed.status}`);
-  const target = (/** @type {{ data: { id: string, description: string }[] }} */ (await listed.json())).data.find((k) => k.description === 'qlik-emulator bootstrap')?.id;
+  const target = /** @type {{ data: { id: string, description: string }[] }} */ (await listed.json()).data.find(
+    (k) => k.description === 'qlik-emulator bootstrap',
+  )?.id;
   if (target === undefined) throw new Error("dev's bootstrap key is not in its list");
   const creators = [];
   for (let i = 0; i < CREATE_USERS; i++) {
     creators.push((await control(info.url, 'POST', 'users', { name: `bench-${i}`, roles: ['ManageApiKeys'] })).apiKey);
   }
   const admin = info.users.find((u) => u.roles.includes('TenantAdmin'));
-  const idps = await fetch(`${info.url}/api/v1/identity-providers`, { headers: { authorization: `Bearer ${admin.apiKey}` } });
+  const idps = await fetch(`${info.url}/api/v1/identity-providers`, {
+    headers: { authorization: `Bearer ${admin.apiKey}` },
+  });
   if (idps.status !== 200) throw new Error(`listing the identity providers answered ${idps.status}`);
   const idpId = /** @type {{ data: { id: string }[] }} */ (await idps.json()).data[0]?.id;
   if (idpId === undefined) throw new Error('the emulator has no identity provider for SCIM');
@@ -136,7 +142,9 @@ function scimUser(userName) {
 
 function runCannon(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ timeout: 10, ...opts }, (err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result)));
+    autocannon({ timeout: 10, ...opts }, (err, result) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+    );
   });
 }
 

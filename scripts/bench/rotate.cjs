@@ -14,14 +14,16 @@ function call(method, path, token, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const headers = { authorization: `Bearer ${token}` };
-    if (data !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+    if (data !== undefined)
+      Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
     const req = http.request(new URL(path, base), { method, headers, agent }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400 && res.headers.location) return resolve(call('GET', res.headers.location, token));
+        if (status >= 300 && status < 400 && res.headers.location)
+          return resolve(call('GET', res.headers.location, token));
         if (status >= 400) return reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
         resolve(text === '' ? undefined : JSON.parse(text));
       });
@@ -38,11 +40,18 @@ function call(method, path, token, body) {
   const me = await call('GET', '/api/v1/users/me', old);
   await call('GET', `/api/v1/api-keys?sub=${me.id}&status=active&limit=100`, old);
   await call('GET', `/api/v1/api-keys/configs/${claims.tenantId}`, old);
-  const made = await call('POST', '/api/v1/api-keys', old, { description: `${key.description} [qlik-cli:rot.x] [qlik-cli:y.1]`, expiry: 'P1D' });
+  const made = await call('POST', '/api/v1/api-keys', old, {
+    description: `${key.description} [qlik-cli:rot.x] [qlik-cli:y.1]`,
+    expiry: 'P1D',
+  });
   await call('GET', `/api/v1/api-keys/${made.id}`, old);
-  await call('PATCH', `/api/v1/api-keys/${made.id}`, old, [{ op: 'replace', path: '/description', value: `${key.description} [qlik-cli:rot.x]` }]);
+  await call('PATCH', `/api/v1/api-keys/${made.id}`, old, [
+    { op: 'replace', path: '/description', value: `${key.description} [qlik-cli:rot.x]` },
+  ]);
   await call('GET', '/api/v1/users/me', made.token);
-  await call('PATCH', `/api/v1/api-keys/${made.id}`, made.token, [{ op: 'replace', path: '/description', value: key.description }]);
+  await call('PATCH', `/api/v1/api-keys/${made.id}`, made.token, [
+    { op: 'replace', path: '/description', value: key.description },
+  ]);
   await call('DELETE', `/api/v1/api-keys/${claims.jti}`, made.token);
   writeFileSync(`${file}.tmp`, made.token, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);

@@ -12,7 +12,16 @@
 // injecting would break, is removed first; signing is for whoever publishes it).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +33,20 @@ const OUT = join(ROOT, 'dist', 'binaries');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const wanted = process.argv.slice(2);
-for (const t of wanted) if (!(t in TARGETS)) throw new Error(`unknown target ${t} (known: ${Object.keys(TARGETS).join(', ')})`);
+for (const t of wanted)
+  if (!(t in TARGETS)) throw new Error(`unknown target ${t} (known: ${Object.keys(TARGETS).join(', ')})`);
 /** @type {import('./node-dist.mjs').Target[]} (checked against TARGETS just above) */
 const targets = /** @type {any[]} */ (wanted.length > 0 ? wanted : Object.keys(TARGETS));
-const host = process.platform === 'linux' && process.arch === 'x64' ? 'linux-x64' : process.platform === 'linux' && process.arch === 'arm64' ? 'linux-arm64' : undefined;
-if (host === undefined) throw new Error('npm run build:binaries runs on Linux (x64 or arm64): the blob is made by the target Node of this machine');
+const host =
+  process.platform === 'linux' && process.arch === 'x64'
+    ? 'linux-x64'
+    : process.platform === 'linux' && process.arch === 'arm64'
+      ? 'linux-arm64'
+      : undefined;
+if (host === undefined)
+  throw new Error(
+    'npm run build:binaries runs on Linux (x64 or arm64): the blob is made by the target Node of this machine',
+  );
 
 // The CLI's files, freshly built.
 execFileSync('npm', ['run', 'build', '-w', '@qlik-ts/cli'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -69,18 +87,38 @@ try {
     const started = performance.now();
     const native = target === host;
     /** @type {Record<string, string>} */
-    const assets = { 'fast.cjs': join(dist, 'fast.cjs'), 'help.txt': join(dist, 'help.txt'), 'main.cjs': join(dist, 'main.cjs') };
+    const assets = {
+      'fast.cjs': join(dist, 'fast.cjs'),
+      'help.txt': join(dist, 'help.txt'),
+      'main.cjs': join(dist, 'main.cjs'),
+    };
     for (const f of readdirSync(join(dist, 'vendor'))) assets[`vendor/${f}`] = join(dist, 'vendor', f);
     // main.cjs.cache goes into the binaries of this machine's architecture: V8 accepts it in the Windows build of the
     // same Node (test/windows/binaries.test.ts checks), while the linux-arm64 binary crashes at start-up with an x64 one.
-    if (target.endsWith(`-${process.arch}`) && existsSync(join(dist, 'main.cjs.cache'))) assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
+    if (target.endsWith(`-${process.arch}`) && existsSync(join(dist, 'main.cjs.cache')))
+      assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
     const config = join(work, `${target}.json`);
     const blob = join(work, `${target}.blob`);
     writeFileSync(
       config,
-      JSON.stringify({ main: join(CLI, 'scripts', 'sea-main.cjs'), output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: native, assets }, null, 2),
+      JSON.stringify(
+        {
+          main: join(CLI, 'scripts', 'sea-main.cjs'),
+          output: blob,
+          disableExperimentalSEAWarning: true,
+          useSnapshot: false,
+          useCodeCache: native,
+          assets,
+        },
+        null,
+        2,
+      ),
     );
-    execFileSync(blobNode, ['--experimental-sea-config', config], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+    execFileSync(blobNode, ['--experimental-sea-config', config], {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
 
     const exe = join(OUT, target, TARGETS[target].exe);
     rmSync(join(OUT, target), { recursive: true, force: true });
@@ -91,12 +129,26 @@ try {
     await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
     const bytes = readFileSync(exe);
     sums.push(`${createHash('sha256').update(bytes).digest('hex')}  ${relative(OUT, exe).replaceAll('\\', '/')}`);
-    console.error(`${relative(ROOT, exe)}: ${(bytes.length / 1024 / 1024).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms`);
+    console.error(
+      `${relative(ROOT, exe)}: ${(bytes.length / 1024 / 1024).toFixed(1)} MiB, ${Math.round(performance.now() - started)} ms`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 // SHA256SUMS lists every binary present (a run for one target keeps the lines of the others), in `sha256sum -c` form.
 const sumsFile = join(OUT, 'SHA256SUMS');
-const kept = existsSync(sumsFile) ? readFileSync(sumsFile, 'utf8').split('\n').filter((l) => l !== '' && !sums.some((s) => s.split('  ')[1] === l.split('  ')[1]) && existsSync(join(OUT, l.split('  ')[1] ?? ''))) : [];
-writeFileSync(sumsFile, `${[...kept, ...sums].sort((a, b) => (a.split('  ')[1] ?? '').localeCompare(b.split('  ')[1] ?? '')).join('\n')}\n`);
+const kept = existsSync(sumsFile)
+  ? readFileSync(sumsFile, 'utf8')
+      .split('\n')
+      .filter(
+        (l) =>
+          l !== '' &&
+          !sums.some((s) => s.split('  ')[1] === l.split('  ')[1]) &&
+          existsSync(join(OUT, l.split('  ')[1] ?? '')),
+      )
+  : [];
+writeFileSync(
+  sumsFile,
+  `${[...kept, ...sums].sort((a, b) => (a.split('  ')[1] ?? '').localeCompare(b.split('  ')[1] ?? '')).join('\n')}\n`,
+);

@@ -25,7 +25,9 @@ export const TARGETS = {
 
 /** @returns {string} */
 export function cacheDir() {
-  return process.env.QLIK_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'node');
+  return (
+    process.env.QLIK_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'node')
+  );
 }
 
 /**
@@ -56,7 +58,9 @@ export function nodeBinary(target, version = NODE_VERSION) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    execFileSync('npm', ['pack', `${t.pkg}@${version}`, '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', `${t.pkg}@${version}`, '--pack-destination', work, '--silent'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (tgz === undefined) throw new Error(`npm pack ${t.pkg}@${version} wrote no tarball`);
     execFileSync('tar', ['-xzf', join(work, tgz), '-C', work, '--strip-components=1', `package/${t.file}`]);

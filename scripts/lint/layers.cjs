@@ -42,7 +42,9 @@ function groupFiles(cmdDir) {
     if (existsSync(own)) out.push(own);
     for (const entry of readdirSync(dir)) if (statSync(join(dir, entry)).isDirectory()) visit(join(dir, entry));
   };
-  if (existsSync(cmdDir)) for (const entry of readdirSync(cmdDir)) if (statSync(join(cmdDir, entry)).isDirectory()) visit(join(cmdDir, entry));
+  if (existsSync(cmdDir))
+    for (const entry of readdirSync(cmdDir))
+      if (statSync(join(cmdDir, entry)).isDirectory()) visit(join(cmdDir, entry));
   return out;
 }
 
@@ -79,7 +81,13 @@ function layerRules(src) {
     severity: 'error',
     // Group files (cmd/<group>/<group>.ts) wire their verbs; every other file under cmd/ may reach shared.ts files and
     // its own private folder (cmd/g/v.ts → cmd/g/v/*; the $1 is dependency-cruiser's group match on `from`).
-    from: { path: `^${esc(src)}cmd/(.+)\\.ts$`, pathNot: groupFiles(`${src}cmd`).map((f) => `^${esc(f)}$`).join('|') || '^$' },
+    from: {
+      path: `^${esc(src)}cmd/(.+)\\.ts$`,
+      pathNot:
+        groupFiles(`${src}cmd`)
+          .map((f) => `^${esc(f)}$`)
+          .join('|') || '^$',
+    },
     to: { path: `^${esc(src)}cmd/`, pathNot: `/shared(\\.ts$|/)|^${esc(src)}cmd/$1/` },
   });
   return rules;
@@ -92,14 +100,14 @@ function emulatorRules(src) {
     ...layerOrder(src, EMULATOR_LAYERS, 'emulator-'),
     {
       name: 'service-imports-service',
-      comment: "a service imports another service only through its index.ts (what it exports for others)",
+      comment: 'a service imports another service only through its index.ts (what it exports for others)',
       severity: 'error',
       from: { path: `${services}([^/]+)/` },
       to: { path: services, pathNot: `${services}$1/|${services}[^/]+/index\\.ts$` },
     },
     {
       name: 'service-internals',
-      comment: "outside services/, a service is reached only through its index.ts",
+      comment: 'outside services/, a service is reached only through its index.ts',
       severity: 'error',
       from: { path: `^${esc(src)}`, pathNot: services },
       to: { path: services, pathNot: `${services}[^/]+/index\\.ts$` },

@@ -95,7 +95,9 @@ export function hasStackTrace(text) {
 
 export async function sha256File(path) {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   } catch (e) {
     return `unreadable:${/** @type {NodeJS.ErrnoException} */ (e).code ?? 'error'}`;
   }
@@ -154,7 +156,9 @@ function bundleComplete(distDir) {
   } catch {
     return false;
   }
-  return [...text.matchAll(/["'](\.\/vendor\/[\w.-]+\.cjs)["']/g)].every((m) => existsSync(resolve(distDir, m[1] ?? '')));
+  return [...text.matchAll(/["'](\.\/vendor\/[\w.-]+\.cjs)["']/g)].every((m) =>
+    existsSync(resolve(distDir, m[1] ?? '')),
+  );
 }
 
 async function snapshotCli() {
@@ -165,10 +169,15 @@ async function snapshotCli() {
   try {
     for (let attempt = 1; ; attempt++) {
       await rm(join(dir, 'dist'), { recursive: true, force: true });
-      for (const part of ['bin', 'dist', 'package.json']) await cp(join(cliRoot, part), join(dir, part), { recursive: true });
+      for (const part of ['bin', 'dist', 'package.json'])
+        await cp(join(cliRoot, part), join(dir, part), { recursive: true });
       const bin = join(dir, 'bin', 'qlik.cjs');
       // `context ls` loads dist/main.cjs and the YAML vendor file; `version` alone would only load fast.cjs.
-      if (bundleComplete(join(dir, 'dist')) && spawnSync(process.execPath, [bin, 'context', 'ls'], { env: cleanEnv(probeHome) }).status === 0) return { dir, bin };
+      if (
+        bundleComplete(join(dir, 'dist')) &&
+        spawnSync(process.execPath, [bin, 'context', 'ls'], { env: cleanEnv(probeHome) }).status === 0
+      )
+        return { dir, bin };
       if (attempt >= 15) {
         await rm(dir, { recursive: true, force: true });
         throw new Error(`cannot copy a complete build of the CLI from ${cliRoot} (run npm run build)`);
@@ -198,7 +207,10 @@ async function snapshotCli() {
  * @param {string[]} args
  * @param {SpawnOptions} [opts]
  */
-export function spawnQlik(args, { env = cleanEnv(undefined), input = '', holdStdin = false, timeoutMs = 120_000, stdout, uid, gid, cwd } = {}) {
+export function spawnQlik(
+  args,
+  { env = cleanEnv(undefined), input = '', holdStdin = false, timeoutMs = 120_000, stdout, uid, gid, cwd } = {},
+) {
   const p = start(process.execPath, [qlikBin, ...args], {
     env,
     stdin: input,
@@ -263,7 +275,8 @@ export async function writeContexts(home, contexts, current) {
       for (const [h, v] of Object.entries(c.headers)) lines.push(`      ${h}: ${q(v)}`);
     }
     if (c.insecure !== undefined) lines.push(`    insecure: ${c.insecure}`);
-    for (const field of ['oauth-client-id', 'oauth-client-secret', 'oauth-scope']) if (c[field] !== undefined) lines.push(`    ${field}: ${q(c[field])}`);
+    for (const field of ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'])
+      if (c[field] !== undefined) lines.push(`    ${field}: ${q(c[field])}`);
     lines.push(`    server: ${q(c.server)}`);
     lines.push('    server-type: cloud');
   }
@@ -329,7 +342,12 @@ export async function labEmulator(options = {}) {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }
-    const res = await request(path.startsWith('http') ? path : `${lib.url}${path}`, { method, headers: h, body: payload, dispatcher });
+    const res = await request(path.startsWith('http') ? path : `${lib.url}${path}`, {
+      method,
+      headers: h,
+      body: payload,
+      dispatcher,
+    });
     const text = await res.body.text();
     let json;
     try {
@@ -356,7 +374,9 @@ export async function labEmulator(options = {}) {
     /** A fault path (a glob) matching every path one segment below `prefix`. */
     under: (/** @type {string} */ prefix) => `${prefix}/*`,
     /** Any control route; the answer is the route's JSON, as each case expects it. */
-    control: /** @type {(method: string, path: string, body?: unknown) => Promise<any>} */ ((method, path, body) => lib.control(method, path, body)),
+    control: /** @type {(method: string, path: string, body?: unknown) => Promise<any>} */ (
+      (method, path, body) => lib.control(method, path, body)
+    ),
     reset: () => lib.reset(),
     /**
      * A fault rule as the control API takes it (it checks the rule and answers 400 on a bad one; JavaScript literals
@@ -411,7 +431,11 @@ export async function openLab({ reduced = false } = {}) {
     },
     /** One `make()` per lab and key (a proxy, a sink), closed with the lab. */
     memo(key, make) {
-      if (!memos.has(key)) memos.set(key, Promise.resolve(make()).then((thing) => lab.own(thing)));
+      if (!memos.has(key))
+        memos.set(
+          key,
+          Promise.resolve(make()).then((thing) => lab.own(thing)),
+        );
       return memos.get(key);
     },
     async close() {

@@ -77,7 +77,8 @@ export async function startProxy({ user, password }) {
   const stats = { tunnels: 0, forwarded: 0, rejected: 0, log: /** @type {string[]} */ ([]) };
   /** @type {Set<import('node:stream').Duplex>} */
   const sockets = new Set();
-  const loopback = (/** @type {string} */ host) => (host === PROXY_ONLY_HOST ? '127.0.0.1' : LOOPBACK.has(host) ? host : undefined);
+  const loopback = (/** @type {string} */ host) =>
+    host === PROXY_ONLY_HOST ? '127.0.0.1' : LOOPBACK.has(host) ? host : undefined;
   const server = http.createServer((req, res) => {
     let target;
     try {
@@ -102,12 +103,22 @@ export async function startProxy({ user, password }) {
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = http.request({ host, port: Number(target.port || 80), method: req.method, path: target.pathname + target.search, headers, agent: false }, (up) => {
-      stats.forwarded += 1;
-      stats.log.push(`${req.method} (forward) ${up.statusCode}`);
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host,
+        port: Number(target.port || 80),
+        method: req.method,
+        path: target.pathname + target.search,
+        headers,
+        agent: false,
+      },
+      (up) => {
+        stats.forwarded += 1;
+        stats.log.push(`${req.method} (forward) ${up.statusCode}`);
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.once('error', () => (res.headersSent ? res.destroy() : res.writeHead(502, { connection: 'close' }).end()));
     req.pipe(upstream);
   });
@@ -230,23 +241,33 @@ export async function startRewriter(targetPort, rewrite) {
     req.on('end', () => {
       // The Host header stays the relay's: the emulator's absolute links (Location, links.next) then name the relay.
       const headers = { ...req.headers };
-      const up = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false }, (ans) => {
-        /** @type {Buffer[]} */
-        const body = [];
-        ans.on('data', (c) => body.push(c));
-        ans.on('end', () => {
-          const key = `${req.method} ${(req.url ?? '').split('?')[0]}`;
-          const n = (seen.get(key) ?? 0) + 1;
-          seen.set(key, n);
-          const original = { method: req.method, path: req.url ?? '', status: ans.statusCode ?? 502, headers: { ...ans.headers }, body: Buffer.concat(body), n };
-          const out = rewrite(original) ?? original;
-          const outHeaders = { ...out.headers };
-          delete outHeaders['content-length'];
-          delete outHeaders['transfer-encoding'];
-          res.writeHead(out.status, { ...outHeaders, 'content-length': String(out.body.length) });
-          res.end(out.body);
-        });
-      });
+      const up = http.request(
+        { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers, agent: false },
+        (ans) => {
+          /** @type {Buffer[]} */
+          const body = [];
+          ans.on('data', (c) => body.push(c));
+          ans.on('end', () => {
+            const key = `${req.method} ${(req.url ?? '').split('?')[0]}`;
+            const n = (seen.get(key) ?? 0) + 1;
+            seen.set(key, n);
+            const original = {
+              method: req.method,
+              path: req.url ?? '',
+              status: ans.statusCode ?? 502,
+              headers: { ...ans.headers },
+              body: Buffer.concat(body),
+              n,
+            };
+            const out = rewrite(original) ?? original;
+            const outHeaders = { ...out.headers };
+            delete outHeaders['content-length'];
+            delete outHeaders['transfer-encoding'];
+            res.writeHead(out.status, { ...outHeaders, 'content-length': String(out.body.length) });
+            res.end(out.body);
+          });
+        },
+      );
       up.on('error', () => res.destroy());
       up.end(Buffer.concat(chunks));
     });

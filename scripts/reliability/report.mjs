@@ -49,7 +49,8 @@ const FIGURES = [
  */
 export function formatFigures(figures) {
   const parts = [];
-  for (const [key, label] of FIGURES) if (figures[key] !== undefined && figures[key] !== null) parts.push(`${label} ${figures[key]}`);
+  for (const [key, label] of FIGURES)
+    if (figures[key] !== undefined && figures[key] !== null) parts.push(`${label} ${figures[key]}`);
   if (typeof figures.ms === 'number') parts.push(`${(figures.ms / 1000).toFixed(1)} s`);
   return parts.join(', ');
 }
@@ -71,8 +72,12 @@ export function table(results) {
     if (rows.length === 0) continue;
     lines.push(`| **${cell(title)}** | | | | |`);
     for (const r of rows) {
-      const verdict = r.pass ? 'PASS' : `**FAIL**: ${r.failures.slice(0, 3).join('; ')}${r.failures.length > 3 ? ` (+${r.failures.length - 3} more)` : ''}`;
-      lines.push(`| ${cell(r.id)} | ${cell(r.injected)} | ${cell(r.expected)} | ${cell(verdict)} | ${cell(formatFigures(r.figures))} |`);
+      const verdict = r.pass
+        ? 'PASS'
+        : `**FAIL**: ${r.failures.slice(0, 3).join('; ')}${r.failures.length > 3 ? ` (+${r.failures.length - 3} more)` : ''}`;
+      lines.push(
+        `| ${cell(r.id)} | ${cell(r.injected)} | ${cell(r.expected)} | ${cell(verdict)} | ${cell(formatFigures(r.figures))} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -137,7 +142,9 @@ export function machine() {
     cores: cpu.length,
     cpu: cpu[0]?.model?.trim() ?? 'unknown',
     os: `${process.platform} ${release()}`,
-    load: loadavg().map((x) => x.toFixed(1)).join(' '),
+    load: loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' '),
   };
 }
 

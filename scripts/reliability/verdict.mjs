@@ -30,7 +30,10 @@ export class Verdict {
   }
   /** `text` matches `re` (the failure quotes the start of the text). */
   match(name, text, re) {
-    return this.expect(re.test(text ?? ''), `${name} does not match ${re}: ${JSON.stringify((text ?? '').slice(0, 300))}`);
+    return this.expect(
+      re.test(text ?? ''),
+      `${name} does not match ${re}: ${JSON.stringify((text ?? '').slice(0, 300))}`,
+    );
   }
   done() {
     // A case of several CLI runs reports its own wall time (runCase), not the last run's time or exit code.
@@ -100,7 +103,11 @@ export const TAG_RE = / \[qlik-cli:[A-Za-z0-9_-]+\.\d+\]$/;
 
 /** Ledger entries of keys created for `description`: exactly it, or it with a create tag still on. */
 export function keysFor(ledger, description) {
-  return ledger.filter((e) => e.description === description || (e.description?.startsWith(`${description} [qlik-cli:`) && TAG_RE.test(e.description)));
+  return ledger.filter(
+    (e) =>
+      e.description === description ||
+      (e.description?.startsWith(`${description} [qlik-cli:`) && TAG_RE.test(e.description)),
+  );
 }
 
 /** Requests that carried credentials (Authorization, or one of `extra` headers) to a recording server. */

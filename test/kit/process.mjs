@@ -32,7 +32,8 @@ export const EMULATOR_BIN = fileURLToPath(new URL('../../packages/emulator/bin/q
  */
 
 /** Variables a child never inherits from the shell that runs the tests: they change what the CLI does. */
-const DROPPED = /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR.*)$/i;
+const DROPPED =
+  /^(NODE_EXTRA_CA_CERTS|NODE_OPTIONS|NODE_TLS_REJECT_UNAUTHORIZED|QLIK_.*|https?_proxy|no_proxy|all_proxy|EDITOR|VISUAL|FORCE_COLOR|CLICOLOR.*)$/i;
 
 /**
  * The environment of a child: the parent's minus anything that changes the CLI's behaviour, with NO_COLOR, the given
@@ -67,10 +68,10 @@ export function start(file, args, o = {}) {
   const started = performance.now();
   const child = /** @type {import('node:child_process').ChildProcessWithoutNullStreams} */ (
     spawn(file, args, {
-    env: o.env ?? cleanEnv(undefined),
-    ...(o.cwd ? { cwd: o.cwd } : {}),
-    ...(o.uid !== undefined ? { uid: o.uid } : {}),
-    ...(o.gid !== undefined ? { gid: o.gid } : {}),
+      env: o.env ?? cleanEnv(undefined),
+      ...(o.cwd ? { cwd: o.cwd } : {}),
+      ...(o.uid !== undefined ? { uid: o.uid } : {}),
+      ...(o.gid !== undefined ? { gid: o.gid } : {}),
       stdio: ['pipe', o.stdout ?? 'pipe', 'pipe'],
     })
   );
@@ -97,7 +98,15 @@ export function start(file, args, o = {}) {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8');
-      resolve({ code, signal, stdout, stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started, pid: child.pid, timedOut });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: performance.now() - started,
+        pid: child.pid,
+        timedOut,
+      });
     });
   });
   return { child, done };

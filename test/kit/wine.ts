@@ -18,7 +18,8 @@ import { cleanEnv } from './process.mjs';
 
 /** The 64-bit wine loader, or undefined when wine is not installed. */
 export function findWine(): string | undefined {
-  for (const p of ['/usr/lib/wine/wine64', '/usr/lib/x86_64-linux-gnu/wine/wine64', '/opt/wine-stable/bin/wine64']) if (existsSync(p)) return p;
+  for (const p of ['/usr/lib/wine/wine64', '/usr/lib/x86_64-linux-gnu/wine/wine64', '/opt/wine-stable/bin/wine64'])
+    if (existsSync(p)) return p;
   const found = spawnSync('sh', ['-c', 'command -v wine64'], { encoding: 'utf8' });
   return found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
 }
@@ -30,7 +31,11 @@ export function winePrefix(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qlik-ts', 'wine');
 }
 
-const baseEnv = (): Record<string, string> => ({ WINEPREFIX: winePrefix(), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' });
+const baseEnv = (): Record<string, string> => ({
+  WINEPREFIX: winePrefix(),
+  WINEDEBUG: '-all',
+  WINEDLLOVERRIDES: 'mscoree,mshtml=',
+});
 
 /**
  * Make the wine prefix (win10) if it is not there yet; several test files may call this at once (mkdir lock, with a
@@ -63,14 +68,22 @@ export async function ensureWinePrefix(): Promise<void> {
     const env = { ...process.env, ...baseEnv() };
     const boot = spawnSync(WINE, ['wineboot', '-i'], { env, stdio: 'ignore', timeout: 180_000 });
     if (boot.status !== 0) throw new Error(`wineboot -i failed (${boot.status ?? boot.signal})`);
-    const reg = spawnSync(WINE, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env, stdio: 'ignore', timeout: 60_000 });
+    const reg = spawnSync(WINE, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], {
+      env,
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
     if (reg.status !== 0) throw new Error(`setting the prefix to win10 failed (${reg.status ?? reg.signal})`);
     // A temporary directory whose path has a space, as under C:\Users\John Smith: wine takes TEMP and TMP from the
     // registry (HKCU\Environment), not from the environment it is given.
     const temp = `C:\\users\\${userInfo().username}\\Temp dir`;
     mkdirSync(join(prefix, 'drive_c', 'users', userInfo().username, 'Temp dir'), { recursive: true });
     for (const v of ['TEMP', 'TMP']) {
-      const set = spawnSync(WINE, ['reg', 'add', 'HKCU\\Environment', '/v', v, '/d', temp, '/f'], { env, stdio: 'ignore', timeout: 60_000 });
+      const set = spawnSync(WINE, ['reg', 'add', 'HKCU\\Environment', '/v', v, '/d', temp, '/f'], {
+        env,
+        stdio: 'ignore',
+        timeout: 60_000,
+      });
       if (set.status !== 0) throw new Error(`setting ${v} in the prefix failed (${set.status ?? set.signal})`);
     }
     // wineserver writes the registry out when the prefix goes idle; wait for that before others use it.
@@ -105,7 +118,11 @@ export interface WineRunOptions {
 }
 
 /** Start a Windows program under wine; `done` resolves with its output once it exits. */
-export function startWine(exe: string, args: readonly string[], o: WineRunOptions = {}): { child: Promise<ChildProcess>; done: Promise<WineResult> } {
+export function startWine(
+  exe: string,
+  args: readonly string[],
+  o: WineRunOptions = {},
+): { child: Promise<ChildProcess>; done: Promise<WineResult> } {
   if (WINE === undefined) throw new Error('wine is not installed');
   const wine = WINE;
   let resolveChild!: (c: ChildProcess) => void;
@@ -114,30 +131,39 @@ export function startWine(exe: string, args: readonly string[], o: WineRunOption
     const dir = await mkdtemp(join(tmpdir(), 'qlik-wine-io-'));
     try {
       await writeFile(join(dir, 'in'), o.stdin ?? '');
-      const [fin, fout, ferr] = await Promise.all([open(join(dir, 'in'), 'r'), open(join(dir, 'out'), 'w'), open(join(dir, 'err'), 'w')]);
+      const [fin, fout, ferr] = await Promise.all([
+        open(join(dir, 'in'), 'r'),
+        open(join(dir, 'out'), 'w'),
+        open(join(dir, 'err'), 'w'),
+      ]);
       let timedOut = false;
-      const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-        const child = spawn(wine, [exe, ...args], {
-          env: cleanEnv(undefined, { ...baseEnv(), ...o.env }),
-          ...(o.cwd ? { cwd: o.cwd } : {}),
-          stdio: [fin.fd, fout.fd, ferr.fd],
-        });
-        resolveChild(child);
-        const timer = setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, o.timeoutMs ?? 240_000);
-        child.once('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-        child.once('exit', (c, s) => {
-          clearTimeout(timer);
-          resolve({ code: c, signal: s });
-        });
-      });
+      const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+        (resolve, reject) => {
+          const child = spawn(wine, [exe, ...args], {
+            env: cleanEnv(undefined, { ...baseEnv(), ...o.env }),
+            ...(o.cwd ? { cwd: o.cwd } : {}),
+            stdio: [fin.fd, fout.fd, ferr.fd],
+          });
+          resolveChild(child);
+          const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, o.timeoutMs ?? 240_000);
+          child.once('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+          child.once('exit', (c, s) => {
+            clearTimeout(timer);
+            resolve({ code: c, signal: s });
+          });
+        },
+      );
       await Promise.all([fin.close(), fout.close(), ferr.close()]);
-      const [stdout, stderr] = await Promise.all([readFile(join(dir, 'out'), 'utf8'), readFile(join(dir, 'err'), 'utf8')]);
+      const [stdout, stderr] = await Promise.all([
+        readFile(join(dir, 'out'), 'utf8'),
+        readFile(join(dir, 'err'), 'utf8'),
+      ]);
       return { code, signal, stdout, stderr, timedOut };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -36,24 +36,42 @@ const linux = (name: string, prefix: string[], missing: () => string | undefined
     missing,
     run: (args, home, o = {}) => {
       const [file, ...pre] = [...prefix, exe];
-      return start(file, [...pre, ...args], { env: cleanEnv(home, o.env), cwd: home, timeoutMs: 240_000, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) }).done;
+      return start(file, [...pre, ...args], {
+        env: cleanEnv(home, o.env),
+        cwd: home,
+        timeoutMs: 240_000,
+        ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+      }).done;
     },
   };
 };
 
-const notBuilt = (exe: string): string | undefined => (existsSync(exe) ? undefined : `${exe.slice(ROOT.length)} not built (npm run build:binaries)`);
+const notBuilt = (exe: string): string | undefined =>
+  existsSync(exe) ? undefined : `${exe.slice(ROOT.length)} not built (npm run build:binaries)`;
 
 const TARGETS: Target[] = [
-  linux('linux-x64', [], () => (process.platform === 'linux' && process.arch === 'x64' ? notBuilt(join(BINARIES, 'linux-x64', 'qlik')) : 'not a linux-x64 machine')),
+  linux('linux-x64', [], () =>
+    process.platform === 'linux' && process.arch === 'x64'
+      ? notBuilt(join(BINARIES, 'linux-x64', 'qlik'))
+      : 'not a linux-x64 machine',
+  ),
   linux('linux-arm64', QEMU ? [QEMU, '-L', ARM64_LIBS] : [], () =>
-    QEMU === undefined ? 'qemu-user-static not installed' : !existsSync(ARM64_LIBS) ? 'libc6-arm64-cross not installed' : notBuilt(join(BINARIES, 'linux-arm64', 'qlik')),
+    QEMU === undefined
+      ? 'qemu-user-static not installed'
+      : !existsSync(ARM64_LIBS)
+        ? 'libc6-arm64-cross not installed'
+        : notBuilt(join(BINARIES, 'linux-arm64', 'qlik')),
   ),
   {
     name: 'win-x64',
     exe: join(BINARIES, 'win-x64', 'qlik.exe'),
     missing: () => (WINE === undefined ? 'wine not installed' : notBuilt(join(BINARIES, 'win-x64', 'qlik.exe'))),
     run(args, home, o = {}) {
-      return runWine(this.exe, args, { cwd: home, env: { QLIK_CLI_USER_HOME_DIR: winPath(home), ...o.env }, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) });
+      return runWine(this.exe, args, {
+        cwd: home,
+        env: { QLIK_CLI_USER_HOME_DIR: winPath(home), ...o.env },
+        ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
+      });
     },
   },
 ];
@@ -80,23 +98,36 @@ describe.concurrent.each(TARGETS)('the $name binary', (target) => {
     const version = await target.run(['version'], home);
     expect([version.code, version.stdout]).toEqual([0, 'qlik version: 0.1.0\n']);
 
-    const ctxCreate = await target.run(['context', 'create', 'smoke', '--server', emu.url, '--api-key', '-'], home, { stdin: `${emu.admin.apiKey}\n` });
+    const ctxCreate = await target.run(['context', 'create', 'smoke', '--server', emu.url, '--api-key', '-'], home, {
+      stdin: `${emu.admin.apiKey}\n`,
+    });
     expect(ctxCreate.code, ctxCreate.stderr).toBe(0);
     expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toContain(`Bearer ${emu.admin.apiKey}\n`);
     const use = await target.run(['context', 'use', 'smoke'], home);
     expect(use.code, use.stderr).toBe(0);
 
-    const created = await target.run(['api-key', 'create', '--description', `smoke ${target.name}`, '--expiry', 'PT1H'], home);
+    const created = await target.run(
+      ['api-key', 'create', '--description', `smoke ${target.name}`, '--expiry', 'PT1H'],
+      home,
+    );
     expect(created.code, created.stderr).toBe(0);
     const key = JSON.parse(created.stdout) as { id: string; token: string };
     expect(key.token).toMatch(/\S{20,}/);
-    expect((await emu.ledger()).find((e) => e.id === key.id)).toMatchObject({ description: `smoke ${target.name}`, state: 'active', delivered: true });
+    expect((await emu.ledger()).find((e) => e.id === key.id)).toMatchObject({
+      description: `smoke ${target.name}`,
+      state: 'active',
+      delivered: true,
+    });
     const ls = await target.run(['api-key', 'ls', '--json'], home);
     expect(ls.code, ls.stderr).toBe(0);
     expect((JSON.parse(ls.stdout) as { id: string }[]).map((k) => k.id)).toContain(key.id);
 
     const usage = await target.run(['api-key', 'create', '--expiry', 'P1D'], home);
-    expect([usage.code, usage.stdout, usage.stderr]).toEqual([1, '', 'Error: required flag(s) "description" not set\n']);
+    expect([usage.code, usage.stdout, usage.stderr]).toEqual([
+      1,
+      '',
+      'Error: required flag(s) "description" not set\n',
+    ]);
     const server = await target.run(['api-key', 'get', 'no-such-key'], home);
     expect(server.code).toBe(1);
     expect(server.stdout).toBe('');

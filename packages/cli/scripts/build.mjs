@@ -38,7 +38,14 @@ const common = {
 
 await Promise.all(
   Object.entries(VENDOR).map(([spec, file]) =>
-    build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: new URL('.', here).pathname }, outfile: `dist/vendor/${file}` }),
+    build({
+      ...common,
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(spec)});`,
+        resolveDir: new URL('.', here).pathname,
+      },
+      outfile: `dist/vendor/${file}`,
+    }),
   ),
 );
 
@@ -46,7 +53,11 @@ await Promise.all(
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
-    const filter = new RegExp(`^(${Object.keys(VENDOR).map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(VENDOR)
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+        .join('|')})$`,
+    );
     b.onResolve({ filter }, (args) => ({ path: `./vendor/${VENDOR[args.path]}`, external: true }));
   },
 };
@@ -92,7 +103,10 @@ await build({
 // every help page rendered and the commands scripts run in loops trained (scripts/train-cache.cjs).
 {
   const { spawnSync } = await import('node:child_process');
-  const made = spawnSync(process.execPath, ['scripts/train-cache.cjs'], { cwd: new URL('.', here).pathname, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const made = spawnSync(process.execPath, ['scripts/train-cache.cjs'], {
+    cwd: new URL('.', here).pathname,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-

@@ -28,16 +28,23 @@ function load(name) {
   // A name under the binary's directory, for stack traces; nothing is read from there.
   const filename = path.join(path.dirname(process.execPath), name);
   // The same wrapper as bin/load-main.cjs, so that the cache made for dist/main.cjs matches this source.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, ...(cachedData ? { cachedData } : {}) });
-  if (process.env.QLIK_SEA_DEBUG === '1' && cachedData) process.stderr.write(`sea: ${name} code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (process.env.QLIK_SEA_DEBUG === '1' && cachedData)
+    process.stderr.write(`sea: ${name} code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
   const mod = { exports: {} };
   loaded[name] = mod;
-  const req = (spec) => (spec.startsWith('./vendor/') ? load(`vendor/${spec.slice('./vendor/'.length)}`) : require(spec));
+  const req = (spec) =>
+    spec.startsWith('./vendor/') ? load(`vendor/${spec.slice('./vendor/'.length)}`) : require(spec);
   script.runInThisContext()(mod.exports, req, mod, filename, path.dirname(filename));
   return mod.exports;
 }
 
 const fast = load('fast.cjs');
-const text = fast.answer(argv, (offset, length) => Buffer.from(/** @type {ArrayBuffer} */ (sea.getRawAsset('help.txt')), offset, length));
+const text = fast.answer(argv, (offset, length) =>
+  Buffer.from(/** @type {ArrayBuffer} */ (sea.getRawAsset('help.txt')), offset, length),
+);
 if (text === undefined) load('main.cjs').run(argv);
 else fast.writeOut(text);

@@ -13,7 +13,18 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { loadMain, CACHE } = require('../bin/load-main.cjs');
 
-const KEY = { id: 'k1', tenantId: 't1', description: 'train', sub: 'u1', subType: 'user', status: 'active', created: new Date().toISOString(), createdByUser: 'u1', lastUpdated: new Date().toISOString(), expiry: new Date(Date.now() + 3600e3).toISOString() };
+const KEY = {
+  id: 'k1',
+  tenantId: 't1',
+  description: 'train',
+  sub: 'u1',
+  subType: 'user',
+  status: 'active',
+  created: new Date().toISOString(),
+  createdByUser: 'u1',
+  lastUpdated: new Date().toISOString(),
+  expiry: new Date(Date.now() + 3600e3).toISOString(),
+};
 
 /** The few answers the trained commands need; anything else is a 404, which fails the build. */
 let stored = KEY.description;
@@ -31,7 +42,8 @@ function answer(req, body) {
   // The create reads the answered key back (it must carry the attempt's tag) before it takes the tag off.
   if (req.method === 'GET' && path === `/api/v1/api-keys/${KEY.id}`) return [200, { ...KEY, description: stored }];
   if (req.method === 'PATCH' && path === `/api/v1/api-keys/${KEY.id}`) return [204, undefined];
-  if (req.method === 'GET' && path === '/api/v1/api-keys') return [200, { data: [KEY], links: { self: { href: req.url } } }];
+  if (req.method === 'GET' && path === '/api/v1/api-keys')
+    return [200, { data: [KEY], links: { self: { href: req.url } } }];
   return [404, { errors: [{ code: 'HTTP-404', title: 'Not found', status: '404' }] }];
 }
 
@@ -51,7 +63,11 @@ async function main() {
   try {
     mkdirSync(join(home, '.qlik'), { mode: 0o700 });
     const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
-    writeFileSync(join(home, '.qlik', 'contexts.yml'), `current-context: train\ncontexts:\n  train:\n    headers:\n      Authorization: Bearer training\n    server: ${url}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(home, '.qlik', 'contexts.yml'),
+      `current-context: train\ncontexts:\n  train:\n    headers:\n      Authorization: Bearer training\n    server: ${url}\n`,
+      { mode: 0o600 },
+    );
     // Only what the commands read: no proxy, no QLIK_* setting and no real home of the machine that builds.
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- emptying process.env is the point
     for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
@@ -65,7 +81,8 @@ async function main() {
       ['context', 'ls'],
     ]) {
       await cli.run(argv);
-      if (process.exitCode !== 0) throw new Error(`training run of 'qlik ${argv.join(' ')}' exited ${process.exitCode}`);
+      if (process.exitCode !== 0)
+        throw new Error(`training run of 'qlik ${argv.join(' ')}' exited ${process.exitCode}`);
     }
     if (script === undefined) throw new Error('loadMain({ produce: true }) returned no script');
     writeFileSync(CACHE, script.createCachedData());

@@ -64,12 +64,15 @@ function readHelpFile(offset: number, length: number): Buffer {
 export function answer(argv: readonly string[], read: PageReader = readHelpFile): string | undefined {
   if (typeof __QLIK_HELP_INDEX__ !== 'object') return undefined;
   const index = __QLIK_HELP_INDEX__;
-  const pages = new Proxy({}, {
-    get: (_t, path: string) => {
-      const at = index.pages[path];
-      return at === undefined ? undefined : read(at[0], at[1]).toString('utf8');
+  const pages = new Proxy(
+    {},
+    {
+      get: (_t, path: string) => {
+        const at = index.pages[path];
+        return at === undefined ? undefined : read(at[0], at[1]).toString('utf8');
+      },
     },
-  });
+  );
   return fastAnswer(argv, { version: index.version, groups: index.groups, pages });
 }
 

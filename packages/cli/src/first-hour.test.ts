@@ -13,7 +13,8 @@ const KEYS = '/api/v1/api-keys';
 const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
 
 /** Lines of stderr that are neither the error nor its hint (warnings, the -v trace). */
-const errorAndHint = (r: RunResult): string[] => r.stderr.split('\n').filter((l) => l.startsWith('Error: ') || l.startsWith('Hint: '));
+const errorAndHint = (r: RunResult): string[] =>
+  r.stderr.split('\n').filter((l) => l.startsWith('Error: ') || l.startsWith('Hint: '));
 
 describe('server errors against the emulator: one line, one hint', () => {
   let emu: Emulator;
@@ -32,13 +33,21 @@ describe('server errors against the emulator: one line, one hint', () => {
     admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
   });
 
-  const activeKeys = async (): Promise<string[]> => (await emu.ledger()).filter((e) => e.state === 'active').map((e) => e.description);
+  const activeKeys = async (): Promise<string[]> =>
+    (await emu.ledger()).filter((e) => e.state === 'active').map((e) => e.description);
 
   it('a revoked key: the context that holds it and the command that replaces it', async () => {
-    const made = await emu.api('POST', KEYS, { token: emu.dev.apiKey, body: { description: 'soon revoked', expiry: 'PT1H' } });
+    const made = await emu.api('POST', KEYS, {
+      token: emu.dev.apiKey,
+      body: { description: 'soon revoked', expiry: 'PT1H' },
+    });
     expect(made.status).toBe(201);
-    expect((await emu.api('DELETE', `${KEYS}/${made.body.id as string}`, { token: emu.admin.apiKey })).status).toBe(204);
-    const home = await homeWith(`current-context: prod\ncontexts:\n  prod:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`);
+    expect((await emu.api('DELETE', `${KEYS}/${made.body.id as string}`, { token: emu.admin.apiKey })).status).toBe(
+      204,
+    );
+    const home = await homeWith(
+      `current-context: prod\ncontexts:\n  prod:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`,
+    );
     const r = await runQlik(['api-key', 'ls'], { home });
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toBe(
@@ -58,9 +67,14 @@ describe('server errors against the emulator: one line, one hint', () => {
     );
     expect(await activeKeys()).toEqual(before);
     // The hint's commands run as given (the admin raises the limit; the create then works).
-    const raise = await runQlik(['api-key', 'config', 'patch', '--op', 'replace', '--path', '/max_keys_per_user', '--value', '6'], { home: admin });
+    const raise = await runQlik(
+      ['api-key', 'config', 'patch', '--op', 'replace', '--path', '/max_keys_per_user', '--value', '6'],
+      { home: admin },
+    );
     expect(raise.code, raise.stderr).toBe(0);
-    expect((await runQlik(['api-key', 'create', '--description', 'fits now', '--expiry', 'PT1H', '-q'], { home: dev })).code).toBe(0);
+    expect(
+      (await runQlik(['api-key', 'create', '--description', 'fits now', '--expiry', 'PT1H', '-q'], { home: dev })).code,
+    ).toBe(0);
   });
 
   it('an expiry over the maximum: the maximum, and the flag that fits', async () => {
@@ -74,12 +88,21 @@ describe('server errors against the emulator: one line, one hint', () => {
   });
 
   it.each([
-    ['a developer', 'dev', 'Error: Requestor not allowed to create an API key: Only a TenantAdmin can create API keys for other users (APIKEYS-5)'],
+    [
+      'a developer',
+      'dev',
+      'Error: Requestor not allowed to create an API key: Only a TenantAdmin can create API keys for other users (APIKEYS-5)',
+    ],
     ['a TenantAdmin', 'admin', 'Error: Invalid request: "sub" does not reference an existing user (APIKEYS-1)'],
   ])('--sub with an email address (%s): pass the id, found with user ls --filter', async (_who, as, first) => {
-    const r = await runQlik(['api-key', 'create', '--description', 'for dev', '--expiry', 'PT1H', '--sub', emu.dev.email], { home: as === 'dev' ? dev : admin });
+    const r = await runQlik(
+      ['api-key', 'create', '--description', 'for dev', '--expiry', 'PT1H', '--sub', emu.dev.email],
+      { home: as === 'dev' ? dev : admin },
+    );
     expect(r).toMatchObject({ code: 1, stdout: '' });
-    expect(r.stderr).toBe(`${first}\nHint: --sub takes a user id, not an email address; find the id with: qlik user ls --filter 'email eq "${emu.dev.email}"' -q\n`);
+    expect(r.stderr).toBe(
+      `${first}\nHint: --sub takes a user id, not an email address; find the id with: qlik user ls --filter 'email eq "${emu.dev.email}"' -q\n`,
+    );
     // The hint's command prints the id.
     const find = await runQlik(['user', 'ls', '--filter', `email eq "${emu.dev.email}"`, '-q'], { home: admin });
     expect(find).toMatchObject({ code: 0, stdout: `${emu.dev.id}\n` });
@@ -115,31 +138,49 @@ describe('server errors against the emulator: one line, one hint', () => {
   });
 
   it('--json: the server body on stderr, parseable; -v: the body in the trace, then the line', async () => {
-    const j = await runQlik(['api-key', 'create', '--description', 'a month', '--expiry', 'P30D', '--json'], { home: dev });
+    const j = await runQlik(['api-key', 'create', '--description', 'a month', '--expiry', 'P30D', '--json'], {
+      home: dev,
+    });
     expect(j.code).toBe(1);
-    expect(JSON.parse(j.stderr)).toMatchObject({ errors: [{ code: 'APIKEYS-7', source: { pointer: '/expiry' } }], traceId: expect.any(String) });
+    expect(JSON.parse(j.stderr)).toMatchObject({
+      errors: [{ code: 'APIKEYS-7', source: { pointer: '/expiry' } }],
+      traceId: expect.any(String),
+    });
     const v = await runQlik(['api-key', 'create', '--description', 'a month', '--expiry', 'P30D', '-v'], { home: dev });
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/\n< \{"errors":\[\{"code":"APIKEYS-7",.*\n/);
-    expect(errorAndHint(v)[0]).toBe('Error: Invalid request: The expiry exceeds the maximum allowed for this tenant (PT24H) (APIKEYS-7)');
+    expect(errorAndHint(v)[0]).toBe(
+      'Error: Invalid request: The expiry exceeds the maximum allowed for this tenant (PT24H) (APIKEYS-7)',
+    );
   });
 
   it('a --server ending in /api/v1 is corrected, with one warning, and works', async () => {
     const r = await runQlik(['--server', `${emu.url}/api/v1`, 'user', 'me', '-q'], { home: dev });
     expect(r).toMatchObject({ code: 0, stdout: `${emu.dev.id}\n` });
-    expect(r.stderr).toBe(`Warning: --server ${emu.url}/api/v1 ends in /api/v1, which the CLI adds to every request itself; using ${emu.url}\n`);
+    expect(r.stderr).toBe(
+      `Warning: --server ${emu.url}/api/v1 ends in /api/v1, which the CLI adds to every request itself; using ${emu.url}\n`,
+    );
   });
 
   it('context create with a server ending in /api stores the corrected URL and says so', async () => {
     const home = await tempHome();
-    const r = await runQlik(['context', 'create', 'emu', '--server', `${emu.url}/api`, '--api-key', '-'], { home, stdin: `${emu.dev.apiKey}\n` });
+    const r = await runQlik(['context', 'create', 'emu', '--server', `${emu.url}/api`, '--api-key', '-'], {
+      home,
+      stdin: `${emu.dev.apiKey}\n`,
+    });
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toBe(`Warning: --server ${emu.url}/api ends in /api, which the CLI adds to every request itself; using ${emu.url}\nContext 'emu' created\n`);
+    expect(r.stderr).toBe(
+      `Warning: --server ${emu.url}/api ends in /api, which the CLI adds to every request itself; using ${emu.url}\nContext 'emu' created\n`,
+    );
     expect(await readFile(contextsFile(home), 'utf8')).toContain(`server: ${emu.url}\n`);
   });
 
   it('a 307 on a create: the target and the reason, and no key', async () => {
-    await emu.addFault({ method: 'POST', path: KEYS, action: { type: 'redirect', status: 307, location: `${emu.url}/elsewhere` } });
+    await emu.addFault({
+      method: 'POST',
+      path: KEYS,
+      action: { type: 'redirect', status: 307, location: `${emu.url}/elsewhere` },
+    });
     const r = await runQlik(['api-key', 'create', '--description', 'redirected', '--expiry', 'PT1H'], { home: dev });
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr.split('\n').filter((l) => l.startsWith('Error: '))).toEqual([
@@ -171,7 +212,8 @@ describe('plain HTTP to a TLS server', () => {
 });
 
 describe('local mistakes: one line, a hint, nothing sent, nothing changed', () => {
-  const TWO = 'current-context: ""\ncontexts:\n  dev:\n    server: https://dev.example.com\n  prod:\n    server: https://prod.example.com\n';
+  const TWO =
+    'current-context: ""\ncontexts:\n  dev:\n    server: https://dev.example.com\n  prod:\n    server: https://prod.example.com\n';
 
   /** A run whose stub registry has no stubs: any request fails the test. */
   async function local(argv: string[], home: string, stdin?: string): Promise<RunResult> {
@@ -183,9 +225,18 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
   }
 
   it.each([
-    [['context', 'use', 'prd'], "Error: context with name 'prd' does not exist\nHint: did you mean 'prod'? qlik context use prod\n"],
-    [['context', 'rm', 'prd'], "Error: No context by the name 'prd'; nothing was removed\nHint: did you mean 'prod'? qlik context rm prod\n"],
-    [['context', 'rename', 'prd', 'production'], "Error: No context by the name 'prd'\nHint: did you mean 'prod'? qlik context rename prod production\n"],
+    [
+      ['context', 'use', 'prd'],
+      "Error: context with name 'prd' does not exist\nHint: did you mean 'prod'? qlik context use prod\n",
+    ],
+    [
+      ['context', 'rm', 'prd'],
+      "Error: No context by the name 'prd'; nothing was removed\nHint: did you mean 'prod'? qlik context rm prod\n",
+    ],
+    [
+      ['context', 'rename', 'prd', 'production'],
+      "Error: No context by the name 'prd'\nHint: did you mean 'prod'? qlik context rename prod production\n",
+    ],
   ])('%j suggests the closest name and changes nothing', async (argv, stderr) => {
     const home = await homeWith(TWO);
     const r = await local(argv, home);
@@ -206,7 +257,11 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
   it('context get of a missing name suggests the closest name', async () => {
     const home = await homeWith(TWO);
     const r = await local(['context', 'get', 'prd'], home);
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: `Error: No context by the name 'prd' in ${contextsFile(home)}\nHint: did you mean 'prod'? qlik context get prod\n` });
+    expect(r).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `Error: No context by the name 'prd' in ${contextsFile(home)}\nHint: did you mean 'prod'? qlik context get prod\n`,
+    });
   });
 
   it('contexts but none current: the hint is qlik context use', async () => {
@@ -215,7 +270,8 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
     expect(r).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: 'Error: no server given and no context is current (contexts: dev, prod)\nHint: make one current with: qlik context use <name> (or pass --context <name>)\n',
+      stderr:
+        'Error: no server given and no context is current (contexts: dev, prod)\nHint: make one current with: qlik context use <name> (or pass --context <name>)\n',
     });
     const one = await homeWith('current-context: ""\ncontexts:\n  prod:\n    server: https://prod.example.com\n');
     expect((await local(['user', 'me'], one)).stderr).toBe(
@@ -229,12 +285,21 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
   ])('%s given inline works and prints one warning recommending -', async (flag, secret) => {
     const home = await tempHome();
     const extra = flag === '--oauth-client-secret' ? ['--oauth-client-id', 'client-1'] : [];
-    const r = await local(['context', 'create', 'prod', '--server', 'https://prod.example.com', ...extra, flag, secret], home);
+    const r = await local(
+      ['context', 'create', 'prod', '--server', 'https://prod.example.com', ...extra, flag, secret],
+      home,
+    );
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toBe(`Context 'prod' created\nWarning: ${flag} on the command line can be read from the process list and shell history; pipe the secret in with ${flag} - instead\n`);
+    expect(r.stderr).toBe(
+      `Context 'prod' created\nWarning: ${flag} on the command line can be read from the process list and shell history; pipe the secret in with ${flag} - instead\n`,
+    );
     expect(await readFile(contextsFile(home), 'utf8')).toContain(secret);
     // The same secret from stdin: no warning.
-    const piped = await local(['context', 'create', 'prod2', '--server', 'https://prod.example.com', ...extra, flag, '-'], home, `${secret}\n`);
+    const piped = await local(
+      ['context', 'create', 'prod2', '--server', 'https://prod.example.com', ...extra, flag, '-'],
+      home,
+      `${secret}\n`,
+    );
     expect(piped).toMatchObject({ code: 0, stdout: '', stderr: "Context 'prod2' created\n" });
   });
 
@@ -247,7 +312,8 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
     expect(again).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: "Error: Context 'ci' already exists\nHint: change it with: qlik context update ci (the same flags), or remove it first: qlik context rm ci\n",
+      stderr:
+        "Error: Context 'ci' already exists\nHint: change it with: qlik context update ci (the same flags), or remove it first: qlik context rm ci\n",
     });
     expect(await readFile(contextsFile(home), 'utf8')).toBe(before);
   });
@@ -258,16 +324,31 @@ describe('local mistakes: one line, a hint, nothing sent, nothing changed', () =
     expect(r).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: 'Error: required flag(s) "op", "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n',
+      stderr:
+        'Error: required flag(s) "op", "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n',
     });
   });
 });
 
 describe('--json prints the server body exactly', () => {
   it('every field, also characters a terminal would act on (as escapes), and no hint', async () => {
-    const body = { errors: [{ code: 'X-1', title: 'Bad \u001b[31mthing\u009b', detail: 'ünïcode ✓', status: 400, source: { pointer: '/a' } }], traceId: 't1' };
+    const body = {
+      errors: [
+        {
+          code: 'X-1',
+          title: 'Bad \u001b[31mthing\u009b',
+          detail: 'ünïcode ✓',
+          status: 400,
+          source: { pointer: '/a' },
+        },
+      ],
+      traceId: 't1',
+    };
     const reg = new StubRegistry().register('GET', '/api/v1/users/me', json(400, body));
-    const r = await runQlik(['user', 'me', '--json'], { home: await homeWithContext('https://tenant.example.com'), transport: reg });
+    const r = await runQlik(['user', 'me', '--json'], {
+      home: await homeWithContext('https://tenant.example.com'),
+      transport: reg,
+    });
     reg.verify();
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toEqual(body);

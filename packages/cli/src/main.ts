@@ -4,7 +4,15 @@ import { writeSync } from 'node:fs';
 import { findCommand, resolve, type Command } from './cmdutil/command.js';
 import { newFactory, type Factory } from './cmdutil/factory.js';
 import { renderHelp } from './cmdutil/help.js';
-import { CancelledError, CliError, errorCode, ExitCodeError, HttpError, SilentError, UnknownCommandError } from './errors/errors.js';
+import {
+  CancelledError,
+  CliError,
+  errorCode,
+  ExitCodeError,
+  HttpError,
+  SilentError,
+  UnknownCommandError,
+} from './errors/errors.js';
 import { errorBodyJson, serverErrorHint, serverErrorLine } from './errors/hints.js';
 import { inertData } from './text/safety.js';
 import { helpTable, newRootCmd } from './root.js';
@@ -36,7 +44,10 @@ function dashHint(e: CliError, argv: readonly string[], root: Command): string |
   const m = /^unknown shorthand flag: '.' in (-[^-]\S+)$/.exec(e.message);
   const arg = m?.[1];
   if (arg === undefined || !argv.includes(arg)) return undefined;
-  const { cmd } = findCommand(root, argv.filter((a) => a !== arg));
+  const { cmd } = findCommand(
+    root,
+    argv.filter((a) => a !== arg),
+  );
   return `If ${arg} is an argument and not a flag, put -- before it: ${cmd.path()} -- ${arg}`;
 }
 
@@ -49,7 +60,9 @@ function reportError(e: unknown, f: Factory, json: boolean, argv: readonly strin
     text = httpErrorText(e, f, json);
   } else {
     const message = e instanceof Error ? e.message : String(e);
-    text = json ? JSON.stringify({ error: message.replace(/\n+Did you mean this\?\n\t/, ' (did you mean: ').replace(/\n$/, ')') }) : `Error: ${message}`;
+    text = json
+      ? JSON.stringify({ error: message.replace(/\n+Did you mean this\?\n\t/, ' (did you mean: ').replace(/\n$/, ')') })
+      : `Error: ${message}`;
     if (!json && e instanceof UnknownCommandError) text = `${text}\nRun '${e.commandPath} --help' for usage.`;
     if (!json && e instanceof CliError) {
       const hint = dashHint(e, argv, root);
@@ -112,7 +125,10 @@ export async function run(argv: string[]): Promise<void> {
   // Windows: Ctrl-C arrives as SIGINT and closing the console as SIGHUP; Ctrl-Break arrives as SIGBREAK, which without
   // a listener ends the process at once (a create in flight would leave its key behind), so it is handled too.
   // SIGTERM is never delivered there (process.kill and taskkill /F terminate the process).
-  const handled = process.platform === 'win32' ? (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const) : (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
+  const handled =
+    process.platform === 'win32'
+      ? (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const)
+      : (['SIGINT', 'SIGTERM', 'SIGHUP'] as const);
   for (const s of handled) process.on(s, onSignal);
   process.exitCode = await main(argv, newFactory({ signal: controller.signal }));
 }

@@ -34,20 +34,23 @@ or with QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET), then from the curren
 QLIK_NO_EXPIRY_WARNING=1 turns off the warning about a context's API key that expires soon.`;
 
 export function newRootCmd(f: Factory): Command {
-  return new Command({ use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG, persistentFlags: globalFlags }, [
-    newCmdApiKey(f),
-    newCmdCompletion(f),
-    newCmdContext(f),
-    newCmdGroup(f),
-    newCmdHelp(f),
-    newCmdIdentityProvider(f),
-    newCmdOauthToken(f),
-    newCmdRaw(f),
-    newCmdRole(f),
-    newCmdTenant(f),
-    newCmdUser(f),
-    newCmdVersion(f),
-  ]);
+  return new Command(
+    { use: 'qlik', short: 'qlik is a tool for working with Qlik Cloud', long: ROOT_LONG, persistentFlags: globalFlags },
+    [
+      newCmdApiKey(f),
+      newCmdCompletion(f),
+      newCmdContext(f),
+      newCmdGroup(f),
+      newCmdHelp(f),
+      newCmdIdentityProvider(f),
+      newCmdOauthToken(f),
+      newCmdRaw(f),
+      newCmdRole(f),
+      newCmdTenant(f),
+      newCmdUser(f),
+      newCmdVersion(f),
+    ],
+  );
 }
 
 /** Every help page of the tree, for the launcher's fast path (rendered at build time into dist/fast.cjs). */

@@ -13,22 +13,43 @@ const paths = walk(root)
   .map((c) => c.path().split(' ').slice(1));
 
 describe('help', () => {
-  it.each(paths.map((p) => [p.join(' ') || '(root)', p] as const))('%s --help matches its golden file', async (_name, path) => {
-    const r = await runQlik([...path, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
-    await expect(r.stdout).toMatchFileSnapshot(`golden/help/${['qlik', ...path].join('_')}.txt`);
-  });
+  it.each(paths.map((p) => [p.join(' ') || '(root)', p] as const))(
+    '%s --help matches its golden file',
+    async (_name, path) => {
+      const r = await runQlik([...path, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      await expect(r.stdout).toMatchFileSnapshot(`golden/help/${['qlik', ...path].join('_')}.txt`);
+    },
+  );
 
   it('covers the whole api-key and context groups', () => {
     const names = paths.map((p) => p.join(' '));
-    for (const want of ['api-key create', 'api-key ls', 'api-key get', 'api-key rm', 'api-key patch', 'api-key edit', 'api-key config get', 'api-key config patch', 'api-key config edit', 'context init', 'context rename', 'completion bash', 'version', 'user me', 'tenant me']) {
+    for (const want of [
+      'api-key create',
+      'api-key ls',
+      'api-key get',
+      'api-key rm',
+      'api-key patch',
+      'api-key edit',
+      'api-key config get',
+      'api-key config patch',
+      'api-key config edit',
+      'context init',
+      'context rename',
+      'completion bash',
+      'version',
+      'user me',
+      'tenant me',
+    ]) {
       expect(names).toContain(want);
     }
   });
 
   it('reproduces every flag line of the api-key create page byte for byte', async () => {
-    const seed = (await readFile(new URL('fixtures/seed-api-key-create-flags.txt', import.meta.url), 'utf8')).split('\n').filter(Boolean);
+    const seed = (await readFile(new URL('fixtures/seed-api-key-create-flags.txt', import.meta.url), 'utf8'))
+      .split('\n')
+      .filter(Boolean);
     const r = await runQlik(['api-key', 'create', '--help']);
     const lines = r.stdout.split('\n');
     expect(seed.length).toBe(18);
@@ -41,6 +62,8 @@ describe('help', () => {
     expect(a.stdout).toBe(b.stdout);
     const group = await runQlik(['api-key']);
     expect(group.code).toBe(0);
-    expect(group.stdout).toContain('Available Commands:\n  audit       Audit the API keys of the tenant\n  config      Manage API-keys configuration\n  create      Create API key');
+    expect(group.stdout).toContain(
+      'Available Commands:\n  audit       Audit the API keys of the tenant\n  config      Manage API-keys configuration\n  create      Create API key',
+    );
   });
 });

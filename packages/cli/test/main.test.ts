@@ -6,7 +6,16 @@ import { runQlik, tempHome } from './kit/run.js';
 
 describe('error output', () => {
   it('is one "Error: …" line and exit 1', async () => {
-    const r = await runQlik(['api-key', 'create', '--description', 'x', '--expiry', 'P7Dx', '--server', 'http://127.0.0.1:9']);
+    const r = await runQlik([
+      'api-key',
+      'create',
+      '--description',
+      'x',
+      '--expiry',
+      'P7Dx',
+      '--server',
+      'http://127.0.0.1:9',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Error: invalid argument "P7Dx" for "--expiry" flag: .+\n$/);
@@ -29,7 +38,9 @@ describe('error output', () => {
 
   it('uses Cobra wording for unknown flags and commands', async () => {
     expect((await runQlik(['api-key', 'create', '--bogus'])).stderr).toBe('Error: unknown flag: --bogus\n');
-    expect((await runQlik(['api-key', 'nope'])).stderr).toBe('Error: unknown command "nope" for "qlik api-key"\nRun \'qlik api-key --help\' for usage.\n');
+    expect((await runQlik(['api-key', 'nope'])).stderr).toBe(
+      'Error: unknown command "nope" for "qlik api-key"\nRun \'qlik api-key --help\' for usage.\n',
+    );
     expect((await runQlik(['api-kye', 'ls'])).stderr).toBe(
       'Error: unknown command "api-kye" for "qlik"\n\nDid you mean this?\n\tapi-key\n\nRun \'qlik --help\' for usage.\n',
     );

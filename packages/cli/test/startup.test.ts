@@ -36,11 +36,14 @@ async function loads(args: string[], home = dir): Promise<{ builtins: string[]; 
 const HEAVY_BUILTINS = ['http', 'https', 'net', 'tls', 'child_process', 'readline', 'crypto'];
 
 describe('start-up', () => {
-  it.each([['--help'], ['api-key', 'create', '--help'], ['version'], ['help', 'context']])('qlik %s loads neither the CLI nor a network module', async (...args) => {
-    const seen = await loads(args);
-    expect(seen.files.filter((f) => f.startsWith('dist/'))).toEqual(['dist/fast.cjs']);
-    expect(seen.builtins.filter((b) => HEAVY_BUILTINS.includes(b))).toEqual([]);
-  });
+  it.each([['--help'], ['api-key', 'create', '--help'], ['version'], ['help', 'context']])(
+    'qlik %s loads neither the CLI nor a network module',
+    async (...args) => {
+      const seen = await loads(args);
+      expect(seen.files.filter((f) => f.startsWith('dist/'))).toEqual(['dist/fast.cjs']);
+      expect(seen.builtins.filter((b) => HEAVY_BUILTINS.includes(b))).toEqual([]);
+    },
+  );
 
   it('qlik context ls loads no HTTP stack, Temporal or tables when piped', async () => {
     const seen = await loads(['context', 'ls']);
@@ -75,9 +78,13 @@ describe('start-up', () => {
       req.on('end', () => {
         if (req.method === 'POST') {
           description = (JSON.parse(body) as { description: string }).description;
-          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, token: 't' }));
+          res
+            .writeHead(201, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ id: 'k1', description, token: 't' }));
         } else if (req.method === 'GET') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'k1', description, status: 'active' }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ id: 'k1', description, status: 'active' }));
         } else {
           res.writeHead(204).end();
         }
@@ -87,7 +94,10 @@ describe('start-up', () => {
     try {
       const home = join(dir, 'create-home');
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      await writeContextsFile(home, `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`);
+      await writeContextsFile(
+        home,
+        `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer k\n`,
+      );
       await loads(['context', 'ls'], home);
       const create = await loads(['api-key', 'create', '--description', 'x', '--expiry', 'PT1H'], home);
       expect(seen).toEqual(['POST /api/v1/api-keys', 'GET /api/v1/api-keys/k1', 'PATCH /api/v1/api-keys/k1']);
@@ -112,19 +122,32 @@ describe('start-up', () => {
       const home = join(dir, 'expiry-home');
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const jwt = ['e30', Buffer.from(JSON.stringify({ jti: 'key-1' })).toString('base64url'), 'sig'].join('.');
-      await writeContextsFile(home, `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer ${jwt}\n`);
+      await writeContextsFile(
+        home,
+        `current-context: a\ncontexts:\n  a:\n    server: ${url}\n    headers:\n      Authorization: Bearer ${jwt}\n`,
+      );
       const now = Date.now();
-      const record = { a: { id: 'key-1', created: new Date(now - 20 * 3600_000).toISOString(), expiry: new Date(now + 2 * 3600_000).toISOString() } };
+      const record = {
+        a: {
+          id: 'key-1',
+          created: new Date(now - 20 * 3600_000).toISOString(),
+          expiry: new Date(now + 2 * 3600_000).toISOString(),
+        },
+      };
       await writeFile(join(home, '.qlik', 'key-expiry.json'), JSON.stringify(record));
       await loads(['context', 'ls'], home);
       const out = join(dir, 'expiry-probe.json');
       const env = cleanEnv(home, { PROBE_OUT: out, NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}` });
       const first = await runQlik(['api-key', 'ls'], { env });
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stderr).toMatch(/^Warning: the API key of context 'a' expires at \S+ \(in [12] hours\); rotate it with 'qlik api-key rotate --context a' \(QLIK_NO_EXPIRY_WARNING=1 silences this\)\n$/);
+      expect(first.stderr).toMatch(
+        /^Warning: the API key of context 'a' expires at \S+ \(in [12] hours\); rotate it with 'qlik api-key rotate --context a' \(QLIK_NO_EXPIRY_WARNING=1 silences this\)\n$/,
+      );
       expect(first.stdout).not.toContain('Warning');
       expect(seen).toEqual(['GET /api/v1/api-keys']);
-      const files = (JSON.parse(readFileSync(out, 'utf8')) as { files: string[] }).files.map((f) => f.replace(/^.*\/dist\//, 'dist/'));
+      const files = (JSON.parse(readFileSync(out, 'utf8')) as { files: string[] }).files.map((f) =>
+        f.replace(/^.*\/dist\//, 'dist/'),
+      );
       expect(files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
       const second = await runQlik(['api-key', 'ls'], { env });
       expect(second.stderr).toBe('');
@@ -145,11 +168,18 @@ describe('start-up', () => {
   });
 
   it('keeps the bundle under its budget, with the libraries in their own files', () => {
-    const meta = JSON.parse(readFileSync(new URL('meta.json', DIST), 'utf8')) as { outputs: Record<string, { bytes: number; inputs: Record<string, unknown> }> };
+    const meta = JSON.parse(readFileSync(new URL('meta.json', DIST), 'utf8')) as {
+      outputs: Record<string, { bytes: number; inputs: Record<string, unknown> }>;
+    };
     const main = meta.outputs['dist/main.cjs']!;
     expect(main.bytes).toBeLessThan(250 * 1024);
     const inputs = Object.keys(main.inputs);
-    for (const lib of ['node_modules/yaml/', 'node_modules/temporal-polyfill/', 'node_modules/cli-table3/', 'node_modules/jsonc-parser/']) {
+    for (const lib of [
+      'node_modules/yaml/',
+      'node_modules/temporal-polyfill/',
+      'node_modules/cli-table3/',
+      'node_modules/jsonc-parser/',
+    ]) {
       expect(inputs.filter((i) => i.includes(lib))).toEqual([]);
     }
     expect(QLIK.endsWith('bin/qlik.cjs')).toBe(true);

@@ -3,4 +3,6 @@
 const ppidAtStart = process.ppid;
 // The bundle is build output (not type-checked): its path is a variable so that tsc does not load it.
 const MAIN = '../dist/main.js';
-void import(MAIN).then((/** @type {{ run(argv: string[], ppidAtStart: number): void }} */ m) => m.run(process.argv.slice(2), ppidAtStart));
+void import(MAIN).then((/** @type {{ run(argv: string[], ppidAtStart: number): void }} */ m) =>
+  m.run(process.argv.slice(2), ppidAtStart),
+);

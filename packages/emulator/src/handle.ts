@@ -66,7 +66,8 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
       req.on('error', (e: NodeJS.ErrnoException) => {
         // An idle keep-alive socket that the server closed just as this request went out: the server never read
         // the request, so it is sent once more on a new connection (as Node's documentation advises).
-        if (!retried && req.reusedSocket && e.code === 'ECONNRESET') send(method, path, body, true).then(resolve, reject);
+        if (!retried && req.reusedSocket && e.code === 'ECONNRESET')
+          send(method, path, body, true).then(resolve, reject);
         else reject(e);
       });
       req.end(payload);
@@ -153,7 +154,9 @@ export function emulatorHandle(info: StartupInfo, shutdown: () => Promise<void>)
     },
     defineRole: (role) => control<Record<string, unknown>>('POST', 'roles', role),
     async setUserRoles(userId, roles) {
-      const set = await control<{ id: string; roles: string[] }>('PUT', `users/${encodeURIComponent(userId)}/roles`, { roles });
+      const set = await control<{ id: string; roles: string[] }>('PUT', `users/${encodeURIComponent(userId)}/roles`, {
+        roles,
+      });
       for (const u of users) if (u.id === userId) u.roles = set.roles;
       return set;
     },

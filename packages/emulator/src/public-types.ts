@@ -10,7 +10,16 @@ import type { SeedInput, SeedRole } from './control/seed.js';
 import type { IdpSeedInput } from './services/identity-providers/index.js';
 import type { ApiKeysConfig, OAuthTokenMatch } from './store/store.js';
 
-export type { EmulatorUser, FaultRuleInput, FaultRuleView, LedgerEntry, OAuthClientInfo, RequestLogEntry, SeedInput, SeedRole };
+export type {
+  EmulatorUser,
+  FaultRuleInput,
+  FaultRuleView,
+  LedgerEntry,
+  OAuthClientInfo,
+  RequestLogEntry,
+  SeedInput,
+  SeedRole,
+};
 export type { OAuthClientInput, OAuthClientView, OAuthSettings, OAuthTokenMatch, OAuthTokenView };
 
 /** An identity provider for addIdentityProvider() or a seed's `identityProviders`: a create body plus `id` and `active`. */

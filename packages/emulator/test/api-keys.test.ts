@@ -208,7 +208,10 @@ describe('SCIM keys', () => {
 
   it('refuses a SCIM subject that names no IdP of the tenant, unless the check is off', async () => {
     const sub = 'SCIM\\0123456789abcdef01234567';
-    const refused = expectError(await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub }), 400);
+    const refused = expectError(
+      await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub }),
+      400,
+    );
     expect(refused.source.pointer).toBe('/sub');
     expect(refused.detail).toContain('"0123456789abcdef01234567"');
     await emu.control('PUT', 'identity-providers/settings', { scimKeysRequireIdp: false });
@@ -242,7 +245,11 @@ describe('SCIM keys', () => {
   });
 
   it('does not let a SCIM token act as a user', async () => {
-    const { body } = await create(emu.admin.apiKey, { description: 's', subType: 'externalClient', sub: 'SCIM\\215g5595380d646163cadbb9' });
+    const { body } = await create(emu.admin.apiKey, {
+      description: 's',
+      subType: 'externalClient',
+      sub: 'SCIM\\215g5595380d646163cadbb9',
+    });
     expectError(await emu.api('GET', '/api/v1/users/me', { token: body.token }), 403);
     expectError(await emu.api('GET', '/api/v1/api-keys', { token: body.token }), 403);
     expectError(await emu.api('GET', '/api/v1/tenants/me', { token: body.token }), 403);

@@ -28,7 +28,9 @@ describe('control client', () => {
   it('sends a request again on a new connection when the reused one is reset before any answer', async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
-    const emu = emulatorHandle({ url: `http://127.0.0.1:${port}`, tenantId: 't', users: [], oauthClients: [] }, () => Promise.resolve());
+    const emu = emulatorHandle({ url: `http://127.0.0.1:${port}`, tenantId: 't', users: [], oauthClients: [] }, () =>
+      Promise.resolve(),
+    );
     requestsPerSocket = [];
     expect(await emu.ledger()).toEqual([]);
     // The second call goes out on the kept-alive socket, which the server resets: it must still succeed.

@@ -141,7 +141,9 @@ describe('@qlik/api groups functions', () => {
 
     const settings = await getGroupsSettings(admin);
     expect(settings.data).toMatchObject({ autoCreateGroups: true, tenantId: emu.tenantId });
-    expect((await patchGroupsSettings([{ op: 'replace', path: '/autoCreateGroups', value: false }], admin)).status).toBe(204);
+    expect(
+      (await patchGroupsSettings([{ op: 'replace', path: '/autoCreateGroups', value: false }], admin)).status,
+    ).toBe(204);
     expect((await getGroupsSettings(admin)).data.autoCreateGroups).toBe(false);
 
     expect((await deleteGroup(id, admin)).status).toBe(204);

@@ -34,7 +34,12 @@ describe('@qlik/api users and roles against the emulator', () => {
   it('runs every users function', async () => {
     const admin = host(emu.admin.apiKey);
     const created = await createUser(
-      { subject: 'conformance|1', name: 'Conf One', email: 'conf.one@corp.example', assignedRoles: [{ name: 'ManageApiKeys' }] },
+      {
+        subject: 'conformance|1',
+        name: 'Conf One',
+        email: 'conf.one@corp.example',
+        assignedRoles: [{ name: 'ManageApiKeys' }],
+      },
       admin,
     );
     expect(created.status).toBe(201);
@@ -80,9 +85,9 @@ describe('@qlik/api users and roles against the emulator', () => {
     const created = await createRole({ name: 'Conformance role', description: 'd', assignedScopes: ['a:b'] }, admin);
     expect(created.status).toBe(201);
     expect((await getRole(created.data.id, admin)).data.name).toBe('Conformance role');
-    expect((await patchRole(created.data.id, [{ op: 'replace', path: '/name', value: 'Renamed role' }], admin)).status).toBe(
-      204,
-    );
+    expect(
+      (await patchRole(created.data.id, [{ op: 'replace', path: '/name', value: 'Renamed role' }], admin)).status,
+    ).toBe(204);
     expect((await getRoles({ filter: 'name eq "Renamed role"' }, admin)).data.data.map((r) => r.id)).toEqual([
       created.data.id,
     ]);

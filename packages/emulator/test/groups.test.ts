@@ -28,7 +28,11 @@ describe('create and get', () => {
   it('creates a group with roles by name or id, and refuses a taken name with 409', async () => {
     const admin = await emu.api('GET', `/api/v1/users/${emu.admin.id}`);
     const adminRoleId = (admin.body.assignedRoles as { id: string }[])[0]!.id;
-    const res = await create({ name: 'Development', description: 'devs', assignedRoles: [{ name: 'User' }, { id: adminRoleId }] });
+    const res = await create({
+      name: 'Development',
+      description: 'devs',
+      assignedRoles: [{ name: 'User' }, { id: adminRoleId }],
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({
       name: 'Development',
@@ -69,7 +73,11 @@ describe('create and get', () => {
     const error = expectError(await emu.api('GET', `${BASE}/0123456789abcdef01234567`), 404, 'GROUPS-7');
     expect(error.status).toBe(404);
     expectError(await create({ name: 'x' }, emu.dev.apiKey), 403, 'GROUPS-4');
-    expectError(await emu.api('POST', BASE, { body: '{', headers: { 'content-type': 'application/json' } }), 400, 'GROUPS-6');
+    expectError(
+      await emu.api('POST', BASE, { body: '{', headers: { 'content-type': 'application/json' } }),
+      400,
+      'GROUPS-6',
+    );
     const id = (await create({ name: 'x', assignedRoles: [{ name: 'User' }] })).body.id as string;
     const seen = await emu.api('GET', `${BASE}/${id}`, { token: emu.viewer.apiKey });
     expect(seen.status).toBe(200);
@@ -99,7 +107,11 @@ describe('list and filter', () => {
       'Admins',
       'Beta',
     ]);
-    const bad = expectError(await emu.api('GET', `${BASE}?filter=${encodeURIComponent('colour eq "red"')}`), 400, 'GROUPS-2');
+    const bad = expectError(
+      await emu.api('GET', `${BASE}?filter=${encodeURIComponent('colour eq "red"')}`),
+      400,
+      'GROUPS-2',
+    );
     expect(bad.source.parameter).toBe('filter');
   });
 
@@ -121,7 +133,9 @@ describe('list and filter', () => {
 
   it('returns the Everyone group with systemGroups=true, and only alone', async () => {
     const res = await emu.api('GET', `${BASE}?systemGroups=true`);
-    expect(res.body.data).toEqual([expect.objectContaining({ id: '000000000000000000000001', name: 'com.qlik.Everyone' })]);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({ id: '000000000000000000000001', name: 'com.qlik.Everyone' }),
+    ]);
     expectError(await emu.api('GET', `${BASE}?systemGroups=true&limit=5`), 400, 'GROUPS-1');
   });
 
@@ -131,7 +145,11 @@ describe('list and filter', () => {
     const next = await emu.api('POST', res.body.links.next.href, { body: { filter: 'name sw "s"' } });
     expect(next.body.data.map((g: { name: string }) => g.name)).toEqual(['sales-eu']);
     expect((await emu.api('POST', `${BASE}/actions/filter`)).body.data).toHaveLength(5);
-    const bad = expectError(await emu.api('POST', `${BASE}/actions/filter`, { body: { filter: 'name pr' } }), 400, 'GROUPS-2');
+    const bad = expectError(
+      await emu.api('POST', `${BASE}/actions/filter`, { body: { filter: 'name pr' } }),
+      400,
+      'GROUPS-2',
+    );
     expect(bad.source.pointer).toBe('/filter');
     expectError(await emu.api('POST', `${BASE}/actions/filter?sort=createdAt`), 400, 'GROUPS-1');
   });
@@ -156,13 +174,19 @@ describe('patch, delete, settings', () => {
       updatedBy: emu.admin.id,
     });
     expect(
-      (await emu.api('PATCH', `${BASE}/${idp}`, { body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'User' }] }] }))
-        .status,
+      (
+        await emu.api('PATCH', `${BASE}/${idp}`, {
+          body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'User' }] }],
+        })
+      ).status,
     ).toBe(204);
     const refused = await emu.api('PATCH', `${BASE}/${idp}`, { body: [{ op: 'replace', path: 'name', value: 'x' }] });
     expect(expectError(refused, 400, 'GROUPS-3').source.pointer).toBe('/0/path');
     await create({ name: 'Taken', providerType: 'custom' });
-    expectError(await emu.api('PATCH', `${BASE}/${custom}`, { body: [{ op: 'replace', path: 'name', value: 'Taken' }] }), 409);
+    expectError(
+      await emu.api('PATCH', `${BASE}/${custom}`, { body: [{ op: 'replace', path: 'name', value: 'Taken' }] }),
+      409,
+    );
     expectError(await emu.api('PATCH', `${BASE}/${custom}`, { body: [{ op: 'add', path: 'name', value: 'x' }] }), 400);
   });
 
@@ -207,9 +231,15 @@ describe('patch, delete, settings', () => {
     expect(after.body.systemGroups['000000000000000000000001'].assignedRoles).toEqual([
       expect.objectContaining({ name: 'User' }),
     ]);
-    expectError(await emu.api('PATCH', `${BASE}/settings`, { body: [{ op: 'replace', path: '/autoCreateGroups', value: 'no' }] }), 400);
     expectError(
-      await emu.api('PATCH', `${BASE}/settings`, { body: [{ op: 'replace', path: '/syncIdpGroups', value: true }], token: emu.dev.apiKey }),
+      await emu.api('PATCH', `${BASE}/settings`, { body: [{ op: 'replace', path: '/autoCreateGroups', value: 'no' }] }),
+      400,
+    );
+    expectError(
+      await emu.api('PATCH', `${BASE}/settings`, {
+        body: [{ op: 'replace', path: '/syncIdpGroups', value: true }],
+        token: emu.dev.apiKey,
+      }),
       403,
     );
     await create({ name: 'Temp' });

@@ -108,7 +108,9 @@ describe('create', () => {
       createNewUsersOnLogin: true,
     });
     expect(res.body.options).toBeUndefined();
-    expect(res.headers['qlik-idp-popts']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(res.headers['qlik-idp-popts']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     const got = await emu.api('GET', `${BASE}/${res.body.id}`);
     expect(got.body).toEqual(res.body);
     expect(got.headers['qlik-idp-popts']).toBe(res.headers['qlik-idp-popts']);
@@ -146,7 +148,11 @@ describe('create', () => {
   });
 
   it('answers malformed JSON with its own code, and 403 to non-admins and for another tenant', async () => {
-    expectError(await emu.api('POST', BASE, { body: '{"protocol":', headers: { 'content-type': 'application/json' } }), 400, 'IDPS-7');
+    expectError(
+      await emu.api('POST', BASE, { body: '{"protocol":', headers: { 'content-type': 'application/json' } }),
+      400,
+      'IDPS-7',
+    );
     expectError(await create(JWT, emu.dev.apiKey), 403, 'IDPS-3');
     expectError(await create({ ...JWT, tenantIds: ['SomeOtherTenant'] }), 403, 'IDPS-3');
     expect((await create({ ...JWT, tenantIds: [emu.tenantId] })).status).toBe(201);
@@ -220,8 +226,8 @@ describe('patch', () => {
         .source.pointer,
     ).toBe('/0/path');
     expect(
-      expectError(await emu.api('PATCH', url, { body: [{ op: 'add', path: '/description', value: 'x' }] }), 400)
-        .source.pointer,
+      expectError(await emu.api('PATCH', url, { body: [{ op: 'add', path: '/description', value: 'x' }] }), 400).source
+        .pointer,
     ).toBe('/0/op');
   });
 
@@ -244,7 +250,11 @@ describe('patch', () => {
     expect(got.body).toMatchObject({ pendingState: 'verified', options: { clientId: 'c2' } });
     expect(got.body.pendingOptions).toBeUndefined();
     expect(got.headers['qlik-idp-popts']).toBeUndefined();
-    expectError(await emu.api('PATCH', url, { body: promote, headers: { 'qlik-idp-popts-match': current } }), 400, 'IDPS-5');
+    expectError(
+      await emu.api('PATCH', url, { body: promote, headers: { 'qlik-idp-popts-match': current } }),
+      400,
+      'IDPS-5',
+    );
   });
 
   it('activates an interactive IdP only with options and while no other interactive IdP is active', async () => {
@@ -271,7 +281,9 @@ describe('patch', () => {
   it('lets a jwtAuth IdP change only its description', async () => {
     const { body } = await create(JWT);
     const url = `${BASE}/${body.id}`;
-    expect((await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/description', value: 'd' }] })).status).toBe(204);
+    expect((await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/description', value: 'd' }] })).status).toBe(
+      204,
+    );
     expectError(await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/active', value: false }] }), 400);
     expectError(await emu.api('PATCH', url, { body: [{ op: 'promote-options' }] }), 400);
   });

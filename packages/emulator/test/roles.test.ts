@@ -40,7 +40,7 @@ async function createRole(body: Record<string, unknown>): Promise<Role> {
 }
 
 describe('GET /api/v1/roles', () => {
-  it('lists the default roles with stable ids, the deprecated Developer role, and the seed\'s ManageApiKeys role', async () => {
+  it("lists the default roles with stable ids, the deprecated Developer role, and the seed's ManageApiKeys role", async () => {
     const roles = await all();
     const byName = new Map(roles.map((r) => [r.name, r]));
     expect(byName.get('TenantAdmin')).toMatchObject({
@@ -127,8 +127,17 @@ describe('GET /api/v1/roles', () => {
 
 describe('custom roles', () => {
   it('creates, reads, patches and deletes one', async () => {
-    const role = await createRole({ name: 'Exporters', description: 'export things', assignedScopes: ['apps.image:export'] });
-    expect(role).toMatchObject({ type: 'custom', level: 'user', permissions: [], assignedScopes: ['apps.image:export'] });
+    const role = await createRole({
+      name: 'Exporters',
+      description: 'export things',
+      assignedScopes: ['apps.image:export'],
+    });
+    expect(role).toMatchObject({
+      type: 'custom',
+      level: 'user',
+      permissions: [],
+      assignedScopes: ['apps.image:export'],
+    });
     expect((role as unknown as { createdBy: string }).createdBy).toBe(emu.admin.id);
     const patch = await emu.api('PATCH', `${ROLES}/${role.id}`, {
       body: [
@@ -152,7 +161,9 @@ describe('custom roles', () => {
   it('refuses duplicate names, bad bodies, and changes to default roles', async () => {
     await createRole({ name: 'Unique' });
     for (const name of ['Unique', 'TenantAdmin'])
-      expect(expectError(await emu.api('POST', ROLES, { body: { name } }), 400, 'ROLES-2').source.pointer).toBe('/name');
+      expect(expectError(await emu.api('POST', ROLES, { body: { name } }), 400, 'ROLES-2').source.pointer).toBe(
+        '/name',
+      );
     for (const [body, pointer] of [
       [{}, '/name'],
       [{ name: '' }, '/name'],
@@ -166,7 +177,11 @@ describe('custom roles', () => {
     const other = await createRole({ name: 'Other' });
     const clash = [{ op: 'replace', path: '/name', value: 'Unique' }];
     expectError(await emu.api('PATCH', `${ROLES}/${other.id}`, { body: clash }), 400, 'ROLES-2');
-    for (const body of [[], [{ op: 'move', path: '/name', value: 'x' }], [{ op: 'replace', path: '/level', value: 'x' }]])
+    for (const body of [
+      [],
+      [{ op: 'move', path: '/name', value: 'x' }],
+      [{ op: 'replace', path: '/level', value: 'x' }],
+    ])
       expectError(await emu.api('PATCH', `${ROLES}/${other.id}`, { body }), 400, 'ROLES-2');
   });
 
@@ -206,7 +221,17 @@ describe('roles of groups', () => {
     const { RoleDirectory, RolesStore } = await import('../src/services/roles/index.js');
     const Database = (await import('better-sqlite3')).default;
     const dir = new RoleDirectory(new RolesStore(new Database(':memory:')), 'T');
-    const member = { id: 'u', tenantId: 'T', name: 'm', email: '', subject: 's', status: 'active', roles: [], createdAt: 0, lastUpdatedAt: 0 };
+    const member = {
+      id: 'u',
+      tenantId: 'T',
+      name: 'm',
+      email: '',
+      subject: 's',
+      status: 'active',
+      roles: [],
+      createdAt: 0,
+      lastUpdatedAt: 0,
+    };
     expect(dir.permissionsOf(member)).toEqual({ admin: false, manageApiKeys: false });
     dir.useGroupRoles((user) => (user.id === 'u' ? ['Developer'] : []));
     expect(dir.effectiveRoles(member)).toEqual(['Developer']);
@@ -219,18 +244,22 @@ describe('roles of groups', () => {
     const probe = await emu.api('GET', '/api/v1/groups');
     if (probe.status === 501) ctx.skip();
     const role = await createRole({ name: `Group keys ${++n}`, assignedScopes: ['api-keys:manage'] });
-    const group = await emu.api('POST', '/api/v1/groups', { body: { name: `g-${n}`, assignedRoles: [{ id: role.id }] } });
+    const group = await emu.api('POST', '/api/v1/groups', {
+      body: { name: `g-${n}`, assignedRoles: [{ id: role.id }] },
+    });
     expect(group.status, group.text).toBe(201);
     const user = await emu.addUser({ name: `member-${n}`, roles: ['User'] });
     expectError(await emu.api('POST', '/api/v1/api-keys', { token: user.apiKey, body: { description: 'k' } }), 403);
     const join = [{ op: 'add', path: '/assignedGroups/-', value: { id: group.body.id } }];
     expect((await emu.api('PATCH', `/api/v1/users/${user.id}`, { body: join })).status).toBe(204);
-    expect((await emu.api('POST', '/api/v1/api-keys', { token: user.apiKey, body: { description: 'k' } })).status).toBe(201);
+    expect((await emu.api('POST', '/api/v1/api-keys', { token: user.apiKey, body: { description: 'k' } })).status).toBe(
+      201,
+    );
   });
 });
 
 describe('seeding roles', () => {
-  it('startEmulator({ seed }) creates custom roles and assigns them; the control API defines roles and sets users\' roles', async () => {
+  it("startEmulator({ seed }) creates custom roles and assigns them; the control API defines roles and sets users' roles", async () => {
     const seeded = await startEmulator({
       seed: {
         roles: [{ name: 'Keys', description: 'may make keys', assignedScopes: ['api-keys:manage'] }, { name: 'Plain' }],
@@ -249,15 +278,25 @@ describe('seeding roles', () => {
         ['Keys', ['api-keys:manage']],
         ['Plain', []],
       ]);
-      expect((await seeded.api('POST', '/api/v1/api-keys', { token: maker.apiKey, body: { description: 'k' } })).status).toBe(201);
-      expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
+      expect(
+        (await seeded.api('POST', '/api/v1/api-keys', { token: maker.apiKey, body: { description: 'k' } })).status,
+      ).toBe(201);
+      expectError(
+        await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }),
+        403,
+      );
       // Control API: give Plain the scope, then move `other` to Keys only.
       const defined = await seeded.defineRole({ name: 'Plain', assignedScopes: ['api-keys:manage'] });
       expect(defined).toMatchObject({ name: 'Plain', type: 'custom', assignedScopes: ['api-keys:manage'] });
-      expect((await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } })).status).toBe(201);
+      expect(
+        (await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } })).status,
+      ).toBe(201);
       expect(await seeded.setUserRoles(other.id, ['User'])).toEqual({ id: other.id, roles: ['User'] });
       expect(seeded.user('other').roles).toEqual(['User']);
-      expectError(await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }), 403);
+      expectError(
+        await seeded.api('POST', '/api/v1/api-keys', { token: other.apiKey, body: { description: 'k' } }),
+        403,
+      );
       await expect(seeded.control('POST', 'roles', { name: 'TenantAdmin' })).rejects.toThrow(/default role/);
       await expect(seeded.control('PUT', 'users/nope/roles', { roles: [] })).rejects.toThrow(/no user/);
     } finally {

@@ -129,7 +129,11 @@ describe('authentication', () => {
 describe('discovery', () => {
   it('serves ServiceProviderConfig, ResourceTypes and Schemas', async () => {
     const config = await scim('GET', '/ServiceProviderConfig');
-    expect(config.body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true } });
+    expect(config.body).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true },
+    });
     const types = await scim('GET', '/ResourceTypes');
     expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
     expect((await scim('GET', '/ResourceTypes/User')).body.endpoint).toBe('/Users');
@@ -204,7 +208,10 @@ describe('Users', () => {
     expect(await q('displayName eq "ada"')).toEqual(['ada@contoso.example']);
     expect(await q('emails[type eq "work"].value co "bob"')).toEqual(['bob@contoso.example']);
     expect(await q('userName sw "a" or userName sw "b"')).toEqual(['ada@contoso.example', 'bob@contoso.example']);
-    const none = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "9f1c5a1e-0000-4000-8000-000000000000"')}`);
+    const none = await scim(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "9f1c5a1e-0000-4000-8000-000000000000"')}`,
+    );
     expect(none.body).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
       totalResults: 0,
@@ -219,7 +226,10 @@ describe('Users', () => {
     for (let i = 0; i < 5; i++) await createUser(`p${i}@contoso.example`);
     const page = await scim('GET', '/Users?startIndex=2&count=2');
     expect(page.body).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 2 });
-    expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['p1@contoso.example', 'p2@contoso.example']);
+    expect(page.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+      'p1@contoso.example',
+      'p2@contoso.example',
+    ]);
     const only = await scim('GET', '/Users?count=1&attributes=userName,name.givenName');
     expect(Object.keys(only.body.Resources[0]).sort()).toEqual(['id', 'name', 'schemas', 'userName']);
     expect(only.body.Resources[0].name).toEqual({ givenName: 'Ada' });
@@ -256,10 +266,15 @@ describe('Users', () => {
     expect((await emu.api('GET', `/api/v1/users/${id}`)).body.status).toBe('disabled');
     const on = await scim('PATCH', `/Users/${id}`, {
       schemas: [PATCH_OP],
-      Operations: [{ op: 'replace', value: { active: true, 'name.givenName': 'Augusta', displayName: 'Augusta King' } }],
+      Operations: [
+        { op: 'replace', value: { active: true, 'name.givenName': 'Augusta', displayName: 'Augusta King' } },
+      ],
     });
     expect(on.body).toMatchObject({ active: true, displayName: 'Augusta King', name: { givenName: 'Augusta' } });
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body).toMatchObject({ status: 'provisioned', name: 'Augusta King' });
+    expect((await emu.api('GET', `/api/v1/users/${id}`)).body).toMatchObject({
+      status: 'provisioned',
+      name: 'Augusta King',
+    });
   });
 
   it('adds an email of a type the user lacks, and removes by value path', async () => {
@@ -286,12 +301,28 @@ describe('Users', () => {
     const url = `/Users/${ada['id'] as string}`;
     const before = (await scim('GET', url)).body;
     const bad = [
-      [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'replace', path: 'id', value: 'x' }, 'mutability'],
+      [
+        { op: 'replace', path: 'displayName', value: 'Changed' },
+        { op: 'replace', path: 'id', value: 'x' },
+        'mutability',
+      ],
       [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'remove' }, 'noTarget'],
       [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'move', path: 'x' }, 'invalidSyntax'],
-      [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'replace', path: 'bad[', value: 1 }, 'invalidPath'],
-      [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'replace', path: 'active', value: 'maybe' }, 'invalidValue'],
-      [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'replace', path: 'userName', value: 'BOB@contoso.example' }, 'uniqueness'],
+      [
+        { op: 'replace', path: 'displayName', value: 'Changed' },
+        { op: 'replace', path: 'bad[', value: 1 },
+        'invalidPath',
+      ],
+      [
+        { op: 'replace', path: 'displayName', value: 'Changed' },
+        { op: 'replace', path: 'active', value: 'maybe' },
+        'invalidValue',
+      ],
+      [
+        { op: 'replace', path: 'displayName', value: 'Changed' },
+        { op: 'replace', path: 'userName', value: 'BOB@contoso.example' },
+        'uniqueness',
+      ],
     ] as const;
     for (const [first, second, scimType] of bad) {
       const res = await scim('PATCH', url, { schemas: [PATCH_OP], Operations: [first, second] });
@@ -304,7 +335,11 @@ describe('Users', () => {
   it('replaces a user with PUT and checks the body', async () => {
     const ada = await createUser('ada@contoso.example');
     const url = `/Users/${ada['id'] as string}`;
-    const res = await scim('PUT', url, { schemas: [USER_SCHEMA], userName: 'ada@fabrikam.example', displayName: 'A. L.' });
+    const res = await scim('PUT', url, {
+      schemas: [USER_SCHEMA],
+      userName: 'ada@fabrikam.example',
+      displayName: 'A. L.',
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ userName: 'ada@fabrikam.example', displayName: 'A. L.', active: true });
     expect(res.body).not.toHaveProperty('emails');
@@ -368,14 +403,23 @@ describe('Groups', () => {
   it('creates a group as Entra ID does, finds it by displayName without members, and shows it in the groups API', async () => {
     const created = await createGroup('Analysts');
     const id = created['id'] as string;
-    expect(created).toMatchObject({ schemas: [GROUP_SCHEMA], displayName: 'Analysts', externalId: 'ext-Analysts', members: [] });
+    expect(created).toMatchObject({
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Analysts',
+      externalId: 'ext-Analysts',
+      members: [],
+    });
     const filter = encodeURIComponent('displayName eq "analysts"');
     const found = await scim('GET', `/Groups?excludedAttributes=members&filter=${filter}`);
     expect(found.body.totalResults).toBe(1);
     expect(found.body.Resources[0]).not.toHaveProperty('members');
     const group = await emu.api('GET', `/api/v1/groups/${id}`);
     expect(group.body).toMatchObject({ id, name: 'Analysts', providerType: 'idp', status: 'active' });
-    expectScimError(await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Analysts' }), 409, 'uniqueness');
+    expectScimError(
+      await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Analysts' }),
+      409,
+      'uniqueness',
+    );
   });
 
   it("adds and removes members as Entra ID sends it; users show the group in assignedGroups and SCIM's groups", async () => {
@@ -394,8 +438,13 @@ describe('Groups', () => {
     expect((await emu.api('GET', `/api/v1/users/${ada}`)).body.assignedGroups).toEqual([{ id: gid, name: 'Analysts' }]);
     const inGroup = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent(`assignedGroups.id eq "${gid}"`)}`);
     expect((inGroup.body.data as { id: string }[]).map((u) => u.id).sort()).toEqual([ada, bob].sort());
-    await emu.api('PATCH', `/api/v1/groups/${gid}`, { body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'AuditAdmin' }] }] });
-    const byRole = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent('assignedGroupsAssignedRoles.name eq "auditadmin"')}`);
+    await emu.api('PATCH', `/api/v1/groups/${gid}`, {
+      body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'AuditAdmin' }] }],
+    });
+    const byRole = await emu.api(
+      'GET',
+      `/api/v1/users?filter=${encodeURIComponent('assignedGroupsAssignedRoles.name eq "auditadmin"')}`,
+    );
     expect(byRole.body.data).toHaveLength(2);
     expect((await scim('GET', `/Users/${ada}`)).body.groups).toEqual([
       { value: gid, display: 'Analysts', $ref: `${emu.url}${SCIM}/Groups/${gid}` },

@@ -137,7 +137,9 @@ describe('PATCH /api/v1/users/{id}', () => {
       expect(error.source.pointer, JSON.stringify(body)).toBe(pointer);
     }
     expectError(
-      await emu.api('PATCH', `${USERS}/0123456789abcdef01234567`, { body: [{ op: 'replace', path: '/name', value: 'x' }] }),
+      await emu.api('PATCH', `${USERS}/0123456789abcdef01234567`, {
+        body: [{ op: 'replace', path: '/name', value: 'x' }],
+      }),
       404,
       'USERS-7',
     );
@@ -160,15 +162,18 @@ describe('PATCH /api/v1/users/{id}', () => {
     const made = await emu.api('POST', USERS, { body: { subject: 'idp|renew' } });
     await emu.setTime({ offsetMs: 3 * 24 * 3600 * 1000 });
     expect(
-      (await emu.api('PATCH', `${USERS}/${made.body.id}`, { body: [{ op: 'renew', path: '/inviteExpiry', value: '' }] }))
-        .status,
+      (
+        await emu.api('PATCH', `${USERS}/${made.body.id}`, {
+          body: [{ op: 'renew', path: '/inviteExpiry', value: '' }],
+        })
+      ).status,
     ).toBe(204);
     const got = await emu.api('GET', `${USERS}/${made.body.id}`);
     expect(got.body.inviteExpiry).toBe(Number(made.body.inviteExpiry) + 3 * 24 * 3600);
   });
 });
 
-describe('a user\'s keys and tokens', () => {
+describe("a user's keys and tokens", () => {
   it('disabling refuses the keys; re-enabling restores those that have not expired', async () => {
     const user = await freshUser(['ManageApiKeys']);
     const short = await emu.api('POST', KEYS, { token: user.apiKey, body: { description: 'short', expiry: 'PT1H' } });
@@ -200,7 +205,7 @@ describe('a user\'s keys and tokens', () => {
     expect(again.body.data.map((k: { lastUpdated: string }) => k.lastUpdated)).toEqual(lastUpdated);
   });
 
-  it('deleting an OAuth client\'s bot user revokes its access tokens', async () => {
+  it("deleting an OAuth client's bot user revokes its access tokens", async () => {
     const client = emu.oauthClients[0]!;
     const token = await fetch(`${emu.url}/oauth/token`, {
       method: 'POST',
@@ -225,7 +230,11 @@ describe('a user\'s keys and tokens', () => {
     const drop = [{ op: 'remove-value', path: '/assignedRoles', value: { name: 'ManageApiKeys' } }];
     expect((await emu.api('PATCH', `${USERS}/${user.id}`, { body: drop })).status).toBe(204);
     expectError(await emu.api('POST', KEYS, { token: user.apiKey, body: { description: 'after' } }), 403, 'APIKEYS-5');
-    expectError(await emu.api('POST', KEYS, { token: key.body.token, body: { description: 'after' } }), 403, 'APIKEYS-5');
+    expectError(
+      await emu.api('POST', KEYS, { token: key.body.token, body: { description: 'after' } }),
+      403,
+      'APIKEYS-5',
+    );
     expect((await emu.api('GET', `${USERS}/me`, { token: key.body.token })).status).toBe(301);
     const give = [{ op: 'add', path: '/assignedRoles/-', value: { name: 'ManageApiKeys' } }];
     expect((await emu.api('PATCH', `${USERS}/${user.id}`, { body: give })).status).toBe(204);
@@ -260,7 +269,12 @@ describe('POST /api/v1/users/actions/invite', () => {
     });
     expect(again.status).toBe(207);
     expect(again.body.data.map((d: { status: string }) => d.status)).toEqual(['exists', 'ok', 'error']);
-    expect(again.body.data[2]).toMatchObject({ code: '1001', title: 'Active User', status: 'error', email: active.email });
+    expect(again.body.data[2]).toMatchObject({
+      code: '1001',
+      title: 'Active User',
+      status: 'error',
+      email: active.email,
+    });
   });
 
   it('refuses bad bodies (400) and non-admins (403)', async () => {

@@ -7,9 +7,30 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdir, rename, stat, symlink, writeFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminHome, contextsPath, envFor, homeFor, makeHome, qlikPath, registerSecret, runQlik, spawnQlik, stderrLines } from '../lab.mjs';
+import {
+  adminHome,
+  contextsPath,
+  envFor,
+  homeFor,
+  makeHome,
+  qlikPath,
+  registerSecret,
+  runQlik,
+  spawnQlik,
+  stderrLines,
+} from '../lab.mjs';
 import { startProxy, startRewriter, startSink } from '../net.mjs';
-import { checkRun, commonChecks, KEYS_PATH, keysFor, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
+import {
+  checkRun,
+  commonChecks,
+  KEYS_PATH,
+  keysFor,
+  parseJson,
+  POST_KEYS,
+  secretValue,
+  TAG_RE,
+  Verdict,
+} from '../verdict.mjs';
 
 const RULES = {
   1: 'an id from an answer is proven before it is touched',
@@ -39,14 +60,22 @@ const RULES = {
  */
 function attack(rule, name, c) {
   const nn = String(rule).padStart(2, '0');
-  return { ...c, id: `adversarial/i18-${nn}-${name}`, section: 'adversarial', injected: `issue 18 rule ${rule} (${RULES[rule]}): ${c.injected}` };
+  return {
+    ...c,
+    id: `adversarial/i18-${nn}-${name}`,
+    section: 'adversarial',
+    injected: `issue 18 rule ${rule} (${RULES[rule]}): ${c.injected}`,
+  };
 }
 
-const tokenWorks = async (emu, token) => typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
+const tokenWorks = async (emu, token) =>
+  typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
 
 /** Requests of the emulator's log that changed or removed key `id` (PATCH or DELETE). */
 async function touched(emu, id) {
-  return (await emu.requests()).filter((e) => (e.method === 'PATCH' || e.method === 'DELETE') && e.path === `${KEYS_PATH}/${id}`).length;
+  return (await emu.requests()).filter(
+    (e) => (e.method === 'PATCH' || e.method === 'DELETE') && e.path === `${KEYS_PATH}/${id}`,
+  ).length;
 }
 
 /** A foreign key (minted, not this run's) is as it was: active, same description, its token works, never touched. */
@@ -78,7 +107,8 @@ function createCases({ reduced }) {
     attack(1, 'concurrent-creates-503-after-commit', {
       heavy: true,
       injected: `${runs} concurrent creates with one description while two foreign keys exist (same description, one of them ending like a tag); the first ${Math.ceil(runs / 2)} POSTs answer 503 after commit; --retry 3`,
-      expected: 'every run exits 0; every delivered token works; 0 orphans; the foreign keys untouched (never patched or deleted)',
+      expected:
+        'every run exits 0; every delivered token works; 0 orphans; the foreign keys untouched (never patched or deleted)',
       async run(lab) {
         const emu = await lab.fresh();
         await emu.lib.setConfig({ max_keys_per_user: 100 });
@@ -87,8 +117,21 @@ function createCases({ reduced }) {
         const faulted = Math.ceil(runs / 2);
         await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
         const home = await adminHome(emu);
-        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '3', '--interval', '1'];
-        const results = await Promise.all(Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 180_000 })));
+        const args = [
+          'api-key',
+          'create',
+          '--description',
+          description,
+          '--expiry',
+          'PT1H',
+          '--retry',
+          '3',
+          '--interval',
+          '1',
+        ];
+        const results = await Promise.all(
+          Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 180_000 })),
+        );
         const v = new Verdict();
         const delivered = [];
         for (const r of results) {
@@ -113,8 +156,10 @@ function createCases({ reduced }) {
       },
     }),
     attack(1, 'forged-2xx-foreign-id', {
-      injected: "the first POST commits, then answers 201 naming another key's id (with a token, then a second run without one): the emulator's status-after fault with a forged body",
-      expected: 'the foreign key is never patched or deleted and keeps working; each run finds its own key by its tag, removes it, creates again and delivers a working token; 0 orphans',
+      injected:
+        "the first POST commits, then answers 201 naming another key's id (with a token, then a second run without one): the emulator's status-after fault with a forged body",
+      expected:
+        'the foreign key is never patched or deleted and keeps working; each run finds its own key by its tag, removes it, creates again and delivers a working token; 0 orphans',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -123,10 +168,18 @@ function createCases({ reduced }) {
         for (const withToken of [true, false]) {
           const label = withToken ? 'forged with a token' : 'forged without a token';
           const description = `reliability i18 forged ${withToken ? 'a' : 'b'}`;
-          const victim = await emu.mint('someone else\'s key');
-          const forged = { id: victim.id, description, status: 'active', ...(withToken ? { token: 'forged-token-0123456789' } : {}) };
+          const victim = await emu.mint("someone else's key");
+          const forged = {
+            id: victim.id,
+            description,
+            status: 'active',
+            ...(withToken ? { token: 'forged-token-0123456789' } : {}),
+          };
           await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 201, body: forged } });
-          const r = await runQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '2', '--interval', '1'], { env: envFor(home) });
+          const r = await runQlik(
+            ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '2', '--interval', '1'],
+            { env: envFor(home) },
+          );
           await checkRun(v, r, home, label);
           await deliveredAlone(v, emu, r, description, label);
           await foreignUntouched(v, emu, victim, `${label}: the foreign key`);
@@ -137,23 +190,45 @@ function createCases({ reduced }) {
       },
     }),
     attack(2, 'date-skew-120s', {
-      injected: "a relay in front of the emulator moves every answer's Date header by +120 s, then by −120 s; the first POST of each run answers 503 after commit",
+      injected:
+        "a relay in front of the emulator moves every answer's Date header by +120 s, then by −120 s; the first POST of each run answers 503 after commit",
       expected: 'the lost key is found and removed despite the skew; each run delivers a working token; 0 orphans',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
         v.fig('orphans', 0);
         for (const skew of [120_000, -120_000]) {
-          const relay = await startRewriter(emu.port, (a) => ({ ...a, headers: { ...a.headers, date: new Date(Date.now() + skew).toUTCString() } }));
+          const relay = await startRewriter(emu.port, (a) => ({
+            ...a,
+            headers: { ...a.headers, date: new Date(Date.now() + skew).toUTCString() },
+          }));
           try {
             const label = `Date ${skew > 0 ? '+' : '−'}120 s`;
             const description = `reliability i18 skew ${skew > 0 ? 'ahead' : 'behind'}`;
             await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
             const home = await homeFor(relay.url, emu.admin.apiKey);
-            const r = await runQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'], { env: envFor(home) });
+            const r = await runQlik(
+              [
+                'api-key',
+                'create',
+                '--description',
+                description,
+                '--expiry',
+                'PT1H',
+                '--retry',
+                '1',
+                '--interval',
+                '1',
+              ],
+              { env: envFor(home) },
+            );
             await checkRun(v, r, home, label);
             await deliveredAlone(v, emu, r, description, label);
-            v.match(`${label}: stderr`, r.stderr, /Removed API key [0-9a-f-]+: this run created it, but the answer was lost/);
+            v.match(
+              `${label}: stderr`,
+              r.stderr,
+              /Removed API key [0-9a-f-]+: this run created it, but the answer was lost/,
+            );
           } finally {
             await relay.close();
           }
@@ -164,7 +239,8 @@ function createCases({ reduced }) {
     }),
     attack(3, 'committed-4xx-3xx', {
       injected: 'the POST commits, then answers 409, 403, 422 or 302 (a response-inspecting proxy); --retry 2',
-      expected: 'exit 1 with the server answer; the key that was made is found by its tag, removed and named; 0 orphans',
+      expected:
+        'exit 1 with the server answer; the key that was made is found by its tag, removed and named; 0 orphans',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -172,12 +248,22 @@ function createCases({ reduced }) {
         let orphans = 0;
         for (const status of [409, 403, 422, 302]) {
           const description = `reliability i18 committed ${status}`;
-          const action = status === 302 ? { type: 'status-after', status, headers: { location: '/elsewhere' } } : { type: 'status-after', status };
+          const action =
+            status === 302
+              ? { type: 'status-after', status, headers: { location: '/elsewhere' } }
+              : { type: 'status-after', status };
           await emu.fault({ ...POST_KEYS, times: 1, action });
-          const r = await runQlik(['api-key', 'create', '--description', description, '--retry', '2', '--interval', '1'], { env: envFor(home) });
+          const r = await runQlik(
+            ['api-key', 'create', '--description', description, '--retry', '2', '--interval', '1'],
+            { env: envFor(home) },
+          );
           await checkRun(v, r, home, String(status));
           v.eq(`${status}: exit code`, r.code, 1);
-          v.match(`${status}: stderr`, r.stderr, new RegExp(`Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `));
+          v.match(
+            `${status}: stderr`,
+            r.stderr,
+            new RegExp(`Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `),
+          );
           orphans += keysFor(await emu.ledger(), description).filter((e) => e.state === 'active').length;
         }
         v.fig('orphans', orphans);
@@ -186,7 +272,8 @@ function createCases({ reduced }) {
       },
     }),
     attack(4, 'interrupt-during-check', {
-      injected: 'the POST answers 503 after commit; the listing that checks for the lost key takes 4 s; SIGINT arrives during that check',
+      injected:
+        'the POST answers 503 after commit; the listing that checks for the lost key takes 4 s; SIGINT arrives during that check',
       expected: 'exit 130; the key this run made is removed anyway (or named with its tag); 0 orphans',
       async run(lab) {
         const emu = await lab.fresh();
@@ -194,7 +281,9 @@ function createCases({ reduced }) {
         const description = 'reliability i18 interrupted check';
         await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
         await emu.fault({ method: 'GET', path: KEYS_PATH, times: 1, action: { type: 'delay', ms: 4000 } });
-        const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home) });
+        const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
+          env: envFor(home),
+        });
         // The POST, then a 1 s wait, /users/me, then the slow listing: well inside it after 2.5 s.
         await sleep(2500);
         p.child.kill('SIGINT');
@@ -203,30 +292,47 @@ function createCases({ reduced }) {
         await checkRun(v, r, home);
         v.eq('exit code', r.code, 130);
         const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
-        const named = left.filter((e) => r.stderr.includes(e.id) && r.stderr.includes(TAG_RE.exec(e.description)?.[0]?.trim() ?? '\u0000'));
+        const named = left.filter(
+          (e) => r.stderr.includes(e.id) && r.stderr.includes(TAG_RE.exec(e.description)?.[0]?.trim() ?? '\u0000'),
+        );
         v.fig('orphans', left.length - named.length);
         v.eq('keys left active and not named', left.length - named.length, 0);
-        v.match('last line', stderrLines(r.stderr).at(-1), /^Error: interrupted by SIGINT; (removed API key|could not)/);
+        v.match(
+          'last line',
+          stderrLines(r.stderr).at(-1),
+          /^Error: interrupted by SIGINT; (removed API key|could not)/,
+        );
         return v.done();
       },
     }),
     attack(4, 'cleanup-delete-fails', {
-      injected: "the POST answers 201 without the token (drop-token); every DELETE of a key answers 403",
+      injected: 'the POST answers 201 without the token (drop-token); every DELETE of a key answers 403',
       expected: 'exit 1; one Error line names the key left behind and the exact command to remove it',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const description = 'reliability i18 stuck';
         await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'drop-token' } });
-        await emu.fault({ method: 'DELETE', path: emu.under(KEYS_PATH), times: 20, action: { type: 'status', status: 403 } });
-        const r = await runQlik(['api-key', 'create', '--description', description, '--retry', '1', '--interval', '1'], { env: envFor(home) });
+        await emu.fault({
+          method: 'DELETE',
+          path: emu.under(KEYS_PATH),
+          times: 20,
+          action: { type: 'status', status: 403 },
+        });
+        const r = await runQlik(
+          ['api-key', 'create', '--description', description, '--retry', '1', '--interval', '1'],
+          { env: envFor(home) },
+        );
         const v = new Verdict();
         await checkRun(v, r, home);
         v.eq('exit code', r.code, 1);
         const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
         v.eq('keys left active', left.length, 1);
         const line = stderrLines(r.stderr).at(-1) ?? '';
-        v.expect(left.every((e) => line.includes(`qlik api-key rm ${e.id}`)), `the last line does not name the command for the key left: ${JSON.stringify(line)}`);
+        v.expect(
+          left.every((e) => line.includes(`qlik api-key rm ${e.id}`)),
+          `the last line does not name the command for the key left: ${JSON.stringify(line)}`,
+        );
         v.fig('orphans', left.filter((e) => !line.includes(e.id)).length);
         return v.done();
       },
@@ -239,7 +345,12 @@ function createCases({ reduced }) {
         const home = await adminHome(emu);
         const description = 'reliability i18 hint';
         await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
-        await emu.fault({ method: 'GET', path: '/api/v1/users/me', times: 20, action: { type: 'status', status: 500 } });
+        await emu.fault({
+          method: 'GET',
+          path: '/api/v1/users/me',
+          times: 20,
+          action: { type: 'status', status: 500 },
+        });
         const r = await runQlik(['api-key', 'create', '--description', description], { env: envFor(home) });
         const v = new Verdict();
         await checkRun(v, r, home);
@@ -247,7 +358,10 @@ function createCases({ reduced }) {
         const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
         v.eq('keys left (the check could not run)', left.length, 1);
         const ending = TAG_RE.exec(left[0]?.description ?? '')?.[0]?.trim();
-        v.expect(ending !== undefined && r.stderr.includes(`"${ending}"`), `the hint does not name ${ending}: ${JSON.stringify(r.stderr.slice(-300))}`);
+        v.expect(
+          ending !== undefined && r.stderr.includes(`"${ending}"`),
+          `the hint does not name ${ending}: ${JSON.stringify(r.stderr.slice(-300))}`,
+        );
         return v.done();
       },
     }),
@@ -282,7 +396,8 @@ async function refused(v, emu, home, args, label, { env = {}, re } = {}) {
 function inputCases() {
   return [
     attack(6, 'output-file-device-fifo', {
-      injected: '--output-file naming a character device of its own (mknod, as root) and a symlink to a FIFO with a reader',
+      injected:
+        '--output-file naming a character device of its own (mknod, as root) and a symlink to a FIFO with a reader',
       expected: 'exit 0; the device stays a device (same inode), the link stays a link, the FIFO reader gets the body',
       async run(lab) {
         const emu = lab.emu;
@@ -312,7 +427,10 @@ function inputCases() {
         await closed;
         await checkRun(v, r, home, 'fifo');
         v.eq('fifo: exit code', r.code, 0);
-        v.expect(parseJson(got)?.id === emu.admin.id || got.includes(emu.admin.id), `the FIFO reader got ${JSON.stringify(got.slice(0, 100))}`);
+        v.expect(
+          parseJson(got)?.id === emu.admin.id || got.includes(emu.admin.id),
+          `the FIFO reader got ${JSON.stringify(got.slice(0, 100))}`,
+        );
         v.expect((await lstat(link)).isSymbolicLink(), 'the link was replaced');
         v.expect((await stat(fifo)).isFIFO(), 'the FIFO was replaced');
         return v.done();
@@ -320,14 +438,19 @@ function inputCases() {
     }),
     attack(7, 'path-controls-dot-ids', {
       reduced: true,
-      injected: "raw get 'v1/.<TAB>./.<TAB>./__emulator/info', 'v1/.<LF>./oauth/revoke'; api-key rm ..; api-key get .; user get ''",
+      injected:
+        "raw get 'v1/.<TAB>./.<TAB>./__emulator/info', 'v1/.<LF>./oauth/revoke'; api-key rm ..; api-key get .; user get ''",
       expected: 'each refused before any request in one line; the key never reaches a path outside its resource',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const v = new Verdict();
-        await refused(v, emu, home, ['raw', 'get', 'v1/.\t./.\t./__emulator/info'], 'TAB', { re: /has a control character \(U\+0009\)/ });
-        await refused(v, emu, home, ['raw', 'get', 'v1/.\n./oauth/revoke'], 'LF', { re: /has a control character \(U\+000A\)/ });
+        await refused(v, emu, home, ['raw', 'get', 'v1/.\t./.\t./__emulator/info'], 'TAB', {
+          re: /has a control character \(U\+0009\)/,
+        });
+        await refused(v, emu, home, ['raw', 'get', 'v1/.\n./oauth/revoke'], 'LF', {
+          re: /has a control character \(U\+000A\)/,
+        });
         for (const [args, label] of /** @type {[string[], string][]} */ ([
           [['api-key', 'rm', '..'], 'api-key rm ..'],
           [['api-key', 'get', '.'], 'api-key get .'],
@@ -340,23 +463,29 @@ function inputCases() {
     }),
     attack(8, 'body-file-fifo-zero', {
       injected: 'raw post --body-file app.qvf where app.qvf is a FIFO without a writer, then a symlink to /dev/zero',
-      expected: 'each refused at once in one line (not a regular file); nothing blocks, nothing is read, nothing is sent',
+      expected:
+        'each refused at once in one line (not a regular file); nothing blocks, nothing is read, nothing is sent',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const v = new Verdict();
         const fifo = join(home, 'app.qvf');
         execFileSync('mkfifo', [fifo]);
-        await refused(v, emu, home, ['raw', 'post', 'v1/apps/import', '--body-file', fifo], 'FIFO', { re: /not a regular file$/ });
+        await refused(v, emu, home, ['raw', 'post', 'v1/apps/import', '--body-file', fifo], 'FIFO', {
+          re: /not a regular file$/,
+        });
         const zero = join(home, 'zero.qvf');
         await symlink('/dev/zero', zero);
-        await refused(v, emu, home, ['raw', 'post', 'v1/apps/import', '--body-file', zero], '/dev/zero', { re: /not a regular file$/ });
+        await refused(v, emu, home, ['raw', 'post', 'v1/apps/import', '--body-file', zero], '/dev/zero', {
+          re: /not a regular file$/,
+        });
         return v.done();
       },
     }),
     attack(9, 'prototype-keys', {
       reduced: true,
-      injected: "api-key create -f with {\"__proto__\":{\"expiry\":\"PT24H\"}}; raw post --body-values __proto__.expiry=PT24H and constructor.prototype.x=1",
+      injected:
+        'api-key create -f with {"__proto__":{"expiry":"PT24H"}}; raw post --body-values __proto__.expiry=PT24H and constructor.prototype.x=1',
       expected: 'each refused before any request, naming the source; no key made with an expiry nobody asked for',
       async run(lab) {
         const emu = await lab.fresh();
@@ -364,16 +493,34 @@ function inputCases() {
         const v = new Verdict();
         const file = join(home, 'body.json');
         await writeFile(file, '{"description":"proto","expiry":"PT1H","__proto__":{"expiry":"PT24H"}}');
-        await refused(v, emu, home, ['api-key', 'create', '-f', file], '-f', { re: /^Error: --file .*: the key "__proto__" is not allowed in a request body$/ });
-        await refused(v, emu, home, ['raw', 'post', 'v1/api-keys', '--body-values', '__proto__.expiry=PT24H'], '--body-values __proto__', { re: /"__proto__" is not allowed/ });
-        await refused(v, emu, home, ['raw', 'post', 'v1/api-keys', '--body-values', 'constructor.prototype.x=1'], '--body-values constructor', { re: /"constructor" is not allowed/ });
+        await refused(v, emu, home, ['api-key', 'create', '-f', file], '-f', {
+          re: /^Error: --file .*: the key "__proto__" is not allowed in a request body$/,
+        });
+        await refused(
+          v,
+          emu,
+          home,
+          ['raw', 'post', 'v1/api-keys', '--body-values', '__proto__.expiry=PT24H'],
+          '--body-values __proto__',
+          { re: /"__proto__" is not allowed/ },
+        );
+        await refused(
+          v,
+          emu,
+          home,
+          ['raw', 'post', 'v1/api-keys', '--body-values', 'constructor.prototype.x=1'],
+          '--body-values constructor',
+          { re: /"constructor" is not allowed/ },
+        );
         v.eq('keys made', (await emu.ledger()).length, 0);
         return v.done();
       },
     }),
     attack(10, 'context-names', {
-      injected: "context create with ESC, LF, a right-to-left override and a bidi isolate in the name; then 'café' in NFD and again in NFC",
-      expected: 'the four refused in one line each, nothing written; the NFD name stored as NFC, and the NFC twin refused as existing',
+      injected:
+        "context create with ESC, LF, a right-to-left override and a bidi isolate in the name; then 'café' in NFD and again in NFC",
+      expected:
+        'the four refused in one line each, nothing written; the NFD name stored as NFC, and the NFC twin refused as existing',
       async run(lab) {
         const emu = lab.emu;
         const home = await makeHome();
@@ -400,21 +547,33 @@ function inputCases() {
       },
     }),
     attack(11, 'empty-description-timeouts', {
-      injected: "api-key create --description '' and '   '; QLIK_HTTP_TIMEOUT=2147484 and QLIK_HTTP_CONNECT_TIMEOUT=1e9",
+      injected:
+        "api-key create --description '' and '   '; QLIK_HTTP_TIMEOUT=2147484 and QLIK_HTTP_CONNECT_TIMEOUT=1e9",
       expected: 'each refused before any request, in one line naming the flag or the variable',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const v = new Verdict();
-        await refused(v, emu, home, ['api-key', 'create', '--description', ''], 'empty', { re: /^Error: --description: description must not be empty$/ });
-        await refused(v, emu, home, ['api-key', 'create', '--description', '   '], 'blank', { re: /^Error: --description: description must not be empty$/ });
-        await refused(v, emu, home, ['api-key', 'create', '--description', 'd'], 'QLIK_HTTP_TIMEOUT', { env: { QLIK_HTTP_TIMEOUT: '2147484' }, re: /^Error: QLIK_HTTP_TIMEOUT: at most 86400 seconds/ });
-        await refused(v, emu, home, ['api-key', 'ls'], 'QLIK_HTTP_CONNECT_TIMEOUT', { env: { QLIK_HTTP_CONNECT_TIMEOUT: '1e9' }, re: /^Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds/ });
+        await refused(v, emu, home, ['api-key', 'create', '--description', ''], 'empty', {
+          re: /^Error: --description: description must not be empty$/,
+        });
+        await refused(v, emu, home, ['api-key', 'create', '--description', '   '], 'blank', {
+          re: /^Error: --description: description must not be empty$/,
+        });
+        await refused(v, emu, home, ['api-key', 'create', '--description', 'd'], 'QLIK_HTTP_TIMEOUT', {
+          env: { QLIK_HTTP_TIMEOUT: '2147484' },
+          re: /^Error: QLIK_HTTP_TIMEOUT: at most 86400 seconds/,
+        });
+        await refused(v, emu, home, ['api-key', 'ls'], 'QLIK_HTTP_CONNECT_TIMEOUT', {
+          env: { QLIK_HTTP_CONNECT_TIMEOUT: '1e9' },
+          re: /^Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds/,
+        });
         return v.done();
       },
     }),
     attack(12, 'symlinked-qlik-dir', {
-      injected: '~/.qlik is a symlink (a dotfile manager) to a private directory; then the directory holding the link is made writable by others',
+      injected:
+        '~/.qlik is a symlink (a dotfile manager) to a private directory; then the directory holding the link is made writable by others',
       expected: 'no warning while all is private; then one warning naming the directory holding the link',
       async run(lab) {
         const emu = lab.emu;
@@ -433,7 +592,10 @@ function inputCases() {
         await chmod(home, 0o700);
         commonChecks(v, b, 'shared parent');
         v.eq('shared parent: warnings', stderrLines(b.stderr).length, 1);
-        v.expect(b.stderr.includes(`directory ${home} is writable by other users`), `no warning naming ${home}: ${JSON.stringify(b.stderr)}`);
+        v.expect(
+          b.stderr.includes(`directory ${home} is writable by other users`),
+          `no warning naming ${home}: ${JSON.stringify(b.stderr)}`,
+        );
         v.expect(contextsPath(home).startsWith(home), 'contexts path');
         return v.done();
       },
@@ -455,7 +617,10 @@ function secretAndTransportCases() {
         const home = await adminHome(emu);
         const a = secretValue('qt');
         const b = secretValue('qk');
-        const r = await runQlik(['raw', 'get', 'v1/api-keys', '-v', '--query', `access_token=${a},api_key=${b},limit=1`], { env: envFor(home) });
+        const r = await runQlik(
+          ['raw', 'get', 'v1/api-keys', '-v', '--query', `access_token=${a},api_key=${b},limit=1`],
+          { env: envFor(home) },
+        );
         const v = new Verdict();
         await checkRun(v, r, home);
         v.eq('exit code', r.code, 0);
@@ -466,7 +631,8 @@ function secretAndTransportCases() {
     }),
     attack(14, 'echoed-secret-encodings', {
       reduced: true,
-      injected: "a server answering 401 with the caller's key echoed base64, base64url of 'Bearer <key>', percent-encoded and as HTML entities",
+      injected:
+        "a server answering 401 with the caller's key echoed base64, base64url of 'Bearer <key>', percent-encoded and as HTML entities",
       expected: 'none of the forms reaches stderr (with or without -v)',
       async run() {
         const key = secretValue('echo+/key&<x>');
@@ -479,7 +645,10 @@ function secretAndTransportCases() {
           key.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
         ];
         for (const f of forms) registerSecret(f);
-        const sink = await startSink({ respond: (_req, res) => res.writeHead(401, { 'content-type': 'text/html' }).end(`<p>bad credential: ${forms.join(' | ')}</p>`) });
+        const sink = await startSink({
+          respond: (_req, res) =>
+            res.writeHead(401, { 'content-type': 'text/html' }).end(`<p>bad credential: ${forms.join(' | ')}</p>`),
+        });
         try {
           const home = await homeFor(sink.url, key);
           const v = new Verdict();
@@ -487,7 +656,11 @@ function secretAndTransportCases() {
             const r = await runQlik(['raw', 'get', 'v1/users/me', ...(verbose ? ['-v'] : [])], { env: envFor(home) });
             await checkRun(v, r, home, verbose ? '-v' : 'plain');
             v.eq(`${verbose ? '-v' : 'plain'}: exit code`, r.code, 1);
-            v.eq(`${verbose ? '-v' : 'plain'}: encoded forms on stderr`, forms.filter((f) => r.stderr.includes(f)).length, 0);
+            v.eq(
+              `${verbose ? '-v' : 'plain'}: encoded forms on stderr`,
+              forms.filter((f) => r.stderr.includes(f)).length,
+              0,
+            );
           }
           return v.done();
         } finally {
@@ -496,8 +669,10 @@ function secretAndTransportCases() {
       },
     }),
     attack(15, 'completion-open-quote', {
-      injected: 'bash completion of `qlik context use "x` and `qlik context use \'x` with contexts named x$(touch PWNED), x"q, x`t`, x\\b and x\'y',
-      expected: 'each completed word, once its quote is closed, is exactly the context name; nothing is run (no PWNED file)',
+      injected:
+        'bash completion of `qlik context use "x` and `qlik context use \'x` with contexts named x$(touch PWNED), x"q, x`t`, x\\b and x\'y',
+      expected:
+        'each completed word, once its quote is closed, is exactly the context name; nothing is run (no PWNED file)',
       async run(lab) {
         const home = await makeHome();
         const names = ['x$(touch PWNED)', 'x"q', 'x`t`', 'x\\b', "x'y"];
@@ -508,7 +683,11 @@ function secretAndTransportCases() {
         }
         const bin = join(home, 'bin');
         await mkdir(bin);
-        await writeFile(join(bin, 'qlik'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(qlikPath())} "$@"\n`, { mode: 0o755 });
+        await writeFile(
+          join(bin, 'qlik'),
+          `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(qlikPath())} "$@"\n`,
+          { mode: 0o755 },
+        );
         const env = { ...envFor(home), PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
         const script = `source <(qlik completion bash)
 ask() { COMP_LINE=$1 COMP_POINT=\${#1} COMP_TYPE=37; read -r -a COMP_WORDS <<< "$1"; COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); __start_qlik 2> /dev/null; printf '%s\\n' "\${COMPREPLY[@]}"; }
@@ -517,9 +696,20 @@ echo ---
 ask "qlik context use 'x"`;
         const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script], { env, cwd: home, encoding: 'utf8' });
         const [dq, sq] = out.split('---\n').map((s) => s.split('\n').filter(Boolean));
-        for (const [open, words] of /** @type {[string, string[]][]} */ ([['"', dq ?? []], ["'", sq ?? []]])) {
-          const parsed = execFileSync('bash', ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.map((w) => `${open}${w}${open}`).join(' ')}`], { cwd: home, encoding: 'utf8' });
-          v.eq(`inside ${open}: the words bash parses`, parsed.split('\n').filter(Boolean).sort().join(' | '), [...names].sort().join(' | '));
+        for (const [open, words] of /** @type {[string, string[]][]} */ ([
+          ['"', dq ?? []],
+          ["'", sq ?? []],
+        ])) {
+          const parsed = execFileSync(
+            'bash',
+            ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.map((w) => `${open}${w}${open}`).join(' ')}`],
+            { cwd: home, encoding: 'utf8' },
+          );
+          v.eq(
+            `inside ${open}: the words bash parses`,
+            parsed.split('\n').filter(Boolean).sort().join(' | '),
+            [...names].sort().join(' | '),
+          );
         }
         v.expect(!(await stat(join(home, 'PWNED')).catch(() => undefined)), 'a context name was run as a command');
         return v.done();
@@ -529,7 +719,9 @@ ask "qlik context use 'x"`;
       injected: "raw get on a pseudo-terminal (script(1)) of a text body 'real\\rFAKE' from a server",
       expected: 'the terminal gets real\\u000dFAKE: the carriage return cannot hide text',
       async run() {
-        const sink = await startSink({ respond: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('real\rFAKE\n') });
+        const sink = await startSink({
+          respond: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('real\rFAKE\n'),
+        });
         try {
           const home = await homeFor(sink.url, secretValue('k'));
           const v = new Verdict();
@@ -537,7 +729,12 @@ ask "qlik context use 'x"`;
           // Asynchronously: the sink answering the CLI lives in this process.
           const out = await new Promise((resolve, reject) => {
             // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error (its type is Omit<ErrnoException, 'code'>)
-            const child = execFile('script', ['-qec', cmd, '/dev/null'], { env: envFor(home), encoding: 'utf8', timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+            const child = execFile(
+              'script',
+              ['-qec', cmd, '/dev/null'],
+              { env: envFor(home), encoding: 'utf8', timeout: 30_000 },
+              (err, stdout) => (err ? reject(err) : resolve(stdout)),
+            );
             child.stdin?.end();
           });
           v.expect(out.includes('real\\u000dFAKE'), `the terminal got ${JSON.stringify(out.slice(0, 200))}`);
@@ -550,7 +747,8 @@ ask "qlik context use 'x"`;
     }),
     attack(17, 'tls-proxy-ip-target', {
       reduced: true,
-      injected: 'https://127.0.0.1:<port> serving a certificate for localhost only (trusted through NODE_EXTRA_CA_CERTS), reached directly and through HTTPS_PROXY',
+      injected:
+        'https://127.0.0.1:<port> serving a certificate for localhost only (trusted through NODE_EXTRA_CA_CERTS), reached directly and through HTTPS_PROXY',
       expected: 'both refused with the same TLS error; the server never gets a request (the key is not sent)',
       async run() {
         const { generate } = await import('selfsigned');
@@ -577,12 +775,22 @@ ask "qlik context use 'x"`;
         const password = secretValue('pp');
         const proxy = await startProxy({ user, password });
         try {
-          const home = await homeFor(`https://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`, secretValue('k'));
+          const home = await homeFor(
+            `https://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
+            secretValue('k'),
+          );
           const ca = join(home, 'ca.pem');
           await writeFile(ca, pems.cert);
           const v = new Verdict();
-          const direct = await runQlik(['raw', 'get', 'v1/users/me'], { env: envFor(home, { NODE_EXTRA_CA_CERTS: ca }) });
-          const proxied = await runQlik(['raw', 'get', 'v1/users/me'], { env: envFor(home, { NODE_EXTRA_CA_CERTS: ca, HTTPS_PROXY: `http://${user}:${password}@127.0.0.1:${proxy.port}` }) });
+          const direct = await runQlik(['raw', 'get', 'v1/users/me'], {
+            env: envFor(home, { NODE_EXTRA_CA_CERTS: ca }),
+          });
+          const proxied = await runQlik(['raw', 'get', 'v1/users/me'], {
+            env: envFor(home, {
+              NODE_EXTRA_CA_CERTS: ca,
+              HTTPS_PROXY: `http://${user}:${password}@127.0.0.1:${proxy.port}`,
+            }),
+          });
           await checkRun(v, direct, home, 'direct');
           await checkRun(v, proxied, home, 'proxy');
           v.eq('direct: exit code', direct.code, 1);

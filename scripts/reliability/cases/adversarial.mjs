@@ -6,9 +6,34 @@ import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminHome, contextsPath, countLeaks, envFor, escBytes, homeFor, labEmulator, makeHome, modeOf, neighbourLeaks, runQlik, spawnQlik, stderrLines, writeContexts } from '../lab.mjs';
+import {
+  adminHome,
+  contextsPath,
+  countLeaks,
+  envFor,
+  escBytes,
+  homeFor,
+  labEmulator,
+  makeHome,
+  modeOf,
+  neighbourLeaks,
+  runQlik,
+  spawnQlik,
+  stderrLines,
+  writeContexts,
+} from '../lab.mjs';
 import { startSink } from '../net.mjs';
-import { checkRun, commonChecks, KEYS_PATH, keysFor, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
+import {
+  checkRun,
+  commonChecks,
+  KEYS_PATH,
+  keysFor,
+  parseJson,
+  POST_KEYS,
+  secretValue,
+  TAG_RE,
+  Verdict,
+} from '../verdict.mjs';
 import { judgeCreate, measureCreate } from './faults.mjs';
 import { badInput } from './input.mjs';
 import { trustCases } from './adversarial-trust.mjs';
@@ -44,7 +69,12 @@ const RULES = {
  */
 function attack(rule, name, c) {
   const nn = String(rule).padStart(2, '0');
-  return { ...c, id: `adversarial/${nn}-${name}`, section: 'adversarial', injected: `rule ${rule} (${RULES[rule]}): ${c.injected}` };
+  return {
+    ...c,
+    id: `adversarial/${nn}-${name}`,
+    section: 'adversarial',
+    injected: `rule ${rule} (${RULES[rule]}): ${c.injected}`,
+  };
 }
 
 /** Polls `check` every 25 ms until it returns something truthy (or `ms` pass); resolves with it. */
@@ -57,7 +87,8 @@ async function until(check, ms = 10_000) {
   }
 }
 
-const tokenWorks = async (emu, token) => typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
+const tokenWorks = async (emu, token) =>
+  typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
 
 // ---- rule 1: a run deletes only what its own attempts made ----
 
@@ -68,15 +99,29 @@ function createRace({ reduced }) {
     heavy: true,
     reduced: true,
     injected: `${runs} concurrent creates with the same description; the first ${faulted} POSTs answer 503 after commit; --retry 3`,
-    expected: "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
+    expected:
+      "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
     async run(lab) {
       const emu = await lab.fresh();
       await emu.lib.setConfig({ max_keys_per_user: 100 });
       await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
       const home = await adminHome(emu);
       const description = 'reliability ci-matrix';
-      const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '3', '--interval', '1'];
-      const results = await Promise.all(Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 120_000 })));
+      const args = [
+        'api-key',
+        'create',
+        '--description',
+        description,
+        '--expiry',
+        'PT1H',
+        '--retry',
+        '3',
+        '--interval',
+        '1',
+      ];
+      const results = await Promise.all(
+        Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 120_000 })),
+      );
       const v = new Verdict();
       const delivered = [];
       for (const r of results) {
@@ -103,8 +148,16 @@ function createRace({ reduced }) {
       v.eq('orphans', v.figures.orphans, 0);
       v.eq('duplicates', v.figures.duplicates, 0);
       v.eq('faults that fired', v.figures.faulted, faulted);
-      v.eq('active keys with a description other than the user\'s', active.filter((e) => e.description !== description).length, 0);
-      v.eq('printed descriptions other than the user\'s', delivered.filter((o) => o.description !== description).length, 0);
+      v.eq(
+        "active keys with a description other than the user's",
+        active.filter((e) => e.description !== description).length,
+        0,
+      );
+      v.eq(
+        "printed descriptions other than the user's",
+        delivered.filter((o) => o.description !== description).length,
+        0,
+      );
       v.eq('leaked secrets', v.figures.leaked, 0);
       return v.done();
     },
@@ -116,13 +169,26 @@ function attributionCases({ reduced }) {
   return [
     attack(1, 'data-loss-repro', {
       reduced: true,
-      injected: 'a successful create --description ci, then within 2 s a second create --description ci --retry 1 whose POST gets 503 after commit',
-      expected: "the first key survives and its token still works; the second run removes only its own lost key and delivers one; no orphan",
+      injected:
+        'a successful create --description ci, then within 2 s a second create --description ci --retry 1 whose POST gets 503 after commit',
+      expected:
+        'the first key survives and its token still works; the second run removes only its own lost key and delivers one; no orphan',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const description = 'reliability ci';
-        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const args = [
+          'api-key',
+          'create',
+          '--description',
+          description,
+          '--expiry',
+          'PT1H',
+          '--retry',
+          '1',
+          '--interval',
+          '1',
+        ];
         const first = await runQlik(args, { env: envFor(home) });
         const a = parseJson(first.stdout);
         await emu.fault({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
@@ -136,22 +202,45 @@ function attributionCases({ reduced }) {
         v.eq('second run', second.code, 0);
         v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
         v.expect(await tokenWorks(emu, b?.token), "the second run's token does not work");
-        v.expect(!second.stderr.includes(a?.id ?? '-'), `the second run names the first run's key: ${JSON.stringify(second.stderr.slice(0, 300))}`);
-        v.eq('active keys', active.map((e) => e.id).sort().join(','), [a?.id, b?.id].sort().join(','));
+        v.expect(
+          !second.stderr.includes(a?.id ?? '-'),
+          `the second run names the first run's key: ${JSON.stringify(second.stderr.slice(0, 300))}`,
+        );
+        v.eq(
+          'active keys',
+          active
+            .map((e) => e.id)
+            .sort()
+            .join(','),
+          [a?.id, b?.id].sort().join(','),
+        );
         v.fig('orphans', active.filter((e) => e.id !== a?.id && e.id !== b?.id).length);
         v.eq('leaked secrets', v.figures.leaked, 0);
         return v.done();
       },
     }),
     attack(1, 'concurrent-slow-first-byte', {
-      injected: 'two concurrent creates with the same description; the first gets a slow first byte (4 s) with QLIK_HTTP_TIMEOUT=2, the second starts while it waits',
-      expected: "the timed-out run deletes only its own key and then delivers a new one; the other run's token still works; 2 keys, no orphan",
+      injected:
+        'two concurrent creates with the same description; the first gets a slow first byte (4 s) with QLIK_HTTP_TIMEOUT=2, the second starts while it waits',
+      expected:
+        "the timed-out run deletes only its own key and then delivers a new one; the other run's token still works; 2 keys, no orphan",
       async run(lab) {
         const emu = await lab.fresh();
         await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
         const home = await adminHome(emu);
         const description = 'reliability parallel';
-        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const args = [
+          'api-key',
+          'create',
+          '--description',
+          description,
+          '--expiry',
+          'PT1H',
+          '--retry',
+          '1',
+          '--interval',
+          '1',
+        ];
         const slow = spawnQlik(args, { env: envFor(home, { QLIK_HTTP_TIMEOUT: '2' }) });
         await until(async () => (await emu.ledger()).length > 0);
         const fast = await runQlik(args, { env: envFor(home) });
@@ -167,21 +256,41 @@ function attributionCases({ reduced }) {
         v.expect(await tokenWorks(emu, a?.token), "the other run's token no longer works");
         v.expect(await tokenWorks(emu, b?.token), "the timed-out run's final token does not work");
         const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
-        v.eq('active keys', active.map((e) => e.id).sort().join(','), [a?.id, b?.id].sort().join(','));
+        v.eq(
+          'active keys',
+          active
+            .map((e) => e.id)
+            .sort()
+            .join(','),
+          [a?.id, b?.id].sort().join(','),
+        );
         v.eq('leaked secrets', v.figures.leaked, 0);
         return v.done();
       },
     }),
     attack(1, 'untagged-names-candidates', {
       reduced: true,
-      injected: 'QLIK_CREATE_TAG=0: a successful create, then a create with the same description whose POST gets 503 after commit, --retry 1',
-      expected: 'exit 1 with one line naming both candidate ids; nothing deleted (the first token still works); no retry (1 POST); no tag on any key',
+      injected:
+        'QLIK_CREATE_TAG=0: a successful create, then a create with the same description whose POST gets 503 after commit, --retry 1',
+      expected:
+        'exit 1 with one line naming both candidate ids; nothing deleted (the first token still works); no retry (1 POST); no tag on any key',
       async run(lab) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const env = envFor(home, { QLIK_CREATE_TAG: '0' });
         const description = 'reliability untagged';
-        const args = ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '1', '--interval', '1'];
+        const args = [
+          'api-key',
+          'create',
+          '--description',
+          description,
+          '--expiry',
+          'PT1H',
+          '--retry',
+          '1',
+          '--interval',
+          '1',
+        ];
         const first = await runQlik(args, { env });
         const a = parseJson(first.stdout);
         await emu.control('DELETE', 'requests');
@@ -202,7 +311,10 @@ function attributionCases({ reduced }) {
         v.eq('DELETEs of the second run', log.filter((e) => e.method === 'DELETE').length, 0);
         v.eq('PATCHes (untagged mode never tags)', log.filter((e) => e.method === 'PATCH').length, 0);
         v.eq('error lines', errorLines.length, 1);
-        v.expect(lost !== undefined && errorLines[0]?.includes(lost.id) && errorLines[0]?.includes(a?.id ?? '-'), `the error does not name both candidates: ${JSON.stringify(errorLines[0] ?? '')}`);
+        v.expect(
+          lost !== undefined && errorLines[0]?.includes(lost.id) && errorLines[0]?.includes(a?.id ?? '-'),
+          `the error does not name both candidates: ${JSON.stringify(errorLines[0] ?? '')}`,
+        );
         v.match('error', errorLines[0], /nothing was deleted/);
         v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
         v.eq('keys with a tag', all.filter((e) => TAG_RE.test(e.description)).length, 0);
@@ -234,7 +346,9 @@ function interruptCases() {
           await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
           const home = await adminHome(emu);
           const description = `reliability ${signal}`;
-          const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home) });
+          const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
+            env: envFor(home),
+          });
           const committed = await until(async () => keysFor(await emu.ledger(), description)[0]);
           p.child.kill(signal);
           const r = await p.done;
@@ -247,7 +361,10 @@ function interruptCases() {
           v.eq('exit code', r.code, exit);
           v.eq('stdout', r.stdout, '');
           v.eq('orphans (active, not named on stderr)', v.figures.orphans, 0);
-          v.expect(left.length === 0 || /remove/.test(r.stderr), `an active key was left: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+          v.expect(
+            left.length === 0 || /remove/.test(r.stderr),
+            `an active key was left: ${JSON.stringify(r.stderr.slice(0, 300))}`,
+          );
           v.eq('leaked secrets', v.figures.leaked, 0);
           return v.done();
         },
@@ -271,12 +388,20 @@ function interruptCases() {
         const fd = openSync('/dev/full', 'w');
         let r;
         try {
-          r = await spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], { env: envFor(home), stdout: fd }).done;
+          r = await spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
+            env: envFor(home),
+            stdout: fd,
+          }).done;
         } finally {
           closeSync(fd);
         }
         const m = await measureCreate(emu, { r, home, description });
-        const verdict = await judgeCreate(m, { exit: 1, attempts: 1, faulted: false, stderr: /ENOSPC[\s\S]*removed API key/ });
+        const verdict = await judgeCreate(m, {
+          exit: 1,
+          attempts: 1,
+          faulted: false,
+          stderr: /ENOSPC[\s\S]*removed API key/,
+        });
         return verdict;
       },
     }),
@@ -297,7 +422,12 @@ function originCases() {
     const sink = lab.own(await startSink());
     const session = secretValue('sess');
     const home = await makeHome();
-    await writeContexts(home, { emu: { server: emu.url, headers: { Authorization: `Bearer ${emu.admin.apiKey}`, 'X-Qlik-Session': session, 'X-Trace': 'plain' } } });
+    await writeContexts(home, {
+      emu: {
+        server: emu.url,
+        headers: { Authorization: `Bearer ${emu.admin.apiKey}`, 'X-Qlik-Session': session, 'X-Trace': 'plain' },
+      },
+    });
     let argv = typeof args === 'function' ? args(sink) : args;
     if (config) {
       const path = join(home, 'run.yml');
@@ -309,11 +439,23 @@ function originCases() {
     await checkRun(v, r, home);
     v.fig('sink', sink.requests.length);
     // The context's credentials: its Authorization and its X-Qlik-Session. The run's own Authorization may go.
-    const carried = sink.requests.filter((q) => q.headers['x-qlik-session'] !== undefined || (q.headers.authorization !== undefined && q.headers.authorization !== own));
+    const carried = sink.requests.filter(
+      (q) =>
+        q.headers['x-qlik-session'] !== undefined ||
+        (q.headers.authorization !== undefined && q.headers.authorization !== own),
+    );
     v.expect(sink.requests.length > 0, 'nothing reached the other server');
     v.eq("requests to the other server with the context's credentials", carried.length, 0);
-    v.eq('plain headers of the context still sent', sink.requests.every((q) => q.headers['x-trace'] === 'plain'), true);
-    if (own) v.expect(sink.requests.every((q) => q.headers.authorization === own), "the run's own Authorization was not sent");
+    v.eq(
+      'plain headers of the context still sent',
+      sink.requests.every((q) => q.headers['x-trace'] === 'plain'),
+      true,
+    );
+    if (own)
+      v.expect(
+        sink.requests.every((q) => q.headers.authorization === own),
+        "the run's own Authorization was not sent",
+      );
     const warnings = stderrLines(r.stderr).filter((l) => /credentials/.test(l));
     v.eq('stderr lines about the credentials', warnings.length, 1);
     v.match('warning', warnings[0], /not sending the credentials of context 'emu' to http:\/\/127\.0\.0\.1:\d+/);
@@ -324,8 +466,10 @@ function originCases() {
   return [
     attack(3, 'server-flag-elsewhere', {
       reduced: true,
-      injected: "--server http://<another local server> user me, while the current context holds a key and an X-Qlik-Session header",
-      expected: "the other server gets no Authorization and no X-Qlik-Session (the context's plain headers still go); one stderr line says so",
+      injected:
+        '--server http://<another local server> user me, while the current context holds a key and an X-Qlik-Session header',
+      expected:
+        "the other server gets no Authorization and no X-Qlik-Session (the context's plain headers still go); one stderr line says so",
       run: (lab) => run(lab, { args: (sink) => ['user', 'me', '--server', sink.url] }),
     }),
     attack(3, 'config-file-server', {
@@ -335,10 +479,14 @@ function originCases() {
     }),
     attack(3, 'own-credentials-still-go', {
       injected: '--server http://<another local server> --headers Authorization=Bearer <a credential for that server>',
-      expected: "the run's own Authorization reaches the other server; the context's does not; one stderr line about the context's",
+      expected:
+        "the run's own Authorization reaches the other server; the context's does not; one stderr line about the context's",
       run: (lab) => {
         const own = `Bearer ${secretValue('own')}`;
-        return run(lab, { args: (sink) => ['user', 'me', '--server', sink.url, '--headers', `Authorization=${own}`], own });
+        return run(lab, {
+          args: (sink) => ['user', 'me', '--server', sink.url, '--headers', `Authorization=${own}`],
+          own,
+        });
       },
     }),
   ];
@@ -346,7 +494,17 @@ function originCases() {
 
 // ---- rule 4: one secret rule, everywhere headers are echoed ----
 
-const SECRET_HEADERS = ['Cookie', 'X-Qlik-Session', 'X-Api-Key', 'X-Session-Id', 'X-Password-Hint', 'X-User-Credential', 'X-Client-Secret', 'X-Refresh-Token', 'X-Custom-Auth'];
+const SECRET_HEADERS = [
+  'Cookie',
+  'X-Qlik-Session',
+  'X-Api-Key',
+  'X-Session-Id',
+  'X-Password-Hint',
+  'X-User-Credential',
+  'X-Client-Secret',
+  'X-Refresh-Token',
+  'X-Custom-Auth',
+];
 
 /** @returns {import('./index.mjs').Case} */
 function secretRuleCase() {
@@ -358,11 +516,26 @@ function secretRuleCase() {
       const emu = await lab.fresh();
       const values = Object.fromEntries(SECRET_HEADERS.map((h) => [h, secretValue('s')]));
       const cookie = secretValue('cookie');
-      await emu.fault({ method: 'GET', path: '/api/v1/users/me', action: { type: 'status', status: 500, headers: { 'set-cookie': `sid=${cookie}` }, body: `upstream echo: ${Object.values(values).join(' ')}` } });
+      await emu.fault({
+        method: 'GET',
+        path: '/api/v1/users/me',
+        action: {
+          type: 'status',
+          status: 500,
+          headers: { 'set-cookie': `sid=${cookie}` },
+          body: `upstream echo: ${Object.values(values).join(' ')}`,
+        },
+      });
       const home = await makeHome();
-      await writeContexts(home, { emu: { server: emu.url, headers: { Authorization: `Bearer ${emu.admin.apiKey}`, ...values } } });
+      await writeContexts(home, {
+        emu: { server: emu.url, headers: { Authorization: `Bearer ${emu.admin.apiKey}`, ...values } },
+      });
       const v = new Verdict();
-      for (const args of [['user', 'me', '-v'], ['context', 'get'], ['context', 'get', '--json']]) {
+      for (const args of [
+        ['user', 'me', '-v'],
+        ['context', 'get'],
+        ['context', 'get', '--json'],
+      ]) {
         const r = await runQlik(args, { env: envFor(home) });
         commonChecks(v, r, args.join(' '));
         const onStdout = countLeaks(r.stdout);
@@ -384,30 +557,43 @@ function headerSourceCases() {
   /** @type {{ section: import('./index.mjs').Section, prefix: string }} */
   const common = { section: 'adversarial', prefix: 'adversarial/05-' };
   const cases = [
-    badInput('config-api-key-newline', 'rule 5 (every header source validated first): -c file with api-key: ${VAR} whose value ends in a newline', {
-      ...common,
-      reduced: true,
-      setup: async (f) => {
-        const path = join(f.dir, 'ci.yml');
-        await writeFile(path, 'api-key: ${RELIABILITY_KEY}\n');
-        return { files: [path], path };
+    badInput(
+      'config-api-key-newline',
+      'rule 5 (every header source validated first): -c file with api-key: ${VAR} whose value ends in a newline',
+      {
+        ...common,
+        reduced: true,
+        setup: async (f) => {
+          const path = join(f.dir, 'ci.yml');
+          await writeFile(path, 'api-key: ${RELIABILITY_KEY}\n');
+          return { files: [path], path };
+        },
+        // The value `$(cat key.txt)` keeps in some shells: a real key and a newline.
+        env: (f) => ({ RELIABILITY_KEY: `${f.key}\n` }),
+        args: (f, e) => ['api-key', 'ls', '-c', e.path],
+        expect: /config file .*ci\.yml: 'api-key' has a line break/,
       },
-      // The value `$(cat key.txt)` keeps in some shells: a real key and a newline.
-      env: (f) => ({ RELIABILITY_KEY: `${f.key}\n` }),
-      args: (f, e) => ['api-key', 'ls', '-c', e.path],
-      expect: /config file .*ci\.yml: 'api-key' has a line break/,
-    }),
-    badInput('headers-non-latin1', 'rule 5 (every header source validated first): --headers with a value outside Latin-1 (U+2713)', {
-      ...common,
-      args: ['api-key', 'ls', '--headers', 'X-Test=caf\u2713'],
-      expect: /--headers: .*Latin-1/,
-    }),
-    badInput('context-non-latin1', "rule 5 (every header source validated first): a context header whose value is outside Latin-1", {
-      ...common,
-      contexts: (server, key) => `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key}"\n      X-Note: "\u2603"\n    server: ${server}\n`,
-      args: ['api-key', 'ls'],
-      expect: /context 'emu' in .*contexts\.yml: .*Latin-1/,
-    }),
+    ),
+    badInput(
+      'headers-non-latin1',
+      'rule 5 (every header source validated first): --headers with a value outside Latin-1 (U+2713)',
+      {
+        ...common,
+        args: ['api-key', 'ls', '--headers', 'X-Test=caf\u2713'],
+        expect: /--headers: .*Latin-1/,
+      },
+    ),
+    badInput(
+      'context-non-latin1',
+      'rule 5 (every header source validated first): a context header whose value is outside Latin-1',
+      {
+        ...common,
+        contexts: (server, key) =>
+          `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key}"\n      X-Note: "\u2603"\n    server: ${server}\n`,
+        args: ['api-key', 'ls'],
+        expect: /context 'emu' in .*contexts\.yml: .*Latin-1/,
+      },
+    ),
     badInput('config-headers-CR', 'rule 5 (every header source validated first): -c file whose headers hold a CR', {
       ...common,
       setup: async (f) => {
@@ -430,16 +616,23 @@ const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u206
 function stdoutSafetyCase() {
   return attack(6, 'stdout-escapes', {
     reduced: true,
-    injected: 'a context comment and header, a key description and ids from the server holding ESC, OSC, C1 CSI and bidi overrides; context ls/get, api-key ls -q, api-key get',
-    expected: 'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
+    injected:
+      'a context comment and header, a key description and ids from the server holding ESC, OSC, C1 CSI and bidi overrides; context ls/get, api-key ls -q, api-key get',
+    expected:
+      'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
     async run(lab) {
       const emu = await lab.fresh();
       const key = await emu.mint(HOSTILE);
       const home = await makeHome();
-      await writeContexts(home, { emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } } });
+      await writeContexts(home, {
+        emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } },
+      });
       const v = new Verdict();
       const env = envFor(home);
-      for (const args of [['context', 'ls'], ['context', 'get']]) {
+      for (const args of [
+        ['context', 'ls'],
+        ['context', 'get'],
+      ]) {
         const r = await runQlik(args, { env });
         commonChecks(v, r, args.join(' '));
         v.add('esc', escBytes(r.stdout));
@@ -454,7 +647,11 @@ function stdoutSafetyCase() {
       v.eq('description in api-key get (JSON)', parseJson(got.stdout)?.description, HOSTILE);
       // eslint-disable-next-line no-control-regex
       v.eq('raw ESC bytes in api-key get (JSON escapes them)', (got.stdout.match(/\u001b/g) ?? []).length, 0);
-      await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } } });
+      await emu.fault({
+        method: 'GET',
+        path: KEYS_PATH,
+        action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } },
+      });
       const ids = await runQlik(['api-key', 'ls', '-q'], { env });
       commonChecks(v, ids, 'api-key ls -q');
       v.add('esc', escBytes(ids.stdout));
@@ -544,12 +741,17 @@ function sizeCapCase() {
 /** @returns {import('./index.mjs').Case} */
 function rmGoneCase() {
   return attack(9, 'rm-gone-after-lost-answer', {
-    injected: 'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
+    injected:
+      'rm --retry 1: the DELETE commits but answers 503, the retry gets 404; then rm of an id that never existed',
     expected: 'first: exit 0, stderr says the key is gone (no "deleted"); second: exit 1 with the 404, no "deleted"',
     async run(lab) {
       const emu = await lab.fresh();
       const key = await emu.mint('reliability rm target');
-      await emu.fault({ method: 'DELETE', path: `${KEYS_PATH}/${key.id}`, action: { type: 'status-after', status: 503 } });
+      await emu.fault({
+        method: 'DELETE',
+        path: `${KEYS_PATH}/${key.id}`,
+        action: { type: 'status-after', status: 503 },
+      });
       const home = await adminHome(emu);
       const first = await runQlik(['api-key', 'rm', key.id, '--retry', '1', '--interval', '1'], { env: envFor(home) });
       const second = await runQlik(['api-key', 'rm', '00000000-0000-4000-8000-000000000000'], { env: envFor(home) });
@@ -561,7 +763,10 @@ function rmGoneCase() {
       v.expect(!/\bdeleted\b/.test(first.stderr), `the first run claims a deletion: ${JSON.stringify(first.stderr)}`);
       v.eq('second exit code', second.code, 1);
       v.match('second stderr', second.stderr, /APIKEYS-4|not found/i);
-      v.expect(!/\bdeleted\b/.test(second.stderr), `the second run claims a deletion: ${JSON.stringify(second.stderr)}`);
+      v.expect(
+        !/\bdeleted\b/.test(second.stderr),
+        `the second run claims a deletion: ${JSON.stringify(second.stderr)}`,
+      );
       return v.done();
     },
   });
@@ -571,19 +776,23 @@ function rmGoneCase() {
 
 /** @returns {import('./index.mjs').Case} */
 function jsonPositionCase() {
-  return badInput('file-json-position', 'rule 10 (-f JSON errors): -f file whose JSON breaks right after a secret-looking value', {
-    section: 'adversarial',
-    prefix: 'adversarial/10-',
-    reduced: true,
-    setup: async (f) => {
-      const secret = secretValue('body');
-      const path = join(f.dir, 'key.json');
-      await writeFile(path, `{\n  "description": "${secret}"\n  "expiry": "PT1H"\n}\n`);
-      return { files: [path], path };
+  return badInput(
+    'file-json-position',
+    'rule 10 (-f JSON errors): -f file whose JSON breaks right after a secret-looking value',
+    {
+      section: 'adversarial',
+      prefix: 'adversarial/10-',
+      reduced: true,
+      setup: async (f) => {
+        const secret = secretValue('body');
+        const path = join(f.dir, 'key.json');
+        await writeFile(path, `{\n  "description": "${secret}"\n  "expiry": "PT1H"\n}\n`);
+        return { files: [path], path };
+      },
+      args: (f, e) => ['api-key', 'create', '-f', e.path],
+      expect: /line 3, column \d+/,
     },
-    args: (f, e) => ['api-key', 'create', '-f', e.path],
-    expect: /line 3, column \d+/,
-  });
+  );
 }
 
 // ---- rule 11: tagged YAML values in fields the CLI does not know ----
@@ -591,8 +800,10 @@ function jsonPositionCase() {
 /** @returns {import('./index.mjs').Case} */
 function taggedYamlCase() {
   return attack(11, 'binary-field-round-trip', {
-    injected: 'contexts.yml with unknown fields holding !!binary and a custom !tag value; context update --comment; api-key ls',
-    expected: 'the update succeeds and both tagged values are still in the file as written (or one clear line and the file untouched); never "Invalid array length"',
+    injected:
+      'contexts.yml with unknown fields holding !!binary and a custom !tag value; context update --comment; api-key ls',
+    expected:
+      'the update succeeds and both tagged values are still in the file as written (or one clear line and the file untouched); never "Invalid array length"',
     async run(lab) {
       const emu = lab.emu;
       const home = await makeHome();
@@ -629,7 +840,8 @@ function permissionCases() {
     attack(12, 'writable-by-others', {
       reduced: true,
       injected: 'contexts.yml mode 0666 in a ~/.qlik of mode 0777; api-key ls; then context update',
-      expected: 'one warning line per file naming it and the chmod that fixes it; the run works; after the update the directory is 0700 and the file 0600',
+      expected:
+        'one warning line per file naming it and the chmod that fixes it; the run works; after the update the directory is 0700 and the file 0600',
       async run(lab) {
         const emu = lab.emu;
         const home = await adminHome(emu);
@@ -641,8 +853,14 @@ function permissionCases() {
         const lines = stderrLines(r.stderr);
         v.eq('exit code', r.code, 0);
         v.eq('warning lines', lines.length, 2);
-        v.expect(lines.some((l) => l.includes(contextsPath(home)) && l.includes(`chmod 600 ${contextsPath(home)}`)), `no warning naming the file and its fix: ${JSON.stringify(r.stderr)}`);
-        v.expect(lines.some((l) => l.includes(`chmod 700 ${join(home, '.qlik')}`)), `no warning naming the directory and its fix: ${JSON.stringify(r.stderr)}`);
+        v.expect(
+          lines.some((l) => l.includes(contextsPath(home)) && l.includes(`chmod 600 ${contextsPath(home)}`)),
+          `no warning naming the file and its fix: ${JSON.stringify(r.stderr)}`,
+        );
+        v.expect(
+          lines.some((l) => l.includes(`chmod 700 ${join(home, '.qlik')}`)),
+          `no warning naming the directory and its fix: ${JSON.stringify(r.stderr)}`,
+        );
         const up = await runQlik(['context', 'update', 'emu', '--comment', 'fixed'], { env: envFor(home) });
         commonChecks(v, up, 'context update');
         v.eq('context update', up.code, 0);
@@ -672,7 +890,11 @@ function permissionCases() {
         const lines = stderrLines(r.stderr);
         v.eq('exit code', r.code, 0);
         v.eq('warning lines', lines.length, 1);
-        v.match('warning', lines[0], new RegExp(`${contextsPath(home).replace(/[.]/g, '\\.')} belongs to another user.*Fix:`));
+        v.match(
+          'warning',
+          lines[0],
+          new RegExp(`${contextsPath(home).replace(/[.]/g, '\\.')} belongs to another user.*Fix:`),
+        );
         return v.done();
       },
     }),
@@ -695,9 +917,15 @@ function editorInterruptCase() {
       await mkdir(tmp);
       const pidFile = join(home, 'editor.pid');
       const script = join(home, 'editor.sh');
-      await writeFile(script, `#!/bin/sh\nsed -i 's/before edit/after edit/' "$1"\necho $$ > '${pidFile}'\nexec sleep 30\n`, { mode: 0o700 });
+      await writeFile(
+        script,
+        `#!/bin/sh\nsed -i 's/before edit/after edit/' "$1"\necho $$ > '${pidFile}'\nexec sleep 30\n`,
+        { mode: 0o700 },
+      );
       const p = spawnQlik(['api-key', 'edit', key.id], { env: envFor(home, { EDITOR: `sh ${script}`, TMPDIR: tmp }) });
-      const pid = await until(async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined);
+      const pid = await until(
+        async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined,
+      );
       const editDirs = await readdir(tmp);
       p.child.kill('SIGTERM');
       const r = await p.done;
@@ -707,7 +935,10 @@ function editorInterruptCase() {
       const log = await emu.requests();
       const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).json;
       v.expect(pid !== undefined, 'the editor never started');
-      v.expect(editDirs.some((d) => d.startsWith('qlik-edit-')), 'no temporary directory while the editor ran');
+      v.expect(
+        editDirs.some((d) => d.startsWith('qlik-edit-')),
+        'no temporary directory while the editor ran',
+      );
       v.eq('exit code', r.code, 143);
       v.eq('editor still running', alive, false);
       v.eq('left in TMPDIR', (await readdir(tmp)).join(','), '');
@@ -734,16 +965,28 @@ function emulatorCases() {
   return [
     attack(14, 'cursor-visibility', {
       reduced: true,
-      injected: "GET /api/v1/api-keys as dev with startingAfter / endingBefore = the id of the admin's key (which dev may not see)",
-      expected: 'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
+      injected:
+        "GET /api/v1/api-keys as dev with startingAfter / endingBefore = the id of the admin's key (which dev may not see)",
+      expected:
+        'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
       async run(lab) {
         const emu = await lab.fresh();
         const hidden = await emu.mint('reliability hidden');
         const v = new Verdict();
         for (const cursor of ['startingAfter', 'endingBefore']) {
-          const seen = await emu.call('GET', `${KEYS_PATH}?${cursor}=${hidden.id}&sort=-created`, { token: emu.dev.apiKey });
-          const unknown = await emu.call('GET', `${KEYS_PATH}?${cursor}=00000000-0000-4000-8000-000000000000&sort=-created`, { token: emu.dev.apiKey });
-          const shape = (res) => JSON.stringify({ status: res.status, errors: res.json?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })) });
+          const seen = await emu.call('GET', `${KEYS_PATH}?${cursor}=${hidden.id}&sort=-created`, {
+            token: emu.dev.apiKey,
+          });
+          const unknown = await emu.call(
+            'GET',
+            `${KEYS_PATH}?${cursor}=00000000-0000-4000-8000-000000000000&sort=-created`,
+            { token: emu.dev.apiKey },
+          );
+          const shape = (res) =>
+            JSON.stringify({
+              status: res.status,
+              errors: res.json?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })),
+            });
           v.eq(`${cursor} on a hidden key: status`, seen.status, 400);
           v.eq(`${cursor}: hidden key answered like an unknown one`, shape(seen), shape(unknown));
         }
@@ -751,8 +994,10 @@ function emulatorCases() {
       },
     }),
     attack(15, 'control-api-guard', {
-      injected: 'control API: a Host that a DNS-rebinding page would send; a state-changing POST without content-type: application/json; --host 0.0.0.0 reached through a non-loopback address',
-      expected: 'Host: evil.example → 403; POST /__emulator/reset without JSON content-type → 415 and nothing reset; a remote peer → 403 (unless --allow-remote-control, which warns)',
+      injected:
+        'control API: a Host that a DNS-rebinding page would send; a state-changing POST without content-type: application/json; --host 0.0.0.0 reached through a non-loopback address',
+      expected:
+        'Host: evil.example → 403; POST /__emulator/reset without JSON content-type → 415 and nothing reset; a remote peer → 403 (unless --allow-remote-control, which warns)',
       async run(lab) {
         const emu = lab.emu;
         const v = new Verdict();
@@ -760,9 +1005,16 @@ function emulatorCases() {
         v.eq('control call under Host evil.example', rebinding.status, 403);
         await emu.reset();
         const survivor = await emu.mint('reliability survives');
-        const form = await emu.call('POST', '/__emulator/reset', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const form = await emu.call('POST', '/__emulator/reset', {
+          body: 'x=1',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
         v.eq('form-encoded POST /__emulator/reset', form.status, 415);
-        v.eq('a key after the refused reset', (await emu.call('GET', `${KEYS_PATH}/${survivor.id}`, { token: emu.admin.apiKey })).status, 200);
+        v.eq(
+          'a key after the refused reset',
+          (await emu.call('GET', `${KEYS_PATH}/${survivor.id}`, { token: emu.admin.apiKey })).status,
+          200,
+        );
         const remoteIp = Object.values(networkInterfaces())
           .flat()
           .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
@@ -776,7 +1028,9 @@ function emulatorCases() {
           const viaLan = await open.call('GET', `http://${remoteIp}:${open.port}/__emulator/info`);
           v.fig('remote', `${remoteIp} → ${viaLan.status}`);
           v.eq(`control call from ${remoteIp} (--host 0.0.0.0)`, viaLan.status, 403);
-          const api = await open.call('GET', `http://${remoteIp}:${open.port}${KEYS_PATH}`, { token: open.admin.apiKey });
+          const api = await open.call('GET', `http://${remoteIp}:${open.port}${KEYS_PATH}`, {
+            token: open.admin.apiKey,
+          });
           v.eq('the Qlik API from the same address still served', api.status, 200);
         } finally {
           await open.stop();
@@ -788,7 +1042,10 @@ function emulatorCases() {
         } finally {
           await allowed.stop();
         }
-        v.expect(lines.some((l) => /remote|anyone/i.test(l) && /admin/i.test(l)), `no warning naming the risk: ${JSON.stringify(lines.slice(0, 5))}`);
+        v.expect(
+          lines.some((l) => /remote|anyone/i.test(l) && /admin/i.test(l)),
+          `no warning naming the risk: ${JSON.stringify(lines.slice(0, 5))}`,
+        );
         return v.done();
       },
     }),
@@ -809,7 +1066,8 @@ function emulatorCases() {
           emu = await labEmulator({ data, tls: true });
           await emu.mint('reliability on disk');
           // While it runs: the write-ahead log and its index exist only then.
-          for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm']) modes[name] = (await modeOf(join(dir, name)))?.toString(8);
+          for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm'])
+            modes[name] = (await modeOf(join(dir, name)))?.toString(8);
         } catch (e) {
           startError = e instanceof Error ? e.message.split('\n')[0] : String(e);
         } finally {
@@ -827,14 +1085,19 @@ function emulatorCases() {
     }),
     attack(17, 'fault-pattern-cannot-freeze', {
       reduced: true,
-      injected: 'a fault rule with path ^/(a+)+$ (catastrophic as a regular expression), and a glob with many stars against a 5000-character path',
+      injected:
+        'a fault rule with path ^/(a+)+$ (catastrophic as a regular expression), and a glob with many stars against a 5000-character path',
       expected: 'the regular expression is refused (400); the glob answers within 1 s; the emulator still serves',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
-        const regex = await emu.call('POST', '/__emulator/faults', { body: { path: '^/(a+)+$', action: { type: 'status', status: 418 } } });
+        const regex = await emu.call('POST', '/__emulator/faults', {
+          body: { path: '^/(a+)+$', action: { type: 'status', status: 418 } },
+        });
         v.eq('a regular-expression path', regex.status, 400);
-        const glob = await emu.call('POST', '/__emulator/faults', { body: { path: `/${'*a'.repeat(20)}*b`, times: 0, action: { type: 'status', status: 418 } } });
+        const glob = await emu.call('POST', '/__emulator/faults', {
+          body: { path: `/${'*a'.repeat(20)}*b`, times: 0, action: { type: 'status', status: 418 } },
+        });
         v.eq('a many-star glob', glob.status, 201);
         const t0 = performance.now();
         const res = await emu.call('GET', `/${'a'.repeat(5000)}`, { token: emu.admin.apiKey });
@@ -850,16 +1113,27 @@ function emulatorCases() {
     attack(18, 'request-log-masked', {
       injected:
         'a request with X-Api-Key, Cookie, X-Qlik-Session, X-Refresh-Token, X-My-Session-Id and Proxy-Authorization headers, and ?token=…&api_key=…&session_id=…&password=… in the query',
-      expected: 'none of the values in GET /__emulator/requests or in the log lines (the request itself is logged, with its non-secret limit=1)',
+      expected:
+        'none of the values in GET /__emulator/requests or in the log lines (the request itself is logged, with its non-secret limit=1)',
       async run() {
         const lines = [];
         const emu = await labEmulator({ log: (l) => lines.push(l) });
         try {
-          const headers = ['X-Api-Key', 'Cookie', 'X-Qlik-Session', 'X-Refresh-Token', 'X-My-Session-Id', 'Proxy-Authorization'].map(
-            (h) => /** @type {[string, string]} */ ([h, secretValue('v')]),
+          const headers = [
+            'X-Api-Key',
+            'Cookie',
+            'X-Qlik-Session',
+            'X-Refresh-Token',
+            'X-My-Session-Id',
+            'Proxy-Authorization',
+          ].map((h) => /** @type {[string, string]} */ ([h, secretValue('v')]));
+          const query = ['token', 'api_key', 'session_id', 'password'].map(
+            (q) => /** @type {[string, string]} */ ([q, secretValue('q')]),
           );
-          const query = ['token', 'api_key', 'session_id', 'password'].map((q) => /** @type {[string, string]} */ ([q, secretValue('q')]));
-          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']]).toString()}`, { token: emu.admin.apiKey, headers: Object.fromEntries(headers) });
+          await emu.call('GET', `${KEYS_PATH}?${new URLSearchParams([...query, ['limit', '1']]).toString()}`, {
+            token: emu.admin.apiKey,
+            headers: Object.fromEntries(headers),
+          });
           const entries = await emu.requests();
           const log = JSON.stringify(entries);
           const v = new Verdict();
@@ -888,7 +1162,12 @@ const ISSUE18_RULES = {
 };
 
 function attack18(rule, name, c) {
-  return { ...c, id: `adversarial/i18-${rule}-${name}`, section: 'adversarial', injected: `issue 18 rule ${rule} (${ISSUE18_RULES[rule]}): ${c.injected}` };
+  return {
+    ...c,
+    id: `adversarial/i18-${rule}-${name}`,
+    section: 'adversarial',
+    injected: `issue 18 rule ${rule} (${ISSUE18_RULES[rule]}): ${c.injected}`,
+  };
 }
 
 const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
@@ -896,24 +1175,41 @@ const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
 function issue18EmulatorCases() {
   return [
     attack18(19, 'bot-impersonated-deny', {
-      injected: '--m2m-api-keys deny, then an impersonation token for the OAuth client\'s bot user creates a key (and another bot creates one for the bot)',
+      injected:
+        "--m2m-api-keys deny, then an impersonation token for the OAuth client's bot user creates a key (and another bot creates one for the bot)",
       expected: '403 APIKEYS-5 both times; no key of the bot exists',
       async run() {
         const emu = await labEmulator({ m2mApiKeys: 'deny' });
         try {
           const bot = emu.lib.oauthClients[0];
           if (bot === undefined) throw new Error('the lab emulator has no OAuth client');
-          const imp = await emu.lib.addOAuthClient({ name: 'imp', allowedGrantTypes: ['client_credentials', IMPERSONATION] });
+          const imp = await emu.lib.addOAuthClient({
+            name: 'imp',
+            allowedGrantTypes: ['client_credentials', IMPERSONATION],
+          });
           const client = emu.lib.oauthClient('imp');
           const token = await emu.call('POST', '/oauth/token', {
-            body: { grant_type: IMPERSONATION, client_id: client.clientId, client_secret: client.clientSecret, user_lookup: { field: 'userId', value: bot.userId } },
+            body: {
+              grant_type: IMPERSONATION,
+              client_id: client.clientId,
+              client_secret: client.clientSecret,
+              user_lookup: { field: 'userId', value: bot.userId },
+            },
           });
           const v = new Verdict();
           v.eq('impersonation token', token.status, 200);
-          const made = await emu.call('POST', KEYS_PATH, { token: token.json?.access_token, body: { description: 'bot key', expiry: 'PT1H' } });
+          const made = await emu.call('POST', KEYS_PATH, {
+            token: token.json?.access_token,
+            body: { description: 'bot key', expiry: 'PT1H' },
+          });
           v.eq('a key for the bot through impersonation', made.status, 403);
-          const imp2 = await emu.call('POST', '/oauth/token', { body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret } });
-          const other = await emu.call('POST', KEYS_PATH, { token: imp2.json?.access_token, body: { description: 'bot key', expiry: 'PT1H', sub: bot.userId } });
+          const imp2 = await emu.call('POST', '/oauth/token', {
+            body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret },
+          });
+          const other = await emu.call('POST', KEYS_PATH, {
+            token: imp2.json?.access_token,
+            body: { description: 'bot key', expiry: 'PT1H', sub: bot.userId },
+          });
           v.eq('a key for the bot by another bot', other.status, 403);
           v.expect(imp.clientId !== undefined, 'the second client was made');
           return v.done();
@@ -923,8 +1219,10 @@ function issue18EmulatorCases() {
       },
     }),
     attack18(22, 'basic-auth-and-wrong-secrets', {
-      injected: 'client credentials with HTTP Basic; then 16 wrong secrets for the client with --rate-limit at 3 a minute',
-      expected: 'Basic answered like the body (200); the wrong secrets get 401 then 429; the right secret from another address still gets a token',
+      injected:
+        'client credentials with HTTP Basic; then 16 wrong secrets for the client with --rate-limit at 3 a minute',
+      expected:
+        'Basic answered like the body (200); the wrong secrets get 401 then 429; the right secret from another address still gets a token',
       async run() {
         const emu = await labEmulator();
         try {
@@ -932,18 +1230,29 @@ function issue18EmulatorCases() {
           if (c === undefined) throw new Error('the lab emulator has no OAuth client');
           const v = new Verdict();
           const basic = `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`;
-          const viaBasic = await emu.call('POST', '/oauth/token', { body: { grant_type: 'client_credentials' }, headers: { authorization: basic } });
+          const viaBasic = await emu.call('POST', '/oauth/token', {
+            body: { grant_type: 'client_credentials' },
+            headers: { authorization: basic },
+          });
           v.eq('token with Basic', viaBasic.status, 200);
           await emu.lib.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
           // The wrong secrets come from 127.0.0.2 (Linux routes all of 127/8 to loopback); the right one from 127.0.0.1.
           const { request: httpRequest } = await import('node:http');
           const postFrom = (localAddress, secret) =>
             new Promise((resolve, reject) => {
-              const body = JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: secret });
-              const req = httpRequest(`${emu.url}/oauth/token`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
-                res.resume();
-                res.on('end', () => resolve(res.statusCode));
+              const body = JSON.stringify({
+                grant_type: 'client_credentials',
+                client_id: c.clientId,
+                client_secret: secret,
               });
+              const req = httpRequest(
+                `${emu.url}/oauth/token`,
+                { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(res.statusCode));
+                },
+              );
               req.on('error', reject);
               req.end(body);
             });
@@ -964,7 +1273,9 @@ function issue18EmulatorCases() {
       async run() {
         const bin = new URL('../../../packages/emulator/bin/qlik-emulator.js', import.meta.url).pathname;
         const { spawn } = await import('node:child_process');
-        const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, bin], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, bin], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
         const pid = Number(await new Promise((resolve) => sh.stdout.once('data', (d) => resolve(String(d).trim()))));
         sh.kill('SIGKILL');
         const v = new Verdict();
@@ -1009,4 +1320,3 @@ export function adversarialCases({ reduced = false } = {}) {
     ...issue18EmulatorCases(),
   ];
 }
-

@@ -34,15 +34,34 @@ import {
  * @param {{ id: string, rules?: FaultRule[], retry: number, timeout?: number | undefined, args?: string[], env?: Record<string, string>, server?: string,
  *   emu?: LabEmulator, setup?: (emu: LabEmulator) => unknown, closeStdout?: boolean, reset?: boolean, home?: string }} opts
  */
-export async function createUnderFault(lab, { id, rules = [], retry, timeout, args = [], env = {}, server, emu = lab.emu, setup, closeStdout = false, reset = true, home }) {
+export async function createUnderFault(
+  lab,
+  {
+    id,
+    rules = [],
+    retry,
+    timeout,
+    args = [],
+    env = {},
+    server,
+    emu = lab.emu,
+    setup,
+    closeStdout = false,
+    reset = true,
+    home,
+  },
+) {
   if (reset) await emu.reset();
   await setup?.(emu);
   for (const rule of rules) await emu.fault(rule);
   home ??= await homeFor(server ?? emu.url, emu.admin.apiKey);
   const description = `reliability ${id}`;
-  const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H', ...retryArgs(retry), ...args], {
-    env: envFor(home, { ...(timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }), ...env }),
-  });
+  const p = spawnQlik(
+    ['api-key', 'create', '--description', description, '--expiry', 'PT1H', ...retryArgs(retry), ...args],
+    {
+      env: envFor(home, { ...(timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }), ...env }),
+    },
+  );
   // The reader of stdout is gone (`qlik api-key create | false`): writing the token fails with EPIPE.
   if (closeStdout) p.child.stdout.destroy();
   const r = await p.done;
@@ -63,7 +82,8 @@ export async function measureCreate(emu, { r, home, description }) {
   const active = ledger.filter((e) => e.state === 'active');
   const success = r.code === 0;
   let tokenWorks;
-  if (success && typeof out?.token === 'string') tokenWorks = (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token: out.token })).status === 200;
+  if (success && typeof out?.token === 'string')
+    tokenWorks = (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token: out.token })).status === 200;
   const faulted = log.filter((e) => e.faultId !== undefined);
   return {
     r,
@@ -102,21 +122,33 @@ export async function judgeCreate(m, { exit, attempts, maxMs, stderr, faulted = 
   v.eq('leaked secrets', v.figures.leaked, 0);
   if (attempts !== undefined) {
     const [lo, hi] = Array.isArray(attempts) ? attempts : [attempts, attempts];
-    v.expect(m.attempts >= lo && m.attempts <= hi, `attempts ${m.attempts}, expected ${lo === hi ? lo : `${lo}-${hi}`}`);
+    v.expect(
+      m.attempts >= lo && m.attempts <= hi,
+      `attempts ${m.attempts}, expected ${lo === hi ? lo : `${lo}-${hi}`}`,
+    );
   }
   if (faulted) v.expect(m.faulted > 0, 'the fault never fired');
   if (maxMs !== undefined) v.expect(r.ms <= maxMs, `took ${Math.round(r.ms)} ms, more than ${maxMs} ms`);
   if (cutWithinS !== undefined) {
     // The server's view: how long the longest faulted request stayed open before the CLI gave up on it.
     v.fig('cutAfterS', (m.faultedMs / 1000).toFixed(1));
-    v.expect(m.faultedMs <= (cutWithinS + 2.5) * 1000, `a faulted request stayed open ${m.faultedMs} ms (timeout ${cutWithinS} s)`);
+    v.expect(
+      m.faultedMs <= (cutWithinS + 2.5) * 1000,
+      `a faulted request stayed open ${m.faultedMs} ms (timeout ${cutWithinS} s)`,
+    );
   }
   if (r.code === 0) {
     v.expect(m.tokenWorks === true, 'the printed token does not authenticate');
-    v.expect(m.ledger.some((e) => e.id === m.out?.id && e.state === 'active'), 'the printed key is not the active key');
+    v.expect(
+      m.ledger.some((e) => e.id === m.out?.id && e.state === 'active'),
+      'the printed key is not the active key',
+    );
     v.eq('printed description', m.out?.description, m.description);
   } else {
-    v.expect(m.ledger.every((e) => e.state !== 'active'), 'a failed create left an active key');
+    v.expect(
+      m.ledger.every((e) => e.state !== 'active'),
+      'a failed create left an active key',
+    );
     v.expect(hasErrorMessage(r.stderr), `no error message on stderr: ${JSON.stringify(r.stderr.slice(-300))}`);
   }
   if (stderr) v.match('stderr', r.stderr, stderr);
@@ -140,7 +172,13 @@ export async function judgeCreate(m, { exit, attempts, maxMs, stderr, faulted = 
  */
 /** @type {CreateFault[]} */
 const CREATE_FAULTS = [
-  { key: '429', injected: '429, retry-after: 1', action: { type: 'status', status: 429, headers: { 'retry-after': '1' } }, retries: [0, 1, 10], minWaitS: 1 },
+  {
+    key: '429',
+    injected: '429, retry-after: 1',
+    action: { type: 'status', status: 429, headers: { 'retry-after': '1' } },
+    retries: [0, 1, 10],
+    minWaitS: 1,
+  },
   ...[500, 502, 503, 504].map((status) => ({
     key: `${status}-before`,
     injected: `${status} before the key is committed (status)`,
@@ -155,9 +193,27 @@ const CREATE_FAULTS = [
     retries: status === 503 ? [0, 1, 10] : [0, 1],
     reduced: status === 503 ? [1] : [],
   })),
-  { key: 'reset-before', injected: 'connection reset before the request is read', action: { type: 'reset-before' }, retries: [0, 1, 10] },
-  { key: 'reset-after', injected: 'connection reset after commit', action: { type: 'reset-after' }, committed: true, retries: [0, 1, 10], reduced: [1] },
-  { key: 'truncated', injected: 'body truncated after commit', action: { type: 'truncate-after' }, committed: true, retries: [0, 1, 10] },
+  {
+    key: 'reset-before',
+    injected: 'connection reset before the request is read',
+    action: { type: 'reset-before' },
+    retries: [0, 1, 10],
+  },
+  {
+    key: 'reset-after',
+    injected: 'connection reset after commit',
+    action: { type: 'reset-after' },
+    committed: true,
+    retries: [0, 1, 10],
+    reduced: [1],
+  },
+  {
+    key: 'truncated',
+    injected: 'body truncated after commit',
+    action: { type: 'truncate-after' },
+    committed: true,
+    retries: [0, 1, 10],
+  },
   {
     key: 'html-2xx',
     injected: 'HTML 201 body after commit',
@@ -172,7 +228,13 @@ const CREATE_FAULTS = [
     committed: true,
     retries: [0, 1],
   },
-  { key: 'drop-token', injected: '201 without the token', action: { type: 'drop-token' }, committed: true, retries: [0, 1, 10] },
+  {
+    key: 'drop-token',
+    injected: '201 without the token',
+    action: { type: 'drop-token' },
+    committed: true,
+    retries: [0, 1, 10],
+  },
   {
     key: 'slow-first-byte',
     injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2',
@@ -191,7 +253,13 @@ const CREATE_FAULTS = [
     retries: [0, 1],
     stderr: /timed out after 2s/,
   },
-  { key: 'large-body', injected: '50 MB 201 body (cap 10 MiB)', action: { type: 'large-body', bytes: 50 * MiB }, retries: [0, 1], stderr: /10 MiB/ },
+  {
+    key: 'large-body',
+    injected: '50 MB 201 body (cap 10 MiB)',
+    action: { type: 'large-body', bytes: 50 * MiB },
+    retries: [0, 1],
+    stderr: /10 MiB/,
+  },
 ];
 
 /** @returns {import('./index.mjs').Case[]} */
@@ -260,7 +328,9 @@ function specialCreateCases() {
       async run(lab) {
         const m = await createUnderFault(lab, {
           id: `429-too-long-r${retry}`,
-          rules: [{ ...POST_KEYS, times: 0, action: { type: 'status', status: 429, headers: { 'retry-after': '600' } } }],
+          rules: [
+            { ...POST_KEYS, times: 0, action: { type: 'status', status: 429, headers: { 'retry-after': '600' } } },
+          ],
           retry,
         });
         return judgeCreate(m, { exit: 1, attempts: 1, maxMs: 15_000, stderr: /600 s[\s\S]*300 s/ });
@@ -275,9 +345,20 @@ function specialCreateCases() {
       expected: `exit 1, "connection refused"; ${retry + 1} connect attempt${retry ? 's' : ''} (from the -v trace)`,
       async run(lab) {
         const port = await closedPort();
-        const m = await createUnderFault(lab, { id: `refused-r${retry}`, retry, server: `http://127.0.0.1:${port}`, args: ['-v'] });
+        const m = await createUnderFault(lab, {
+          id: `refused-r${retry}`,
+          retry,
+          server: `http://127.0.0.1:${port}`,
+          args: ['-v'],
+        });
         m.attempts = (m.r.stderr.match(/^> POST /gm) ?? m.r.stderr.match(/^POST /gm) ?? []).length;
-        return judgeCreate(m, { exit: 1, attempts: retry + 1, faulted: false, maxMs: 15_000 + retry * 3000, stderr: /connection refused/ });
+        return judgeCreate(m, {
+          exit: 1,
+          attempts: retry + 1,
+          faulted: false,
+          maxMs: 15_000 + retry * 3000,
+          stderr: /connection refused/,
+        });
       },
     });
   }
@@ -292,7 +373,9 @@ function specialCreateCases() {
       const m = await createUnderFault(lab, {
         id: 'redirect',
         retry: 1,
-        rules: [{ ...POST_KEYS, times: 0, action: { type: 'redirect', status: 307, location: `${sink.url}${KEYS_PATH}` } }],
+        rules: [
+          { ...POST_KEYS, times: 0, action: { type: 'redirect', status: 307, location: `${sink.url}${KEYS_PATH}` } },
+        ],
         args: ['--headers', `X-Reliability-Secret=${secret}`],
       });
       const verdict = await judgeCreate(m, { exit: 1, attempts: 1 });
@@ -313,7 +396,10 @@ function specialCreateCases() {
       injected: `create: 400 whose error title holds OSC/CSI/C1 escapes and a bidi override ${mode.join(' ') || '(default mode)'}`,
       expected: 'exit 1, the title printed without any ESC/CSI/bidi character',
       async run(lab) {
-        const body = { errors: [{ code: 'X-1', title: ESCAPES, detail: `detail ${ESCAPES}`, status: '400' }], traceId: 't' };
+        const body = {
+          errors: [{ code: 'X-1', title: ESCAPES, detail: `detail ${ESCAPES}`, status: '400' }],
+          traceId: 't',
+        };
         const m = await createUnderFault(lab, {
           id: `escapes${mode.join('')}`,
           retry: 0,
@@ -336,7 +422,13 @@ function specialCreateCases() {
       expected: 'exit 0 after 1 fault, one key, its token printed; 2 POSTs',
       async run(lab) {
         const emu = await lab.tls();
-        const m = await createUnderFault(lab, { id: `tls-${key}`, emu, retry: 1, rules: [{ ...POST_KEYS, action }], env: { NODE_EXTRA_CA_CERTS: emu.caCert } });
+        const m = await createUnderFault(lab, {
+          id: `tls-${key}`,
+          emu,
+          retry: 1,
+          rules: [{ ...POST_KEYS, action }],
+          env: { NODE_EXTRA_CA_CERTS: emu.caCert },
+        });
         return judgeCreate(m, { exit: 0, attempts: 2 });
       },
     });
@@ -350,7 +442,9 @@ function specialCreateCases() {
         id: `create/clock-${dir}/r${retry}`,
         section: 'faults',
         injected: `create: server clock 10 min ${dir}, 503 after commit ×1, --retry ${retry}`,
-        expected: retry ? 'exit 0, one key: the lost key is found despite the skew and deleted; 2 POSTs' : 'exit 1; the committed key is found despite the skew and deleted; 1 POST',
+        expected: retry
+          ? 'exit 0, one key: the lost key is found despite the skew and deleted; 2 POSTs'
+          : 'exit 1; the committed key is found despite the skew and deleted; 1 POST',
         async run(lab) {
           const m = await createUnderFault(lab, {
             id: `clock-${dir}-r${retry}`,
@@ -408,22 +502,36 @@ function specialCreateCases() {
   cases.push({
     id: 'create/escape-in-id',
     section: 'faults',
-    injected: 'create: 201 without a token whose "id" holds OSC/CSI escapes (echoed in the "Removed API key <id>" warning)',
+    injected:
+      'create: 201 without a token whose "id" holds OSC/CSI escapes (echoed in the "Removed API key <id>" warning)',
     expected: 'exit 1, no key, no ESC/CSI byte on stderr',
     async run(lab) {
-      const body = { id: '\u001b]0;pwned\u0007\u001b[31mnot-a-key\u009b0m', description: 'reliability escape-in-id', status: 'active' };
-      const m = await createUnderFault(lab, { id: 'escape-in-id', retry: 0, rules: [{ ...POST_KEYS, action: { type: 'status', status: 201, body } }] });
+      const body = {
+        id: '\u001b]0;pwned\u0007\u001b[31mnot-a-key\u009b0m',
+        description: 'reliability escape-in-id',
+        status: 'active',
+      };
+      const m = await createUnderFault(lab, {
+        id: 'escape-in-id',
+        retry: 0,
+        rules: [{ ...POST_KEYS, action: { type: 'status', status: 201, body } }],
+      });
       return judgeCreate(m, { exit: 1, attempts: 1 });
     },
   });
   // A page that has items and a next link, so that paging goes on to the link (an empty page with a next link is
   // refused before, see adversarial/paging-*).
-  const pageWith = (next) => ({ type: 'status', status: 200, body: { data: [{ id: 'k1', description: 'one' }], links: { next: { href: next } } } });
+  const pageWith = (next) => ({
+    type: 'status',
+    status: 200,
+    body: { data: [{ id: 'k1', description: 'one' }], links: { next: { href: next } } },
+  });
   cases.push({
     id: 'ls/next-link-other-origin',
     section: 'faults',
     reduced: true,
-    injected: 'ls --limit 200: a links.next href on another origin (a recording server), with --headers X-Reliability-Secret',
+    injected:
+      'ls --limit 200: a links.next href on another origin (a recording server), with --headers X-Reliability-Secret',
     expected: 'exit 1, not followed: nothing reaches the other origin',
     async run(lab) {
       const emu = lab.emu;
@@ -432,7 +540,9 @@ function specialCreateCases() {
       await emu.fault({ method: 'GET', path: KEYS_PATH, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
       const secret = secretValue();
       const home = await adminHome(emu);
-      const r = await runQlik(['api-key', 'ls', '--limit', '200', '--headers', `X-Reliability-Secret=${secret}`], { env: envFor(home) });
+      const r = await runQlik(['api-key', 'ls', '--limit', '200', '--headers', `X-Reliability-Secret=${secret}`], {
+        env: envFor(home),
+      });
       const v = new Verdict();
       v.fig('attempts', (await emu.requests()).length);
       await checkRun(v, r, home);
@@ -450,7 +560,12 @@ function specialCreateCases() {
     expected: 'no ESC or bidi character on stderr',
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.fault({ method: 'GET', path: KEYS_PATH, times: 2, action: pageWith(`${emu.url}${KEYS_PATH}?limit=100&x=%1B%5B31mred%1B%5D0;t%07%E2%80%AE`) });
+      await emu.fault({
+        method: 'GET',
+        path: KEYS_PATH,
+        times: 2,
+        action: pageWith(`${emu.url}${KEYS_PATH}?limit=100&x=%1B%5B31mred%1B%5D0;t%07%E2%80%AE`),
+      });
       const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '-v'], { env: envFor(home) });
       const v = new Verdict();
@@ -475,7 +590,9 @@ async function requestUnderFault(lab, { argv, rules, retry, timeout, method, pat
   const ctx = prepare ? await prepare(emu) : {};
   for (const rule of rules(ctx)) await emu.fault(rule);
   const home = await adminHome(emu);
-  const r = await runQlik([...argv(ctx), ...retryArgs(retry)], { env: envFor(home, timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }) });
+  const r = await runQlik([...argv(ctx), ...retryArgs(retry)], {
+    env: envFor(home, timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }),
+  });
   const log = await emu.requests();
   const faulted = log.filter((e) => e.faultId !== undefined);
   return {
@@ -518,8 +635,21 @@ const RM = { method: 'DELETE', prepare: mintOne, argv: (ctx) => ['api-key', 'rm'
  */
 /** @type {IdempotentFault[]} */
 const IDEMPOTENT = [
-  { key: 'ls/503', injected: 'ls: 503', ...LS, retries: [0, 1, 10], reduced: [1], action: { type: 'status', status: 503 } },
-  { key: 'ls/429', injected: 'ls: 429, retry-after: 1', ...LS, retries: [0, 1], action: { type: 'status', status: 429, headers: { 'retry-after': '1' } } },
+  {
+    key: 'ls/503',
+    injected: 'ls: 503',
+    ...LS,
+    retries: [0, 1, 10],
+    reduced: [1],
+    action: { type: 'status', status: 503 },
+  },
+  {
+    key: 'ls/429',
+    injected: 'ls: 429, retry-after: 1',
+    ...LS,
+    retries: [0, 1],
+    action: { type: 'status', status: 429, headers: { 'retry-after': '1' } },
+  },
   {
     key: 'get/reset-after',
     injected: 'get: connection reset after the answer is ready',
@@ -542,7 +672,14 @@ const IDEMPOTENT = [
     action: { type: 'slow-first-byte', ms: 8000 },
     path: keyPath,
   },
-  { key: 'ls/trickle', injected: 'ls: body at 1 byte/s, QLIK_HTTP_TIMEOUT=2', ...LS, retries: [0], timeout: 2, action: { type: 'trickle', bytesPerSecond: 1 } },
+  {
+    key: 'ls/trickle',
+    injected: 'ls: body at 1 byte/s, QLIK_HTTP_TIMEOUT=2',
+    ...LS,
+    retries: [0],
+    timeout: 2,
+    action: { type: 'trickle', bytesPerSecond: 1 },
+  },
   {
     key: 'ls/large-body',
     injected: 'ls: 50 MB body (cap 10 MiB)',
@@ -569,7 +706,14 @@ const IDEMPOTENT = [
     attempts: () => 1,
     stderr: /another origin/,
   },
-  { key: 'rm/503-before', injected: 'rm: 503 before the delete is committed', ...RM, retries: [0, 1, 10], action: { type: 'status', status: 503 }, keyGone: (retry) => retry > 0 },
+  {
+    key: 'rm/503-before',
+    injected: 'rm: 503 before the delete is committed',
+    ...RM,
+    retries: [0, 1, 10],
+    action: { type: 'status', status: 503 },
+    keyGone: (retry) => retry > 0,
+  },
   {
     key: 'rm/503-after',
     injected: 'rm: 503 after the delete is committed',
@@ -582,7 +726,14 @@ const IDEMPOTENT = [
     stderr: (retry) => (retry > 0 ? /is gone/ : undefined),
     notStderr: (retry) => (retry > 0 ? /\bdeleted\b/ : undefined),
   },
-  { key: 'rm/reset-after', injected: 'rm: connection reset after the delete is committed', ...RM, retries: [0, 1, 10], action: { type: 'reset-after' }, keyGone: () => true },
+  {
+    key: 'rm/reset-after',
+    injected: 'rm: connection reset after the delete is committed',
+    ...RM,
+    retries: [0, 1, 10],
+    action: { type: 'reset-after' },
+    keyGone: () => true,
+  },
 ];
 
 /** @returns {import('./index.mjs').Case[]} */
@@ -612,7 +763,14 @@ function idempotentCases() {
             method: k.method,
             path: k.path,
             prepare: k.prepare,
-            rules: (ctx) => [{ method: k.method, path: k.path(ctx), times, action: k.sink ? { ...k.action, location: `${sink.url}${KEYS_PATH}` } : k.action }],
+            rules: (ctx) => [
+              {
+                method: k.method,
+                path: k.path(ctx),
+                times,
+                action: k.sink ? { ...k.action, location: `${sink.url}${KEYS_PATH}` } : k.action,
+              },
+            ],
           });
           const v = new Verdict();
           v.fig('attempts', m.attempts);
@@ -622,20 +780,36 @@ function idempotentCases() {
           v.expect(m.faulted > 0, 'the fault never fired');
           if (k.timeout !== undefined) {
             v.fig('cutAfterS', (m.faultedMs / 1000).toFixed(1));
-            v.expect(m.faultedMs <= (k.timeout + 2.5) * 1000, `a faulted request stayed open ${m.faultedMs} ms (timeout ${k.timeout} s)`);
+            v.expect(
+              m.faultedMs <= (k.timeout + 2.5) * 1000,
+              `a faulted request stayed open ${m.faultedMs} ms (timeout ${k.timeout} s)`,
+            );
           }
           const perAttempt = (k.timeout ?? 0) * 1000 + 1000 + 3000;
           v.expect(m.r.ms <= 15_000 + attempts * perAttempt, `took ${Math.round(m.r.ms)} ms`);
-          if (exit !== 0) v.expect(hasErrorMessage(m.r.stderr), `no error message: ${JSON.stringify(m.r.stderr.slice(-300))}`);
+          if (exit !== 0)
+            v.expect(hasErrorMessage(m.r.stderr), `no error message: ${JSON.stringify(m.r.stderr.slice(-300))}`);
           if (stderr) v.match('stderr', m.r.stderr, stderr);
-          if (notStderr) v.expect(!notStderr.test(m.r.stderr), `stderr matches ${notStderr}: ${JSON.stringify(m.r.stderr.slice(0, 300))}`);
+          if (notStderr)
+            v.expect(
+              !notStderr.test(m.r.stderr),
+              `stderr matches ${notStderr}: ${JSON.stringify(m.r.stderr.slice(0, 300))}`,
+            );
           if (gone !== undefined) {
-            const state = (await lab.emu.call('GET', `${KEYS_PATH}/${m.ctx.key.id}`, { token: lab.emu.admin.apiKey })).status;
-            v.expect(gone ? state === 404 : state === 200, `the key ${gone ? 'still exists' : 'was removed'} (GET answered ${state})`);
+            const state = (await lab.emu.call('GET', `${KEYS_PATH}/${m.ctx.key.id}`, { token: lab.emu.admin.apiKey }))
+              .status;
+            v.expect(
+              gone ? state === 404 : state === 200,
+              `the key ${gone ? 'still exists' : 'was removed'} (GET answered ${state})`,
+            );
           }
           if (sink) {
             v.fig('sink', sink.requests.length);
-            v.eq('requests with credentials at the other origin', withCredentials(sink.requests, ['x-reliability-secret']).length, 0);
+            v.eq(
+              'requests with credentials at the other origin',
+              withCredentials(sink.requests, ['x-reliability-secret']).length,
+              0,
+            );
           }
           k.check?.(v, m);
           return v.done();
@@ -650,4 +824,3 @@ function idempotentCases() {
 export function faultCases() {
   return [...createFaultCases(), ...specialCreateCases(), ...idempotentCases()];
 }
-

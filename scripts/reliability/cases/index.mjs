@@ -39,7 +39,7 @@ export const SECTIONS = {
   adversarial: '5. Adversarial: the rules of issues #8 and #18',
   oauth: '6. OAuth client credentials',
   users: '7. Users and roles: offboarding and role changes',
-  lifecycle: '8. A key\'s whole life: rotate, exec, audit',
+  lifecycle: "8. A key's whole life: rotate, exec, audit",
   scim: '9. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
 };
 
@@ -50,7 +50,17 @@ export const SECTIONS = {
  */
 export function buildCases({ reduced = false } = {}) {
   /** @type {Case[]} */
-  const all = [...faultCases(), ...inputCases(), ...secretCases({ reduced }), ...proxyCases(), ...adversarialCases({ reduced }), ...oauthCases({ reduced }), ...userCases(), ...lifecycleCases(), ...scimCases({ reduced })];
+  const all = [
+    ...faultCases(),
+    ...inputCases(),
+    ...secretCases({ reduced }),
+    ...proxyCases(),
+    ...adversarialCases({ reduced }),
+    ...oauthCases({ reduced }),
+    ...userCases(),
+    ...lifecycleCases(),
+    ...scimCases({ reduced }),
+  ];
   return reduced ? all.filter((c) => c.reduced) : all;
 }
 
@@ -70,7 +80,13 @@ export async function runCase(lab, c) {
     const figures = { ...result.figures, ms: result.figures.ms ?? wallMs };
     return { ...head, ...result, figures, wallMs };
   } catch (e) {
-    return { ...head, pass: false, figures: {}, failures: [`the case crashed: ${e instanceof Error ? e.message : String(e)}`], wallMs: performance.now() - started };
+    return {
+      ...head,
+      pass: false,
+      figures: {},
+      failures: [`the case crashed: ${e instanceof Error ? e.message : String(e)}`],
+      wallMs: performance.now() - started,
+    };
   }
 }
 

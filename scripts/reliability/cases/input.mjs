@@ -35,7 +35,11 @@ const NOBODY = 65534;
  * @param {BadInput} opts
  * @returns {import('./index.mjs').Case}
  */
-export function badInput(id, injected, { args, setup, contexts, env = {}, asNobody = false, expect, reduced = false, section = 'input', prefix = 'input/' }) {
+export function badInput(
+  id,
+  injected,
+  { args, setup, contexts, env = {}, asNobody = false, expect, reduced = false, section = 'input', prefix = 'input/' },
+) {
   return {
     id: `${prefix}${id}`,
     section,
@@ -80,7 +84,10 @@ export function badInput(id, injected, { args, setup, contexts, env = {}, asNobo
       v.fig('ms', r.ms);
       v.eq('exit code', r.code, 1);
       v.eq('stderr lines', lines.length, 1);
-      v.expect(/^Error: \S/.test(lines[0] ?? ''), `stderr is not one "Error: …" line: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+      v.expect(
+        /^Error: \S/.test(lines[0] ?? ''),
+        `stderr is not one "Error: …" line: ${JSON.stringify(r.stderr.slice(0, 300))}`,
+      );
       v.eq('network calls', relay.stats.connections, 0);
       v.eq('input files untouched', v.figures.untouched, 'yes');
       v.eq('stdout', r.stdout, '');
@@ -106,10 +113,14 @@ export function inputCases() {
     ['empty', ['--expiry', '']],
   ];
   const cases = /** @type {[string, string[]][]} */ (durations).map(([name, flag]) =>
-    badInput(`expiry-${name.replace(/\W+/g, '_')}`, `create --expiry ${JSON.stringify((flag.at(-1) ?? '').replace(/^--expiry=/, ''))}${name.includes('separate') ? ' (as two argv words)' : ''}`, {
-      args: [...CREATE, ...flag],
-      expect: /expiry|duration/i,
-    }),
+    badInput(
+      `expiry-${name.replace(/\W+/g, '_')}`,
+      `create --expiry ${JSON.stringify((flag.at(-1) ?? '').replace(/^--expiry=/, ''))}${name.includes('separate') ? ' (as two argv words)' : ''}`,
+      {
+        args: [...CREATE, ...flag],
+        expect: /expiry|duration/i,
+      },
+    ),
   );
   const bodyFile = async (f, name, content) => {
     const path = join(f.dir, name);
@@ -120,23 +131,45 @@ export function inputCases() {
     badInput('subType-scim', 'create --subType scim', { args: [...CREATE, '--subType', 'scim'], expect: /subType/ }),
     badInput('retry-11', 'create --retry 11', { args: [...CREATE, '--retry', '11'], expect: /retry/ }),
     badInput('interval-0', 'create --interval 0', { args: [...CREATE, '--interval', '0'], expect: /interval/ }),
-    badInput('header-CR', '--headers with CR in a value', { args: ['api-key', 'ls', '--headers', 'X-Test=a\rb'], expect: /line break/ }),
-    badInput('header-LF', '--headers with LF in a value', { args: ['api-key', 'ls', '--headers', 'X-Test=a\nInjected: 1'], expect: /line break/ }),
+    badInput('header-CR', '--headers with CR in a value', {
+      args: ['api-key', 'ls', '--headers', 'X-Test=a\rb'],
+      expect: /line break/,
+    }),
+    badInput('header-LF', '--headers with LF in a value', {
+      args: ['api-key', 'ls', '--headers', 'X-Test=a\nInjected: 1'],
+      expect: /line break/,
+    }),
     badInput('header-NUL-config', 'NUL in a header value, from a -c config file (argv cannot hold NUL)', {
       setup: (f) => bodyFile(f, 'config.yml', 'headers:\n  X-Test: "a\\0b"\n'),
       args: (f, e) => ['api-key', 'ls', '-c', e.path],
       expect: /NUL/,
     }),
     badInput('header-NUL-context', 'NUL in a header value, from the context', {
-      contexts: (server, key) => `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key}"\n      X-Test: "a\\0b"\n    server: ${server}\n`,
+      contexts: (server, key) =>
+        `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key}"\n      X-Test: "a\\0b"\n    server: ${server}\n`,
       args: ['api-key', 'ls'],
       expect: /NUL/,
     }),
-    badInput('header-name-space', '--headers "Bad Name=x"', { args: ['api-key', 'ls', '--headers', 'Bad Name=x'], expect: /header name/ }),
-    badInput('header-name-paren', '--headers "X(1)=x"', { args: ['api-key', 'ls', '--headers', 'X(1)=x'], expect: /header name/ }),
-    badInput('header-name-empty', '--headers "=x"', { args: ['api-key', 'ls', '--headers', '=x'], expect: /header name/ }),
-    badInput('file-missing', '-f pointing at nothing', { args: (f) => [...CREATE, '-f', join(f.dir, 'nothing.json')], expect: /no such file/ }),
-    badInput('file-directory', '-f pointing at a directory', { args: (f) => [...CREATE, '-f', f.dir], expect: /directory/ }),
+    badInput('header-name-space', '--headers "Bad Name=x"', {
+      args: ['api-key', 'ls', '--headers', 'Bad Name=x'],
+      expect: /header name/,
+    }),
+    badInput('header-name-paren', '--headers "X(1)=x"', {
+      args: ['api-key', 'ls', '--headers', 'X(1)=x'],
+      expect: /header name/,
+    }),
+    badInput('header-name-empty', '--headers "=x"', {
+      args: ['api-key', 'ls', '--headers', '=x'],
+      expect: /header name/,
+    }),
+    badInput('file-missing', '-f pointing at nothing', {
+      args: (f) => [...CREATE, '-f', join(f.dir, 'nothing.json')],
+      expect: /no such file/,
+    }),
+    badInput('file-directory', '-f pointing at a directory', {
+      args: (f) => [...CREATE, '-f', f.dir],
+      expect: /directory/,
+    }),
     badInput('file-unreadable', '-f a chmod 000 file, the CLI run as uid 65534 (root bypasses modes)', {
       setup: async (f) => {
         const e = await bodyFile(f, 'secret.json', '{"description":"x"}');
@@ -190,23 +223,32 @@ export function inputCases() {
       args: (f, e) => [...CREATE, '-f', e.path],
       expect: /BOM|byte order mark/,
     }),
-    badInput('context-unknown', '--context unknown', { args: ['api-key', 'ls', '--context', 'unknown'], expect: /unknown/ }),
+    badInput('context-unknown', '--context unknown', {
+      args: ['api-key', 'ls', '--context', 'unknown'],
+      expect: /unknown/,
+    }),
     badInput('contexts-nul', 'contexts file: NUL bytes only', { contexts: () => '\0\0\0\0', args: ['api-key', 'ls'] }),
     badInput('contexts-truncated', 'contexts file truncated mid-value', {
-      contexts: (server, key) => `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key.slice(0, 40)}`,
+      contexts: (server, key) =>
+        `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: "Bearer ${key.slice(0, 40)}`,
       args: ['api-key', 'ls'],
       expect: /contexts\.yml/,
     }),
     badInput('contexts-broken-after-key', 'contexts file broken right after a full key (the error must not quote it)', {
-      contexts: (server, key) => `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: Bearer ${key} : [oops\n    server: ${server}\n`,
+      contexts: (server, key) =>
+        `current-context: emu\ncontexts:\n  emu:\n    headers:\n      Authorization: Bearer ${key} : [oops\n    server: ${server}\n`,
       args: ['api-key', 'ls', '-v'],
       expect: /contexts\.yml/,
     }),
-    badInput('config-broken-after-key', '-c config file with api-key: <key> then broken YAML (the error must not quote it)', {
-      setup: (f) => bodyFile(f, 'config.yml', `api-key: ${f.key}\nserver: ${f.server}\napi-key: ${f.key}x\n`),
-      args: (f, e) => ['api-key', 'ls', '-c', e.path, '-v'],
-      expect: /config file/,
-    }),
+    badInput(
+      'config-broken-after-key',
+      '-c config file with api-key: <key> then broken YAML (the error must not quote it)',
+      {
+        setup: (f) => bodyFile(f, 'config.yml', `api-key: ${f.key}\nserver: ${f.server}\napi-key: ${f.key}x\n`),
+        args: (f, e) => ['api-key', 'ls', '-c', e.path, '-v'],
+        expect: /config file/,
+      },
+    ),
     badInput('contexts-not-yaml', 'contexts file that is not YAML', {
       contexts: () => '{{{ ::: ]]]\n\t- [\n',
       args: ['api-key', 'ls'],
@@ -228,7 +270,10 @@ export function inputCases() {
       expect: /must be/,
     }),
     badInput('server-ftp', '--server ftp://x', { args: ['api-key', 'ls', '--server', 'ftp://x'], expect: /scheme/ }),
-    badInput('server-no-host', '--server https://', { args: ['api-key', 'ls', '--server', 'https://'], expect: /server|host|URL/ }),
+    badInput('server-no-host', '--server https://', {
+      args: ['api-key', 'ls', '--server', 'https://'],
+      expect: /server|host|URL/,
+    }),
     badInput('config-unknown-key', '-c config file with an unknown key', {
       setup: (f) => bodyFile(f, 'config.yml', 'serverr: http://127.0.0.1:1\n'),
       args: (f, e) => ['api-key', 'ls', '-c', e.path],
@@ -240,8 +285,14 @@ export function inputCases() {
       expect: /RELIABILITY_UNSET_VARIABLE/,
     }),
   );
-  const reduced = new Set(['expiry-_P1D', 'header-LF', 'header-NUL-config', 'file-fifo', 'contexts-truncated', 'config-missing-var']);
+  const reduced = new Set([
+    'expiry-_P1D',
+    'header-LF',
+    'header-NUL-config',
+    'file-fifo',
+    'contexts-truncated',
+    'config-missing-var',
+  ]);
   for (const c of cases) c.reduced = reduced.has(c.id.slice('input/'.length));
   return cases;
 }
-

@@ -23,7 +23,9 @@ async function works(emu, token) {
 
 /** The active keys of the developer whose description is `d` or `d` followed by this CLI's tags. */
 async function keysOf(emu, d) {
-  const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey });
+  const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
+    token: emu.admin.apiKey,
+  });
   return (r.json?.data ?? []).filter((k) => k.description === d || k.description.startsWith(`${d} [qlik-cli:`));
 }
 
@@ -48,8 +50,10 @@ export function lifecycleCases() {
       id: 'lifecycle/rotate-kill9',
       section: 'lifecycle',
       heavy: true,
-      injected: 'every API request answers after 40 ms; api-key rotate killed with SIGKILL at a random moment of its run (200 runs)',
-      expected: 'after every kill the context holds a working key; after `rotate --resume` exactly one active key per context, 0 keys of the rotation left (tagged or not), no secret in any file but the contexts file',
+      injected:
+        'every API request answers after 40 ms; api-key rotate killed with SIGKILL at a random moment of its run (200 runs)',
+      expected:
+        'after every kill the context holds a working key; after `rotate --resume` exactly one active key per context, 0 keys of the rotation left (tagged or not), no secret in any file but the contexts file',
       async run(lab) {
         const v = new Verdict();
         const emu = await lab.fresh();
@@ -77,17 +81,28 @@ export function lifecycleCases() {
           if (!(await works(emu, await contextToken(home)))) broken += 1;
           const resumed = await runQlik(['api-key', 'rotate', '--resume'], { env: envFor(home) });
           await checkRun(v, resumed, home, `resume ${i}`);
-          v.expect(resumed.code !== null && [0, 2].includes(resumed.code), `resume ${i}: exit ${resumed.code}: ${stderrLines(resumed.stderr)[0] ?? ''}`);
+          v.expect(
+            resumed.code !== null && [0, 2].includes(resumed.code),
+            `resume ${i}: exit ${resumed.code}: ${stderrLines(resumed.stderr)[0] ?? ''}`,
+          );
           const keys = await keysOf(emu, d);
           const held = jti(await contextToken(home));
           const ok = keys.length === 1 && keys[0].id === held && keys[0].description === d;
           if (!ok) extra += 1;
-          v.expect(ok, `run ${i} (killed in step ${step}): active keys ${keys.map((k) => `${k.id} "${k.description}"`).join(', ')}, context holds ${held}`);
+          v.expect(
+            ok,
+            `run ${i} (killed in step ${step}): active keys ${keys.map((k) => `${k.id} "${k.description}"`).join(', ')}, context holds ${held}`,
+          );
           // Retire this run's keys, so that the developer's list stays one page long.
           for (const k of keys) await emu.call('DELETE', `/api/v1/api-keys/${k.id}`, { token: emu.admin.apiKey });
         }
         v.fig('runs', runs);
-        v.fig('killedIn', Object.entries(steps).map(([k, n]) => `${k}:${n}`).join(' '));
+        v.fig(
+          'killedIn',
+          Object.entries(steps)
+            .map(([k, n]) => `${k}:${n}`)
+            .join(' '),
+        );
         v.fig('contextBroken', broken);
         v.fig('wrongKeyCount', extra);
         v.eq('runs whose context lost its working key', broken, 0);
@@ -107,13 +122,20 @@ export function lifecycleCases() {
         const emu = await lab.fresh();
         await emu.fault({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
         const home = await devHome(emu, 'cc');
-        const [a, b] = await Promise.all([runQlik(['api-key', 'rotate'], { env: envFor(home) }), runQlik(['api-key', 'rotate'], { env: envFor(home) })]);
+        const [a, b] = await Promise.all([
+          runQlik(['api-key', 'rotate'], { env: envFor(home) }),
+          runQlik(['api-key', 'rotate'], { env: envFor(home) }),
+        ]);
         await checkRun(v, a, home, 'first');
         await checkRun(v, b, home, 'second');
         v.eq('exit codes', [a.code, b.code].sort().join(','), '0,2');
         const loser = a.code === 2 ? a : b;
         v.eq('lines of the refusal', stderrLines(loser.stderr).length, 1);
-        v.match('refusal', loser.stderr, /^Error: another 'qlik api-key rotate' of context 'emu' is running \(pid \d+\); nothing changed\n$/);
+        v.match(
+          'refusal',
+          loser.stderr,
+          /^Error: another 'qlik api-key rotate' of context 'emu' is running \(pid \d+\); nothing changed\n$/,
+        );
         const keys = await keysOf(emu, 'cc');
         v.eq('active keys', keys.length, 1);
         v.eq('the context holds it', keys[0]?.id, jti(await contextToken(home)));
@@ -125,7 +147,8 @@ export function lifecycleCases() {
       section: 'lifecycle',
       reduced: true,
       injected: 'max_keys_per_user 2, the developer holds 2 keys; api-key rotate',
-      expected: 'exit 2, one line listing the keys that fill the quota; no POST, PATCH or DELETE; the context unchanged',
+      expected:
+        'exit 2, one line listing the keys that fill the quota; no POST, PATCH or DELETE; the context unchanged',
       async run(lab) {
         const v = new Verdict();
         const emu = await lab.fresh();
@@ -138,7 +161,9 @@ export function lifecycleCases() {
         v.eq('exit code', r.code, 2);
         v.eq('stderr lines', stderrLines(r.stderr).length, 1);
         v.match('stderr', r.stderr, /^Error: the quota of 2 API keys is full: .*nothing changed\n$/);
-        const writes = (await emu.requests()).slice(seen).filter((q) => q.path.startsWith('/api/') && q.method !== 'GET');
+        const writes = (await emu.requests())
+          .slice(seen)
+          .filter((q) => q.path.startsWith('/api/') && q.method !== 'GET');
         v.eq('writes', writes.map((q) => `${q.method} ${q.path}`).join(', '), '');
         v.eq('context unchanged', (await contextToken(home)) === before, true);
         return v.done();
@@ -148,15 +173,31 @@ export function lifecycleCases() {
       id: 'lifecycle/exec-signals',
       section: 'lifecycle',
       reduced: true,
-      injected: 'api-key exec -- sh (waiting) ended by SIGTERM, SIGINT and SIGKILL of qlik; then audit --fix 11 minutes later',
-      expected: "SIGTERM/SIGINT: the command gets the signal, qlik exits with its code, the key is deleted; SIGKILL: one tagged key whose expiry is exec's (PT5M), removed by the next audit --fix",
+      injected:
+        'api-key exec -- sh (waiting) ended by SIGTERM, SIGINT and SIGKILL of qlik; then audit --fix 11 minutes later',
+      expected:
+        "SIGTERM/SIGINT: the command gets the signal, qlik exits with its code, the key is deleted; SIGKILL: one tagged key whose expiry is exec's (PT5M), removed by the next audit --fix",
       async run(lab) {
         const v = new Verdict();
         const emu = await lab.fresh();
         const home = await devHome(emu, 'seed');
         for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGTERM', 'SIGINT', 'SIGKILL'])) {
           const marker = join(home, `started-${signal}`);
-          const p = spawnQlik(['api-key', 'exec', '--expiry', 'PT5M', '--description', `ex-${signal}`, '--', 'sh', '-c', `trap 'exit 99' TERM INT; echo $$ > ${marker}; while :; do sleep 0.05; done`], { env: envFor(home) });
+          const p = spawnQlik(
+            [
+              'api-key',
+              'exec',
+              '--expiry',
+              'PT5M',
+              '--description',
+              `ex-${signal}`,
+              '--',
+              'sh',
+              '-c',
+              `trap 'exit 99' TERM INT; echo $$ > ${marker}; while :; do sleep 0.05; done`,
+            ],
+            { env: envFor(home) },
+          );
           let child = 0;
           for (let i = 0; i < 400 && child === 0; i++) {
             child = Number((await readFile(marker, 'utf8').catch(() => '')).trim()) || 0;
@@ -170,7 +211,8 @@ export function lifecycleCases() {
           if (signal === 'SIGKILL') {
             v.eq(`${signal}: keys left`, keys.length, 1);
             const k = keys[0];
-            if (k) v.eq(`${signal}: lifetime of the key left`, Date.parse(k.expiry) - Date.parse(k.created), 5 * 60_000);
+            if (k)
+              v.eq(`${signal}: lifetime of the key left`, Date.parse(k.expiry) - Date.parse(k.created), 5 * 60_000);
           } else {
             await checkRun(v, r, home, signal);
             v.eq(`${signal}: exit code`, r.code, 99);

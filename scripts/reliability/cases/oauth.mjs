@@ -3,8 +3,27 @@
 // parallel runs, and the client secret and access tokens kept out of every stderr, argv and file but the cache.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { envFor, makeHome, modeOf, registerToken, runQlik, spawnQlik, stderrLines, withCmdline, writeContexts } from '../lab.mjs';
-import { checkRun, countLeaks, hasErrorMessage, noLeaks, parseJson, retryArgs, secretValue, Verdict } from '../verdict.mjs';
+import {
+  envFor,
+  makeHome,
+  modeOf,
+  registerToken,
+  runQlik,
+  spawnQlik,
+  stderrLines,
+  withCmdline,
+  writeContexts,
+} from '../lab.mjs';
+import {
+  checkRun,
+  countLeaks,
+  hasErrorMessage,
+  noLeaks,
+  parseJson,
+  retryArgs,
+  secretValue,
+  Verdict,
+} from '../verdict.mjs';
 
 const TOKEN_PATH = '/oauth/token';
 const ME = ['user', 'me'];
@@ -29,7 +48,13 @@ function seededClient(emu) {
 async function oauthHome(emu, { secret } = {}) {
   const client = seededClient(emu);
   const home = await makeHome();
-  await writeContexts(home, { oauth: { server: emu.url, 'oauth-client-id': client.clientId, 'oauth-client-secret': secret ?? client.clientSecret } });
+  await writeContexts(home, {
+    oauth: {
+      server: emu.url,
+      'oauth-client-id': client.clientId,
+      'oauth-client-secret': secret ?? client.clientSecret,
+    },
+  });
   return home;
 }
 
@@ -51,9 +76,27 @@ async function checkOAuthRun(v, r, home, label, { printsKey = false } = {}) {
 /** The token endpoint under one fault kind: `user me --retry N` on a cold cache. */
 const TOKEN_FAULTS = [
   { key: '503', injected: '503', action: { type: 'status', status: 503 }, retries: [0, 1], reduced: [1] },
-  { key: 'reset', injected: 'connection reset after the token is issued', action: { type: 'reset-after' }, retries: [1] },
-  { key: '429', injected: '429, retry-after: 1', action: { type: 'status', status: 429, headers: { 'retry-after': '1' } }, retries: [1], minWaitS: 1 },
-  { key: 'slow', injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2', action: { type: 'slow-first-byte', ms: 8000 }, timeout: 2, retries: [1], stderr: /timed out after 2s/ },
+  {
+    key: 'reset',
+    injected: 'connection reset after the token is issued',
+    action: { type: 'reset-after' },
+    retries: [1],
+  },
+  {
+    key: '429',
+    injected: '429, retry-after: 1',
+    action: { type: 'status', status: 429, headers: { 'retry-after': '1' } },
+    retries: [1],
+    minWaitS: 1,
+  },
+  {
+    key: 'slow',
+    injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2',
+    action: { type: 'slow-first-byte', ms: 8000 },
+    timeout: 2,
+    retries: [1],
+    stderr: /timed out after 2s/,
+  },
 ];
 
 /** @returns {import('./index.mjs').Case[]} */
@@ -68,12 +111,16 @@ function tokenFaultCases() {
         section: 'oauth',
         reduced: f.reduced?.includes(retry) ?? false,
         injected: `POST /oauth/token: ${f.injected} ×1; user me --retry ${retry} on a cold token cache`,
-        expected: success ? 'exit 0 after one retry of the token request (2 token requests); one retry line on stderr' : "exit 1 with the server's error; 1 token request",
+        expected: success
+          ? 'exit 0 after one retry of the token request (2 token requests); one retry line on stderr'
+          : "exit 1 with the server's error; 1 token request",
         async run(lab) {
           const emu = await lab.fresh();
           await emu.fault({ method: 'POST', path: TOKEN_PATH, action: f.action });
           const home = await oauthHome(emu);
-          const r = await runQlik([...ME, ...retryArgs(retry)], { env: envFor(home, f.timeout ? { QLIK_HTTP_TIMEOUT: String(f.timeout) } : {}) });
+          const r = await runQlik([...ME, ...retryArgs(retry)], {
+            env: envFor(home, f.timeout ? { QLIK_HTTP_TIMEOUT: String(f.timeout) } : {}),
+          });
           const v = new Verdict();
           const tokens = await tokenRequests(emu);
           v.fig('attempts', tokens.length);
@@ -87,7 +134,8 @@ function tokenFaultCases() {
             v.expect(hasErrorMessage(r.stderr), `no error message: ${JSON.stringify(r.stderr.slice(0, 300))}`);
           }
           if (f.stderr) v.match('stderr', r.stderr, f.stderr);
-          if (f.minWaitS && success) v.expect(r.ms >= f.minWaitS * 1000, `did not wait the retry-after (${Math.round(r.ms)} ms)`);
+          if (f.minWaitS && success)
+            v.expect(r.ms >= f.minWaitS * 1000, `did not wait the retry-after (${Math.round(r.ms)} ms)`);
           if (f.timeout) {
             const cut = Math.max(0, ...tokens.filter((e) => e.faultId !== undefined).map((e) => e.ms));
             v.fig('cutAfterS', (cut / 1000).toFixed(1));
@@ -108,12 +156,29 @@ function tokenFaultCases() {
  */
 function staleTokenCase(kind) {
   const how = {
-    expired: { injected: "the emulator's clock moves 7 h ahead (past the token's 6 h lifetime) while a token is cached", spoil: (emu) => emu.lib.setTime({ offsetMs: 7 * 3600_000 }) },
-    revoked: { injected: 'the cached token is revoked on the server (POST /__emulator/oauth/tokens/revoke)', spoil: (emu) => emu.lib.revokeOAuthTokens() },
+    expired: {
+      injected: "the emulator's clock moves 7 h ahead (past the token's 6 h lifetime) while a token is cached",
+      spoil: (emu) => emu.lib.setTime({ offsetMs: 7 * 3600_000 }),
+    },
+    revoked: {
+      injected: 'the cached token is revoked on the server (POST /__emulator/oauth/tokens/revoke)',
+      spoil: (emu) => emu.lib.revokeOAuthTokens(),
+    },
     'expired-mid-run': {
-      injected: 'api-key create --sub <dev>: the POST commits, its answer waits 1.5 s, and the token expires on the server meanwhile; the PATCH that removes the create tag then needs a new token',
-      spoil: (emu) => emu.fault({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 1500 } }),
-      argv: (emu) => ['api-key', 'create', '--description', 'reliability oauth mid-run', '--sub', emu.dev.id, '--expiry', 'PT1H'],
+      injected:
+        'api-key create --sub <dev>: the POST commits, its answer waits 1.5 s, and the token expires on the server meanwhile; the PATCH that removes the create tag then needs a new token',
+      spoil: (emu) =>
+        emu.fault({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 1500 } }),
+      argv: (emu) => [
+        'api-key',
+        'create',
+        '--description',
+        'reliability oauth mid-run',
+        '--sub',
+        emu.dev.id,
+        '--expiry',
+        'PT1H',
+      ],
       // Once the POST is on the server (its key committed), the token expires.
       mid: async (emu) => {
         for (let i = 0; i < 400 && (await emu.ledger()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -124,7 +189,11 @@ function staleTokenCase(kind) {
         registerToken(key?.token);
         v.eq('description of the created key', key?.description, 'reliability oauth mid-run');
         const active = (await emu.ledger()).filter((e) => e.state === 'active');
-        v.eq('active keys (no orphan, no tag left)', active.map((e) => e.description).join(','), 'reliability oauth mid-run');
+        v.eq(
+          'active keys (no orphan, no tag left)',
+          active.map((e) => e.description).join(','),
+          'reliability oauth mid-run',
+        );
       },
     },
   }[kind];
@@ -168,7 +237,8 @@ function otherCases({ reduced }) {
       section: 'oauth',
       reduced: true,
       injected: 'an OAuth context whose client secret is wrong; user me --retry 3',
-      expected: 'exit 1 with one line naming the context and the server\'s reason; 1 token request (no retry loop); the wrong secret never printed',
+      expected:
+        "exit 1 with one line naming the context and the server's reason; 1 token request (no retry loop); the wrong secret never printed",
       async run(lab) {
         const emu = await lab.fresh();
         const home = await oauthHome(emu, { secret: secretValue('wrong') });
@@ -193,7 +263,9 @@ function otherCases({ reduced }) {
       async run(lab) {
         const emu = await lab.fresh();
         const home = await oauthHome(emu);
-        const results = await Promise.all(Array.from({ length: parallel }, () => runQlik(ME, { env: envFor(home), timeoutMs: 120_000 })));
+        const results = await Promise.all(
+          Array.from({ length: parallel }, () => runQlik(ME, { env: envFor(home), timeoutMs: 120_000 })),
+        );
         const v = new Verdict();
         for (const r of results) await checkOAuthRun(v, r, home);
         v.fig('runs', parallel);
@@ -210,7 +282,8 @@ function otherCases({ reduced }) {
       reduced: true,
       injected:
         'context create --oauth-client-secret - (stdin held open), then user me -v, api-key ls -v, context get, context get --json, and a -v run whose token request waits 1.5 s; /proc/<pid>/cmdline read while each waits',
-      expected: 'the client secret and every access token absent from every stderr, stdout (but none is printed) and cmdline sample; the cache file 0600',
+      expected:
+        'the client secret and every access token absent from every stderr, stdout (but none is printed) and cmdline sample; the cache file 0600',
       async run(lab) {
         const emu = await lab.fresh();
         const client = seededClient(emu);
@@ -225,14 +298,32 @@ function otherCases({ reduced }) {
           texts.push(r.stdout, r.stderr);
           return r;
         };
-        const create = spawnQlik(['context', 'create', 'oauth', '--server', emu.url, '--oauth-client-id', client.clientId, '--oauth-client-secret', '-'], { env, holdStdin: true });
+        const create = spawnQlik(
+          [
+            'context',
+            'create',
+            'oauth',
+            '--server',
+            emu.url,
+            '--oauth-client-id',
+            client.clientId,
+            '--oauth-client-secret',
+            '-',
+          ],
+          { env, holdStdin: true },
+        );
         setTimeout(() => create.child.stdin.end(`${client.clientSecret}\n`), lab.reduced ? 500 : 1200);
         const made = await watched(create);
         await checkOAuthRun(v, made, home, 'context create');
         v.eq('context create', made.code, 0);
         const use = await runQlik(['context', 'use', 'oauth'], { env });
         await checkOAuthRun(v, use, home, 'context use');
-        for (const args of [['user', 'me', '-v'], ['api-key', 'ls', '-v'], ['context', 'get'], ['context', 'get', '--json']]) {
+        for (const args of [
+          ['user', 'me', '-v'],
+          ['api-key', 'ls', '-v'],
+          ['context', 'get'],
+          ['context', 'get', '--json'],
+        ]) {
           const r = await runQlik(args, { env });
           await checkOAuthRun(v, r, home, args.join(' '));
           v.eq(args.join(' '), r.code, 0);
@@ -246,11 +337,18 @@ function otherCases({ reduced }) {
         const cache = await readFile(join(home, '.qlik', 'oauth-tokens.json'), 'utf8').catch(() => '');
         // Now that the cached tokens are known, a piece of one (its signature) counts too.
         for (const t of cache.match(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g) ?? []) registerToken(t);
-        v.eq('secrets in any output, counting pieces of the cached tokens', texts.reduce((n, t) => n + countLeaks(t), 0), 0);
+        v.eq(
+          'secrets in any output, counting pieces of the cached tokens',
+          texts.reduce((n, t) => n + countLeaks(t), 0),
+          0,
+        );
         const inArgv = samples.filter((s) => countLeaks(s) > 0 || s.includes(client.clientSecret)).length;
         v.fig('samples', samples.length);
         v.add('leaked', inArgv);
-        v.expect(samples.some((s) => s.includes('--oauth-client-secret -')), 'never caught context create alive');
+        v.expect(
+          samples.some((s) => s.includes('--oauth-client-secret -')),
+          'never caught context create alive',
+        );
         v.eq('cmdline samples holding a secret', inArgv, 0);
         v.eq('cache file mode', (await modeOf(join(home, '.qlik', 'oauth-tokens.json')))?.toString(8), '600');
         noLeaks(v);
@@ -262,6 +360,11 @@ function otherCases({ reduced }) {
 
 /** @returns {import('./index.mjs').Case[]} */
 export function oauthCases({ reduced = false } = {}) {
-  return [...tokenFaultCases(), staleTokenCase('expired'), staleTokenCase('revoked'), staleTokenCase('expired-mid-run'), ...otherCases({ reduced })];
+  return [
+    ...tokenFaultCases(),
+    staleTokenCase('expired'),
+    staleTokenCase('revoked'),
+    staleTokenCase('expired-mid-run'),
+    ...otherCases({ reduced }),
+  ];
 }
-

@@ -84,14 +84,19 @@ const PROXY_ROWS = [
     injected: 'https_proxy and no_proxy=localhost,127.0.0.1 (lower case)',
     expected: 'exit 0 directly: 0 tunnels',
     proxy: 'main',
-    env: ({ emu, proxyUrl }) => ({ https_proxy: proxyUrl(), no_proxy: 'localhost,127.0.0.1', NODE_EXTRA_CA_CERTS: emu.caCert }),
+    env: ({ emu, proxyUrl }) => ({
+      https_proxy: proxyUrl(),
+      no_proxy: 'localhost,127.0.0.1',
+      NODE_EXTRA_CA_CERTS: emu.caCert,
+    }),
     exit: 0,
     tunnels: 0,
   },
   {
     id: 'proxy/http-proxy-plain',
     injected: 'HTTP_PROXY=http://user:pass@… to the plain http emulator, -v',
-    expected: 'exit 0 through the proxy (absolute-form requests, as for any http:// target); the password never on stderr',
+    expected:
+      'exit 0 through the proxy (absolute-form requests, as for any http:// target); the password never on stderr',
     proxy: 'main',
     tls: false,
     env: ({ proxyUrl }) => ({ HTTP_PROXY: proxyUrl() }),
@@ -138,13 +143,17 @@ function proxyRowCase(row, passwords) {
     expected: row.expected,
     async run(lab) {
       const password = passwords[row.proxy ?? 'main'];
-      const proxy = row.proxy ? await lab.memo(`proxy-${row.proxy}`, () => startProxy({ user: USER, password })) : undefined;
+      const proxy = row.proxy
+        ? await lab.memo(`proxy-${row.proxy}`, () => startProxy({ user: USER, password }))
+        : undefined;
       const proxyUrl = (pw = encodeURIComponent(password)) => `http://${USER}:${pw}@127.0.0.1:${proxy.port}`;
       const emu = row.tls === false ? lab.emu : await lab.tls();
       await emu.reset();
       const home = await homeFor(row.server?.(emu) ?? emu.url, emu.admin.apiKey);
       const before = proxy ? { ...proxy.stats } : { tunnels: 0, forwarded: 0, rejected: 0 };
-      const r = await runQlik(row.args ?? ['api-key', 'ls', '-q', '-v'], { env: envFor(home, row.env({ emu, proxy, proxyUrl })) });
+      const r = await runQlik(row.args ?? ['api-key', 'ls', '-q', '-v'], {
+        env: envFor(home, row.env({ emu, proxy, proxyUrl })),
+      });
       const after = proxy ? proxy.stats : before;
       const v = new Verdict();
       v.fig('tunnels', after.tunnels - before.tunnels);
@@ -188,7 +197,10 @@ export function proxyCases() {
         v.eq('exit code', r.code, 1);
         v.eq('connections', relay.stats.connections, 1);
         v.eq('requests at the emulator', (await emu.requests()).length, 0);
-        v.expect(/self-signed certificate/i.test(r.stderr) && /--insecure|NODE_EXTRA_CA_CERTS/.test(r.stderr), `message: ${JSON.stringify(r.stderr.slice(0, 300))}`);
+        v.expect(
+          /self-signed certificate/i.test(r.stderr) && /--insecure|NODE_EXTRA_CA_CERTS/.test(r.stderr),
+          `message: ${JSON.stringify(r.stderr.slice(0, 300))}`,
+        );
         v.eq('stderr lines', stderrLines(r.stderr).length, 1);
         return v.done();
       },

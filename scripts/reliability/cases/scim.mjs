@@ -28,16 +28,22 @@ async function seededIdp(emu) {
 /** `qlik api-key create` of a SCIM key for `idpId` in a home with the admin's key; the run and the key. */
 async function createScimKey(emu, idpId) {
   const home = await adminHome(emu);
-  const r = await runQlik(['api-key', 'create', '--description', 'scim', '--sub', `SCIM\\${idpId}`, '--subType', 'externalClient', '--json'], {
-    env: envFor(home),
-  });
+  const r = await runQlik(
+    ['api-key', 'create', '--description', 'scim', '--sub', `SCIM\\${idpId}`, '--subType', 'externalClient', '--json'],
+    {
+      env: envFor(home),
+    },
+  );
   const key = parseJson(r.stdout);
   if (key?.token) registerToken(key.token);
   return { r, home, key };
 }
 
 const scim = (emu, token, method, path, body) =>
-  emu.call(method, `${SCIM}${path}`, { token, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/scim+json' } }) });
+  emu.call(method, `${SCIM}${path}`, {
+    token,
+    ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/scim+json' } }),
+  });
 
 /** @returns {import('./index.mjs').Case[]} */
 export function scimCases({ reduced = false } = {}) {
@@ -46,8 +52,10 @@ export function scimCases({ reduced = false } = {}) {
       id: 'scim/auth-binding',
       section: 'scim',
       reduced: true,
-      injected: "qlik api-key create of a SCIM key for the seeded IdP and for an IdP the tenant lacks; SCIM calls with it, a user's key, and after the IdP is deactivated",
-      expected: '201 key → SCIM 200; unknown IdP → exit 1 naming the IdP id, nothing created; user key 403; IdP inactive 401; all errors in SCIM shape',
+      injected:
+        "qlik api-key create of a SCIM key for the seeded IdP and for an IdP the tenant lacks; SCIM calls with it, a user's key, and after the IdP is deactivated",
+      expected:
+        '201 key → SCIM 200; unknown IdP → exit 1 naming the IdP id, nothing created; user key 403; IdP inactive 401; all errors in SCIM shape',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -63,8 +71,13 @@ export function scimCases({ reduced = false } = {}) {
         const missing = '0123456789abcdef01234567';
         const bad = await createScimKey(emu, missing);
         v.eq('create for an unknown IdP: exit code', bad.r.code, 1);
-        v.expect(bad.r.stderr.includes(missing), `the error does not name the IdP id: ${JSON.stringify(bad.r.stderr.slice(0, 300))}`);
-        const keys = await emu.call('GET', `/api/v1/api-keys?sub=${encodeURIComponent(`SCIM\\${missing}`)}`, { token: emu.admin.apiKey });
+        v.expect(
+          bad.r.stderr.includes(missing),
+          `the error does not name the IdP id: ${JSON.stringify(bad.r.stderr.slice(0, 300))}`,
+        );
+        const keys = await emu.call('GET', `/api/v1/api-keys?sub=${encodeURIComponent(`SCIM\\${missing}`)}`, {
+          token: emu.admin.apiKey,
+        });
         v.eq('keys created for the unknown IdP', keys.json?.data?.length, 0);
         await emu.call('PATCH', `/api/v1/identity-providers/${idpId}`, {
           token: emu.admin.apiKey,
@@ -80,7 +93,8 @@ export function scimCases({ reduced = false } = {}) {
       section: 'scim',
       reduced: true,
       injected: `${reduced ? 10 : 40} concurrent POST /Users with one userName (and the same again for a second name, differing only in case)`,
-      expected: 'exactly one 201 per name, every other answer 409 scimType uniqueness; the users API holds one user per name',
+      expected:
+        'exactly one 201 per name, every other answer 409 scimType uniqueness; the users API holds one user per name',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -89,16 +103,22 @@ export function scimCases({ reduced = false } = {}) {
         for (const [i, name] of ['race@contoso.example', 'Case@Contoso.example'].entries()) {
           const variants = i === 0 ? [name] : [name, name.toLowerCase(), name.toUpperCase()];
           const answers = await Promise.all(
-            Array.from({ length: n }, (_, j) => scim(emu, key?.token, 'POST', '/Users', entraUser(variants[j % variants.length]))),
+            Array.from({ length: n }, (_, j) =>
+              scim(emu, key?.token, 'POST', '/Users', entraUser(variants[j % variants.length])),
+            ),
           );
           const created = answers.filter((a) => a.status === 201).length;
           const conflicts = answers.filter((a) => a.status === 409 && a.json?.scimType === 'uniqueness').length;
           v.fig(`created${i}`, created);
           v.eq(`201s for ${name}`, created, 1);
           v.eq(`409 uniqueness for ${name}`, conflicts, n - 1);
-          const users = await emu.call('GET', `/api/v1/users?filter=${encodeURIComponent(`subject co "${(name.split('@')[0] ?? '').toLowerCase()}"`)}`, {
-            token: emu.admin.apiKey,
-          });
+          const users = await emu.call(
+            'GET',
+            `/api/v1/users?filter=${encodeURIComponent(`subject co "${(name.split('@')[0] ?? '').toLowerCase()}"`)}`,
+            {
+              token: emu.admin.apiKey,
+            },
+          );
           v.eq(`users with that subject (${name})`, users.json?.data?.length, 1);
         }
         v.add('duplicates', 0);
@@ -108,8 +128,10 @@ export function scimCases({ reduced = false } = {}) {
     {
       id: 'scim/atomic-patch',
       section: 'scim',
-      injected: 'PATCH /Users/{id} whose last of three operations is invalid (read-only id, bad value, taken userName), and a connection reset after a valid PATCH',
-      expected: '400/409 in SCIM shape and the user exactly as before each bad PATCH; after the reset the whole PATCH is applied once',
+      injected:
+        'PATCH /Users/{id} whose last of three operations is invalid (read-only id, bad value, taken userName), and a connection reset after a valid PATCH',
+      expected:
+        '400/409 in SCIM shape and the user exactly as before each bad PATCH; after the reset the whole PATCH is applied once',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -130,10 +152,15 @@ export function scimCases({ reduced = false } = {}) {
           const res = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: [...lead, last] });
           v.eq(`status with ${last.path}`, res.status, status);
           const after = (await scim(emu, key?.token, 'GET', url)).json;
-          v.expect(JSON.stringify(after) === JSON.stringify(before), `the user changed after a refused PATCH (${last.path})`);
+          v.expect(
+            JSON.stringify(after) === JSON.stringify(before),
+            `the user changed after a refused PATCH (${last.path})`,
+          );
         }
         await emu.fault({ method: 'PATCH', path: `${SCIM}/Users/*`, action: { type: 'reset-after' } });
-        const lost = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: lead }).catch((e) => ({ status: 0, error: e }));
+        const lost = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: lead }).catch(
+          (e) => ({ status: 0, error: e }),
+        );
         v.eq('the faulted PATCH got no answer', lost.status, 0);
         const applied = (await scim(emu, key?.token, 'GET', url)).json;
         v.eq('displayName after the lost answer', applied?.displayName, 'Changed');
@@ -146,7 +173,8 @@ export function scimCases({ reduced = false } = {}) {
       section: 'scim',
       reduced: true,
       injected: `an Entra-style sync (look-up, create, update per user) of ${reduced ? 20 : 60} users; qlik api-key rm of the SCIM key after a third of them`,
-      expected: 'every request before the rm succeeds, the very next one is 401 in SCIM shape, and so is every later one',
+      expected:
+        'every request before the rm succeeds, the very next one is 401 in SCIM shape, and so is every later one',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -162,7 +190,12 @@ export function scimCases({ reduced = false } = {}) {
             revokedAt = statuses.length;
           }
           const name = `sync${i}@contoso.example`;
-          const found = await scim(emu, key?.token, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`);
+          const found = await scim(
+            emu,
+            key?.token,
+            'GET',
+            `/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`,
+          );
           statuses.push(found.status);
           if (found.status !== 200) continue;
           const made = await scim(emu, key?.token, 'POST', '/Users', entraUser(name));
@@ -178,9 +211,15 @@ export function scimCases({ reduced = false } = {}) {
         const after = statuses.slice(revokedAt);
         v.fig('requests', statuses.length);
         v.fig('refused', after.length);
-        v.expect(before.every((s) => s === 200 || s === 201), `a request before the rm failed: ${before.join(',')}`);
+        v.expect(
+          before.every((s) => s === 200 || s === 201),
+          `a request before the rm failed: ${before.join(',')}`,
+        );
         v.eq('first request after the rm', after[0], 401);
-        v.expect(after.every((s) => s === 401), `a request after the rm was not refused: ${after.join(',')}`);
+        v.expect(
+          after.every((s) => s === 401),
+          `a request after the rm was not refused: ${after.join(',')}`,
+        );
         noLeaks(v);
         return v.done();
       },

@@ -5,7 +5,21 @@ import { watch } from 'node:fs';
 import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { adminHome, contextsPath, countLeaks, envFor, isOwnFile, makeHome, modeOf, neighbourLeaks, qlikPath, registerToken, runQlik, spawnQlik, withCmdline } from '../lab.mjs';
+import {
+  adminHome,
+  contextsPath,
+  countLeaks,
+  envFor,
+  isOwnFile,
+  makeHome,
+  modeOf,
+  neighbourLeaks,
+  qlikPath,
+  registerToken,
+  runQlik,
+  spawnQlik,
+  withCmdline,
+} from '../lab.mjs';
 import { commonChecks, firstLine, KEYS_PATH, parseJson, POST_KEYS, Verdict } from '../verdict.mjs';
 
 /** @returns {import('./index.mjs').Case[]} */
@@ -29,7 +43,10 @@ export function secretCases({ reduced = false } = {}) {
       const runs = [
         { args: ['api-key', 'create', '--description', 'm1', '--expiry', 'PT1H', '-v'], stdoutMayHoldToken: true },
         { args: ['api-key', 'create', '--description', 'm2', '--expiry', 'PT1H', '--json'], stdoutMayHoldToken: true },
-        { args: ['api-key', 'create', '--description', 'm3', '--expiry', 'PT1H', '--raw', '-v'], stdoutMayHoldToken: true },
+        {
+          args: ['api-key', 'create', '--description', 'm3', '--expiry', 'PT1H', '--raw', '-v'],
+          stdoutMayHoldToken: true,
+        },
         { args: ['api-key', 'create', '--description', 'm4', '--expiry', 'PT1H', '-q', '-v'] },
         { args: ['api-key', 'ls', '-v'] },
         { args: ['api-key', 'ls', '-q', '--json'] },
@@ -37,11 +54,54 @@ export function secretCases({ reduced = false } = {}) {
         { args: ['context', 'get', '-v'] },
         { args: ['context', 'ls', '--json'] },
         { args: ['user', 'me', '-v'] },
-        { fault: { method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 401, body: { errors: [{ code: 'AUTH', title: `Invalid token Bearer ${bearer}`, detail: bearer }] } } }, args: ['api-key', 'ls'] },
-        { fault: { method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 401, body: { errors: [{ code: 'AUTH', title: `Invalid token ${bearer}` }] } } }, args: ['api-key', 'ls', '--json'] },
-        { fault: { method: 'GET', path: KEYS_PATH, action: { type: 'status', status: 500, body: `upstream said: Authorization: Bearer ${bearer} token=${target.token}` } }, args: ['api-key', 'ls', '-v'] },
-        { fault: { ...POST_KEYS, action: { type: 'malformed-after', body: `oops ${target.token}`, contentType: 'text/plain' } }, args: ['api-key', 'create', '--description', 'm5', '-v'] },
-        { fault: { ...POST_KEYS, action: { type: 'reset-after' } }, args: ['api-key', 'create', '--description', 'm6', '-v', '--retry', '1', '--interval', '1'], stdoutMayHoldToken: true },
+        {
+          fault: {
+            method: 'GET',
+            path: KEYS_PATH,
+            action: {
+              type: 'status',
+              status: 401,
+              body: { errors: [{ code: 'AUTH', title: `Invalid token Bearer ${bearer}`, detail: bearer }] },
+            },
+          },
+          args: ['api-key', 'ls'],
+        },
+        {
+          fault: {
+            method: 'GET',
+            path: KEYS_PATH,
+            action: {
+              type: 'status',
+              status: 401,
+              body: { errors: [{ code: 'AUTH', title: `Invalid token ${bearer}` }] },
+            },
+          },
+          args: ['api-key', 'ls', '--json'],
+        },
+        {
+          fault: {
+            method: 'GET',
+            path: KEYS_PATH,
+            action: {
+              type: 'status',
+              status: 500,
+              body: `upstream said: Authorization: Bearer ${bearer} token=${target.token}`,
+            },
+          },
+          args: ['api-key', 'ls', '-v'],
+        },
+        {
+          fault: {
+            ...POST_KEYS,
+            action: { type: 'malformed-after', body: `oops ${target.token}`, contentType: 'text/plain' },
+          },
+          args: ['api-key', 'create', '--description', 'm5', '-v'],
+        },
+        {
+          fault: { ...POST_KEYS, action: { type: 'reset-after' } },
+          args: ['api-key', 'create', '--description', 'm6', '-v', '--retry', '1', '--interval', '1'],
+          stdoutMayHoldToken: true,
+        },
         { args: ['api-key', 'rm', target.id, '-v'] },
       ];
       const few = new Set([0, 10, 12]);
@@ -82,7 +142,10 @@ export function secretCases({ reduced = false } = {}) {
       const inArgv = samples.filter((s) => s.includes(emu.admin.apiKey) || countLeaks(s) > 0).length;
       v.add('leaked', inArgv);
       v.fig('ms', r.ms);
-      v.expect(samples.some((s) => s.includes('qlik')), 'never caught the process alive');
+      v.expect(
+        samples.some((s) => s.includes('qlik')),
+        'never caught the process alive',
+      );
       v.eq('exit code', r.code, 0);
       v.eq('samples holding the key', inArgv, 0);
       return v.done();
@@ -97,7 +160,10 @@ export function secretCases({ reduced = false } = {}) {
       const emu = await lab.fresh();
       const home = await makeHome();
       const env = envFor(home);
-      const p = spawnQlik(['context', 'create', 'piped', '--server', emu.url, '--api-key', '-'], { env, holdStdin: true });
+      const p = spawnQlik(['context', 'create', 'piped', '--server', emu.url, '--api-key', '-'], {
+        env,
+        holdStdin: true,
+      });
       setTimeout(() => p.child.stdin.end(`${emu.admin.apiKey}\n`), lab.reduced ? 800 : 1500);
       const { r, samples } = await withCmdline(p);
       const v = new Verdict();
@@ -106,7 +172,10 @@ export function secretCases({ reduced = false } = {}) {
       commonChecks(v, r);
       const inArgv = samples.filter((s) => s.includes(emu.admin.apiKey)).length;
       v.add('leaked', inArgv);
-      v.expect(samples.some((s) => s.includes('--api-key -')), 'never caught the process alive');
+      v.expect(
+        samples.some((s) => s.includes('--api-key -')),
+        'never caught the process alive',
+      );
       v.eq('samples holding the key', inArgv, 0);
       v.eq('exit code', r.code, 0);
       const me = await runQlik(['user', 'me', '--context', 'piped', '-q'], { env });
@@ -127,11 +196,27 @@ export function secretCases({ reduced = false } = {}) {
       const v = new Verdict();
       const home = await makeHome();
       const env = envFor(home);
-      const sh = spawnSync('sh', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, qlikPath(), 'context', 'create', 'm', '--server', emu.url, '--api-key', '-'], {
-        env,
-        input: emu.admin.apiKey,
-        encoding: 'utf8',
-      });
+      const sh = spawnSync(
+        'sh',
+        [
+          '-c',
+          'umask 000; exec "$0" "$@"',
+          process.execPath,
+          qlikPath(),
+          'context',
+          'create',
+          'm',
+          '--server',
+          emu.url,
+          '--api-key',
+          '-',
+        ],
+        {
+          env,
+          input: emu.admin.apiKey,
+          encoding: 'utf8',
+        },
+      );
       commonChecks(v, { stderr: sh.stderr, timedOut: false });
       v.eq('context create exit code', sh.status, 0);
       const file = contextsPath(home);
@@ -169,7 +254,8 @@ function soundContexts(text, server, key) {
   if (!c) return 'the context is missing';
   if (c.server !== server) return 'the server changed';
   if (c.headers?.Authorization !== `Bearer ${key}`) return 'the key changed';
-  if (typeof c.comment !== 'string' || !/^trial-\d+$/.test(c.comment)) return `unexpected comment ${JSON.stringify(c.comment)}`;
+  if (typeof c.comment !== 'string' || !/^trial-\d+$/.test(c.comment))
+    return `unexpected comment ${JSON.stringify(c.comment)}`;
   return undefined;
 }
 
@@ -188,7 +274,10 @@ function killCase(trials) {
       const env = envFor(home);
       const key = emu.admin.apiKey;
       const v = new Verdict();
-      const made = await runQlik(['context', 'create', 'ctx', '--server', emu.url, '--api-key', '-', '--comment', 'trial-0'], { env, input: key });
+      const made = await runQlik(
+        ['context', 'create', 'ctx', '--server', emu.url, '--api-key', '-', '--comment', 'trial-0'],
+        { env, input: key },
+      );
       v.eq('context create', made.code, 0);
       const dir = join(home, '.qlik');
       const file = contextsPath(home);
@@ -220,7 +309,8 @@ function killCase(trials) {
         // What a kill leaves (a temp copy of the file, with the key in it) must be as private as the file itself.
         for (const name of leftovers) {
           const mode = await modeOf(join(dir, name));
-          if (mode !== undefined && (mode & 0o077) !== 0) v.expect(false, `trial ${i}: ${name} is readable by others (${mode.toString(8)})`);
+          if (mode !== undefined && (mode & 0o077) !== 0)
+            v.expect(false, `trial ${i}: ${name} is readable by others (${mode.toString(8)})`);
         }
         const text = await readFile(file, 'utf8').catch(() => undefined);
         const problem = soundContexts(text, emu.url, key);
@@ -231,7 +321,10 @@ function killCase(trials) {
         v.add('leaked', countLeaks(r.stderr));
         // Every few trials a write must go through despite what the kill left (and leave nothing behind).
         if (i % (lab.reduced ? 5 : 4) === 0 || i === trials) {
-          const next = await runQlik(['context', 'update', 'ctx', '--comment', `trial-${i}`], { env, timeoutMs: 30_000 });
+          const next = await runQlik(['context', 'update', 'ctx', '--comment', `trial-${i}`], {
+            env,
+            timeoutMs: 30_000,
+          });
           if (next.code !== 0) {
             blocked += 1;
             v.expect(false, `trial ${i}: the next write failed: ${firstLine(next.stderr)}`);
@@ -239,7 +332,10 @@ function killCase(trials) {
           const rest = (await readdir(dir)).filter((n) => !isOwnFile(n));
           v.expect(rest.length === 0, `trial ${i}: left after the next write: ${rest.join(', ')}`);
           const t2 = await readFile(file, 'utf8').catch(() => undefined);
-          if (soundContexts(t2, emu.url, key) !== undefined || parseYaml(t2 ?? '').contexts.ctx.comment !== `trial-${i}`) {
+          if (
+            soundContexts(t2, emu.url, key) !== undefined ||
+            parseYaml(t2 ?? '').contexts.ctx.comment !== `trial-${i}`
+          ) {
             broken += 1;
             v.expect(false, `trial ${i}: the follow-up write was not applied`);
           }
@@ -273,16 +369,27 @@ function concurrentCase(pairs) {
       const v = new Verdict();
       const key = emu.admin.apiKey;
       for (const name of ['a', 'b']) {
-        const r = await runQlik(['context', 'create', name, '--server', emu.url, '--api-key', '-'], { env, input: key });
+        const r = await runQlik(['context', 'create', name, '--server', emu.url, '--api-key', '-'], {
+          env,
+          input: key,
+        });
         v.eq(`context create ${name}`, r.code, 0);
       }
       let lost = 0;
       for (let i = 1; i <= pairs; i++) {
         const sameContext = i % 2 === 1;
         const one = ['context', 'update', 'a', '--comment', `a-${i}`];
-        const two = sameContext ? ['context', 'update', 'a', '--headers', `X-Pair=p-${i}`] : ['context', 'update', 'b', '--comment', `b-${i}`];
-        const [r1, r2] = await Promise.all([runQlik(one, { env, timeoutMs: 60_000 }), runQlik(two, { env, timeoutMs: 60_000 })]);
-        v.expect(r1.code === 0 && r2.code === 0, `pair ${i}: exit ${r1.code}/${r2.code}: ${firstLine(r1.stderr + r2.stderr)}`);
+        const two = sameContext
+          ? ['context', 'update', 'a', '--headers', `X-Pair=p-${i}`]
+          : ['context', 'update', 'b', '--comment', `b-${i}`];
+        const [r1, r2] = await Promise.all([
+          runQlik(one, { env, timeoutMs: 60_000 }),
+          runQlik(two, { env, timeoutMs: 60_000 }),
+        ]);
+        v.expect(
+          r1.code === 0 && r2.code === 0,
+          `pair ${i}: exit ${r1.code}/${r2.code}: ${firstLine(r1.stderr + r2.stderr)}`,
+        );
         v.add('leaked', countLeaks(r1.stderr) + countLeaks(r2.stderr));
         let doc;
         try {
@@ -306,4 +413,3 @@ function concurrentCase(pairs) {
     },
   };
 }
-

@@ -29,7 +29,13 @@ async function keysOf(emu, userId) {
 }
 
 const OFFBOARD_FAULTS = [
-  { key: 'reset-after', injected: 'connection reset after the delete committed', action: { type: 'reset-after' }, committed: true, reduced: true },
+  {
+    key: 'reset-after',
+    injected: 'connection reset after the delete committed',
+    action: { type: 'reset-after' },
+    committed: true,
+    reduced: true,
+  },
   { key: '503', injected: '503 before the delete ran', action: { type: 'status', status: 503 }, committed: false },
 ];
 
@@ -63,17 +69,26 @@ function offboardCases() {
       v.fig('revoked', afterRetry.filter((k) => k.status === 'revoked').length);
       v.eq('revoked keys', afterRetry.filter((k) => k.status === 'revoked').length, keys.length + 1);
       v.eq('user after', (await emu.call('GET', path, { token: emu.admin.apiKey })).status, 404);
-      for (const k of [...keys.map((x) => x.token), user.apiKey]) v.eq('a revoked token', (await emu.call('GET', `${USERS_PATH}/me`, { token: k })).status, 401);
+      for (const k of [...keys.map((x) => x.token), user.apiKey])
+        v.eq('a revoked token', (await emu.call('GET', `${USERS_PATH}/me`, { token: k })).status, 401);
       // A third DELETE changes nothing either.
       await emu.call('DELETE', path, { token: emu.admin.apiKey });
       const later = await keysOf(emu, user.id);
-      v.eq('lastUpdated after another delete', JSON.stringify(later.map((k) => k.lastUpdated)), JSON.stringify(afterRetry.map((k) => k.lastUpdated)));
+      v.eq(
+        'lastUpdated after another delete',
+        JSON.stringify(later.map((k) => k.lastUpdated)),
+        JSON.stringify(afterRetry.map((k) => k.lastUpdated)),
+      );
       const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--sub', user.id, '--json'], { env: envFor(home) });
       await checkRun(v, r, home);
       v.eq('exit code', r.code, 0);
       const listed = parseJson(r.stdout);
-      v.eq('api-key ls --sub: revoked', Array.isArray(listed) ? listed.filter((k) => k.status === 'revoked').length : -1, keys.length + 1);
+      v.eq(
+        'api-key ls --sub: revoked',
+        Array.isArray(listed) ? listed.filter((k) => k.status === 'revoked').length : -1,
+        keys.length + 1,
+      );
       return v.done();
     },
   }));
@@ -97,12 +112,18 @@ function concurrentRoleCases() {
         for (let i = 0; i < n; i++) names.push((await emu.control('POST', 'roles', { name: `Concurrent ${i}` })).name);
         const path = `${USERS_PATH}/${user.id}`;
         const results = await Promise.all([
-          ...names.map((name) => emu.call('PATCH', path, { token: emu.admin.apiKey, body: [{ op: 'add', path: '/assignedRoles/-', value: { name } }] })),
+          ...names.map((name) =>
+            emu.call('PATCH', path, {
+              token: emu.admin.apiKey,
+              body: [{ op: 'add', path: '/assignedRoles/-', value: { name } }],
+            }),
+          ),
           ...names.map(() => emu.call('GET', path, { token: emu.admin.apiKey })),
         ]);
         v.fig('patches', n);
         v.eq('PATCH answers', results.slice(0, n).filter((r) => r.status === 204).length, n);
-        const held = (await emu.call('GET', path, { token: emu.admin.apiKey })).json?.assignedRoles?.map((r) => r.name) ?? [];
+        const held =
+          (await emu.call('GET', path, { token: emu.admin.apiKey })).json?.assignedRoles?.map((r) => r.name) ?? [];
         v.fig('held', held.length);
         v.eq('roles held', JSON.stringify([...held].sort()), JSON.stringify(['User', ...names].sort()));
         return v.done();
@@ -112,8 +133,10 @@ function concurrentRoleCases() {
       id: 'users/roles-removed-while-creating',
       section: 'users',
       reduced: false,
-      injected: 'the "Manage API keys" role removed while 10 key creates per round run (5 rounds), a role deleted while 10 users add it',
-      expected: 'every create that starts after the removal answered gets 403; keys made before keep working; a role is never both deleted and held',
+      injected:
+        'the "Manage API keys" role removed while 10 key creates per round run (5 rounds), a role deleted while 10 users add it',
+      expected:
+        'every create that starts after the removal answered gets 403; keys made before keep working; a role is never both deleted and held',
       async run(lab) {
         const emu = await lab.fresh();
         const v = new Verdict();
@@ -126,11 +149,20 @@ function concurrentRoleCases() {
         for (let round = 0; round < 5; round++) {
           const give = [{ op: 'add', path: '/assignedRoles/-', value: { name: 'ManageApiKeys' } }];
           await emu.call('PATCH', path, { token: emu.admin.apiKey, body: give });
-          const creates = Array.from({ length: 10 }, (_, i) => emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: `r${round} ${i}` } }));
-          const drop = emu.call('PATCH', path, { token: emu.admin.apiKey, body: [{ op: 'remove-value', path: '/assignedRoles', value: { name: 'ManageApiKeys' } }] });
+          const creates = Array.from({ length: 10 }, (_, i) =>
+            emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: `r${round} ${i}` } }),
+          );
+          const drop = emu.call('PATCH', path, {
+            token: emu.admin.apiKey,
+            body: [{ op: 'remove-value', path: '/assignedRoles', value: { name: 'ManageApiKeys' } }],
+          });
           const settled = await Promise.all([...creates, drop]);
           for (const r of settled.slice(0, 10)) if (r.status === 201) made.push(r.json);
-          const after = await Promise.all(Array.from({ length: 5 }, () => emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: 'late' } })));
+          const after = await Promise.all(
+            Array.from({ length: 5 }, () =>
+              emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: 'late' } }),
+            ),
+          );
           lateCreated += after.filter((r) => r.status !== 403).length;
         }
         for (const k of made) registerToken(k.token);
@@ -138,23 +170,39 @@ function concurrentRoleCases() {
         v.fig('lateCreated', lateCreated);
         v.eq('creates after the removal that were not 403', lateCreated, 0);
         let working = 0;
-        for (const k of made) if ((await emu.call('GET', `${USERS_PATH}/me`, { token: k.token })).status === 301) working += 1;
+        for (const k of made)
+          if ((await emu.call('GET', `${USERS_PATH}/me`, { token: k.token })).status === 301) working += 1;
         v.eq('earlier keys still working', working, made.length);
         // A role deleted while users add it: it ends either deleted and held by nobody, or kept (400 in use).
         const role = await emu.control('POST', 'roles', { name: 'Contested' });
-        const holders = await Promise.all(Array.from({ length: 10 }, (_, i) => emu.control('POST', 'users', { name: `h${i}`, roles: ['User'] })));
+        const holders = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => emu.control('POST', 'users', { name: `h${i}`, roles: ['User'] })),
+        );
         const ops = await Promise.all([
-          ...holders.map((h) => emu.call('PATCH', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey, body: [{ op: 'add', path: '/assignedRoles/-', value: { id: role.id } }] })),
+          ...holders.map((h) =>
+            emu.call('PATCH', `${USERS_PATH}/${h.id}`, {
+              token: emu.admin.apiKey,
+              body: [{ op: 'add', path: '/assignedRoles/-', value: { id: role.id } }],
+            }),
+          ),
           emu.call('DELETE', `/api/v1/roles/${role.id}`, { token: emu.admin.apiKey }),
         ]);
         const deleted = ops[ops.length - 1]?.status === 204;
-        const held = (await Promise.all(holders.map((h) => emu.call('GET', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey }))))
-          .filter((r) => (r.json?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
+        const held = (
+          await Promise.all(holders.map((h) => emu.call('GET', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey })))
+        ).filter((r) => (r.json?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
         const adds = ops.slice(0, -1).filter((r) => r.status === 204).length;
         v.fig('roleDeleted', String(deleted));
         v.fig('heldAfter', held);
-        v.expect(deleted ? held === 0 : held > 0, `the role was ${deleted ? 'deleted' : 'kept'} and ${held} users hold it`);
-        v.eq('each add answered 204, or 400 once the role was gone', adds + ops.slice(0, -1).filter((r) => r.status === 400).length, holders.length);
+        v.expect(
+          deleted ? held === 0 : held > 0,
+          `the role was ${deleted ? 'deleted' : 'kept'} and ${held} users hold it`,
+        );
+        v.eq(
+          'each add answered 204, or 400 once the role was gone',
+          adds + ops.slice(0, -1).filter((r) => r.status === 400).length,
+          holders.length,
+        );
         v.eq('held = successful adds', held, adds);
         return v.done();
       },

@@ -11,7 +11,11 @@ import type { Values } from './values.js';
 const MAX_BODY = 1024 * 1024;
 
 /** The text of a body file, or of stdin for `-`; `flag` names the flag in messages (`--file`, `--body-file`). */
-export async function readBodyText(file: string, io: IOStreams, flag = '--file'): Promise<{ text: string; name: string }> {
+export async function readBodyText(
+  file: string,
+  io: IOStreams,
+  flag = '--file',
+): Promise<{ text: string; name: string }> {
   const name = file === '-' ? 'stdin' : file;
   let text: string;
   if (file === '-') {
@@ -27,7 +31,11 @@ export async function readBodyText(file: string, io: IOStreams, flag = '--file')
   return { text, name };
 }
 
-export async function readBodyFile(file: string, io: IOStreams, flag = '--file'): Promise<{ value: unknown; name: string }> {
+export async function readBodyFile(
+  file: string,
+  io: IOStreams,
+  flag = '--file',
+): Promise<{ value: unknown; name: string }> {
   const { text, name } = await readBodyText(file, io, flag);
   if (text.charCodeAt(0) === 0xfeff) {
     throw new ConfigError(`${flag} ${name}: starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM`);
@@ -46,12 +54,16 @@ export function refusePrototypeKeys(value: unknown, where: string): void {
     return;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (PROTOTYPE_KEYS.includes(k)) throw new FlagError(`${where}: the key ${JSON.stringify(k)} is not allowed in a request body`);
+    if (PROTOTYPE_KEYS.includes(k))
+      throw new FlagError(`${where}: the key ${JSON.stringify(k)} is not allowed in a request body`);
     refusePrototypeKeys(v, where);
   }
 }
 
-export async function readObjectFile(file: string, io: IOStreams): Promise<{ value: Record<string, unknown>; name: string }> {
+export async function readObjectFile(
+  file: string,
+  io: IOStreams,
+): Promise<{ value: Record<string, unknown>; name: string }> {
   const { value, name } = await readBodyFile(file, io);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
@@ -60,7 +72,12 @@ export async function readObjectFile(file: string, io: IOStreams): Promise<{ val
   return { value: value as Record<string, unknown>, name };
 }
 
-export async function buildObjectBody(spec: ObjectBody, values: Values, file: string | undefined, io: IOStreams): Promise<Record<string, unknown>> {
+export async function buildObjectBody(
+  spec: ObjectBody,
+  values: Values,
+  file: string | undefined,
+  io: IOStreams,
+): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = {};
   const from: Record<string, string> = {};
   if (file !== undefined) {
@@ -150,13 +167,22 @@ function parseJsonOrString(v: string): unknown {
   }
 }
 
-export async function buildPatchBody(spec: PatchBody, values: Values, file: string | undefined, io: IOStreams): Promise<unknown[]> {
+export async function buildPatchBody(
+  spec: PatchBody,
+  values: Values,
+  file: string | undefined,
+  io: IOStreams,
+): Promise<unknown[]> {
   const list = (name: string): string[] => (values.raw(name) as string[] | undefined) ?? [];
   const ops = list('op');
   const paths = list('path');
   const vals = list('value');
   const built = valueObject(spec, values);
-  const given = [file !== undefined, values.raw('body') !== undefined, ops.length + paths.length + vals.length + (built ? 1 : 0) > 0].filter(Boolean).length;
+  const given = [
+    file !== undefined,
+    values.raw('body') !== undefined,
+    ops.length + paths.length + vals.length + (built ? 1 : 0) > 0,
+  ].filter(Boolean).length;
   if (given > 1) throw new FlagError('use only one of --file, --body, or --op/--path/--value');
   let patch: unknown;
   let where: string;
@@ -171,37 +197,57 @@ export async function buildPatchBody(spec: PatchBody, values: Values, file: stri
   } else {
     where = '--op/--path/--value';
     const pathless = spec.pathlessOps ?? [];
-    if (paths.length === 0 && vals.length === 0 && !built && ops.length > 0 && ops.every((o) => pathless.includes(o))) return ops.map((op) => ({ op }));
+    if (paths.length === 0 && vals.length === 0 && !built && ops.length > 0 && ops.every((o) => pathless.includes(o)))
+      return ops.map((op) => ({ op }));
     // Cobra's wording for the flags missing (--op defaults to "replace" once a --path is given).
-    const missing = paths.length > 0 ? [] : [...(ops.length === 0 ? ['op'] : []), 'path', ...(vals.length === 0 && !built ? ['value'] : [])];
+    const missing =
+      paths.length > 0
+        ? []
+        : [...(ops.length === 0 ? ['op'] : []), 'path', ...(vals.length === 0 && !built ? ['value'] : [])];
     if (missing.length > 0) {
-      throw new FlagError(`required flag(s) ${missing.map((m) => `"${m}"`).join(', ')} not set`, { hint: 'or give the whole JSON Patch with --file or --body' });
+      throw new FlagError(`required flag(s) ${missing.map((m) => `"${m}"`).join(', ')} not set`, {
+        hint: 'or give the whole JSON Patch with --file or --body',
+      });
     }
     if (built) {
       const names = (spec.valueFields ?? []).map((v) => `--${v.flag.name}`).join(', ');
-      if (vals.length > 0 || paths.length !== 1) throw new FlagError(`${names} build the value of one --path; give them with one --path and no --value`);
+      if (vals.length > 0 || paths.length !== 1)
+        throw new FlagError(`${names} build the value of one --path; give them with one --path and no --value`);
       const op = ops[0] ?? 'replace';
       const path = paths[0] ?? '';
-      return [{ op, path, value: op === 'replace' && (spec.listPaths ?? []).some((p) => pathMatches(p, path)) ? [built] : built }];
+      return [
+        {
+          op,
+          path,
+          value: op === 'replace' && (spec.listPaths ?? []).some((p) => pathMatches(p, path)) ? [built] : built,
+        },
+      ];
     }
     if (vals.length !== paths.length) {
-      throw new FlagError(`--path was given ${paths.length} time(s) but --value ${vals.length} time(s); give one --value per --path`);
+      throw new FlagError(
+        `--path was given ${paths.length} time(s) but --value ${vals.length} time(s); give one --value per --path`,
+      );
     }
-    if (ops.length > paths.length) throw new FlagError(`--op was given more times (${ops.length}) than --path (${paths.length})`);
+    if (ops.length > paths.length)
+      throw new FlagError(`--op was given more times (${ops.length}) than --path (${paths.length})`);
     patch = paths.map((path, i) => ({
       op: ops[i] ?? 'replace',
       path,
-      value: spec.value === 'json' || (spec.jsonPaths ?? []).includes(path) ? parseJsonOrString(vals[i] ?? '') : vals[i],
+      value:
+        spec.value === 'json' || (spec.jsonPaths ?? []).includes(path) ? parseJsonOrString(vals[i] ?? '') : vals[i],
     }));
   }
   if (!Array.isArray(patch)) throw new FlagError(`${where}: a JSON Patch must be an array of operations`);
   (patch as unknown[]).forEach((p: unknown, i) => {
-    if (!p || typeof p !== 'object' || Array.isArray(p)) throw new FlagError(`${where}: operation ${i} is not an object`);
+    if (!p || typeof p !== 'object' || Array.isArray(p))
+      throw new FlagError(`${where}: operation ${i} is not an object`);
     const { op, path } = p as { op?: unknown; path?: unknown };
-    if (typeof op !== 'string' || !spec.ops.includes(op)) throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
+    if (typeof op !== 'string' || !spec.ops.includes(op))
+      throw new FlagError(`${where}: operation ${i}: op must be one of ${spec.ops.join(', ')}`);
     const allowed = [...spec.paths, ...(spec.morePaths ?? [])];
     if (typeof op === 'string' && (spec.pathlessOps ?? []).includes(op) && path === undefined) return;
-    if (typeof path !== 'string' || !allowed.some((a) => pathMatches(a, path))) throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
+    if (typeof path !== 'string' || !allowed.some((a) => pathMatches(a, path)))
+      throw new FlagError(`${where}: operation ${i}: path must be one of ${allowed.join(', ')}`);
   });
   return patch as unknown[];
 }

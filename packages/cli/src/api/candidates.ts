@@ -10,7 +10,10 @@ function items(body: unknown): Record<string, unknown>[] {
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-function candidates(list: Record<string, unknown>[], describe: (item: Record<string, unknown>) => string): CompletionCandidate[] {
+function candidates(
+  list: Record<string, unknown>[],
+  describe: (item: Record<string, unknown>) => string,
+): CompletionCandidate[] {
   return list
     .filter((item) => typeof item.id === 'string' && item.id !== '')
     .map((item) => {
@@ -21,16 +24,21 @@ function candidates(list: Record<string, unknown>[], describe: (item: Record<str
 
 /** API key ids, described by their description (and status when not active). */
 export const apiKeyIds: DynamicCompletion = async ({ api }) =>
-  candidates(items(await api.getJson('/api/v1/api-keys', { limit: 100 })), (k) =>
-    `${text(k.description)}${k.status !== undefined && k.status !== 'active' ? ` (${text(k.status)})` : ''}`,
+  candidates(
+    items(await api.getJson('/api/v1/api-keys', { limit: 100 })),
+    (k) => `${text(k.description)}${k.status !== undefined && k.status !== 'active' ? ` (${text(k.status)})` : ''}`,
   );
 
 /** User ids, described by name and email. */
 export const userIds: DynamicCompletion = async ({ api }) =>
-  candidates(items(await api.getJson('/api/v1/users', { limit: 100 })), (u) => `${text(u.name)}${text(u.email) !== '' ? ` <${text(u.email)}>` : ''}`);
+  candidates(
+    items(await api.getJson('/api/v1/users', { limit: 100 })),
+    (u) => `${text(u.name)}${text(u.email) !== '' ? ` <${text(u.email)}>` : ''}`,
+  );
 
 /**
  * The subject of a key (`--sub`): user ids, unless `--subType externalClient` was given (SCIM keys, whose subject is
  * `SCIM\<IdP id>`: identity providers are not offered here, so nothing is).
  */
-export const subjectIds: DynamicCompletion = async (req) => (req.flags.get('subType') === 'externalClient' ? [] : userIds(req));
+export const subjectIds: DynamicCompletion = async (req) =>
+  req.flags.get('subType') === 'externalClient' ? [] : userIds(req);

@@ -6,7 +6,14 @@ import { CliError, TransportError } from '../errors/errors.js';
 import { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';
 import { testIO } from '../iostreams/testio.js';
-import { attemptCreate, createSafely, CreateSession, tagEndings, tagSuffix, type CreateAttribution } from './create-safely.js';
+import {
+  attemptCreate,
+  createSafely,
+  CreateSession,
+  tagEndings,
+  tagSuffix,
+  type CreateAttribution,
+} from './create-safely.js';
 
 const POLICY = { retry: 0, intervalSeconds: 1 };
 
@@ -29,7 +36,8 @@ function world(o: { failRemove?: Set<string>; failFind?: boolean } = {}) {
     findTagged: (_h, b, tags) => {
       if (o.failFind) return Promise.reject(new CliError('GET /api/v1/users/me answered 500 Internal Server Error'));
       const out: { id: string; tag: string }[] = [];
-      for (const [id, d] of keys) for (const t of tags) if (d === `${String(b.description)}${tagSuffix(t)}`) out.push({ id, tag: t });
+      for (const [id, d] of keys)
+        for (const t of tags) if (d === `${String(b.description)}${tagSuffix(t)}`) out.push({ id, tag: t });
       return Promise.resolve(out);
     },
     findCandidates: () => Promise.resolve([]),
@@ -45,11 +53,23 @@ function world(o: { failRemove?: Set<string>; failFind?: boolean } = {}) {
 }
 
 function client(reg: StubRegistry, io?: { warn: (line: string) => void }): HttpClient {
-  return new HttpClient({ server: 'https://t.example.com', headers: {}, verbose: false, warn: (line) => io?.warn(line), redactor: new Redactor(), transport: reg, sleep: () => Promise.resolve() });
+  return new HttpClient({
+    server: 'https://t.example.com',
+    headers: {},
+    verbose: false,
+    warn: (line) => io?.warn(line),
+    redactor: new Redactor(),
+    transport: reg,
+    sleep: () => Promise.resolve(),
+  });
 }
 
 /** A POST that makes key `id` with the attempt's description, then answers `answer(id)`. */
-function post(w: ReturnType<typeof world>, id: string, answer: (id: string) => ReturnType<typeof json> | TransportError) {
+function post(
+  w: ReturnType<typeof world>,
+  id: string,
+  answer: (id: string) => ReturnType<typeof json> | TransportError,
+) {
   return new StubRegistry().register('POST', '/api/v1/api-keys', (req) => {
     w.keys.set(id, (req.json as { description: string }).description);
     return answer(id);
@@ -62,7 +82,13 @@ describe('attemptCreate: one typed outcome per attempt', () => {
   it('created: a complete 2xx whose id reads back with the attempt tag; adopted, tag settled', async () => {
     const w = world();
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    const out = await attemptCreate(client(post(w, 'k1', (id) => json(201, { id, token: 't' }))), REQ, POLICY, s, testIO());
+    const out = await attemptCreate(
+      client(post(w, 'k1', (id) => json(201, { id, token: 't' }))),
+      REQ,
+      POLICY,
+      s,
+      testIO(),
+    );
     expect(out.kind).toBe('created');
     expect([...s.undelivered]).toEqual(['k1']);
     expect(s.pendingTags).toEqual([]);
@@ -72,8 +98,17 @@ describe('attemptCreate: one typed outcome per attempt', () => {
     const w = world();
     w.keys.set('foreign', 'd');
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    const out = await attemptCreate(client(post(w, 'mine', () => json(201, { id: 'foreign', token: 't' }))), REQ, POLICY, s, testIO());
-    expect(out).toEqual({ kind: 'lost', failure: 'the server answered 201 Created naming API key foreign, which this run did not create (left untouched)' });
+    const out = await attemptCreate(
+      client(post(w, 'mine', () => json(201, { id: 'foreign', token: 't' }))),
+      REQ,
+      POLICY,
+      s,
+      testIO(),
+    );
+    expect(out).toEqual({
+      kind: 'lost',
+      failure: 'the server answered 201 Created naming API key foreign, which this run did not create (left untouched)',
+    });
     expect(s.undelivered.size).toBe(0);
     expect(s.pendingTags).toHaveLength(1);
     expect(w.keys.get('foreign')).toBe('d');
@@ -82,8 +117,20 @@ describe('attemptCreate: one typed outcome per attempt', () => {
   it('not-executed: a 429 and a refused connection settle the tag', async () => {
     const w = world();
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    const a = await attemptCreate(client(new StubRegistry().register('POST', '/api/v1/api-keys', qlikError(429, 'HTTP-429', 'slow down'))), REQ, POLICY, s, testIO());
-    const b = await attemptCreate(client(new StubRegistry().register('POST', '/api/v1/api-keys', failure('not-sent', 'refused'))), REQ, POLICY, s, testIO());
+    const a = await attemptCreate(
+      client(new StubRegistry().register('POST', '/api/v1/api-keys', qlikError(429, 'HTTP-429', 'slow down'))),
+      REQ,
+      POLICY,
+      s,
+      testIO(),
+    );
+    const b = await attemptCreate(
+      client(new StubRegistry().register('POST', '/api/v1/api-keys', failure('not-sent', 'refused'))),
+      REQ,
+      POLICY,
+      s,
+      testIO(),
+    );
     expect([a.kind, b.kind]).toEqual(['not-executed', 'not-executed']);
     expect(s.pendingTags).toEqual([]);
   });
@@ -92,8 +139,23 @@ describe('attemptCreate: one typed outcome per attempt', () => {
     const w = world();
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
     const kinds = [];
-    for (const answer of [qlikError(409, 'X', 'conflict'), empty(302), qlikError(503, 'X', 'down'), failure('ambiguous', 'reset')]) {
-      kinds.push((await attemptCreate(client(new StubRegistry().register('POST', '/api/v1/api-keys', answer)), REQ, POLICY, s, testIO())).kind);
+    for (const answer of [
+      qlikError(409, 'X', 'conflict'),
+      empty(302),
+      qlikError(503, 'X', 'down'),
+      failure('ambiguous', 'reset'),
+    ]) {
+      kinds.push(
+        (
+          await attemptCreate(
+            client(new StubRegistry().register('POST', '/api/v1/api-keys', answer)),
+            REQ,
+            POLICY,
+            s,
+            testIO(),
+          )
+        ).kind,
+      );
     }
     expect(kinds).toEqual(['rejected', 'rejected', 'lost', 'lost']);
     expect(s.pendingTags.map((t) => t.split('.')[1])).toEqual(['1', '2', '3', '4']);
@@ -109,7 +171,18 @@ describe('the lines a user reads', () => {
     const w = world();
     const io = testIO();
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    await expect(createSafely(client(post(w, 'mine', () => json(201, { id: 'other', token: 't' })), io), REQ, POLICY, s, io)).rejects.toThrow(
+    await expect(
+      createSafely(
+        client(
+          post(w, 'mine', () => json(201, { id: 'other', token: 't' })),
+          io,
+        ),
+        REQ,
+        POLICY,
+        s,
+        io,
+      ),
+    ).rejects.toThrow(
       'the server answered 201 Created naming API key other, which this run did not create (left untouched); no API key was created (1 API key this run created without a usable answer was removed)',
     );
     expect(io.stderr()).toBe(
@@ -121,7 +194,9 @@ describe('the lines a user reads', () => {
   it('a removal that fails names every id and the command', async () => {
     const w = world({ failRemove: new Set(['mine']) });
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    await expect(createSafely(client(post(w, 'mine', () => qlikError(503, 'X', 'down'))), REQ, POLICY, s, testIO())).rejects.toThrow(
+    await expect(
+      createSafely(client(post(w, 'mine', () => qlikError(503, 'X', 'down'))), REQ, POLICY, s, testIO()),
+    ).rejects.toThrow(
       "API key mine (DELETE answered 403 Forbidden) was created by this run but the answer was lost, and could not be removed; remove with 'qlik api-key rm mine'",
     );
   });
@@ -129,7 +204,13 @@ describe('the lines a user reads', () => {
   it('a check that fails names the pending tags', async () => {
     const w = world({ failFind: true });
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
-    const err = await createSafely(client(post(w, 'mine', () => qlikError(503, 'X', 'down'))), REQ, POLICY, s, testIO()).then(
+    const err = await createSafely(
+      client(post(w, 'mine', () => qlikError(503, 'X', 'down'))),
+      REQ,
+      POLICY,
+      s,
+      testIO(),
+    ).then(
       () => new Error('no error'),
       (e: unknown) => e as Error,
     );
@@ -145,7 +226,9 @@ describe('the lines a user reads', () => {
     const s = await CreateSession.start(w.r, { description: 'd' }, true);
     const res = await createSafely(client(post(w, 'mine', () => qlikError(403, 'X', 'no'))), REQ, POLICY, s, io);
     expect(res.status).toBe(403);
-    expect(io.stderr()).toMatch(/^Warning: could not check whether the API key was created \(.*\); list your keys with 'qlik api-key ls' and remove any whose description ends in "\[qlik-cli:[\w-]{12}\.1\]"\n$/);
+    expect(io.stderr()).toMatch(
+      /^Warning: could not check whether the API key was created \(.*\); list your keys with 'qlik api-key ls' and remove any whose description ends in "\[qlik-cli:[\w-]{12}\.1\]"\n$/,
+    );
   });
 
   it('cleanup: what was removed, what was left and how to remove it, in one line', async () => {
@@ -164,7 +247,11 @@ describe('the lines a user reads', () => {
     const w = world();
     const s = await CreateSession.start(w.r, { description: 'd' }, false);
     const out = await attemptCreate(client(post(w, 'k', (id) => json(201, { id }))), REQ, POLICY, s, testIO());
-    expect(out).toEqual({ kind: 'lost', failure: 'the server answered 201 Created but the API key could not be read from it (it named API key k, left untouched)' });
+    expect(out).toEqual({
+      kind: 'lost',
+      failure:
+        'the server answered 201 Created but the API key could not be read from it (it named API key k, left untouched)',
+    });
     expect(w.removed).toEqual([]);
   });
 });

@@ -63,7 +63,12 @@ export interface CreateAttribution {
     policy: RetryPolicy,
   ): Promise<{ id: string; tag: string }[]>;
   /** Untagged mode: the caller's resources that match `body` and were created since `since` (not exact). */
-  findCandidates(http: HttpClient, body: Record<string, unknown>, since: number, policy: RetryPolicy): Promise<string[]>;
+  findCandidates(
+    http: HttpClient,
+    body: Record<string, unknown>,
+    since: number,
+    policy: RetryPolicy,
+  ): Promise<string[]>;
   remove(http: HttpClient, id: string, policy: RetryPolicy): Promise<void>;
   /** The answer's body text as the user should see it (the tag replaced by their own value). */
   present(text: string, body: Record<string, unknown>, tagged: Record<string, unknown>): string;
@@ -196,7 +201,9 @@ export class CreateSession {
     }
     if (failed.length > 0) {
       const ids = [...this.undelivered];
-      throw new CliError(`${this.r.noun} ${failed.join(', ')} ${failed.length === 1 ? 'was' : 'were'} created by this run but ${why}, and could not be removed; remove with '${this.r.removeCommand} ${ids.join(' ')}'`);
+      throw new CliError(
+        `${this.r.noun} ${failed.join(', ')} ${failed.length === 1 ? 'was' : 'were'} created by this run but ${why}, and could not be removed; remove with '${this.r.removeCommand} ${ids.join(' ')}'`,
+      );
     }
     return removed;
   }
@@ -215,7 +222,8 @@ export class CreateSession {
     if (this.tagging && this.pending.size > 0) {
       const tags = this.pendingTags;
       try {
-        for (const { id, tag } of await this.r.findTagged(http, this.body, tags, this.started, policy)) this.adopt(id, tag);
+        for (const { id, tag } of await this.r.findTagged(http, this.body, tags, this.started, policy))
+          this.adopt(id, tag);
       } catch (e) {
         parts.push(`could not check whether an ${this.r.noun} was created (${reason(e)}); ${this.checkHint(tags)}`);
       }
@@ -231,8 +239,12 @@ export class CreateSession {
       }
     }
     for (const id of removed) this.delivered(id);
-    if (removed.length > 0) parts.unshift(`removed ${this.r.noun} ${removed.join(', ')} (created by this run, not delivered)`);
-    if (failed.length > 0) parts.push(`could not remove ${this.r.noun} ${failed.join(', ')} (created by this run, not delivered); remove with '${this.r.removeCommand} ${failed.join(' ')}'`);
+    if (removed.length > 0)
+      parts.unshift(`removed ${this.r.noun} ${removed.join(', ')} (created by this run, not delivered)`);
+    if (failed.length > 0)
+      parts.push(
+        `could not remove ${this.r.noun} ${failed.join(', ')} (created by this run, not delivered); remove with '${this.r.removeCommand} ${failed.join(' ')}'`,
+      );
     return parts.length > 0 ? parts.join('; ') : undefined;
   }
 }
@@ -269,7 +281,12 @@ export async function attemptCreate(
   }
   if (res.status === 429) {
     session.settle(tag); // a 429 was not executed
-    return { kind: 'not-executed', res, wait: retryWait(res.headers['retry-after'], policy), why: 'Rate limited (429)' };
+    return {
+      kind: 'not-executed',
+      res,
+      wait: retryWait(res.headers['retry-after'], policy),
+      why: 'Rate limited (429)',
+    };
   }
   if (res.status >= 500) return { kind: 'lost', failure: `${res.status} ${res.statusText}`, res };
   if (res.status < 200 || res.status >= 300) return { kind: 'rejected', res };
@@ -284,7 +301,10 @@ export async function attemptCreate(
       return { kind: 'created', res, id, sent };
     }
     // Untagged, an id cannot be proven to be this run's: it is named, never touched.
-    return { kind: 'lost', failure: id === undefined ? unreadable : `${unreadable} (it named ${r.noun} ${id}, left untouched)` };
+    return {
+      kind: 'lost',
+      failure: id === undefined ? unreadable : `${unreadable} (it named ${r.noun} ${id}, left untouched)`,
+    };
   }
   if (id === undefined) return { kind: 'lost', failure: unreadable };
   let ours: boolean;
@@ -295,7 +315,10 @@ export async function attemptCreate(
     return { kind: 'lost', failure: `${unreadable} (${r.noun} ${id} could not be read back: ${reason(e)})` };
   }
   if (!ours) {
-    return { kind: 'lost', failure: `the server answered ${res.status} ${res.statusText} naming ${r.noun} ${id}, which this run did not create (left untouched)` };
+    return {
+      kind: 'lost',
+      failure: `the server answered ${res.status} ${res.statusText} naming ${r.noun} ${id}, which this run did not create (left untouched)`,
+    };
   }
   session.adopt(id, tag);
   if (complete) return { kind: 'created', res, id, sent };
@@ -317,7 +340,13 @@ export async function attemptCreate(
  * Create, reconciling after ambiguous failures. Returns the response (with the body as the user should see it); the
  * created id is `session.createdId`, and stays in `session.undelivered` until the caller has delivered it.
  */
-export async function createSafely(http: HttpClient, req: ApiRequest, policy: RetryPolicy, session: CreateSession, io: IOStreams): Promise<ApiResponse> {
+export async function createSafely(
+  http: HttpClient,
+  req: ApiRequest,
+  policy: RetryPolicy,
+  session: CreateSession,
+  io: IOStreams,
+): Promise<ApiResponse> {
   const r = session.r;
   let removed = 0;
   for (let attempt = 1; ; attempt++) {
@@ -339,7 +368,9 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
           } catch (e) {
             if (isAbort(e, http)) throw e;
             const note = await session.cleanup(http, policy);
-            throw new CliError(`the ${r.noun} was created, but its description could not be set (${reason(e)})${note ? `; ${note}` : ''}`);
+            throw new CliError(
+              `the ${r.noun} was created, but its description could not be set (${reason(e)})${note ? `; ${note}` : ''}`,
+            );
           }
         }
         session.createdId = out.id;
@@ -367,14 +398,25 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
     // The outcome is unknown: wait (a slow server may still commit), then find what this run created.
     const failure = out.failure;
     if (canRetry) {
-      await http.pause(policy.intervalSeconds, `No usable answer (${failure}); checking whether the ${r.noun} was created`, attempt, policy.retry);
+      await http.pause(
+        policy.intervalSeconds,
+        `No usable answer (${failure}); checking whether the ${r.noun} was created`,
+        attempt,
+        policy.retry,
+      );
     } else {
-      await http.wait(policy.intervalSeconds, `No usable answer (${failure}); checking in ${Math.round(policy.intervalSeconds)} s whether the ${r.noun} was created`);
+      await http.wait(
+        policy.intervalSeconds,
+        `No usable answer (${failure}); checking in ${Math.round(policy.intervalSeconds)} s whether the ${r.noun} was created`,
+      );
     }
     if (session.tagging) removed += await session.sweep(http, policy, io, 'the answer was lost');
     else await candidates(http, policy, session, failure);
     if (canRetry) continue;
-    const note = removed > 0 ? ` (${plural(removed, r.noun)} this run created without a usable answer ${removed > 1 ? 'were' : 'was'} removed)` : '';
+    const note =
+      removed > 0
+        ? ` (${plural(removed, r.noun)} this run created without a usable answer ${removed > 1 ? 'were' : 'was'} removed)`
+        : '';
     if (out.res) {
       io.warn(`No ${r.noun} was created${note}`);
       throw HttpError.fromResponse(out.res);
@@ -384,14 +426,21 @@ export async function createSafely(http: HttpClient, req: ApiRequest, policy: Re
 }
 
 /** Untagged: never delete; name what might be this run's and stop. */
-async function candidates(http: HttpClient, policy: RetryPolicy, session: CreateSession, failure: string): Promise<void> {
+async function candidates(
+  http: HttpClient,
+  policy: RetryPolicy,
+  session: CreateSession,
+  failure: string,
+): Promise<void> {
   const r = session.r;
   let ids: string[];
   try {
     ids = await r.findCandidates(http, session.body, session.started, policy);
   } catch (e) {
     if (isAbort(e, http)) throw e;
-    throw new CliError(`${failure}; could not check whether the ${r.noun} was created (${reason(e)}); list your keys with '${r.listCommand}'`);
+    throw new CliError(
+      `${failure}; could not check whether the ${r.noun} was created (${reason(e)}); list your keys with '${r.listCommand}'`,
+    );
   }
   if (ids.length === 0) return;
   throw new CliError(

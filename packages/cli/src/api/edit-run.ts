@@ -72,12 +72,22 @@ async function runEditor(editor: string, file: string, io: IOStreams, signal: Ab
       clearTimeout(killer);
       if (signal.aborted) reject(signal.reason as Error);
       else if (code === 0) resolve();
-      else reject(new CliError(`the editor ${JSON.stringify(editor)} exited with ${sig ?? `code ${code ?? '?'}`}; nothing was changed`));
+      else
+        reject(
+          new CliError(
+            `the editor ${JSON.stringify(editor)} exited with ${sig ?? `code ${code ?? '?'}`}; nothing was changed`,
+          ),
+        );
     });
   });
 }
 
-export async function runEdit(f: Factory, op: EditOperation, given: Record<string, string>, values: Values): Promise<void> {
+export async function runEdit(
+  f: Factory,
+  op: EditOperation,
+  given: Record<string, string>,
+  values: Values,
+): Promise<void> {
   const retry = values.retryPolicy();
   const http = await f.httpClient();
   const args = { ...given };
@@ -99,12 +109,18 @@ export async function runEdit(f: Factory, op: EditOperation, given: Record<strin
       edited = JSON.parse(after);
     } catch {
       const where = await jsonErrorPosition(after);
-      throw new CliError(`the edited file is not valid JSON${where === undefined ? '' : ` (at ${where})`}; nothing was changed`);
+      throw new CliError(
+        `the edited file is not valid JSON${where === undefined ? '' : ` (at ${where})`}; nothing was changed`,
+      );
     }
-    if (!edited || typeof edited !== 'object' || Array.isArray(edited)) throw new CliError('the edited file must hold one JSON object; nothing was changed');
+    if (!edited || typeof edited !== 'object' || Array.isArray(edited))
+      throw new CliError('the edited file must hold one JSON object; nothing was changed');
     const patch: { op: 'replace'; path: string; value: unknown }[] = [];
     for (const [k, v] of Object.entries(edited as Record<string, unknown>)) {
-      if (!op.fields.includes(k)) throw new CliError(`field ${JSON.stringify(k)} cannot be edited (editable: ${op.fields.join(', ')}); nothing was changed`);
+      if (!op.fields.includes(k))
+        throw new CliError(
+          `field ${JSON.stringify(k)} cannot be edited (editable: ${op.fields.join(', ')}); nothing was changed`,
+        );
       if (JSON.stringify(v) !== JSON.stringify(shown[k])) {
         await op.check?.(k, v);
         patch.push({ op: 'replace', path: `/${k}`, value: v });

@@ -16,7 +16,14 @@ import { checkPathArgs, fillPath, positionalArgs, Values } from './values.js';
  * Print a created resource. If the answer cannot be written (stdout closed, disk full, I/O error), its one-time
  * token reached no one: the resource is removed rather than left behind as an orphan, and the run fails.
  */
-async function deliver(io: IOStreams, http: HttpClient, session: CreateSession | undefined, id: string | undefined, policy: RetryPolicy, print: () => Promise<void>): Promise<void> {
+async function deliver(
+  io: IOStreams,
+  http: HttpClient,
+  session: CreateSession | undefined,
+  id: string | undefined,
+  policy: RetryPolicy,
+  print: () => Promise<void>,
+): Promise<void> {
   try {
     await print();
   } catch (e) {
@@ -44,7 +51,8 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const query: Record<string, string | number | undefined> = {};
   for (const q of op.query ?? []) {
     const v = values.raw(q.flag.name);
-    if (typeof v === 'number' || typeof v === 'boolean') query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
+    if (typeof v === 'number' || typeof v === 'boolean')
+      query[q.param ?? q.flag.name] = typeof v === 'number' ? v : String(v);
     if (typeof v === 'string') query[q.param ?? q.flag.name] = q.transform ? q.transform(v) : v;
   }
   const limit = values.get(limitFlag);
@@ -59,19 +67,30 @@ export async function runOperation(c: OperationContext): Promise<void> {
   const settings = await f.settings();
   const types = op.serverTypes ?? ['cloud'];
   if (!types.includes(settings.serverType)) {
-    throw new CliError(`'${inv.cmd.path()}' is only available for Qlik Cloud; the server type is ${settings.serverType}`);
+    throw new CliError(
+      `'${inv.cmd.path()}' is only available for Qlik Cloud; the server type is ${settings.serverType}`,
+    );
   }
   // Everything the user gave is valid: now the network.
   const http = await f.httpClient();
   for (const [name, find] of Object.entries(op.argDefaults ?? {})) args[name] ??= await find(http, retry);
-  const req: ApiRequest = { method: op.method, path: fillPath(op.path, args), query, ...(body !== undefined ? { body } : {}) };
-  const session = op.create ? await CreateSession.start(await op.create(), body as Record<string, unknown>, f.env.QLIK_CREATE_TAG !== '0') : undefined;
+  const req: ApiRequest = {
+    method: op.method,
+    path: fillPath(op.path, args),
+    query,
+    ...(body !== undefined ? { body } : {}),
+  };
+  const session = op.create
+    ? await CreateSession.start(await op.create(), body as Record<string, unknown>, f.env.QLIK_CREATE_TAG !== '0')
+    : undefined;
   try {
     await execute(c, http, req, retry, session, { quiet, raw, limit, args });
   } catch (e) {
     if (session && f.signal.aborted) {
       // Interrupted: remove what this run made and did not deliver, with a little time of its own.
-      const note = await session.cleanup(http.withSignal(AbortSignal.timeout(10_000)), { retry: 1, intervalSeconds: 1 }).catch(() => undefined);
+      const note = await session
+        .cleanup(http.withSignal(AbortSignal.timeout(10_000)), { retry: 1, intervalSeconds: 1 })
+        .catch(() => undefined);
       const reason = f.signal.reason instanceof CancelledError ? f.signal.reason : new CancelledError('SIGINT');
       throw new CancelledError(reason.signal, `${reason.message}${note ? `; ${note}` : ''}`);
     }
@@ -97,10 +116,15 @@ async function execute(
   const status = res.goneAfterRetry ? { status: 404, statusText: 'Not Found' } : res;
 
   if (o.raw) {
-    if (res.text !== '') await deliver(io, http, session, created, retry, () => io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`));
+    if (res.text !== '')
+      await deliver(io, http, session, created, retry, () =>
+        io.printData(res.text.endsWith('\n') ? res.text : `${res.text}\n`),
+      );
     else if (!o.quiet) await printEmpty(io, status, await f.jsonMode());
   } else if (op.output === 'list') {
-    let items = stripLinks(await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent })) as unknown[];
+    let items = stripLinks(
+      await listAll(http, res, o.limit, retry, { method: req.method, body: req.body, idempotent }),
+    ) as unknown[];
     if (op.maskSecrets && !(await f.jsonMode())) items = f.redactor.json(items) as unknown[];
     if (o.quiet) await printIds(io, items);
     else await printJson(io, items);

@@ -2,7 +2,17 @@
 // and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
 import { Directive, type CompletionRequest, type CompletionResult, type Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
-import { allowedValues, fileFlag, fileFlagG2, intervalFlag, quietFlag, rawFlag, retryFlag, type DynamicCompletion, type FlagSpec } from '../cmdutil/flags.js';
+import {
+  allowedValues,
+  fileFlag,
+  fileFlagG2,
+  intervalFlag,
+  quietFlag,
+  rawFlag,
+  retryFlag,
+  type DynamicCompletion,
+  type FlagSpec,
+} from '../cmdutil/flags.js';
 import type { HttpClient, RetryPolicy } from '../http/client.js';
 import type { CreateAttribution } from './create-safely.js';
 
@@ -88,7 +98,11 @@ export interface Operation {
   /** A stderr line printed with -q (e.g. that a token shown only once was not printed). */
   quietWarning?: string;
   /** Printed on stderr after a successful run (e.g. whether a key was deleted or revoked). */
-  describeResult?: (ctx: { http: HttpClient; args: Record<string, string>; goneAfterRetry: boolean }) => Promise<string | undefined>;
+  describeResult?: (ctx: {
+    http: HttpClient;
+    args: Record<string, string>;
+    goneAfterRetry: boolean;
+  }) => Promise<string | undefined>;
   /** A POST that only reads (a filter): retried like a GET. */
   idempotent?: boolean;
   /**
@@ -99,7 +113,9 @@ export interface Operation {
   /** Completion of positional arguments (e.g. ids from the server); the Factory reaches settings and HTTP. */
   completeArgs?: (f: Factory, req: CompletionRequest) => Promise<CompletionResult>;
   /** Completion of flag values by flag name; undefined from one: the usual completion. */
-  completeFlags?: Readonly<Record<string, (f: Factory, req: CompletionRequest) => Promise<CompletionResult | undefined>>>;
+  completeFlags?: Readonly<
+    Record<string, (f: Factory, req: CompletionRequest) => Promise<CompletionResult | undefined>>
+  >;
   /** Server types the operation exists on. */
   serverTypes?: readonly ('cloud' | 'windows' | 'engine')[];
 }
@@ -108,7 +124,10 @@ export interface Operation {
  * An operation's `completeArgs` from candidates declared as a DynamicCompletion (e.g. `apiKeyIds`): up to `max`
  * arguments, the candidates that fit the word, through the completion's `api` (its network budget).
  */
-export function argCompletion(complete: DynamicCompletion, max = 1): (f: Factory, req: CompletionRequest) => Promise<CompletionResult> {
+export function argCompletion(
+  complete: DynamicCompletion,
+  max = 1,
+): (f: Factory, req: CompletionRequest) => Promise<CompletionResult> {
   return async (_f, { args, toComplete, flags, api }) => {
     if (args.length >= max || !api || !flags) return { candidates: [], directive: Directive.NoFileComp };
     const found = await complete({ toComplete, flags, args, api });
@@ -121,19 +140,30 @@ export function defineOperation<const O extends Operation>(op: O): O {
   return op;
 }
 
-export const limitFlag = { name: 'limit', type: 'int', usage: 'The total number of resources to retrieve.' } as const satisfies FlagSpec;
+export const limitFlag = {
+  name: 'limit',
+  type: 'int',
+  usage: 'The total number of resources to retrieve.',
+} as const satisfies FlagSpec;
 
 function patchFlags(p: PatchBody): FlagSpec[] {
   return [
     { name: 'body', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the request body.' },
-    { name: 'op', type: 'string', repeatable: true, choices: p.ops, usage: p.usage?.op ?? `The operation to be performed.${allowedValues(p.ops)}` },
+    {
+      name: 'op',
+      type: 'string',
+      repeatable: true,
+      choices: p.ops,
+      usage: p.usage?.op ?? `The operation to be performed.${allowedValues(p.ops)}`,
+    },
     {
       name: 'path',
       type: 'string',
       repeatable: true,
       // A templated path (`/systemGroups/{id}/assignedRoles`) cannot be a choice: the body check matches it.
       ...(p.paths.some((x) => x.includes('{')) ? {} : { choices: [...p.paths, ...(p.morePaths ?? [])] }),
-      usage: p.usage?.path ?? `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
+      usage:
+        p.usage?.path ?? `${p.pathUsage ?? 'The path for the given resource field to patch.'}${allowedValues(p.paths)}`,
     },
     {
       name: 'value',
@@ -152,7 +182,8 @@ export function operationFlags(op: Operation): FlagSpec[] {
   for (const q of op.query ?? []) flags.push(q.flag);
   if (op.body?.kind === 'object') for (const b of op.body.fields) flags.push(b.flag);
   if (op.body?.kind === 'patch') flags.push(...patchFlags(op.body));
-  if (op.paging) flags.push(op.paging.limitUsage === undefined ? limitFlag : { ...limitFlag, usage: op.paging.limitUsage });
+  if (op.paging)
+    flags.push(op.paging.limitUsage === undefined ? limitFlag : { ...limitFlag, usage: op.paging.limitUsage });
   flags.push(intervalFlag, retryFlag, quietFlag, rawFlag);
   if (op.body) flags.push(op.page === 'G2' || op.page === 'G3' ? fileFlagG2 : fileFlag);
   return flags;

@@ -32,18 +32,28 @@ export async function listAll(
   const items: unknown[] = [];
   const seen = new Set<string>([first.url]);
   for (let pages = 1; ; pages++) {
-    if (!page || !Array.isArray(page.data)) throw new CliError('the server answered with a list that has no data array');
+    if (!page || !Array.isArray(page.data))
+      throw new CliError('the server answered with a list that has no data array');
     const data = page.data as unknown[];
     items.push(...data);
     const next = page.links?.next?.href;
     if (limit === undefined || items.length >= limit || typeof next !== 'string' || next === '') break;
-    if (data.length === 0) throw new CliError(`paging stopped: page ${pages} is empty but links to a next page (${next})`);
+    if (data.length === 0)
+      throw new CliError(`paging stopped: page ${pages} is empty but links to a next page (${next})`);
     const url = http.url({ path: next }).href;
     if (seen.has(url)) throw new CliError(`paging stopped: page ${pages} links back to a page already read (${next})`);
     if (pages >= MAX_PAGES) throw new CliError(`paging stopped after ${MAX_PAGES} pages`);
     seen.add(url);
-    const again: ApiRequest = { method: request.method, path: next, ...(request.body !== undefined ? { body: request.body } : {}) };
-    const res = await http.send(again, retry, request.idempotent === undefined ? {} : { idempotent: request.idempotent });
+    const again: ApiRequest = {
+      method: request.method,
+      path: next,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    };
+    const res = await http.send(
+      again,
+      retry,
+      request.idempotent === undefined ? {} : { idempotent: request.idempotent },
+    );
     if (res.status >= 300) throw HttpError.fromResponse(res);
     page = parseJsonBody(res) as Page | undefined;
   }

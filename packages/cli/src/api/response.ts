@@ -31,7 +31,11 @@ export function idOf(body: unknown): string | undefined {
 }
 
 /** 204 and other empty answers print the status line, as Qlik's CLI does since 2.1.0 (`-q` prints nothing). */
-export async function printEmpty(io: IOStreams, res: Pick<ApiResponse, 'status' | 'statusText'>, json: boolean): Promise<void> {
+export async function printEmpty(
+  io: IOStreams,
+  res: Pick<ApiResponse, 'status' | 'statusText'>,
+  json: boolean,
+): Promise<void> {
   if (json) await printJson(io, { status: res.status, title: res.statusText });
   else await io.printHuman(`${res.status} ${res.statusText}\n`);
 }

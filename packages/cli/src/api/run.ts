@@ -4,7 +4,6 @@ import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
 import { operationFlags, type Operation } from './operation.js';
 
-
 /** The command for an operation; its positional arguments are checked by the runner (some may be omitted). */
 export function operationCommand(f: Factory, op: Operation): Command {
   const { completeArgs, completeFlags } = op;

@@ -1,7 +1,14 @@
 // The values a REST verb works with: positional arguments by name, flag values from the command line or else the -c
 // config file (with where each came from, for messages), and the retry policy — all checked before any request.
 import { checkArgCount } from '../cmdutil/command.js';
-import { flagDisplayName, intervalFlag, invalidArgument, retryFlag, type FlagSpec, type FlagValue } from '../cmdutil/flags.js';
+import {
+  flagDisplayName,
+  intervalFlag,
+  invalidArgument,
+  retryFlag,
+  type FlagSpec,
+  type FlagValue,
+} from '../cmdutil/flags.js';
 import type { Factory } from '../cmdutil/factory.js';
 import type { Invocation } from '../cmdutil/command.js';
 import { CliError, FlagError } from '../errors/errors.js';
@@ -23,7 +30,11 @@ export function argSpecs(use: string): ArgSpec[] {
 }
 
 /** Positional arguments by their name in `use`, checked with Cobra's wording; those in `optional` may be omitted. */
-export function positionalArgs(use: string, positional: readonly string[], optional: readonly string[] = []): Record<string, string> {
+export function positionalArgs(
+  use: string,
+  positional: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, string> {
   const specs = argSpecs(use);
   const min = specs.filter((s) => s.required && !optional.includes(s.name)).length;
   checkArgCount(positional, { min, max: specs.some((s) => s.variadic) ? Infinity : specs.length });
@@ -43,7 +54,10 @@ export function checkPathArgs(template: string, args: Record<string, string | un
   for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) {
     const v = args[name ?? ''];
     if (v === undefined) continue;
-    if (v.trim() === '' || v === '.' || v === '..') throw new FlagError(`invalid argument ${JSON.stringify(v)} for <${name ?? ''}>: an id cannot be empty, "." or ".."`);
+    if (v.trim() === '' || v === '.' || v === '..')
+      throw new FlagError(
+        `invalid argument ${JSON.stringify(v)} for <${name ?? ''}>: an id cannot be empty, "." or ".."`,
+      );
   }
 }
 
@@ -75,7 +89,8 @@ function configValue(spec: FlagSpec, raw: unknown, where: string): unknown {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a map');
       return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     default:
-      if (spec.repeatable || spec.type === 'stringArray' || spec.type === 'strings') return Array.isArray(raw) ? raw.map(String) : [String(raw)];
+      if (spec.repeatable || spec.type === 'stringArray' || spec.type === 'strings')
+        return Array.isArray(raw) ? raw.map(String) : [String(raw)];
       if (typeof raw !== 'string') throw bad('a string');
       if (spec.choices && !spec.choices.includes(raw)) throw bad(`one of ${spec.choices.join(', ')}`);
       return raw;

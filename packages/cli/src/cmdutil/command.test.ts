@@ -23,7 +23,9 @@ const tree = new Command({ use: 'qlik', short: 'root', persistentFlags: globalFl
     new Command({ use: 'get <api-keyId>', short: 'Get', args: { min: 1, max: 1 }, run: noop }),
     new Command({ use: 'config', short: 'config' }, [new Command({ use: 'get', short: 'get', run: noop })]),
   ]),
-  new Command({ use: 'context', short: 'contexts' }, [new Command({ use: 'use <name>', short: 'use', args: { min: 1, max: 1 }, run: noop })]),
+  new Command({ use: 'context', short: 'contexts' }, [
+    new Command({ use: 'use <name>', short: 'use', args: { min: 1, max: 1 }, run: noop }),
+  ]),
 ]);
 
 function run(argv: string[]): { path: string; args: string[]; flags: Record<string, unknown> } {
@@ -61,7 +63,12 @@ describe('finding the command and parsing flags', () => {
     [['api-key', 'create', '-f', '-'], 'qlik api-key create', [], { file: '-' }],
     [['api-key', 'create', '-f=-'], 'qlik api-key create', [], { file: '-' }],
     [['api-key', 'create', '--retry', '0x3'], 'qlik api-key create', [], { retry: 3 }],
-    [['api-key', 'create', '--headers', 'a=1', '--headers', 'b=2'], 'qlik api-key create', [], { headers: { a: '1', b: '2' } }],
+    [
+      ['api-key', 'create', '--headers', 'a=1', '--headers', 'b=2'],
+      'qlik api-key create',
+      [],
+      { headers: { a: '1', b: '2' } },
+    ],
     [['api-key', 'get', 'id-1', '--json'], 'qlik api-key get', ['id-1'], { json: true }],
     [['api-key', 'get', '--', '-my-key'], 'qlik api-key get', ['-my-key'], {}],
     [['api-key', 'config', 'get'], 'qlik api-key config get', [], {}],
@@ -71,7 +78,13 @@ describe('finding the command and parsing flags', () => {
   });
 
   it('asks for help with -h/--help anywhere, and for groups without a verb', () => {
-    for (const argv of [['api-key', 'create', '--description', 'x', '-h'], ['--help', 'api-key', 'create'], ['api-key', 'create', '--help=true'], ['api-key'], []]) {
+    for (const argv of [
+      ['api-key', 'create', '--description', 'x', '-h'],
+      ['--help', 'api-key', 'create'],
+      ['api-key', 'create', '--help=true'],
+      ['api-key'],
+      [],
+    ]) {
       expect(resolve(tree, argv).kind).toBe('help');
     }
     expect(resolve(tree, ['api-key', 'create', '--help=false']).kind).toBe('run');
@@ -93,8 +106,14 @@ describe("Cobra's and pflag's errors", () => {
     [['api-key', 'create', '--description'], 'flag needs an argument: --description'],
     [['api-key', 'create', '-f'], "flag needs an argument: 'f' in -f"],
     [['api-key', 'create', '---x'], 'bad flag syntax: ---x'],
-    [['api-key', 'create', '--insecure=maybe'], 'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax'],
-    [['api-key', 'create', '-q=2'], 'invalid argument "2" for "-q, --quiet" flag: strconv.ParseBool: parsing "2": invalid syntax'],
+    [
+      ['api-key', 'create', '--insecure=maybe'],
+      'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
+    ],
+    [
+      ['api-key', 'create', '-q=2'],
+      'invalid argument "2" for "-q, --quiet" flag: strconv.ParseBool: parsing "2": invalid syntax',
+    ],
     [['api-key', 'create', 'extra'], 'accepts 0 arg(s), received 1'],
     [['api-key', 'get'], 'accepts 1 arg(s), received 0'],
     [['api-key', 'get', 'a', 'b'], 'accepts 1 arg(s), received 2'],
@@ -104,11 +123,15 @@ describe("Cobra's and pflag's errors", () => {
   });
 
   it("suggests commands as Cobra does (distance 2, case-insensitive, or prefix), before parsing the root's flags", () => {
-    expect(error(['api-kye', '--bogus'])).toBe('unknown command "api-kye" for "qlik"\n\nDid you mean this?\n\tapi-key\n');
+    expect(error(['api-kye', '--bogus'])).toBe(
+      'unknown command "api-kye" for "qlik"\n\nDid you mean this?\n\tapi-key\n',
+    );
     expect(error(['API-KEY'])).toBe('unknown command "API-KEY" for "qlik"\n\nDid you mean this?\n\tapi-key\n');
     expect(error(['con'])).toBe('unknown command "con" for "qlik"\n\nDid you mean this?\n\tcontext\n');
     expect(error(['zzz'])).toBe('unknown command "zzz" for "qlik"');
     expect(() => resolve(tree, ['zzz'])).toThrow(UnknownCommandError);
-    expect(error(['api-key', 'creat'])).toBe('unknown command "creat" for "qlik api-key"\n\nDid you mean this?\n\tcreate\n');
+    expect(error(['api-key', 'creat'])).toBe(
+      'unknown command "creat" for "qlik api-key"\n\nDid you mean this?\n\tcreate\n',
+    );
   });
 });

@@ -260,7 +260,8 @@ export function parseFlags(cmd: Command, argv: readonly string[]): ParsedArgs {
     while (shorts.length > 0) {
       const c = shorts[0] ?? '';
       const spec = cmd.lookupShort(c);
-      if (!spec) throw new FlagError(`unknown shorthand flag: ${JSON.stringify(c).replace(/^"|"$/g, "'")} in -${shorts}`);
+      if (!spec)
+        throw new FlagError(`unknown shorthand flag: ${JSON.stringify(c).replace(/^"|"$/g, "'")} in -${shorts}`);
       let value: string;
       if (shorts.length > 2 && shorts[1] === '=') {
         value = shorts.slice(2);

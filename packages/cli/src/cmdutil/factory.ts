@@ -96,9 +96,11 @@ function envSeconds(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(`${name}: expected a positive number of seconds, got ${JSON.stringify(raw)}`);
   // Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value would fire at once and fail every request.
-  if (n > MAX_ENV_SECONDS) throw new CliError(`${name}: at most ${MAX_ENV_SECONDS} seconds (one day), got ${JSON.stringify(raw)}`);
+  if (n > MAX_ENV_SECONDS)
+    throw new CliError(`${name}: at most ${MAX_ENV_SECONDS} seconds (one day), got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -203,7 +205,10 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
             if (s.contextName === undefined) {
               // Contexts exist but none is current: the way out is `context use`, not `context create`.
               const { readContexts } = await import('../config/contexts.js');
-              const names = await readContexts(f.contextsPath()).then((c) => c.names(), () => []);
+              const names = await readContexts(f.contextsPath()).then(
+                (c) => c.names(),
+                () => [],
+              );
               const [only] = names;
               if (only !== undefined) {
                 throw new ConfigError(`no server given and no context is current (contexts: ${names.join(', ')})`, {
@@ -216,7 +221,14 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
             );
           }
           if (s.verbose && s.serverTypeGuessed) io.warn('Server-type not set, guessing "cloud"');
-          return f.httpClientFor({ server: s.server, headers: s.headers, insecure: s.insecure, oauth: s.oauth, verbose: s.verbose, ...(comment ? { userAgentComment: comment } : {}) });
+          return f.httpClientFor({
+            server: s.server,
+            headers: s.headers,
+            insecure: s.insecure,
+            oauth: s.oauth,
+            verbose: s.verbose,
+            ...(comment ? { userAgentComment: comment } : {}),
+          });
         })();
         clientsByComment.set(comment, client);
       }

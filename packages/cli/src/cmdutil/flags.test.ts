@@ -96,11 +96,16 @@ describe('int flags (strconv.ParseInt with base 0)', () => {
     expect(parse('017')).toBe(15);
   });
 
-  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])('rejects %j with pflag wording', (raw) => {
-    const e = captureError(() => parse(raw));
-    expect(e).toBeInstanceOf(FlagError);
-    expect(e.message).toBe(`invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
-  });
+  it.each(['', 'abc', '1.5', '1e3', '10s', '0x', '08', '99999999999999999999'])(
+    'rejects %j with pflag wording',
+    (raw) => {
+      const e = captureError(() => parse(raw));
+      expect(e).toBeInstanceOf(FlagError);
+      expect(e.message).toBe(
+        `invalid argument ${JSON.stringify(raw)} for "--retry" flag: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`,
+      );
+    },
+  );
 });
 
 describe('bool flags (strconv.ParseBool)', () => {
@@ -126,7 +131,9 @@ describe('repeatable, map and choice flags', () => {
   it('collects repeatable flags in order and checks their choices', () => {
     const op: FlagSpec = { name: 'op', type: 'string', repeatable: true, choices: ['replace'], usage: '' };
     expect(parseFlagValue(op, 'replace', ['replace'])).toEqual(['replace', 'replace']);
-    expect(() => parseFlagValue(op, 'add', undefined)).toThrow('invalid argument "add" for "--op" flag: must be one of "replace"');
+    expect(() => parseFlagValue(op, 'add', undefined)).toThrow(
+      'invalid argument "add" for "--op" flag: must be one of "replace"',
+    );
   });
 
   it('prints pflag type names in help', () => {

@@ -43,7 +43,8 @@ export interface DynamicCompletionRequest {
  */
 export type DynamicCompletion = (req: DynamicCompletionRequest) => Promise<CompletionCandidate[]>;
 
-export type FlagType = 'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'strings' | 'unknown' | 'unknowns';
+export type FlagType =
+  'string' | 'int' | 'bool' | 'stringToString' | 'stringArray' | 'strings' | 'unknown' | 'unknowns';
 
 export interface FlagSpec {
   name: string;
@@ -174,7 +175,11 @@ export function parseStringToString(value: string, flag = '--headers'): Record<s
 
 function checkChoice(spec: FlagSpec, value: string): void {
   if (spec.choices && !spec.choices.includes(value)) {
-    throw invalidArgument(value, flagDisplayName(spec), `must be one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`);
+    throw invalidArgument(
+      value,
+      flagDisplayName(spec),
+      `must be one of ${spec.choices.map((c) => JSON.stringify(c)).join(', ')}`,
+    );
   }
 }
 
@@ -184,16 +189,18 @@ export function parseFlagValue(spec: FlagSpec, raw: string, previous: unknown): 
   switch (spec.type) {
     case 'bool': {
       const b = parseBool(raw);
-      if (b === undefined) throw invalidArgument(raw, name, `strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      if (b === undefined)
+        throw invalidArgument(raw, name, `strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
       return b;
     }
     case 'int': {
       const n = parseGoInt(raw);
-      if (n === undefined) throw invalidArgument(raw, name, `strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      if (n === undefined)
+        throw invalidArgument(raw, name, `strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
       return n;
     }
     case 'stringToString':
-      return { ...((previous) ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
+      return { ...(previous ?? {}), ...parseStringToString(raw, `--${spec.name}`) };
     case 'stringArray':
       return [...((previous as string[] | undefined) ?? []), raw];
     case 'strings': {
@@ -241,8 +248,17 @@ export const intervalFlag = {
   usage: 'Duration in seconds to wait between retries, at least 1',
   defaultText: '1',
 } as const satisfies FlagSpec;
-export const retryFlag = { name: 'retry', type: 'int', usage: 'Number of retries to do before failing, max 10' } as const satisfies FlagSpec;
-export const quietFlag = { name: 'quiet', short: 'q', type: 'bool', usage: 'Return only IDs from the command' } as const satisfies FlagSpec;
+export const retryFlag = {
+  name: 'retry',
+  type: 'int',
+  usage: 'Number of retries to do before failing, max 10',
+} as const satisfies FlagSpec;
+export const quietFlag = {
+  name: 'quiet',
+  short: 'q',
+  type: 'bool',
+  usage: 'Return only IDs from the command',
+} as const satisfies FlagSpec;
 export const rawFlag = {
   name: 'raw',
   type: 'bool',
@@ -257,7 +273,11 @@ export const fileFlag = {
 } as const satisfies FlagSpec;
 
 /** -f as Qlik's pages of generation G2 and later print it (`-f, --file file`); parsed like fileFlag. */
-export const fileFlagG2 = { ...fileFlag, typeName: 'file', usage: 'Read request body from the specified file' } as const satisfies FlagSpec;
+export const fileFlagG2 = {
+  ...fileFlag,
+  typeName: 'file',
+  usage: 'Read request body from the specified file',
+} as const satisfies FlagSpec;
 
 export const globalFlags = [
   {

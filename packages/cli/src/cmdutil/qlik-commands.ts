@@ -95,5 +95,7 @@ export const NOT_IMPLEMENTED: readonly string[] = [...Object.keys(TOP), ...Objec
  */
 export function notImplementedAnswer(root: string, path: string): string | undefined {
   const around = Object.hasOwn(TOP, path) ? TOP[path] : Object.hasOwn(SUB, path) ? SUB[path] : undefined;
-  return around === undefined ? undefined : `"${root} ${path}" is a command of Qlik's CLI that this qlik does not implement; ${around}`;
+  return around === undefined
+    ? undefined
+    : `"${root} ${path}" is a command of Qlik's CLI that this qlik does not implement; ${around}`;
 }

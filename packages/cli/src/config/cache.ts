@@ -47,7 +47,10 @@ function isContent(v: unknown): v is ContextsContent {
   return (
     typeof c?.current === 'string' &&
     Array.isArray(c.contexts) &&
-    c.contexts.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object')
+    c.contexts.every(
+      (e) =>
+        Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && e[1] !== null && typeof e[1] === 'object',
+    )
   );
 }
 
@@ -56,16 +59,21 @@ export function readCachedContexts(contextsPath: string, text: string): Promise<
   let fd: number;
   try {
     // (Synchronous, like every read on the start-up path: node:fs/promises costs start-up time.)
-    fd = openSync(cachePathFor(contextsPath), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(
+      cachePathFor(contextsPath),
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
   } catch {
     return Promise.resolve(undefined);
   }
   try {
     const st = fstatSync(fd);
     const uid = process.getuid?.();
-    if (!st.isFile() || st.size > MAX_CACHE_BYTES || (st.mode & 0o077) !== 0 || (uid !== undefined && st.uid !== uid)) return Promise.resolve(undefined);
+    if (!st.isFile() || st.size > MAX_CACHE_BYTES || (st.mode & 0o077) !== 0 || (uid !== undefined && st.uid !== uid))
+      return Promise.resolve(undefined);
     const parsed = JSON.parse(readFileSync(fd, 'utf8')) as Partial<CacheFile> | null;
-    if (parsed?.format !== FORMAT || parsed.cli !== VERSION || parsed.file !== contextsPath || parsed.text !== text) return Promise.resolve(undefined);
+    if (parsed?.format !== FORMAT || parsed.cli !== VERSION || parsed.file !== contextsPath || parsed.text !== text)
+      return Promise.resolve(undefined);
     return Promise.resolve(isContent(parsed) ? { current: parsed.current, contexts: parsed.contexts } : undefined);
   } catch {
     return Promise.resolve(undefined);

@@ -13,7 +13,8 @@ function substitute(value: unknown, key: string, path: string, env: Record<strin
     if (!m) return value;
     const name = m[1] ?? '';
     const v = env[name];
-    if (v === undefined) throw new ConfigError(`config file ${path}: '${key}': environment variable '${name}' not found`);
+    if (v === undefined)
+      throw new ConfigError(`config file ${path}: '${key}': environment variable '${name}' not found`);
     return v;
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -59,4 +60,3 @@ export async function loadConfigFile(
   }
   return out;
 }
-

@@ -43,7 +43,8 @@ function plain(value: unknown): unknown {
   if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), plain(v)]));
   if (value instanceof Set) return [...value].map(plain);
   if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
@@ -63,7 +64,8 @@ export function contextToObject(n: Nodes, doc: Document, node: unknown): QlikCon
         if (n.Y.isMap(value)) {
           for (const h of value.items) {
             const hn = n.keyName(h.key);
-            if (hn !== undefined && n.Y.isScalar(h.value) && typeof h.value.value === 'string') put(headers, hn, h.value.value);
+            if (hn !== undefined && n.Y.isScalar(h.value) && typeof h.value.value === 'string')
+              put(headers, hn, h.value.value);
           }
         }
         put(out, field, headers);
@@ -184,7 +186,9 @@ export class EditableContexts implements ContextsDocument {
   private contextPair(name: string): Pair | undefined {
     const map = contextsMapOf(this.n, this.doc);
     if (map === undefined) return undefined;
-    return this.n.findPair(map, name) ?? map.items.find((p) => normalName(this.n.keyName(p.key) ?? '') === normalName(name));
+    return (
+      this.n.findPair(map, name) ?? map.items.find((p) => normalName(this.n.keyName(p.key) ?? '') === normalName(name))
+    );
   }
 
   private contextNode(name: string): YAMLMap {

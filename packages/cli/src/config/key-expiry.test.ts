@@ -19,7 +19,11 @@ describe('expiresSoon', () => {
     [24 * H, -1, true],
   ])('lifetime %d ms, %d ms left → %s', (lifetime, left, want) => {
     const now = 1_000_000_000_000;
-    const r = { id: 'k', created: new Date(now + left - lifetime).toISOString(), expiry: new Date(now + left).toISOString() };
+    const r = {
+      id: 'k',
+      created: new Date(now + left - lifetime).toISOString(),
+      expiry: new Date(now + left).toISOString(),
+    };
     expect(expiresSoon(r, now)).toBe(want);
   });
 });
@@ -30,12 +34,21 @@ describe('expiryWarning', () => {
     const contexts = join(home, '.qlik', 'contexts.yml');
     await mkdir(join(home, '.qlik'), { recursive: true });
     const now = Date.now();
-    await writeFile(join(home, '.qlik', 'key-expiry.json'), JSON.stringify({ a: { id: 'k1', created: new Date(now - 23 * H).toISOString(), expiry: new Date(now + H).toISOString() } }));
+    await writeFile(
+      join(home, '.qlik', 'key-expiry.json'),
+      JSON.stringify({
+        a: { id: 'k1', created: new Date(now - 23 * H).toISOString(), expiry: new Date(now + H).toISOString() },
+      }),
+    );
     expect(expiryWarning(contexts, 'a', 'k1', { QLIK_NO_EXPIRY_WARNING: '1' }, now)).toBeUndefined();
     expect(expiryWarning(contexts, 'a', 'other', {}, now)).toBeUndefined();
-    expect(expiryWarning(contexts, 'a', 'k1', {}, now)).toMatch(/^Warning: the API key of context 'a' expires at .* \(in 1 hours\); rotate it with 'qlik api-key rotate --context a'/);
+    expect(expiryWarning(contexts, 'a', 'k1', {}, now)).toMatch(
+      /^Warning: the API key of context 'a' expires at .* \(in 1 hours\); rotate it with 'qlik api-key rotate --context a'/,
+    );
     // The mark is written in the background: wait for it.
-    const warned = async () => (JSON.parse(await readFile(join(home, '.qlik', 'key-expiry.json'), 'utf8')) as { a: { warned?: string } }).a.warned;
+    const warned = async () =>
+      (JSON.parse(await readFile(join(home, '.qlik', 'key-expiry.json'), 'utf8')) as { a: { warned?: string } }).a
+        .warned;
     for (let i = 0; i < 100 && (await warned()) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await warned()).toBe(new Date(now).toISOString());
     expect(expiryWarning(contexts, 'a', 'k1', {}, now + H / 2)).toBeUndefined();

@@ -40,7 +40,13 @@ async function writeExpiryFile(contextsPath: string, data: ExpiryFile): Promise<
 }
 
 /** Record (or, with `expiry` undefined, forget) the key a context holds. */
-export async function recordKeyExpiry(contextsPath: string, context: string, id: string, expiry: string | undefined | null, created: string): Promise<void> {
+export async function recordKeyExpiry(
+  contextsPath: string,
+  context: string,
+  id: string,
+  expiry: string | undefined | null,
+  created: string,
+): Promise<void> {
   const data = Object.fromEntries(Object.entries(readKeyExpiry(contextsPath)).filter(([k]) => k !== context));
   if (expiry !== undefined && expiry !== null && expiry !== '') data[context] = { id, created, expiry };
   await writeExpiryFile(contextsPath, data);
@@ -60,7 +66,11 @@ export function keyIdOf(authorization: string | undefined): string | undefined {
 }
 
 /** The recorded expiry of the key a context holds (undefined when none is recorded for that key). */
-export function recordedExpiry(contextsPath: string, context: string, authorization: string | undefined): string | undefined {
+export function recordedExpiry(
+  contextsPath: string,
+  context: string,
+  authorization: string | undefined,
+): string | undefined {
   const r = readKeyExpiry(contextsPath)[context];
   const jti = keyIdOf(authorization);
   return r !== undefined && jti !== undefined && r.id === jti ? r.expiry : undefined;
@@ -79,7 +89,13 @@ export function expiresSoon(r: KeyExpiryRecord, now: number): boolean {
  * The warning for the context's key, if it is due (and not printed in the last day); marks it printed. `jti` is the
  * id of the key the context holds now: a record of another key is stale and says nothing.
  */
-export function expiryWarning(contextsPath: string, context: string, jti: string | undefined, env: Record<string, string | undefined>, now = Date.now()): string | undefined {
+export function expiryWarning(
+  contextsPath: string,
+  context: string,
+  jti: string | undefined,
+  env: Record<string, string | undefined>,
+  now = Date.now(),
+): string | undefined {
   if (env.QLIK_NO_EXPIRY_WARNING === '1') return undefined;
   const data = readKeyExpiry(contextsPath);
   const r = data[context];
@@ -88,6 +104,9 @@ export function expiryWarning(contextsPath: string, context: string, jti: string
   r.warned = new Date(now).toISOString();
   void writeExpiryFile(contextsPath, data).catch(() => undefined);
   const left = Date.parse(r.expiry) - now;
-  const when = left <= 0 ? `expired at ${r.expiry}` : `expires at ${r.expiry} (in ${left >= DAY ? `${Math.floor(left / DAY)} days` : `${Math.max(1, Math.floor(left / 3_600_000))} hours`})`;
+  const when =
+    left <= 0
+      ? `expired at ${r.expiry}`
+      : `expires at ${r.expiry} (in ${left >= DAY ? `${Math.floor(left / DAY)} days` : `${Math.max(1, Math.floor(left / 3_600_000))} hours`})`;
   return `Warning: the API key of context '${context}' ${when}; rotate it with 'qlik api-key rotate --context ${context}' (QLIK_NO_EXPIRY_WARNING=1 silences this)`;
 }

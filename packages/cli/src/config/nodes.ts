@@ -46,7 +46,17 @@ export class Nodes {
 
   /** A value with an explicit tag (`!!binary`, `!custom`) whose JavaScript form is not a plain string/number/boolean. */
   isTagged(node: unknown): boolean {
-    return this.Y.isNode(node) && typeof node.tag === 'string' && !['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:null'].includes(node.tag);
+    return (
+      this.Y.isNode(node) &&
+      typeof node.tag === 'string' &&
+      ![
+        'tag:yaml.org,2002:str',
+        'tag:yaml.org,2002:int',
+        'tag:yaml.org,2002:bool',
+        'tag:yaml.org,2002:float',
+        'tag:yaml.org,2002:null',
+      ].includes(node.tag)
+    );
   }
 
   describe(node: unknown): string {
@@ -116,7 +126,9 @@ export class Nodes {
       // In a nested block map the comment above the first key is stored on the map; keep it with that key.
       const first = map.items[0];
       if (first !== undefined && this.Y.isNode(first.key)) {
-        first.key.commentBefore = first.key.commentBefore ? `${map.commentBefore}\n${first.key.commentBefore}` : map.commentBefore;
+        first.key.commentBefore = first.key.commentBefore
+          ? `${map.commentBefore}\n${first.key.commentBefore}`
+          : map.commentBefore;
         map.commentBefore = null;
       }
     }

@@ -35,13 +35,20 @@ describe('checkHeaders', () => {
   ])('rejects a value holding %s', (what, value) => {
     const e = errorOf(() => checkHeaders({ 'X-Test': value }, '--headers'));
     expect(e).toBeInstanceOf(FlagError);
-    const why = what === 'CR' || what === 'LF' ? 'a line break (CR or LF)' : what === 'NUL' ? 'a NUL character' : 'a control character';
+    const why =
+      what === 'CR' || what === 'LF'
+        ? 'a line break (CR or LF)'
+        : what === 'NUL'
+          ? 'a NUL character'
+          : 'a control character';
     expect(e.message).toBe(`--headers: header X-Test has ${why} in its value`);
   });
 
   it('rejects a value with characters outside Latin-1, which HTTP/1.1 cannot carry', () => {
     const e = errorOf(() => checkHeaders({ 'X-Test': 'caf\u00e9 \u2603' }, 'config file c.yml: headers'));
-    expect(e.message).toBe('config file c.yml: headers: header X-Test has a character outside Latin-1 ("\u2603") in its value');
+    expect(e.message).toBe(
+      'config file c.yml: headers: header X-Test has a character outside Latin-1 ("\u2603") in its value',
+    );
     expect(() => checkHeaders({ 'X-Test': 'caf\u00e9' }, 'x')).not.toThrow();
   });
 
@@ -144,11 +151,8 @@ describe('resolveSettings', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const resolve = (
-    flags: ResolveFlags,
-    config: Record<string, unknown> = {},
-    path = contextsPath,
-  ) => resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath: path, requireServer: false });
+  const resolve = (flags: ResolveFlags, config: Record<string, unknown> = {}, path = contextsPath) =>
+    resolveSettings({ flags, config, configPath: 'cfg.yml', contextsPath: path, requireServer: false });
 
   it('uses the defaults when nothing is set', async () => {
     const s = await resolve({}, {}, missingPath());
@@ -169,7 +173,13 @@ describe('resolveSettings', () => {
   });
 
   it('asks for a server when a command needs one and none is set', async () => {
-    const need = resolveSettings({ flags: {}, config: {}, configPath: '', contextsPath: missingPath(), requireServer: true });
+    const need = resolveSettings({
+      flags: {},
+      config: {},
+      configPath: '',
+      contextsPath: missingPath(),
+      requireServer: true,
+    });
     await expect(need).rejects.toThrow(/^no server given: use --server/);
     await expect(need).rejects.toBeInstanceOf(ConfigError);
   });
@@ -198,11 +208,20 @@ describe('resolveSettings', () => {
 
     it('QLIK_SERVER + QLIK_API_KEY win over the current context', async () => {
       const s = await withEnv({}, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
-      expect(s).toMatchObject({ server: 'https://env.example.com', headers: { Authorization: 'Bearer env-key' }, contextName: undefined, fromEnv: true, oauth: undefined });
+      expect(s).toMatchObject({
+        server: 'https://env.example.com',
+        headers: { Authorization: 'Bearer env-key' },
+        contextName: undefined,
+        fromEnv: true,
+        oauth: undefined,
+      });
     });
 
     it('QLIK_SERVER + an OAuth client', async () => {
-      const s = await withEnv({}, { QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'cid', QLIK_OAUTH_CLIENT_SECRET: 'csecret' });
+      const s = await withEnv(
+        {},
+        { QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'cid', QLIK_OAUTH_CLIENT_SECRET: 'csecret' },
+      );
       expect(s.oauth).toMatchObject({ clientId: 'cid', clientSecret: 'csecret' });
       expect(s.headers).toEqual({});
     });
@@ -213,11 +232,21 @@ describe('resolveSettings', () => {
     });
 
     it('--server elsewhere says otherwise: the environment key never goes there', async () => {
-      const s = await withEnv({ server: 'https://ctx.example.com/prefix' }, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
+      const s = await withEnv(
+        { server: 'https://ctx.example.com/prefix' },
+        { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' },
+      );
       expect(s.fromEnv).toBe(false);
       expect(JSON.stringify(s)).not.toContain('env-key');
-      const same = await withEnv({ server: 'https://env.example.com/x' }, { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' });
-      expect(same).toMatchObject({ fromEnv: true, server: 'https://env.example.com/x', headers: { Authorization: 'Bearer env-key' } });
+      const same = await withEnv(
+        { server: 'https://env.example.com/x' },
+        { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'env-key' },
+      );
+      expect(same).toMatchObject({
+        fromEnv: true,
+        server: 'https://env.example.com/x',
+        headers: { Authorization: 'Bearer env-key' },
+      });
     });
 
     it('without QLIK_SERVER the variables are not used', async () => {
@@ -226,9 +255,18 @@ describe('resolveSettings', () => {
     });
 
     it.each([
-      [{ QLIK_SERVER: 'https://env.example.com' }, 'QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET'],
-      [{ QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'k', QLIK_OAUTH_CLIENT_ID: 'c' }, 'QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials'],
-      [{ QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'c' }, 'QLIK_OAUTH_CLIENT_ID is set without QLIK_OAUTH_CLIENT_SECRET'],
+      [
+        { QLIK_SERVER: 'https://env.example.com' },
+        'QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET',
+      ],
+      [
+        { QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'k', QLIK_OAUTH_CLIENT_ID: 'c' },
+        'QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials',
+      ],
+      [
+        { QLIK_SERVER: 'https://env.example.com', QLIK_OAUTH_CLIENT_ID: 'c' },
+        'QLIK_OAUTH_CLIENT_ID is set without QLIK_OAUTH_CLIENT_SECRET',
+      ],
       [{ QLIK_SERVER: 'https://env.example.com', QLIK_API_KEY: 'a\nb' }, 'QLIK_API_KEY has a line break in its value'],
       [{ QLIK_SERVER: 'ftp://env.example.com', QLIK_API_KEY: 'k' }, /QLIK_SERVER/],
     ])('an incomplete or wrong set is one line: %j', async (env, message) => {
@@ -274,7 +312,10 @@ describe('resolveSettings', () => {
       serverType: 'engine',
       contextName: 'main',
     });
-    const b = await resolve({ server: 'http://flag.example.com:81/p/', insecure: true, 'server-type': 'cloud' }, config);
+    const b = await resolve(
+      { server: 'http://flag.example.com:81/p/', insecure: true, 'server-type': 'cloud' },
+      config,
+    );
     expect(b).toMatchObject({
       server: 'http://flag.example.com:81/p',
       insecure: true,
@@ -320,7 +361,10 @@ describe('resolveSettings', () => {
   });
 
   it('still sends credentials given for the run itself to another server', async () => {
-    const s = await resolve({ server: 'http://elsewhere.example', headers: { Authorization: 'Bearer run-key' } }, { 'api-key': 'cfg-key' });
+    const s = await resolve(
+      { server: 'http://elsewhere.example', headers: { Authorization: 'Bearer run-key' } },
+      { 'api-key': 'cfg-key' },
+    );
     expect(s.headers.Authorization).toBe('Bearer run-key');
     const c = await resolve({}, { server: 'https://cfg.example', 'api-key': 'cfg-key' });
     expect(c.headers.Authorization).toBe('Bearer cfg-key');
@@ -343,7 +387,9 @@ describe('resolveSettings', () => {
     await expect(resolve({}, { 'api-key': 'key-from-env\n' })).rejects.toThrow(
       "config file cfg.yml: 'api-key' has a line break in its value (does the environment variable end in a newline?)",
     );
-    await expect(resolve({}, { 'api-key': 'k\u20ac' })).rejects.toThrow("config file cfg.yml: 'api-key': header Authorization has a character outside Latin-1");
+    await expect(resolve({}, { 'api-key': 'k\u20ac' })).rejects.toThrow(
+      "config file cfg.yml: 'api-key': header Authorization has a character outside Latin-1",
+    );
   });
 
   it('rejects badly typed config values with the key name', async () => {

@@ -50,7 +50,9 @@ export interface Settings {
 export const ENV_CREDENTIALS = 'the environment (QLIK_SERVER)';
 
 /** Credentials from the environment: QLIK_SERVER with QLIK_API_KEY, or with QLIK_OAUTH_CLIENT_ID and _SECRET (an incomplete set with QLIK_SERVER is an error). */
-export function envCredentials(env: Record<string, string | undefined>): { server: string; apiKey?: string; clientId?: string; clientSecret?: string } | undefined {
+export function envCredentials(
+  env: Record<string, string | undefined>,
+): { server: string; apiKey?: string; clientId?: string; clientSecret?: string } | undefined {
   const v = (k: string): string | undefined => (env[k] === undefined || env[k] === '' ? undefined : env[k]);
   const server = v('QLIK_SERVER');
   const apiKey = v('QLIK_API_KEY');
@@ -59,7 +61,9 @@ export function envCredentials(env: Record<string, string | undefined>): { serve
   // Without QLIK_SERVER the other variables may be another tool's: they are not used.
   if (server === undefined) return undefined;
   if (apiKey !== undefined && (clientId !== undefined || clientSecret !== undefined)) {
-    throw new ConfigError('QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials');
+    throw new ConfigError(
+      'QLIK_API_KEY and QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET are both set: keep one kind of credentials',
+    );
   }
   if (apiKey !== undefined) {
     if (/[\r\n]/.test(apiKey)) throw new ConfigError('QLIK_API_KEY has a line break in its value');
@@ -67,9 +71,13 @@ export function envCredentials(env: Record<string, string | undefined>): { serve
   }
   if (clientId !== undefined && clientSecret !== undefined) return { server, clientId, clientSecret };
   if (clientId !== undefined || clientSecret !== undefined) {
-    throw new ConfigError(`${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_ID' : 'QLIK_OAUTH_CLIENT_SECRET'} is set without ${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_SECRET' : 'QLIK_OAUTH_CLIENT_ID'}`);
+    throw new ConfigError(
+      `${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_ID' : 'QLIK_OAUTH_CLIENT_SECRET'} is set without ${clientId !== undefined ? 'QLIK_OAUTH_CLIENT_SECRET' : 'QLIK_OAUTH_CLIENT_ID'}`,
+    );
   }
-  throw new ConfigError('QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET');
+  throw new ConfigError(
+    'QLIK_SERVER is set without credentials: set QLIK_API_KEY, or QLIK_OAUTH_CLIENT_ID and QLIK_OAUTH_CLIENT_SECRET',
+  );
 }
 
 /** The global flags that resolution reads (the command line's values; undefined when not given). */
@@ -109,7 +117,11 @@ function headerMap(config: ConfigValues, path: string): Record<string, string> {
   return out;
 }
 
-export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefined, source: string): [string, QlikContext] | undefined {
+export function pickContext(
+  snapshot: ContextsSnapshot,
+  wanted: string | undefined,
+  source: string,
+): [string, QlikContext] | undefined {
   const name = wanted ?? (snapshot.current || undefined);
   if (name === undefined) return undefined;
   const ctx = snapshot.get(name);
@@ -118,8 +130,16 @@ export function pickContext(snapshot: ContextsSnapshot, wanted: string | undefin
     const available = names.length > 0 ? `; available: ${names.join(', ')}` : '';
     const origin = wanted === undefined ? `current-context '${name}'` : `context '${name}'`;
     const close = commandSuggestions(name, names)[0];
-    const hint = close === undefined ? undefined : wanted !== undefined && source === '--context' ? `did you mean --context ${close}?` : `did you mean '${close}'? qlik context use ${close}`;
-    throw new ConfigError(`${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`, { hint });
+    const hint =
+      close === undefined
+        ? undefined
+        : wanted !== undefined && source === '--context'
+          ? `did you mean --context ${close}?`
+          : `did you mean '${close}'? qlik context use ${close}`;
+    throw new ConfigError(
+      `${origin} not found in ${snapshot.path}${available}${wanted !== undefined ? ` (${source})` : ''}`,
+      { hint },
+    );
   }
   return [name, ctx];
 }
@@ -152,7 +172,10 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   checkHeaders(cfgHeaders, `config file ${cfgPath}: headers`);
   const cfgApiKey = str(config, 'api-key', cfgPath);
   if (cfgApiKey !== undefined) {
-    if (/[\r\n]/.test(cfgApiKey)) throw new ConfigError(`config file ${cfgPath}: 'api-key' has a line break in its value (does the environment variable end in a newline?)`);
+    if (/[\r\n]/.test(cfgApiKey))
+      throw new ConfigError(
+        `config file ${cfgPath}: 'api-key' has a line break in its value (does the environment variable end in a newline?)`,
+      );
     cfgHeaders.Authorization = `Bearer ${cfgApiKey}`;
     checkHeaders({ Authorization: cfgHeaders.Authorization }, `config file ${cfgPath}: 'api-key'`);
   }
@@ -172,7 +195,12 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   checkHeaders(ctxHeaders, `context '${contextName ?? ''}' in ${input.contextsPath}`);
 
   const rawServer = flags.server ?? str(config, 'server', cfgPath) ?? ctx.server;
-  const serverSource = flags.server !== undefined ? '--server' : config.server !== undefined ? `config file ${cfgPath}` : `context '${contextName ?? ''}'`;
+  const serverSource =
+    flags.server !== undefined
+      ? '--server'
+      : config.server !== undefined
+        ? `config file ${cfgPath}`
+        : `context '${contextName ?? ''}'`;
   if (rawServer === undefined && input.requireServer) {
     throw new ConfigError(
       'no server given: use --server, a -c config file with "server", or a context (qlik context create <name> --server <url> --api-key -)',
@@ -197,17 +225,29 @@ export async function resolveSettings(input: ResolveInput): Promise<Settings> {
   let oauth: OAuthCredentials | undefined;
   if (hasOAuth && sameServer) {
     if (authorizationHeader(ctxHeaders) !== undefined) {
-      throw new ConfigError(`context '${contextName ?? ''}' has both an API key and an OAuth client; keep one (qlik context update)`);
+      throw new ConfigError(
+        `context '${contextName ?? ''}' has both an API key and an OAuth client; keep one (qlik context update)`,
+      );
     }
     const secret = ctx['oauth-client-secret'];
     if (secret === undefined || secret === '') {
-      throw new ConfigError(`context '${contextName ?? ''}' has an OAuth client id but no client secret (qlik context update ${contextName ?? ''} --oauth-client-secret -)`);
+      throw new ConfigError(
+        `context '${contextName ?? ''}' has an OAuth client id but no client secret (qlik context update ${contextName ?? ''} --oauth-client-secret -)`,
+      );
     }
-    oauth = { clientId: ctx['oauth-client-id'] ?? '', clientSecret: secret, scope: ctx['oauth-scope'], contextName: contextName ?? '' };
+    oauth = {
+      clientId: ctx['oauth-client-id'] ?? '',
+      clientSecret: secret,
+      scope: ctx['oauth-scope'],
+      contextName: contextName ?? '',
+    };
   }
 
   const rawType = flags['server-type'] ?? str(config, 'server-type', cfgPath) ?? ctx['server-type'];
-  const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
+  const serverType =
+    rawType === undefined
+      ? 'cloud'
+      : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
 
   const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
   const credentials: CredentialSource =
@@ -247,17 +287,28 @@ function envSettings(
   const { flags, config, configPath: cfgPath } = input;
   const envServer = normalizeServer(e.server, 'QLIK_SERVER');
   const rawServer = flags.server ?? str(config, 'server', cfgPath);
-  const server = rawServer === undefined ? envServer : normalizeServer(rawServer, flags.server !== undefined ? '--server' : `config file ${cfgPath}`);
+  const server =
+    rawServer === undefined
+      ? envServer
+      : normalizeServer(rawServer, flags.server !== undefined ? '--server' : `config file ${cfgPath}`);
   const envHeaders: Record<string, string> = {};
   let oauth: OAuthCredentials | undefined;
   if (e.apiKey !== undefined) {
     envHeaders.Authorization = `Bearer ${e.apiKey}`;
     checkHeaders(envHeaders, 'QLIK_API_KEY');
   } else if (e.clientId !== undefined && e.clientSecret !== undefined) {
-    oauth = { clientId: e.clientId, clientSecret: e.clientSecret, scope: input.env?.QLIK_OAUTH_SCOPE, contextName: ENV_CREDENTIALS };
+    oauth = {
+      clientId: e.clientId,
+      clientSecret: e.clientSecret,
+      scope: input.env?.QLIK_OAUTH_SCOPE,
+      contextName: ENV_CREDENTIALS,
+    };
   }
   const rawType = flags['server-type'] ?? str(config, 'server-type', cfgPath);
-  const serverType = rawType === undefined ? 'cloud' : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
+  const serverType =
+    rawType === undefined
+      ? 'cloud'
+      : parseServerType(rawType, flags['server-type'] !== undefined ? '--server-type' : 'server-type');
   const json = flags.json ?? bool(config, 'json', cfgPath) ?? false;
   return {
     server,
@@ -269,7 +320,12 @@ function envSettings(
     json,
     verbose: !json && (flags.verbose ?? bool(config, 'verbose', cfgPath) ?? false),
     contextName: undefined,
-    credentials: authorizationHeader(flags.headers ?? {}) !== undefined ? { kind: 'headers' } : authorizationHeader(cfgHeaders) !== undefined ? { kind: 'config' } : { kind: 'env' },
+    credentials:
+      authorizationHeader(flags.headers ?? {}) !== undefined
+        ? { kind: 'headers' }
+        : authorizationHeader(cfgHeaders) !== undefined
+          ? { kind: 'config' }
+          : { kind: 'env' },
     notices,
     fromEnv: true,
   };

@@ -30,14 +30,18 @@ export type ContextField = keyof typeof CONTEXT_FIELDS;
 type KindValue<K extends FieldKind> = K extends 'string' ? string : K extends 'bool' ? boolean : Record<string, string>;
 
 /** A context's known fields, typed from the table; unknown fields are kept as `unknown`. */
-export type QlikContext = { [F in ContextField]?: KindValue<(typeof CONTEXT_FIELDS)[F]['kind']> } & { [field: string]: unknown };
+export type QlikContext = { [F in ContextField]?: KindValue<(typeof CONTEXT_FIELDS)[F]['kind']> } & {
+  [field: string]: unknown;
+};
 
 export const SERVER_TYPES = ['cloud', 'windows', 'engine'] as const;
 export type ServerType = (typeof SERVER_TYPES)[number];
 
 /** Whether a field's value is a secret: the table says for known fields, the secret rule for the others. */
 export function isSecretField(field: string): boolean {
-  return Object.hasOwn(CONTEXT_FIELDS, field) ? (CONTEXT_FIELDS[field as ContextField] as FieldDef).secret === true : isSecretName(field);
+  return Object.hasOwn(CONTEXT_FIELDS, field)
+    ? (CONTEXT_FIELDS[field as ContextField] as FieldDef).secret === true
+    : isSecretName(field);
 }
 
 export function fieldKind(field: string): FieldKind | undefined {
@@ -53,8 +57,10 @@ export function fieldProblem(field: string, value: unknown): string | undefined 
     case 'bool':
       return typeof value === 'boolean' ? undefined : `'${field}' must be true or false`;
     case 'headers': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return `'headers' must be a map of strings`;
-      for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'string') return `header '${k}' must be a string`;
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return `'headers' must be a map of strings`;
+      for (const [k, v] of Object.entries(value))
+        if (v !== undefined && typeof v !== 'string') return `header '${k}' must be a string`;
       return undefined;
     }
     default:
@@ -84,7 +90,8 @@ export function contextNameProblem(name: string): string | undefined {
   if (name === '') return 'must not be empty';
   // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.exec(name);
-  if (bad) return `has a control or bidirectional character (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  if (bad)
+    return `has a control or bidirectional character (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
   return undefined;
 }
 

@@ -37,10 +37,13 @@ export function normalizeServer(raw: string, source: string): string {
     throw new FlagError(`${source}: ${JSON.stringify(raw)} is not a valid URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new FlagError(`${source}: unsupported scheme "${url.protocol.replace(/:$/, '')}" in ${JSON.stringify(raw)} (use https:// or http://)`);
+    throw new FlagError(
+      `${source}: unsupported scheme "${url.protocol.replace(/:$/, '')}" in ${JSON.stringify(raw)} (use https:// or http://)`,
+    );
   }
   if (!url.hostname) throw new FlagError(`${source}: ${JSON.stringify(raw)} has no host`);
-  if (url.username || url.password) throw new FlagError(`${source}: credentials in the server URL are not allowed; use --api-key or --headers`);
+  if (url.username || url.password)
+    throw new FlagError(`${source}: credentials in the server URL are not allowed; use --api-key or --headers`);
   if (url.search || url.hash) throw new FlagError(`${source}: the server URL must not have a query or fragment`);
   const path = url.pathname.replace(/\/+$/, '').replace(API_SUFFIX, '');
   return `${url.protocol}//${url.host}${path}`;

@@ -11,7 +11,14 @@ import { cachePathFor, writeCachedContexts } from './cache.js';
 import { contentOf, loadFile } from './contexts.js';
 import { contextsMapOf, EditableContexts, type ContextsDocument } from './document.js';
 import { Nodes } from './nodes.js';
-import { CONTEXTS_KEY, CURRENT_KEY, findProblem, parseContexts, parseOptions, type ParsedContexts } from './validate.js';
+import {
+  CONTEXTS_KEY,
+  CURRENT_KEY,
+  findProblem,
+  parseContexts,
+  parseOptions,
+  type ParsedContexts,
+} from './validate.js';
 import { loadYaml } from './yaml.js';
 
 /** How the document is written back: keep the file's indentation, never fold long lines (tokens). */

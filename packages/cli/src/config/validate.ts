@@ -40,7 +40,8 @@ function checkContext(n: Nodes, name: string, key: unknown, ctx: unknown): Probl
         }
         break;
       case 'headers': {
-        if (!Y.isMap(value)) return problem(where, `context '${name}': 'headers' must be a map of header names to strings`);
+        if (!Y.isMap(value))
+          return problem(where, `context '${name}': 'headers' must be a map of header names to strings`);
         const seen = new Set<string>();
         for (const h of value.items) {
           const header = n.keyName(h.key);
@@ -48,7 +49,10 @@ function checkContext(n: Nodes, name: string, key: unknown, ctx: unknown): Probl
           if (seen.has(header)) return problem(h.key, `context '${name}': duplicate header '${header}'`);
           seen.add(header);
           if (!Y.isScalar(h.value) || typeof h.value.value !== 'string' || n.isTagged(h.value)) {
-            return problem(n.locate(h.key, h.value), `context '${name}': header '${header}' must be a string, not ${n.describe(h.value)}`);
+            return problem(
+              n.locate(h.key, h.value),
+              `context '${name}': header '${header}' must be a string, not ${n.describe(h.value)}`,
+            );
           }
         }
         break;
@@ -73,11 +77,13 @@ export function findProblem(n: Nodes, doc: Document): Problem | undefined {
     const where = n.locate(pair.key, value);
     if (key === CURRENT_KEY) {
       if (n.isNull(value)) continue;
-      if (!Y.isScalar(value) || typeof value.value !== 'string') return problem(where, `'${CURRENT_KEY}' must be a string, not ${n.describe(value)}`);
+      if (!Y.isScalar(value) || typeof value.value !== 'string')
+        return problem(where, `'${CURRENT_KEY}' must be a string, not ${n.describe(value)}`);
     } else if (key === CONTEXTS_KEY) {
       if (n.isNull(value)) continue;
       if (Y.isAlias(value)) return problem(value, `'${CONTEXTS_KEY}': aliases are not supported here`);
-      if (!Y.isMap(value)) return problem(where, `'${CONTEXTS_KEY}' must be a map of context names to contexts, not ${n.describe(value)}`);
+      if (!Y.isMap(value))
+        return problem(where, `'${CONTEXTS_KEY}' must be a map of context names to contexts, not ${n.describe(value)}`);
       const seen = new Set<string>();
       for (const ctxPair of value.items) {
         const name = n.keyName(ctxPair.key);
@@ -92,7 +98,12 @@ export function findProblem(n: Nodes, doc: Document): Problem | undefined {
   return undefined;
 }
 
-export function positioned(path: string, lc: LineCounter | undefined, offset: number | undefined, message: string): string {
+export function positioned(
+  path: string,
+  lc: LineCounter | undefined,
+  offset: number | undefined,
+  message: string,
+): string {
   const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
   if (lc !== undefined && offset !== undefined) {
     const { line, col } = lc.linePos(offset);
@@ -123,7 +134,12 @@ function keepingSource(Y: YamlModule, tag: ScalarTag, fallback: NonNullable<Scal
     stringify(item, ctx, onComment, onChompKeep) {
       if (Y.isScalar(item) && item.type === 'PLAIN') {
         const source = item.source;
-        if (typeof source === 'string' && source !== '' && !source.includes('\n') && sameValue(tag.resolve(source, noError, { intAsBigInt: true }), item.value)) {
+        if (
+          typeof source === 'string' &&
+          source !== '' &&
+          !source.includes('\n') &&
+          sameValue(tag.resolve(source, noError, { intAsBigInt: true }), item.value)
+        ) {
           return source;
         }
       }
@@ -150,9 +166,16 @@ export function parseOptions(Y: YamlModule) {
       const str = tags.find((t): t is ScalarTag => isScalarTag(t) && t.tag === 'tag:yaml.org,2002:str');
       const strStringify = str?.stringify;
       if (strStringify === undefined) return tags;
-      const verbatim = VERBATIM_TAGS.map((tag): ScalarTag => ({ tag, identify: () => false, resolve: (source: string) => source, stringify: strStringify }));
+      const verbatim = VERBATIM_TAGS.map((tag): ScalarTag => ({
+        tag,
+        identify: () => false,
+        resolve: (source: string) => source,
+        stringify: strStringify,
+      }));
       return [
-        ...tags.filter((t) => typeof t === 'string' || !VERBATIM_TAGS.includes(t.tag)).map((t) => (isScalarTag(t) ? keepingSource(Y, t, strStringify) : t)),
+        ...tags
+          .filter((t) => typeof t === 'string' || !VERBATIM_TAGS.includes(t.tag))
+          .map((t) => (isScalarTag(t) ? keepingSource(Y, t, strStringify) : t)),
         ...verbatim.map((t) => keepingSource(Y, t, strStringify)),
       ];
     },

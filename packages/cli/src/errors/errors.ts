@@ -88,7 +88,12 @@ export class HttpError extends CliError {
     this.contentType = contentType;
   }
 
-  static fromResponse(res: { status: number; statusText: string; text: string; headers: Record<string, string> }): HttpError {
+  static fromResponse(res: {
+    status: number;
+    statusText: string;
+    text: string;
+    headers: Record<string, string>;
+  }): HttpError {
     const e = new HttpError(res.status, res.statusText, res.text, res.headers['content-type'] ?? '');
     e.location = res.headers.location;
     return e;

@@ -14,8 +14,7 @@ export interface ServerErrorEntry {
 
 /** Where the credentials of the run came from. */
 export type CredentialSource =
-  | { kind: 'context-api-key' | 'context-oauth'; context: string }
-  | { kind: 'headers' | 'config' | 'env' | 'none' };
+  { kind: 'context-api-key' | 'context-oauth'; context: string } | { kind: 'headers' | 'config' | 'env' | 'none' };
 
 export interface HintContext {
   /** The command's path without the root (`api-key create`). */
@@ -110,7 +109,10 @@ function quotaHint(x: Facts): string {
   const sub = subFlag(x);
   const ls = `qlik api-key ls --status active${sub !== undefined ? ` --sub ${shellWord(sub)}` : ''}`;
   const n = limit === undefined ? undefined : Number(limit);
-  const what = n === undefined ? "the tenant's limit of active API keys per user is reached" : `the tenant allows ${n} active API keys per user`;
+  const what =
+    n === undefined
+      ? "the tenant's limit of active API keys per user is reached"
+      : `the tenant allows ${n} active API keys per user`;
   const value = n === undefined ? '<n>' : String(Math.min(n + 5, 1000));
   return `${what}: list them with ${ls} and remove one (qlik api-key rm <id>), or a TenantAdmin raises the limit: qlik api-key config patch --op replace --path /max_keys_per_user --value ${value}`;
 }
@@ -138,8 +140,10 @@ function deadKeyHint(x: Facts): string | undefined {
 export const HINTS: readonly HintRule[] = [
   {
     about: 'a --sub that is an email address instead of a user id',
-    when: (x) => (subFlag(x)?.includes('@') ?? false) && x.status >= 400 && x.status < 500 && x.status !== 401 && x.status !== 429,
-    hint: (x) => `--sub takes a user id, not an email address; find the id with: qlik user ls --filter ${shellWord(`email eq "${subFlag(x) ?? ''}"`)} -q`,
+    when: (x) =>
+      (subFlag(x)?.includes('@') ?? false) && x.status >= 400 && x.status < 500 && x.status !== 401 && x.status !== 429,
+    hint: (x) =>
+      `--sub takes a user id, not an email address; find the id with: qlik user ls --filter ${shellWord(`email eq "${subFlag(x) ?? ''}"`)} -q`,
   },
   {
     about: 'the credentials were refused (a revoked or expired key, a wrong secret)',
@@ -148,12 +152,18 @@ export const HINTS: readonly HintRule[] = [
   },
   {
     about: 'the active-key quota is full',
-    when: (x) => isCreate(x) && x.status === 403 && (x.code === 'APIKEYS-6' || /maximum number of active API keys/i.test(x.detail)),
+    when: (x) =>
+      isCreate(x) &&
+      x.status === 403 &&
+      (x.code === 'APIKEYS-6' || /maximum number of active API keys/i.test(x.detail)),
     hint: quotaHint,
   },
   {
     about: 'an expiry longer than the tenant allows',
-    when: (x) => isCreate(x) && x.status === 400 && (x.code === 'APIKEYS-7' || (x.pointer === '/expiry' && /maximum/i.test(x.detail))),
+    when: (x) =>
+      isCreate(x) &&
+      x.status === 400 &&
+      (x.code === 'APIKEYS-7' || (x.pointer === '/expiry' && /maximum/i.test(x.detail))),
     hint: (x) => {
       const max = /\((P[0-9A-Z.,]+)\)/.exec(x.detail)?.[1];
       return max === undefined
@@ -163,13 +173,19 @@ export const HINTS: readonly HintRule[] = [
   },
   {
     about: 'creating a key for someone else, or a SCIM key, needs TenantAdmin',
-    when: (x) => isCreate(x) && x.status === 403 && (subFlag(x) !== undefined || x.flags.subType === 'externalClient') && /TenantAdmin/i.test(x.detail),
-    hint: () => 'API keys for other users and SCIM (externalClient) keys need the TenantAdmin role; without --sub the key is your own',
+    when: (x) =>
+      isCreate(x) &&
+      x.status === 403 &&
+      (subFlag(x) !== undefined || x.flags.subType === 'externalClient') &&
+      /TenantAdmin/i.test(x.detail),
+    hint: () =>
+      'API keys for other users and SCIM (externalClient) keys need the TenantAdmin role; without --sub the key is your own',
   },
   {
     about: "an OAuth client's bot user owns no keys: it creates them for users",
     when: (x) => isCreate(x) && x.status === 403 && x.credentials?.kind === 'context-oauth' && subFlag(x) === undefined,
-    hint: () => `with an OAuth client, create the key for a user: --sub <user id> (qlik user ls --filter 'email eq "<email>"' -q finds it)`,
+    hint: () =>
+      `with an OAuth client, create the key for a user: --sub <user id> (qlik user ls --filter 'email eq "<email>"' -q finds it)`,
   },
   {
     about: 'creating any key needs the Developer role',

@@ -61,7 +61,11 @@ async function resolveTarget(path: string): Promise<string> {
  * The temp file is created with O_CREAT|O_EXCL ('wx'), which fails instead of following a symlink planted
  * at the temp path. On any error the temp file is removed and the target is untouched.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  opts: WriteFileAtomicOptions = {},
+): Promise<void> {
   const mode = opts.mode ?? 0o600;
   await ensureDir(dirname(resolve(path)));
   const target = opts.followSymlink === false ? resolve(path) : await resolveTarget(path);
@@ -104,7 +108,10 @@ async function renameOver(from: string, to: string): Promise<void> {
       const code = errorCode(err);
       if (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY') throw err;
       if (Date.now() >= deadline) {
-        throw new Error(`another program has ${to} open and Windows does not let it be replaced (${code}); close that program and try again`, { cause: err });
+        throw new Error(
+          `another program has ${to} open and Windows does not let it be replaced (${code}); close that program and try again`,
+          { cause: err },
+        );
       }
       await new Promise((r) => setTimeout(r, delay));
     }

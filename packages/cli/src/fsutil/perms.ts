@@ -21,10 +21,14 @@ function problems(path: string, kind: 'file' | 'directory', fix: string): string
   // A sticky, world-writable directory (/tmp) does not let others replace files they do not own.
   const sticky = kind === 'directory' && (st.mode & 0o1000) !== 0;
   if ((st.mode & 0o022) !== 0 && !sticky) {
-    out.push(`Warning: ${kind} ${path} is writable by other users (mode ${octal(st.mode)}); they could change where your credentials are sent. Fix: ${fix}`);
+    out.push(
+      `Warning: ${kind} ${path} is writable by other users (mode ${octal(st.mode)}); they could change where your credentials are sent. Fix: ${fix}`,
+    );
   }
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
-    out.push(`Warning: ${kind} ${path} belongs to another user (uid ${st.uid}); that user could change where your credentials are sent. Fix: move it away and create your own`);
+    out.push(
+      `Warning: ${kind} ${path} belongs to another user (uid ${st.uid}); that user could change where your credentials are sent. Fix: move it away and create your own`,
+    );
   }
   return out;
 }
@@ -51,7 +55,10 @@ export function permissionWarnings(file: string): Promise<string[]> {
   if (real === undefined) out.push(...problems(dir, 'directory', `chmod 700 ${dir}`));
   else {
     const parent = dirname(dir);
-    out.push(...problems(real, 'directory', `chmod 700 ${real}`), ...problems(parent, 'directory', `chmod go-w ${parent}`));
+    out.push(
+      ...problems(real, 'directory', `chmod 700 ${real}`),
+      ...problems(parent, 'directory', `chmod go-w ${parent}`),
+    );
   }
   return Promise.resolve(out);
 }

@@ -8,7 +8,7 @@ function fromDevice(n: number): Buffer | undefined {
   try {
     fd = openSync('/dev/urandom', 'r');
     const buf = Buffer.alloc(n);
-    for (let off = 0; off < n; ) {
+    for (let off = 0; off < n;) {
       const got = readSync(fd, buf, off, n - off, null);
       if (got <= 0) return undefined;
       off += got;

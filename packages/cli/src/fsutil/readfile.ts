@@ -123,7 +123,9 @@ export async function readRegularFile(path: string, label: string, max = MAX_BIN
     const st = await handle.stat();
     if (st.isDirectory()) throw new ConfigError(`${label}: is a directory`);
     if (!st.isFile()) throw new ConfigError(`${label}: not a regular file`);
-    const tooLarge = new ConfigError(`${label}: larger than ${max >= 1024 ** 3 ? `${max / 1024 ** 3} GiB` : `${Math.round(max / 1024 ** 2)} MiB`}`);
+    const tooLarge = new ConfigError(
+      `${label}: larger than ${max >= 1024 ** 3 ? `${max / 1024 ** 3} GiB` : `${Math.round(max / 1024 ** 2)} MiB`}`,
+    );
     if (st.size > max) throw tooLarge;
     const buf = Buffer.allocUnsafe(st.size + 1);
     let total = 0;

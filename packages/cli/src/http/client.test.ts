@@ -47,7 +47,9 @@ const json =
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
   };
 
-function client(opts: { verbose?: boolean; headers?: Record<string, string>; timeoutMs?: number; server?: string } = {}) {
+function client(
+  opts: { verbose?: boolean; headers?: Record<string, string>; timeoutMs?: number; server?: string } = {},
+) {
   const io = testIO();
   const sleeps: number[] = [];
   const redactor = new Redactor();
@@ -57,7 +59,13 @@ function client(opts: { verbose?: boolean; headers?: Record<string, string>; tim
     verbose: opts.verbose ?? false,
     warn: (line: string) => io.warn(line),
     redactor,
-    transport: new NodeTransport({ insecure: false, connectTimeoutMs: 10_000, totalTimeoutMs: opts.timeoutMs ?? 60_000, maxBodyBytes: 10 * 1024 * 1024, proxy: {} }),
+    transport: new NodeTransport({
+      insecure: false,
+      connectTimeoutMs: 10_000,
+      totalTimeoutMs: opts.timeoutMs ?? 60_000,
+      maxBodyBytes: 10 * 1024 * 1024,
+      proxy: {},
+    }),
     sleep: (ms) => {
       sleeps.push(ms);
       return Promise.resolve();
@@ -99,7 +107,9 @@ describe('retryWait', () => {
     expect(retryWait('42', p(1))).toBe(42);
     expect(retryWait(String(MAX_RETRY_AFTER_SECONDS), p(1))).toBe(MAX_RETRY_AFTER_SECONDS);
     expect(() => retryWait('301', p(1))).toThrow(CliError);
-    expect(() => retryWait('3600', p(1))).toThrow('the server asks to wait 3600 s before retrying, longer than the 300 s this CLI waits');
+    expect(() => retryWait('3600', p(1))).toThrow(
+      'the server asks to wait 3600 s before retrying, longer than the 300 s this CLI waits',
+    );
   });
 });
 
@@ -127,7 +137,9 @@ describe('HttpClient.send', () => {
     expect(seen).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
     // Every wait is announced on stderr, also without -v.
-    expect(io.stderr()).toBe('Server error (503 Service Unavailable); retrying in 2 s (1/3)\nRate limited (429); retrying in 4 s (2/3)\n');
+    expect(io.stderr()).toBe(
+      'Server error (503 Service Unavailable); retrying in 2 s (1/3)\nRate limited (429); retrying in 4 s (2/3)\n',
+    );
     expect(sleeps[0]).toBeGreaterThanOrEqual(2000);
     expect(sleeps[0]).toBeLessThan(2200);
     expect(sleeps[1]).toBeGreaterThanOrEqual(4000);

@@ -132,11 +132,16 @@ export class HttpClient {
     return res;
   }
 
-  private async follow(req: ApiRequest, auth: string | undefined, signal: AbortSignal | undefined): Promise<ApiResponse> {
+  private async follow(
+    req: ApiRequest,
+    auth: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResponse> {
     let url = this.url(req);
     let method = req.method.toUpperCase();
     let body: { data: string | Buffer; contentType: string } | undefined =
-      req.rawBody ?? (req.body === undefined ? undefined : { data: JSON.stringify(req.body), contentType: 'application/json' });
+      req.rawBody ??
+      (req.body === undefined ? undefined : { data: JSON.stringify(req.body), contentType: 'application/json' });
     for (let hop = 0; ; hop++) {
       const res = await this.once(method, url, body, auth, signal);
       const location = res.headers.location;
@@ -149,9 +154,12 @@ export class HttpClient {
       }
       const where = `${res.status} ${res.statusText}: the server redirects ${method} ${url.pathname} to ${next.href}`;
       if (next.origin !== this.origin) {
-        throw new CliError(`${where}; not followed: that is another origin (${next.origin}), and credentials go only to ${this.origin}`, {
-          hint: movedServerHint(this.server, url, next),
-        });
+        throw new CliError(
+          `${where}; not followed: that is another origin (${next.origin}), and credentials go only to ${this.origin}`,
+          {
+            hint: movedServerHint(this.server, url, next),
+          },
+        );
       }
       // Another method's redirect is the caller's answer (a create checks what it made): main.ts names its target.
       if (method !== 'GET') return res;
@@ -172,21 +180,46 @@ export class HttpClient {
     const headers = this.baseHeaders(body?.contentType);
     if (auth !== undefined) headers.Authorization = auth;
     this.trace(`${method} ${safeDecode(url.href)}`);
-    if (this.o.verbose) for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
-    if (body !== undefined) this.trace(`> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`);
+    if (this.o.verbose)
+      for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
+    if (body !== undefined)
+      this.trace(
+        `> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`,
+      );
     const started = monotonicMs();
     try {
-      const res = await this.o.transport.request({ method, url, headers, ...(body ? { body: body.data } : {}), signal });
-      if (this.o.verbose) for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${this.o.redactor.headerValue(k, v)}`);
+      const res = await this.o.transport.request({
+        method,
+        url,
+        headers,
+        ...(body ? { body: body.data } : {}),
+        signal,
+      });
+      if (this.o.verbose)
+        for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${this.o.redactor.headerValue(k, v)}`);
       const text = res.body.toString('utf8');
       this.trace(`Response time: ${Math.round(monotonicMs() - started)}ms`);
       this.trace(`Status: ${res.status} ${statusText(res.status)}`);
       this.trace(text === '' ? 'Empty response body' : `< ${this.o.redactor.body(text)}`);
-      return { status: res.status, statusText: statusText(res.status), headers: res.headers, text, bytes: res.body, url: url.href };
+      return {
+        status: res.status,
+        statusText: statusText(res.status),
+        headers: res.headers,
+        text,
+        bytes: res.body,
+        url: url.href,
+      };
     } catch (e) {
       if (e instanceof TransportError) this.trace(`Error after ${Math.round(monotonicMs() - started)}ms: ${e.message}`);
       // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells).
-      if (e instanceof TransportError && e.code === 'ECONNRESET' && url.protocol === 'http:' && e.status === undefined && !signal?.aborted && (await speaksTls(url))) {
+      if (
+        e instanceof TransportError &&
+        e.code === 'ECONNRESET' &&
+        url.protocol === 'http:' &&
+        e.status === undefined &&
+        !signal?.aborted &&
+        (await speaksTls(url))
+      ) {
         throw plainHttpToTls(url, e);
       }
       throw e;
@@ -219,9 +252,17 @@ export class HttpClient {
         const res = await this.attempt(req);
         if (unsure && res.status === 404 && req.method.toUpperCase() === 'DELETE') {
           this.trace('* 404 after an attempt whose answer was lost: the resource is gone');
-          return { ...res, status: 204, statusText: statusText(204), text: '', bytes: Buffer.alloc(0), goneAfterRetry: true };
+          return {
+            ...res,
+            status: 204,
+            statusText: statusText(204),
+            text: '',
+            bytes: Buffer.alloc(0),
+            goneAfterRetry: true,
+          };
         }
-        const retryable = res.status === 429 || (idempotent && res.status >= 500 && res.status <= 504 && res.status !== 501);
+        const retryable =
+          res.status === 429 || (idempotent && res.status >= 500 && res.status <= 504 && res.status !== 501);
         if (!retryable || last) return res;
         if (res.status >= 500) unsure = true;
         const reason = res.status === 429 ? 'Rate limited (429)' : `Server error (${res.status} ${res.statusText})`;

@@ -46,7 +46,10 @@ export function statusText(status: number): string {
 export function proxyRefused(status: number, url: URL, proxy: URL): TransportError {
   const hint = status === 407 ? ' (check the user and password in HTTPS_PROXY/HTTP_PROXY)' : '';
   return new TransportError(
-    `the proxy ${proxy.host} refused to connect to ${url.host}: ${status} ${statusText(status)}${hint}`.replace(/ +$/, ''),
+    `the proxy ${proxy.host} refused to connect to ${url.host}: ${status} ${statusText(status)}${hint}`.replace(
+      / +$/,
+      '',
+    ),
     'not-sent',
     `PROXY_${status}`,
   );
@@ -64,9 +67,15 @@ export function classifyFailure(e: unknown, ctx: FailureContext): TransportError
   const message = e instanceof Error ? e.message : String(e);
 
   if (c === 'QLIK_TOO_LARGE') {
-    return new TransportError(`the response from ${host} is larger than 10 MiB${after}`, 'fatal', 'TOO_LARGE', ctx.status);
+    return new TransportError(
+      `the response from ${host} is larger than 10 MiB${after}`,
+      'fatal',
+      'TOO_LARGE',
+      ctx.status,
+    );
   }
-  if (c === 'QLIK_CONNECT_TIMEOUT') return new TransportError(`cannot connect to ${via}: connect timeout`, 'not-sent', 'CONNECT_TIMEOUT');
+  if (c === 'QLIK_CONNECT_TIMEOUT')
+    return new TransportError(`cannot connect to ${via}: connect timeout`, 'not-sent', 'CONNECT_TIMEOUT');
   if (c === 'QLIK_TIMEOUT') {
     return new TransportError(
       `request to ${host} timed out after ${ctx.timeoutMs / 1000}s${after}`,
@@ -77,13 +86,25 @@ export function classifyFailure(e: unknown, ctx: FailureContext): TransportError
   }
   if (c === 'ENOTFOUND' || c === 'EAI_AGAIN' || c === 'EAI_NONAME' || c === 'EAI_FAIL') {
     const name = ctx.proxy ? ctx.proxy.hostname : ctx.url.hostname;
-    return new TransportError(`could not resolve host ${name}${ctx.proxy ? ` (the proxy for ${host})` : ''}`, 'not-sent', c);
+    return new TransportError(
+      `could not resolve host ${name}${ctx.proxy ? ` (the proxy for ${host})` : ''}`,
+      'not-sent',
+      c,
+    );
   }
   if (c === 'ECONNREFUSED') return new TransportError(`cannot connect to ${via}: connection refused`, 'not-sent', c);
   if (c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL' || c === 'ENETDOWN' || c === 'EHOSTDOWN') {
-    return new TransportError(`cannot connect to ${via}: ${c === 'ENETUNREACH' || c === 'ENETDOWN' ? 'network unreachable' : 'host unreachable'}`, 'not-sent', c);
+    return new TransportError(
+      `cannot connect to ${via}: ${c === 'ENETUNREACH' || c === 'ENETDOWN' ? 'network unreachable' : 'host unreachable'}`,
+      'not-sent',
+      c,
+    );
   }
-  if (c === 'ERR_SSL_WRONG_VERSION_NUMBER' || c === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || /wrong version number/i.test(message)) {
+  if (
+    c === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    c === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+    /wrong version number/i.test(message)
+  ) {
     const plain = new URL(ctx.url.href);
     plain.protocol = 'http:';
     return new TransportError(
@@ -92,7 +113,10 @@ export function classifyFailure(e: unknown, ctx: FailureContext): TransportError
       c ?? 'ERR_SSL_WRONG_VERSION_NUMBER',
     );
   }
-  if (c !== undefined && (CERT_HINTS[c] !== undefined || c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || c.includes('CERT'))) {
+  if (
+    c !== undefined &&
+    (CERT_HINTS[c] !== undefined || c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || c.includes('CERT'))
+  ) {
     const why = CERT_HINTS[c] ?? 'the TLS handshake failed';
     return new TransportError(
       `TLS error connecting to ${host}: ${why} (${c}); use --insecure to accept it, or trust its CA with NODE_EXTRA_CA_CERTS`,
@@ -103,11 +127,23 @@ export function classifyFailure(e: unknown, ctx: FailureContext): TransportError
   if (c?.startsWith('HPE_') && ctx.url.protocol === 'http:' && ctx.status === undefined) {
     const secure = new URL(ctx.url.href);
     secure.protocol = 'https:';
-    return new TransportError(`the server at http://${host} did not answer in HTTP (does it speak HTTPS? try ${secure.origin})`, 'ambiguous', c);
+    return new TransportError(
+      `the server at http://${host} did not answer in HTTP (does it speak HTTPS? try ${secure.origin})`,
+      'ambiguous',
+      c,
+    );
   }
   if (c === 'ECONNRESET' || c === 'EPIPE' || c === 'ECONNABORTED' || /socket hang up/i.test(message)) {
-    const why = ctx.proxy && ctx.phase === 'connect' ? `connection to the proxy ${ctx.proxy.host} was reset` : 'connection reset by the server';
-    return new TransportError(`request to ${host} failed: ${why}${after}`, unsent ? 'not-sent' : 'ambiguous', c ?? 'ECONNRESET', ctx.status);
+    const why =
+      ctx.proxy && ctx.phase === 'connect'
+        ? `connection to the proxy ${ctx.proxy.host} was reset`
+        : 'connection reset by the server';
+    return new TransportError(
+      `request to ${host} failed: ${why}${after}`,
+      unsent ? 'not-sent' : 'ambiguous',
+      c ?? 'ECONNRESET',
+      ctx.status,
+    );
   }
   return new TransportError(
     `request to ${host} failed: ${(c ?? message.split('\n')[0] ?? 'network error').trim()}${after}`,
@@ -127,7 +163,12 @@ export async function speaksTls(url: URL, timeoutMs = 1000): Promise<boolean> {
   const { isIP } = await import('node:net');
   return new Promise((resolvePromise) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const socket = tls.connect({ host, port: Number(url.port || 80), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const socket = tls.connect({
+      host,
+      port: Number(url.port || 80),
+      rejectUnauthorized: false,
+      ...(isIP(host) ? {} : { servername: host }),
+    });
     const done = (answer: boolean): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -143,6 +184,13 @@ export async function speaksTls(url: URL, timeoutMs = 1000): Promise<boolean> {
 export function plainHttpToTls(url: URL, e: TransportError): TransportError {
   const secure = new URL(url.href);
   secure.protocol = 'https:';
-  const err = new TransportError(`the server at http://${url.host} speaks HTTPS, not plain HTTP; use ${secure.origin}`, e.kind, 'PLAIN_HTTP_TO_TLS', e.status);
-  return err.withHint(`use --server ${secure.origin} (or store it: qlik context update <name> --server ${secure.origin})`);
+  const err = new TransportError(
+    `the server at http://${url.host} speaks HTTPS, not plain HTTP; use ${secure.origin}`,
+    e.kind,
+    'PLAIN_HTTP_TO_TLS',
+    e.status,
+  );
+  return err.withHint(
+    `use --server ${secure.origin} (or store it: qlik context update <name> --server ${secure.origin})`,
+  );
 }

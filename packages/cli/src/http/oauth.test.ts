@@ -14,27 +14,48 @@ const ME = { id: 'bot-1', name: 'Automation bot' };
 async function oauthHome(fields: Record<string, string> = {}): Promise<string> {
   const extra = Object.entries(fields).map(([k, v]) => `    ${k}: ${v}`);
   return homeWith(
-    ['current-context: oauth', 'contexts:', '  oauth:', `    server: ${SERVER}`, '    oauth-client-id: client-1', '    oauth-client-secret: s3cret-client-value', ...extra, ''].join('\n'),
+    [
+      'current-context: oauth',
+      'contexts:',
+      '  oauth:',
+      `    server: ${SERVER}`,
+      '    oauth-client-id: client-1',
+      '    oauth-client-secret: s3cret-client-value',
+      ...extra,
+      '',
+    ].join('\n'),
   );
 }
 
 let tokens = 0;
 function tokenAnswer(extra: Record<string, unknown> = {}) {
   tokens += 1;
-  return json(200, { access_token: `eyJhbGciOiJFUzM4NCJ9.eyJ0b2tlbiI6${tokens}In0.c2lnbmF0dXJl${tokens}`, token_type: 'bearer', expires_in: 21600, ...extra });
+  return json(200, {
+    access_token: `eyJhbGciOiJFUzM4NCJ9.eyJ0b2tlbiI6${tokens}In0.c2lnbmF0dXJl${tokens}`,
+    token_type: 'bearer',
+    expires_in: 21600,
+    ...extra,
+  });
 }
 
-const me = (home: string, reg: StubRegistry, opts: RunOptions = {}) => runQlik(['user', 'me'], { home, transport: reg, ...opts });
+const me = (home: string, reg: StubRegistry, opts: RunOptions = {}) =>
+  runQlik(['user', 'me'], { home, transport: reg, ...opts });
 const bearer = (req: RecordedRequest) => req.headers.authorization;
 
 describe('OAuth contexts', () => {
   it('gets a token with client credentials (JSON body) and sends it as a bearer; the next run reuses the cache', async () => {
     const home = await oauthHome();
-    const reg = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', json(200, ME), 2);
+    const reg = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', json(200, ME), 2);
     const first = await me(home, reg);
     expect(first.code, first.stderr).toBe(0);
     const [token, call] = reg.requests;
-    expect(token!.json).toEqual({ grant_type: 'client_credentials', client_id: 'client-1', client_secret: 's3cret-client-value' });
+    expect(token!.json).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'client-1',
+      client_secret: 's3cret-client-value',
+    });
     expect(token!.headers['content-type']).toBe('application/json');
     expect(token!.headers.authorization).toBeUndefined();
     expect(bearer(call!)).toMatch(/^Bearer eyJ/);
@@ -50,14 +71,18 @@ describe('OAuth contexts', () => {
 
   it('sends the context scope when it has one', async () => {
     const home = await oauthHome({ 'oauth-scope': 'admin_classic user_default' });
-    const reg = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', json(200, ME));
+    const reg = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', json(200, ME));
     await me(home, reg);
     expect(reg.requests[0]!.json).toMatchObject({ scope: 'admin_classic user_default' });
   });
 
   it('a 401 with a cached token: the token is dropped, a new one fetched, the request sent once more', async () => {
     const home = await oauthHome();
-    const warm = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', json(200, ME));
+    const warm = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', json(200, ME));
     await me(home, warm);
     const reg = new StubRegistry()
       .register('GET', '/api/v1/users/me', qlikError(401, 'HTTP-401', 'Unauthorized'))
@@ -71,25 +96,43 @@ describe('OAuth contexts', () => {
 
   it('a 401 with a token fetched moments ago stands: no loop', async () => {
     const home = await oauthHome();
-    const reg = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', qlikError(401, 'HTTP-401', 'Unauthorized'));
+    const reg = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', qlikError(401, 'HTTP-401', 'Unauthorized'));
     const r = await me(home, reg);
     expect(r.code).toBe(1);
     reg.verify();
-    expect(r.stderr).toBe("Error: Unauthorized (HTTP-401)\nHint: the access token of context 'oauth' was refused; check the OAuth client, and replace its secret with: qlik context update oauth --oauth-client-secret -\n");
+    expect(r.stderr).toBe(
+      "Error: Unauthorized (HTTP-401)\nHint: the access token of context 'oauth' was refused; check the OAuth client, and replace its secret with: qlik context update oauth --oauth-client-secret -\n",
+    );
   });
 
   it('renews a token that has expired (or is about to) and one issued for another secret', async () => {
     const home = await oauthHome();
     const cache = join(home, '.qlik', 'oauth-tokens.json');
-    const reg = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer({ expires_in: 30 })).register('GET', '/api/v1/users/me', json(200, ME));
+    const reg = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer({ expires_in: 30 }))
+      .register('GET', '/api/v1/users/me', json(200, ME));
     await me(home, reg);
     // 30 s is inside the renewal margin: the next run fetches again.
-    const again = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer({ expires_at: new Date(Date.now() + 3_600_000).toISOString() })).register('GET', '/api/v1/users/me', json(200, ME));
+    const again = new StubRegistry()
+      .register('POST', '/oauth/token', () =>
+        tokenAnswer({ expires_at: new Date(Date.now() + 3_600_000).toISOString() }),
+      )
+      .register('GET', '/api/v1/users/me', json(200, ME));
     await me(home, again);
     again.verify();
     const text = await readFile(cache, 'utf8');
-    await writeFile(join(home, '.qlik', 'contexts.yml'), (await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).replace('s3cret-client-value', 'rotated-secret-value'));
-    const rotated = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', json(200, ME));
+    await writeFile(
+      join(home, '.qlik', 'contexts.yml'),
+      (await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).replace(
+        's3cret-client-value',
+        'rotated-secret-value',
+      ),
+    );
+    const rotated = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', json(200, ME));
     await me(home, rotated);
     rotated.verify();
     expect(text).not.toContain('rotated-secret-value');
@@ -100,7 +143,16 @@ describe('OAuth contexts', () => {
     const reg = new StubRegistry().register(
       'POST',
       '/oauth/token',
-      json(401, { errors: [{ code: 'OAUTH-1', title: 'Invalid client credentials', detail: 'client authentication failed', status: '401' }] }),
+      json(401, {
+        errors: [
+          {
+            code: 'OAUTH-1',
+            title: 'Invalid client credentials',
+            detail: 'client authentication failed',
+            status: '401',
+          },
+        ],
+      }),
     );
     const r = await me(home, reg);
     expect(r.code).toBe(1);
@@ -124,7 +176,9 @@ describe('OAuth contexts', () => {
 
   it('-v shows neither the client secret nor the access token', async () => {
     const home = await oauthHome();
-    const reg = new StubRegistry().register('POST', '/oauth/token', () => tokenAnswer()).register('GET', '/api/v1/users/me', json(200, ME));
+    const reg = new StubRegistry()
+      .register('POST', '/oauth/token', () => tokenAnswer())
+      .register('GET', '/api/v1/users/me', json(200, ME));
     const r = await runQlik(['user', 'me', '-v'], { home, transport: reg });
     expect(r.code).toBe(0);
     const token = bearer(reg.requests[1]!)!.slice('Bearer '.length);

@@ -84,9 +84,7 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   private usable(t: CachedToken | undefined): t is CachedToken {
-    return (
-      t !== undefined && t.secret === this.secretHash && t.expiresAt - EARLY_MS > this.now()
-    );
+    return t !== undefined && t.secret === this.secretHash && t.expiresAt - EARLY_MS > this.now();
   }
 
   private async readCache(): Promise<CacheFile> {

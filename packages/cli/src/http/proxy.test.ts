@@ -35,15 +35,31 @@ describe('proxyFromEnv', () => {
       https: new URL('http://p.local:3128'),
       http: new URL('http://q.local'),
     });
-    expect(() => proxyFromEnv({ HTTPS_PROXY: 'socks5://p.local' })).toThrow('HTTPS_PROXY: unsupported proxy scheme "socks5" (use http:// or https://)');
+    expect(() => proxyFromEnv({ HTTPS_PROXY: 'socks5://p.local' })).toThrow(
+      'HTTPS_PROXY: unsupported proxy scheme "socks5" (use http:// or https://)',
+    );
     expect(() => proxyFromEnv({ HTTP_PROXY: 'http://[bad' })).toThrow('HTTP_PROXY: not a valid proxy URL');
   });
 });
 
 describe('connection failures name the proxy when one is used', () => {
   const attempt = async (env: Record<string, string>) => {
-    const transport = new NodeTransport({ insecure: false, connectTimeoutMs: 5000, totalTimeoutMs: 10_000, maxBodyBytes: 1024, proxy: proxyFromEnv(env) });
-    const client = new HttpClient({ server: 'http://127.0.0.1:9', headers: {}, verbose: false, warn: () => undefined, redactor: new Redactor(), transport, sleep: () => Promise.resolve() });
+    const transport = new NodeTransport({
+      insecure: false,
+      connectTimeoutMs: 5000,
+      totalTimeoutMs: 10_000,
+      maxBodyBytes: 1024,
+      proxy: proxyFromEnv(env),
+    });
+    const client = new HttpClient({
+      server: 'http://127.0.0.1:9',
+      headers: {},
+      verbose: false,
+      warn: () => undefined,
+      redactor: new Redactor(),
+      transport,
+      sleep: () => Promise.resolve(),
+    });
     try {
       await client.attempt({ method: 'GET', path: '/api/v1/users/me' });
       return '';

@@ -28,7 +28,8 @@ function proxyUrl(value: string | undefined, name: string): URL | undefined {
   } catch {
     throw new Error(`${name}: not a valid proxy URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name}: unsupported proxy scheme "${url.protocol.replace(/:$/, '')}" (use http:// or https://)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${name}: unsupported proxy scheme "${url.protocol.replace(/:$/, '')}" (use http:// or https://)`);
   return url;
 }
 
@@ -52,7 +53,9 @@ export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
       if (raw === '*') return true;
       const entry = raw.toLowerCase();
       // `[v6]:port`, a bare IPv6 address (several colons), or `name[:port]`.
-      const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? (entry.split(':').length > 2 ? [entry, entry] : /^([^:]*)(?::(\d+))?$/.exec(entry));
+      const m =
+        /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ??
+        (entry.split(':').length > 2 ? [entry, entry] : /^([^:]*)(?::(\d+))?$/.exec(entry));
       const name = (m?.[1] ?? '').replace(/^\*?\./, '');
       if (m?.[2] !== undefined && m[2] !== port) return false;
       return host === name || host.endsWith(`.${name}`);

@@ -159,8 +159,14 @@ describe('stripControls', () => {
 
 describe('issue 18: secret-named query values and a secret echoed in other encodings', () => {
   it.each([
-    ['GET https://t.example.com/api/v1/x?access_token=abc123&limit=5', `GET https://t.example.com/api/v1/x?access_token=${OMITTED}&limit=5`],
-    ['< location: https://t.example.com/cb#api_key=k-9&state=s', `< location: https://t.example.com/cb#api_key=${OMITTED}&state=s`],
+    [
+      'GET https://t.example.com/api/v1/x?access_token=abc123&limit=5',
+      `GET https://t.example.com/api/v1/x?access_token=${OMITTED}&limit=5`,
+    ],
+    [
+      '< location: https://t.example.com/cb#api_key=k-9&state=s',
+      `< location: https://t.example.com/cb#api_key=${OMITTED}&state=s`,
+    ],
     ['?client%5Fsecret=shh', `?client%5Fsecret=${OMITTED}`],
     ['?X-Qlik-Session=s1&page=2', `?X-Qlik-Session=${OMITTED}&page=2`],
     ['?name=token&sort=-created', '?name=token&sort=-created'],
@@ -175,10 +181,23 @@ describe('issue 18: secret-named query values and a secret echoed in other encod
     ['base64 of Bearer', Buffer.from(`Bearer ${SECRET}`).toString('base64')],
     ['base64url of Bearer', Buffer.from(`Bearer ${SECRET}`).toString('base64url')],
     ['percent-encoded', encodeURIComponent(SECRET)],
-    ['every character percent-encoded (lower-case hex)', [...Buffer.from(SECRET)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')],
+    [
+      'every character percent-encoded (lower-case hex)',
+      [...Buffer.from(SECRET)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
+    ],
     ['HTML entities (named)', SECRET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')],
-    ['HTML entities (numeric)', Array.from(SECRET).map((c) => `&#${c.codePointAt(0) ?? 0};`).join('')],
-    ['HTML entities (hex, mixed)', Array.from(SECRET).map((c, i) => (i % 2 ? c : `&#x${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()};`)).join('')],
+    [
+      'HTML entities (numeric)',
+      Array.from(SECRET)
+        .map((c) => `&#${c.codePointAt(0) ?? 0};`)
+        .join(''),
+    ],
+    [
+      'HTML entities (hex, mixed)',
+      Array.from(SECRET)
+        .map((c, i) => (i % 2 ? c : `&#x${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()};`))
+        .join(''),
+    ],
   ];
   it.each(forms)('masks the secret echoed as %s', (_what, echoed) => {
     const r = new Redactor();

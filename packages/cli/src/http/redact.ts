@@ -22,7 +22,9 @@ function decodeName(name: string): string {
 
 /** Mask the values of secret-named query parameters (`access_token=`, `api_key=`, `client_secret=`...). */
 export function maskQuery(text: string): string {
-  return text.replace(QUERY_PAIR, (all, sep: string, name: string, value: string) => (value !== '' && isSecretName(decodeName(name)) ? `${sep}${name}=${OMITTED}` : all));
+  return text.replace(QUERY_PAIR, (all, sep: string, name: string, value: string) =>
+    value !== '' && isSecretName(decodeName(name)) ? `${sep}${name}=${OMITTED}` : all,
+  );
 }
 
 const NAMED_ENTITIES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' };
@@ -37,9 +39,20 @@ function encodedPattern(secret: string): RegExp {
     const bytes = [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
     const forms = [
       ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
-      bytes.replace(/%([0-9a-f]{2})/g, (_m, h: string) => `%${h.split('').map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('')}`),
+      bytes.replace(
+        /%([0-9a-f]{2})/g,
+        (_m, h: string) =>
+          `%${h
+            .split('')
+            .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
+            .join('')}`,
+      ),
       `&#0*${cp};`,
-      `&#[xX]0*${cp.toString(16).split('').map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('')};`,
+      `&#[xX]0*${cp
+        .toString(16)
+        .split('')
+        .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
+        .join('')};`,
     ];
     const named = NAMED_ENTITIES[ch];
     if (named) forms.push(`&${named};`);
@@ -102,11 +115,14 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v) => this.json(v));
     if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
-      const patchOfSecret = typeof o.op === 'string' && typeof o.path === 'string' && isSecretName(o.path.split('/').at(-1) ?? '');
+      const patchOfSecret =
+        typeof o.op === 'string' && typeof o.path === 'string' && isSecretName(o.path.split('/').at(-1) ?? '');
       return Object.fromEntries(
         Object.entries(o).map(([k, v]) => [
           k,
-          (isSecretName(k) || (patchOfSecret && k === 'value')) && typeof v === 'string' && v !== '' ? OMITTED : this.json(v),
+          (isSecretName(k) || (patchOfSecret && k === 'value')) && typeof v === 'string' && v !== ''
+            ? OMITTED
+            : this.json(v),
         ]),
       );
     }

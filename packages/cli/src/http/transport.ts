@@ -42,7 +42,8 @@ export interface NodeTransportOptions {
 
 function flattenHeaders(raw: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(raw))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -82,7 +83,10 @@ export class NodeTransport implements Transport {
     if (this.secure === undefined) {
       const [h, t] = await Promise.all([import('node:https'), import('node:tls')]);
       const mods = { https: h.default, tls: t.default };
-      this.secure = { mods, agent: new mods.https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !this.o.insecure }) };
+      this.secure = {
+        mods,
+        agent: new mods.https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !this.o.insecure }),
+      };
     }
     return this.secure;
   }
@@ -109,7 +113,11 @@ export class NodeTransport implements Transport {
         if (err !== undefined) {
           current?.destroy();
           const e = err instanceof Error ? err : new Error('request failed');
-          reject(e instanceof TransportError || req.signal?.aborted ? e : classifyFailure(e, { url: req.url, proxy, phase, status, timeoutMs: this.o.totalTimeoutMs }));
+          reject(
+            e instanceof TransportError || req.signal?.aborted
+              ? e
+              : classifyFailure(e, { url: req.url, proxy, phase, status, timeoutMs: this.o.totalTimeoutMs }),
+          );
         } else if (res) {
           resolve(res);
         }
@@ -120,7 +128,9 @@ export class NodeTransport implements Transport {
         return;
       }
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      timers.push(setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'QLIK_TIMEOUT' })), this.o.totalTimeoutMs));
+      timers.push(
+        setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'QLIK_TIMEOUT' })), this.o.totalTimeoutMs),
+      );
 
       const onResponse = (res: IncomingMessage): void => {
         phase = 'body';
@@ -162,7 +172,10 @@ export class NodeTransport implements Transport {
           // A reused keep-alive socket is already connected.
           if (!socket.connecting && !(socket as { pending?: boolean }).pending) connected();
           else {
-            const t = setTimeout(() => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })), this.o.connectTimeoutMs);
+            const t = setTimeout(
+              () => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })),
+              this.o.connectTimeoutMs,
+            );
             timers.push(t);
             socket.once(secure ? 'secureConnect' : 'connect', () => {
               clearTimeout(t);
@@ -189,7 +202,9 @@ export class NodeTransport implements Transport {
             path: req.url.pathname + req.url.search,
             agent: secure ? secureParts?.agent : this.httpAgent,
             // SNI carries host names only (RFC 6066), never an IP address.
-            ...(secure ? { ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure } : {}),
+            ...(secure
+              ? { ...(isIP(target.host) ? {} : { servername: target.host }), rejectUnauthorized: !this.o.insecure }
+              : {}),
           },
           secure,
         );
@@ -199,7 +214,16 @@ export class NodeTransport implements Transport {
       const proxyTarget = { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: defaultPort(proxy) };
       if (req.url.protocol === 'http:') {
         // Plain http through a proxy: the request line carries the absolute URL.
-        send({ ...base, ...proxyTarget, path: req.url.href, headers: { ...req.headers, ...proxyAuthorization(proxy) }, agent: false }, viaTls);
+        send(
+          {
+            ...base,
+            ...proxyTarget,
+            path: req.url.href,
+            headers: { ...req.headers, ...proxyAuthorization(proxy) },
+            agent: false,
+          },
+          viaTls,
+        );
         return;
       }
       const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
@@ -211,7 +235,10 @@ export class NodeTransport implements Transport {
         agent: false,
       });
       current = connect;
-      const t = setTimeout(() => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })), this.o.connectTimeoutMs);
+      const t = setTimeout(
+        () => finish(Object.assign(new Error('connect timeout'), { code: 'QLIK_CONNECT_TIMEOUT' })),
+        this.o.connectTimeoutMs,
+      );
       timers.push(t);
       connect.on('error', (e) => finish(e));
       connect.on('response', (res) => {

@@ -137,7 +137,13 @@ function isTerminal(fd: 0 | 1 | 2): boolean {
 
 export function systemIO(): IOStreams {
   const io = make(
-    { in: () => process.stdin, out: () => process.stdout, err: () => process.stderr, writeOut: fdWriter(1), writeErr: errWriter },
+    {
+      in: () => process.stdin,
+      out: () => process.stdout,
+      err: () => process.stderr,
+      writeOut: fdWriter(1),
+      writeErr: errWriter,
+    },
     { in: false, out: false, err: false },
   );
   // Asked for only when a command needs to know (a prompt, a table, binary output).

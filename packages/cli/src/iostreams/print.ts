@@ -27,7 +27,11 @@ export function printIds(io: IOStreams, items: readonly unknown[]): Promise<void
  * A table, after gh's tableprinter: on a terminal, columns aligned by cli-table3 (which measures East Asian wide
  * characters) with no borders; when piped, tab-separated values that scripts can cut.
  */
-export async function printTable(io: IOStreams, header: readonly string[], rows: readonly (readonly string[])[]): Promise<void> {
+export async function printTable(
+  io: IOStreams,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): Promise<void> {
   const cells = [header, ...rows].map((r) => r.map(safeField));
   if (!io.isStdoutTTY) {
     await io.printHuman(cells.map((r) => r.join('\t')).join('\n') + '\n');
@@ -35,7 +39,23 @@ export async function printTable(io: IOStreams, header: readonly string[], rows:
   }
   const mod = (await import('cli-table3')) as unknown as { default?: unknown };
   const Table = (mod.default ?? mod) as new (opts: object) => { push(row: string[]): void; toString(): string };
-  const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
+  const none = {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '',
+    'mid-mid': '',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
+  };
   const table = new Table({ chars: none, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
   for (const r of cells) table.push(r);
   const text = table

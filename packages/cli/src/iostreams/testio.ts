@@ -10,7 +10,9 @@ export interface TestIO extends IOStreams {
   setStdin(text: string): void;
 }
 
-export function testIO(opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean; stdout?: Writable } = {}): TestIO {
+export function testIO(
+  opts: { stdinTTY?: boolean; stdoutTTY?: boolean; stderrTTY?: boolean; stdout?: Writable } = {},
+): TestIO {
   const input = new PassThrough();
   const out = new PassThrough();
   const err = new PassThrough();

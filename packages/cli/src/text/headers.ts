@@ -30,7 +30,9 @@ export function headerProblem(name: string, value: unknown): string | undefined 
   if (value.includes('\0')) return `header ${name} has a NUL character in its value`;
   if (CONTROL.test(value)) return `header ${name} has a control character in its value`;
   // HTTP/1.1 header values are bytes; Node sends them as Latin-1, so anything beyond U+00FF would be mangled.
-  for (const ch of value) if ((ch.codePointAt(0) ?? 0) > 0xff) return `header ${name} has a character outside Latin-1 (${JSON.stringify(ch)}) in its value`;
+  for (const ch of value)
+    if ((ch.codePointAt(0) ?? 0) > 0xff)
+      return `header ${name} has a character outside Latin-1 (${JSON.stringify(ch)}) in its value`;
   return undefined;
 }
 

@@ -34,4 +34,3 @@ export function secretParts(value: string): string[] {
   if (m?.[1]) parts.push(m[1].trim());
   return parts;
 }
-

@@ -34,7 +34,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
  */
 export function commandSuggestions(typed: string, candidates: readonly string[], minDistance = 2): string[] {
   const lower = typed.toLowerCase();
-  return candidates.filter((c) => levenshtein(lower, c.toLowerCase()) <= minDistance || c.toLowerCase().startsWith(lower));
+  return candidates.filter(
+    (c) => levenshtein(lower, c.toLowerCase()) <= minDistance || c.toLowerCase().startsWith(lower),
+  );
 }
 
 /** Cobra's text after an unknown command: "\n\nDid you mean this?\n\t<s>\n…", or "" without suggestions. */

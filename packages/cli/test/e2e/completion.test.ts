@@ -8,15 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
-import {
-  assertBuilt,
-  CLI_PACKAGE_JSON,
-  lines,
-  qlik,
-  QLIK_JS,
-  start,
-  type RunResult,
-} from './kit.js';
+import { assertBuilt, CLI_PACKAGE_JSON, lines, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
 import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
 import { tempHome, writeContextsFile } from '../kit/temp.js';
@@ -210,19 +202,36 @@ describe.concurrent('the bash script, driven directly', () => {
     need(ctx, { bash: BASH !== undefined });
     const names = ['x"q', 'x$(id)', 'x`t`', 'x\\b', "x'y"];
     const own = await tempHome();
-    await writeContextsFile(own, ['contexts:', ...names.flatMap((n) => [`  ${JSON.stringify(n)}:`, '    server: https://x.example.com']), ''].join('\n'));
-    const { replies, result } = await bashReplies([{ line: 'qlik context use "x', type: 37 }, { line: "qlik context use 'x", type: 37 }], {
-      bashCompletion: false,
-      home: own,
-    });
+    await writeContextsFile(
+      own,
+      ['contexts:', ...names.flatMap((n) => [`  ${JSON.stringify(n)}:`, '    server: https://x.example.com']), ''].join(
+        '\n',
+      ),
+    );
+    const { replies, result } = await bashReplies(
+      [
+        { line: 'qlik context use "x', type: 37 },
+        { line: "qlik context use 'x", type: 37 },
+      ],
+      {
+        bashCompletion: false,
+        home: own,
+      },
+    );
     ctx.expect(result.stderr).toBe('');
     const [dq = '', sqReplies = ''] = replies;
     ctx.expect(dq.split('|')).toEqual(["x'y", 'x\\"q', 'x\\$(id)', 'x\\\\b', 'x\\`t\\`']);
     ctx.expect(sqReplies.split('|')).toEqual(['x"q', 'x$(id)', "x'\\''y", 'x\\b', 'x`t`']);
     // What bash makes of each completed word (quote closed): exactly the context name, nothing run.
-    for (const [open, list] of [['"', dq], ["'", sqReplies]] as const) {
+    for (const [open, list] of [
+      ['"', dq],
+      ["'", sqReplies],
+    ] as const) {
       const words = list.split('|').map((w) => `${open}${w}${open}`);
-      const parsed = await start(BASH ?? 'bash', ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.join(' ')}`], { home: own, env: shellEnv(own) }).done;
+      const parsed = await start(BASH ?? 'bash', ['--norc', '--noprofile', '-c', `printf '%s\\n' ${words.join(' ')}`], {
+        home: own,
+        env: shellEnv(own),
+      }).done;
       ctx.expect(lines(parsed.stdout).sort()).toEqual([...names].sort());
     }
   });
@@ -447,7 +456,10 @@ describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () =
   let keyId = '';
   beforeAll(async () => {
     emu = await startEmulator();
-    const made = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'tab me', expiry: 'PT1H' } });
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'tab me', expiry: 'PT1H' },
+    });
     keyId = made.body.id as string;
     config = join(home, 'emu.yml');
     await writeFile(config, `server: ${emu.url}\napi-key: ${emu.dev.apiKey}\n`, { mode: 0o600 });
@@ -464,11 +476,16 @@ describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () =
         need(ctx, SHELLS.find((s) => s.shell === shell)!.needs());
         // The recipe, exactly as the help prints it, run in a home of its own.
         const help = await qlik(['completion', 'bash', '--help'], { home });
-        const recipe = lines(help.stdout).find((l) => l.includes('~/.bashrc') && l.includes('source <('))?.trim();
+        const recipe = lines(help.stdout)
+          .find((l) => l.includes('~/.bashrc') && l.includes('source <('))
+          ?.trim();
         ctx.expect(recipe).toBe("echo 'source <(qlik completion bash)' >> ~/.bashrc");
         const rcHome = join(home, `rc-home-${shell}`);
         await mkdir(rcHome, { recursive: true });
-        await writeFile(join(rcHome, '.bashrc'), `PS1=${sq(PROMPT)}\n${shell === 'bash-completion' ? `source ${BASH_COMPLETION}\n` : ''}`);
+        await writeFile(
+          join(rcHome, '.bashrc'),
+          `PS1=${sq(PROMPT)}\n${shell === 'bash-completion' ? `source ${BASH_COMPLETION}\n` : ''}`,
+        );
         await run('/bin/sh', ['-c', recipe!], { env: { ...shellEnv(), HOME: rcHome } });
         const rc = join(home, `rc-recipe-${shell}`);
         // bash reads ~/.bashrc of this HOME; the rest of the environment is the tests' (HOME itself stays the test's).
@@ -482,7 +499,10 @@ describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () =
 
         const b = await Pane.open([BASH!, '--noprofile', '--rcfile', rc, '-i']);
         await b.type(`qlik -c ${config} api-key rm `, 'Tab', 'Tab');
-        const screen = await b.waitFor((s) => s.includes(keyId) && s.includes('(tab me)'), 'the key id with its description');
+        const screen = await b.waitFor(
+          (s) => s.includes(keyId) && s.includes('(tab me)'),
+          'the key id with its description',
+        );
         ctx.expect(screen).not.toContain('body.json');
         await b.close();
       },

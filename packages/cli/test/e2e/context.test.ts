@@ -11,7 +11,6 @@ import { cleanEnv } from '../../../../test/kit/process.mjs';
 import { homeWith, tempHome } from '../kit/temp.js';
 import { assertBuilt, contextsFile, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 
-
 beforeAll(() => {
   assertBuilt();
 });
@@ -36,35 +35,48 @@ function ok(expect: ExpectStatic, r: RunResult, stderr?: string): void {
 
 describe.concurrent('secrets from stdin', () => {
   it.for([
-    ['--api-key', ['--api-key', '-'], 'stdin-only-api-key-ABCDEF0123456789', (k: string) => ({ headers: { Authorization: `Bearer ${k}` } })],
+    [
+      '--api-key',
+      ['--api-key', '-'],
+      'stdin-only-api-key-ABCDEF0123456789',
+      (k: string) => ({ headers: { Authorization: `Bearer ${k}` } }),
+    ],
     [
       '--oauth-client-secret',
       ['--oauth-client-id', 'client-1', '--oauth-client-secret', '-'],
       'stdin-only-client-secret-0123456789',
       (k: string) => ({ 'oauth-client-id': 'client-1', 'oauth-client-secret': k }),
     ],
-  ] as const)('%s - reads the secret from stdin: it never appears in the command line or environment of the running process', async ([, flags, secret, stored], { expect }) => {
-    const home = await newHome();
-    const args = [QLIK_JS, 'context', 'create', 'ci', '--server', 'ci.example.com', ...flags];
-    const p = start(process.execPath, args, { home, keepStdinOpen: true });
-    const pid = p.child.pid!;
-    // The process is running and waiting for stdin: look at its command line (and environment) now.
-    let cmdline = '';
-    for (let i = 0; i < 100 && !cmdline.includes('context'); i++) {
-      cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (!cmdline.includes('context')) await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
-    expect(cmdline.split('\0').filter((a) => a !== '').slice(1)).toEqual(args);
-    expect(cmdline).not.toContain(secret);
-    expect(environ).not.toContain(secret);
-    expect(p.child.exitCode).toBe(null);
-    p.child.stdin!.end(`${secret}\n`);
-    ok(expect, await p.done, "Context 'ci' created\n");
-    expect((await readContexts(home)).contexts?.ci).toEqual({ server: 'https://ci.example.com', ...stored(secret) });
-  });
+  ] as const)(
+    '%s - reads the secret from stdin: it never appears in the command line or environment of the running process',
+    async ([, flags, secret, stored], { expect }) => {
+      const home = await newHome();
+      const args = [QLIK_JS, 'context', 'create', 'ci', '--server', 'ci.example.com', ...flags];
+      const p = start(process.execPath, args, { home, keepStdinOpen: true });
+      const pid = p.child.pid!;
+      // The process is running and waiting for stdin: look at its command line (and environment) now.
+      let cmdline = '';
+      for (let i = 0; i < 100 && !cmdline.includes('context'); i++) {
+        cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (!cmdline.includes('context')) await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
+      expect(
+        cmdline
+          .split('\0')
+          .filter((a) => a !== '')
+          .slice(1),
+      ).toEqual(args);
+      expect(cmdline).not.toContain(secret);
+      expect(environ).not.toContain(secret);
+      expect(p.child.exitCode).toBe(null);
+      p.child.stdin!.end(`${secret}\n`);
+      ok(expect, await p.done, "Context 'ci' created\n");
+      expect((await readContexts(home)).contexts?.ci).toEqual({ server: 'https://ci.example.com', ...stored(secret) });
+    },
+  );
 });
 
 // The lock itself is tested with 50 writer processes (QLIK_CONCURRENT_PROCESSES) and kill -9 in
@@ -72,23 +84,36 @@ describe.concurrent('secrets from stdin', () => {
 const CLI_WRITERS = Number(process.env.QLIK_CLI_WRITERS ?? '20');
 
 describe('concurrent writers', () => {
-  it(`${CLI_WRITERS} concurrent \`context update\` processes all land, and the comments survive`, { timeout: 150_000 }, async ({ expect }) => {
-    const names = Array.from({ length: CLI_WRITERS }, (_v, i) => `ctx-${String(i).padStart(3, '0')}`);
-    const body = names.map((n) => `  # ${n} comment\n  ${n}:\n    server: https://${n}.example.com\n`).join('');
-    const home = await newHome(`# many contexts\ncurrent-context: ctx-000\ncontexts:\n${body}`);
-    const results = await Promise.all(
-      names.map((n, i) => qlik(['context', 'update', n, '--comment', `updated ${i}`, '--headers', `X-Writer=${i}`], { home, timeoutMs: 140_000 })),
-    );
-    for (const [i, r] of results.entries()) ok(expect, r, `Context '${names[i]!}' updated\n`);
-    const after = await readContexts(home);
-    expect(Object.keys(after.contexts ?? {})).toEqual(names);
-    for (const [i, n] of names.entries()) {
-      expect(after.contexts?.[n]).toEqual({ server: `https://${n}.example.com`, comment: `updated ${i}`, headers: { 'X-Writer': String(i) } });
-    }
-    const text = await readFile(contextsFile(home), 'utf8');
-    expect(text.startsWith('# many contexts\n')).toBe(true);
-    for (const n of names) expect(text).toContain(`  # ${n} comment\n  ${n}:\n`);
-  });
+  it(
+    `${CLI_WRITERS} concurrent \`context update\` processes all land, and the comments survive`,
+    { timeout: 150_000 },
+    async ({ expect }) => {
+      const names = Array.from({ length: CLI_WRITERS }, (_v, i) => `ctx-${String(i).padStart(3, '0')}`);
+      const body = names.map((n) => `  # ${n} comment\n  ${n}:\n    server: https://${n}.example.com\n`).join('');
+      const home = await newHome(`# many contexts\ncurrent-context: ctx-000\ncontexts:\n${body}`);
+      const results = await Promise.all(
+        names.map((n, i) =>
+          qlik(['context', 'update', n, '--comment', `updated ${i}`, '--headers', `X-Writer=${i}`], {
+            home,
+            timeoutMs: 140_000,
+          }),
+        ),
+      );
+      for (const [i, r] of results.entries()) ok(expect, r, `Context '${names[i]!}' updated\n`);
+      const after = await readContexts(home);
+      expect(Object.keys(after.contexts ?? {})).toEqual(names);
+      for (const [i, n] of names.entries()) {
+        expect(after.contexts?.[n]).toEqual({
+          server: `https://${n}.example.com`,
+          comment: `updated ${i}`,
+          headers: { 'X-Writer': String(i) },
+        });
+      }
+      const text = await readFile(contextsFile(home), 'utf8');
+      expect(text.startsWith('# many contexts\n')).toBe(true);
+      for (const n of names) expect(text).toContain(`  # ${n} comment\n  ${n}:\n`);
+    },
+  );
 });
 
 // ---- context init on a pseudo-terminal ----
@@ -104,7 +129,11 @@ interface Seen {
 }
 
 /** A small Qlik-shaped server: /oauth/token hands out one token, /api/v1/users/me answers for the right credentials. */
-function fakeTenant(o: { apiKey: string; clientId: string; clientSecret: string; token: string }): { server: Server; seen: Seen[]; url: () => string } {
+function fakeTenant(o: { apiKey: string; clientId: string; clientSecret: string; token: string }): {
+  server: Server;
+  seen: Seen[];
+  url: () => string;
+} {
   const seen: Seen[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
@@ -114,15 +143,27 @@ function fakeTenant(o: { apiKey: string; clientId: string; clientSecret: string;
       res.setHeader('content-type', 'application/json');
       if (req.method === 'POST' && req.url === '/oauth/token') {
         const b = JSON.parse(body) as Record<string, string>;
-        const good = b.grant_type === 'client_credentials' && b.client_id === o.clientId && b.client_secret === o.clientSecret;
+        const good =
+          b.grant_type === 'client_credentials' && b.client_id === o.clientId && b.client_secret === o.clientSecret;
         res.statusCode = good ? 200 : 401;
-        res.end(JSON.stringify(good ? { access_token: o.token, token_type: 'bearer', expires_in: 21600 } : { errors: [{ code: 'OAUTH-1', title: 'invalid_client' }] }));
+        res.end(
+          JSON.stringify(
+            good
+              ? { access_token: o.token, token_type: 'bearer', expires_in: 21600 }
+              : { errors: [{ code: 'OAUTH-1', title: 'invalid_client' }] },
+          ),
+        );
         return;
       }
       if (req.method === 'GET' && req.url === '/api/v1/users/me') {
-        const good = req.headers.authorization === `Bearer ${o.apiKey}` || req.headers.authorization === `Bearer ${o.token}`;
+        const good =
+          req.headers.authorization === `Bearer ${o.apiKey}` || req.headers.authorization === `Bearer ${o.token}`;
         res.statusCode = good ? 200 : 401;
-        res.end(JSON.stringify(good ? { id: 'u-1', name: 'Pty User' } : { errors: [{ code: 'AUTH-1', title: 'Unauthorized' }] }));
+        res.end(
+          JSON.stringify(
+            good ? { id: 'u-1', name: 'Pty User' } : { errors: [{ code: 'AUTH-1', title: 'Unauthorized' }] },
+          ),
+        );
         return;
       }
       res.statusCode = 404;
@@ -143,7 +184,10 @@ function fakeTenant(o: { apiKey: string; clientId: string; clientSecret: string;
  * Run `qlik context init` on a pseudo-terminal and answer each prompt once it has been printed (an answer typed
  * before a hidden prompt would be echoed by the terminal, as it would for a person typing ahead).
  */
-async function initOnTerminal(home: string, answers: [prompt: string, answer: string][]): Promise<{ code: number | null; screen: string }> {
+async function initOnTerminal(
+  home: string,
+  answers: [prompt: string, answer: string][],
+): Promise<{ code: number | null; screen: string }> {
   const cmd = `'${process.execPath}' '${QLIK_JS}' context init`;
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: cleanEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
@@ -171,7 +215,12 @@ async function initOnTerminal(home: string, answers: [prompt: string, answer: st
 }
 
 describe.skipIf(!hasScript)(`context init on a terminal${hasScript ? '' : ` (skipped: ${NO_PTY})`}`, () => {
-  const secrets = { apiKey: 'pty-api-key-0123456789abcdef', clientId: 'pty-client', clientSecret: 'pty-client-secret-0123456789', token: 'pty-access-token-987654321' };
+  const secrets = {
+    apiKey: 'pty-api-key-0123456789abcdef',
+    clientId: 'pty-client',
+    clientSecret: 'pty-client-secret-0123456789',
+    token: 'pty-access-token-987654321',
+  };
   const tenant = fakeTenant(secrets);
   beforeAll(async () => {
     await new Promise<void>((resolve) => tenant.server.listen(0, '127.0.0.1', resolve));
@@ -248,7 +297,11 @@ describe.skipIf(!hasScript)(`context init on a terminal${hasScript ? '' : ` (ski
       'POST /oauth/token -',
       `GET /api/v1/users/me Bearer ${secrets.token}`,
     ]);
-    expect((await readContexts(home)).contexts?.[name]).toEqual({ server: url, 'oauth-client-id': secrets.clientId, 'oauth-client-secret': secrets.clientSecret });
+    expect((await readContexts(home)).contexts?.[name]).toEqual({
+      server: url,
+      'oauth-client-id': secrets.clientId,
+      'oauth-client-secret': secrets.clientSecret,
+    });
   });
 
   it('a wrong key typed on the terminal: one error line, nothing saved', async ({ expect }) => {
@@ -260,8 +313,12 @@ describe.skipIf(!hasScript)(`context init on a terminal${hasScript ? '' : ` (ski
       ['API-key: ', 'wrong-key-0123456789'],
     ]);
     expect(code).toBe(1);
-    expect(screen.trimEnd().split('\n').at(-1)).toBe(`Error: ${url} rejected the API key (401 Unauthorized); context '${new URL(url).host}' was not saved`);
+    expect(screen.trimEnd().split('\n').at(-1)).toBe(
+      `Error: ${url} rejected the API key (401 Unauthorized); context '${new URL(url).host}' was not saved`,
+    );
     expect(screen).not.toContain('wrong-key-0123456789');
-    expect(await readFile(contextsFile(home), 'utf8')).toBe('current-context: old\ncontexts:\n  old:\n    server: https://old.example.com\n');
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(
+      'current-context: old\ncontexts:\n  old:\n    server: https://old.example.com\n',
+    );
   });
 });

@@ -22,7 +22,9 @@ beforeEach(async () => {
 });
 
 async function byDescription(description: string) {
-  return (await emu.ledger()).filter((e) => e.description === description || e.description.startsWith(`${description} [qlik-cli:`));
+  return (await emu.ledger()).filter(
+    (e) => e.description === description || e.description.startsWith(`${description} [qlik-cli:`),
+  );
 }
 
 describe('delivery of the one-time token', () => {
@@ -76,14 +78,17 @@ describe('signals', () => {
     await emu.addFault({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 30_000 } });
     const run = start(process.execPath, [QLIK_JS, 'api-key', 'create', '--description', `signal ${signal}`], { home });
     const deadline = Date.now() + 10_000;
-    while ((await byDescription(`signal ${signal}`)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await byDescription(`signal ${signal}`)).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     run.child.kill(signal);
     const r = await run.done;
     expect(r.code).toBe(code);
     const [key] = await byDescription(`signal ${signal}`);
     expect(key).toMatchObject({ state: 'deleted' });
     expect(r.stdout).toBe('');
-    expect(lines(r.stderr).at(-1)).toBe(`Error: interrupted by ${signal}; removed API key ${key!.id} (created by this run, not delivered)`);
+    expect(lines(r.stderr).at(-1)).toBe(
+      `Error: interrupted by ${signal}; removed API key ${key!.id} (created by this run, not delivered)`,
+    );
   });
 
   it('a signal during a plain command ends it with 128 + the signal number, and nothing on stdout', async () => {

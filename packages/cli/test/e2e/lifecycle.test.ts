@@ -22,7 +22,8 @@ beforeEach(async () => {
   await emu.setConfig({ max_keys_per_user: 100 });
 });
 
-const jti = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+const jti = (token: string): string =>
+  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function contextToken(home: string): Promise<string> {
@@ -36,15 +37,23 @@ async function works(token: string): Promise<boolean> {
 async function activeDevKeys(prefix: string): Promise<{ id: string; description: string }[]> {
   const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`);
   // The key itself, or one carrying a tag of this CLI after the description.
-  return (r.body.data as { id: string; description: string }[]).filter((k) => k.description === prefix || k.description.startsWith(`${prefix} [qlik-cli:`));
+  return (r.body.data as { id: string; description: string }[]).filter(
+    (k) => k.description === prefix || k.description.startsWith(`${prefix} [qlik-cli:`),
+  );
 }
 
 async function devHome(description: string): Promise<string> {
-  const made = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description, expiry: 'PT20H' } });
+  const made = await emu.api('POST', '/api/v1/api-keys', {
+    token: emu.dev.apiKey,
+    body: { description, expiry: 'PT20H' },
+  });
   expect(made.status).toBe(201);
   const home = await tempHome();
   const { writeContextsFile } = await import('../kit/temp.js');
-  await writeContextsFile(home, `current-context: dev\ncontexts:\n  dev:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`);
+  await writeContextsFile(
+    home,
+    `current-context: dev\ncontexts:\n  dev:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`,
+  );
   return home;
 }
 
@@ -63,7 +72,8 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     // On a loaded machine a run's length drifts from the measured one, and the steps after storing are short: while
     // the kills have not landed in three steps, up to 8 more runs are killed within 40 ms of the journal saying
     // "stored" (polled every 2 ms).
-    const journalOf = (home: string): Promise<string | undefined> => readFile(join(home, '.qlik', 'rotations', 'dev.json'), 'utf8').catch(() => undefined);
+    const journalOf = (home: string): Promise<string | undefined> =>
+      readFile(join(home, '.qlik', 'rotations', 'dev.json'), 'utf8').catch(() => undefined);
     for (let i = 0; i < moments.length || (hit.size < 3 && i < moments.length + 8); i++) {
       const killAt = i < moments.length ? moments[i]! : undefined;
       const d = `lc-${i}-${killAt ?? 'stored'}`;
@@ -88,7 +98,10 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
       expect([0, 2], `${killAt} ms: ${resumed.stderr}`).toContain(resumed.code);
       const keys = await activeDevKeys(d);
       const now = await contextToken(home);
-      expect(keys.map((k) => k.id), `killed at ${killAt} ms`).toEqual([jti(now)]);
+      expect(
+        keys.map((k) => k.id),
+        `killed at ${killAt} ms`,
+      ).toEqual([jti(now)]);
       expect(keys[0]!.description).toBe(d);
       expect(await works(now)).toBe(true);
     }
@@ -103,7 +116,9 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     const codes = [a.code, b.code].sort();
     expect(codes).toEqual([0, 2]);
     const loser = a.code === 2 ? a : b;
-    expect(loser.stderr).toMatch(/^Error: another 'qlik api-key rotate' of context 'dev' (is running \(pid \d+\)|replaced its key during this one's checks); nothing changed\n$/);
+    expect(loser.stderr).toMatch(
+      /^Error: another 'qlik api-key rotate' of context 'dev' (is running \(pid \d+\)|replaced its key during this one's checks); nothing changed\n$/,
+    );
     expect((await activeDevKeys('cc')).map((k) => k.id)).toEqual([jti(await contextToken(home))]);
   }, 60_000);
 });
@@ -120,11 +135,18 @@ describe('exec as a process', () => {
     throw new Error('the command did not start');
   }
 
-  for (const [signal, code] of [['SIGTERM', 99], ['SIGINT', 99]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 99],
+    ['SIGINT', 99],
+  ] as const) {
     it(`${signal} is passed on to the command; qlik exits with its code; the key is deleted`, async () => {
       const home = await devHome('seed');
       const marker = join(home, `started-${signal}`);
-      const p = start(process.execPath, [QLIK_JS, 'api-key', 'exec', '--description', 'ex', '--', 'sh', '-c', script(marker)], { home });
+      const p = start(
+        process.execPath,
+        [QLIK_JS, 'api-key', 'exec', '--description', 'ex', '--', 'sh', '-c', script(marker)],
+        { home },
+      );
       await waitFor(marker);
       expect(await activeDevKeys('ex')).toHaveLength(1);
       p.child.kill(signal);
@@ -137,7 +159,11 @@ describe('exec as a process', () => {
   it('kill -9 of qlik: one tagged key that expires by itself; the next exec and audit --fix remove leftovers', async () => {
     const home = await devHome('seed');
     const marker = join(home, 'started-kill');
-    const p = start(process.execPath, [QLIK_JS, 'api-key', 'exec', '--expiry', 'PT10M', '--description', 'ex', '--', 'sh', '-c', script(marker)], { home });
+    const p = start(
+      process.execPath,
+      [QLIK_JS, 'api-key', 'exec', '--expiry', 'PT10M', '--description', 'ex', '--', 'sh', '-c', script(marker)],
+      { home },
+    );
     const child = await waitFor(marker);
     p.child.kill('SIGKILL');
     // The command keeps qlik's stdout open: stop it too (a kill -9 of qlik does not reach it).
@@ -156,11 +182,17 @@ describe('exec as a process', () => {
   });
 
   it('audit --fix (another machine: no record) removes an exec leftover older than 10 minutes', async () => {
-    const made = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'ex [qlik-cli:exec.elsewhere1]', expiry: 'PT1H' } });
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'ex [qlik-cli:exec.elsewhere1]', expiry: 'PT1H' },
+    });
     await emu.setTime({ offsetMs: 11 * 60_000 });
     const admin = await tempHome();
     const { writeContextsFile } = await import('../kit/temp.js');
-    await writeContextsFile(admin, `current-context: a\ncontexts:\n  a:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${emu.admin.apiKey}\n`);
+    await writeContextsFile(
+      admin,
+      `current-context: a\ncontexts:\n  a:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${emu.admin.apiKey}\n`,
+    );
     const r = await qlik(['api-key', 'audit', '--fix', '--within', 'PT1M'], { home: admin });
     expect(r.stderr).toContain(`Deleted API key ${made.body.id as string}: left behind by this CLI`);
     expect(await activeDevKeys('ex')).toEqual([]);

@@ -74,7 +74,10 @@ afterAll(async () => {
 describe('TLS through a CONNECT proxy to an IP address', () => {
   it('a certificate for localhost is refused at 127.0.0.1 directly and through the proxy alike; nothing is sent', async () => {
     const direct = await qlik(['raw', 'get', 'v1/users/me'], { home, env: { NODE_EXTRA_CA_CERTS: caFile } });
-    const viaProxy = await qlik(['raw', 'get', 'v1/users/me'], { home, env: { NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxyUrl } });
+    const viaProxy = await qlik(['raw', 'get', 'v1/users/me'], {
+      home,
+      env: { NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxyUrl },
+    });
     expect(direct.code).toBe(1);
     expect(direct.stderr).toMatch(/^Error: TLS error connecting to 127\.0\.0\.1:\d+: .*\n$/);
     expect(viaProxy.code).toBe(1);

@@ -41,7 +41,11 @@ function parseJson(text: string | undefined): unknown {
 
 /** A JSON response (`content-type: application/json; charset=utf-8`). */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): TransportResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 export function text(status: number, body: string, headers: Record<string, string> = {}): TransportResponse {
@@ -53,12 +57,21 @@ export function empty(status = 204, headers: Record<string, string> = {}): Trans
 }
 
 /** A Qlik error body. */
-export function qlikError(status: number, code: string, title: string, headers: Record<string, string> = {}): TransportResponse {
+export function qlikError(
+  status: number,
+  code: string,
+  title: string,
+  headers: Record<string, string> = {},
+): TransportResponse {
   return json(status, { errors: [{ code, title, status }] }, headers);
 }
 
 /** A transport failure: `not-sent` (refused), `ambiguous` (reset after sending), `tls`. */
-export function failure(kind: FailureKind, message = `simulated ${kind} failure`, code = kind === 'not-sent' ? 'ECONNREFUSED' : 'ECONNRESET'): TransportError {
+export function failure(
+  kind: FailureKind,
+  message = `simulated ${kind} failure`,
+  code = kind === 'not-sent' ? 'ECONNREFUSED' : 'ECONNRESET',
+): TransportError {
   return new TransportError(message, kind, code);
 }
 
@@ -72,7 +85,14 @@ export class StubRegistry implements Transport {
    * Infinity for "any number, maybe none").
    */
   register(method: string, path: string | RegExp, responder: Responder, times = 1): this {
-    this.stubs.push({ method: method.toUpperCase(), path, responder, remaining: times, used: 0, label: `${method.toUpperCase()} ${String(path)}` });
+    this.stubs.push({
+      method: method.toUpperCase(),
+      path,
+      responder,
+      remaining: times,
+      used: 0,
+      label: `${method.toUpperCase()} ${String(path)}`,
+    });
     return this;
   }
 
@@ -89,7 +109,10 @@ export class StubRegistry implements Transport {
     };
     this.requests.push(recorded);
     const stub = this.stubs.find(
-      (s) => s.remaining > 0 && s.method === req.method && (typeof s.path === 'string' ? s.path === recorded.path : s.path.test(recorded.path)),
+      (s) =>
+        s.remaining > 0 &&
+        s.method === req.method &&
+        (typeof s.path === 'string' ? s.path === recorded.path : s.path.test(recorded.path)),
     );
     if (!stub) {
       const line = `${req.method} ${recorded.path}`;
@@ -109,8 +132,13 @@ export class StubRegistry implements Transport {
 
   /** Fails when a request had no stub, or a stub (other than `times: Infinity`) was not used up. */
   verify(): void {
-    const unused = this.stubs.filter((s) => s.remaining > 0 && s.remaining !== Infinity).map((s) => `${s.label} (${s.remaining} left)`);
-    const problems = [...this.unexpected.map((u) => `unexpected request: ${u}`), ...unused.map((u) => `unused stub: ${u}`)];
+    const unused = this.stubs
+      .filter((s) => s.remaining > 0 && s.remaining !== Infinity)
+      .map((s) => `${s.label} (${s.remaining} left)`);
+    const problems = [
+      ...this.unexpected.map((u) => `unexpected request: ${u}`),
+      ...unused.map((u) => `unused stub: ${u}`),
+    ];
     if (problems.length > 0) throw new Error(`httpmock:\n  ${problems.join('\n  ')}`);
   }
 }

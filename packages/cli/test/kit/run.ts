@@ -34,7 +34,11 @@ export interface RunOptions {
 }
 
 export async function runQlik(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const io = testIO({ stdoutTTY: opts.stdoutTTY ?? false, stdinTTY: opts.stdinTTY ?? false, ...(opts.stdout ? { stdout: opts.stdout } : {}) });
+  const io = testIO({
+    stdoutTTY: opts.stdoutTTY ?? false,
+    stdinTTY: opts.stdinTTY ?? false,
+    ...(opts.stdout ? { stdout: opts.stdout } : {}),
+  });
   if (opts.stdin !== undefined) io.setStdin(opts.stdin);
   else io.setStdin('');
   const home = opts.home ?? (await tempHome());
@@ -61,7 +65,14 @@ export async function runQlik(argv: string[], opts: RunOptions = {}): Promise<Ru
 
 /** A temporary home whose contexts.yml has one current context `test` for `server`, with an API key. */
 export async function homeWithContext(server: string, opts: { apiKey?: string; extra?: string } = {}): Promise<string> {
-  const lines = ['current-context: test', 'contexts:', '  test:', `    server: ${server}`, '    headers:', `      Authorization: Bearer ${opts.apiKey ?? 'test-api-key-0123456789'}`];
+  const lines = [
+    'current-context: test',
+    'contexts:',
+    '  test:',
+    `    server: ${server}`,
+    '    headers:',
+    `      Authorization: Bearer ${opts.apiKey ?? 'test-api-key-0123456789'}`,
+  ];
   return homeWith(`${lines.join('\n')}\n${opts.extra ?? ''}`);
 }
 
@@ -74,7 +85,12 @@ export function oauthContextArgv(name: string, server: string, clientId: string)
  * A temporary home whose current context `name` uses an OAuth client, made as a user would: `context create` with
  * the secret on stdin, then `context use`.
  */
-export async function homeWithOAuthContext(server: string, clientId: string, secret: string, name = 'emu'): Promise<string> {
+export async function homeWithOAuthContext(
+  server: string,
+  clientId: string,
+  secret: string,
+  name = 'emu',
+): Promise<string> {
   const home = await tempHome();
   const steps: [string[], string][] = [
     [oauthContextArgv(name, server, clientId), `${secret}\n`],

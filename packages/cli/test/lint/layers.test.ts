@@ -7,8 +7,14 @@ import { cruise } from 'dependency-cruiser';
 
 const require = createRequire(import.meta.url);
 type Rules = (src: string) => unknown[];
-const { emulatorRules, layerRules } = require('../../../../scripts/lint/layers.cjs') as { emulatorRules: Rules; layerRules: Rules };
-const config = require('../../../../.dependency-cruiser.cjs') as { forbidden: { name: string }[]; options: Record<string, unknown> };
+const { emulatorRules, layerRules } = require('../../../../scripts/lint/layers.cjs') as {
+  emulatorRules: Rules;
+  layerRules: Rules;
+};
+const config = require('../../../../.dependency-cruiser.cjs') as {
+  forbidden: { name: string }[];
+  options: Record<string, unknown>;
+};
 
 async function violations(paths: string[], src: string, rules: Rules = layerRules): Promise<string[]> {
   const circular = config.forbidden.find((r) => r.name === 'no-circular');
@@ -18,7 +24,9 @@ async function violations(paths: string[], src: string, rules: Rules = layerRule
     ruleSet: { forbidden: [{ ...circular, from: { path: `^${src}` } }, ...rules(src)] },
   } as never);
   const output = result.output as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
-  return output.summary.violations.map((v) => `${v.rule.name}: ${v.from.replace(src, '')} → ${v.to.replace(src, '')}`).sort();
+  return output.summary.violations
+    .map((v) => `${v.rule.name}: ${v.from.replace(src, '')} → ${v.to.replace(src, '')}`)
+    .sort();
 }
 
 describe('import layering', () => {
@@ -38,7 +46,7 @@ describe('import layering', () => {
   }, 30_000);
 });
 
-describe('the emulator\'s import layering', () => {
+describe("the emulator's import layering", () => {
   it('fails on a backwards import, a service reaching into another service, and control/ reaching into one', async () => {
     const src = 'packages/emulator/test/fixtures/layers/src/';
     expect(await violations([src], src, emulatorRules)).toEqual([

@@ -4,7 +4,14 @@ import type { App, Ctx, Route } from '../http/context.js';
 import { controlBodyErrors, errors } from '../shared/errors.js';
 import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
 import type { StartupInfo } from '../shared/info.js';
-import { apiKeyErrors, buildKey, expiryAfter, maxExpiryFor, parseConfigObject, presentKey } from '../services/api-keys/index.js';
+import {
+  apiKeyErrors,
+  buildKey,
+  expiryAfter,
+  maxExpiryFor,
+  parseConfigObject,
+  presentKey,
+} from '../services/api-keys/index.js';
 import {
   addOAuthClient,
   oauthClientInfos,
@@ -70,7 +77,11 @@ async function createUser(ctx: Ctx): Promise<Reply> {
 /** Mints a key for a user, bypassing permissions, the quota and the expiry maximum. */
 async function mintKey(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['userId', 'description', 'expiry', 'subType', 'sub'], fail);
+  const obj = objectBody(
+    await ctx.readJson(controlBodyErrors),
+    ['userId', 'description', 'expiry', 'subType', 'sub'],
+    fail,
+  );
   const userId = requiredString(obj, 'userId', fail);
   if (!app.store.getUser(app.tenantId, userId)) throw fail('"userId" does not reference an existing user', '/userId');
   const subType = optionalEnum(obj, 'subType', ['user', 'externalClient'] as const, fail) ?? 'user';
@@ -108,7 +119,11 @@ function getRateLimits(ctx: Ctx): Reply {
 }
 
 async function putRateLimits(ctx: Ctx): Promise<Reply> {
-  const obj = objectBody(await ctx.readJson(controlBodyErrors), ['enabled', 'tier1PerMinute', 'tier2PerMinute', 'windowSeconds'], fail);
+  const obj = objectBody(
+    await ctx.readJson(controlBodyErrors),
+    ['enabled', 'tier1PerMinute', 'tier2PerMinute', 'windowSeconds'],
+    fail,
+  );
   if (obj['enabled'] !== undefined && typeof obj['enabled'] !== 'boolean')
     throw fail('"enabled" must be a boolean', '/enabled');
   const range = { min: 1, max: 1e9, integer: true };
@@ -251,7 +266,11 @@ function listTokens(ctx: Ctx): Reply {
 /** `{id?, clientId?, userId?}`: the live tokens that match all given fields (an empty body: all of them). */
 async function tokenMatch(ctx: Ctx): Promise<OAuthTokenMatch> {
   const text = await ctx.readText();
-  const obj = objectBody(text.trim() === '' ? {} : await ctx.readJson(controlBodyErrors), ['id', 'clientId', 'userId'], fail);
+  const obj = objectBody(
+    text.trim() === '' ? {} : await ctx.readJson(controlBodyErrors),
+    ['id', 'clientId', 'userId'],
+    fail,
+  );
   const match: OAuthTokenMatch = {};
   for (const name of ['id', 'clientId', 'userId'] as const) {
     const value = optionalString(obj, name, fail, true);

@@ -18,14 +18,7 @@ import {
   setScimKeysRequireIdp,
   type IdpSeedInput,
 } from '../services/identity-providers/index.js';
-import {
-  objectBody,
-  optionalEnum,
-  optionalString,
-  pointer,
-  requiredString,
-  type Fail,
-} from '../shared/validate.js';
+import { objectBody, optionalEnum, optionalString, pointer, requiredString, type Fail } from '../shared/validate.js';
 
 export const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
   max_api_key_expiry: 'PT24H',

@@ -174,7 +174,6 @@ export { describe as describeError };
 function parseM2mApiKeys(value: unknown, name: string): M2mApiKeyMode {
   if (typeof value === 'string' && (M2M_API_KEY_MODES as readonly string[]).includes(value))
     return value as M2mApiKeyMode;
-  const shown =
-    typeof value === 'string' ? JSON.stringify(printable(value).slice(0, 40)) : typeof value;
+  const shown = typeof value === 'string' ? JSON.stringify(printable(value).slice(0, 40)) : typeof value;
   throw new OptionError(`invalid ${name} ${shown}: expected ${M2M_API_KEY_MODES.join(', ')}`);
 }

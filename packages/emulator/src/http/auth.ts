@@ -188,7 +188,13 @@ const BEARER_RE = /^Bearer +([A-Za-z0-9_\-.]+) *$/i;
  */
 export async function authenticate(
   authorization: string | undefined,
-  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string; roles: { permissionsOf(user: UserRecord): Permissions } },
+  deps: {
+    tokens: TokenService;
+    store: Store;
+    clock: Clock;
+    tenantId: string;
+    roles: { permissionsOf(user: UserRecord): Permissions };
+  },
 ): Promise<Principal> {
   const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
   if (!match?.[1]) throw errors.unauthorized();
@@ -229,7 +235,13 @@ export async function authenticate(
  */
 async function authenticateAccessToken(
   token: string,
-  deps: { tokens: TokenService; store: Store; clock: Clock; tenantId: string; roles: { permissionsOf(user: UserRecord): Permissions } },
+  deps: {
+    tokens: TokenService;
+    store: Store;
+    clock: Clock;
+    tenantId: string;
+    roles: { permissionsOf(user: UserRecord): Permissions };
+  },
 ): Promise<Principal> {
   const now = deps.clock.now();
   const claims = await deps.tokens.verifyAccessToken(token, now);

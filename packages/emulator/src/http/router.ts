@@ -2,7 +2,6 @@
 import type { Ctx, Route } from './context.js';
 import { errors, type ApiError } from '../shared/errors.js';
 
-
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');

@@ -43,7 +43,13 @@ export class ApiError extends Error {
 }
 
 /** A service error with a numeric status. */
-export function serviceError(status: number, code: string, title: string, detail: string, source?: ErrorSource): ApiError {
+export function serviceError(
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  source?: ErrorSource,
+): ApiError {
   const error: QlikError = { code, title, detail, status };
   if (source) error.source = source;
   return new ApiError(status, error);

@@ -102,7 +102,10 @@ export function splitSort(raw: string): { field: string; descending: boolean; te
 }
 
 /** For strict mode: the first query parameter, in order, whose name is not in `allowed` or that is repeated. */
-export function strictViolation(query: URLSearchParams, allowed: readonly string[]): { name: string; repeated: boolean } | undefined {
+export function strictViolation(
+  query: URLSearchParams,
+  allowed: readonly string[],
+): { name: string; repeated: boolean } | undefined {
   const seen = new Set<string>();
   for (const name of query.keys()) {
     if (!allowed.includes(name)) return { name, repeated: false };

@@ -40,8 +40,15 @@ describe('api-key audit', () => {
     const leftover = await key(emu.dev.apiKey, 'job [qlik-cli:exec.BBBBBBBB]');
     const young = await key(emu.dev.apiKey, 'job [qlik-cli:exec.CCCCCCCC]', 'PT20H');
     const short = await key(emu.dev.apiKey, 'short', 'PT30M');
-    const u = await emu.addUser({ name: 'Gone Away', email: 'gone@example.com', roles: ['Developer'], status: 'disabled' });
-    const made = await emu.api('POST', '/api/v1/api-keys', { body: { description: 'theirs', sub: u.id, expiry: 'PT20H' } });
+    const u = await emu.addUser({
+      name: 'Gone Away',
+      email: 'gone@example.com',
+      roles: ['Developer'],
+      status: 'disabled',
+    });
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      body: { description: 'theirs', sub: u.id, expiry: 'PT20H' },
+    });
     const theirs = made.body.id as string;
     // Eleven minutes later (the added user's own key counts too: its owner is disabled); young2 is made now.
     await emu.setTime({ offsetMs: 11 * 60_000 });
@@ -55,22 +62,31 @@ describe('api-key audit', () => {
     expect(byId.get(young2)!.findings).toEqual([]);
     expect(byId.get(young)!.findings).toEqual(['exec-leftover']);
     expect(byId.get(short)!.findings).toEqual(['expiring']);
-    expect(byId.get(theirs)).toMatchObject({ ownerName: 'Gone Away', ownerStatus: 'disabled', findings: ['owner-disabled'] });
+    expect(byId.get(theirs)).toMatchObject({
+      ownerName: 'Gone Away',
+      ownerStatus: 'disabled',
+      findings: ['owner-disabled'],
+    });
     expect(r.stderr).toMatch(/^\d+ API keys, 6 need attention\n$/);
 
     // --fix deletes only this CLI's tagged leftovers older than 10 minutes, and lists them.
     const fix = await runQlik(['api-key', 'audit', '--within', 'PT1H', '--fix'], { home: admin });
     expect(fix.code).toBe(3);
-    for (const id of [orphan, leftover, young]) expect(fix.stderr).toContain(`Deleted API key ${id}: left behind by this CLI`);
-    for (const id of [orphan, leftover, young]) expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).not.toBe('active');
-    for (const id of [short, theirs, young2]) expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).toBe('active');
+    for (const id of [orphan, leftover, young])
+      expect(fix.stderr).toContain(`Deleted API key ${id}: left behind by this CLI`);
+    for (const id of [orphan, leftover, young])
+      expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).not.toBe('active');
+    for (const id of [short, theirs, young2])
+      expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).toBe('active');
   });
 
   it('--csv: a header and one line per key; a table on a terminal', async () => {
     await key(emu.dev.apiKey, 'a, "quoted" one');
     const r = await runQlik(['api-key', 'audit', '--csv'], { home: admin });
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('id,description,subType,owner,ownerName,ownerEmail,ownerStatus,idp,status,created,expiry,findings');
+    expect(lines[0]).toBe(
+      'id,description,subType,owner,ownerName,ownerEmail,ownerStatus,idp,status,created,expiry,findings',
+    );
     expect(r.stdout).toContain('"a, ""quoted"" one"');
     const t = await runQlik(['api-key', 'audit'], { home: admin, stdoutTTY: true });
     expect(t.stdout.split('\n')[0]).toMatch(/^id +owner +email +owner status +idp +status +expiry +findings$/);
@@ -88,6 +104,8 @@ describe('api-key audit', () => {
     const dev = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
     const r = await runQlik(['api-key', 'audit'], { home: dev });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("Error: 'qlik api-key audit' needs the TenantAdmin role: it reads every API key and user of the tenant\n");
+    expect(r.stderr).toBe(
+      "Error: 'qlik api-key audit' needs the TenantAdmin role: it reads every API key and user of the tenant\n",
+    );
   });
 });

@@ -8,9 +8,18 @@ import { FlagError } from '../../errors/errors.js';
 import { checkDuration } from './shared.js';
 
 const flags: readonly FlagSpec[] = [
-  { name: 'within', type: 'string', usage: 'Report API keys that expire within this ISO8601 duration.', defaultText: 'P7D' },
+  {
+    name: 'within',
+    type: 'string',
+    usage: 'Report API keys that expire within this ISO8601 duration.',
+    defaultText: 'P7D',
+  },
   { name: 'csv', type: 'bool', usage: 'Print the API keys as CSV.' },
-  { name: 'fix', type: 'bool', usage: 'Delete the API keys this CLI left behind (tagged, older than 10 minutes), and list them.' },
+  {
+    name: 'fix',
+    type: 'bool',
+    usage: 'Delete the API keys this CLI left behind (tagged, older than 10 minutes), and list them.',
+  },
   intervalFlag,
   retryFlag,
 ];
@@ -28,7 +37,11 @@ export function newCmdAudit(f: Factory): Command {
     use: 'audit',
     short: 'Audit the API keys of the tenant',
     long: LONG,
-    example: ['qlik api-key audit', 'qlik api-key audit --within P30D --csv > keys.csv', 'qlik api-key audit --fix'].join('\n'),
+    example: [
+      'qlik api-key audit',
+      'qlik api-key audit --within P30D --csv > keys.csv',
+      'qlik api-key audit --fix',
+    ].join('\n'),
     flags,
     args: { min: 0, max: 0 },
     run: async ({ flags: v }) => {

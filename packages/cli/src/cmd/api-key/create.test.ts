@@ -70,7 +70,10 @@ function readBack(reg: StubRegistry, key: () => Record<string, unknown>): StubRe
  * Stubs for one successful create: the POST (answered from the request), the GET that proves the answered id carries
  * the attempt's tag, and the PATCH that removes the tag.
  */
-function succeed(reg: StubRegistry, onPost?: (req: RecordedRequest, key: Record<string, unknown>) => void): StubRegistry {
+function succeed(
+  reg: StubRegistry,
+  onPost?: (req: RecordedRequest, key: Record<string, unknown>) => void,
+): StubRegistry {
   let key: Record<string, unknown> = {};
   reg.register('POST', KEYS, (req) => {
     key = created(req);
@@ -88,7 +91,12 @@ function succeed(reg: StubRegistry, onPost?: (req: RecordedRequest, key: Record<
 /** The caller's recent keys, as the reconcile listing sees them. */
 function listing(reg: StubRegistry, keys: () => Record<string, unknown>[]): StubRegistry {
   reg.register('GET', '/api/v1/users/me', json(200, { id: ME, name: 'dev' }), Infinity);
-  reg.register('GET', `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`, () => json(200, { data: keys(), links: { self: { href: `${SERVER}${KEYS}` } } }), Infinity);
+  reg.register(
+    'GET',
+    `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`,
+    () => json(200, { data: keys(), links: { self: { href: `${SERVER}${KEYS}` } } }),
+    Infinity,
+  );
   return reg;
 }
 
@@ -109,7 +117,10 @@ describe('api-key create: what is sent', () => {
     expect(body.description).toMatch(/^ci key \[qlik-cli:[A-Za-z0-9_-]{12}\.1\]$/);
     expect(patch!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci key' }]);
     // The printed key has exactly the user's description.
-    expect(JSON.parse(r.stdout)).toMatchObject({ description: 'ci key', token: expect.stringMatching(/^eyJ/) as unknown });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      description: 'ci key',
+      token: expect.stringMatching(/^eyJ/) as unknown,
+    });
   });
 
   it('sends the expiry exactly as typed', async () => {
@@ -124,7 +135,11 @@ describe('api-key create: what is sent', () => {
     await writeFile(file, JSON.stringify({ description: 'from file', expiry: 'PT1H', subType: 'user' }));
     const a = succeed(new StubRegistry());
     expect((await create(['-f', file, '--expiry', 'PT2H'], a, { home })).code).toBe(0);
-    expect(a.requests[0]!.json).toMatchObject({ description: expect.stringMatching(/^from file \[qlik-cli:/) as unknown, expiry: 'PT2H', subType: 'user' });
+    expect(a.requests[0]!.json).toMatchObject({
+      description: expect.stringMatching(/^from file \[qlik-cli:/) as unknown,
+      expiry: 'PT2H',
+      subType: 'user',
+    });
     const b = succeed(new StubRegistry());
     expect((await create(['-f', '-'], b, { home, stdin: '{"description":"piped"}' })).code).toBe(0);
     expect(b.requests[2]!.json).toEqual([{ op: 'replace', path: '/description', value: 'piped' }]);
@@ -132,7 +147,10 @@ describe('api-key create: what is sent', () => {
 
   it('passes a SCIM subject through byte for byte', async () => {
     const reg = succeed(new StubRegistry());
-    await create(['--description', 'scim', '--sub', 'SCIM\\215g5595380d646163cadbb9', '--subType', 'externalClient'], reg);
+    await create(
+      ['--description', 'scim', '--sub', 'SCIM\\215g5595380d646163cadbb9', '--subType', 'externalClient'],
+      reg,
+    );
     expect(reg.requests[0]!.body).toContain('"sub":"SCIM\\\\215g5595380d646163cadbb9"');
   });
 
@@ -164,16 +182,40 @@ describe('api-key create: what is sent', () => {
 
   it.each<[string, string[], string | RegExp, string?]>([
     ['no description', [], 'Error: required flag(s) "description" not set'],
-    ['an expiry without P', ['--description', 'd', '--expiry', '7D'], /^Error: invalid argument "7D" for "--expiry" flag: not an ISO 8601 duration/],
+    [
+      'an expiry without P',
+      ['--description', 'd', '--expiry', '7D'],
+      /^Error: invalid argument "7D" for "--expiry" flag: not an ISO 8601 duration/,
+    ],
     ['an empty duration', ['--description', 'd', '--expiry', 'P'], /^Error: invalid argument "P" for "--expiry" flag/],
     ['a dangling T', ['--description', 'd', '--expiry', 'P1DT'], /^Error: invalid argument "P1DT"/],
     ['trailing garbage', ['--description', 'd', '--expiry', 'P7Dx'], /^Error: invalid argument "P7Dx"/],
-    ['a negative duration', ['--description', 'd', '--expiry', '-P1D'], 'Error: invalid argument "-P1D" for "--expiry" flag: the duration must be positive'],
-    ['an unknown subType', ['--description', 'd', '--subType', 'robot'], 'Error: invalid argument "robot" for "--subType" flag: must be one of "user", "externalClient"'],
-    ['--retry above 10', ['--description', 'd', '--retry', '11'], 'Error: invalid argument "11" for "--retry" flag: must be between 0 and 10'],
-    ['--interval 0', ['--description', 'd', '--interval', '0'], 'Error: invalid argument "0" for "--interval" flag: must be at least 1'],
+    [
+      'a negative duration',
+      ['--description', 'd', '--expiry', '-P1D'],
+      'Error: invalid argument "-P1D" for "--expiry" flag: the duration must be positive',
+    ],
+    [
+      'an unknown subType',
+      ['--description', 'd', '--subType', 'robot'],
+      'Error: invalid argument "robot" for "--subType" flag: must be one of "user", "externalClient"',
+    ],
+    [
+      '--retry above 10',
+      ['--description', 'd', '--retry', '11'],
+      'Error: invalid argument "11" for "--retry" flag: must be between 0 and 10',
+    ],
+    [
+      '--interval 0',
+      ['--description', 'd', '--interval', '0'],
+      'Error: invalid argument "0" for "--interval" flag: must be at least 1',
+    ],
     ['a missing file', ['-f', '/nonexistent/body.json'], 'Error: --file /nonexistent/body.json: no such file'],
-    ['a server type without API keys', ['--description', 'd', '--server-type', 'windows'], "Error: 'qlik api-key create' is only available for Qlik Cloud; the server type is windows"],
+    [
+      'a server type without API keys',
+      ['--description', 'd', '--server-type', 'windows'],
+      "Error: 'qlik api-key create' is only available for Qlik Cloud; the server type is windows",
+    ],
     ['an unknown flag', ['--description', 'd', '--descripton', 'x'], 'Error: unknown flag: --descripton'],
     ['an empty description', ['--description', ''], 'Error: --description: description must not be empty'],
     ['a description of spaces', ['--description', ' \t '], 'Error: --description: description must not be empty'],
@@ -192,7 +234,11 @@ describe('api-key create: what is sent', () => {
 
   it.each([
     ['QLIK_HTTP_TIMEOUT', '2147484', 'Error: QLIK_HTTP_TIMEOUT: at most 86400 seconds (one day), got "2147484"'],
-    ['QLIK_HTTP_CONNECT_TIMEOUT', '1e9', 'Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds (one day), got "1e9"'],
+    [
+      'QLIK_HTTP_CONNECT_TIMEOUT',
+      '1e9',
+      'Error: QLIK_HTTP_CONNECT_TIMEOUT: at most 86400 seconds (one day), got "1e9"',
+    ],
     ['QLIK_HTTP_TIMEOUT', '-1', 'Error: QLIK_HTTP_TIMEOUT: expected a positive number of seconds, got "-1"'],
   ])('%s=%s is refused in one line before any request', async (name, value, message) => {
     // The real transport (these variables configure it), to a closed port: a request would fail differently.
@@ -205,7 +251,10 @@ describe('api-key create: what is sent', () => {
   it('reports a broken -f file in one line with its position, never quoting its content', async () => {
     const home = await homeWithContext(SERVER);
     const cases: [string, string][] = [
-      ['{\n  "description": "secret-looking-value",\n  "expiry": \n}', 'invalid JSON at line 4, column 1: value expected'],
+      [
+        '{\n  "description": "secret-looking-value",\n  "expiry": \n}',
+        'invalid JSON at line 4, column 1: value expected',
+      ],
       ['\ufeff{"description":"x"}', 'starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM'],
       ['   ', 'is empty; expected JSON'],
       ['["description"]', 'expected one JSON object, got an array'],
@@ -225,7 +274,10 @@ describe('api-key create: what is sent', () => {
 describe('api-key create: settings', () => {
   it('--headers reach the server (merged when repeated); bad ones are refused before any request', async () => {
     const reg = succeed(new StubRegistry());
-    await create(['--description', 'h', '--headers', 'X-Trace-Id=trace-42,X-Team=blue', '--headers', 'X-Extra=1,2'], reg);
+    await create(
+      ['--description', 'h', '--headers', 'X-Trace-Id=trace-42,X-Team=blue', '--headers', 'X-Extra=1,2'],
+      reg,
+    );
     expect(reg.requests[0]!.headers).toMatchObject({ 'x-trace-id': 'trace-42', 'x-team': 'blue', 'x-extra': '1,2' });
     for (const [value, why] of [
       ['X-Evil=a\r\nX-Injected: 1', 'header X-Evil has a line break (CR or LF) in its value'],
@@ -240,20 +292,28 @@ describe('api-key create: settings', () => {
   });
 
   it('--context selects another context; an unknown one lists the contexts', async () => {
-    const home = await homeWithContext(SERVER, { extra: '  other:\n    server: https://other.example.com\n    headers:\n      Authorization: Bearer other-key-0123456789\n' });
+    const home = await homeWithContext(SERVER, {
+      extra:
+        '  other:\n    server: https://other.example.com\n    headers:\n      Authorization: Bearer other-key-0123456789\n',
+    });
     const reg = succeed(new StubRegistry());
     const r = await create(['--context', 'other', '--description', 'by other'], reg, { home });
     expect(r.code, r.stderr).toBe(0);
     expect(reg.requests[0]!.url.origin).toBe('https://other.example.com');
     expect(reg.requests[0]!.headers.authorization).toBe('Bearer other-key-0123456789');
     const bad = await create(['--context', 'nope', '--description', 'x'], new StubRegistry(), { home });
-    expect(bad.stderr).toBe(`Error: context 'nope' not found in ${join(home, '.qlik', 'contexts.yml')}; available: test, other (--context)\n`);
+    expect(bad.stderr).toBe(
+      `Error: context 'nope' not found in ${join(home, '.qlik', 'contexts.yml')}; available: test, other (--context)\n`,
+    );
   });
 
   it('-c reads server, key and flags from a config file with ${VAR} values; a flag wins; typos and missing variables are one line', async () => {
     const home = await homeWithContext(SERVER);
     const cfg = join(home, 'config.yml');
-    await writeFile(cfg, 'server: ${EMU_URL}\napi-key: ${EMU_KEY}\ndescription: ${KEY_DESCRIPTION}\nexpiry: PT5H\nretry: 2\n');
+    await writeFile(
+      cfg,
+      'server: ${EMU_URL}\napi-key: ${EMU_KEY}\ndescription: ${KEY_DESCRIPTION}\nexpiry: PT5H\nretry: 2\n',
+    );
     const env = { EMU_URL: 'https://cfg.example.com', EMU_KEY: 'cfg-key-0123456789', KEY_DESCRIPTION: 'from config' };
     const reg = succeed(new StubRegistry());
     const r = await create(['-c', cfg], reg, { home, env });
@@ -261,17 +321,26 @@ describe('api-key create: settings', () => {
     const post = reg.requests[0]!;
     expect(post.url.origin).toBe('https://cfg.example.com');
     expect(post.headers.authorization).toBe('Bearer cfg-key-0123456789');
-    expect(post.json).toMatchObject({ description: expect.stringMatching(/^from config \[qlik-cli:/) as unknown, expiry: 'PT5H' });
+    expect(post.json).toMatchObject({
+      description: expect.stringMatching(/^from config \[qlik-cli:/) as unknown,
+      expiry: 'PT5H',
+    });
     // The context's key belongs to another server: it is not sent there, and stderr says so in one line.
-    expect(r.stderr).toBe(`Warning: not sending the credentials of context 'test' to https://cfg.example.com: they belong to ${SERVER} (config file ${cfg} points elsewhere)\n`);
+    expect(r.stderr).toBe(
+      `Warning: not sending the credentials of context 'test' to https://cfg.example.com: they belong to ${SERVER} (config file ${cfg} points elsewhere)\n`,
+    );
     const flag = succeed(new StubRegistry());
     await create(['-c', cfg, '--description', 'flag wins'], flag, { home, env });
     expect(flag.requests[2]!.json).toEqual([{ op: 'replace', path: '/description', value: 'flag wins' }]);
     const missing = await create(['-c', cfg], new StubRegistry(), { home, env: { EMU_URL: 'x', EMU_KEY: 'k' } });
-    expect(missing.stderr).toBe(`Error: config file ${cfg}: 'description': environment variable 'KEY_DESCRIPTION' not found\n`);
+    expect(missing.stderr).toBe(
+      `Error: config file ${cfg}: 'description': environment variable 'KEY_DESCRIPTION' not found\n`,
+    );
     const typo = join(home, 'typo.yml');
     await writeFile(typo, 'descripton: x\n');
-    expect((await create(['-c', typo], new StubRegistry(), { home })).stderr).toBe(`Error: config file ${typo}: unknown key 'descripton': did you mean 'description'?\n`);
+    expect((await create(['-c', typo], new StubRegistry(), { home })).stderr).toBe(
+      `Error: config file ${typo}: unknown key 'descripton': did you mean 'description'?\n`,
+    );
   });
 });
 
@@ -282,7 +351,9 @@ describe('api-key create: answers', () => {
     expect(a.stdout.endsWith('}\n')).toBe(true);
     const q = await create(['--description', 'quiet', '-q'], succeed(new StubRegistry()));
     expect(q.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
-    expect(q.stderr).toBe('Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.\n');
+    expect(q.stderr).toBe(
+      'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.\n',
+    );
     const raw = await create(['--description', 'raw', '--raw'], succeed(new StubRegistry()));
     expect(raw.stdout).toMatch(/^\{"id":"[0-9a-f-]+","tenantId":"tenant-1","description":"raw","sub":/);
     expect(raw.stdout).not.toContain('qlik-cli:');
@@ -301,24 +372,40 @@ describe('api-key create: answers', () => {
   });
 
   it('ends with one line when the retry-after is beyond the five minutes it waits', async () => {
-    const reg = new StubRegistry().register('POST', KEYS, qlikError(429, 'HTTP-429', 'API rate limit reached.', { 'retry-after': '900' }));
+    const reg = new StubRegistry().register(
+      'POST',
+      KEYS,
+      qlikError(429, 'HTTP-429', 'API rate limit reached.', { 'retry-after': '900' }),
+    );
     const r = await create(['--description', 'patience', '--retry', '3'], reg);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: rate limited: the server asks to wait 900 s before retrying, longer than the 300 s this CLI waits; try again later\n');
+    expect(r.stderr).toBe(
+      'Error: rate limited: the server asks to wait 900 s before retrying, longer than the 300 s this CLI waits; try again later\n',
+    );
     reg.verify();
   });
 
   it('retries a connection that was refused (nothing was sent) without checking for a key', async () => {
-    const reg = new StubRegistry().register('POST', KEYS, failure('not-sent', 'cannot connect to tenant.example.com: connection refused'));
+    const reg = new StubRegistry().register(
+      'POST',
+      KEYS,
+      failure('not-sent', 'cannot connect to tenant.example.com: connection refused'),
+    );
     succeed(reg);
     const r = await create(['--description', 'refused once', '--retry', '1'], reg);
     expect(r.code).toBe(0);
     reg.verify();
-    expect(r.stderr).toBe('Request failed (cannot connect to tenant.example.com: connection refused); retrying in 1 s (1/1)\n');
+    expect(r.stderr).toBe(
+      'Request failed (cannot connect to tenant.example.com: connection refused); retrying in 1 s (1/1)\n',
+    );
   });
 
   it('a 4xx: one error line and the hint, without retrying it (after one check that nothing was made); --json: the server error body', async () => {
-    const reg = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
+    const reg = new StubRegistry().register(
+      'POST',
+      KEYS,
+      qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'),
+    );
     listing(reg, () => []);
     const r = await create(['--description', 'viewer', '--retry', '3'], reg);
     expect(r.code).toBe(1);
@@ -328,11 +415,17 @@ describe('api-key create: answers', () => {
     );
     reg.verify();
     expect(reg.requests.map((q) => q.method)).toEqual(['POST', 'GET', 'GET']);
-    const again = new StubRegistry().register('POST', KEYS, qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'));
+    const again = new StubRegistry().register(
+      'POST',
+      KEYS,
+      qlikError(403, 'APIKEYS-5', 'Requestor not allowed to create an API key'),
+    );
     listing(again, () => []);
     const j = await create(['--description', 'viewer', '--retry', '3', '--json'], again);
     expect(j.code).toBe(1);
-    expect(JSON.parse(j.stderr)).toEqual({ errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }] });
+    expect(JSON.parse(j.stderr)).toEqual({
+      errors: [{ code: 'APIKEYS-5', title: 'Requestor not allowed to create an API key', status: 403 }],
+    });
     again.verify();
   });
 });
@@ -344,7 +437,9 @@ describe('api-key create: after an answer was lost, exactly what this run made i
     const keys: Record<string, unknown>[] = [...others];
     reg.register('POST', KEYS, (req) => {
       keys.unshift(created(req));
-      return how === 'status' ? qlikError(503, 'HTTP-503', 'Service Unavailable') : failure('ambiguous', 'request to tenant.example.com failed: connection reset by the server');
+      return how === 'status'
+        ? qlikError(503, 'HTTP-503', 'Service Unavailable')
+        : failure('ambiguous', 'request to tenant.example.com failed: connection reset by the server');
     });
     listing(reg, () => keys);
     return { reg, keys };
@@ -374,12 +469,18 @@ describe('api-key create: after an answer was lost, exactly what this run made i
     expect(r.code, r.stderr).toBe(0);
     reg.verify();
     const deletes = reg.requests.filter((q) => q.method === 'DELETE').map((q) => q.path);
-    expect(deletes).toEqual([`${KEYS}/${String(keys.find((k) => TAG.test(String(k.description)) && k !== inFlight)!.id)}`]);
+    expect(deletes).toEqual([
+      `${KEYS}/${String(keys.find((k) => TAG.test(String(k.description)) && k !== inFlight)!.id)}`,
+    ]);
     expect(deletes).not.toContain(`${KEYS}/${String(delivered.id)}`);
     expect(deletes).not.toContain(`${KEYS}/${String(inFlight.id)}`);
-    expect(r.stderr).toMatch(/^No usable answer \(503 Service Unavailable\); checking whether the API key was created; retrying in 1 s \(1\/1\)\nRemoved API key [0-9a-f-]+: this run created it, but the answer was lost\n$/);
+    expect(r.stderr).toMatch(
+      /^No usable answer \(503 Service Unavailable\); checking whether the API key was created; retrying in 1 s \(1\/1\)\nRemoved API key [0-9a-f-]+: this run created it, but the answer was lost\n$/,
+    );
     // The second attempt has a tag of its own.
-    const posts = reg.requests.filter((q) => q.method === 'POST').map((q) => (q.json as { description: string }).description);
+    const posts = reg.requests
+      .filter((q) => q.method === 'POST')
+      .map((q) => (q.json as { description: string }).description);
     expect(posts.map((d) => TAG.exec(d)?.[1])).toEqual(['1', '2']);
   });
 
@@ -440,7 +541,11 @@ describe('api-key create: after an answer was lost, exactly what this run made i
       return json(201, key);
     });
     readBack(reg, () => key);
-    reg.register('PATCH', /^\/api\/v1\/api-keys\//, qlikError(403, 'APIKEYS-9', 'Requestor not allowed to update this API key'));
+    reg.register(
+      'PATCH',
+      /^\/api\/v1\/api-keys\//,
+      qlikError(403, 'APIKEYS-9', 'Requestor not allowed to update this API key'),
+    );
     reg.register('DELETE', /^\/api\/v1\/api-keys\//, (req) => {
       expect(req.path).toBe(`${KEYS}/${id}`);
       return empty(204);
@@ -449,7 +554,9 @@ describe('api-key create: after an answer was lost, exactly what this run made i
     expect(r.code).toBe(1);
     reg.verify();
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`Error: the API key was created, but its description could not be set (403 Forbidden); removed API key ${id} (created by this run, not delivered)\n`);
+    expect(r.stderr).toBe(
+      `Error: the API key was created, but its description could not be set (403 Forbidden); removed API key ${id} (created by this run, not delivered)\n`,
+    );
   });
 });
 
@@ -500,28 +607,39 @@ describe('api-key create verifies before it touches (issue 18)', () => {
   }
 
   const FOREIGN = 'ffffffff-0000-4000-8000-000000000001';
-  const foreignKey = (): Record<string, unknown> => ({ id: FOREIGN, description: 'ci', sub: 'someone-else', subType: 'user', status: 'active', createdByUser: 'someone-else', created: new Date().toISOString() });
+  const foreignKey = (): Record<string, unknown> => ({
+    id: FOREIGN,
+    description: 'ci',
+    sub: 'someone-else',
+    subType: 'user',
+    status: 'active',
+    createdByUser: 'someone-else',
+    created: new Date().toISOString(),
+  });
 
   it.each([
     ['with its token', true],
     ['without a token', false],
-  ])("a 2xx naming another key's id (%s): that key is never patched or deleted; the run's own key is found by its tag", async (_what, withToken) => {
-    const s = server((_req, key, n) => {
-      if (n > 1) return json(201, key);
-      const forged: Record<string, unknown> = { ...foreignKey(), token: 'eyJ.forged.token' };
-      if (!withToken) delete forged.token;
-      return json(201, forged);
-    });
-    s.reg.register('GET', `${KEYS}/${FOREIGN}`, json(200, foreignKey()));
-    const r = await create(['--description', 'ci', '--retry', '1', '-q'], s.reg);
-    expect(r.code, r.stderr).toBe(0);
-    expect(s.touched.filter((t) => t.includes(FOREIGN))).toEqual([]);
-    // The first attempt's key (made behind the forged answer) was found by its tag and removed; the second delivered.
-    expect(s.keys.map((k) => k.description)).toEqual(['ci']);
-    expect(r.stdout).toBe(`${String(s.keys[0]!.id)}\n`);
-    expect(r.stderr).toContain(`naming API key ${FOREIGN}, which this run did not create (left untouched)`);
-    expect(r.stderr).toMatch(/Removed API key [0-9a-f-]+: this run created it, but the answer was lost/);
-  });
+  ])(
+    "a 2xx naming another key's id (%s): that key is never patched or deleted; the run's own key is found by its tag",
+    async (_what, withToken) => {
+      const s = server((_req, key, n) => {
+        if (n > 1) return json(201, key);
+        const forged: Record<string, unknown> = { ...foreignKey(), token: 'eyJ.forged.token' };
+        if (!withToken) delete forged.token;
+        return json(201, forged);
+      });
+      s.reg.register('GET', `${KEYS}/${FOREIGN}`, json(200, foreignKey()));
+      const r = await create(['--description', 'ci', '--retry', '1', '-q'], s.reg);
+      expect(r.code, r.stderr).toBe(0);
+      expect(s.touched.filter((t) => t.includes(FOREIGN))).toEqual([]);
+      // The first attempt's key (made behind the forged answer) was found by its tag and removed; the second delivered.
+      expect(s.keys.map((k) => k.description)).toEqual(['ci']);
+      expect(r.stdout).toBe(`${String(s.keys[0]!.id)}\n`);
+      expect(r.stderr).toContain(`naming API key ${FOREIGN}, which this run did not create (left untouched)`);
+      expect(r.stderr).toMatch(/Removed API key [0-9a-f-]+: this run created it, but the answer was lost/);
+    },
+  );
 
   it("a forged 2xx with stdout closed: the foreign key is not deleted nor reported as this run's", async () => {
     const s = server(() => json(201, { ...foreignKey(), token: 'eyJ.forged.token' }));
@@ -550,7 +668,12 @@ describe('api-key create verifies before it touches (issue 18)', () => {
       return qlikError(503, 'HTTP-503', 'Service Unavailable');
     });
     reg.register('GET', '/api/v1/users/me', json(200, { id: ME }), Infinity);
-    reg.register('GET', `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`, () => json(200, { data: keys }, { date: new Date(Date.now() + dateSkew).toUTCString() }), Infinity);
+    reg.register(
+      'GET',
+      `${KEYS}?createdByUser=${ME}&sort=-created&limit=100`,
+      () => json(200, { data: keys }, { date: new Date(Date.now() + dateSkew).toUTCString() }),
+      Infinity,
+    );
     reg.register('DELETE', ONE_KEY, (req) => {
       expect(req.path).toBe(`${KEYS}/${String(keys[0]!.id)}`);
       return empty(204);
@@ -561,16 +684,25 @@ describe('api-key create verifies before it touches (issue 18)', () => {
     expect(r.stderr).toContain(`Removed API key ${String(keys[0]!.id)}: this run created it, but the answer was lost`);
   });
 
-  it.each([302, 400, 403, 409, 422])('a committed create answered %i is checked once: the key is removed and named', async (status) => {
-    const s = server(() => (status === 302 ? { status, headers: { location: `${SERVER}/elsewhere` }, body: Buffer.alloc(0) } : qlikError(status, 'X-1', 'refused by a proxy')));
-    const r = await create(['--description', 'proxied', '--retry', '2'], s.reg);
-    expect(r.code).toBe(1);
-    expect(s.keys).toEqual([]);
-    expect(s.touched).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `));
-    // One POST: a definite answer is not retried.
-    expect(s.reg.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
-  });
+  it.each([302, 400, 403, 409, 422])(
+    'a committed create answered %i is checked once: the key is removed and named',
+    async (status) => {
+      const s = server(() =>
+        status === 302
+          ? { status, headers: { location: `${SERVER}/elsewhere` }, body: Buffer.alloc(0) }
+          : qlikError(status, 'X-1', 'refused by a proxy'),
+      );
+      const r = await create(['--description', 'proxied', '--retry', '2'], s.reg);
+      expect(r.code).toBe(1);
+      expect(s.keys).toEqual([]);
+      expect(s.touched).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        new RegExp(`^Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `),
+      );
+      // One POST: a definite answer is not retried.
+      expect(s.reg.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    },
+  );
 
   it('a token-less 2xx whose DELETE fails names the key and the command to remove it', async () => {
     const reg = new StubRegistry();
@@ -602,11 +734,19 @@ describe('api-key create verifies before it touches (issue 18)', () => {
         return failure('ambiguous');
       },
     );
-    const id = (): string => String(s.reg.requests.find((q) => q.method === 'DELETE')!.path.split('/').at(-1));
+    const id = (): string =>
+      String(
+        s.reg.requests
+          .find((q) => q.method === 'DELETE')!
+          .path.split('/')
+          .at(-1),
+      );
     const r = await create(['--description', 'interrupted', '--retry', '2'], s.reg, { signal: controller.signal });
     expect(r.code).toBe(130);
     expect(s.keys).toEqual([]);
-    expect(r.stderr.split('\n').at(-2)).toBe(`Error: interrupted by SIGINT; removed API key ${id()} (created by this run, not delivered)`);
+    expect(r.stderr.split('\n').at(-2)).toBe(
+      `Error: interrupted by SIGINT; removed API key ${id()} (created by this run, not delivered)`,
+    );
   });
 
   it('Ctrl-C during the check, with the check failing again afterwards: one line names the real tag left behind; exit 143', async () => {
@@ -659,7 +799,9 @@ describe('api-key create with QLIK_CREATE_TAG=0 (one write per create)', () => {
     const r = await create(['--description', 'bulk', '--retry', '3'], reg, { env: { QLIK_CREATE_TAG: '0' } });
     expect(r.code).toBe(1);
     reg.verify();
-    expect(reg.requests.some((q) => q.method === 'DELETE' || (q.method === 'POST' && q !== reg.requests[0]))).toBe(false);
+    expect(reg.requests.some((q) => q.method === 'DELETE' || (q.method === 'POST' && q !== reg.requests[0]))).toBe(
+      false,
+    );
     expect(r.stderr.split('\n').at(-2)).toBe(
       `Error: 503 Service Unavailable; the API key may have been created, but without tags (QLIK_CREATE_TAG=0) it cannot be told apart from another run's: nothing was deleted. Candidates: ${String(keys[0]!.id)}`,
     );
@@ -708,7 +850,9 @@ describe('api-key create: a key that cannot be delivered is not left behind', ()
     const r = await create(['--description', 'interrupted', '--retry', '2'], reg, { signal: controller.signal });
     reg.verify();
     expect(r.code).toBe(130);
-    expect(r.stderr.split('\n').at(-2)).toBe(`Error: interrupted by SIGINT; removed API key ${String(keys[0]!.id)} (created by this run, not delivered)`);
+    expect(r.stderr.split('\n').at(-2)).toBe(
+      `Error: interrupted by SIGINT; removed API key ${String(keys[0]!.id)} (created by this run, not delivered)`,
+    );
     expect(reg.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
   });
 });
@@ -733,8 +877,10 @@ describe('api-key create against the emulator', () => {
   });
 
   const run = (args: string[], opts: RunOptions = {}) => runQlik(['api-key', 'create', ...args], { home, ...opts });
-  const onCreate = (action: FaultRule['action'], times = 1) => emu.addFault({ method: 'POST', path: KEYS, times, action });
-  const posts = async () => (await emu.requests()).filter((q) => q.method === 'POST' && q.path === KEYS).map((q) => q.status);
+  const onCreate = (action: FaultRule['action'], times = 1) =>
+    emu.addFault({ method: 'POST', path: KEYS, times, action });
+  const posts = async () =>
+    (await emu.requests()).filter((q) => q.method === 'POST' && q.path === KEYS).map((q) => q.status);
 
   /**
    * The invariant: after a successful run exactly one active key has the description, its answer was delivered and it
@@ -764,7 +910,10 @@ describe('api-key create against the emulator', () => {
     expect(key.description).toBe('works');
     const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
     expect(me.status).toBe(301);
-    expect((await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token })).body).toMatchObject({ description: 'works', status: 'active' });
+    expect((await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token })).body).toMatchObject({
+      description: 'works',
+      status: 'active',
+    });
     expect((await emu.ledger()).find((e) => e.id === key.id)).toMatchObject({ delivered: true, state: 'active' });
   });
 
@@ -784,7 +933,10 @@ describe('api-key create against the emulator', () => {
 
   it('two concurrent runs with the same description, one losing its answer: each keeps its own key, nothing else remains', async () => {
     await onCreate({ type: 'status-after', status: 500 });
-    const [a, b] = await Promise.all([run(['--description', 'same', '--retry', '2', '-q']), run(['--description', 'same', '--retry', '2', '-q'])]);
+    const [a, b] = await Promise.all([
+      run(['--description', 'same', '--retry', '2', '-q']),
+      run(['--description', 'same', '--retry', '2', '-q']),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     const ledger = await emu.ledger();
@@ -798,16 +950,19 @@ describe('api-key create against the emulator', () => {
     ['reset-after', { type: 'reset-after' }, 0],
     ['truncate-after', { type: 'truncate-after' }, 201],
     ['malformed-after', { type: 'malformed-after' }, 201],
-  ] as const)('%s: removes the key whose answer was lost, sends again, and keeps only the delivered one', async (name, action, firstStatus) => {
-    await onCreate(action);
-    const description = `lost: ${name}`;
-    const r = await run(['--description', description, '--retry', '1', '-q']);
-    await expectOutcome(description, r, true);
-    expect(await posts()).toEqual([firstStatus, 201]);
-    const deleted = (await emu.ledger()).filter((e) => e.state === 'deleted').map((e) => e.id);
-    expect(deleted).toHaveLength(1);
-    expect(r.stderr).toContain(`Removed API key ${deleted[0]!}: this run created it, but the answer was lost`);
-  });
+  ] as const)(
+    '%s: removes the key whose answer was lost, sends again, and keeps only the delivered one',
+    async (name, action, firstStatus) => {
+      await onCreate(action);
+      const description = `lost: ${name}`;
+      const r = await run(['--description', description, '--retry', '1', '-q']);
+      await expectOutcome(description, r, true);
+      expect(await posts()).toEqual([firstStatus, 201]);
+      const deleted = (await emu.ledger()).filter((e) => e.state === 'deleted').map((e) => e.id);
+      expect(deleted).toHaveLength(1);
+      expect(r.stderr).toContain(`Removed API key ${deleted[0]!}: this run created it, but the answer was lost`);
+    },
+  );
 
   it('drop-token: a 201 without its token is removed at once, then the key is created again', async () => {
     await onCreate({ type: 'drop-token' });
@@ -835,7 +990,10 @@ describe('api-key create against the emulator', () => {
   it('a response slower than QLIK_HTTP_TIMEOUT is treated as lost: its key is found, removed, and created again', async () => {
     await onCreate({ type: 'slow-first-byte', ms: 30_000 });
     const started = Date.now();
-    const r = await run(['--description', 'slow answer', '--retry', '1', '-q'], { env: { QLIK_HTTP_TIMEOUT: '1' }, realSleep: true });
+    const r = await run(['--description', 'slow answer', '--retry', '1', '-q'], {
+      env: { QLIK_HTTP_TIMEOUT: '1' },
+      realSleep: true,
+    });
     await expectOutcome('slow answer', r, true);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
@@ -857,7 +1015,8 @@ describe('api-key create against the emulator', () => {
     const token = (JSON.parse(r.stdout) as { token: string }).token;
     expect(r.stderr).toContain('> Authorization: Bearer **omitted**');
     expect(r.stderr).toContain('"token":"**omitted**"');
-    for (const secret of [token, emu.dev.apiKey, token.split('.')[2]!, emu.dev.apiKey.split('.')[2]!]) expect(r.stderr).not.toContain(secret);
+    for (const secret of [token, emu.dev.apiKey, token.split('.')[2]!, emu.dev.apiKey.split('.')[2]!])
+      expect(r.stderr).not.toContain(secret);
   });
 
   it('a viewer may not create keys: with --json the server error body, and exit 1', async () => {

@@ -47,22 +47,27 @@ export const createOperation = defineOperation({
       },
     ],
     async validate(body, source) {
-      if (typeof body.description !== 'string') throw new FlagError(`${source('description')}: description must be a string`);
+      if (typeof body.description !== 'string')
+        throw new FlagError(`${source('description')}: description must be a string`);
       // An empty description would be sent, tagged, and then left as an untaggable key: refused here.
-      if (body.description.trim() === '') throw new FlagError(`${source('description')}: description must not be empty`);
+      if (body.description.trim() === '')
+        throw new FlagError(`${source('description')}: description must not be empty`);
       if (body.expiry !== undefined) await checkDuration(body.expiry, source('expiry'));
       if (body.subType !== undefined && !(SUB_TYPES as readonly unknown[]).includes(body.subType)) {
         throw new FlagError(`${source('subType')}: subType must be one of "user", "externalClient"`);
       }
-      if (body.sub !== undefined && typeof body.sub !== 'string') throw new FlagError(`${source('sub')}: sub must be a string`);
+      if (body.sub !== undefined && typeof body.sub !== 'string')
+        throw new FlagError(`${source('sub')}: sub must be a string`);
       // `SCIM\\<id>` as Qlik's help prints it, typed literally, is the same subject as `SCIM\<id>`.
       if (typeof body.sub === 'string') body.sub = scimSubject(body.sub);
     },
   },
   completeFlags: {
     // A SCIM key's subject is `SCIM\<IdP id>`: after `--subType externalClient`, `--sub <TAB>` offers the tenant's IdPs.
-    sub: async (f, req) => (req.flags?.get('subType') === 'externalClient' ? idpCandidates(f, req.toComplete, 'SCIM\\') : undefined),
+    sub: async (f, req) =>
+      req.flags?.get('subType') === 'externalClient' ? idpCandidates(f, req.toComplete, 'SCIM\\') : undefined,
   },
   create: async () => (await import('./shared/attribution.js')).apiKeyAttribution,
-  quietWarning: 'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
+  quietWarning:
+    'Warning: -q printed only the id; the token, shown only once, was not printed. Run without -q to keep it.',
 });

@@ -22,7 +22,9 @@ beforeEach(async () => {
 });
 
 async function devKeys(): Promise<{ id: string; description: string }[]> {
-  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey });
+  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
+    token: emu.admin.apiKey,
+  });
   return r.body.data as { id: string; description: string }[];
 }
 
@@ -33,10 +35,22 @@ describe('api-key exec', () => {
   it('runs the command with a working key in QLIK_API_KEY, exits with its code, deletes the key', async () => {
     const before = await devKeys();
     const out = join(home, 'env.txt');
-    const r = await runQlik(['api-key', 'exec', '--description', 'job', '--', 'sh', '-c', `env > ${out}; exec node -e "${CHECK.replace(/"/g, '\\"')}"`], {
-      home,
-      env: { QLIK_OAUTH_CLIENT_SECRET: 'do-not-pass', PATH: process.env.PATH },
-    });
+    const r = await runQlik(
+      [
+        'api-key',
+        'exec',
+        '--description',
+        'job',
+        '--',
+        'sh',
+        '-c',
+        `env > ${out}; exec node -e "${CHECK.replace(/"/g, '\\"')}"`,
+      ],
+      {
+        home,
+        env: { QLIK_OAUTH_CLIENT_SECRET: 'do-not-pass', PATH: process.env.PATH },
+      },
+    );
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toBe('');
     const env = await readFile(out, 'utf8');
@@ -49,14 +63,20 @@ describe('api-key exec', () => {
 
   it('a failing command: its exit code, and the key is deleted', async () => {
     const before = await devKeys();
-    const r = await runQlik(['api-key', 'exec', '--', 'sh', '-c', 'exit 42'], { home, env: { PATH: process.env.PATH } });
+    const r = await runQlik(['api-key', 'exec', '--', 'sh', '-c', 'exit 42'], {
+      home,
+      env: { PATH: process.env.PATH },
+    });
     expect(r.code).toBe(42);
     expect(await devKeys()).toEqual(before);
   });
 
   it('a command that does not exist: exit 127, one line, the key is deleted', async () => {
     const before = await devKeys();
-    const r = await runQlik(['api-key', 'exec', '--', 'no-such-command-xyz'], { home, env: { PATH: process.env.PATH } });
+    const r = await runQlik(['api-key', 'exec', '--', 'no-such-command-xyz'], {
+      home,
+      env: { PATH: process.env.PATH },
+    });
     expect(r.code).toBe(127);
     expect(r.stderr).toBe('Error: no-such-command-xyz: command not found\n');
     expect(await devKeys()).toEqual(before);
@@ -67,13 +87,25 @@ describe('api-key exec', () => {
     const ac = new AbortController();
     const { CancelledError } = await import('../../errors/errors.js');
     const marker = join(home, 'started');
-    const run = runQlik(['api-key', 'exec', '--', 'sh', '-c', `trap 'exit 143' TERM; touch ${marker}; while :; do sleep 0.05; done`], {
-      home,
-      env: { PATH: process.env.PATH },
-      signal: ac.signal,
-      realSleep: true,
-    });
-    for (let i = 0; i < 200 && !(await readFile(marker).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 25));
+    const run = runQlik(
+      ['api-key', 'exec', '--', 'sh', '-c', `trap 'exit 143' TERM; touch ${marker}; while :; do sleep 0.05; done`],
+      {
+        home,
+        env: { PATH: process.env.PATH },
+        signal: ac.signal,
+        realSleep: true,
+      },
+    );
+    for (
+      let i = 0;
+      i < 200 &&
+      !(await readFile(marker).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 25));
     ac.abort(new CancelledError('SIGTERM'));
     const r = await run;
     expect(r.code).toBe(143);
@@ -81,11 +113,23 @@ describe('api-key exec', () => {
   });
 
   it('the key of a run whose process is gone is deleted by the next exec (its tag and record prove it ours)', async () => {
-    const left = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'job [qlik-cli:exec.deadRUN1]', expiry: 'PT1H' } });
-    const other = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'job [qlik-cli:exec.liveRUN2]', expiry: 'PT1H' } });
+    const left = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'job [qlik-cli:exec.deadRUN1]', expiry: 'PT1H' },
+    });
+    const other = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'job [qlik-cli:exec.liveRUN2]', expiry: 'PT1H' },
+    });
     await mkdir(join(home, '.qlik', 'exec'), { recursive: true });
-    await writeFile(join(home, '.qlik', 'exec', 'deadRUN1.json'), JSON.stringify({ nonce: 'deadRUN1', pid: 999999, host: hostname(), server: emu.url, started: '' }));
-    await writeFile(join(home, '.qlik', 'exec', 'liveRUN2.json'), JSON.stringify({ nonce: 'liveRUN2', pid: process.pid, host: hostname(), server: emu.url, started: '' }));
+    await writeFile(
+      join(home, '.qlik', 'exec', 'deadRUN1.json'),
+      JSON.stringify({ nonce: 'deadRUN1', pid: 999999, host: hostname(), server: emu.url, started: '' }),
+    );
+    await writeFile(
+      join(home, '.qlik', 'exec', 'liveRUN2.json'),
+      JSON.stringify({ nonce: 'liveRUN2', pid: process.pid, host: hostname(), server: emu.url, started: '' }),
+    );
     const r = await runQlik(['api-key', 'exec', '--', 'true'], { home, env: { PATH: process.env.PATH } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(`Deleted API key ${left.body.id}: left behind by an interrupted 'qlik api-key exec'\n`);

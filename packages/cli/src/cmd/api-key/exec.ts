@@ -8,8 +8,18 @@ import { FlagError } from '../../errors/errors.js';
 import { checkDuration } from './shared.js';
 
 const flags: readonly FlagSpec[] = [
-  { name: 'expiry', type: 'string', usage: 'The expiry of the API key, in ISO8601 duration format.', defaultText: 'PT1H' },
-  { name: 'description', type: 'string', usage: 'Text that describes the API key.', defaultText: '"qlik api-key exec"' },
+  {
+    name: 'expiry',
+    type: 'string',
+    usage: 'The expiry of the API key, in ISO8601 duration format.',
+    defaultText: 'PT1H',
+  },
+  {
+    name: 'description',
+    type: 'string',
+    usage: 'Text that describes the API key.',
+    defaultText: '"qlik api-key exec"',
+  },
   intervalFlag,
   retryFlag,
 ];
@@ -34,7 +44,8 @@ export function newCmdExec(f: Factory): Command {
       await checkDuration(expiry, '--expiry');
       const description = (v.get('description') as string | undefined) ?? 'qlik api-key exec';
       const [cmd, ...rest] = args;
-      if (cmd === undefined || cmd === '') throw new FlagError('no command given: qlik api-key exec -- <command> [args...]');
+      if (cmd === undefined || cmd === '')
+        throw new FlagError('no command given: qlik api-key exec -- <command> [args...]');
       const policy = retryPolicy(v.get('retry') as number | undefined, v.get('interval') as number | undefined);
       const { runExec } = await import('./exec/run.js');
       await runExec(f, { cmd, args: rest, expiry, description, policy });

@@ -29,7 +29,10 @@ describe('api-key get: arguments → request', () => {
     ],
     [['k1', '--bogus'], 'Error: unknown flag: --bogus\n'],
     // Qlik's CLI suggests `--` for an argument that begins with one `-` (an id like -k1 reads as shorthand flags).
-    [['-k1'], "Error: unknown shorthand flag: 'k' in -k1\nIf -k1 is an argument and not a flag, put -- before it: qlik api-key get -- -k1\n"],
+    [
+      ['-k1'],
+      "Error: unknown shorthand flag: 'k' in -k1\nIf -k1 is an argument and not a flag, put -- before it: qlik api-key get -- -k1\n",
+    ],
   ])('%j → the error, no request', async (argv, error) => {
     const r = await runStubbed(['api-key', 'get', ...argv]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
@@ -62,7 +65,9 @@ describe('api-key get: answers → output', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n');
+    expect(r.stderr).toBe(
+      'Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n',
+    );
   });
 
   it('an empty 200 prints the status line', async () => {
@@ -175,7 +180,9 @@ describe('retries (every REST verb; shown on api-key get)', () => {
       reg.register('GET', path, qlikError(429, 'HTTP-429', 'Too Many Requests', { 'retry-after': '42' })),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: Too Many Requests (HTTP-429)\nHint: the server limits how often it may be called; add --retry 3 to wait and send again\n');
+    expect(r.stderr).toBe(
+      'Error: Too Many Requests (HTTP-429)\nHint: the server limits how often it may be called; add --retry 3 to wait and send again\n',
+    );
     expect(r.sleeps).toEqual([]);
   });
 

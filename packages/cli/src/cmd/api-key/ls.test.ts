@@ -89,13 +89,7 @@ describe('api-key ls: answers → output', () => {
 
   it.each([
     ['an empty list', json(200, page([])), 0, '[]\n', ''],
-    [
-      'a 403',
-      qlikError(403, 'APIKEYS-9', 'Forbidden'),
-      1,
-      '',
-      'Error: Forbidden (APIKEYS-9)\n',
-    ],
+    ['a 403', qlikError(403, 'APIKEYS-9', 'Forbidden'), 1, '', 'Error: Forbidden (APIKEYS-9)\n'],
     [
       'a 200 that is not JSON',
       text(200, '<html>'),

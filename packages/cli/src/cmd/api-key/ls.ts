@@ -19,7 +19,8 @@ export const lsOperation = defineOperation({
       flag: {
         name: 'endingBefore',
         type: 'string',
-        usage: 'Get resources with IDs that are lower than the target resource ID. Cannot be used in conjunction with startingAfter.',
+        usage:
+          'Get resources with IDs that are lower than the target resource ID. Cannot be used in conjunction with startingAfter.',
       },
     },
     {
@@ -34,7 +35,8 @@ export const lsOperation = defineOperation({
       flag: {
         name: 'startingAfter',
         type: 'string',
-        usage: 'Get resources with IDs that are higher than the target resource ID. Cannot be used in conjunction with endingBefore.',
+        usage:
+          'Get resources with IDs that are higher than the target resource ID. Cannot be used in conjunction with endingBefore.',
       },
     },
     {

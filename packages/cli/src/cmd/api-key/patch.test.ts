@@ -77,7 +77,10 @@ describe('api-key patch: flags → the JSON Patch sent', () => {
       ['--body', '[]', '--path', '/description', '--value', 'x'],
       'Error: use only one of --file, --body, or --op/--path/--value\n',
     ],
-    [[], 'Error: required flag(s) "op", "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n'],
+    [
+      [],
+      'Error: required flag(s) "op", "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n',
+    ],
     [['-f', '/nonexistent/patch.json'], /^Error: --file \/nonexistent\/patch\.json: .+\n$/],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['api-key', 'patch', 'k1', ...flags]);
@@ -121,7 +124,9 @@ describe('api-key patch: answers → output', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n');
+    expect(r.stderr).toBe(
+      'Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n',
+    );
   });
 
   it('a PATCH is idempotent: a 503 is retried with --retry', async () => {

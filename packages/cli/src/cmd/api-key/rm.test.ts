@@ -78,7 +78,9 @@ describe('api-key rm: answers → output', () => {
     const r = await runStubbed(['api-key', 'rm', 'k1'], (reg) => reg.register('DELETE', PATH, NOT_FOUND));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n');
+    expect(r.stderr).toBe(
+      'Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n',
+    );
   });
 
   it.each([
@@ -119,7 +121,9 @@ describe('api-key rm: answers → output', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.startsWith(retryLine)).toBe(true);
-    expect(r.stderr.slice(retryLine.length)).toBe('Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n');
+    expect(r.stderr.slice(retryLine.length)).toBe(
+      'Error: API key was not found (APIKEYS-4)\nHint: list the ids of your keys with: qlik api-key ls -q\n',
+    );
   });
 
   it('after a 503, a 204 on the retry: deleted', async () => {

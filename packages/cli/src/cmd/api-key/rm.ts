@@ -16,11 +16,13 @@ export const rmOperation = defineOperation({
   async describeResult({ http, args, goneAfterRetry }) {
     const id = args['api-keyId'] ?? '';
     // An earlier attempt lost its answer and the retry found nothing: do not claim this run deleted it.
-    if (goneAfterRetry) return `API key ${id} is gone: an earlier attempt whose answer was lost removed it, or it never existed`;
+    if (goneAfterRetry)
+      return `API key ${id} is gone: an earlier attempt whose answer was lost removed it, or it never existed`;
     try {
       const res = await http.attempt({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` });
       if (res.status === 404) return `API key ${id} deleted`;
-      if (res.status === 200 && (JSON.parse(res.text) as { status?: unknown }).status === 'revoked') return `API key ${id} revoked`;
+      if (res.status === 200 && (JSON.parse(res.text) as { status?: unknown }).status === 'revoked')
+        return `API key ${id} revoked`;
     } catch {
       // The removal itself succeeded; only the description is unavailable.
     }

@@ -16,7 +16,10 @@ afterAll(async () => {
 });
 
 /** A fresh key for the developer, made with the seeded key, and a home whose context `test` holds it. */
-async function devContext(description = 'ci key', expiry = 'PT20H'): Promise<{ home: string; id: string; token: string }> {
+async function devContext(
+  description = 'ci key',
+  expiry = 'PT20H',
+): Promise<{ home: string; id: string; token: string }> {
   const res = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description, expiry } });
   expect(res.status).toBe(201);
   const home = await homeWithContext(emu.url, { apiKey: res.body.token as string });
@@ -28,10 +31,13 @@ async function contextToken(home: string): Promise<string> {
   return /Bearer (\S+)/.exec(text)![1]!;
 }
 
-const jti = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
+const jti = (token: string): string =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
 
 async function keysOfDev(): Promise<{ id: string; description: string; status: string }[]> {
-  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { token: emu.admin.apiKey });
+  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
+    token: emu.admin.apiKey,
+  });
   return r.body.data as { id: string; description: string; status: string }[];
 }
 
@@ -39,7 +45,8 @@ async function works(token: string): Promise<boolean> {
   return [200, 301, 302].includes((await emu.api('GET', '/api/v1/users/me', { token })).status);
 }
 
-const qlik = (home: string, argv: string[], env: Record<string, string> = {}): Promise<RunResult> => runQlik(['api-key', 'rotate', ...argv], { home, env });
+const qlik = (home: string, argv: string[], env: Record<string, string> = {}): Promise<RunResult> =>
+  runQlik(['api-key', 'rotate', ...argv], { home, env });
 const journal = (home: string, name = 'test') => join(home, '.qlik', 'rotations', `${name}.json`);
 
 beforeEach(async () => {
@@ -60,7 +67,9 @@ describe('api-key rotate', () => {
     expect(await works(token)).toBe(true);
     const after = (await emu.api('GET', `/api/v1/api-keys/${newId}`, { token: emu.admin.apiKey })).body;
     expect(after.description).toBe('ci key');
-    expect(Date.parse(after.expiry) - Date.parse(after.created)).toBe(Date.parse(before.expiry) - Date.parse(before.created));
+    expect(Date.parse(after.expiry) - Date.parse(after.created)).toBe(
+      Date.parse(before.expiry) - Date.parse(before.created),
+    );
     expect((await emu.api('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(404);
     await expect(stat(journal(home))).rejects.toThrow();
     expect(r.stderr).not.toContain(token);
@@ -74,19 +83,28 @@ describe('api-key rotate', () => {
     const r = await qlik(home, ['--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ status: 'rotated', context: 'test', oldKeyId: id, newKeyId: jti(await contextToken(home)) });
+    expect(out).toMatchObject({
+      status: 'rotated',
+      context: 'test',
+      oldKeyId: id,
+      newKeyId: jti(await contextToken(home)),
+    });
     expect(r.stdout).not.toContain(await contextToken(home));
   });
 
   it('quota full: one line naming the keys, exit 2, nothing changed; --evict frees the named key', async () => {
     const { home, id, token } = await devContext();
-    await emu.api('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, { body: [{ op: 'replace', path: '/max_keys_per_user', value: 2 }] });
+    await emu.api('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, {
+      body: [{ op: 'replace', path: '/max_keys_per_user', value: 2 }],
+    });
     const keys = await keysOfDev();
     expect(keys.length).toBeGreaterThanOrEqual(2);
     const r = await qlik(home, []);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^Error: the quota of 2 API keys is full: .*; free one with 'qlik api-key rm ID', or name one to delete with --evict ID; nothing changed\n$/);
+    expect(r.stderr).toMatch(
+      /^Error: the quota of 2 API keys is full: .*; free one with 'qlik api-key rm ID', or name one to delete with --evict ID; nothing changed\n$/,
+    );
     expect(await contextToken(home)).toBe(token);
     expect(await keysOfDev()).toEqual(keys);
     const other = keys.find((k) => k.id !== id)!.id;
@@ -124,7 +142,7 @@ describe('api-key rotate', () => {
     const out = join(home, 'delivered');
     const fail = await qlik(home, ['--deliver-cmd', `cat > ${out}; echo "argv:$*" >&2; env > ${out}.env; exit 7`]);
     expect(fail.code).toBe(3);
-    expect(fail.stderr).toContain("--deliver-cmd exited with 7");
+    expect(fail.stderr).toContain('--deliver-cmd exited with 7');
     expect(fail.stderr).toContain("'qlik api-key rotate --resume --context test'");
     const newToken = await contextToken(home);
     expect((await readFile(out, 'utf8')).trim()).toBe(newToken);
@@ -145,17 +163,38 @@ describe('api-key rotate', () => {
       let extra: Record<string, unknown> = {};
       if (step !== 'preflight') {
         // What the killed run made: a key tagged with its nonce.
-        const made = await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'ci key [qlik-cli:rot.abcDEF123]', expiry: 'P1D' } });
+        const made = await emu.api('POST', '/api/v1/api-keys', {
+          token,
+          body: { description: 'ci key [qlik-cli:rot.abcDEF123]', expiry: 'P1D' },
+        });
         extra = { nonce: 'abcDEF123', ...(step === 'created' ? { newKeyId: made.body.id } : {}) };
       }
       await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
-      await writeFile(journal(home), JSON.stringify({ version: 1, context: 'test', server: emu.url, pid: 999999, host: 'elsewhere-no', started: new Date().toISOString(), step, oldKeyId: id, subType: 'user', description: 'ci key', nonce: '', ...extra }));
+      await writeFile(
+        journal(home),
+        JSON.stringify({
+          version: 1,
+          context: 'test',
+          server: emu.url,
+          pid: 999999,
+          host: 'elsewhere-no',
+          started: new Date().toISOString(),
+          step,
+          oldKeyId: id,
+          subType: 'user',
+          description: 'ci key',
+          nonce: '',
+          ...extra,
+        }),
+      );
       // pid 999999 on another host counts as alive: the same host is needed for the dead-process check.
       const j = JSON.parse(await readFile(journal(home), 'utf8'));
       await writeFile(journal(home), JSON.stringify({ ...j, host: (await import('node:os')).hostname() }));
       const r = await qlik(home, []);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(step === 'preflight' ? /^An interrupted rotation had not created anything/ : /^Undid an interrupted rotation/);
+      expect(r.stderr).toMatch(
+        step === 'preflight' ? /^An interrupted rotation had not created anything/ : /^Undid an interrupted rotation/,
+      );
       const keys = (await keysOfDev()).filter((k) => k.description.startsWith('ci key'));
       expect(keys.map((k) => k.id)).toEqual([jti(await contextToken(home))]);
       expect(keys[0]!.description).toBe('ci key');
@@ -164,12 +203,34 @@ describe('api-key rotate', () => {
 
   it('a run killed after storing is finished by --resume: untagged, old key deleted', async () => {
     const { home, id, token } = await devContext();
-    const made = await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'ci key [qlik-cli:rot.zzz]', expiry: 'P1D' } });
-    await writeFile(join(home, '.qlik', 'contexts.yml'), (await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).replace(token, made.body.token));
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      token,
+      body: { description: 'ci key [qlik-cli:rot.zzz]', expiry: 'P1D' },
+    });
+    await writeFile(
+      join(home, '.qlik', 'contexts.yml'),
+      (await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).replace(token, made.body.token),
+    );
     await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
     const host = (await import('node:os')).hostname();
     // The journal still says "created": the context decides.
-    await writeFile(journal(home), JSON.stringify({ version: 1, context: 'test', server: emu.url, pid: 999999, host, started: new Date().toISOString(), step: 'created', nonce: 'zzz', newKeyId: made.body.id, oldKeyId: id, subType: 'user', description: 'ci key' }));
+    await writeFile(
+      journal(home),
+      JSON.stringify({
+        version: 1,
+        context: 'test',
+        server: emu.url,
+        pid: 999999,
+        host,
+        started: new Date().toISOString(),
+        step: 'created',
+        nonce: 'zzz',
+        newKeyId: made.body.id,
+        oldKeyId: id,
+        subType: 'user',
+        description: 'ci key',
+      }),
+    );
     const r = await qlik(home, ['--resume']);
     expect(r.code, r.stderr).toBe(0);
     expect(await works(token)).toBe(false);
@@ -179,13 +240,34 @@ describe('api-key rotate', () => {
 
   it('a journal that says "stored" while the context still holds the old key (killed between the two writes): undone', async () => {
     const { home, id, token } = await devContext();
-    const made = await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'ci key [qlik-cli:rot.yyy]', expiry: 'P1D' } });
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      token,
+      body: { description: 'ci key [qlik-cli:rot.yyy]', expiry: 'P1D' },
+    });
     await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
     const host = (await import('node:os')).hostname();
-    await writeFile(journal(home), JSON.stringify({ version: 1, context: 'test', server: emu.url, pid: 999999, host, started: new Date().toISOString(), step: 'stored', nonce: 'yyy', newKeyId: made.body.id, oldKeyId: id, subType: 'user', description: 'ci key' }));
+    await writeFile(
+      journal(home),
+      JSON.stringify({
+        version: 1,
+        context: 'test',
+        server: emu.url,
+        pid: 999999,
+        host,
+        started: new Date().toISOString(),
+        step: 'stored',
+        nonce: 'yyy',
+        newKeyId: made.body.id,
+        oldKeyId: id,
+        subType: 'user',
+        description: 'ci key',
+      }),
+    );
     const r = await qlik(home, ['--resume']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toBe(`Undid an interrupted rotation: deleted API key ${made.body.id as string} (created by it, never stored); API key ${id} is unchanged\n`);
+    expect(r.stderr).toBe(
+      `Undid an interrupted rotation: deleted API key ${made.body.id as string} (created by it, never stored); API key ${id} is unchanged\n`,
+    );
     expect(await contextToken(home)).toBe(token);
     expect(await works(token)).toBe(true);
     expect((await keysOfDev()).filter((k) => k.description.startsWith('ci key')).map((k) => k.id)).toEqual([id]);
@@ -195,16 +277,36 @@ describe('api-key rotate', () => {
     const { home, token } = await devContext();
     await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
     const host = (await import('node:os')).hostname();
-    await writeFile(journal(home), JSON.stringify({ version: 1, context: 'test', server: emu.url, pid: process.ppid, host, started: '', step: 'creating', nonce: 'x', oldKeyId: 'a', subType: 'user', description: '' }));
+    await writeFile(
+      journal(home),
+      JSON.stringify({
+        version: 1,
+        context: 'test',
+        server: emu.url,
+        pid: process.ppid,
+        host,
+        started: '',
+        step: 'creating',
+        nonce: 'x',
+        oldKeyId: 'a',
+        subType: 'user',
+        description: '',
+      }),
+    );
     const r = await qlik(home, []);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Error: another 'qlik api-key rotate' of context 'test' is running (pid ${process.ppid}); nothing changed\n`);
+    expect(r.stderr).toBe(
+      `Error: another 'qlik api-key rotate' of context 'test' is running (pid ${process.ppid}); nothing changed\n`,
+    );
     expect(await contextToken(home)).toBe(token);
   });
 
   it('--id rotates another key the caller owns and prints the new token once', async () => {
     const { home } = await devContext();
-    const other = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'robot', expiry: 'PT5H' } });
+    const other = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'robot', expiry: 'PT5H' },
+    });
     const r = await qlik(home, ['--id', other.body.id]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);

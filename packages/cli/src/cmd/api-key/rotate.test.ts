@@ -7,7 +7,12 @@ import { empty, json, qlikError, type StubRegistry } from '../../../test/kit/htt
 import { homeWithContext } from '../../../test/kit/run.js';
 import { keyRecord, runStubbed, SERVER } from '../../../test/kit/verb.js';
 
-const jwt = (jti: string): string => ['e30', Buffer.from(JSON.stringify({ jti, tenantId: 't1', sub: 'user-1', subType: 'user' })).toString('base64url'), `sig-${jti}`].join('.');
+const jwt = (jti: string): string =>
+  [
+    'e30',
+    Buffer.from(JSON.stringify({ jti, tenantId: 't1', sub: 'user-1', subType: 'user' })).toString('base64url'),
+    `sig-${jti}`,
+  ].join('.');
 const OLD = jwt('old-key');
 const NEW = jwt('new-key');
 
@@ -15,9 +20,26 @@ const bearer = (r: { headers: Record<string, string> }) => r.headers.authorizati
 
 /** The preflight: the old key, the caller, the owner's keys, the tenant's limit. */
 function preflight(reg: StubRegistry, active = 2, max = 5): void {
-  reg.register('GET', '/api/v1/api-keys/old-key', json(200, keyRecord('old-key', { description: 'ci', created: '2026-12-01T00:00:00.000Z', expiry: '2026-12-01T20:00:00.000Z' })));
-  reg.register('GET', '/api/v1/users/me', (r) => (bearer(r) === `Bearer ${OLD}` ? json(200, { id: 'user-1' }) : json(401, {})));
-  reg.register('GET', '/api/v1/api-keys?sub=user-1&status=active&limit=100', json(200, { data: Array.from({ length: active }, (_, i) => keyRecord(i === 0 ? 'old-key' : `k${i}`)), links: {} }));
+  reg.register(
+    'GET',
+    '/api/v1/api-keys/old-key',
+    json(
+      200,
+      keyRecord('old-key', {
+        description: 'ci',
+        created: '2026-12-01T00:00:00.000Z',
+        expiry: '2026-12-01T20:00:00.000Z',
+      }),
+    ),
+  );
+  reg.register('GET', '/api/v1/users/me', (r) =>
+    bearer(r) === `Bearer ${OLD}` ? json(200, { id: 'user-1' }) : json(401, {}),
+  );
+  reg.register(
+    'GET',
+    '/api/v1/api-keys?sub=user-1&status=active&limit=100',
+    json(200, { data: Array.from({ length: active }, (_, i) => keyRecord(i === 0 ? 'old-key' : `k${i}`)), links: {} }),
+  );
   reg.register('GET', '/api/v1/api-keys/configs/t1', json(200, { max_keys_per_user: max }));
 }
 
@@ -44,13 +66,21 @@ async function contextToken(h: string): Promise<string> {
 describe('api-key rotate (stubbed)', () => {
   it('the whole rotation: these requests, in this order, each with the right key', async () => {
     const h = await home();
-    const r = await runStubbed(['api-key', 'rotate'], (reg) => {
-      preflight(reg);
-      create(reg);
-      reg.register('GET', '/api/v1/users/me', (q) => (bearer(q) === `Bearer ${NEW}` ? json(200, { id: 'user-1' }) : json(401, {})));
-      reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
-      reg.register('DELETE', '/api/v1/api-keys/old-key', (q) => (bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {})));
-    }, { home: h });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        preflight(reg);
+        create(reg);
+        reg.register('GET', '/api/v1/users/me', (q) =>
+          bearer(q) === `Bearer ${NEW}` ? json(200, { id: 'user-1' }) : json(401, {}),
+        );
+        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+        reg.register('DELETE', '/api/v1/api-keys/old-key', (q) =>
+          bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {}),
+        );
+      },
+      { home: h },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /api/v1/api-keys/old-key',
@@ -73,14 +103,26 @@ describe('api-key rotate (stubbed)', () => {
 
   it('the create is refused (400): exit 2, nothing changed, nothing deleted', async () => {
     const h = await home();
-    const r = await runStubbed(['api-key', 'rotate'], (reg) => {
-      preflight(reg);
-      reg.register('POST', '/api/v1/api-keys', qlikError(400, 'APIKEYS-8', 'Expiry too long'));
-      // The safe create checks once that a refused POST made nothing; the rotation's undo looks for its tag.
-      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }), 2);
-      reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&sort=-created&limit=100', json(200, { data: [keyRecord('old-key')], links: {} }));
-      reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&status=active&limit=100', json(200, { data: [keyRecord('old-key')], links: {} }));
-    }, { home: h });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        preflight(reg);
+        reg.register('POST', '/api/v1/api-keys', qlikError(400, 'APIKEYS-8', 'Expiry too long'));
+        // The safe create checks once that a refused POST made nothing; the rotation's undo looks for its tag.
+        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }), 2);
+        reg.register(
+          'GET',
+          '/api/v1/api-keys?createdByUser=user-1&sort=-created&limit=100',
+          json(200, { data: [keyRecord('old-key')], links: {} }),
+        );
+        reg.register(
+          'GET',
+          '/api/v1/api-keys?createdByUser=user-1&status=active&limit=100',
+          json(200, { data: [keyRecord('old-key')], links: {} }),
+        );
+      },
+      { home: h },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/; nothing changed\n$/);
     expect(r.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
@@ -90,88 +132,159 @@ describe('api-key rotate (stubbed)', () => {
 
   it('the new key answers as another user: it is deleted, exit 2, the context keeps the old key', async () => {
     const h = await home();
-    const r = await runStubbed(['api-key', 'rotate'], (reg) => {
-      preflight(reg);
-      create(reg);
-      reg.register('GET', '/api/v1/users/me', (q) => (bearer(q) === `Bearer ${NEW}` ? json(200, { id: 'someone-else' }) : json(200, { id: 'user-1' })), 2);
-      // The new key as listed after the safe create's untag: the rotation's tag is still on it.
-      reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&status=active&limit=100', () =>
-        json(200, { data: [keyRecord('old-key'), keyRecord('new-key', { description: `ci ${/\[qlik-cli:rot\.[\w-]+\]/.exec(posted)?.[0] ?? ''}` })], links: {} }),
-      );
-      reg.register('DELETE', '/api/v1/api-keys/new-key', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));
-    }, { home: h });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        preflight(reg);
+        create(reg);
+        reg.register(
+          'GET',
+          '/api/v1/users/me',
+          (q) => (bearer(q) === `Bearer ${NEW}` ? json(200, { id: 'someone-else' }) : json(200, { id: 'user-1' })),
+          2,
+        );
+        // The new key as listed after the safe create's untag: the rotation's tag is still on it.
+        reg.register('GET', '/api/v1/api-keys?createdByUser=user-1&status=active&limit=100', () =>
+          json(200, {
+            data: [
+              keyRecord('old-key'),
+              keyRecord('new-key', { description: `ci ${/\[qlik-cli:rot\.[\w-]+\]/.exec(posted)?.[0] ?? ''}` }),
+            ],
+            links: {},
+          }),
+        );
+        reg.register('DELETE', '/api/v1/api-keys/new-key', (q) =>
+          bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {}),
+        );
+      },
+      { home: h },
+    );
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^Error: the new API key answers as user someone-else, not user-1; nothing changed \(deleted API key new-key, created by this run\)\n$/);
+    expect(r.stderr).toMatch(
+      /^Error: the new API key answers as user someone-else, not user-1; nothing changed \(deleted API key new-key, created by this run\)\n$/,
+    );
     expect(await contextToken(h)).toBe(OLD);
   });
 
   it('retiring the old key fails: exit 3, the context holds the new key, the journal says how to resume', async () => {
     const h = await home();
-    const r = await runStubbed(['api-key', 'rotate'], (reg) => {
-      preflight(reg);
-      create(reg);
-      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
-      reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
-      reg.register('DELETE', '/api/v1/api-keys/old-key', qlikError(503, 'X', 'Unavailable'), 4); // sent once and retried 3 times (readPolicy)
-    }, { home: h });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        preflight(reg);
+        create(reg);
+        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+        reg.register('DELETE', '/api/v1/api-keys/old-key', qlikError(503, 'X', 'Unavailable'), 4); // sent once and retried 3 times (readPolicy)
+      },
+      { home: h },
+    );
     expect(r.code).toBe(3);
     const lines = r.stderr.split('\n').filter((l) => l !== '');
-    expect(lines.slice(0, -1).map((l) => l.startsWith('Server error (503 Service Unavailable)'))).toEqual([true, true, true]);
-    expect(lines.at(-1)).toMatch(/^Error: the new API key new-key is in place, but the old API key old-key could not be deleted \(.*\); run 'qlik api-key rotate --resume --context test'$/);
+    expect(lines.slice(0, -1).map((l) => l.startsWith('Server error (503 Service Unavailable)'))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(lines.at(-1)).toMatch(
+      /^Error: the new API key new-key is in place, but the old API key old-key could not be deleted \(.*\); run 'qlik api-key rotate --resume --context test'$/,
+    );
     expect(await contextToken(h)).toBe(NEW);
     const j = JSON.parse(await readFile(join(h, '.qlik', 'rotations', 'test.json'), 'utf8')) as Record<string, unknown>;
     expect(j).toMatchObject({ step: 'stored', oldKeyId: 'old-key', newKeyId: 'new-key' });
     expect(JSON.stringify(j)).not.toContain('sig-');
     // --resume finishes with the new key (the untag again, then the retire).
-    const again = await runStubbed(['api-key', 'rotate', '--resume'], (reg) => {
-      reg.register('PATCH', '/api/v1/api-keys/new-key', (q) => (bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {})));
-      reg.register('DELETE', '/api/v1/api-keys/old-key', (q) => (bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {})));
-    }, { home: h });
+    const again = await runStubbed(
+      ['api-key', 'rotate', '--resume'],
+      (reg) => {
+        reg.register('PATCH', '/api/v1/api-keys/new-key', (q) =>
+          bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {}),
+        );
+        reg.register('DELETE', '/api/v1/api-keys/old-key', (q) =>
+          bearer(q) === `Bearer ${NEW}` ? empty(204) : json(403, {}),
+        );
+      },
+      { home: h },
+    );
     expect(again.code, again.stderr).toBe(0);
   });
 
   it('removing the tag fails after storing: exit 3, resume hint', async () => {
     const h = await home();
-    const r = await runStubbed(['api-key', 'rotate'], (reg) => {
-      preflight(reg);
-      create(reg);
-      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
-      reg.register('PATCH', '/api/v1/api-keys/new-key', qlikError(400, 'X', 'Bad'));
-    }, { home: h });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        preflight(reg);
+        create(reg);
+        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        reg.register('PATCH', '/api/v1/api-keys/new-key', qlikError(400, 'X', 'Bad'));
+      },
+      { home: h },
+    );
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain("the new API key new-key is stored, the old API key old-key is still active; run 'qlik api-key rotate --resume --context test'");
+    expect(r.stderr).toContain(
+      "the new API key new-key is stored, the old API key old-key is still active; run 'qlik api-key rotate --resume --context test'",
+    );
     expect(await contextToken(h)).toBe(NEW);
   });
 
   it('a context without an API key, an OAuth context: one line, no request', async () => {
-    const r = await runStubbed(['api-key', 'rotate'], () => undefined, { home: await homeWithContext(SERVER, { apiKey: 'not-a-jwt' }) });
+    const r = await runStubbed(['api-key', 'rotate'], () => undefined, {
+      home: await homeWithContext(SERVER, { apiKey: 'not-a-jwt' }),
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: context 'test': its API key is not a JWT with a key id; rotate it with --id KEY_ID\n$/);
+    expect(r.stderr).toMatch(
+      /^Error: context 'test': its API key is not a JWT with a key id; rotate it with --id KEY_ID\n$/,
+    );
   });
 });
 
 describe('api-key rotate --id of a SCIM key (stubbed)', () => {
   it('verifies the new key with the SCIM service, untags and retires with the caller, prints the token once', async () => {
-    const scim = (id: string, extra: Record<string, unknown> = {}) => keyRecord(id, { sub: 'SCIM\\idp-1', subType: 'externalClient', createdByUser: 'user-1', description: 'okta', created: '2026-01-01T00:00:00.000Z', expiry: '2027-01-01T00:00:00.000Z', ...extra });
-    const SCIM_TOKEN = jwt('scim-new');
-    const r = await runStubbed(['api-key', 'rotate', '--id', 'scim-old'], (reg) => {
-      reg.register('GET', '/api/v1/api-keys/scim-old', json(200, scim('scim-old')));
-      reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
-      let d = '';
-      reg.register('POST', '/api/v1/api-keys', (q) => {
-        d = (q.json as { description: string }).description;
-        return json(201, { ...scim('scim-new', { description: d }), token: SCIM_TOKEN });
+    const scim = (id: string, extra: Record<string, unknown> = {}) =>
+      keyRecord(id, {
+        sub: 'SCIM\\idp-1',
+        subType: 'externalClient',
+        createdByUser: 'user-1',
+        description: 'okta',
+        created: '2026-01-01T00:00:00.000Z',
+        expiry: '2027-01-01T00:00:00.000Z',
+        ...extra,
       });
-      reg.register('GET', '/api/v1/api-keys/scim-new', () => json(200, scim('scim-new', { description: d })));
-      reg.register('PATCH', '/api/v1/api-keys/scim-new', empty(204));
-      reg.register('GET', '/api/v1/scim/v2/ServiceProviderConfig', (q) => (bearer(q) === `Bearer ${SCIM_TOKEN}` ? json(200, { schemas: [] }) : json(401, {})));
-      reg.register('PATCH', '/api/v1/api-keys/scim-new', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));
-      reg.register('DELETE', '/api/v1/api-keys/scim-old', (q) => (bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {})));
-    }, { home: await home() });
+    const SCIM_TOKEN = jwt('scim-new');
+    const r = await runStubbed(
+      ['api-key', 'rotate', '--id', 'scim-old'],
+      (reg) => {
+        reg.register('GET', '/api/v1/api-keys/scim-old', json(200, scim('scim-old')));
+        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        let d = '';
+        reg.register('POST', '/api/v1/api-keys', (q) => {
+          d = (q.json as { description: string }).description;
+          return json(201, { ...scim('scim-new', { description: d }), token: SCIM_TOKEN });
+        });
+        reg.register('GET', '/api/v1/api-keys/scim-new', () => json(200, scim('scim-new', { description: d })));
+        reg.register('PATCH', '/api/v1/api-keys/scim-new', empty(204));
+        reg.register('GET', '/api/v1/scim/v2/ServiceProviderConfig', (q) =>
+          bearer(q) === `Bearer ${SCIM_TOKEN}` ? json(200, { schemas: [] }) : json(401, {}),
+        );
+        reg.register('PATCH', '/api/v1/api-keys/scim-new', (q) =>
+          bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {}),
+        );
+        reg.register('DELETE', '/api/v1/api-keys/scim-old', (q) =>
+          bearer(q) === `Bearer ${OLD}` ? empty(204) : json(403, {}),
+        );
+      },
+      { home: await home() },
+    );
     expect(r.code, r.stderr).toBe(0);
     const post = r.requests.find((q) => q.method === 'POST')!.json as Record<string, unknown>;
     expect(post).toMatchObject({ sub: 'SCIM\\idp-1', subType: 'externalClient', expiry: 'P365D' });
-    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'rotated', oldKeyId: 'scim-old', newKeyId: 'scim-new', token: SCIM_TOKEN });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: 'rotated',
+      oldKeyId: 'scim-old',
+      newKeyId: 'scim-new',
+      token: SCIM_TOKEN,
+    });
     expect(r.stderr).not.toContain(SCIM_TOKEN);
   });
 });

@@ -8,11 +8,31 @@ import { FlagError } from '../../errors/errors.js';
 import { checkDuration } from './shared.js';
 
 const flags: readonly FlagSpec[] = [
-  { name: 'id', type: 'string', usage: 'The ID of the API key to rotate, instead of the key of the context (a SCIM key included).' },
-  { name: 'description', type: 'string', usage: 'Text that describes the new API key. Defaults to the description of the old key.' },
-  { name: 'expiry', type: 'string', usage: 'The expiry of the new API key, in ISO8601 duration format. Defaults to the lifetime of the old key.' },
-  { name: 'deliver-cmd', type: 'string', usage: 'A shell command that receives the new token on stdin, run before the old key is retired.' },
-  { name: 'grace', type: 'string', usage: 'Keep the old API key active for this ISO8601 duration, e.g. ˋPT1Hˋ. Finish with ˋ--finishˋ.' },
+  {
+    name: 'id',
+    type: 'string',
+    usage: 'The ID of the API key to rotate, instead of the key of the context (a SCIM key included).',
+  },
+  {
+    name: 'description',
+    type: 'string',
+    usage: 'Text that describes the new API key. Defaults to the description of the old key.',
+  },
+  {
+    name: 'expiry',
+    type: 'string',
+    usage: 'The expiry of the new API key, in ISO8601 duration format. Defaults to the lifetime of the old key.',
+  },
+  {
+    name: 'deliver-cmd',
+    type: 'string',
+    usage: 'A shell command that receives the new token on stdin, run before the old key is retired.',
+  },
+  {
+    name: 'grace',
+    type: 'string',
+    usage: 'Keep the old API key active for this ISO8601 duration, e.g. ˋPT1Hˋ. Finish with ˋ--finishˋ.',
+  },
   { name: 'finish', type: 'bool', usage: 'Retire the old API key of a rotation that is in its grace period.' },
   { name: 'resume', type: 'bool', usage: 'Finish or undo an interrupted rotation, and do nothing else.' },
   { name: 'evict', type: 'string', usage: 'The ID of an API key to delete when the quota of API keys is full.' },
@@ -34,7 +54,10 @@ This command is an extension of this CLI; Qlik's CLI has no rotate.`;
 async function durationMs(value: string, flag: string): Promise<number> {
   await checkDuration(value, flag);
   const { Temporal } = await import('temporal-polyfill');
-  return Temporal.Duration.from(value).total({ unit: 'milliseconds', relativeTo: Temporal.Now.zonedDateTimeISO('UTC') });
+  return Temporal.Duration.from(value).total({
+    unit: 'milliseconds',
+    relativeTo: Temporal.Now.zonedDateTimeISO('UTC'),
+  });
 }
 
 export function newCmdRotate(f: Factory): Command {
@@ -57,20 +80,38 @@ export function newCmdRotate(f: Factory): Command {
       const grace = str('grace');
       const finish = v.get('finish') === true;
       const resume = v.get('resume') === true;
-      if (id !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw invalidArgument(id, '--id', 'not an API key ID');
+      if (id !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(id))
+        throw invalidArgument(id, '--id', 'not an API key ID');
       const evict = str('evict');
-      if (evict !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(evict)) throw invalidArgument(evict, '--evict', 'not an API key ID');
+      if (evict !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(evict))
+        throw invalidArgument(evict, '--evict', 'not an API key ID');
       if (expiry !== undefined) await checkDuration(expiry, '--expiry');
-      if ((finish || resume) && (expiry !== undefined || grace !== undefined || evict !== undefined || str('description') !== undefined)) {
-        throw new FlagError('--finish and --resume complete an earlier rotation: they take no --description, --expiry, --grace or --evict');
+      if (
+        (finish || resume) &&
+        (expiry !== undefined || grace !== undefined || evict !== undefined || str('description') !== undefined)
+      ) {
+        throw new FlagError(
+          '--finish and --resume complete an earlier rotation: they take no --description, --expiry, --grace or --evict',
+        );
       }
       if (finish && resume) throw new FlagError('--finish and --resume cannot be used together');
       const deliverCmd = str('deliver-cmd');
-      if (deliverCmd !== undefined && deliverCmd.trim() === '') throw invalidArgument(deliverCmd, '--deliver-cmd', 'the command is empty');
+      if (deliverCmd !== undefined && deliverCmd.trim() === '')
+        throw invalidArgument(deliverCmd, '--deliver-cmd', 'the command is empty');
       const graceMs = grace === undefined ? undefined : await durationMs(grace, '--grace');
       const policy = retryPolicy(v.get('retry') as number | undefined, v.get('interval') as number | undefined);
       const { runRotate } = await import('./rotate/rotation.js');
-      await runRotate(f, { id, description: str('description'), expiry, deliverCmd, graceMs, finish, resume, evict, policy });
+      await runRotate(f, {
+        id,
+        description: str('description'),
+        expiry,
+        deliverCmd,
+        graceMs,
+        finish,
+        resume,
+        evict,
+        policy,
+      });
     },
   });
 }

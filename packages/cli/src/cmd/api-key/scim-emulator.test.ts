@@ -29,7 +29,16 @@ it('walks the admin path: IdP → SCIM key → Entra-style cycle → user ls / g
   const idpId = idps.stdout.trim().split('\n')[0] ?? '';
   expect(idpId).toMatch(/^[0-9a-f]{24}$/);
 
-  const created = await qlik(['api-key', 'create', '--description', 'entra', '--sub', `SCIM\\${idpId}`, '--subType', 'externalClient']);
+  const created = await qlik([
+    'api-key',
+    'create',
+    '--description',
+    'entra',
+    '--sub',
+    `SCIM\\${idpId}`,
+    '--subType',
+    'externalClient',
+  ]);
   expect(created.code, created.stderr).toBe(0);
   const key = JSON.parse(created.stdout) as { id: string; token: string; sub: string; subType: string };
   expect(key).toMatchObject({ sub: `SCIM\\${idpId}`, subType: 'externalClient' });
@@ -37,10 +46,15 @@ it('walks the admin path: IdP → SCIM key → Entra-style cycle → user ls / g
   const scim = (method: string, path: string, body?: unknown) =>
     emu.api(method, `${SCIM}${path}`, {
       token: key.token,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/scim+json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/scim+json' } }),
     });
   // Test connection, then one user's cycle.
-  expect((await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "0d3c5a44-1111-4111-8111-111111111111"')}`)).body.totalResults).toBe(0);
+  expect(
+    (await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "0d3c5a44-1111-4111-8111-111111111111"')}`))
+      .body.totalResults,
+  ).toBe(0);
   const ada = await scim('POST', '/Users', {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     externalId: 'ada',
@@ -76,8 +90,13 @@ it('walks the admin path: IdP → SCIM key → Entra-style cycle → user ls / g
   expect(groups.code, groups.stderr).toBe(0);
   expect(groups.stdout.trim().split('\n')).toEqual([group.body.id]);
 
-  await scim('PATCH', `/Users/${adaId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
-  expect((await qlik(['user', 'ls', '--filter', 'status eq "disabled"', '-q'])).stdout.trim().split('\n')).toContain(adaId);
+  await scim('PATCH', `/Users/${adaId}`, {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+  });
+  expect((await qlik(['user', 'ls', '--filter', 'status eq "disabled"', '-q'])).stdout.trim().split('\n')).toContain(
+    adaId,
+  );
   expect((await scim('DELETE', `/Users/${adaId}`)).status).toBe(204);
 
   const removed = await qlik(['api-key', 'rm', key.id]);

@@ -22,7 +22,13 @@ describe('plainPositiveDuration', () => {
     let accepted = 0;
     let checked = 0;
     for (const date of parts(['Y', 'M', 'W', 'D']))
-      for (const time of ['', 'T', ...parts(['H', 'M', 'S']).filter((t) => t !== '').map((t) => `T${t}`)]) {
+      for (const time of [
+        '',
+        'T',
+        ...parts(['H', 'M', 'S'])
+          .filter((t) => t !== '')
+          .map((t) => `T${t}`),
+      ]) {
         if (checked++ % 7 !== 0 && date.length > 6) continue; // a thinned-out sample of the long ones
         const s = `P${date}${time}`;
         if (plainPositiveDuration(s)) {
@@ -38,9 +44,12 @@ describe('plainPositiveDuration', () => {
     expect(temporalPositive(s)).toBe(true);
   });
 
-  it.each(['P0D', 'PT0S', 'P', 'PT', 'P1DT', 'P1M1Y', 'p1d', 'P1.5D', 'PT0.5S', '-P1D', 'P1000000Y', ' P1D'])('%s is left to Temporal', (s) => {
-    expect(plainPositiveDuration(s)).toBe(false);
-  });
+  it.each(['P0D', 'PT0S', 'P', 'PT', 'P1DT', 'P1M1Y', 'p1d', 'P1.5D', 'PT0.5S', '-P1D', 'P1000000Y', ' P1D'])(
+    '%s is left to Temporal',
+    (s) => {
+      expect(plainPositiveDuration(s)).toBe(false);
+    },
+  );
 });
 
 describe('checkDuration', () => {
@@ -50,8 +59,14 @@ describe('checkDuration', () => {
     ['p1d', undefined],
     ['P0D', 'Error: invalid argument "P0D" for "--expiry" flag: the duration must be positive'],
     ['-P1D', 'Error: invalid argument "-P1D" for "--expiry" flag: the duration must be positive'],
-    ['P1DT', 'Error: invalid argument "P1DT" for "--expiry" flag: not an ISO 8601 duration (examples: P7D, PT12H, P1Y2M, P1DT12H)'],
-    ['30 days', 'Error: invalid argument "30 days" for "--expiry" flag: not an ISO 8601 duration (examples: P7D, PT12H, P1Y2M, P1DT12H)'],
+    [
+      'P1DT',
+      'Error: invalid argument "P1DT" for "--expiry" flag: not an ISO 8601 duration (examples: P7D, PT12H, P1Y2M, P1DT12H)',
+    ],
+    [
+      '30 days',
+      'Error: invalid argument "30 days" for "--expiry" flag: not an ISO 8601 duration (examples: P7D, PT12H, P1Y2M, P1DT12H)',
+    ],
   ])('%s → %s', async (value, error) => {
     const r = await checkDuration(value, '--expiry').then(
       () => undefined,

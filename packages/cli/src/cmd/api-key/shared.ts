@@ -17,7 +17,8 @@ export function scimSubject(sub: string): string {
  * Durations of whole units up to six digits each (`P30D`, `PT12H`, `P1Y2M`, `P1DT12H`), not all zero: every one is a
  * positive duration Temporal accepts, so the common case needs no Temporal. Anything else goes to Temporal.
  */
-const PLAIN_DURATION = /^P(?=T?\d)(?:\d{1,6}Y)?(?:\d{1,6}M)?(?:\d{1,6}W)?(?:\d{1,6}D)?(?:T(?=\d)(?:\d{1,6}H)?(?:\d{1,6}M)?(?:\d{1,6}S)?)?$/;
+const PLAIN_DURATION =
+  /^P(?=T?\d)(?:\d{1,6}Y)?(?:\d{1,6}M)?(?:\d{1,6}W)?(?:\d{1,6}D)?(?:T(?=\d)(?:\d{1,6}H)?(?:\d{1,6}M)?(?:\d{1,6}S)?)?$/;
 
 /** Whether `value` is a plain duration (PLAIN_DURATION) with at least one non-zero unit. */
 export function plainPositiveDuration(value: string): boolean {
@@ -27,7 +28,9 @@ export function plainPositiveDuration(value: string): boolean {
 /** Checks an ISO 8601 duration with Temporal (loaded only here); the user's string is sent unchanged. */
 export async function checkDuration(value: unknown, source: string): Promise<void> {
   const fail = (why: string) =>
-    source.startsWith('--') && !source.includes(' ') ? invalidArgument(String(value), source, why) : new ConfigError(`${source}: expiry ${JSON.stringify(value)}: ${why}`);
+    source.startsWith('--') && !source.includes(' ')
+      ? invalidArgument(String(value), source, why)
+      : new ConfigError(`${source}: expiry ${JSON.stringify(value)}: ${why}`);
   if (typeof value !== 'string') throw fail('must be a string');
   if (plainPositiveDuration(value)) return;
   const { Temporal } = await import('temporal-polyfill');

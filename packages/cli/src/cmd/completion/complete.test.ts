@@ -24,7 +24,20 @@ beforeAll(async () => {
   );
 });
 
-const ROOT = ['api-key', 'completion', 'context', 'group', 'help', 'identity-provider', 'oauth-token', 'raw', 'role', 'tenant', 'user', 'version'];
+const ROOT = [
+  'api-key',
+  'completion',
+  'context',
+  'group',
+  'help',
+  'identity-provider',
+  'oauth-token',
+  'raw',
+  'role',
+  'tenant',
+  'user',
+  'version',
+];
 // The third name carries a terminal title sequence: it is offered without it.
 const CONTEXTS = ['alpha-ctx', 'beta-ctx', 'evilctx'];
 const GLOBAL_NAMES = [

@@ -141,7 +141,9 @@ function checkFlagCompletion(cmd: Command, args: string[], last: string): FlagCo
 
 /** Flags that can be given again (Cobra offers them even when present): arrays, maps and repeatable flags. */
 function acceptsMultiple(spec: FlagSpec): boolean {
-  return spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'strings' || spec.type === 'stringToString';
+  return (
+    spec.repeatable === true || spec.type === 'stringArray' || spec.type === 'strings' || spec.type === 'stringToString'
+  );
 }
 
 function flagNameCompletions(
@@ -170,7 +172,13 @@ async function flagValueCompletions(
   typed: { flags: FlagSet; args: readonly string[]; api: CompletionApi },
 ): Promise<CompletionResult | undefined> {
   // The command's own completion of the flag (e.g. IdP ids for `--sub` after `--subType externalClient`).
-  const own = await cmd.def.completeFlag?.(spec.name, { cmd, args: [...typed.args], toComplete, flags: typed.flags, api: typed.api });
+  const own = await cmd.def.completeFlag?.(spec.name, {
+    cmd,
+    args: [...typed.args],
+    toComplete,
+    flags: typed.flags,
+    api: typed.api,
+  });
   if (own) return own;
   const fixed = (values: readonly string[]): CompletionResult => ({
     candidates: values.filter((v) => v.startsWith(toComplete)).map((value) => ({ value })),

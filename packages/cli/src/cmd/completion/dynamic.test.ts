@@ -9,11 +9,25 @@ import { homeWith } from '../../../test/kit/temp.js';
 import { SERVER } from '../../../test/kit/verb.js';
 import type { TransportResponse } from '../../http/transport.js';
 
-const KEYS = { data: [{ id: 'k-1', description: 'ci key', status: 'active' }, { id: 'k-2', description: 'old', status: 'revoked' }] };
-const USERS = { data: [{ id: 'u-1', name: 'Ann', email: 'ann@example.com' }, { id: 'u-2', name: 'Bob' }] };
+const KEYS = {
+  data: [
+    { id: 'k-1', description: 'ci key', status: 'active' },
+    { id: 'k-2', description: 'old', status: 'revoked' },
+  ],
+};
+const USERS = {
+  data: [
+    { id: 'u-1', name: 'Ann', email: 'ann@example.com' },
+    { id: 'u-2', name: 'Bob' },
+  ],
+};
 const DONE = 'Completion ended with directive: ShellCompDirectiveNoFileComp\n';
 
-async function complete(words: string[], setup: (reg: StubRegistry) => void = () => undefined, home?: string): Promise<RunResult & { requests: RecordedRequest[] }> {
+async function complete(
+  words: string[],
+  setup: (reg: StubRegistry) => void = () => undefined,
+  home?: string,
+): Promise<RunResult & { requests: RecordedRequest[] }> {
   const reg = new StubRegistry();
   setup(reg);
   const r = await runQlik(['__complete', ...words], { home: home ?? (await homeWithContext(SERVER)), transport: reg });
@@ -23,12 +37,16 @@ async function complete(words: string[], setup: (reg: StubRegistry) => void = ()
 
 describe('dynamic completion against stubs', () => {
   it.each(['get', 'patch', 'edit', 'rm'])('api-key %s <TAB>: key ids with their descriptions', async (verb) => {
-    const r = await complete(['api-key', verb, ''], (reg) => reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)));
+    const r = await complete(['api-key', verb, ''], (reg) =>
+      reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)),
+    );
     expect(r).toMatchObject({ code: 0, stdout: 'k-1\tci key\nk-2\told (revoked)\n:4\n', stderr: DONE });
   });
 
   it('api-key rm k-<TAB> filters by the word; a second argument offers nothing and asks nothing', async () => {
-    const r = await complete(['api-key', 'rm', 'k-2'], (reg) => reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)));
+    const r = await complete(['api-key', 'rm', 'k-2'], (reg) =>
+      reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)),
+    );
     expect(r.stdout).toBe('k-2\told (revoked)\n:4\n');
     const second = await complete(['api-key', 'rm', 'k-1', '']);
     expect(second).toMatchObject({ code: 0, stdout: ':4\n', requests: [] });
@@ -36,7 +54,9 @@ describe('dynamic completion against stubs', () => {
 
   it('--sub <TAB> on create and ls: user ids with names; after --subType externalClient no users are offered', async () => {
     for (const verb of ['create', 'ls']) {
-      const r = await complete(['api-key', verb, '--sub', ''], (reg) => reg.register('GET', '/api/v1/users?limit=100', json(200, USERS)));
+      const r = await complete(['api-key', verb, '--sub', ''], (reg) =>
+        reg.register('GET', '/api/v1/users?limit=100', json(200, USERS)),
+      );
       expect(r).toMatchObject({ code: 0, stdout: 'u-1\tAnn <ann@example.com>\nu-2\tBob\n:4\n', stderr: DONE });
     }
     // After --subType externalClient the IdPs are asked for (cmd/identity-provider), not the users.
@@ -48,11 +68,22 @@ describe('dynamic completion against stubs', () => {
   });
 
   it('the line’s own --server and --headers are the ones used', async () => {
-    const r = await complete(['--server', 'https://other.example.com', '--headers', 'Authorization=Bearer other-key-0123', 'api-key', 'get', ''], (reg) =>
-      reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)),
+    const r = await complete(
+      [
+        '--server',
+        'https://other.example.com',
+        '--headers',
+        'Authorization=Bearer other-key-0123',
+        'api-key',
+        'get',
+        '',
+      ],
+      (reg) => reg.register('GET', '/api/v1/api-keys?limit=100', json(200, KEYS)),
     );
     expect(r.stdout).toBe('k-1\tci key\nk-2\told (revoked)\n:4\n');
-    expect(r.requests.map((q) => [q.url.origin, q.headers.authorization])).toEqual([['https://other.example.com', 'Bearer other-key-0123']]);
+    expect(r.requests.map((q) => [q.url.origin, q.headers.authorization])).toEqual([
+      ['https://other.example.com', 'Bearer other-key-0123'],
+    ]);
   });
 
   it.each<[string, TransportResponse | ReturnType<typeof failure>]>([
@@ -76,7 +107,11 @@ describe('dynamic completion against stubs', () => {
 
   it('a server that never answers: the budget ends the wait, the request is aborted, nothing is offered', async () => {
     let aborted: unknown;
-    const reg = new StubRegistry().register('GET', '/api/v1/api-keys?limit=100', () => new Promise<never>(() => undefined));
+    const reg = new StubRegistry().register(
+      'GET',
+      '/api/v1/api-keys?limit=100',
+      () => new Promise<never>(() => undefined),
+    );
     // The stub never settles; the transport's abort signal is what the budget fires.
     const transport = {
       request: (req: Parameters<StubRegistry['request']>[0]) => {
@@ -94,7 +129,9 @@ describe('dynamic completion against stubs', () => {
   });
 
   it('context use|rm|get|rename <TAB>: context names, no request', async () => {
-    const home = await homeWith('current-context: dev\ncontexts:\n  dev:\n    server: https://dev.example.com\n  prod:\n    server: https://prod.example.com\n');
+    const home = await homeWith(
+      'current-context: dev\ncontexts:\n  dev:\n    server: https://dev.example.com\n  prod:\n    server: https://prod.example.com\n',
+    );
     for (const verb of ['use', 'rm', 'get', 'rename']) {
       const r = await complete(['context', verb, ''], () => undefined, home);
       expect(r).toMatchObject({ code: 0, stdout: 'dev\nprod\n:4\n', requests: [] });
@@ -112,7 +149,10 @@ describe('dynamic completion against the emulator', () => {
   });
 
   it("api-key get <TAB> offers the caller's key ids; --sub <TAB> the users; a revoked key offers nothing", async () => {
-    const made = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description: 'completion me', expiry: 'PT1H' } });
+    const made = await emu.api('POST', '/api/v1/api-keys', {
+      token: emu.dev.apiKey,
+      body: { description: 'completion me', expiry: 'PT1H' },
+    });
     const home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
     const r = await runQlik(['__complete', 'api-key', 'get', ''], { home });
     expect(r.code).toBe(0);
@@ -120,8 +160,14 @@ describe('dynamic completion against the emulator', () => {
     const admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
     const users = await runQlik(['__complete', 'api-key', 'create', '--sub', ''], { home: admin });
     expect(users.stdout).toContain(`${emu.dev.id}\t${emu.dev.name} <${emu.dev.email}>\n`);
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${made.body.id as string}`, { token: emu.admin.apiKey })).status).toBe(204);
+    expect(
+      (await emu.api('DELETE', `/api/v1/api-keys/${made.body.id as string}`, { token: emu.admin.apiKey })).status,
+    ).toBe(204);
     const dead = await homeWithContext(emu.url, { apiKey: made.body.token as string });
-    expect(await runQlik(['__complete', 'api-key', 'get', ''], { home: dead })).toMatchObject({ code: 0, stdout: ':4\n', stderr: DONE });
+    expect(await runQlik(['__complete', 'api-key', 'get', ''], { home: dead })).toMatchObject({
+      code: 0,
+      stdout: ':4\n',
+      stderr: DONE,
+    });
   });
 });

@@ -47,7 +47,10 @@ describe('context verbs on a hand-written file', () => {
     const home = await homeWith(COMMENTED);
     const file = contextsFile(home);
     const steps: [string[], string][] = [
-      [['context', 'create', 'dev', '--server', 'https://dev.example.com', '--comment', 'new one'], "Context 'dev' created\n"],
+      [
+        ['context', 'create', 'dev', '--server', 'https://dev.example.com', '--comment', 'new one'],
+        "Context 'dev' created\n",
+      ],
       [['context', 'update', 'production', '--comment', 'rotated'], "Context 'production' updated\n"],
       [['context', 'use', 'production'], 'Context: production\n'],
       [['context', 'rename', 'staging', 'stage'], "Context 'staging' renamed to 'stage'\n"],
@@ -55,16 +58,27 @@ describe('context verbs on a hand-written file', () => {
     ];
     const reg = new StubRegistry();
     for (const [args, stderr] of steps) {
-      expect(await runQlik(args, { home, transport: reg }), args.join(' ')).toMatchObject({ code: 0, stdout: '', stderr });
+      expect(await runQlik(args, { home, transport: reg }), args.join(' ')).toMatchObject({
+        code: 0,
+        stdout: '',
+        stderr,
+      });
       const text = await readFile(file, 'utf8');
       for (const c of KEPT_COMMENTS) expect(text, `after ${args.join(' ')}`).toContain(c);
     }
     reg.verify();
-    const final = parseYaml(await readFile(file, 'utf8')) as { 'current-context': string; contexts: Record<string, unknown> };
+    const final = parseYaml(await readFile(file, 'utf8')) as {
+      'current-context': string;
+      contexts: Record<string, unknown>;
+    };
     expect(final['current-context']).toBe('production');
     expect(Object.keys(final.contexts)).toEqual(['production', 'stage', 'legacy']);
     expect(final.contexts).toEqual({
-      production: { server: 'https://prod.us.qlikcloud.com', headers: { Authorization: 'Bearer prod-secret-value-1234567890' }, comment: 'rotated' },
+      production: {
+        server: 'https://prod.us.qlikcloud.com',
+        headers: { Authorization: 'Bearer prod-secret-value-1234567890' },
+        comment: 'rotated',
+      },
       stage: { server: 'https://staging.internal.example', insecure: true, 'server-type': 'cloud' },
       legacy: { server: 'https://legacy.example.org', 'team-owner': 'data-eng' },
     });

@@ -2,7 +2,15 @@ import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { CliError } from '../../errors/errors.js';
 import { shellWord } from '../../errors/hints.js';
-import { checkOAuthComplete, contextWriteCommand, noteKeyExpiry, SECRET_NOTE, setsApiKey, toContextFields, writeContexts } from './shared.js';
+import {
+  checkOAuthComplete,
+  contextWriteCommand,
+  noteKeyExpiry,
+  SECRET_NOTE,
+  setsApiKey,
+  toContextFields,
+  writeContexts,
+} from './shared.js';
 
 export function newCmdContextCreate(f: Factory): Command {
   return contextWriteCommand(
@@ -34,7 +42,9 @@ export function newCmdContextCreate(f: Factory): Command {
         if (doc.has(name)) {
           const n = shellWord(name);
           // Scripts that run twice meet this: say how to change the context, or make it afresh.
-          throw new CliError(`Context '${name}' already exists`, { hint: `change it with: qlik context update ${n} (the same flags), or remove it first: qlik context rm ${n}` });
+          throw new CliError(`Context '${name}' already exists`, {
+            hint: `change it with: qlik context update ${n} (the same flags), or remove it first: qlik context rm ${n}`,
+          });
         }
         doc.create(name, fields);
       });

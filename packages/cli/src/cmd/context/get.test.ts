@@ -41,7 +41,15 @@ describe('context get', () => {
     const r = await get([], await homeWith(FILE));
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
-      ['name: beta', 'comment: B', 'headers:', '  Authorization: Bearer **omitted**', 'server: https://beta.example.com/x', 'authentication: api-key', ''].join('\n'),
+      [
+        'name: beta',
+        'comment: B',
+        'headers:',
+        '  Authorization: Bearer **omitted**',
+        'server: https://beta.example.com/x',
+        'authentication: api-key',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -83,7 +91,13 @@ describe('context get', () => {
   ])('authentication of %s is %s; unknown fields are shown', async (name, kind) => {
     const r = await get([name, '--json'], await homeWith(FILE));
     expect(JSON.parse(r.stdout)).toMatchObject({ name, authentication: kind });
-    if (name === 'bare') expect(JSON.parse(r.stdout)).toEqual({ name, server: 'https://bare.example.com', 'team-owner': 'data-eng', authentication: 'none' });
+    if (name === 'bare')
+      expect(JSON.parse(r.stdout)).toEqual({
+        name,
+        server: 'https://bare.example.com',
+        'team-owner': 'data-eng',
+        authentication: 'none',
+      });
     if (name === 'cookie') expect(r.stdout).not.toContain('session-value-777');
   });
 
@@ -113,11 +127,17 @@ describe('context get', () => {
   });
 
   it('fails for more than one name', async () => {
-    expect(await get(['a', 'b'], await tempHome())).toMatchObject({ code: 1, stdout: '', stderr: 'Error: accepts at most 1 arg(s), received 2\n' });
+    expect(await get(['a', 'b'], await tempHome())).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: accepts at most 1 arg(s), received 2\n',
+    });
   });
 
   it('never lets fields named name or authentication in the file stand in for its own lines', async () => {
-    const home = await homeWith('contexts:\n  real:\n    name: fake\n    authentication: api-key\n    server: https://r.example.com\n');
+    const home = await homeWith(
+      'contexts:\n  real:\n    name: fake\n    authentication: api-key\n    server: https://r.example.com\n',
+    );
     const r = await get(['real'], home);
     expect(r.stdout).toBe('name: real\nserver: https://r.example.com\nauthentication: none\n');
   });
@@ -139,7 +159,15 @@ describe('context get on hostile values', () => {
     const r = await get([], await homeWith(HOSTILE));
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
-      ['name: evil', 'server: https://x.example.com/6n', 'comment: gnp.exehidden overX tab line', 'headers:', '  X-Bold: v', 'authentication: none', ''].join('\n'),
+      [
+        'name: evil',
+        'server: https://x.example.com/6n',
+        'comment: gnp.exehidden overX tab line',
+        'headers:',
+        '  X-Bold: v',
+        'authentication: none',
+        '',
+      ].join('\n'),
     );
     // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);

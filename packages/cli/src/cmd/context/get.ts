@@ -15,7 +15,7 @@ function lines(value: unknown, indent: string): string[] {
     return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
       v && typeof v === 'object' && !Array.isArray(v)
         ? [`${indent}${safeField(k)}:`, ...lines(v, `${indent}  `)]
-        : [`${indent}${safeField(k)}: ${safeField(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))}`],
+        : [`${indent}${safeField(k)}: ${safeField(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)))}`],
     );
   }
   return [];
@@ -48,7 +48,9 @@ export function newCmdContextGet(f: Factory): Command {
         }
         if (env !== undefined) {
           const what = env.apiKey !== undefined ? 'QLIK_API_KEY' : 'QLIK_OAUTH_CLIENT_ID/QLIK_OAUTH_CLIENT_SECRET';
-          f.io.warn(`Note: QLIK_SERVER and ${what} are set: commands use them (server ${env.server})${name !== undefined ? `, not context '${name}'` : ''}, unless --context or --server says otherwise`);
+          f.io.warn(
+            `Note: QLIK_SERVER and ${what} are set: commands use them (server ${env.server})${name !== undefined ? `, not context '${name}'` : ''}, unless --context or --server says otherwise`,
+          );
         }
       }
       if (name === undefined) {
@@ -57,13 +59,21 @@ export function newCmdContextGet(f: Factory): Command {
         return;
       }
       const ctx = snap.get(name);
-      if (!ctx) throw new ConfigError(`No context by the name '${name}' in ${snap.path}`, { hint: contextNameHint(name, snap.names(), (n) => `qlik context get ${n}`) });
+      if (!ctx)
+        throw new ConfigError(`No context by the name '${name}' in ${snap.path}`, {
+          hint: contextNameHint(name, snap.names(), (n) => `qlik context get ${n}`),
+        });
       // `name` comes first and `authentication` last, always this CLI's own: fields of those names in the file
       // (unknown to Qlik's CLI) are not shown, so that a hand-edited file cannot make a line lie.
       const fields = Object.entries(masked(ctx)).filter(([k]) => k !== 'name' && k !== 'authentication');
       const h = authorizationHeader(ctx.headers);
       const keyExpiry = recordedExpiry(f.contextsPath(), name, h === undefined ? undefined : ctx.headers?.[h]);
-      const shown = { name, ...Object.fromEntries(fields), ...(keyExpiry ? { 'api-key-expiry': keyExpiry } : {}), authentication: authKind(ctx) };
+      const shown = {
+        name,
+        ...Object.fromEntries(fields),
+        ...(keyExpiry ? { 'api-key-expiry': keyExpiry } : {}),
+        authentication: authKind(ctx),
+      };
       if (json) await printJson(f.io, shown);
       else await f.io.printHuman(`${lines(shown, '').join('\n')}\n`);
     },

@@ -18,7 +18,8 @@ function alreadyExists(name: string): CliError {
 
 function describeFailure(e: unknown, server: string, credential: string): string {
   if (e instanceof TransportError) return `could not reach ${server}: ${e.message}`;
-  if (e instanceof HttpError && (e.status === 401 || e.status === 403)) return `${server} rejected the ${credential} (${e.status} ${e.statusText})`;
+  if (e instanceof HttpError && (e.status === 401 || e.status === 403))
+    return `${server} rejected the ${credential} (${e.status} ${e.statusText})`;
   if (e instanceof HttpError) return `${server} answered ${e.status} ${e.statusText}`;
   return (e as Error).message;
 }
@@ -54,16 +55,22 @@ export function newCmdContextInit(f: Factory): Command {
         // The default name keeps the port, so that two local servers do not collide.
         name = given ?? new URL(server).host;
         if (given === undefined && (await readContexts(path)).get(name) !== undefined) throw alreadyExists(name);
-        f.io.warn('Specify what type of authentication that should be used i.e API-Key (A) or OAuth (O). Default is API-Key (A).');
+        f.io.warn(
+          'Specify what type of authentication that should be used i.e API-Key (A) or OAuth (O). Default is API-Key (A).',
+        );
         const kind = (await p.ask('A/O?: ')).trim();
-        if (!['', 'a', 'A', 'o', 'O'].includes(kind)) throw new CliError(`A/O?: answer A (API key) or O (OAuth), not ${JSON.stringify(kind)}`);
+        if (!['', 'a', 'A', 'o', 'O'].includes(kind))
+          throw new CliError(`A/O?: answer A (API key) or O (OAuth), not ${JSON.stringify(kind)}`);
         if (kind === 'o' || kind === 'O') {
           f.io.warn('\nTo complete this setup you have to have a Client ID and Client Secret for OAuth.');
-          f.io.warn('If you are unsure, you can ask your tenant-admin or go to https://qlik.dev/libraries-and-tools/qlik-cli#get-started.\n\n');
+          f.io.warn(
+            'If you are unsure, you can ask your tenant-admin or go to https://qlik.dev/libraries-and-tools/qlik-cli#get-started.\n\n',
+          );
           const clientId = await p.ask('Client ID: ');
           f.io.warn('\n\n');
           const clientSecret = await p.askSecret('Client Secret: ');
-          if (clientId === '' || clientSecret === '' || /[\r\n\0]/.test(clientId + clientSecret)) throw new CliError('the client ID and client secret must not be empty');
+          if (clientId === '' || clientSecret === '' || /[\r\n\0]/.test(clientId + clientSecret))
+            throw new CliError('the client ID and client secret must not be empty');
           f.redactor.addSecret(clientSecret);
           fields = { server, 'oauth-client-id': clientId, 'oauth-client-secret': clientSecret };
           credential = 'OAuth client';
@@ -94,14 +101,25 @@ export function newCmdContextInit(f: Factory): Command {
           insecure,
           oauth:
             fields['oauth-client-id'] !== undefined
-              ? { clientId: fields['oauth-client-id'], clientSecret: fields['oauth-client-secret'] ?? '', scope: undefined, contextName: name }
+              ? {
+                  clientId: fields['oauth-client-id'],
+                  clientSecret: fields['oauth-client-secret'] ?? '',
+                  scope: undefined,
+                  contextName: name,
+                }
               : undefined,
         });
         const res = await http.send({ method: 'GET', path: '/api/v1/users/me' }, { retry: 1, intervalSeconds: 1 });
         if (res.status !== 200) throw HttpError.fromResponse(res);
         const me = parseUser(res.text);
-        if (me === undefined) throw new CliError(`${server}/api/v1/users/me answered with something that is not a user`);
-        who = typeof me.name === 'string' && me.name !== '' ? me.name : typeof me.email === 'string' && me.email !== '' ? me.email : 'there';
+        if (me === undefined)
+          throw new CliError(`${server}/api/v1/users/me answered with something that is not a user`);
+        who =
+          typeof me.name === 'string' && me.name !== ''
+            ? me.name
+            : typeof me.email === 'string' && me.email !== ''
+              ? me.email
+              : 'there';
       } catch (e) {
         const { updateContexts } = await import('../../config/transaction.js');
         await updateContexts(path, (doc) => {
@@ -109,10 +127,13 @@ export function newCmdContextInit(f: Factory): Command {
           if (previous !== '' && doc.has(previous)) doc.current = previous;
         });
         // Interrupted (Ctrl-C): the context is gone all the same, and the exit code stays the signal's.
-        if (e instanceof CancelledError) throw new CancelledError(e.signal, `${e.message}; context '${name}' was not saved`);
+        if (e instanceof CancelledError)
+          throw new CancelledError(e.signal, `${e.message}; context '${name}' was not saved`);
         throw new CliError(`${describeFailure(e, server, credential)}; context '${name}' was not saved`);
       }
-      await f.io.printHuman(`Welcome ${who}, everything is now set up.\nContext '${name}' was created and is now the current context.\n`);
+      await f.io.printHuman(
+        `Welcome ${who}, everything is now set up.\nContext '${name}' was created and is now the current context.\n`,
+      );
     },
   });
 }

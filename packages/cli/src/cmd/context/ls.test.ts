@@ -7,7 +7,8 @@ import { json, StubRegistry } from '../../../test/kit/httpmock.js';
 import { runQlik, tempHome, type RunResult } from '../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
-const ls = (args: string[], home: string, stdoutTTY = false): Promise<RunResult> => runContext(['ls', ...args], { home, stdoutTTY });
+const ls = (args: string[], home: string, stdoutTTY = false): Promise<RunResult> =>
+  runContext(['ls', ...args], { home, stdoutTTY });
 
 const TWO = `current-context: beta
 contexts:
@@ -27,14 +28,20 @@ describe('context ls', () => {
     expect(r).toMatchObject({
       code: 0,
       stderr: '',
-      stdout: 'name\tserver\tcurrent\tcomment\nalpha\thttps://alpha.example.com\t\tA\nbeta\thttps://beta.example.com/x\t*\tB\n',
+      stdout:
+        'name\tserver\tcurrent\tcomment\nalpha\thttps://alpha.example.com\t\tA\nbeta\thttps://beta.example.com/x\t*\tB\n',
     });
   });
 
   it('aligns the columns on a terminal', async () => {
     const r = await ls([], await homeWith(TWO), true);
     expect(r.stdout).toBe(
-      ['name   server                      current  comment', 'alpha  https://alpha.example.com            A', 'beta   https://beta.example.com/x  *        B', ''].join('\n'),
+      [
+        'name   server                      current  comment',
+        'alpha  https://alpha.example.com            A',
+        'beta   https://beta.example.com/x  *        B',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -54,7 +61,11 @@ describe('context ls', () => {
   });
 
   it('takes no arguments', async () => {
-    expect(await ls(['extra'], await tempHome())).toMatchObject({ code: 1, stdout: '', stderr: 'Error: accepts 0 arg(s), received 1\n' });
+    expect(await ls(['extra'], await tempHome())).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: accepts 0 arg(s), received 1\n',
+    });
   });
 
   it('reports a broken file in one line with its position', async () => {
@@ -75,19 +86,27 @@ contexts:
 `;
 
 describe('context ls on hostile values (#8.6)', () => {
-  it.each([false, true])('strips controls, sequences and bidi characters (terminal: %s); a TAB cannot add a column', async (tty) => {
-    const r = await ls([], await homeWith(HOSTILE), tty);
-    const rows = r.stdout.split('\n');
-    if (!tty) expect(rows[1]).toBe('evil tab\thttps://x.example.com/6n\t\tgnp.exehiddenX line');
-    else expect(rows[1]).toBe('evil tab  https://x.example.com/6n           gnp.exehiddenX line');
-    // eslint-disable-next-line no-control-regex
-    expect(r.stdout.replace(/[\t\n]/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
-  });
+  it.each([false, true])(
+    'strips controls, sequences and bidi characters (terminal: %s); a TAB cannot add a column',
+    async (tty) => {
+      const r = await ls([], await homeWith(HOSTILE), tty);
+      const rows = r.stdout.split('\n');
+      if (!tty) expect(rows[1]).toBe('evil tab\thttps://x.example.com/6n\t\tgnp.exehiddenX line');
+      else expect(rows[1]).toBe('evil tab  https://x.example.com/6n           gnp.exehiddenX line');
+      // eslint-disable-next-line no-control-regex
+      expect(r.stdout.replace(/[\t\n]/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    },
+  );
 
   it('keeps --json exact', async () => {
     const r = await ls(['--json'], await homeWith(HOSTILE));
     expect(JSON.parse(r.stdout)).toEqual([
-      { name: 'ev\u001b[31mil\u001b]0;pwned\u0007\ttab', server: 'https://x.example.com/\u001b[2J\u009b6n', current: false, comment: '\u202egnp.exe\u2066hidden\u2069\r\bX\nline' },
+      {
+        name: 'ev\u001b[31mil\u001b]0;pwned\u0007\ttab',
+        server: 'https://x.example.com/\u001b[2J\u009b6n',
+        current: false,
+        comment: '\u202egnp.exe\u2066hidden\u2069\r\bX\nline',
+      },
     ]);
     // eslint-disable-next-line no-control-regex
     expect(r.stdout.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f]/);
@@ -129,7 +148,9 @@ describe('who may change the contexts file (#8.12)', () => {
   });
 
   it('the same warning comes from any command that reads the contexts (through the Factory), once', async () => {
-    const home = await homeWith('current-context: t\ncontexts:\n  t:\n    headers:\n      Authorization: Bearer k-0123456789\n    server: https://t.example.com\n');
+    const home = await homeWith(
+      'current-context: t\ncontexts:\n  t:\n    headers:\n      Authorization: Bearer k-0123456789\n    server: https://t.example.com\n',
+    );
     await chmod(contextsFile(home), 0o666);
     const reg = new StubRegistry().register('GET', '/api/v1/users/me', json(200, { id: 'u1', name: 'Dev' }));
     const r = await runQlik(['user', 'me', '-q'], { home, transport: reg });

@@ -19,7 +19,13 @@ export function newCmdContextLs(f: Factory): Command {
         const ctx = snap.get(name) ?? {};
         const h = authorizationHeader(ctx.headers);
         const keyExpiry = recordedExpiry(f.contextsPath(), name, h === undefined ? undefined : ctx.headers?.[h]);
-        return { name, server: ctx.server ?? '', current: name === snap.current, comment: ctx.comment ?? '', ...(keyExpiry ? { keyExpiry } : {}) };
+        return {
+          name,
+          server: ctx.server ?? '',
+          current: name === snap.current,
+          comment: ctx.comment ?? '',
+          ...(keyExpiry ? { keyExpiry } : {}),
+        };
       });
       if (await f.jsonMode()) {
         await printJson(f.io, rows);

@@ -15,7 +15,9 @@ describe('context names', () => {
     const home = await tempHome();
     const r = await runContext(['create', name, '--server', 'a.example.com'], { home });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^Error: context name ".*": has a control or bidirectional character \\(U\\+${code}\\)\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^Error: context name ".*": has a control or bidirectional character \\(U\\+${code}\\)\\n$`),
+    );
     expect(await saved(home).catch(() => undefined)).toBeUndefined();
   });
 
@@ -26,7 +28,9 @@ describe('context names', () => {
     expect((await runContext(['create', nfd, '--server', 'a.example.com'], { home })).code).toBe(0);
     expect(Object.keys((await saved(home)).contexts as object)).toEqual([nfc]);
     const twin = await runContext(['create', nfc, '--server', 'b.example.com'], { home });
-    expect(twin.stderr).toBe(`Error: Context '${nfc}' already exists\nHint: change it with: qlik context update '${nfc}' (the same flags), or remove it first: qlik context rm '${nfc}'\n`);
+    expect(twin.stderr).toBe(
+      `Error: Context '${nfc}' already exists\nHint: change it with: qlik context update '${nfc}' (the same flags), or remove it first: qlik context rm '${nfc}'\n`,
+    );
     expect((await runContext(['use', nfd], { home })).code).toBe(0);
     const got = await runContext(['get', nfc], { home });
     expect(got.code, got.stderr).toBe(0);

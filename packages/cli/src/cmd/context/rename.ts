@@ -15,7 +15,10 @@ export function newCmdContextRename(f: Factory): Command {
     args: { min: 2, max: 2 },
     run: async ({ args: [from = '', to = ''] }) => {
       await writeContexts(f, (doc) => {
-        if (!doc.has(from)) throw noSuchContext(from).withHint(contextNameHint(from, doc.names(), (n) => `qlik context rename ${n} ${shellWord(to)}`));
+        if (!doc.has(from))
+          throw noSuchContext(from).withHint(
+            contextNameHint(from, doc.names(), (n) => `qlik context rename ${n} ${shellWord(to)}`),
+          );
         doc.rename(from, to);
       });
       f.io.warn(`Context '${from}' renamed to '${to}'`);

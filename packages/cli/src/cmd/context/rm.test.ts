@@ -20,14 +20,31 @@ describe('context rm', () => {
 
   it('removes several (a name given twice counts once), one line each', async () => {
     const home = await homeWith(FILE);
-    expect(await rm(['alpha', 'gamma', 'alpha'], home)).toMatchObject({ code: 0, stderr: "Context 'alpha' removed\nContext 'gamma' removed\n" });
-    expect(await readFile(contextsFile(home), 'utf8')).toBe('current-context: beta\ncontexts:\n  beta:\n    server: https://beta.example.com\n');
+    expect(await rm(['alpha', 'gamma', 'alpha'], home)).toMatchObject({
+      code: 0,
+      stderr: "Context 'alpha' removed\nContext 'gamma' removed\n",
+    });
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(
+      'current-context: beta\ncontexts:\n  beta:\n    server: https://beta.example.com\n',
+    );
   });
 
   it.each<[string, string[], string]>([
-    ['an unknown name among known ones', ['alpha', 'missing'], "No context by the name 'missing'; nothing was removed\nHint: the contexts are: alpha, beta, gamma (qlik context ls)"],
-    ['several unknown names', ['x', 'alpha', 'y'], "No context by the name 'x', 'y'; nothing was removed\nHint: the contexts are: alpha, beta, gamma (qlik context ls)"],
-    ['a misspelt name', ['alpah', 'beta'], "No context by the name 'alpah'; nothing was removed\nHint: did you mean 'alpha'? qlik context rm alpha beta"],
+    [
+      'an unknown name among known ones',
+      ['alpha', 'missing'],
+      "No context by the name 'missing'; nothing was removed\nHint: the contexts are: alpha, beta, gamma (qlik context ls)",
+    ],
+    [
+      'several unknown names',
+      ['x', 'alpha', 'y'],
+      "No context by the name 'x', 'y'; nothing was removed\nHint: the contexts are: alpha, beta, gamma (qlik context ls)",
+    ],
+    [
+      'a misspelt name',
+      ['alpah', 'beta'],
+      "No context by the name 'alpah'; nothing was removed\nHint: did you mean 'alpha'? qlik context rm alpha beta",
+    ],
     ['no name', [], 'requires at least 1 arg(s), only received 0'],
   ])('fails for %s and removes nothing', async (_what, args, message) => {
     const home = await homeWith(FILE);

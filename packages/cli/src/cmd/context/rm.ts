@@ -20,7 +20,11 @@ export function newCmdContextRm(f: Factory): Command {
           // The command again, each unknown name replaced by its closest known one (when there is one).
           const known = doc.names();
           const fixed = (n: string): string => shellWord(commandSuggestions(n, known)[0] ?? n);
-          const hint = contextNameHint(missing[0] ?? '', known, () => `qlik context rm ${names.map((n) => (doc.has(n) ? shellWord(n) : fixed(n))).join(' ')}`);
+          const hint = contextNameHint(
+            missing[0] ?? '',
+            known,
+            () => `qlik context rm ${names.map((n) => (doc.has(n) ? shellWord(n) : fixed(n))).join(' ')}`,
+          );
           throw new CliError(`No context by the name '${missing.join("', '")}'; nothing was removed`, { hint });
         }
         for (const n of new Set(names)) doc.remove(n);

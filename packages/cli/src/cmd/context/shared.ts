@@ -1,6 +1,12 @@
 // What the context verbs share: the flags of `create` and `update`, reading secrets from stdin, turning flags into
 // context fields (checked before anything is written), and showing a context with its secrets masked.
-import { Command, Directive, type CommandDef, type CompletionRequest, type CompletionResult } from '../../cmdutil/command.js';
+import {
+  Command,
+  Directive,
+  type CommandDef,
+  type CompletionRequest,
+  type CompletionResult,
+} from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
@@ -70,14 +76,16 @@ export async function readSecretArgs(o: ContextFieldOptions, io: IOStreams): Pro
   if (dashes === 0) return o;
   const flag = o.apiKey === '-' ? '--api-key' : '--oauth-client-secret';
   if (dashes > 1) throw new FlagError('only one of --api-key and --oauth-client-secret can be read from stdin (-)');
-  if (io.isStdinTTY) throw new FlagError(`${flag} -: stdin is a terminal; pipe the secret in (e.g. from a secret store)`);
+  if (io.isStdinTTY)
+    throw new FlagError(`${flag} -: stdin is a terminal; pipe the secret in (e.g. from a secret store)`);
   const secret = (await readAllCapped(io.in, 64 * 1024, 'the secret on stdin')).trim();
   if (secret === '') throw new FlagError(`${flag} -: stdin was empty`);
   return o.apiKey === '-' ? { ...o, apiKey: secret } : { ...o, oauthClientSecret: secret };
 }
 
 function checkSecret(value: string, flag: string): string {
-  if (value.trim() === '' || /[\r\n\0]/.test(value)) throw new FlagError(`${flag}: the value is empty or has a line break`);
+  if (value.trim() === '' || /[\r\n\0]/.test(value))
+    throw new FlagError(`${flag}: the value is empty or has a line break`);
   return value.trim();
 }
 
@@ -102,10 +110,13 @@ export function toContextFields(o: ContextFieldOptions): QlikContext {
   if (o.comment !== undefined) fields.comment = o.comment;
   if (o.insecure !== undefined) fields.insecure = o.insecure;
   if (o.oauthClientId !== undefined) fields['oauth-client-id'] = checkSecret(o.oauthClientId, '--oauth-client-id');
-  if (o.oauthClientSecret !== undefined) fields['oauth-client-secret'] = checkSecret(o.oauthClientSecret, '--oauth-client-secret');
+  if (o.oauthClientSecret !== undefined)
+    fields['oauth-client-secret'] = checkSecret(o.oauthClientSecret, '--oauth-client-secret');
   if (o.oauthScope !== undefined) fields['oauth-scope'] = o.oauthScope.trim();
   // --api-key wins over an Authorization header given with --headers (in any case).
-  const given = Object.entries(o.headers ?? {}).filter(([h]) => o.apiKey === undefined || h.toLowerCase() !== 'authorization');
+  const given = Object.entries(o.headers ?? {}).filter(
+    ([h]) => o.apiKey === undefined || h.toLowerCase() !== 'authorization',
+  );
   const headers: Record<string, string> = Object.fromEntries(given);
   if (o.apiKey !== undefined) headers.Authorization = `Bearer ${checkSecret(o.apiKey, '--api-key')}`;
   checkHeaders(headers, o.apiKey !== undefined ? '--api-key/--headers' : '--headers');
@@ -113,7 +124,9 @@ export function toContextFields(o: ContextFieldOptions): QlikContext {
   // One kind of credentials per context (as the resolver insists when the context is used).
   if (setsApiKey(fields) && setsOAuthClient(fields)) {
     const key = o.apiKey !== undefined ? '--api-key' : '--headers Authorization=…';
-    throw new FlagError(`${key} and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses an API key or an OAuth client, not both`);
+    throw new FlagError(
+      `${key} and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses an API key or an OAuth client, not both`,
+    );
   }
   return fields;
 }
@@ -143,7 +156,8 @@ export async function writeContexts<T>(f: Factory, mutate: (doc: ContextsDocumen
     return await updateContexts(path, mutate);
   } finally {
     const after = before.length > 0 ? await permissionWarnings(path) : [];
-    for (const w of before) f.io.warn(after.includes(w) ? w : `${w} (done by this run's write; check that the file's contents are yours)`);
+    for (const w of before)
+      f.io.warn(after.includes(w) ? w : `${w} (done by this run's write; check that the file's contents are yours)`);
   }
 }
 
@@ -158,9 +172,19 @@ export async function noteKeyExpiry(f: Factory, name: string): Promise<void> {
   const auth = h === undefined ? undefined : ctx?.headers?.[h];
   const { keyIdOf, recordKeyExpiry } = await import('../../config/key-expiry.js');
   const jti = keyIdOf(auth);
-  if (ctx?.server === undefined || auth === undefined || jti === undefined || (ctx['server-type'] ?? 'cloud') !== 'cloud') return;
+  if (
+    ctx?.server === undefined ||
+    auth === undefined ||
+    jti === undefined ||
+    (ctx['server-type'] ?? 'cloud') !== 'cloud'
+  )
+    return;
   const lookup = async (): Promise<void> => {
-    const http = await f.httpClientFor({ server: ctx.server ?? '', headers: { Authorization: auth }, insecure: ctx.insecure ?? false });
+    const http = await f.httpClientFor({
+      server: ctx.server ?? '',
+      headers: { Authorization: auth },
+      insecure: ctx.insecure ?? false,
+    });
     const res = await http.attempt({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(jti)}` });
     if (res.status !== 200) return;
     const key = JSON.parse(res.text) as { expiry?: string | null; created?: string };
@@ -182,7 +206,10 @@ export function masked(ctx: QlikContext): QlikContext {
   for (const [k, v] of Object.entries(ctx)) {
     if (k === 'headers' && v && typeof v === 'object') {
       out.headers = Object.fromEntries(
-        Object.entries(v as Record<string, string>).map(([h, val]) => [h, isSecretName(h) ? maskedHeaderValue(val) : val]),
+        Object.entries(v as Record<string, string>).map(([h, val]) => [
+          h,
+          isSecretName(h) ? maskedHeaderValue(val) : val,
+        ]),
       );
     } else if (isSecretField(k) && typeof v === 'string' && v !== '') {
       out[k] = OMITTED;
@@ -216,8 +243,14 @@ export function contextWriteCommand(
       registerSecrets(f, fields);
       await run({ name: inv.args[0] ?? '', fields });
       // It worked; one line on how to keep the secret out of the process list and the shell history next time.
-      const inline = [['--api-key', given.apiKey] as const, ['--oauth-client-secret', given.oauthClientSecret] as const].find(([, v]) => v !== undefined && v !== '-');
-      if (inline) f.io.warn(`Warning: ${inline[0]} on the command line can be read from the process list and shell history; pipe the secret in with ${inline[0]} - instead`);
+      const inline = [
+        ['--api-key', given.apiKey] as const,
+        ['--oauth-client-secret', given.oauthClientSecret] as const,
+      ].find(([, v]) => v !== undefined && v !== '-');
+      if (inline)
+        f.io.warn(
+          `Warning: ${inline[0]} on the command line can be read from the process list and shell history; pipe the secret in with ${inline[0]} - instead`,
+        );
     },
   });
 }
@@ -244,7 +277,8 @@ export function contextNameArgs(f: Factory, max: number): (req: CompletionReques
 export function contextNameHint(name: string, names: readonly string[], command: (name: string) => string): string {
   const close = commandSuggestions(name, names);
   const first = close[0];
-  if (first !== undefined) return `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ${command(shellWord(first))}`;
+  if (first !== undefined)
+    return `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ${command(shellWord(first))}`;
   if (names.length > 0) return `the contexts are: ${names.join(', ')} (qlik context ls)`;
   return 'there are no contexts yet; make one with: qlik context create <name> --server <url> --api-key -';
 }

@@ -9,9 +9,11 @@ async function ctxOf(home: string, name: string): Promise<Record<string, unknown
   return (await saved(home)).contexts?.[name];
 }
 
-const update = (args: string[], opts: { home: string; stdin?: string }): Promise<RunResult> => runContext(['update', ...args], opts);
+const update = (args: string[], opts: { home: string; stdin?: string }): Promise<RunResult> =>
+  runContext(['update', ...args], opts);
 
-const PLAIN = 'current-context: c1\ncontexts:\n  c1:\n    comment: first\n    headers:\n      X-A: "1"\n    server: https://one.example.com\n';
+const PLAIN =
+  'current-context: c1\ncontexts:\n  c1:\n    comment: first\n    headers:\n      X-A: "1"\n    server: https://one.example.com\n';
 const API_KEY =
   'contexts:\n  k:\n    comment: keep\n    headers:\n      Authorization: Bearer old-key-0123456789\n      X-Team: blue\n    server: https://k.example.com\n';
 const OAUTH =
@@ -22,13 +24,24 @@ describe('context update', () => {
     const home = await homeWith(PLAIN);
     const r = await update(['c1', '--comment', 'second', '--headers', 'X-B=2'], { home });
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: "Context 'c1' updated\n" });
-    expect(await ctxOf(home, 'c1')).toEqual({ server: 'https://one.example.com', comment: 'second', headers: { 'X-A': '1', 'X-B': '2' } });
+    expect(await ctxOf(home, 'c1')).toEqual({
+      server: 'https://one.example.com',
+      comment: 'second',
+      headers: { 'X-A': '1', 'X-B': '2' },
+    });
   });
 
   it('sets server, server-type and insecure from the global flags', async () => {
     const home = await homeWith(PLAIN);
-    expect((await update(['c1', '--server', 'two.example.com/base/', '--server-type', 'Windows', '--insecure'], { home })).code).toBe(0);
-    expect(await ctxOf(home, 'c1')).toMatchObject({ server: 'https://two.example.com/base', 'server-type': 'windows', insecure: true });
+    expect(
+      (await update(['c1', '--server', 'two.example.com/base/', '--server-type', 'Windows', '--insecure'], { home }))
+        .code,
+    ).toBe(0);
+    expect(await ctxOf(home, 'c1')).toMatchObject({
+      server: 'https://two.example.com/base',
+      'server-type': 'windows',
+      insecure: true,
+    });
   });
 
   // pflag's boolean syntax: `--insecure=false` is the way back after `create --insecure` (#10.3).
@@ -55,7 +68,9 @@ describe('context update', () => {
   it('--insecure=false is written as a YAML boolean that Qlik’s CLI reads back', async () => {
     const home = await homeWith('contexts:\n  s:\n    insecure: true\n    server: https://s.example.com\n');
     await update(['s', '--insecure=false'], { home });
-    expect(await readFile(contextsFile(home), 'utf8')).toBe('contexts:\n  s:\n    insecure: false\n    server: https://s.example.com\n');
+    expect(await readFile(contextsFile(home), 'utf8')).toBe(
+      'contexts:\n  s:\n    insecure: false\n    server: https://s.example.com\n',
+    );
   });
 
   it('--api-key - rotates the key from stdin; empty stdin fails and keeps the old key', async () => {
@@ -75,11 +90,15 @@ describe('context update', () => {
 
   it('an OAuth client replaces the API key (other headers stay) and says so', async () => {
     const home = await homeWith(API_KEY);
-    const r = await update(['k', '--oauth-client-id', 'client-9', '--oauth-client-secret', '-'], { home, stdin: 'new-secret-0123456789' });
+    const r = await update(['k', '--oauth-client-id', 'client-9', '--oauth-client-secret', '-'], {
+      home,
+      stdin: 'new-secret-0123456789',
+    });
     expect(r).toMatchObject({
       code: 0,
       stdout: '',
-      stderr: "Context 'k': removed the API key (the Authorization header); the context now uses the OAuth client\nContext 'k' updated\n",
+      stderr:
+        "Context 'k': removed the API key (the Authorization header); the context now uses the OAuth client\nContext 'k' updated\n",
     });
     expect(await ctxOf(home, 'k')).toEqual({
       comment: 'keep',
@@ -92,10 +111,18 @@ describe('context update', () => {
   });
 
   it('removes the headers map when the API key was its only header', async () => {
-    const home = await homeWith('contexts:\n  k:\n    headers:\n      authorization: Bearer only-0123456789\n    server: https://k.example.com\n');
+    const home = await homeWith(
+      'contexts:\n  k:\n    headers:\n      authorization: Bearer only-0123456789\n    server: https://k.example.com\n',
+    );
     const r = await update(['k', '--oauth-client-id', 'c', '--oauth-client-secret', '-'], { home, stdin: 's\n' });
-    expect(r.stderr).toBe("Context 'k': removed the API key (the authorization header); the context now uses the OAuth client\nContext 'k' updated\n");
-    expect(await ctxOf(home, 'k')).toEqual({ server: 'https://k.example.com', 'oauth-client-id': 'c', 'oauth-client-secret': 's' });
+    expect(r.stderr).toBe(
+      "Context 'k': removed the API key (the authorization header); the context now uses the OAuth client\nContext 'k' updated\n",
+    );
+    expect(await ctxOf(home, 'k')).toEqual({
+      server: 'https://k.example.com',
+      'oauth-client-id': 'c',
+      'oauth-client-secret': 's',
+    });
   });
 
   it('an API key replaces the OAuth client (id, secret and scope) and says so', async () => {
@@ -108,19 +135,28 @@ describe('context update', () => {
         "Context 'o': removed the OAuth client (oauth-client-id, oauth-client-secret, oauth-scope); the context now uses the API key\nContext 'o' updated\n" +
         'Warning: --api-key on the command line can be read from the process list and shell history; pipe the secret in with --api-key - instead\n',
     });
-    expect(await ctxOf(home, 'o')).toEqual({ server: 'https://o.example.com', headers: { Authorization: 'Bearer fresh-key-0123456789' } });
+    expect(await ctxOf(home, 'o')).toEqual({
+      server: 'https://o.example.com',
+      headers: { Authorization: 'Bearer fresh-key-0123456789' },
+    });
   });
 
   it('an Authorization header given with --headers counts as an API key too', async () => {
     const home = await homeWith(OAUTH);
     const r = await update(['o', '--headers', 'Authorization=Bearer via-headers-0123'], { home });
     expect(r.stderr).toContain("Context 'o': removed the OAuth client");
-    expect(await ctxOf(home, 'o')).toEqual({ server: 'https://o.example.com', headers: { Authorization: 'Bearer via-headers-0123' } });
+    expect(await ctxOf(home, 'o')).toEqual({
+      server: 'https://o.example.com',
+      headers: { Authorization: 'Bearer via-headers-0123' },
+    });
   });
 
   it('rotating the OAuth secret (or setting the scope) keeps the client and says nothing extra', async () => {
     const home = await homeWith(OAUTH);
-    const r = await update(['o', '--oauth-client-secret', '-', '--oauth-scope', 'admin_classic'], { home, stdin: 'rotated-secret-1234' });
+    const r = await update(['o', '--oauth-client-secret', '-', '--oauth-scope', 'admin_classic'], {
+      home,
+      stdin: 'rotated-secret-1234',
+    });
     expect(r.stderr).toBe("Context 'o' updated\n");
     expect(await ctxOf(home, 'o')).toEqual({
       server: 'https://o.example.com',
@@ -131,18 +167,48 @@ describe('context update', () => {
   });
 
   it.each<[string, string, string[], string]>([
-    ['an unknown context', PLAIN, ['nope', '--comment', 'x'], "No context by the name 'nope'\nHint: the contexts are: c1 (qlik context ls)"],
-    ['a misspelt context', PLAIN, ['c2', '--comment', 'x'], "No context by the name 'c2'\nHint: did you mean 'c1'? qlik context update c1 (with the same flags)"],
-    ['a bad boolean', PLAIN, ['c1', '--insecure=maybe'], 'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax'],
-    ['a bad server', PLAIN, ['c1', '--server', 'ftp://x'], '--server: unsupported scheme "ftp" in "ftp://x" (use https:// or http://)'],
+    [
+      'an unknown context',
+      PLAIN,
+      ['nope', '--comment', 'x'],
+      "No context by the name 'nope'\nHint: the contexts are: c1 (qlik context ls)",
+    ],
+    [
+      'a misspelt context',
+      PLAIN,
+      ['c2', '--comment', 'x'],
+      "No context by the name 'c2'\nHint: did you mean 'c1'? qlik context update c1 (with the same flags)",
+    ],
+    [
+      'a bad boolean',
+      PLAIN,
+      ['c1', '--insecure=maybe'],
+      'invalid argument "maybe" for "--insecure" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
+    ],
+    [
+      'a bad server',
+      PLAIN,
+      ['c1', '--server', 'ftp://x'],
+      '--server: unsupported scheme "ftp" in "ftp://x" (use https:// or http://)',
+    ],
     [
       'both kinds at once',
       API_KEY,
       ['k', '--api-key', 'a-1', '--oauth-client-id', 'c'],
       '--api-key and --oauth-client-id/--oauth-client-secret cannot be used together: a context uses an API key or an OAuth client, not both',
     ],
-    ['a secret for a context without a client id', API_KEY, ['k', '--oauth-client-secret', 's'], "--oauth-client-secret: context 'k' has no OAuth client id; give --oauth-client-id too"],
-    ['a scope for a context without a client id', PLAIN, ['c1', '--oauth-scope', 'x'], "--oauth-scope: context 'c1' has no OAuth client id; give --oauth-client-id too"],
+    [
+      'a secret for a context without a client id',
+      API_KEY,
+      ['k', '--oauth-client-secret', 's'],
+      "--oauth-client-secret: context 'k' has no OAuth client id; give --oauth-client-id too",
+    ],
+    [
+      'a scope for a context without a client id',
+      PLAIN,
+      ['c1', '--oauth-scope', 'x'],
+      "--oauth-scope: context 'c1' has no OAuth client id; give --oauth-client-id too",
+    ],
     ['no name', PLAIN, [], 'accepts 1 arg(s), received 0'],
   ])('fails for %s and leaves the file as it was', async (_what, yaml, args, message) => {
     const home = await homeWith(yaml);

@@ -41,7 +41,10 @@ export function newCmdContextUpdate(f: Factory): Command {
       const fields = toContextFields(given);
       const switched = await writeContexts(f, (doc) => {
         const before = doc.get(name);
-        if (before === undefined) throw noSuchContext(name).withHint(contextNameHint(name, doc.names(), (n) => `qlik context update ${n} (with the same flags)`));
+        if (before === undefined)
+          throw noSuchContext(name).withHint(
+            contextNameHint(name, doc.names(), (n) => `qlik context update ${n} (with the same flags)`),
+          );
         doc.update(name, fields);
         if (before === undefined) return undefined;
         // A context authenticates one way: an API key replaces an OAuth client, and an OAuth client an API key.
@@ -49,7 +52,8 @@ export function newCmdContextUpdate(f: Factory): Command {
         if (setsApiKey(fields)) {
           const gone = OAUTH_FIELDS.filter((k) => before[k] !== undefined);
           for (const k of gone) doc.set(name, k, undefined);
-          if (gone.length > 0) note = `Context '${name}': removed the OAuth client (${gone.join(', ')}); the context now uses the API key`;
+          if (gone.length > 0)
+            note = `Context '${name}': removed the OAuth client (${gone.join(', ')}); the context now uses the API key`;
         } else if (setsOAuthClient(fields)) {
           const auth = authorizationHeader(before.headers);
           if (auth !== undefined) {

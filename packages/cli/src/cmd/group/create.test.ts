@@ -9,12 +9,34 @@ describe('group create', () => {
   it.each([
     [['--name', 'Admins'], { name: 'Admins' }],
     [
-      ['--name', 'Admins', '--providerType', 'custom', '--status', 'active', '--description', 'd', '--assignedRoles-name', 'TenantAdmin'],
-      { name: 'Admins', providerType: 'custom', status: 'active', description: 'd', assignedRoles: [{ name: 'TenantAdmin' }] },
+      [
+        '--name',
+        'Admins',
+        '--providerType',
+        'custom',
+        '--status',
+        'active',
+        '--description',
+        'd',
+        '--assignedRoles-name',
+        'TenantAdmin',
+      ],
+      {
+        name: 'Admins',
+        providerType: 'custom',
+        status: 'active',
+        description: 'd',
+        assignedRoles: [{ name: 'TenantAdmin' }],
+      },
     ],
-    [['--name', 'A', '--assignedRoles', '[{"id":"r1"},{"id":"r2"}]'], { name: 'A', assignedRoles: [{ id: 'r1' }, { id: 'r2' }] }],
+    [
+      ['--name', 'A', '--assignedRoles', '[{"id":"r1"},{"id":"r2"}]'],
+      { name: 'A', assignedRoles: [{ id: 'r1' }, { id: 'r2' }] },
+    ],
   ])('%j', async (flags, body) => {
-    const r = await runStubbed(['group', 'create', ...flags], (reg) => reg.register('POST', P, json(201, { id: 'g9', ...body })));
+    const r = await runStubbed(['group', 'create', ...flags], (reg) =>
+      reg.register('POST', P, json(201, { id: 'g9', ...body })),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map(sent)).toEqual([{ method: 'POST', path: P, body }]);
     expect(JSON.parse(r.stdout)).toEqual({ id: 'g9', ...body });
@@ -22,15 +44,23 @@ describe('group create', () => {
 
   it.each([
     [[], 'Error: required flag(s) "name" not set\n'],
-    [['--name', 'A', '--providerType', 'ldap'], 'Error: invalid argument "ldap" for "--providerType" flag: must be one of "idp", "custom"\n'],
-    [['--name', 'A', '--status', 'disabled'], 'Error: invalid argument "disabled" for "--status" flag: must be one of "active"\n'],
+    [
+      ['--name', 'A', '--providerType', 'ldap'],
+      'Error: invalid argument "ldap" for "--providerType" flag: must be one of "idp", "custom"\n',
+    ],
+    [
+      ['--name', 'A', '--status', 'disabled'],
+      'Error: invalid argument "disabled" for "--status" flag: must be one of "active"\n',
+    ],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['group', 'create', ...flags]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
   });
 
   it('409 for a name in use: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'group', 'create', '--name', 'A'], (reg) => reg.register('POST', P, qlikError(409, 'GROUPS-409', 'Conflict')));
+    const r = await runStubbed(['--json', 'group', 'create', '--name', 'A'], (reg) =>
+      reg.register('POST', P, qlikError(409, 'GROUPS-409', 'Conflict')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
   });

@@ -15,11 +15,29 @@ export const groupCreateOperation = defineOperation({
     kind: 'object',
     required: ['name'],
     fields: [
-      { flag: { name: 'assignedRoles', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.' } },
-      { flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique role identitier' }, field: 'assignedRoles[].id' },
-      { flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the role' }, field: 'assignedRoles[].name' },
+      {
+        flag: {
+          name: 'assignedRoles',
+          type: 'unknowns',
+          usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.',
+        },
+      },
+      {
+        flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique role identitier' },
+        field: 'assignedRoles[].id',
+      },
+      {
+        flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the role' },
+        field: 'assignedRoles[].name',
+      },
       { flag: { name: 'description', type: 'string', usage: 'The description of the group.' } },
-      { flag: { name: 'name', type: 'string', usage: '(Required) The name of the group (maximum length of 256 characters).' } },
+      {
+        flag: {
+          name: 'name',
+          type: 'string',
+          usage: '(Required) The name of the group (maximum length of 256 characters).',
+        },
+      },
       {
         flag: {
           name: 'providerType',

@@ -11,12 +11,20 @@ describe('group edit', () => {
     const r = await runStubbed(
       ['group', 'edit', 'g1'],
       (reg) => {
-        reg.register('GET', P, json(200, { id: 'g1', name: 'g', description: 'old', assignedRoles: [], providerType: 'custom' }));
+        reg.register(
+          'GET',
+          P,
+          json(200, { id: 'g1', name: 'g', description: 'old', assignedRoles: [], providerType: 'custom' }),
+        );
         reg.register('PATCH', P, empty(204));
       },
       { env: { EDITOR: editor } },
     );
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: 'Updated description\n' });
-    expect(r.requests.map(sent)[1]).toEqual({ method: 'PATCH', path: P, body: [{ op: 'replace', path: '/description', value: 'new' }] });
+    expect(r.requests.map(sent)[1]).toEqual({
+      method: 'PATCH',
+      path: P,
+      body: [{ op: 'replace', path: '/description', value: 'new' }],
+    });
   });
 });

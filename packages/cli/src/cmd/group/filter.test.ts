@@ -8,9 +8,15 @@ const P = '/api/v1/groups/actions/filter';
 describe('group filter', () => {
   it.each([
     [['--filter', 'name eq "a"'], P, { filter: 'name eq "a"' }],
-    [['--filter', 'name eq "a"', '--sort', '+name', '--limit', '5', '--next', 'c1'], `${P}?next=c1&sort=%2Bname&limit=5`, { filter: 'name eq "a"' }],
+    [
+      ['--filter', 'name eq "a"', '--sort', '+name', '--limit', '5', '--next', 'c1'],
+      `${P}?next=c1&sort=%2Bname&limit=5`,
+      { filter: 'name eq "a"' },
+    ],
   ])('%j', async (flags, path, body) => {
-    const r = await runStubbed(['group', 'filter', ...flags], (reg) => reg.register('POST', path, json(200, { data: [{ id: 'g1' }], links: {} })));
+    const r = await runStubbed(['group', 'filter', ...flags], (reg) =>
+      reg.register('POST', path, json(200, { data: [{ id: 'g1' }], links: {} })),
+    );
     expect(r).toMatchObject({ code: 0, stdout: `${JSON.stringify([{ id: 'g1' }], null, 2)}\n`, stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'POST', path, body }]);
   });

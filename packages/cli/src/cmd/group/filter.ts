@@ -17,9 +17,28 @@ export const groupFilterOperation = defineOperation({
   paging: { pageMax: 100, limitUsage: 'The number of user entries to retrieve.' },
   idempotent: true,
   query: [
-    { flag: { name: 'next', type: 'string', usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.' } },
-    { flag: { name: 'prev', type: 'string', usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.' } },
-    { flag: { name: 'sort', type: 'string', choices: NAME_SORTS, usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(NAME_SORTS)}` } },
+    {
+      flag: {
+        name: 'next',
+        type: 'string',
+        usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.',
+      },
+    },
+    {
+      flag: {
+        name: 'prev',
+        type: 'string',
+        usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.',
+      },
+    },
+    {
+      flag: {
+        name: 'sort',
+        type: 'string',
+        choices: NAME_SORTS,
+        usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(NAME_SORTS)}`,
+      },
+    },
   ],
   body: {
     kind: 'object',
@@ -28,7 +47,8 @@ export const groupFilterOperation = defineOperation({
         flag: {
           name: 'filter',
           type: 'string',
-          usage: 'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
+          usage:
+            'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
         },
       },
     ],

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { json, qlikError } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
-const G = { id: '000000000000000000000001', name: 'com.qlik.Everyone', assignedRoles: [], links: { self: { href: 'x' } } };
+const G = {
+  id: '000000000000000000000001',
+  name: 'com.qlik.Everyone',
+  assignedRoles: [],
+  links: { self: { href: 'x' } },
+};
 
 describe('group get', () => {
   it.each([
@@ -23,7 +28,9 @@ describe('group get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'group', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/groups/nope', qlikError(404, 'GROUPS-404', 'Not found')));
+    const r = await runStubbed(['--json', 'group', 'get', 'nope'], (reg) =>
+      reg.register('GET', '/api/v1/groups/nope', qlikError(404, 'GROUPS-404', 'Not found')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

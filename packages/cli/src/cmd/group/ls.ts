@@ -25,16 +25,24 @@ export const groupLsOperation = defineOperation({
       flag: {
         name: 'sort',
         type: 'string',
-        usage: 'Optional resource field name to sort on, eg. name. Can be prefixed with +/- to determine order, defaults to (+) ascending.',
+        usage:
+          'Optional resource field name to sort on, eg. name. Can be prefixed with +/- to determine order, defaults to (+) ascending.',
       },
     },
     {
       flag: {
         name: 'systemGroups',
         type: 'bool',
-        usage: 'Return system groups (e.g. Everyone) instead of regular groups. Cannot be combined with any other query parameters.',
+        usage:
+          'Return system groups (e.g. Everyone) instead of regular groups. Cannot be combined with any other query parameters.',
       },
     },
-    { flag: { name: 'totalResults', type: 'bool', usage: 'Whether to return a total match count in the result. Defaults to false.' } },
+    {
+      flag: {
+        name: 'totalResults',
+        type: 'bool',
+        usage: 'Whether to return a total match count in the result. Defaults to false.',
+      },
+    },
   ],
 });

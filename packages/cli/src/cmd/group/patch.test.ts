@@ -7,9 +7,18 @@ const P = '/api/v1/groups/g1';
 
 describe('group patch', () => {
   it.each([
-    [['--path', 'assignedRoles', '--value-name', 'TenantAdmin'], [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'TenantAdmin' }] }]],
-    [['--path', '/assignedRoles', '--value-id', 'r1'], [{ op: 'replace', path: '/assignedRoles', value: [{ id: 'r1' }] }]],
-    [['--path', 'assignedRoles', '--value', '[{"name":"A"},{"name":"B"}]'], [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'A' }, { name: 'B' }] }]],
+    [
+      ['--path', 'assignedRoles', '--value-name', 'TenantAdmin'],
+      [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'TenantAdmin' }] }],
+    ],
+    [
+      ['--path', '/assignedRoles', '--value-id', 'r1'],
+      [{ op: 'replace', path: '/assignedRoles', value: [{ id: 'r1' }] }],
+    ],
+    [
+      ['--path', 'assignedRoles', '--value', '[{"name":"A"},{"name":"B"}]'],
+      [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'A' }, { name: 'B' }] }],
+    ],
     [['--path', 'name', '--value', '42'], [{ op: 'replace', path: 'name', value: '42' }]],
     [['--path', 'description', '--value', 'd'], [{ op: 'replace', path: 'description', value: 'd' }]],
   ])('%j', async (flags, body) => {
@@ -19,8 +28,14 @@ describe('group patch', () => {
   });
 
   it.each([
-    [['--op', 'add', '--path', 'name', '--value', 'x'], 'Error: invalid argument "add" for "--op" flag: must be one of "replace"\n'],
-    [['--path', 'status', '--value', 'x'], 'Error: invalid argument "status" for "--path" flag: must be one of "assignedRoles", "name", "description", "/assignedRoles", "/name", "/description"\n'],
+    [
+      ['--op', 'add', '--path', 'name', '--value', 'x'],
+      'Error: invalid argument "add" for "--op" flag: must be one of "replace"\n',
+    ],
+    [
+      ['--path', 'status', '--value', 'x'],
+      'Error: invalid argument "status" for "--path" flag: must be one of "assignedRoles", "name", "description", "/assignedRoles", "/name", "/description"\n',
+    ],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['group', 'patch', 'g1', ...flags]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });

@@ -26,7 +26,8 @@ export const groupPatchOperation = defineOperation({
     usage: {
       op: `The operation to be performed. Currently "replace" is the only supported operation.${allowedValues(['replace'])}`,
       path: `Attribute name of a field of the Groups entity. "Name" and "description" is only available for custom groups.${allowedValues(PATHS)}`,
-      value: 'The roles to assign to the group (limit of 100 roles per group) or the new custom group name or description.',
+      value:
+        'The roles to assign to the group (limit of 100 roles per group) or the new custom group name or description.',
     },
     valueFields: [
       { flag: { name: 'value-id', type: 'string', usage: 'The unique role identitier' }, field: 'id' },

@@ -11,7 +11,9 @@ describe('group rm', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['group', 'rm', 'g1'], (reg) => reg.register('DELETE', '/api/v1/groups/g1', qlikError(404, 'GROUPS-404', 'Not found')));
+    const r = await runStubbed(['group', 'rm', 'g1'], (reg) =>
+      reg.register('DELETE', '/api/v1/groups/g1', qlikError(404, 'GROUPS-404', 'Not found')),
+    );
     expect(r.code).toBe(1);
   });
 

@@ -7,7 +7,9 @@ const P = '/api/v1/groups/settings';
 
 describe('group settings edit', () => {
   it('PATCHes what the editor changed', async () => {
-    const editor = await editorScript(`sed 's/"autoCreateGroups": true/"autoCreateGroups": false/' "$1" > "$1.new"\nmv "$1.new" "$1"`);
+    const editor = await editorScript(
+      `sed 's/"autoCreateGroups": true/"autoCreateGroups": false/' "$1" > "$1.new"\nmv "$1.new" "$1"`,
+    );
     const r = await runStubbed(
       ['group', 'settings', 'edit'],
       (reg) => {
@@ -17,6 +19,10 @@ describe('group settings edit', () => {
       { env: { EDITOR: editor } },
     );
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: 'Updated autoCreateGroups\n' });
-    expect(r.requests.map(sent)[1]).toEqual({ method: 'PATCH', path: P, body: [{ op: 'replace', path: '/autoCreateGroups', value: false }] });
+    expect(r.requests.map(sent)[1]).toEqual({
+      method: 'PATCH',
+      path: P,
+      body: [{ op: 'replace', path: '/autoCreateGroups', value: false }],
+    });
   });
 });

@@ -14,8 +14,14 @@ describe('group settings', () => {
   });
 
   it.each([
-    [['--op', 'replace', '--path', '/autoCreateGroups', '--value', 'false'], [{ op: 'replace', path: '/autoCreateGroups', value: false }]],
-    [['--path', `/systemGroups/${EVERYONE}/assignedRoles`, '--value-name', 'Keys'], [{ op: 'replace', path: `/systemGroups/${EVERYONE}/assignedRoles`, value: [{ name: 'Keys' }] }]],
+    [
+      ['--op', 'replace', '--path', '/autoCreateGroups', '--value', 'false'],
+      [{ op: 'replace', path: '/autoCreateGroups', value: false }],
+    ],
+    [
+      ['--path', `/systemGroups/${EVERYONE}/assignedRoles`, '--value-name', 'Keys'],
+      [{ op: 'replace', path: `/systemGroups/${EVERYONE}/assignedRoles`, value: [{ name: 'Keys' }] }],
+    ],
   ])('patch %j', async (flags, body) => {
     const r = await runStubbed(['group', 'settings', 'patch', ...flags], (reg) => reg.register('PATCH', P, empty(204)));
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: '' });
@@ -23,7 +29,10 @@ describe('group settings', () => {
   });
 
   it.each([
-    [['--path', '/systemGroups/a/b/assignedRoles', '--value', '[]'], /^Error: --op\/--path\/--value: operation 0: path must be one of \/autoCreateGroups, /],
+    [
+      ['--path', '/systemGroups/a/b/assignedRoles', '--value', '[]'],
+      /^Error: --op\/--path\/--value: operation 0: path must be one of \/autoCreateGroups, /,
+    ],
     [['--path', '/other', '--value', 'x'], /^Error: --op\/--path\/--value: operation 0: path must be one of /],
   ])('patch %j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['group', 'settings', 'patch', ...flags]);

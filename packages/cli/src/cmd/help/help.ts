@@ -25,7 +25,10 @@ export function newCmdHelp(f: Factory): Command {
       let target = cmd.root();
       for (const word of inv.args) {
         const next = target.findChild(word);
-        if (!next) throw new FlagError(`unknown help topic ${JSON.stringify(inv.args.join(' '))} for ${JSON.stringify(target.path())}`);
+        if (!next)
+          throw new FlagError(
+            `unknown help topic ${JSON.stringify(inv.args.join(' '))} for ${JSON.stringify(target.path())}`,
+          );
         target = next;
       }
       await f.io.print(renderHelp(target));

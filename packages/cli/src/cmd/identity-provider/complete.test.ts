@@ -17,17 +17,25 @@ const IDPS = {
 const DONE = 'Completion ended with directive: ShellCompDirectiveNoFileComp\n';
 
 describe('identity-provider <verb> <TAB>', () => {
-  it.each([['get'], ['patch'], ['rm']])('%s offers the IdP ids with provider, protocol and description', async (verb) => {
-    const r = await runStubbed(['__complete', 'identity-provider', verb, ''], (reg) => reg.register('GET', LIST, json(200, IDPS)));
-    expect(r).toMatchObject({
-      code: 0,
-      stdout: '65f1c2d3e4a5b6c7d8e9f012\tazureAD OIDC Entra ID\n65f1c2d3e4a5b6c7d8e9f999\texternal jwtAuth inactive\n:4\n',
-      stderr: DONE,
-    });
-  });
+  it.each([['get'], ['patch'], ['rm']])(
+    '%s offers the IdP ids with provider, protocol and description',
+    async (verb) => {
+      const r = await runStubbed(['__complete', 'identity-provider', verb, ''], (reg) =>
+        reg.register('GET', LIST, json(200, IDPS)),
+      );
+      expect(r).toMatchObject({
+        code: 0,
+        stdout:
+          '65f1c2d3e4a5b6c7d8e9f012\tazureAD OIDC Entra ID\n65f1c2d3e4a5b6c7d8e9f999\texternal jwtAuth inactive\n:4\n',
+        stderr: DONE,
+      });
+    },
+  );
 
   it('filters by what is typed; a second argument offers nothing and asks nothing', async () => {
-    const a = await runStubbed(['__completeNoDesc', 'identity-provider', 'get', '65f1c2d3e4a5b6c7d8e9f9'], (reg) => reg.register('GET', LIST, json(200, IDPS)));
+    const a = await runStubbed(['__completeNoDesc', 'identity-provider', 'get', '65f1c2d3e4a5b6c7d8e9f9'], (reg) =>
+      reg.register('GET', LIST, json(200, IDPS)),
+    );
     expect(a.stdout).toBe('65f1c2d3e4a5b6c7d8e9f999\n:4\n');
     const b = await runStubbed(['__completeNoDesc', 'identity-provider', 'get', 'x', '']);
     expect(b).toMatchObject({ stdout: ':4\n', requests: [] });
@@ -40,7 +48,9 @@ describe('identity-provider <verb> <TAB>', () => {
     ['not JSON', text(200, '<html>')],
     ['no data array', json(200, { data: 'x' })],
   ])('%s: nothing, silently', async (_name, answer) => {
-    const r = await runStubbed(['__complete', 'identity-provider', 'get', ''], (reg) => reg.register('GET', LIST, answer));
+    const r = await runStubbed(['__complete', 'identity-provider', 'get', ''], (reg) =>
+      reg.register('GET', LIST, answer),
+    );
     expect(r).toMatchObject({ code: 0, stdout: ':4\n', stderr: DONE });
     expect(r.requests).toHaveLength(1);
   });
@@ -59,7 +69,9 @@ describe('a server that does not answer within the budget', () => {
   afterAll(async () => server.close());
 
   it('offers nothing, silently (the request is abandoned)', async () => {
-    const r = await runQlik(['__complete', 'identity-provider', 'get', ''], { home: await homeWithContext(server.url) });
+    const r = await runQlik(['__complete', 'identity-provider', 'get', ''], {
+      home: await homeWithContext(server.url),
+    });
     expect(r).toMatchObject({ code: 0, stdout: ':4\n', stderr: DONE });
     expect(server.requests()).toBe(1);
   });
@@ -67,12 +79,21 @@ describe('a server that does not answer within the budget', () => {
 
 describe('api-key create --sub <TAB>', () => {
   it('after --subType externalClient: SCIM\\<id> for each IdP', async () => {
-    const r = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--subType', 'externalClient', '--sub', ''], (reg) => reg.register('GET', LIST, json(200, IDPS)));
-    expect(r).toMatchObject({ code: 0, stdout: 'SCIM\\65f1c2d3e4a5b6c7d8e9f012\nSCIM\\65f1c2d3e4a5b6c7d8e9f999\n:4\n' });
+    const r = await runStubbed(
+      ['__completeNoDesc', 'api-key', 'create', '--subType', 'externalClient', '--sub', ''],
+      (reg) => reg.register('GET', LIST, json(200, IDPS)),
+    );
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: 'SCIM\\65f1c2d3e4a5b6c7d8e9f012\nSCIM\\65f1c2d3e4a5b6c7d8e9f999\n:4\n',
+    });
   });
 
   it('--sub=<TAB> and a typed prefix', async () => {
-    const r = await runStubbed(['__completeNoDesc', 'api-key', 'create', '--subType=externalClient', '--sub=SCIM\\65f1c2d3e4a5b6c7d8e9f0'], (reg) => reg.register('GET', LIST, json(200, IDPS)));
+    const r = await runStubbed(
+      ['__completeNoDesc', 'api-key', 'create', '--subType=externalClient', '--sub=SCIM\\65f1c2d3e4a5b6c7d8e9f0'],
+      (reg) => reg.register('GET', LIST, json(200, IDPS)),
+    );
     expect(r.stdout).toBe('SCIM\\65f1c2d3e4a5b6c7d8e9f012\n:4\n');
   });
 
@@ -86,7 +107,9 @@ describe('api-key create --sub <TAB>', () => {
   });
 
   it('offline: nothing, silently', async () => {
-    const r = await runStubbed(['__complete', 'api-key', 'create', '--subType', 'externalClient', '--sub', ''], (reg) => reg.register('GET', LIST, failure('not-sent')));
+    const r = await runStubbed(['__complete', 'api-key', 'create', '--subType', 'externalClient', '--sub', ''], (reg) =>
+      reg.register('GET', LIST, failure('not-sent')),
+    );
     expect(r).toMatchObject({ code: 0, stdout: ':4\n', stderr: DONE });
   });
 });

@@ -6,15 +6,39 @@ import { json, qlikError } from '../../../test/kit/httpmock.js';
 import { runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
-const IDP = { id: 'i1', protocol: 'OIDC', pendingOptions: { clientId: 'c', clientSecret: 'pending-secret' }, options: { clientSecret: 'live-secret', realm: 'r' }, links: { self: { href: 'x' } } };
+const IDP = {
+  id: 'i1',
+  protocol: 'OIDC',
+  pendingOptions: { clientId: 'c', clientSecret: 'pending-secret' },
+  options: { clientSecret: 'live-secret', realm: 'r' },
+  links: { self: { href: 'x' } },
+};
 
 describe('identity-provider get', () => {
   it.each([
-    [[], { id: 'i1', protocol: 'OIDC', pendingOptions: { clientId: 'c', clientSecret: '**omitted**' }, options: { clientSecret: '**omitted**', realm: 'r' } }],
-    [['--json'], { id: 'i1', protocol: 'OIDC', pendingOptions: { clientId: 'c', clientSecret: 'pending-secret' }, options: { clientSecret: 'live-secret', realm: 'r' } }],
+    [
+      [],
+      {
+        id: 'i1',
+        protocol: 'OIDC',
+        pendingOptions: { clientId: 'c', clientSecret: '**omitted**' },
+        options: { clientSecret: '**omitted**', realm: 'r' },
+      },
+    ],
+    [
+      ['--json'],
+      {
+        id: 'i1',
+        protocol: 'OIDC',
+        pendingOptions: { clientId: 'c', clientSecret: 'pending-secret' },
+        options: { clientSecret: 'live-secret', realm: 'r' },
+      },
+    ],
     [['--raw'], IDP],
   ])('%j', async (flags, shown) => {
-    const r = await runStubbed(['identity-provider', 'get', 'i1', ...flags], (reg) => reg.register('GET', P, json(200, IDP)));
+    const r = await runStubbed(['identity-provider', 'get', 'i1', ...flags], (reg) =>
+      reg.register('GET', P, json(200, IDP)),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(shown);
     expect(r.requests.map(sent)).toEqual([{ method: 'GET', path: P, body: undefined }]);
@@ -23,7 +47,9 @@ describe('identity-provider get', () => {
   it('a -c config file with json: true prints the secrets as sent too', async () => {
     const cfg = join(await scratchDir(), 'c.yml');
     await writeFile(cfg, 'json: true\n');
-    const r = await runStubbed(['identity-provider', 'get', 'i1', '-c', cfg], (reg) => reg.register('GET', P, json(200, IDP)));
+    const r = await runStubbed(['identity-provider', 'get', 'i1', '-c', cfg], (reg) =>
+      reg.register('GET', P, json(200, IDP)),
+    );
     expect(r.stdout).toContain('live-secret');
   });
 
@@ -36,7 +62,9 @@ describe('identity-provider get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'get', 'i1'], (reg) => reg.register('GET', P, qlikError(404, 'IDP-404', 'Not Found')));
+    const r = await runStubbed(['--json', 'identity-provider', 'get', 'i1'], (reg) =>
+      reg.register('GET', P, qlikError(404, 'IDP-404', 'Not Found')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

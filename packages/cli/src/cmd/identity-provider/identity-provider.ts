@@ -22,12 +22,16 @@ export function newCmdIdentityProvider(f: Factory): Command {
       long: 'Identity providers define how your users authenticate to your tenant when attempting to access content.',
     },
     [
-      new Command({ use: '.well-known', short: "Use to return identity providers' metadata" }, [operationCommand(f, idpWellKnownOperation)]),
+      new Command({ use: '.well-known', short: "Use to return identity providers' metadata" }, [
+        operationCommand(f, idpWellKnownOperation),
+      ]),
       operationCommand(f, idpCreateOperation),
       editCommand(f, idpEditOperation),
       operationCommand(f, idpGetOperation),
       operationCommand(f, idpLsOperation),
-      new Command({ use: 'me', short: 'Get active interactive IDP metadata' }, [operationCommand(f, idpMeMetaOperation)]),
+      new Command({ use: 'me', short: 'Get active interactive IDP metadata' }, [
+        operationCommand(f, idpMeMetaOperation),
+      ]),
       operationCommand(f, idpPatchOperation),
       operationCommand(f, idpRmOperation),
       operationCommand(f, idpStatusOperation),

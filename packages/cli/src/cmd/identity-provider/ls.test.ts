@@ -11,7 +11,12 @@ const idp = (id: string, extra: Record<string, unknown> = {}) => ({
   protocol: 'OIDC',
   interactive: true,
   active: true,
-  options: { clientId: 'cid', clientSecret: 's3cr3t-value', discoveryUrl: 'https://login.example/.well-known/openid-configuration', claimsMapping: { sub: ['sub'] } },
+  options: {
+    clientId: 'cid',
+    clientSecret: 's3cr3t-value',
+    discoveryUrl: 'https://login.example/.well-known/openid-configuration',
+    claimsMapping: { sub: ['sub'] },
+  },
   pendingOptions: { clientSecret: '' },
   ...extra,
   links: { self: { href: `${SERVER}${P}/${id}` } },
@@ -27,13 +32,18 @@ describe('identity-provider ls: flags → the request', () => {
     [['--prev', 'c0'], `${P}?prev=c0`],
     [['--limit', '1000'], `${P}?limit=100`],
   ])('%j → GET %s', async (flags, path) => {
-    const r = await runStubbed(['identity-provider', 'ls', ...flags], (reg) => reg.register('GET', path, json(200, { data: [], links: {} })));
+    const r = await runStubbed(['identity-provider', 'ls', ...flags], (reg) =>
+      reg.register('GET', path, json(200, { data: [], links: {} })),
+    );
     expect(r).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'GET', path, body: undefined }]);
   });
 
   it.each([
-    [['--active=yes'], 'Error: invalid argument "yes" for "--active" flag: strconv.ParseBool: parsing "yes": invalid syntax\n'],
+    [
+      ['--active=yes'],
+      'Error: invalid argument "yes" for "--active" flag: strconv.ParseBool: parsing "yes": invalid syntax\n',
+    ],
     [['--limit', '-1'], 'Error: invalid argument "-1" for "--limit" flag: must be at least 1\n'],
     [['--filter', 'x'], 'Error: unknown flag: --filter\n'],
   ])('%j → one error line, no request', async (flags, error) => {
@@ -54,7 +64,12 @@ describe('identity-provider ls: answers → output', () => {
         protocol: 'OIDC',
         interactive: true,
         active: true,
-        options: { clientId: 'cid', clientSecret: '**omitted**', discoveryUrl: 'https://login.example/.well-known/openid-configuration', claimsMapping: { sub: ['sub'] } },
+        options: {
+          clientId: 'cid',
+          clientSecret: '**omitted**',
+          discoveryUrl: 'https://login.example/.well-known/openid-configuration',
+          claimsMapping: { sub: ['sub'] },
+        },
         pendingOptions: { clientSecret: '' },
       },
     ]);
@@ -70,14 +85,20 @@ describe('identity-provider ls: answers → output', () => {
 
   it('-q prints the ids; --limit follows links.next', async () => {
     const r = await runStubbed(['identity-provider', 'ls', '-q', '--limit', '2'], (reg) => {
-      reg.register('GET', `${P}?limit=2`, json(200, { data: [idp('i1')], links: { next: { href: `${SERVER}${P}?limit=2&next=c1` } } }));
+      reg.register(
+        'GET',
+        `${P}?limit=2`,
+        json(200, { data: [idp('i1')], links: { next: { href: `${SERVER}${P}?limit=2&next=c1` } } }),
+      );
       reg.register('GET', `${P}?limit=2&next=c1`, json(200, { data: [idp('i2'), idp('i3')], links: {} }));
     });
     expect(r).toMatchObject({ code: 0, stdout: 'i1\ni2\n', stderr: '' });
   });
 
   it('403: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'IDP-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'identity-provider', 'ls'], (reg) =>
+      reg.register('GET', P, qlikError(403, 'IDP-403', 'Forbidden')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });

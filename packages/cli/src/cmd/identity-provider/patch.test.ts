@@ -13,16 +13,27 @@ describe('identity-provider patch', () => {
     [['--path', '/description', '--value', 'Entra'], [{ op: 'replace', path: '/description', value: 'Entra' }]],
     [['--body', '[{"op":"promote-options"}]'], [{ op: 'promote-options' }]],
   ])('%j', async (flags, body) => {
-    const r = await runStubbed(['identity-provider', 'patch', 'i1', ...flags], (reg) => reg.register('PATCH', P, empty(204)));
+    const r = await runStubbed(['identity-provider', 'patch', 'i1', ...flags], (reg) =>
+      reg.register('PATCH', P, empty(204)),
+    );
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'PATCH', path: P, body }]);
   });
 
   it.each([
-    [['--op', 'remove', '--path', '/active', '--value', 'x'], /^Error: invalid argument "remove" for "--op" flag: must be one of "replace", "promote-options"\n$/],
-    [['--path', '/protocol', '--value', 'x'], /^Error: invalid argument "\/protocol" for "--path" flag: must be one of "\/active", /],
+    [
+      ['--op', 'remove', '--path', '/active', '--value', 'x'],
+      /^Error: invalid argument "remove" for "--op" flag: must be one of "replace", "promote-options"\n$/,
+    ],
+    [
+      ['--path', '/protocol', '--value', 'x'],
+      /^Error: invalid argument "\/protocol" for "--path" flag: must be one of "\/active", /,
+    ],
     [['--body', '[{"op":"replace"}]'], /^Error: --body: operation 0: path must be one of \/active, /],
-    [['--op', 'replace'], /^Error: required flag\(s\) "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n$/],
+    [
+      ['--op', 'replace'],
+      /^Error: required flag\(s\) "path", "value" not set\nHint: or give the whole JSON Patch with --file or --body\n$/,
+    ],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['identity-provider', 'patch', 'i1', ...flags]);
     expect(r.code).toBe(1);
@@ -31,17 +42,31 @@ describe('identity-provider patch', () => {
   });
 
   it('-v traces a new client secret as **omitted**; the request carries it', async () => {
-    const r = await runStubbed(['identity-provider', 'patch', 'i1', '--path', '/pendingOptions/clientSecret', '--value', 'n3w-s3cr3t-value', '-v'], (reg) =>
-      reg.register('PATCH', P, empty(204)),
+    const r = await runStubbed(
+      [
+        'identity-provider',
+        'patch',
+        'i1',
+        '--path',
+        '/pendingOptions/clientSecret',
+        '--value',
+        'n3w-s3cr3t-value',
+        '-v',
+      ],
+      (reg) => reg.register('PATCH', P, empty(204)),
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('"path":"/pendingOptions/clientSecret","value":"**omitted**"');
     expect(r.stderr).not.toContain('n3w-s3cr3t-value');
-    expect(r.requests[0]!.json).toEqual([{ op: 'replace', path: '/pendingOptions/clientSecret', value: 'n3w-s3cr3t-value' }]);
+    expect(r.requests[0]!.json).toEqual([
+      { op: 'replace', path: '/pendingOptions/clientSecret', value: 'n3w-s3cr3t-value' },
+    ]);
   });
 
   it('412 (the IdP changed): the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) => reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')));
+    const r = await runStubbed(['--json', 'identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) =>
+      reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 412 }] });
   });

@@ -41,5 +41,12 @@ export const idpPatchOperation = defineOperation({
   path: '/api/v1/identity-providers/{identity-providerId}',
   completeArgs: idpArgCompletion,
   output: 'none',
-  body: { kind: 'patch', ops: ['replace', 'promote-options'], pathlessOps: ['promote-options'], paths: PATHS, value: 'json', usage: { op: '', path: '', value: '' } },
+  body: {
+    kind: 'patch',
+    ops: ['replace', 'promote-options'],
+    pathlessOps: ['promote-options'],
+    paths: PATHS,
+    value: 'json',
+    usage: { op: '', path: '', value: '' },
+  },
 });

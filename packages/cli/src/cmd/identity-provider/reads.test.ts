@@ -5,8 +5,16 @@ import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 describe('identity-provider status | me meta | .well-known metadata.json', () => {
   it.each([
-    [['status'], '/api/v1/identity-providers/status', { idps_metadata: [{ active: true, provider: 'azureAD', interactive: true }], active_interactive_idps_count: 1 }],
-    [['me', 'meta'], '/api/v1/identity-providers/me/meta', { userPortalLink: 'https://x', upgradeSubscriptionLink: 'https://y' }],
+    [
+      ['status'],
+      '/api/v1/identity-providers/status',
+      { idps_metadata: [{ active: true, provider: 'azureAD', interactive: true }], active_interactive_idps_count: 1 },
+    ],
+    [
+      ['me', 'meta'],
+      '/api/v1/identity-providers/me/meta',
+      { userPortalLink: 'https://x', upgradeSubscriptionLink: 'https://y' },
+    ],
     [['.well-known', 'metadata.json'], '/api/v1/identity-providers/.well-known/metadata.json', { saml: {}, oidc: {} }],
   ])('%j → GET %s', async (args, path, body) => {
     const r = await runStubbed(['identity-provider', ...args], (reg) => reg.register('GET', path, json(200, body)));

@@ -13,7 +13,9 @@ describe('identity-provider rm', () => {
   });
 
   it('400 for the interactive IdP: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'rm', 'i1'], (reg) => reg.register('DELETE', P, qlikError(400, 'IDP-400', "The interactive IdP for the tenant can't be deleted.")));
+    const r = await runStubbed(['--json', 'identity-provider', 'rm', 'i1'], (reg) =>
+      reg.register('DELETE', P, qlikError(400, 'IDP-400', "The interactive IdP for the tenant can't be deleted.")),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 400 }] });
   });

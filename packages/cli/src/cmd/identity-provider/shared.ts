@@ -42,6 +42,9 @@ export async function idpCandidates(f: Factory, toComplete: string, prefix = '')
 }
 
 /** Completion of the IdP id argument of a verb (the first positional argument only). */
-export async function idpArgCompletion(f: Factory, req: { args: readonly string[]; toComplete: string }): Promise<CompletionResult> {
+export async function idpArgCompletion(
+  f: Factory,
+  req: { args: readonly string[]; toComplete: string },
+): Promise<CompletionResult> {
   return req.args.length === 0 ? idpCandidates(f, req.toComplete) : NONE;
 }

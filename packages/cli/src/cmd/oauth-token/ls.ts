@@ -11,7 +11,14 @@ export const oauthTokenLsOperation = defineOperation({
   paging: { pageMax: 100 },
   query: [
     { flag: { name: 'page', type: 'string', usage: 'The target page.' } },
-    { flag: { name: 'sort', type: 'string', choices: ['userId'], usage: `The field to sort by.${allowedValues(['userId'])}` } },
+    {
+      flag: {
+        name: 'sort',
+        type: 'string',
+        choices: ['userId'],
+        usage: `The field to sort by.${allowedValues(['userId'])}`,
+      },
+    },
     { flag: { name: 'userId', type: 'string', usage: 'The ID of the user to limit results to.' } },
   ],
 });

@@ -7,9 +7,14 @@ const SERVER = 'https://tenant.example.com';
 describe('qlik oauth-token', () => {
   it('ls sends its query flags and prints the tokens; -q the ids', async () => {
     const page = { data: [{ id: 't1', userId: 'u1', tenantId: 'x', links: { self: { href: 'h' } } }], links: {} };
-    const reg = new StubRegistry().register('GET', '/api/v1/oauth-tokens?page=2&sort=userId&userId=u1', json(200, page)).register('GET', '/api/v1/oauth-tokens', json(200, page));
+    const reg = new StubRegistry()
+      .register('GET', '/api/v1/oauth-tokens?page=2&sort=userId&userId=u1', json(200, page))
+      .register('GET', '/api/v1/oauth-tokens', json(200, page));
     const home = await homeWithContext(SERVER);
-    const r = await runQlik(['oauth-token', 'ls', '--page', '2', '--sort', 'userId', '--userId', 'u1'], { home, transport: reg });
+    const r = await runQlik(['oauth-token', 'ls', '--page', '2', '--sort', 'userId', '--userId', 'u1'], {
+      home,
+      transport: reg,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([{ id: 't1', userId: 'u1', tenantId: 'x' }]);
     expect((await runQlik(['oauth-token', 'ls', '-q'], { home, transport: reg })).stdout).toBe('t1\n');

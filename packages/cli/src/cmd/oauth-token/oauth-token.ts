@@ -6,8 +6,12 @@ import { oauthTokenLsOperation } from './ls.js';
 import { oauthTokenRmOperation } from './rm.js';
 
 export function newCmdOauthToken(f: Factory): Command {
-  return new Command({ use: 'oauth-token', short: 'Manage OAuth tokens', long: 'List and revoke active OAuth tokens issued for your tenant.' }, [
-    operationCommand(f, oauthTokenLsOperation),
-    operationCommand(f, oauthTokenRmOperation),
-  ]);
+  return new Command(
+    {
+      use: 'oauth-token',
+      short: 'Manage OAuth tokens',
+      long: 'List and revoke active OAuth tokens issued for your tenant.',
+    },
+    [operationCommand(f, oauthTokenLsOperation), operationCommand(f, oauthTokenRmOperation)],
+  );
 }

@@ -92,7 +92,9 @@ describe('raw paths: control characters never reach the URL parser', () => {
     const r = await raw(['get', path], reg);
     expect(r.code).toBe(1);
     // (stderr strips DEL itself, as every control character a terminal would act on; the code point names it.)
-    expect(r.stderr).toBe(`Error: path ${JSON.stringify(path).replace('\u007f', '')}: has a control character (U+${code})\n`);
+    expect(r.stderr).toBe(
+      `Error: path ${JSON.stringify(path).replace('\u007f', '')}: has a control character (U+${code})\n`,
+    );
     expect(reg.requests).toEqual([]);
   });
 });
@@ -126,13 +128,18 @@ describe('raw --body-file: regular files only', () => {
 });
 
 describe('bodies never take a prototype', () => {
-  it.each([['__proto__.expiry=PT24H'], ['a.__proto__.b=1'], ['constructor.prototype.x=1']])('--body-values %s is refused', async (pair) => {
-    const reg = new StubRegistry();
-    const r = await raw(['post', 'v1/api-keys', '--body-values', pair], reg);
-    expect(r.stderr).toMatch(/^Error: --body-values: the key "(__proto__|constructor)" is not allowed in a request body\n$/);
-    expect(reg.requests).toEqual([]);
-    expect(({} as Record<string, unknown>).expiry).toBeUndefined();
-  });
+  it.each([['__proto__.expiry=PT24H'], ['a.__proto__.b=1'], ['constructor.prototype.x=1']])(
+    '--body-values %s is refused',
+    async (pair) => {
+      const reg = new StubRegistry();
+      const r = await raw(['post', 'v1/api-keys', '--body-values', pair], reg);
+      expect(r.stderr).toMatch(
+        /^Error: --body-values: the key "(__proto__|constructor)" is not allowed in a request body\n$/,
+      );
+      expect(reg.requests).toEqual([]);
+      expect(({} as Record<string, unknown>).expiry).toBeUndefined();
+    },
+  );
 
   it('-f with a __proto__ key is refused naming the file; the body is never changed silently', async () => {
     const home = await homeWithContext(SERVER);
@@ -146,25 +153,27 @@ describe('bodies never take a prototype', () => {
 });
 
 describe('ids placed into a path: empty, "." and ".." are refused', () => {
-  it.each([
-    [['api-key', 'rm', '..']],
-    [['api-key', 'get', '.']],
-    [['user', 'get', '']],
-    [['oauth-token', 'rm', '.']],
-  ])('%j', async (argv) => {
-    const reg = new StubRegistry();
-    const home = await homeWithContext(SERVER);
-    const r = await runQlik(argv, { home, transport: reg });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: invalid argument "(\.|\.\.|)" for <[\w-]+>: an id cannot be empty, "\." or "\.\."\n$/);
-    expect(reg.requests).toEqual([]);
-  });
+  it.each([[['api-key', 'rm', '..']], [['api-key', 'get', '.']], [['user', 'get', '']], [['oauth-token', 'rm', '.']]])(
+    '%j',
+    async (argv) => {
+      const reg = new StubRegistry();
+      const home = await homeWithContext(SERVER);
+      const r = await runQlik(argv, { home, transport: reg });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^Error: invalid argument "(\.|\.\.|)" for <[\w-]+>: an id cannot be empty, "\." or "\.\."\n$/,
+      );
+      expect(reg.requests).toEqual([]);
+    },
+  );
 });
 
 describe('raw on a terminal: a text body cannot hide text behind a carriage return', () => {
   it('a lone CR and U+2028/U+2029 are escaped; CRLF line ends stay; piped output is byte for byte', async () => {
     const body = 'real\rFAKE\r\nnext\u2028line\u2029end';
-    const tty = await raw(['get', 'v1/x'], new StubRegistry().register('GET', '/api/v1/x', text(200, body)), { stdoutTTY: true });
+    const tty = await raw(['get', 'v1/x'], new StubRegistry().register('GET', '/api/v1/x', text(200, body)), {
+      stdoutTTY: true,
+    });
     expect(tty.stdout).toBe('real\\u000dFAKE\r\nnext\\u2028line\\u2029end');
     const piped = await raw(['get', 'v1/x'], new StubRegistry().register('GET', '/api/v1/x', text(200, body)));
     expect(piped.stdout).toBe(body);

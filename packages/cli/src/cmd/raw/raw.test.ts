@@ -33,17 +33,31 @@ describe('apiPath', () => {
     ]);
   });
 
-  it.each(['../v1/items', 'v1/../../etc', 'v1/%2e%2e/x', 'v1/a%2fb', 'https://evil.example/api/v1', '//evil.example/x', 'api', ''])(
-    'refuses %j, which would leave /api/',
-    (given) => {
-      expect(() => apiPath(given)).toThrow();
-    },
-  );
+  it.each([
+    '../v1/items',
+    'v1/../../etc',
+    'v1/%2e%2e/x',
+    'v1/a%2fb',
+    'https://evil.example/api/v1',
+    '//evil.example/x',
+    'api',
+    '',
+  ])('refuses %j, which would leave /api/', (given) => {
+    expect(() => apiPath(given)).toThrow();
+  });
 });
 
 describe('bodyFromValues', () => {
   it('nests on dots and types :bool and :number', () => {
-    expect(bodyFromValues({ description: 'x', expiry: 'PT1H', 'meta.team.name': 'blue', 'n:number': '2.5', 'flag:bool': 'true' })).toEqual({
+    expect(
+      bodyFromValues({
+        description: 'x',
+        expiry: 'PT1H',
+        'meta.team.name': 'blue',
+        'n:number': '2.5',
+        'flag:bool': 'true',
+      }),
+    ).toEqual({
       description: 'x',
       expiry: 'PT1H',
       meta: { team: { name: 'blue' } },
@@ -79,7 +93,13 @@ describe('qlik raw', () => {
   });
 
   it('--raw prints the body unchanged; -q the ids; --human ids and names', async () => {
-    const page = { data: [{ id: 'a', name: 'Alpha' }, { id: 'b', description: 'Beta' }], links: {} };
+    const page = {
+      data: [
+        { id: 'a', name: 'Alpha' },
+        { id: 'b', description: 'Beta' },
+      ],
+      links: {},
+    };
     const reg = new StubRegistry().register('GET', '/api/v1/things', json(200, page), 3);
     expect((await raw(['get', 'v1/things', '--raw'], reg)).stdout).toBe(`${JSON.stringify(page)}\n`);
     expect((await raw(['get', 'v1/things', '-q'], reg)).stdout).toBe('a\nb\n');
@@ -115,7 +135,9 @@ describe('qlik raw', () => {
   it('prints the status line of an empty answer (JSON with --json), nothing with -q', async () => {
     const reg = new StubRegistry().register('DELETE', '/api/v1/api-keys/k', empty(204), 3);
     expect((await raw(['delete', 'v1/api-keys/k'], reg)).stdout).toBe('204 No Content\n');
-    expect((await raw(['delete', 'v1/api-keys/k', '--json'], reg)).stdout).toBe('{\n  "status": 204,\n  "title": "No Content"\n}\n');
+    expect((await raw(['delete', 'v1/api-keys/k', '--json'], reg)).stdout).toBe(
+      '{\n  "status": 204,\n  "title": "No Content"\n}\n',
+    );
     expect((await raw(['delete', 'v1/api-keys/k', '-q'], reg)).stdout).toBe('');
   });
 
@@ -123,7 +145,9 @@ describe('qlik raw', () => {
     const home = await homeWithContext(SERVER);
     const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x10]);
     const bin = { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: bytes };
-    const reg = new StubRegistry().register('GET', '/api/v1/apps/a/export', bin, 3).register('GET', '/api/v1/health', text(200, 'ok\n'));
+    const reg = new StubRegistry()
+      .register('GET', '/api/v1/apps/a/export', bin, 3)
+      .register('GET', '/api/v1/health', text(200, 'ok\n'));
     expect((await raw(['get', 'v1/health'], reg, { home })).stdout).toBe('ok\n');
     const tty = await raw(['get', 'v1/apps/a/export'], reg, { home, stdoutTTY: true });
     expect(tty.code).toBe(1);
@@ -143,8 +167,18 @@ describe('qlik raw', () => {
     const body = '{"name":"a\u001b]0;pwned\u0007\u202eb"}';
     const page = '<p>\u001b[2Jdown</p>\n';
     const reg = new StubRegistry()
-      .register('GET', '/api/v1/items/a', { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) }, 2)
-      .register('GET', '/api/v1/status', { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from(page) }, 2);
+      .register(
+        'GET',
+        '/api/v1/items/a',
+        { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) },
+        2,
+      )
+      .register(
+        'GET',
+        '/api/v1/status',
+        { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from(page) },
+        2,
+      );
     const tty = await raw(['get', 'v1/items/a', '--raw'], reg, { home, stdoutTTY: true });
     expect(tty.stdout).toBe('{"name":"a\\u001b]0;pwned\\u0007\\u202eb"}\n');
     // (Raw control characters make the body as sent invalid JSON; the escaped form is valid and says the same.)
@@ -155,15 +189,22 @@ describe('qlik raw', () => {
   });
 
   it('retries a GET after a 503, but re-sends a POST after an ambiguous failure only with an Idempotency-Key', async () => {
-    const get = new StubRegistry().register('GET', '/api/v1/items', qlikError(503, 'HTTP-503', 'Unavailable')).register('GET', '/api/v1/items', json(200, { data: [] }));
+    const get = new StubRegistry()
+      .register('GET', '/api/v1/items', qlikError(503, 'HTTP-503', 'Unavailable'))
+      .register('GET', '/api/v1/items', json(200, { data: [] }));
     expect((await raw(['get', 'v1/items', '--retry', '1'], get)).code).toBe(0);
     get.verify();
     const post = new StubRegistry().register('POST', '/api/v1/things', failure('ambiguous'));
     const once = await raw(['post', 'v1/things', '--body', '{}', '--retry', '3'], post);
     expect(once.code).toBe(1);
     post.verify();
-    const keyed = new StubRegistry().register('POST', '/api/v1/things', failure('ambiguous')).register('POST', '/api/v1/things', json(201, { id: 't' }));
-    const again = await raw(['post', 'v1/things', '--body', '{}', '--retry', '1', '--headers', 'Idempotency-Key=abc'], keyed);
+    const keyed = new StubRegistry()
+      .register('POST', '/api/v1/things', failure('ambiguous'))
+      .register('POST', '/api/v1/things', json(201, { id: 't' }));
+    const again = await raw(
+      ['post', 'v1/things', '--body', '{}', '--retry', '1', '--headers', 'Idempotency-Key=abc'],
+      keyed,
+    );
     expect(again.code, again.stderr).toBe(0);
     keyed.verify();
   });
@@ -172,8 +213,14 @@ describe('qlik raw', () => {
     [['get'], 'Error: accepts 2 arg(s), received 1'],
     [['fetch', 'v1/items'], 'Error: invalid method "fetch": use one of get, put, patch, post, delete'],
     [['get', '../v1/items'], 'Error: path "../v1/items": must stay below the server\'s /api/ (".." is not allowed)'],
-    [['get', 'https://evil.example/api/v1/x'], 'Error: path "https://evil.example/api/v1/x": give a path below the server\'s /api/ (e.g. v1/items), not a URL'],
-    [['post', 'v1/x', '--body', '{}', '--body-values', 'a=1'], 'Error: only one of --body, --body-file and --body-values can be used at one time'],
+    [
+      ['get', 'https://evil.example/api/v1/x'],
+      'Error: path "https://evil.example/api/v1/x": give a path below the server\'s /api/ (e.g. v1/items), not a URL',
+    ],
+    [
+      ['post', 'v1/x', '--body', '{}', '--body-values', 'a=1'],
+      'Error: only one of --body, --body-file and --body-values can be used at one time',
+    ],
     [['get', 'v1/x', '--body', '{}'], 'Error: a GET request cannot have a body'],
     [['post', 'v1/x', '--body-values', 'n:number=x'], 'Error: --body-values: n:number: "x" is not a number'],
   ])('%j is refused before any request: %s', async (args, message) => {
@@ -260,7 +307,9 @@ describe('qlik raw against the emulator', () => {
       const r = await qlikRaw(['get', path]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^Error: path ".*": must stay below the server's \/api\/ \("(\.\.|%2e%2e)" is not allowed\)\n$/);
+      expect(r.stderr).toMatch(
+        /^Error: path ".*": must stay below the server's \/api\/ \("(\.\.|%2e%2e)" is not allowed\)\n$/,
+      );
       expect((await emu.requests()).filter((q) => q.seq > seq)).toEqual([]);
     },
   );

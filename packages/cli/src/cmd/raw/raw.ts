@@ -16,7 +16,11 @@ import { inertText } from '../../text/safety.js';
 
 const METHODS = ['get', 'put', 'patch', 'post', 'delete'] as const;
 
-const bodyFlag = { name: 'body', type: 'string', usage: 'The content of the body as a string' } as const satisfies FlagSpec;
+const bodyFlag = {
+  name: 'body',
+  type: 'string',
+  usage: 'The content of the body as a string',
+} as const satisfies FlagSpec;
 const bodyFileFlag = {
   name: 'body-file',
   type: 'string',
@@ -44,7 +48,18 @@ const queryFlag = {
   defaultText: '[]',
 } as const satisfies FlagSpec;
 
-const RAW_FLAGS: readonly FlagSpec[] = [bodyFlag, bodyFileFlag, bodyValuesFlag, humanFlag, intervalFlag, outputFileFlag, queryFlag, quietFlag, rawFlag, retryFlag];
+const RAW_FLAGS: readonly FlagSpec[] = [
+  bodyFlag,
+  bodyFileFlag,
+  bodyValuesFlag,
+  humanFlag,
+  intervalFlag,
+  outputFileFlag,
+  queryFlag,
+  quietFlag,
+  rawFlag,
+  retryFlag,
+];
 
 /** `v1/items`, `/v1/items`, `api/v1/items` and `/api/v1/items` all name `/api/v1/items`; nothing may leave /api/. */
 export function apiPath(raw: string): { path: string; query: [string, string][] } {
@@ -52,7 +67,9 @@ export function apiPath(raw: string): { path: string; query: [string, string][] 
   // eslint-disable-next-line no-control-regex
   const control = /[\u0000-\u001f\u007f]/.exec(raw);
   if (control) {
-    throw new FlagError(`path ${JSON.stringify(raw)}: has a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`);
+    throw new FlagError(
+      `path ${JSON.stringify(raw)}: has a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`,
+    );
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('//')) {
     throw new FlagError(`path ${JSON.stringify(raw)}: give a path below the server's /api/ (e.g. v1/items), not a URL`);
@@ -90,23 +107,30 @@ export function bodyFromValues(values: Record<string, string>): Record<string, u
     let value: unknown = rawValue;
     if (key.endsWith(':bool')) {
       key = key.slice(0, -5);
-      if (rawValue !== 'true' && rawValue !== 'false') throw new FlagError(`--body-values: ${rawKey}: ${JSON.stringify(rawValue)} is not true or false`);
+      if (rawValue !== 'true' && rawValue !== 'false')
+        throw new FlagError(`--body-values: ${rawKey}: ${JSON.stringify(rawValue)} is not true or false`);
       value = rawValue === 'true';
     } else if (key.endsWith(':number')) {
       key = key.slice(0, -7);
       const n = Number(rawValue);
-      if (rawValue.trim() === '' || !Number.isFinite(n)) throw new FlagError(`--body-values: ${rawKey}: ${JSON.stringify(rawValue)} is not a number`);
+      if (rawValue.trim() === '' || !Number.isFinite(n))
+        throw new FlagError(`--body-values: ${rawKey}: ${JSON.stringify(rawValue)} is not a number`);
       value = n;
     }
     const parts = key.split('.');
-    if (parts.some((p) => p === '')) throw new FlagError(`--body-values: ${JSON.stringify(rawKey)} has an empty key part`);
+    if (parts.some((p) => p === ''))
+      throw new FlagError(`--body-values: ${JSON.stringify(rawKey)} has an empty key part`);
     const proto = parts.find((p) => PROTOTYPE_KEYS.includes(p));
-    if (proto !== undefined) throw new FlagError(`--body-values: the key ${JSON.stringify(proto)} is not allowed in a request body`);
+    if (proto !== undefined)
+      throw new FlagError(`--body-values: the key ${JSON.stringify(proto)} is not allowed in a request body`);
     let node = out;
     for (const part of parts.slice(0, -1)) {
       const next = node[part];
       if (next === undefined) node[part] = {};
-      else if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new FlagError(`--body-values: ${JSON.stringify(rawKey)} goes into ${JSON.stringify(part)}, which has a value already`);
+      else if (typeof next !== 'object' || next === null || Array.isArray(next))
+        throw new FlagError(
+          `--body-values: ${JSON.stringify(rawKey)} goes into ${JSON.stringify(part)}, which has a value already`,
+        );
       node = node[part] as Record<string, unknown>;
     }
     const last = parts.at(-1) ?? '';
@@ -125,10 +149,13 @@ async function requestBody(f: Factory, values: Values): Promise<ApiRequest['rawB
   const body = values.get(bodyFlag);
   const file = values.get(bodyFileFlag);
   const fields = values.get(bodyValuesFlag);
-  const given = [body !== undefined, file !== undefined, fields !== undefined && Object.keys(fields).length > 0].filter(Boolean).length;
+  const given = [body !== undefined, file !== undefined, fields !== undefined && Object.keys(fields).length > 0].filter(
+    Boolean,
+  ).length;
   if (given > 1) throw new FlagError('only one of --body, --body-file and --body-values can be used at one time');
   if (body !== undefined) return { data: body, contentType: isJson(body) ? 'application/json' : 'text/plain' };
-  if (fields !== undefined && Object.keys(fields).length > 0) return { data: JSON.stringify(bodyFromValues(fields)), contentType: 'application/json' };
+  if (fields !== undefined && Object.keys(fields).length > 0)
+    return { data: JSON.stringify(bodyFromValues(fields)), contentType: 'application/json' };
   if (file === undefined) return undefined;
   const ext = extname(file).toLowerCase();
   if (['.qvf', '.qvw', '.qvd', '.qvx'].includes(ext)) {
@@ -156,7 +183,10 @@ export function newCmdRaw(f: Factory): Command {
     completeArgs: ({ args, toComplete }) =>
       Promise.resolve(
         args.length === 0
-          ? { candidates: METHODS.filter((m) => m.startsWith(toComplete)).map((value) => ({ value })), directive: Directive.NoFileComp }
+          ? {
+              candidates: METHODS.filter((m) => m.startsWith(toComplete)).map((value) => ({ value })),
+              directive: Directive.NoFileComp,
+            }
           : { candidates: [], directive: Directive.NoFileComp },
       ),
     run: async (inv) => {
@@ -164,7 +194,8 @@ export function newCmdRaw(f: Factory): Command {
       if (inv.args.length !== 2) throw new FlagError(`accepts 2 arg(s), received ${inv.args.length}`);
       const [rawMethod = '', rawPath = ''] = inv.args;
       const method = rawMethod.toLowerCase();
-      if (!(METHODS as readonly string[]).includes(method)) throw new FlagError(`invalid method ${JSON.stringify(rawMethod)}: use one of ${METHODS.join(', ')}`);
+      if (!(METHODS as readonly string[]).includes(method))
+        throw new FlagError(`invalid method ${JSON.stringify(rawMethod)}: use one of ${METHODS.join(', ')}`);
       const { path, query } = apiPath(rawPath);
       for (const [k, v] of Object.entries(values.get(queryFlag) ?? {})) query.push([k, v]);
       const rawBody = await requestBody(f, values);
@@ -227,7 +258,10 @@ export function newCmdRaw(f: Factory): Command {
         const rows = items.map((i) => {
           const o = (i ?? {}) as { id?: unknown; name?: unknown; description?: unknown };
           const name = o.name ?? o.description ?? '';
-          return [typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : '', typeof name === 'string' ? name : JSON.stringify(name)];
+          return [
+            typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : '',
+            typeof name === 'string' ? name : JSON.stringify(name),
+          ];
         });
         await printTable(f.io, ['id', 'name'], rows);
       } else await printJson(f.io, shown);

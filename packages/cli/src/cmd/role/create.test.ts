@@ -9,9 +9,14 @@ describe('role create', () => {
   it.each([
     [['--name', 'Keys'], { name: 'Keys' }],
     // --assignedScopes is pflag's stringSlice: comma-separated, repeatable, CSV quoting.
-    [['--name', 'Keys', '--description', 'Manage API keys', '--assignedScopes', 'a,b', '--assignedScopes', '"c,d"'], { name: 'Keys', description: 'Manage API keys', assignedScopes: ['a', 'b', 'c,d'] }],
+    [
+      ['--name', 'Keys', '--description', 'Manage API keys', '--assignedScopes', 'a,b', '--assignedScopes', '"c,d"'],
+      { name: 'Keys', description: 'Manage API keys', assignedScopes: ['a', 'b', 'c,d'] },
+    ],
   ])('%j', async (flags, body) => {
-    const r = await runStubbed(['role', 'create', ...flags], (reg) => reg.register('POST', P, json(201, { id: 'r9', ...body })));
+    const r = await runStubbed(['role', 'create', ...flags], (reg) =>
+      reg.register('POST', P, json(201, { id: 'r9', ...body })),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map(sent)).toEqual([{ method: 'POST', path: P, body }]);
     expect(JSON.parse(r.stdout)).toEqual({ id: 'r9', ...body });
@@ -19,14 +24,19 @@ describe('role create', () => {
 
   it.each([
     [[], 'Error: required flag(s) "name" not set\n'],
-    [['--name', 'x', '--assignedScopes', 'a"b'], 'Error: invalid argument "a\\"b" for "--assignedScopes" flag: bare " in non-quoted-field\n'],
+    [
+      ['--name', 'x', '--assignedScopes', 'a"b'],
+      'Error: invalid argument "a\\"b" for "--assignedScopes" flag: bare " in non-quoted-field\n',
+    ],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['role', 'create', ...flags]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
   });
 
   it('409 for a name in use: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'create', '--name', 'TenantAdmin'], (reg) => reg.register('POST', P, qlikError(409, 'ROLES-409', 'Conflict')));
+    const r = await runStubbed(['--json', 'role', 'create', '--name', 'TenantAdmin'], (reg) =>
+      reg.register('POST', P, qlikError(409, 'ROLES-409', 'Conflict')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
   });

@@ -17,7 +17,11 @@ describe('role edit', () => {
       { env: { EDITOR: editor } },
     );
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: 'Updated name\n' });
-    expect(r.requests.map(sent)[1]).toEqual({ method: 'PATCH', path: P, body: [{ op: 'replace', path: '/name', value: 'API keys' }] });
+    expect(r.requests.map(sent)[1]).toEqual({
+      method: 'PATCH',
+      path: P,
+      body: [{ op: 'replace', path: '/name', value: 'API keys' }],
+    });
   });
 
   it('no role id: one error line, no request', async () => {

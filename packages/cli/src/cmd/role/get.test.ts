@@ -11,7 +11,9 @@ describe('role get', () => {
     [['-q'], 'r1\n'],
     [['--raw'], `${JSON.stringify(ROLE)}\n`],
   ])('%j', async (flags, stdout) => {
-    const r = await runStubbed(['role', 'get', 'r1', ...flags], (reg) => reg.register('GET', '/api/v1/roles/r1', json(200, ROLE)));
+    const r = await runStubbed(['role', 'get', 'r1', ...flags], (reg) =>
+      reg.register('GET', '/api/v1/roles/r1', json(200, ROLE)),
+    );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'GET', path: '/api/v1/roles/r1', body: undefined }]);
   });
@@ -25,7 +27,9 @@ describe('role get', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'get', 'nope'], (reg) => reg.register('GET', '/api/v1/roles/nope', qlikError(404, 'ROLES-404', 'Not found')));
+    const r = await runStubbed(['--json', 'role', 'get', 'nope'], (reg) =>
+      reg.register('GET', '/api/v1/roles/nope', qlikError(404, 'ROLES-404', 'Not found')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

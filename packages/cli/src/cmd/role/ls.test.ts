@@ -4,7 +4,12 @@ import { json, qlikError } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent, SERVER } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/roles';
-const role = (id: string, name = id) => ({ id, name, type: 'custom', links: { self: { href: `${SERVER}${P}/${id}` } } });
+const role = (id: string, name = id) => ({
+  id,
+  name,
+  type: 'custom',
+  links: { self: { href: `${SERVER}${P}/${id}` } },
+});
 
 describe('role ls: flags → the request', () => {
   it.each([
@@ -16,14 +21,19 @@ describe('role ls: flags → the request', () => {
     // --limit above the server's page: pages of 100.
     [['--limit', '500'], `${P}?limit=100`],
   ])('%j → GET %s', async (flags, path) => {
-    const r = await runStubbed(['role', 'ls', ...flags], (reg) => reg.register('GET', path, json(200, { data: [role('r1')], links: {} })));
+    const r = await runStubbed(['role', 'ls', ...flags], (reg) =>
+      reg.register('GET', path, json(200, { data: [role('r1')], links: {} })),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map(sent)).toEqual([{ method: 'GET', path, body: undefined }]);
   });
 
   it.each([
     [['--limit', '0'], 'Error: invalid argument "0" for "--limit" flag: must be at least 1\n'],
-    [['--totalResults=maybe'], 'Error: invalid argument "maybe" for "--totalResults" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n'],
+    [
+      ['--totalResults=maybe'],
+      'Error: invalid argument "maybe" for "--totalResults" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n',
+    ],
     [['x'], 'Error: accepts 0 arg(s), received 1\n'],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['role', 'ls', ...flags]);
@@ -33,7 +43,8 @@ describe('role ls: flags → the request', () => {
 
 describe('role ls: answers → output', () => {
   it('prints the roles as an array without links; -q their ids', async () => {
-    const setup = (reg: import('../../../test/kit/httpmock.js').StubRegistry) => reg.register('GET', P, json(200, { data: [role('r1', 'TenantAdmin'), role('r2', 'Keys')], links: {} }));
+    const setup = (reg: import('../../../test/kit/httpmock.js').StubRegistry) =>
+      reg.register('GET', P, json(200, { data: [role('r1', 'TenantAdmin'), role('r2', 'Keys')], links: {} }));
     const a = await runStubbed(['role', 'ls'], setup);
     expect(JSON.parse(a.stdout)).toEqual([
       { id: 'r1', name: 'TenantAdmin', type: 'custom' },
@@ -45,14 +56,20 @@ describe('role ls: answers → output', () => {
 
   it('--limit 3 follows links.next and stops at 3', async () => {
     const r = await runStubbed(['role', 'ls', '--limit', '3', '-q'], (reg) => {
-      reg.register('GET', `${P}?limit=3`, json(200, { data: [role('r1'), role('r2')], links: { next: { href: `${SERVER}${P}?limit=3&next=c2` } } }));
+      reg.register(
+        'GET',
+        `${P}?limit=3`,
+        json(200, { data: [role('r1'), role('r2')], links: { next: { href: `${SERVER}${P}?limit=3&next=c2` } } }),
+      );
       reg.register('GET', `${P}?limit=3&next=c2`, json(200, { data: [role('r3'), role('r4')], links: {} }));
     });
     expect(r).toMatchObject({ code: 0, stdout: 'r1\nr2\nr3\n', stderr: '' });
   });
 
   it('403 (only TenantAdmin may list roles): the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'ls'], (reg) => reg.register('GET', P, qlikError(403, 'ROLES-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'role', 'ls'], (reg) =>
+      reg.register('GET', P, qlikError(403, 'ROLES-403', 'Forbidden')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });

@@ -25,9 +25,16 @@ export const roleLsOperation = defineOperation({
       flag: {
         name: 'sort',
         type: 'string',
-        usage: 'Optional resource field name to sort on, eg. name. Can be prefixed with +/- to determine order, defaults to (+) ascending.',
+        usage:
+          'Optional resource field name to sort on, eg. name. Can be prefixed with +/- to determine order, defaults to (+) ascending.',
       },
     },
-    { flag: { name: 'totalResults', type: 'bool', usage: 'Determines wether to return a count of the total records matched in the query. Defaults to false.' } },
+    {
+      flag: {
+        name: 'totalResults',
+        type: 'bool',
+        usage: 'Determines wether to return a count of the total records matched in the query. Defaults to false.',
+      },
+    },
   ],
 });

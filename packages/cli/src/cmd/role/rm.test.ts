@@ -11,7 +11,9 @@ describe('role rm', () => {
   });
 
   it('400 for a role still assigned: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'rm', 'r1'], (reg) => reg.register('DELETE', '/api/v1/roles/r1', qlikError(400, 'ROLES-400', 'Role is assigned')));
+    const r = await runStubbed(['--json', 'role', 'rm', 'r1'], (reg) =>
+      reg.register('DELETE', '/api/v1/roles/r1', qlikError(400, 'ROLES-400', 'Role is assigned')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 400 }] });
   });

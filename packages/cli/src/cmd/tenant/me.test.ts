@@ -33,7 +33,9 @@ describe('tenant me', () => {
       reg.register('GET', '/api/v1/tenants/me', qlikError(401, 'AUTH-1', 'Unauthorized')),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong); put a new one in with: qlik context update test --api-key -\n");
+    expect(r.stderr).toBe(
+      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong); put a new one in with: qlik context update test --api-key -\n",
+    );
   });
 
   it('on a server that is not Qlik Cloud: the error, no request', async () => {

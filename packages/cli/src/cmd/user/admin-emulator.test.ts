@@ -34,7 +34,16 @@ describe('users and roles against the emulator', () => {
   });
 
   it('user create → user patch (role by name) → user get shows it → duplicate refused → user rm', async () => {
-    const c = await qlik(['user', 'create', '--subject', 'e2e|new-user', '--name', 'New User', '--email', 'new@example.com']);
+    const c = await qlik([
+      'user',
+      'create',
+      '--subject',
+      'e2e|new-user',
+      '--name',
+      'New User',
+      '--email',
+      'new@example.com',
+    ]);
     expect(c.code, c.stderr).toBe(0);
     const user = JSON.parse(c.stdout) as { id: string; subject: string; name: string };
     expect(user).toMatchObject({ subject: 'e2e|new-user', name: 'New User' });
@@ -47,7 +56,9 @@ describe('users and roles against the emulator', () => {
     expect(p.code, p.stderr).toBe(0);
     const g = await qlik(['user', 'get', user.id]);
     expect(g.code, g.stderr).toBe(0);
-    expect((JSON.parse(g.stdout) as { assignedRoles: { name: string }[] }).assignedRoles.map((r) => r.name)).toEqual(['ManageApiKeys']);
+    expect((JSON.parse(g.stdout) as { assignedRoles: { name: string }[] }).assignedRoles.map((r) => r.name)).toEqual([
+      'ManageApiKeys',
+    ]);
 
     const renamed = await qlik(['user', 'patch', user.id, '--path', '/name', '--value', 'Renamed']);
     expect(renamed.code, renamed.stderr).toBe(0);

@@ -10,7 +10,9 @@ describe('user count', () => {
     [[], `${JSON.stringify({ total: 12 }, null, 2)}\n`],
     [['--raw'], '{"total":12}\n'],
   ])('%j', async (flags, stdout) => {
-    const r = await runStubbed(['user', 'count', ...flags], (reg) => reg.register('GET', PATH, json(200, { total: 12 })));
+    const r = await runStubbed(['user', 'count', ...flags], (reg) =>
+      reg.register('GET', PATH, json(200, { total: 12 })),
+    );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'GET', path: PATH, body: undefined }]);
   });

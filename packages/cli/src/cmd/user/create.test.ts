@@ -10,14 +10,36 @@ describe('user create: flags → the request', () => {
   it.each([
     [['--subject', 's1'], { subject: 's1' }],
     [
-      ['--subject', 's1', '--name', 'Ann', '--email', 'a@b.c', '--picture', 'https://p', '--status', 'invited', '--tenantId', 't1'],
+      [
+        '--subject',
+        's1',
+        '--name',
+        'Ann',
+        '--email',
+        'a@b.c',
+        '--picture',
+        'https://p',
+        '--status',
+        'invited',
+        '--tenantId',
+        't1',
+      ],
       { subject: 's1', name: 'Ann', email: 'a@b.c', picture: 'https://p', status: 'invited', tenantId: 't1' },
     ],
     // A role by name or by id: --assignedRoles-name/-id make the one item of assignedRoles.
-    [['--subject', 's1', '--assignedRoles-name', 'Manage API keys'], { subject: 's1', assignedRoles: [{ name: 'Manage API keys' }] }],
-    [['--subject', 's1', '--assignedRoles-id', 'r1', '--assignedRoles-name', 'X'], { subject: 's1', assignedRoles: [{ id: 'r1', name: 'X' }] }],
+    [
+      ['--subject', 's1', '--assignedRoles-name', 'Manage API keys'],
+      { subject: 's1', assignedRoles: [{ name: 'Manage API keys' }] },
+    ],
+    [
+      ['--subject', 's1', '--assignedRoles-id', 'r1', '--assignedRoles-name', 'X'],
+      { subject: 's1', assignedRoles: [{ id: 'r1', name: 'X' }] },
+    ],
     // The deprecated JSON array form.
-    [['--subject', 's1', '--assignedRoles', '[{"name":"TenantAdmin"},{"id":"r2"}]'], { subject: 's1', assignedRoles: [{ name: 'TenantAdmin' }, { id: 'r2' }] }],
+    [
+      ['--subject', 's1', '--assignedRoles', '[{"name":"TenantAdmin"},{"id":"r2"}]'],
+      { subject: 's1', assignedRoles: [{ name: 'TenantAdmin' }, { id: 'r2' }] },
+    ],
   ])('%j', async (flags, body) => {
     const r = await runStubbed(['user', 'create', ...flags], (reg) => reg.register('POST', PATH, json(201, created)));
     expect(r.code, r.stderr).toBe(0);
@@ -26,9 +48,18 @@ describe('user create: flags → the request', () => {
 
   it.each([
     [['--name', 'x'], 'Error: required flag(s) "subject" not set\n'],
-    [['--subject', 's1', '--status', 'active'], 'Error: invalid argument "active" for "--status" flag: must be one of "invited"\n'],
-    [['--subject', 's1', '--assignedRoles', '{"name":"x"}'], 'Error: --assignedRoles: expected a JSON array of objects\n'],
-    [['--subject', 's1', '--assignedRoles', '[{"id":"a"},{"id":"b"}]', '--assignedRoles-name', 'x'], 'Error: --assignedRoles-name: "assignedRoles" is given as a list of several items elsewhere; give it in one place\n'],
+    [
+      ['--subject', 's1', '--status', 'active'],
+      'Error: invalid argument "active" for "--status" flag: must be one of "invited"\n',
+    ],
+    [
+      ['--subject', 's1', '--assignedRoles', '{"name":"x"}'],
+      'Error: --assignedRoles: expected a JSON array of objects\n',
+    ],
+    [
+      ['--subject', 's1', '--assignedRoles', '[{"id":"a"},{"id":"b"}]', '--assignedRoles-name', 'x'],
+      'Error: --assignedRoles-name: "assignedRoles" is given as a list of several items elsewhere; give it in one place\n',
+    ],
     [['--subject', 's1', '--nme', 'x'], 'Error: unknown flag: --nme\n'],
     [['--subject', 's1', 'extra'], 'Error: accepts 0 arg(s), received 1\n'],
   ])('%j → one error line, no request', async (flags, error) => {
@@ -46,7 +77,9 @@ describe('user create: answers → output', () => {
     ['201 with -q: the id', ['-q'], 'u9\n'],
     ['201 with --raw: the body as sent', ['--raw'], `${JSON.stringify(created)}\n`],
   ])('%s', async (_n, extra, stdout) => {
-    const r = await runStubbed(['user', 'create', '--subject', 's1', ...extra], (reg) => reg.register('POST', PATH, json(201, created)));
+    const r = await runStubbed(['user', 'create', '--subject', 's1', ...extra], (reg) =>
+      reg.register('POST', PATH, json(201, created)),
+    );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
   });
 

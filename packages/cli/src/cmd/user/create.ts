@@ -15,14 +15,45 @@ export const userCreateOperation = defineOperation({
     kind: 'object',
     required: ['subject'],
     fields: [
-      { flag: { name: 'assignedRoles', type: 'unknowns', usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.' } },
-      { flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique identitier' }, field: 'assignedRoles[].id' },
-      { flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the entity' }, field: 'assignedRoles[].name' },
-      { flag: { name: 'email', type: 'string', usage: 'The email address for the user. This is a required field when inviting a user.' } },
+      {
+        flag: {
+          name: 'assignedRoles',
+          type: 'unknowns',
+          usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.',
+        },
+      },
+      {
+        flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique identitier' },
+        field: 'assignedRoles[].id',
+      },
+      {
+        flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the entity' },
+        field: 'assignedRoles[].name',
+      },
+      {
+        flag: {
+          name: 'email',
+          type: 'string',
+          usage: 'The email address for the user. This is a required field when inviting a user.',
+        },
+      },
       { flag: { name: 'name', type: 'string', usage: 'The name of the user.' } },
       { flag: { name: 'picture', type: 'string', usage: 'A static url linking to the avatar of the user.' } },
-      { flag: { name: 'status', type: 'string', choices: ['invited'], usage: `The status of the created user within the tenant.${allowedValues(['invited'])}` } },
-      { flag: { name: 'subject', type: 'string', usage: '(Required) The unique user identitier from an identity provider.' } },
+      {
+        flag: {
+          name: 'status',
+          type: 'string',
+          choices: ['invited'],
+          usage: `The status of the created user within the tenant.${allowedValues(['invited'])}`,
+        },
+      },
+      {
+        flag: {
+          name: 'subject',
+          type: 'string',
+          usage: '(Required) The unique user identitier from an identity provider.',
+        },
+      },
       { flag: { name: 'tenantId', type: 'string', usage: 'The tenant that the user will belong too.' } },
     ],
   },

@@ -6,7 +6,15 @@ import { empty, json } from '../../../test/kit/httpmock.js';
 import { editorScript, runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/u1';
-const USER = { id: 'u1', subject: 's1', name: 'Ann', email: 'a@b.c', status: 'active', assignedRoles: [{ id: 'r1', name: 'TenantAdmin' }], links: { self: { href: 'x' } } };
+const USER = {
+  id: 'u1',
+  subject: 's1',
+  name: 'Ann',
+  email: 'a@b.c',
+  status: 'active',
+  assignedRoles: [{ id: 'r1', name: 'TenantAdmin' }],
+  links: { self: { href: 'x' } },
+};
 
 describe('user edit', () => {
   it('shows the editable fields only, and PATCHes what changed', async () => {
@@ -21,7 +29,11 @@ describe('user edit', () => {
       { env: { EDITOR: editor } },
     );
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: 'Updated name\n' });
-    expect(JSON.parse(await readFile(seen, 'utf8'))).toEqual({ name: 'Ann', status: 'active', assignedRoles: [{ id: 'r1', name: 'TenantAdmin' }] });
+    expect(JSON.parse(await readFile(seen, 'utf8'))).toEqual({
+      name: 'Ann',
+      status: 'active',
+      assignedRoles: [{ id: 'r1', name: 'TenantAdmin' }],
+    });
     expect(r.requests.map(sent)).toEqual([
       { method: 'GET', path: PATH, body: undefined },
       { method: 'PATCH', path: PATH, body: [{ op: 'replace', path: '/name', value: 'Anna' }] },

@@ -18,8 +18,20 @@ export const userFilterOperation = defineOperation({
   idempotent: true,
   query: [
     { flag: fieldsFlag },
-    { flag: { name: 'next', type: 'string', usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.' } },
-    { flag: { name: 'prev', type: 'string', usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.' } },
+    {
+      flag: {
+        name: 'next',
+        type: 'string',
+        usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.',
+      },
+    },
+    {
+      flag: {
+        name: 'prev',
+        type: 'string',
+        usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.',
+      },
+    },
     {
       flag: {
         name: 'sort',
@@ -36,7 +48,8 @@ export const userFilterOperation = defineOperation({
         flag: {
           name: 'filter',
           type: 'string',
-          usage: 'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
+          usage:
+            'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
         },
       },
     ],

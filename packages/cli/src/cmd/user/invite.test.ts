@@ -31,7 +31,10 @@ describe('user invite: flags → the request', () => {
   });
 
   it.each([
-    [['--invitees-resend=maybe'], 'Error: invalid argument "maybe" for "--invitees-resend" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n'],
+    [
+      ['--invitees-resend=maybe'],
+      'Error: invalid argument "maybe" for "--invitees-resend" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n',
+    ],
     [['-f', '/nonexistent/i.json'], /^Error: --file \/nonexistent\/i\.json: .+\n$/],
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['user', 'invite', ...flags]);
@@ -48,12 +51,16 @@ describe('user invite: answers → output', () => {
     ['207: the results as an array', [], `${JSON.stringify(result.data, null, 2)}\n`],
     ['207 with --raw', ['--raw'], `${JSON.stringify(result)}\n`],
   ])('%s', async (_n, extra, stdout) => {
-    const r = await runStubbed(['user', 'invite', '--invitees-email', 'a@b.c', ...extra], (reg) => reg.register('POST', PATH, json(207, result)));
+    const r = await runStubbed(['user', 'invite', '--invitees-email', 'a@b.c', ...extra], (reg) =>
+      reg.register('POST', PATH, json(207, result)),
+    );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
   });
 
   it('403: the error body, exit 1, a POST is not retried', async () => {
-    const r = await runStubbed(['--json', 'user', 'invite', '--invitees-email', 'a@b.c', '--retry', '2'], (reg) => reg.register('POST', PATH, qlikError(403, 'USERS-403', 'Forbidden')));
+    const r = await runStubbed(['--json', 'user', 'invite', '--invitees-email', 'a@b.c', '--retry', '2'], (reg) =>
+      reg.register('POST', PATH, qlikError(403, 'USERS-403', 'Forbidden')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
     expect(r.requests).toHaveLength(1);

@@ -14,17 +14,36 @@ export const userInviteOperation = defineOperation({
   body: {
     kind: 'object',
     fields: [
-      { flag: { name: 'invitees-email', type: 'string', usage: 'Email address for this invitee. Example - "foo@qlik.com".' }, field: 'invitees[].email' },
       {
-        flag: { name: 'invitees-language', type: 'string', usage: "Optional ISO 639-1 2 letter code for invite language. Defaults to 'en' when missing or not found." },
+        flag: {
+          name: 'invitees-email',
+          type: 'string',
+          usage: 'Email address for this invitee. Example - "foo@qlik.com".',
+        },
+        field: 'invitees[].email',
+      },
+      {
+        flag: {
+          name: 'invitees-language',
+          type: 'string',
+          usage: "Optional ISO 639-1 2 letter code for invite language. Defaults to 'en' when missing or not found.",
+        },
         field: 'invitees[].language',
       },
-      { flag: { name: 'invitees-name', type: 'string', usage: 'Optional display name for this invitee. Example - "Elvis Presley".' }, field: 'invitees[].name' },
+      {
+        flag: {
+          name: 'invitees-name',
+          type: 'string',
+          usage: 'Optional display name for this invitee. Example - "Elvis Presley".',
+        },
+        field: 'invitees[].name',
+      },
       {
         flag: {
           name: 'invitees-resend',
           type: 'bool',
-          usage: 'Flag - when true invite message is sent to inactive or invited users. Typically used to force email resend to users who are not yet active.',
+          usage:
+            'Flag - when true invite message is sent to inactive or invited users. Typically used to force email resend to users who are not yet active.',
         },
         field: 'invitees[].resend',
       },

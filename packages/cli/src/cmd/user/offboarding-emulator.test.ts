@@ -23,11 +23,35 @@ function ok(r: RunResult): RunResult {
 
 it('creates a user, gives them the role, makes them a key, and removing the user revokes it', async () => {
   const created = JSON.parse(
-    ok(await qlik(['user', 'create', '--subject', 'idp|leaver', '--name', 'Leaver', '--email', 'leaver@corp.example', '--json'])).stdout,
+    ok(
+      await qlik([
+        'user',
+        'create',
+        '--subject',
+        'idp|leaver',
+        '--name',
+        'Leaver',
+        '--email',
+        'leaver@corp.example',
+        '--json',
+      ]),
+    ).stdout,
   ) as { id: string; status: string };
   expect(created.status).toBe('invited');
   ok(await qlik(['user', 'patch', created.id, '--op', 'replace', '--path', '/status', '--value', 'active']));
-  ok(await qlik(['user', 'patch', created.id, '--op', 'add', '--path', '/assignedRoles/-', '--value-name', 'ManageApiKeys']));
+  ok(
+    await qlik([
+      'user',
+      'patch',
+      created.id,
+      '--op',
+      'add',
+      '--path',
+      '/assignedRoles/-',
+      '--value-name',
+      'ManageApiKeys',
+    ]),
+  );
   const user = JSON.parse(ok(await qlik(['user', 'get', created.id, '--json'])).stdout) as {
     status: string;
     assignedRoles: { name: string }[];

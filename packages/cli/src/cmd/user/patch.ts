@@ -6,7 +6,16 @@ import { defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 const OPS = ['replace', 'set', 'unset', 'add', 'renew', 'remove-value'];
-const PATHS = ['/name', '/roles', '/assignedRoles', '/inviteExpiry', '/preferredZoneinfo', '/preferredLocale', '/status', '/assignedGroups'];
+const PATHS = [
+  '/name',
+  '/roles',
+  '/assignedRoles',
+  '/inviteExpiry',
+  '/preferredZoneinfo',
+  '/preferredLocale',
+  '/status',
+  '/assignedGroups',
+];
 
 export const userPatchOperation = defineOperation({
   use: 'patch <userId>',
@@ -25,7 +34,14 @@ export const userPatchOperation = defineOperation({
     // Roles and groups are lists or objects, `renew /inviteExpiry` takes a boolean: their --value is JSON when it
     // parses as JSON; /name and the other strings stay strings.
     value: 'string',
-    jsonPaths: ['/roles', '/assignedRoles', '/assignedRoles/-', '/assignedGroups', '/assignedGroups/-', '/inviteExpiry'],
+    jsonPaths: [
+      '/roles',
+      '/assignedRoles',
+      '/assignedRoles/-',
+      '/assignedGroups',
+      '/assignedGroups/-',
+      '/inviteExpiry',
+    ],
     valueTypeName: 'string|bool|unknown',
     usage: {
       op: `The operation to be performed. The fields ˋsetˋ and ˋunsetˋ are deprecated.${allowedValues(OPS)}`,
@@ -33,9 +49,17 @@ export const userPatchOperation = defineOperation({
     },
     valueFields: [
       { flag: { name: 'value-id', type: 'string', usage: 'The unique identitier' }, field: 'id' },
-      { flag: { name: 'value-name', type: 'string', usage: 'The value to be used for this operation.' }, field: 'name' },
       {
-        flag: { name: 'value-providerType', type: 'string', choices: ['idp', 'custom'], usage: `The type of provider for the group.${allowedValues(['idp', 'custom'])}` },
+        flag: { name: 'value-name', type: 'string', usage: 'The value to be used for this operation.' },
+        field: 'name',
+      },
+      {
+        flag: {
+          name: 'value-providerType',
+          type: 'string',
+          choices: ['idp', 'custom'],
+          usage: `The type of provider for the group.${allowedValues(['idp', 'custom'])}`,
+        },
         field: 'providerType',
       },
     ],

@@ -23,7 +23,9 @@ describe('user rm', () => {
   });
 
   it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'user', 'rm', 'nope'], (reg) => reg.register('DELETE', '/api/v1/users/nope', qlikError(404, 'USERS-404', 'Not found')));
+    const r = await runStubbed(['--json', 'user', 'rm', 'nope'], (reg) =>
+      reg.register('DELETE', '/api/v1/users/nope', qlikError(404, 'USERS-404', 'Not found')),
+    );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });

@@ -15,16 +15,23 @@ import { userPatchOperation } from './patch.js';
 import { userRmOperation } from './rm.js';
 
 export function newCmdUser(f: Factory): Command {
-  return new Command({ use: 'user', short: 'Manage, create and remove users', long: 'Users represent clients accessing the Qlik Cloud tenant.' }, [
-    operationCommand(f, userCountOperation),
-    operationCommand(f, userCreateOperation),
-    editCommand(f, userEditOperation),
-    operationCommand(f, userFilterOperation),
-    operationCommand(f, userGetOperation),
-    operationCommand(f, userInviteOperation),
-    operationCommand(f, userLsOperation),
-    operationCommand(f, userMeOperation),
-    operationCommand(f, userPatchOperation),
-    operationCommand(f, userRmOperation),
-  ]);
+  return new Command(
+    {
+      use: 'user',
+      short: 'Manage, create and remove users',
+      long: 'Users represent clients accessing the Qlik Cloud tenant.',
+    },
+    [
+      operationCommand(f, userCountOperation),
+      operationCommand(f, userCreateOperation),
+      editCommand(f, userEditOperation),
+      operationCommand(f, userFilterOperation),
+      operationCommand(f, userGetOperation),
+      operationCommand(f, userInviteOperation),
+      operationCommand(f, userLsOperation),
+      operationCommand(f, userMeOperation),
+      operationCommand(f, userPatchOperation),
+      operationCommand(f, userRmOperation),
+    ],
+  );
 }

@@ -17,7 +17,14 @@ import {
   type Encoded,
   type Reply,
 } from '../reply.js';
-import { isPlainObject, objectBody, optionalNumber, optionalString, pointer, type Fail } from '../../shared/validate.js';
+import {
+  isPlainObject,
+  objectBody,
+  optionalNumber,
+  optionalString,
+  pointer,
+  type Fail,
+} from '../../shared/validate.js';
 
 export interface FaultIo {
   req: IncomingMessage;

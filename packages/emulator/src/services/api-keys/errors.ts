@@ -1,7 +1,8 @@
 // The api-keys service's errors: APIKEYS-1..13 (APIKEYS-18, authentication, is the edge's: shared/errors.ts).
 import { errors as edge, jsonBodyErrors, serviceError as service, type ApiError } from '../../shared/errors.js';
 
-const malformedJson = (detail: string): ApiError => service(400, 'APIKEYS-3', 'Malformed JSON', detail, { pointer: '' });
+const malformedJson = (detail: string): ApiError =>
+  service(400, 'APIKEYS-3', 'Malformed JSON', detail, { pointer: '' });
 
 export const errors = {
   ...edge,

@@ -162,7 +162,10 @@ export function parseListQuery(query: URLSearchParams, strict: boolean): ListPar
   const violation = strict ? strictViolation(query, LIST_PARAMS) : undefined;
   if (violation) {
     const { name, repeated } = violation;
-    throw errors.invalidQuery(repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`, name);
+    throw errors.invalidQuery(
+      repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`,
+      name,
+    );
   }
   const get = (name: string): string | undefined => query.get(name) ?? undefined;
   const params: ListParams = { ...parseSort(get('sort') ?? '-created'), limit: parseLimit(get('limit') ?? '20') };

@@ -9,7 +9,8 @@ export const groupErrors = {
     groupError(400, 'GROUPS-2', 'Invalid filter', detail, source),
   badBody: (detail: string, pointer: string): ApiError =>
     groupError(400, 'GROUPS-3', 'Invalid request body', detail, { pointer }),
-  forbidden: (detail = 'The TenantAdmin role is required'): ApiError => groupError(403, 'GROUPS-4', 'Forbidden', detail),
+  forbidden: (detail = 'The TenantAdmin role is required'): ApiError =>
+    groupError(403, 'GROUPS-4', 'Forbidden', detail),
   conflict: (name: string): ApiError =>
     groupError(409, 'GROUPS-5', 'Conflict', `A group named ${JSON.stringify(name)} already exists`),
   notFound: (): ApiError => groupError(404, 'GROUPS-7', 'Not found', 'Group was not found'),

@@ -16,7 +16,11 @@ export function groupRecords(store: Store): GroupStore {
 }
 
 /** A user's groups with their roles (for the users API's filter on assignedGroups). */
-export function groupsOfUser(store: Store, tenantId: string, userId: string): { id: string; name: string; roles: string[] }[] {
+export function groupsOfUser(
+  store: Store,
+  tenantId: string,
+  userId: string,
+): { id: string; name: string; roles: string[] }[] {
   return groupStore(store)
     .groupsOf(tenantId, userId)
     .map((g) => ({ id: g.id, name: g.name, roles: g.roles }));

@@ -3,7 +3,15 @@
 // filter-action queries, create bodies, role references, JSON Patch operations and the settings patch.
 import { parse, type Filter } from 'scim2-parse-filter';
 import { printable } from '../../shared/text.js';
-import { isPlainObject, objectBody, pointer, splitSort, strictViolation, wholeNumber, type Fail } from '../../shared/validate.js';
+import {
+  isPlainObject,
+  objectBody,
+  pointer,
+  splitSort,
+  strictViolation,
+  wholeNumber,
+  type Fail,
+} from '../../shared/validate.js';
 import { groupErrors } from './errors.js';
 
 const fail: Fail = (detail, at) => groupErrors.badBody(detail, at);
@@ -47,7 +55,10 @@ export function parseGroupFilter(text: string, source: { parameter?: string; poi
     check(tree);
     return tree;
   } catch (e) {
-    throw groupErrors.badFilter(`Invalid filter: ${printable(e instanceof Error ? e.message : String(e), 200)}`, source);
+    throw groupErrors.badFilter(
+      `Invalid filter: ${printable(e instanceof Error ? e.message : String(e), 200)}`,
+      source,
+    );
   }
 }
 
@@ -123,7 +134,8 @@ export function parseGroupQuery(query: URLSearchParams, strict: boolean, action:
       name,
     );
   }
-  const get = (name: string): string | undefined => (allowed.includes(name) ? (query.get(name) ?? undefined) : undefined);
+  const get = (name: string): string | undefined =>
+    allowed.includes(name) ? (query.get(name) ?? undefined) : undefined;
   const sortText = get('sort') ?? '+name';
   const { field, descending } = splitSort(sortText);
   const sortable: readonly string[] = action ? ['name'] : SORT_FIELDS;
@@ -156,7 +168,8 @@ export function parseGroupQuery(query: URLSearchParams, strict: boolean, action:
   }
   const next = get('next');
   const prev = get('prev');
-  if (next !== undefined && prev !== undefined) throw groupErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
+  if (next !== undefined && prev !== undefined)
+    throw groupErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
   if (next !== undefined) q.cursor = { direction: 'next', id: decodeCursor(next, field, 'next'), parameter: 'next' };
   if (prev !== undefined) q.cursor = { direction: 'prev', id: decodeCursor(prev, field, 'prev'), parameter: 'prev' };
   for (const name of ['filter', 'limit', 'sort', 'totalResults']) {
@@ -174,7 +187,10 @@ export function parseFilterBody(body: unknown): GroupFilter | undefined {
   if (filter === undefined) return undefined;
   if (typeof filter !== 'string') throw fail('"filter" must be a string', '/filter');
   const ids = (filter.match(/\bid\s+eq\b/gi) ?? []).length;
-  if (ids > 100) throw groupErrors.badFilter('Invalid filter: the filter must not contain more than 100 ids', { pointer: '/filter' });
+  if (ids > 100)
+    throw groupErrors.badFilter('Invalid filter: the filter must not contain more than 100 ids', {
+      pointer: '/filter',
+    });
   return parseGroupFilter(filter, { pointer: '/filter' });
 }
 
@@ -196,7 +212,10 @@ export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): s
     const byName = typeof name === 'string' && name !== '';
     const found = byName ? lookup({ name }) : lookup({ id: id as string });
     if (found === undefined)
-      throw fail(`No role has the ${byName ? 'name' : 'id'} "${printable(String(byName ? name : id), 40)}"`, `${at}/${i}/${byName ? 'name' : 'id'}`);
+      throw fail(
+        `No role has the ${byName ? 'name' : 'id'} "${printable(String(byName ? name : id), 40)}"`,
+        `${at}/${i}/${byName ? 'name' : 'id'}`,
+      );
     return found;
   });
   return [...new Set(names)];
@@ -217,7 +236,8 @@ export function parseCreateGroup(body: unknown, lookup: RoleLookup): CreateGroup
   if (obj['status'] !== undefined && obj['status'] !== 'active' && obj['status'] !== '')
     throw fail('"status" must be "active"', '/status');
   const providerType = obj['providerType'] ?? 'idp';
-  if (providerType !== 'idp' && providerType !== 'custom') throw fail('"providerType" must be "idp" or "custom"', '/providerType');
+  if (providerType !== 'idp' && providerType !== 'custom')
+    throw fail('"providerType" must be "idp" or "custom"', '/providerType');
   const input: CreateGroupInput = { name, providerType, roles: [] };
   if (obj['description'] !== undefined) {
     if (typeof obj['description'] !== 'string') throw fail('"description" must be a string', '/description');
@@ -230,7 +250,8 @@ export function parseCreateGroup(body: unknown, lookup: RoleLookup): CreateGroup
 export type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
 
 export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[] {
-  if (!Array.isArray(body) || body.length === 0) throw fail('The request body must be a non-empty JSON Patch array', '');
+  if (!Array.isArray(body) || body.length === 0)
+    throw fail('The request body must be a non-empty JSON Patch array', '');
   return body.map((raw: unknown, i): GroupPatch => {
     const op = objectBody(raw, ['op', 'path', 'value'], fail, pointer(i));
     if (op['op'] !== 'replace') throw fail('"op" must be "replace"', pointer(i, 'op'));
@@ -240,19 +261,22 @@ export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[]
     if (path === 'assignedRoles') return { path, roles: parseRoleRefs(op['value'], pointer(i, 'value'), lookup) };
     const value = op['value'];
     if (typeof value !== 'string' || (path === 'name' && (value.length < 1 || value.length > 256)))
-      throw fail(path === 'name' ? '"value" must be a name of 1-256 characters' : '"value" must be a string', pointer(i, 'value'));
+      throw fail(
+        path === 'name' ? '"value" must be a name of 1-256 characters' : '"value" must be a string',
+        pointer(i, 'value'),
+      );
     return { path, value };
   });
 }
 
 export type SettingsPatch =
-  | { path: 'autoCreateGroups' | 'syncIdpGroups'; value: boolean }
-  | { path: 'everyoneRoles'; roles: string[] };
+  { path: 'autoCreateGroups' | 'syncIdpGroups'; value: boolean } | { path: 'everyoneRoles'; roles: string[] };
 
 export const EVERYONE_ID = '000000000000000000000001';
 
 export function parseSettingsPatch(body: unknown, lookup: RoleLookup): SettingsPatch[] {
-  if (!Array.isArray(body) || body.length === 0) throw fail('The request body must be a non-empty JSON Patch array', '');
+  if (!Array.isArray(body) || body.length === 0)
+    throw fail('The request body must be a non-empty JSON Patch array', '');
   return body.map((raw: unknown, i): SettingsPatch => {
     const op = objectBody(raw, ['op', 'path', 'value'], fail, pointer(i));
     if (op['op'] !== 'replace') throw fail('"op" must be "replace"', pointer(i, 'op'));

@@ -117,7 +117,10 @@ function everyone(ctx: ApiCtx, rolesVisible: boolean): Record<string, unknown> {
 function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
   const admin = ctx.principal.perms.admin;
   if (q.systemGroups) {
-    return jsonReply(200, { data: [everyone(ctx, admin)], links: { self: { href: `${ctx.baseUrl}${path}?systemGroups=true` } } });
+    return jsonReply(200, {
+      data: [everyone(ctx, admin)],
+      links: { self: { href: `${ctx.baseUrl}${path}?systemGroups=true` } },
+    });
   }
   const sign = q.descending ? -1 : 1;
   const all = groupStore(ctx.app.store)
@@ -132,7 +135,8 @@ function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
   let end = all.length;
   if (q.cursor) {
     const at = all.findIndex((g) => g.id === q.cursor?.id);
-    if (at < 0) throw groupErrors.badQuery(`"${q.cursor.parameter}" does not reference an existing group`, q.cursor.parameter);
+    if (at < 0)
+      throw groupErrors.badQuery(`"${q.cursor.parameter}" does not reference an existing group`, q.cursor.parameter);
     if (q.cursor.direction === 'next') start = at + 1;
     else end = at;
   }
@@ -146,7 +150,9 @@ function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
     return { href: `${ctx.baseUrl}${path}${search === '' ? '' : `?${search}`}` };
   };
   const own = q.cursor ? ctx.url.searchParams.get(q.cursor.direction) : null;
-  const links: Record<string, { href: string }> = { self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined) };
+  const links: Record<string, { href: string }> = {
+    self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined),
+  };
   const first = slice[0];
   const last = slice[slice.length - 1];
   if (end < all.length && last) links['next'] = href(['next', encodeCursor(q.sortField, last.id)]);

@@ -151,7 +151,8 @@ async function addForControl(ctx: Ctx): Promise<Reply> {
   const seed = parseIdpSeed(await ctx.readJson(controlBodyErrors), controlFail, '');
   const record = recordOf(app.tenantId, seed, app.clock.now());
   const store = idpStore(app.store);
-  if (store.get(app.tenantId, record.id)) throw controlFail(`An identity provider with id "${record.id}" exists`, '/id');
+  if (store.get(app.tenantId, record.id))
+    throw controlFail(`An identity provider with id "${record.id}" exists`, '/id');
   checkOneInteractive([...store.list(app.tenantId), record], controlFail);
   store.insert(record);
   return jsonReply(201, presentIdp(record));
@@ -171,7 +172,11 @@ async function putSettings(ctx: Ctx): Promise<Reply> {
 }
 
 export const idpControlRoutes: Route<Ctx>[] = [
-  { method: 'GET', path: '/__emulator/identity-providers/settings', handler: (ctx) => jsonReply(200, settingsView(ctx)) },
+  {
+    method: 'GET',
+    path: '/__emulator/identity-providers/settings',
+    handler: (ctx) => jsonReply(200, settingsView(ctx)),
+  },
   { method: 'PUT', path: '/__emulator/identity-providers/settings', handler: putSettings },
   { method: 'GET', path: '/__emulator/identity-providers', handler: listForControl },
   { method: 'POST', path: '/__emulator/identity-providers', handler: addForControl },

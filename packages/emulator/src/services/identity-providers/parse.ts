@@ -102,8 +102,7 @@ function parseOptions(
   const fields = protocol === 'OIDC' ? OIDC_OPTIONS : SAML_OPTIONS;
   const obj = objectBody(value, Object.keys(fields), fail, at);
   for (const [key, v] of Object.entries(obj)) checkValue(fields[key] ?? 'object', v, `${at}${pointer(key)}`);
-  for (const key of required)
-    if (obj[key] === undefined) throw fail(`"${key}" is required`, `${at}${pointer(key)}`);
+  for (const key of required) if (obj[key] === undefined) throw fail(`"${key}" is required`, `${at}${pointer(key)}`);
   if (protocol === 'OIDC' && obj['discoveryUrl'] === undefined && obj['openid_configuration'] === undefined)
     throw fail('"discoveryUrl" is required when "openid_configuration" is not given', `${at}/discoveryUrl`);
   if (protocol === 'SAML' && obj['metadata'] === undefined) {
@@ -131,7 +130,12 @@ export interface CreateIdpInput {
   pendingOptions?: Record<string, unknown>;
 }
 
-function optional<T>(obj: Record<string, unknown>, key: string, check: (v: unknown) => v is T, what: string): T | undefined {
+function optional<T>(
+  obj: Record<string, unknown>,
+  key: string,
+  check: (v: unknown) => v is T,
+  what: string,
+): T | undefined {
   const value = obj[key];
   if (value === undefined) return undefined;
   if (!check(value)) throw fail(`"${key}" must be ${what}`, pointer(key));
@@ -155,7 +159,14 @@ function maxLength(value: string | undefined, max: number, at: string): string |
 }
 
 const COMMON = ['protocol', 'provider', 'tenantIds', 'description', 'clockToleranceSec'];
-const INTERACTIVE = ['interactive', 'skipVerify', 'createNewUsersOnLogin', 'postLogoutRedirectUri', 'options', 'pendingOptions'];
+const INTERACTIVE = [
+  'interactive',
+  'skipVerify',
+  'createNewUsersOnLogin',
+  'postLogoutRedirectUri',
+  'options',
+  'pendingOptions',
+];
 
 /** POST /api/v1/identity-providers. */
 export function parseCreateIdp(body: unknown): CreateIdpInput {
@@ -187,15 +198,24 @@ export function parseCreateIdp(body: unknown): CreateIdpInput {
   input.interactive = interactive;
   const skipVerify = optional(obj, 'skipVerify', isBool, 'a boolean') ?? false;
   input.createNewUsersOnLogin = optional(obj, 'createNewUsersOnLogin', isBool, 'a boolean') ?? true;
-  const logout = maxLength(optional(obj, 'postLogoutRedirectUri', isString, 'a string'), 2083, '/postLogoutRedirectUri');
+  const logout = maxLength(
+    optional(obj, 'postLogoutRedirectUri', isString, 'a string'),
+    2083,
+    '/postLogoutRedirectUri',
+  );
   if (logout !== undefined) input.postLogoutRedirectUri = logout;
   const hasOptions = obj['options'] !== undefined;
   const hasPending = obj['pendingOptions'] !== undefined;
   if (interactive) {
-    if (hasOptions && hasPending) throw fail('Send either "options" (with "skipVerify") or "pendingOptions"', '/options');
+    if (hasOptions && hasPending)
+      throw fail('Send either "options" (with "skipVerify") or "pendingOptions"', '/options');
     if (hasOptions && !skipVerify)
-      throw fail('"options" of an interactive IdP require "skipVerify": true (else send "pendingOptions")', '/skipVerify');
-    if (!hasOptions && !hasPending) throw fail('"pendingOptions" is required for an interactive IdP', '/pendingOptions');
+      throw fail(
+        '"options" of an interactive IdP require "skipVerify": true (else send "pendingOptions")',
+        '/skipVerify',
+      );
+    if (!hasOptions && !hasPending)
+      throw fail('"pendingOptions" is required for an interactive IdP', '/pendingOptions');
     if (hasPending) {
       const required = protocol === 'OIDC' ? ['clientId', 'clientSecret', 'claimsMapping'] : ['claimsMapping'];
       input.pendingOptions = parseOptions(protocol, obj['pendingOptions'], '/pendingOptions', required);
@@ -211,11 +231,13 @@ export function parseCreateIdp(body: unknown): CreateIdpInput {
 function parseJwtOptions(value: unknown): Record<string, unknown> {
   if (value === undefined) throw fail('"options" is required', '/options');
   const obj = objectBody(value, ['issuer', 'staticKeys'], fail, '/options');
-  if (typeof obj['issuer'] !== 'string' || obj['issuer'] === '')
-    throw fail('"issuer" is required', '/options/issuer');
+  if (typeof obj['issuer'] !== 'string' || obj['issuer'] === '') throw fail('"issuer" is required', '/options/issuer');
   const keys = obj['staticKeys'];
   if (!Array.isArray(keys) || keys.length !== 1)
-    throw fail('"staticKeys" must hold exactly one key (limited to 1 key per identity provider)', '/options/staticKeys');
+    throw fail(
+      '"staticKeys" must hold exactly one key (limited to 1 key per identity provider)',
+      '/options/staticKeys',
+    );
   const key = objectBody(keys[0], ['kid', 'pem'], fail, '/options/staticKeys/0');
   for (const name of ['kid', 'pem'])
     if (typeof key[name] !== 'string' || key[name] === '')
@@ -345,7 +367,10 @@ function decodeCursor(raw: string, parameter: string): string {
   } catch {
     // reported below
   }
-  throw idpErrors.badQuery(`"${parameter}" is not a cursor of this list (cursors come from links.next and links.prev)`, parameter);
+  throw idpErrors.badQuery(
+    `"${parameter}" is not a cursor of this list (cursors come from links.next and links.prev)`,
+    parameter,
+  );
 }
 
 export function parseIdpListQuery(query: URLSearchParams, strict: boolean): IdpListQuery {
@@ -367,7 +392,8 @@ export function parseIdpListQuery(query: URLSearchParams, strict: boolean): IdpL
   const limit = query.get('limit');
   if (limit !== null) {
     q.limit = wholeNumber(limit);
-    if (!(q.limit >= 1 && q.limit <= 100)) throw idpErrors.badQuery('"limit" must be an integer between 1 and 100', 'limit');
+    if (!(q.limit >= 1 && q.limit <= 100))
+      throw idpErrors.badQuery('"limit" must be an integer between 1 and 100', 'limit');
   }
   const next = query.get('next');
   const prev = query.get('prev');

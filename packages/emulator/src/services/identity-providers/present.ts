@@ -16,7 +16,9 @@ export function presentIdp(idp: IdpRecord): Record<string, unknown> {
     ...(idp.options === undefined ? {} : { options: idp.options }),
     ...(idp.pendingOptions === undefined ? {} : { pendingOptions: idp.pendingOptions }),
     ...(idp.pendingState === undefined ? {} : { pendingState: idp.pendingState }),
-    ...(idp.pendingState === undefined ? {} : { pendingResult: { status: idp.pendingState === 'verified' ? 'success' : 'pending' } }),
+    ...(idp.pendingState === undefined
+      ? {}
+      : { pendingResult: { status: idp.pendingState === 'verified' ? 'success' : 'pending' } }),
     clockToleranceSec: idp.clockToleranceSec,
     ...(idp.createNewUsersOnLogin === undefined ? {} : { createNewUsersOnLogin: idp.createNewUsersOnLogin }),
     ...(idp.postLogoutRedirectUri === undefined ? {} : { postLogoutRedirectUri: idp.postLogoutRedirectUri }),
@@ -32,7 +34,9 @@ export function presentIdp(idp: IdpRecord): Record<string, unknown> {
  */
 export function pendingOptionsHash(idp: IdpRecord): string | undefined {
   if (idp.pendingOptions === undefined) return undefined;
-  const hex = createHash('sha256').update(JSON.stringify([idp.id, idp.pendingOptions])).digest('hex');
+  const hex = createHash('sha256')
+    .update(JSON.stringify([idp.id, idp.pendingOptions]))
+    .digest('hex');
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

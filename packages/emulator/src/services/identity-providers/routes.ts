@@ -41,7 +41,8 @@ function listIdps(ctx: ApiCtx): Reply {
   let end = all.length;
   if (q.cursor) {
     const at = all.findIndex((idp) => idp.id === q.cursor?.id);
-    if (at < 0) throw idpErrors.badQuery(`"${q.cursor.direction}" does not reference an existing IdP`, q.cursor.direction);
+    if (at < 0)
+      throw idpErrors.badQuery(`"${q.cursor.direction}" does not reference an existing IdP`, q.cursor.direction);
     if (q.cursor.direction === 'next') start = at + 1;
     else end = at;
   }
@@ -133,7 +134,9 @@ async function patchIdp(ctx: ApiCtx): Promise<Reply> {
       const given = ctx.headers['qlik-idp-popts-match'];
       if (given === undefined) throw idpErrors.precondition('The QLIK-IDP-POPTS-MATCH header is required');
       if (given !== hash)
-        throw idpErrors.precondition('QLIK-IDP-POPTS-MATCH does not match the configuration being tested (QLIK-IDP-POPTS)');
+        throw idpErrors.precondition(
+          'QLIK-IDP-POPTS-MATCH does not match the configuration being tested (QLIK-IDP-POPTS)',
+        );
       if (next.pendingOptions) next.options = next.pendingOptions;
       delete next.pendingOptions;
       next.pendingState = 'verified';

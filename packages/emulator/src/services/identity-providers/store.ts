@@ -115,7 +115,9 @@ export class IdpStore {
   }
 
   delete(tenantId: string, id: string): boolean {
-    return this.tables.stmt('DELETE FROM identity_providers WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0;
+    return (
+      this.tables.stmt('DELETE FROM identity_providers WHERE tenant_id = ? AND id = ?').run(tenantId, id).changes > 0
+    );
   }
 
   /** Replaces every IdP of the tenant with `records` (reset to the seeded ones). */

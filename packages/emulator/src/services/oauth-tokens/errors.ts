@@ -4,7 +4,8 @@ import { errors as edge, stringStatusError as oauth, type ApiError } from '../..
 
 export const errors = {
   ...edge,
-  oauthTokenNotFound: (): ApiError => oauth(404, 'OAUTH-4', 'Not Found', 'No active OAuth token exists with the given ID'),
+  oauthTokenNotFound: (): ApiError =>
+    oauth(404, 'OAUTH-4', 'Not Found', 'No active OAuth token exists with the given ID'),
   oauthTokenForbidden: (): ApiError =>
     oauth(403, 'OAUTH-5', 'Forbidden', 'The TenantAdmin role is required to revoke tokens of other users'),
   oauthBadQuery: (detail: string): ApiError => oauth(400, 'OAUTH-6', 'Bad Request', detail),

@@ -5,8 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { isoMs } from '../../shared/clock.js';
 import { newObjectId } from '../../shared/ids.js';
 import type { OAuthClientInfo } from '../../shared/info.js';
-import { USER_STATUSES, type OAuthClientRecord, type OAuthTokenRecord, type Store, type UserRecord } from '../../store/store.js';
-import { objectBody, optionalEnum, optionalNumber, optionalString, requiredString, type Fail } from '../../shared/validate.js';
+import {
+  USER_STATUSES,
+  type OAuthClientRecord,
+  type OAuthTokenRecord,
+  type Store,
+  type UserRecord,
+} from '../../store/store.js';
+import {
+  objectBody,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  requiredString,
+  type Fail,
+} from '../../shared/validate.js';
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
 export const USER_IMPERSONATION = 'urn:qlik:oauth:user-impersonation';

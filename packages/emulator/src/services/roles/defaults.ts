@@ -21,7 +21,12 @@ export interface DefaultRole {
   deprecated?: true;
 }
 
-function role(name: string, level: 'admin' | 'user', description: string, extra: Partial<DefaultRole> = {}): DefaultRole {
+function role(
+  name: string,
+  level: 'admin' | 'user',
+  description: string,
+  extra: Partial<DefaultRole> = {},
+): DefaultRole {
   return { id: stableObjectId(name), name, level, description, permissions: [], ...extra };
 }
 

@@ -177,7 +177,8 @@ export function parseRolePatch(body: unknown): RolePatchStep[] {
     const at = pointer(i);
     const obj = objectBody(item, ['op', 'path', 'value'], (d, p) => rolesFail(d, at + p));
     const { op, path, value } = obj;
-    if (typeof op !== 'string' || !OPS.includes(op)) throw rolesFail(`"op" must be one of: ${OPS.join(', ')}`, `${at}/op`);
+    if (typeof op !== 'string' || !OPS.includes(op))
+      throw rolesFail(`"op" must be one of: ${OPS.join(', ')}`, `${at}/op`);
     if (typeof path !== 'string' || !PATHS.includes(path))
       throw rolesFail(`"path" must be one of: ${PATHS.join(', ')}`, `${at}/path`);
     if (typeof value === 'string') return { op, path, value, at } as RolePatchStep;

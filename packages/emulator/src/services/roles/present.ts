@@ -2,7 +2,12 @@
 import { isoMs } from '../../shared/clock.js';
 import type { AnyRole } from './directory.js';
 
-export function presentRole(found: AnyRole, tenantId: string, tenantCreated: number, baseUrl: string): Record<string, unknown> {
+export function presentRole(
+  found: AnyRole,
+  tenantId: string,
+  tenantCreated: number,
+  baseUrl: string,
+): Record<string, unknown> {
   const links = { self: { href: `${baseUrl}/api/v1/roles/${found.role.id}` } };
   if (found.kind === 'default') {
     const r = found.role;

@@ -77,8 +77,9 @@ export class RolesStore {
 
   count(tenantId: string): number {
     return (
-      this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM custom_roles WHERE tenant_id = ?').get(tenantId)
-        ?.n ?? 0
+      this.db
+        .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM custom_roles WHERE tenant_id = ?')
+        .get(tenantId)?.n ?? 0
     );
   }
 

@@ -95,7 +95,13 @@ const multi = (name: string, subs: Attribute[], extra: Partial<Attribute> = {}):
 
 const USER_ATTRIBUTES: Attribute[] = [
   str('userName', { required: true, uniqueness: 'server' }),
-  { name: 'name', type: 'complex', subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map((n) => str(n)) },
+  {
+    name: 'name',
+    type: 'complex',
+    subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map(
+      (n) => str(n),
+    ),
+  },
   str('displayName'),
   str('nickName'),
   str('title'),
@@ -106,7 +112,15 @@ const USER_ATTRIBUTES: Attribute[] = [
   { name: 'active', type: 'boolean' },
   multi('emails', [str('value'), str('display'), str('type'), { name: 'primary', type: 'boolean' }]),
   multi('phoneNumbers', [str('value'), str('type'), { name: 'primary', type: 'boolean' }]),
-  multi('groups', [str('value', { mutability: 'readOnly' }), { name: '$ref', type: 'reference', mutability: 'readOnly' }, str('display', { mutability: 'readOnly' })], { mutability: 'readOnly' }),
+  multi(
+    'groups',
+    [
+      str('value', { mutability: 'readOnly' }),
+      { name: '$ref', type: 'reference', mutability: 'readOnly' },
+      str('display', { mutability: 'readOnly' }),
+    ],
+    { mutability: 'readOnly' },
+  ),
   multi('roles', [str('value'), str('display'), str('type'), { name: 'primary', type: 'boolean' }]),
 ];
 
@@ -116,12 +130,21 @@ const ENTERPRISE_ATTRIBUTES: Attribute[] = [
   str('organization'),
   str('division'),
   str('department'),
-  { name: 'manager', type: 'complex', subAttributes: [str('value'), { name: '$ref', type: 'reference' }, str('displayName', { mutability: 'readOnly' })] },
+  {
+    name: 'manager',
+    type: 'complex',
+    subAttributes: [str('value'), { name: '$ref', type: 'reference' }, str('displayName', { mutability: 'readOnly' })],
+  },
 ];
 
 const GROUP_ATTRIBUTES: Attribute[] = [
   str('displayName', { required: true, uniqueness: 'server' }),
-  multi('members', [str('value', { mutability: 'immutable', caseExact: true }), { name: '$ref', type: 'reference', mutability: 'immutable' }, str('display', { mutability: 'readOnly' }), str('type', { mutability: 'immutable' })]),
+  multi('members', [
+    str('value', { mutability: 'immutable', caseExact: true }),
+    { name: '$ref', type: 'reference', mutability: 'immutable' },
+    str('display', { mutability: 'readOnly' }),
+    str('type', { mutability: 'immutable' }),
+  ]),
 ];
 
 export function schemaResources(base: string): Record<string, unknown>[] {
@@ -140,5 +163,11 @@ export function schemaResources(base: string): Record<string, unknown>[] {
 }
 
 export function listResponse(resources: unknown[], total: number, startIndex: number): Record<string, unknown> {
-  return { schemas: [SCHEMAS.list], totalResults: total, Resources: resources, startIndex, itemsPerPage: resources.length };
+  return {
+    schemas: [SCHEMAS.list],
+    totalResults: total,
+    Resources: resources,
+    startIndex,
+    itemsPerPage: resources.length,
+  };
 }

@@ -45,7 +45,8 @@ export const scimErrors = {
 export function scimErrorReply(thrown: unknown): Reply | undefined {
   let error: ScimError;
   if (thrown instanceof ScimError) error = thrown;
-  else if (thrown instanceof ApiError) error = new ScimError(thrown.status, thrown.error.detail ?? thrown.error.title, undefined, thrown.headers);
+  else if (thrown instanceof ApiError)
+    error = new ScimError(thrown.status, thrown.error.detail ?? thrown.error.title, undefined, thrown.headers);
   else return undefined;
   return {
     status: error.status,

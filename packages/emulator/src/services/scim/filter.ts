@@ -114,7 +114,8 @@ export function parseScimPath(text: string): ScimPath {
     rest = text.slice(cut + 1);
   }
   const m = PATH_RE.exec(rest);
-  if (!m?.[1]) throw scimErrors.badRequest('invalidPath', `The path "${printable(text, 200)}" is not a valid attribute path`);
+  if (!m?.[1])
+    throw scimErrors.badRequest('invalidPath', `The path "${printable(text, 200)}" is not a valid attribute path`);
   const path: ScimPath = { attribute: m[1] };
   if (schema !== undefined) path.schema = schema;
   if (m[2] !== undefined) {

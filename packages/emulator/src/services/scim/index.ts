@@ -64,14 +64,17 @@ function tierOf(method: string): 1 | 2 {
 async function execute(app: App, ctx: Ctx, authorization: string | undefined): Promise<Reply> {
   const principal = await authenticate(authorization, app);
   if (principal.subType !== 'externalClient')
-    throw scimErrors.forbidden('SCIM requests need an API key of subType externalClient (a SCIM key), not a user\'s');
+    throw scimErrors.forbidden("SCIM requests need an API key of subType externalClient (a SCIM key), not a user's");
   const idpId = idpOfScimSubject(principal.sub) ?? '';
   const idp = findIdentityProvider(app.store, app.tenantId, idpId);
   if (!idp) throw scimErrors.unauthorized(`The identity provider ${idpId} of this key no longer exists`);
   if (!idp.active) throw scimErrors.unauthorized(`The identity provider ${idpId} of this key is not active`);
   const wait = app.rateLimiter.hit(`${principal.tenantId}:${principal.sub}`, tierOf(ctx.method), app.clock.now());
   if (wait !== undefined) throw errors.rateLimited(wait);
-  const rest = ctx.url.pathname.slice(SCIM_BASE.length).split('/').filter((s) => s !== '');
+  const rest = ctx.url.pathname
+    .slice(SCIM_BASE.length)
+    .split('/')
+    .filter((s) => s !== '');
   const match = route(ctx.method, rest.map(decodeSegment));
   if (!match) throw scimErrors.notFound(`No SCIM endpoint ${ctx.method} ${ctx.url.pathname}`);
   const params = match.id === undefined ? {} : { id: match.id };

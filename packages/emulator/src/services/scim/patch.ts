@@ -83,7 +83,8 @@ function sameMember(a: unknown, b: unknown): boolean {
 
 /** A new element for a value path with no match: the `eq` clauses of its filter (`type eq "work"`). */
 function elementFromFilter(filter: Filter, text: string): Json {
-  if (filter.op === 'eq' && 'attrPath' in filter && 'compValue' in filter) return { [filter.attrPath]: filter.compValue };
+  if (filter.op === 'eq' && 'attrPath' in filter && 'compValue' in filter)
+    return { [filter.attrPath]: filter.compValue };
   if (filter.op === 'and' && 'filters' in filter)
     return Object.assign({}, ...filter.filters.map((f) => elementFromFilter(f, text))) as Json;
   throw scimErrors.badRequest('noTarget', `No value matches the path "${printable(text, 200)}"`);

@@ -99,7 +99,9 @@ export class ScimStore {
 
   byExternalId(tenantId: string, externalId: string): ScimUserRecord[] {
     return this.tables
-      .stmt<[string, string], Row>('SELECT * FROM scim_users WHERE tenant_id = ? AND external_id = ? AND deleted = 0 ORDER BY rowid')
+      .stmt<[string, string], Row>(
+        'SELECT * FROM scim_users WHERE tenant_id = ? AND external_id = ? AND deleted = 0 ORDER BY rowid',
+      )
       .all(tenantId, externalId)
       .map(toRecord);
   }

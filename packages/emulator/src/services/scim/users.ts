@@ -78,10 +78,14 @@ export function parseUserInput(body: unknown, requireSchemas: boolean): UserInpu
   }
   for (const [key, value] of Object.entries(clean)) if (!NOT_STORED.has(key.toLowerCase())) input.doc[key] = value;
   const emails = get('emails');
-  if (emails !== undefined && (!Array.isArray(emails) || !emails.every((e) => isPlainObject(e) && typeof e['value'] === 'string')))
+  if (
+    emails !== undefined &&
+    (!Array.isArray(emails) || !emails.every((e) => isPlainObject(e) && typeof e['value'] === 'string'))
+  )
     throw scimErrors.badRequest('invalidValue', '"emails" must be an array of objects with a string "value"');
   const name = get('name');
-  if (name !== undefined && !isPlainObject(name)) throw scimErrors.badRequest('invalidValue', '"name" must be an object');
+  if (name !== undefined && !isPlainObject(name))
+    throw scimErrors.badRequest('invalidValue', '"name" must be an object');
   const displayName = get('displayName');
   if (displayName !== undefined && typeof displayName !== 'string')
     throw scimErrors.badRequest('invalidValue', '"displayName" must be a string');
@@ -145,7 +149,11 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 /** Writes the user and their SCIM record in one transaction; 409 when another SCIM user has the userName. */
-function save(ctx: ScimCtx, input: UserInput, existing: ScimUserRecord | undefined): { rec: ScimUserRecord; user: UserRecord } {
+function save(
+  ctx: ScimCtx,
+  input: UserInput,
+  existing: ScimUserRecord | undefined,
+): { rec: ScimUserRecord; user: UserRecord } {
   const { store, tenantId } = ctx.app;
   const scim = scimStore(store);
   const now = ctx.app.clock.now();
@@ -165,10 +173,7 @@ function save(ctx: ScimCtx, input: UserInput, existing: ScimUserRecord | undefin
         store.updateUser(tenantId, user.id, { ...fields, status }, now);
       } else {
         const id = newObjectId(now);
-        store.addUsers(
-          [{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }],
-          [],
-        );
+        store.addUsers([{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }], []);
         user = store.getUser(tenantId, id);
       }
       if (!user) throw new Error('the provisioned user was not stored');

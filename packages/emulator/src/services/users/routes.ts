@@ -106,7 +106,10 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
   const profiles = usersWriteStore(ctx.app.store);
   const data = page.users.map((u) =>
-    project(presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id), groupsOf(ctx, u)), q.fields),
+    project(
+      presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id), groupsOf(ctx, u)),
+      q.fields,
+    ),
   );
   return jsonReply(200, { data, links, ...(q.totalResults ? { totalResults: page.total } : {}) });
 }
@@ -121,8 +124,7 @@ function listUsers(ctx: ApiCtx): Reply {
 async function filterBody(ctx: ApiCtx): Promise<string | undefined> {
   const body = await ctx.readJson(errors.body, { optional: true });
   if (body === undefined) return undefined;
-  if (!isPlainObject(body))
-    throw errors.usersBadBody('The request body must be a JSON object', '');
+  if (!isPlainObject(body)) throw errors.usersBadBody('The request body must be a JSON object', '');
   const filter = body['filter'];
   if (filter === undefined) return undefined;
   if (typeof filter !== 'string') throw errors.usersBadBody('"filter" must be a string', '/filter');

@@ -44,7 +44,9 @@ function roleNames(ctx: ApiCtx, refs: RoleRef[], at: string): string[] {
     const name = ctx.app.roles.resolve(ref);
     if (name === undefined)
       throw usersFail(
-        'id' in ref ? `No role has the id "${ref.id}"` : `No role is named "${ref.name}" (role names are case sensitive)`,
+        'id' in ref
+          ? `No role has the id "${ref.id}"`
+          : `No role is named "${ref.name}" (role names are case sensitive)`,
         `${at}/${i}`,
       );
     return name;
@@ -102,7 +104,8 @@ async function createUser(ctx: ApiCtx): Promise<Reply> {
 // ---- PATCH ----
 
 function stringValue(step: PatchStep): string {
-  if (typeof step.value !== 'string' || step.value === '') throw usersFail('"value" must be a non-empty string', `${step.at}/value`);
+  if (typeof step.value !== 'string' || step.value === '')
+    throw usersFail('"value" must be a non-empty string', `${step.at}/value`);
   return step.value;
 }
 
@@ -120,7 +123,8 @@ function applyRoles(ctx: ApiCtx, step: PatchStep, roles: string[]): string[] {
   switch (step.op) {
     case 'replace':
     case 'set':
-      if (!Array.isArray(step.value)) throw usersFail('"value" must be an array of role references', `${step.at}/value`);
+      if (!Array.isArray(step.value))
+        throw usersFail('"value" must be an array of role references', `${step.at}/value`);
       return [...new Set(named)];
     case 'add':
       return [...new Set([...roles, ...named])];
@@ -308,7 +312,13 @@ async function inviteUsers(ctx: ApiCtx): Promise<Reply> {
       }
       const code = found.status === 'disabled' ? '1002' : '1001';
       const title = found.status === 'disabled' ? 'Disabled User' : 'Active User';
-      return { code, title, detail: `The user is ${found.status}; no invitation was sent`, status: 'error', email: inv.email };
+      return {
+        code,
+        title,
+        detail: `The user is ${found.status}; no invitation was sent`,
+        status: 'error',
+        email: inv.email,
+      };
     }),
   );
   return jsonReply(207, { data });

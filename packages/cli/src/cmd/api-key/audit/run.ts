@@ -3,7 +3,16 @@ import type { Factory } from '../../../cmdutil/factory.js';
 import { CliError, HttpError, SilentError } from '../../../errors/errors.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
 import { printJson, printTable } from '../../../iostreams/print.js';
-import { deleteKey, execRecords, getJson, listAllPages, ownerAlive, parseRunTag, TAG_MARK, type ApiKey } from '../shared/keys.js';
+import {
+  deleteKey,
+  execRecords,
+  getJson,
+  listAllPages,
+  ownerAlive,
+  parseRunTag,
+  TAG_MARK,
+  type ApiKey,
+} from '../shared/keys.js';
 
 export interface AuditOptions {
   within: string;
@@ -47,7 +56,10 @@ async function serverNow(http: HttpClient, policy: RetryPolicy): Promise<number>
 
 async function withinMs(d: string, now: number): Promise<number> {
   const { Temporal } = await import('temporal-polyfill');
-  return Temporal.Duration.from(d).total({ unit: 'milliseconds', relativeTo: Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO('UTC') });
+  return Temporal.Duration.from(d).total({
+    unit: 'milliseconds',
+    relativeTo: Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO('UTC'),
+  });
 }
 
 function csvField(v: string): string {
@@ -60,13 +72,23 @@ export async function runAudit(f: Factory, o: AuditOptions): Promise<void> {
   const caller = await getJson<{ roles?: unknown; assignedRoles?: unknown }>(http, '/api/v1/users/me', p);
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
   const roles = [...list(caller.roles), ...list(caller.assignedRoles).map((r) => (r as { name?: unknown }).name)];
-  if (!roles.includes('TenantAdmin')) throw new CliError("'qlik api-key audit' needs the TenantAdmin role: it reads every API key and user of the tenant");
+  if (!roles.includes('TenantAdmin'))
+    throw new CliError(
+      "'qlik api-key audit' needs the TenantAdmin role: it reads every API key and user of the tenant",
+    );
   const now = await serverNow(http, p);
   const soon = now + (await withinMs(o.within, now));
   const keys = await listAllPages<ApiKey>(http, '/api/v1/api-keys?limit=100', p);
   const users = new Map<string, User>();
-  for (const u of await listAllPages<User>(http, '/api/v1/users?limit=100&status=active,invited,disabled,deleted,provisioned', p)) users.set(u.id, u);
-  const live = new Set((await execRecords(f.contextsPath())).filter((r) => ownerAlive(r.record)).map((r) => r.record.nonce));
+  for (const u of await listAllPages<User>(
+    http,
+    '/api/v1/users?limit=100&status=active,invited,disabled,deleted,provisioned',
+    p,
+  ))
+    users.set(u.id, u);
+  const live = new Set(
+    (await execRecords(f.contextsPath())).filter((r) => ownerAlive(r.record)).map((r) => r.record.nonce),
+  );
 
   const rows: Row[] = [];
   const leftovers: Row[] = [];
@@ -123,17 +145,60 @@ export async function runAudit(f: Factory, o: AuditOptions): Promise<void> {
   if (await f.jsonMode()) {
     await printJson(f.io, { keys: rows, found: found.length, ...(o.fix ? { removed } : {}) });
   } else if (o.csv) {
-    const header = ['id', 'description', 'subType', 'owner', 'ownerName', 'ownerEmail', 'ownerStatus', 'idp', 'status', 'created', 'expiry', 'findings'];
-    const lines = rows.map((r) => [r.id, r.description, r.subType, r.owner, r.ownerName, r.ownerEmail, r.ownerStatus, r.idp, r.status, r.created, r.expiry, r.findings.join(' ')].map(csvField).join(','));
+    const header = [
+      'id',
+      'description',
+      'subType',
+      'owner',
+      'ownerName',
+      'ownerEmail',
+      'ownerStatus',
+      'idp',
+      'status',
+      'created',
+      'expiry',
+      'findings',
+    ];
+    const lines = rows.map((r) =>
+      [
+        r.id,
+        r.description,
+        r.subType,
+        r.owner,
+        r.ownerName,
+        r.ownerEmail,
+        r.ownerStatus,
+        r.idp,
+        r.status,
+        r.created,
+        r.expiry,
+        r.findings.join(' '),
+      ]
+        .map(csvField)
+        .join(','),
+    );
     await f.io.printHuman(`${[header.join(','), ...lines].join('\n')}\n`);
   } else {
     await printTable(
       f.io,
       ['id', 'owner', 'email', 'owner status', 'idp', 'status', 'expiry', 'findings'],
-      rows.map((r) => [r.id, r.ownerName || r.owner, r.ownerEmail, r.ownerStatus, r.idp, r.status, r.expiry, r.findings.join(' ')]),
+      rows.map((r) => [
+        r.id,
+        r.ownerName || r.owner,
+        r.ownerEmail,
+        r.ownerStatus,
+        r.idp,
+        r.status,
+        r.expiry,
+        r.findings.join(' '),
+      ]),
     );
   }
   for (const id of removed) f.io.warn(`Deleted API key ${id}: left behind by this CLI`);
   f.io.warn(`${rows.length} API keys, ${found.length} need attention${o.fix ? `, ${removed.length} deleted` : ''}`);
-  if (found.length > 0 && !(o.fix && found.every((r) => r.findings.every((x) => ['orphan', 'exec-leftover', 'removed'].includes(x))))) throw new SilentError('', 3);
+  if (
+    found.length > 0 &&
+    !(o.fix && found.every((r) => r.findings.every((x) => ['orphan', 'exec-leftover', 'removed'].includes(x))))
+  )
+    throw new SilentError('', 3);
 }

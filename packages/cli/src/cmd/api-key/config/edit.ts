@@ -19,7 +19,8 @@ export const configEditOperation: EditOperation = {
   argDefaults: { configId: currentTenantId },
   async check(field, value) {
     if (field === 'max_keys_per_user') {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw new CliError('max_keys_per_user must be a whole number; nothing was changed');
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw new CliError('max_keys_per_user must be a whole number; nothing was changed');
     } else {
       await checkDuration(value, `edited ${field}`);
     }

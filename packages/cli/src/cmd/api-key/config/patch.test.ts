@@ -53,7 +53,10 @@ describe('api-key config patch: flags → the JSON Patch sent', () => {
       ['--path', '/api_keys_enabled', '--value', 'true'],
       'Error: invalid argument "/api_keys_enabled" for "--path" flag: must be one of "/max_api_key_expiry", "/max_keys_per_user", "/scim_externalClient_expiry"\n',
     ],
-    [['--value', '3'], 'Error: required flag(s) "op", "path" not set\nHint: or give the whole JSON Patch with --file or --body\n'],
+    [
+      ['--value', '3'],
+      'Error: required flag(s) "op", "path" not set\nHint: or give the whole JSON Patch with --file or --body\n',
+    ],
   ])('%j → the error, no request (not even for the tenant)', async (flags, stderr) => {
     const r = await runStubbed(['api-key', 'config', 'patch', ...flags]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr, requests: [] });

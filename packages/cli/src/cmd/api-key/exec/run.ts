@@ -45,7 +45,13 @@ export async function runExec(f: Factory, o: ExecOptions): Promise<void> {
 
   const nonce = await newNonce();
   const recordPath = join(lifecycleDir(contextsPath, 'exec'), `${nonce}.json`);
-  const record: ExecRecord = { nonce, pid: process.pid, host: HOST(), server: s.server, started: new Date().toISOString() };
+  const record: ExecRecord = {
+    nonce,
+    pid: process.pid,
+    host: HOST(),
+    server: s.server,
+    started: new Date().toISOString(),
+  };
   await writePrivateJson(recordPath, record);
   let key: { id: string; token: string };
   try {
@@ -59,12 +65,20 @@ export async function runExec(f: Factory, o: ExecOptions): Promise<void> {
 
   // The clean-up runs even after an interrupt: its client is not aborted by it.
   const cleanup = async (): Promise<void> => {
-    const c = await f.httpClientFor({ server: s.server, headers: s.headers, insecure: s.insecure, oauth: s.oauth, ignoreInterrupt: true });
+    const c = await f.httpClientFor({
+      server: s.server,
+      headers: s.headers,
+      insecure: s.insecure,
+      oauth: s.oauth,
+      ignoreInterrupt: true,
+    });
     try {
       await deleteKey(c, key.id, { retry: Math.max(p.retry, 2), intervalSeconds: 1 });
       await removeFile(recordPath);
     } catch (e) {
-      f.io.warn(`Warning: could not delete API key ${key.id} (${(e as Error).message}); it expires on its own, and the next 'qlik api-key exec' or 'qlik api-key audit --fix' deletes it`);
+      f.io.warn(
+        `Warning: could not delete API key ${key.id} (${(e as Error).message}); it expires on its own, and the next 'qlik api-key exec' or 'qlik api-key audit --fix' deletes it`,
+      );
     }
   };
 

@@ -17,7 +17,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { readContexts } from '../../../config/contexts.js';
-import { CancelledError, CliError, ConfigError, ExitCodeError, HttpError, SilentError } from '../../../errors/errors.js';
+import {
+  CancelledError,
+  CliError,
+  ConfigError,
+  ExitCodeError,
+  HttpError,
+  SilentError,
+} from '../../../errors/errors.js';
 import { cachePathFor } from '../../../config/cache.js';
 import { keyExpiryPath, recordKeyExpiry } from '../../../config/key-expiry.js';
 import { removeStaleTempFiles } from '../../../fsutil/atomic.js';
@@ -126,7 +133,9 @@ class Rotation {
   }
 
   private resumeCommand(): string {
-    return this.contextMode ? `qlik api-key rotate --resume --context ${this.contextName}` : `qlik api-key rotate --resume --id ${this.o.id ?? ''}`;
+    return this.contextMode
+      ? `qlik api-key rotate --resume --context ${this.contextName}`
+      : `qlik api-key rotate --resume --id ${this.o.id ?? ''}`;
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
@@ -150,7 +159,11 @@ class Rotation {
 
   private clientFor(token: string): Promise<HttpClient> {
     this.f.redactor.addSecret(token);
-    return this.f.httpClientFor({ server: this.server, headers: { Authorization: `Bearer ${token}` }, insecure: this.insecure });
+    return this.f.httpClientFor({
+      server: this.server,
+      headers: { Authorization: `Bearer ${token}` },
+      insecure: this.insecure,
+    });
   }
 
   /** The client with the caller's credentials: in context mode, the key the context holds now. */
@@ -171,8 +184,15 @@ class Rotation {
     return this.locked(async () => {
       // A rotation of the same context that ran to its end while this one did its checks has replaced the key this
       // one read (and retired it): going on would rotate a dead key. Checked under the lock that every rotation takes.
-      if (fresh !== undefined && this.contextMode && tokenClaims((await this.contextToken()) ?? '')?.jti !== fresh.oldKeyId) {
-        throw new ExitCodeError(`another 'qlik api-key rotate' of context '${this.contextName}' replaced its key during this one's checks; nothing changed`, UNCHANGED);
+      if (
+        fresh !== undefined &&
+        this.contextMode &&
+        tokenClaims((await this.contextToken()) ?? '')?.jti !== fresh.oldKeyId
+      ) {
+        throw new ExitCodeError(
+          `another 'qlik api-key rotate' of context '${this.contextName}' replaced its key during this one's checks; nothing changed`,
+          UNCHANGED,
+        );
       }
       const existing = await readJsonFile<Journal>(this.journalPath);
       if (existing !== undefined && existing.pid !== process.pid && ownerAlive(existing) && existing.step !== 'grace') {
@@ -184,7 +204,13 @@ class Rotation {
       if (existing !== undefined) {
         await writePrivateJson(this.journalPath, { ...existing, pid: process.pid, host: HOST() });
         // What the killed run's atomic writes left (a temp copy of the contexts file holds its keys): removed.
-        for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath), this.journalPath]) await removeStaleTempFiles(path);
+        for (const path of [
+          this.contextsPath,
+          cachePathFor(this.contextsPath),
+          keyExpiryPath(this.contextsPath),
+          this.journalPath,
+        ])
+          await removeStaleTempFiles(path);
         return existing;
       }
       if (fresh !== undefined) await writePrivateJson(this.journalPath, fresh);
@@ -197,14 +223,22 @@ class Rotation {
     const base = { context: this.contextName, oldKeyId: j.oldKeyId, resumed: true };
     if (j.step === 'preflight') {
       await this.drop();
-      return { ...base, status: 'unchanged', message: 'An interrupted rotation had not created anything; nothing to undo' };
+      return {
+        ...base,
+        status: 'unchanged',
+        message: 'An interrupted rotation had not created anything; nothing to undo',
+      };
     }
     // The context decides, whatever the journal says (its "stored" is written just before the contexts file): the
     // new key was stored when the context holds it (or, for a journal from before the create's answer, a key with
     // this rotation's tag); while it holds the old key, the rotation is undone.
     const held = this.contextMode ? tokenClaims((await this.contextToken()) ?? '')?.jti : undefined;
-    const ours = async (id: string): Promise<boolean> => ((await getKey(await this.callerClient(), id, this.o.policy))?.description ?? '').includes(runTag('rot', j.nonce).trim());
-    const stored = held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))));
+    const ours = async (id: string): Promise<boolean> =>
+      ((await getKey(await this.callerClient(), id, this.o.policy))?.description ?? '').includes(
+        runTag('rot', j.nonce).trim(),
+      );
+    const stored =
+      held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))));
     const early = j.step === 'creating' || j.step === 'created';
     if (this.contextMode ? !stored && (early || held === j.oldKeyId) : early) {
       const removed = await this.undoCreate(j, await this.callerClient());
@@ -243,9 +277,20 @@ class Rotation {
    * From "stored" on: untag, deliver, retire (or wait out the grace period). `fresh` is the new token when this run
    * created it (in context mode it is also in the context).
    */
-  private async complete(j: Journal, newHttp: HttpClient, callerHttp: HttpClient, fresh: string | undefined, resumed: boolean): Promise<Outcome> {
+  private async complete(
+    j: Journal,
+    newHttp: HttpClient,
+    callerHttp: HttpClient,
+    fresh: string | undefined,
+    resumed: boolean,
+  ): Promise<Outcome> {
     const p = this.o.policy;
-    const base = { context: this.contextName, oldKeyId: j.oldKeyId, newKeyId: j.newKeyId ?? '', ...(resumed ? { resumed: true } : {}) };
+    const base = {
+      context: this.contextName,
+      oldKeyId: j.oldKeyId,
+      newKeyId: j.newKeyId ?? '',
+      ...(resumed ? { resumed: true } : {}),
+    };
     const newId = j.newKeyId ?? '';
     // The new key acts for the caller only when it is the caller's own user key in a context; otherwise (--id, a
     // SCIM key) the caller's credentials untag and retire.
@@ -254,7 +299,8 @@ class Rotation {
       await setDescription(actor, newId, j.description, p);
       if (j.deliverCmd !== undefined) {
         const token = fresh ?? (this.contextMode ? await this.contextToken() : undefined);
-        if (token === undefined) throw new CliError(`the new key's token is not stored anywhere; cannot run --deliver-cmd again`);
+        if (token === undefined)
+          throw new CliError(`the new key's token is not stored anywhere; cannot run --deliver-cmd again`);
         const code = await runDeliver(this.f, j.deliverCmd, token);
         if (code !== 0) {
           throw new ExitCodeError(
@@ -295,7 +341,11 @@ class Rotation {
       );
     }
     await this.drop();
-    return { ...base, status: 'rotated', message: `Rotated: ${this.contextMode ? `context '${this.contextName}' holds` : 'the new key is'} API key ${newId}; the old API key ${j.oldKeyId} was deleted` };
+    return {
+      ...base,
+      status: 'rotated',
+      message: `Rotated: ${this.contextMode ? `context '${this.contextName}' holds` : 'the new key is'} API key ${newId}; the old API key ${j.oldKeyId} was deleted`,
+    };
   }
 
   /** A whole rotation, from the preflight on. */
@@ -303,7 +353,10 @@ class Rotation {
     const p = this.o.policy;
     const caller = await this.callerClient();
     const oldId = this.o.id ?? tokenClaims(oldToken ?? '')?.jti;
-    if (oldId === undefined) throw new ConfigError(`context '${this.contextName}': its API key is not a JWT with a key id; rotate it with --id KEY_ID`);
+    if (oldId === undefined)
+      throw new ConfigError(
+        `context '${this.contextName}': its API key is not a JWT with a key id; rotate it with --id KEY_ID`,
+      );
 
     // Preflight: nothing is written before all of it passed.
     const oldKey = await getKey(caller, oldId, p);
@@ -313,9 +366,13 @@ class Rotation {
     const subType = oldKey.subType ?? 'user';
     const owner = await me(caller, p);
     if (subType === 'user' && oldKey.sub !== undefined && oldKey.sub !== owner.id) {
-      throw new ExitCodeError(`API key ${oldId} belongs to user ${oldKey.sub}, not to the caller; only the owner can rotate a key; nothing changed`, UNCHANGED);
+      throw new ExitCodeError(
+        `API key ${oldId} belongs to user ${oldKey.sub}, not to the caller; only the owner can rotate a key; nothing changed`,
+        UNCHANGED,
+      );
     }
-    if (this.o.evict !== undefined && this.o.evict === oldId) throw new ExitCodeError(`--evict: ${oldId} is the key being rotated; nothing changed`, UNCHANGED);
+    if (this.o.evict !== undefined && this.o.evict === oldId)
+      throw new ExitCodeError(`--evict: ${oldId} is the key being rotated; nothing changed`, UNCHANGED);
     let evict: string | undefined;
     let leftovers: string[] = [];
     if (subType === 'user') {
@@ -336,7 +393,8 @@ class Rotation {
     } else if (this.o.evict !== undefined) {
       throw new ExitCodeError('--evict: SCIM keys do not count against a quota; nothing changed', UNCHANGED);
     }
-    for (const id of leftovers) this.f.io.warn(`Deleted API key ${id}: left behind by an interrupted 'qlik api-key exec'`);
+    for (const id of leftovers)
+      this.f.io.warn(`Deleted API key ${id}: left behind by an interrupted 'qlik api-key exec'`);
 
     const description = this.o.description ?? untagged(oldKey.description ?? '');
     const expiry = this.o.expiry ?? lifetimeOf(oldKey);
@@ -357,7 +415,11 @@ class Rotation {
     // The first write: the journal (with the nonce the new key's description will carry), which also takes the
     // rotation for this run; a rotation of the same context by a live process makes this one refuse.
     const recovered = await this.claim(j);
-    if (recovered !== undefined) throw new ExitCodeError(`another 'qlik api-key rotate' of ${this.contextMode ? `context '${this.contextName}'` : `key ${oldId}`} started during this one's checks; nothing changed`, UNCHANGED);
+    if (recovered !== undefined)
+      throw new ExitCodeError(
+        `another 'qlik api-key rotate' of ${this.contextMode ? `context '${this.contextName}'` : `key ${oldId}`} started during this one's checks; nothing changed`,
+        UNCHANGED,
+      );
     let created: { id: string; token: string; expiry: string | undefined } | undefined;
     try {
       if (evict !== undefined) {
@@ -398,7 +460,10 @@ class Rotation {
       } else {
         await this.drop();
       }
-      throw new ExitCodeError(`${e instanceof HttpError ? e.message : (e as Error).message}; nothing changed${note}`, UNCHANGED);
+      throw new ExitCodeError(
+        `${e instanceof HttpError ? e.message : (e as Error).message}; nothing changed${note}`,
+        UNCHANGED,
+      );
     }
 
     // Store: the context first (atomic, under the lock), then the journal in the same critical section.
@@ -419,7 +484,10 @@ class Rotation {
         if (j.step === 'stored') throw e;
         const removed = await this.undoCreate(j, caller).catch(() => []);
         await this.drop();
-        throw new ExitCodeError(`${(e as Error).message}; nothing changed${removed.length > 0 ? ` (deleted API key ${removed.join(', ')})` : ''}`, UNCHANGED);
+        throw new ExitCodeError(
+          `${(e as Error).message}; nothing changed${removed.length > 0 ? ` (deleted API key ${removed.join(', ')})` : ''}`,
+          UNCHANGED,
+        );
       });
       await recordKeyExpiry(this.contextsPath, this.contextName, created.id, created.expiry, new Date().toISOString());
     } else {
@@ -438,7 +506,11 @@ class Rotation {
         OLD_KEY_ACTIVE,
       );
     }
-    return { ...out, ...(created.expiry !== undefined ? { expiry: created.expiry } : {}), ...(printToken !== undefined ? { token: printToken } : {}) };
+    return {
+      ...out,
+      ...(created.expiry !== undefined ? { expiry: created.expiry } : {}),
+      ...(printToken !== undefined ? { token: printToken } : {}),
+    };
   }
 
   /** The tenant's limit of keys per user (undefined when it cannot be read: the create itself will say). */
@@ -446,7 +518,11 @@ class Rotation {
     const tenantId = tokenClaims(token ?? '')?.tenantId;
     if (tenantId === undefined) return undefined;
     try {
-      const c = await getJson<{ max_keys_per_user?: unknown }>(http, `/api/v1/api-keys/configs/${encodeURIComponent(tenantId)}`, this.o.policy);
+      const c = await getJson<{ max_keys_per_user?: unknown }>(
+        http,
+        `/api/v1/api-keys/configs/${encodeURIComponent(tenantId)}`,
+        this.o.policy,
+      );
       return typeof c.max_keys_per_user === 'number' ? c.max_keys_per_user : undefined;
     } catch (e) {
       if (e instanceof CancelledError) throw e;
@@ -464,9 +540,14 @@ class Rotation {
     } else if (this.o.resume || this.o.finish) {
       // Nothing to resume; still, what a killed run's writes left (a temp copy of the contexts file) goes.
       await this.locked(async () => {
-        for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath)]) await removeStaleTempFiles(path);
+        for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath)])
+          await removeStaleTempFiles(path);
       });
-      return { status: 'unchanged', context: this.contextName, message: 'No rotation to resume or finish; nothing changed' };
+      return {
+        status: 'unchanged',
+        context: this.contextName,
+        message: 'No rotation to resume or finish; nothing changed',
+      };
     }
     const token = this.contextMode ? await this.contextToken() : undefined;
     return this.rotate(token);
@@ -476,7 +557,9 @@ class Rotation {
 /** Run `--deliver-cmd` with the token on stdin only; its stdout goes to our stderr. Resolves with its exit code. */
 export function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const env = Object.fromEntries(Object.entries(f.env).filter(([k]) => k !== 'QLIK_API_KEY' && k !== 'QLIK_OAUTH_CLIENT_SECRET'));
+    const env = Object.fromEntries(
+      Object.entries(f.env).filter(([k]) => k !== 'QLIK_API_KEY' && k !== 'QLIK_OAUTH_CLIENT_SECRET'),
+    );
     const child = spawn('/bin/sh', ['-c', cmd], { stdio: ['pipe', 2, 2], env });
     child.on('error', reject);
     child.stdin?.on('error', () => undefined);
@@ -487,15 +570,25 @@ export function runDeliver(f: Factory, cmd: string, token: string): Promise<numb
 
 export async function runRotate(f: Factory, o: RotateOptions): Promise<void> {
   const s = await f.settings();
-  if (s.server === '') throw new ConfigError('no server given: use a context (qlik context create <name> --server <url> --api-key -) or --context NAME');
+  if (s.server === '')
+    throw new ConfigError(
+      'no server given: use a context (qlik context create <name> --server <url> --api-key -) or --context NAME',
+    );
   const json = await f.jsonMode();
   let contextName = s.contextName ?? '';
   if (o.id === undefined) {
-    if (s.contextName === undefined) throw new ConfigError('no context to rotate: give --context NAME, or --id KEY_ID with credentials');
+    if (s.contextName === undefined)
+      throw new ConfigError('no context to rotate: give --context NAME, or --id KEY_ID with credentials');
     const ctx = (await readContexts(f.contextsPath())).get(s.contextName);
     const h = authorizationHeader(ctx?.headers);
-    if (ctx === undefined || h === undefined) throw new ConfigError(`context '${s.contextName}' has no API key to rotate (an OAuth client rotates its secret in Qlik Cloud); give --id KEY_ID to rotate another key`);
-    if (ctx.server === undefined || new URL(ctx.server).origin !== new URL(s.server).origin) throw new ConfigError(`context '${s.contextName}': --server points elsewhere; its key belongs to ${ctx.server ?? ''}`);
+    if (ctx === undefined || h === undefined)
+      throw new ConfigError(
+        `context '${s.contextName}' has no API key to rotate (an OAuth client rotates its secret in Qlik Cloud); give --id KEY_ID to rotate another key`,
+      );
+    if (ctx.server === undefined || new URL(ctx.server).origin !== new URL(s.server).origin)
+      throw new ConfigError(
+        `context '${s.contextName}': --server points elsewhere; its key belongs to ${ctx.server ?? ''}`,
+      );
     contextName = s.contextName;
   }
   const r = new Rotation(f, o, contextName, s.server, s.insecure);
@@ -504,7 +597,9 @@ export async function runRotate(f: Factory, o: RotateOptions): Promise<void> {
     out = await r.run();
   } catch (e) {
     if (json && e instanceof ExitCodeError) {
-      await f.io.print(`${JSON.stringify({ status: e.exitCode === UNCHANGED ? 'unchanged' : 'old-key-active', error: e.message })}\n`);
+      await f.io.print(
+        `${JSON.stringify({ status: e.exitCode === UNCHANGED ? 'unchanged' : 'old-key-active', error: e.message })}\n`,
+      );
       f.io.warn(`Error: ${e.message}`);
       throw new SilentError('', e.exitCode);
     }

@@ -12,17 +12,26 @@ interface KeyRecord {
   created?: string;
 }
 
-async function getJson(http: HttpClient, path: string, policy: RetryPolicy): Promise<{ body: unknown; date: string | undefined }> {
+async function getJson(
+  http: HttpClient,
+  path: string,
+  policy: RetryPolicy,
+): Promise<{ body: unknown; date: string | undefined }> {
   const got = await getJsonOr404(http, path, policy);
   if (got === undefined) throw new CliError(`GET ${path.replace(/^https?:\/\/[^/]+/, '')} answered 404 Not Found`);
   return got;
 }
 
 /** GET `path` as JSON; undefined for a 404, one line for any other non-200 or a body that is not JSON. */
-async function getJsonOr404(http: HttpClient, path: string, policy: RetryPolicy): Promise<{ body: unknown; date: string | undefined } | undefined> {
+async function getJsonOr404(
+  http: HttpClient,
+  path: string,
+  policy: RetryPolicy,
+): Promise<{ body: unknown; date: string | undefined } | undefined> {
   const res = await http.send({ method: 'GET', path }, policy);
   if (res.status === 404) return undefined;
-  if (res.status !== 200) throw new CliError(`GET ${path.replace(/^https?:\/\/[^/]+/, '')} answered ${res.status} ${res.statusText}`);
+  if (res.status !== 200)
+    throw new CliError(`GET ${path.replace(/^https?:\/\/[^/]+/, '')} answered ${res.status} ${res.statusText}`);
   try {
     return { body: JSON.parse(res.text) as unknown, date: res.headers.date };
   } catch {
@@ -40,7 +49,13 @@ function checkPolicy(policy: RetryPolicy): RetryPolicy {
  * starts `window` ms before the earlier of `since` and its equivalent on the server's clock (the Date header's
  * offset): the API's `created` and the front end's Date may disagree by minutes.
  */
-async function recentKeys(http: HttpClient, since: number, window: number, policy: RetryPolicy, visit: (k: KeyRecord, me: string) => void): Promise<void> {
+async function recentKeys(
+  http: HttpClient,
+  since: number,
+  window: number,
+  policy: RetryPolicy,
+  visit: (k: KeyRecord, me: string) => void,
+): Promise<void> {
   const p = checkPolicy(policy);
   const me = (await getJson(http, '/api/v1/users/me', p)).body as { id?: unknown };
   if (typeof me.id !== 'string') throw new CliError('GET /api/v1/users/me answered without an id');
@@ -68,7 +83,9 @@ export const apiKeyAttribution: CreateAttribution = {
   noun: 'API key',
   listCommand: 'qlik api-key ls',
   removeCommand: 'qlik api-key rm',
-  complete: (body) => typeof (body as { token?: unknown } | undefined)?.token === 'string' && typeof (body as { id?: unknown }).id === 'string',
+  complete: (body) =>
+    typeof (body as { token?: unknown } | undefined)?.token === 'string' &&
+    typeof (body as { id?: unknown }).id === 'string',
 
   tag: (body, tag) => ({ ...body, description: `${description(body)}${tagSuffix(tag)}` }),
 
@@ -78,12 +95,19 @@ export const apiKeyAttribution: CreateAttribution = {
     const got = await getJsonOr404(http, `/api/v1/api-keys/${encodeURIComponent(id)}`, checkPolicy(policy));
     if (got === undefined) return undefined;
     const k = got.body as KeyRecord | null;
-    return { description: typeof k?.description === 'string' ? k.description : undefined, active: k?.status === 'active' && k.id === id };
+    return {
+      description: typeof k?.description === 'string' ? k.description : undefined,
+      active: k?.status === 'active' && k.id === id,
+    };
   },
 
   async untag(http, id, body, policy) {
     const res = await http.send(
-      { method: 'PATCH', path: `/api/v1/api-keys/${encodeURIComponent(id)}`, body: [{ op: 'replace', path: '/description', value: description(body) }] },
+      {
+        method: 'PATCH',
+        path: `/api/v1/api-keys/${encodeURIComponent(id)}`,
+        body: [{ op: 'replace', path: '/description', value: description(body) }],
+      },
       checkPolicy(policy),
       { idempotent: true },
     );
@@ -112,8 +136,12 @@ export const apiKeyAttribution: CreateAttribution = {
   },
 
   async remove(http, id, policy) {
-    const res = await http.send({ method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, checkPolicy(policy));
-    if (res.status !== 204 && res.status !== 404 && res.status !== 200) throw new CliError(`DELETE answered ${res.status} ${res.statusText}`);
+    const res = await http.send(
+      { method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` },
+      checkPolicy(policy),
+    );
+    if (res.status !== 204 && res.status !== 404 && res.status !== 200)
+      throw new CliError(`DELETE answered ${res.status} ${res.statusText}`);
   },
 
   present(text, body, tagged) {

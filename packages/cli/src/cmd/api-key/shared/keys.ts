@@ -90,7 +90,10 @@ export async function getJson<T>(http: HttpClient, path: string, policy: RetryPo
   }
 }
 
-export async function me(http: HttpClient, policy: RetryPolicy): Promise<{ id: string; name?: string; email?: string }> {
+export async function me(
+  http: HttpClient,
+  policy: RetryPolicy,
+): Promise<{ id: string; name?: string; email?: string }> {
   const u = await getJson<{ id?: unknown; name?: string; email?: string }>(http, '/api/v1/users/me', policy);
   if (typeof u.id !== 'string') throw new CliError('GET /api/v1/users/me answered without an id');
   return u as { id: string };
@@ -115,14 +118,23 @@ export function activeKeysOf(http: HttpClient, sub: string, policy: RetryPolicy)
 
 /** The keys the caller created, active ones. */
 export function keysCreatedBy(http: HttpClient, user: string, policy: RetryPolicy): Promise<ApiKey[]> {
-  return listAllPages<ApiKey>(http, `/api/v1/api-keys?createdByUser=${encodeURIComponent(user)}&status=active&limit=100`, policy);
+  return listAllPages<ApiKey>(
+    http,
+    `/api/v1/api-keys?createdByUser=${encodeURIComponent(user)}&status=active&limit=100`,
+    policy,
+  );
 }
 
 /**
  * Create a key through the safe create (tagged attempts, reconciliation, cleanup): the one place these commands call
  * it. Returns the id and the token; the key is the caller's to deliver.
  */
-export async function createKey(http: HttpClient, body: Record<string, unknown>, policy: RetryPolicy, io: IOStreams): Promise<{ id: string; token: string; expiry: string | undefined }> {
+export async function createKey(
+  http: HttpClient,
+  body: Record<string, unknown>,
+  policy: RetryPolicy,
+  io: IOStreams,
+): Promise<{ id: string; token: string; expiry: string | undefined }> {
   const session = await CreateSession.start(apiKeyAttribution, body, true);
   let res;
   try {
@@ -141,20 +153,35 @@ export async function createKey(http: HttpClient, body: Record<string, unknown>,
 /** Delete a key; 404 counts as done. */
 export async function deleteKey(http: HttpClient, id: string, policy: RetryPolicy): Promise<void> {
   // A DELETE is idempotent too (a 404 after a lost answer counts as done).
-  const res = await http.send({ method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, readPolicy(policy));
+  const res = await http.send(
+    { method: 'DELETE', path: `/api/v1/api-keys/${encodeURIComponent(id)}` },
+    readPolicy(policy),
+  );
   if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw HttpError.fromResponse(res);
 }
 
 export async function getKey(http: HttpClient, id: string, policy: RetryPolicy): Promise<ApiKey | undefined> {
-  const res = await http.send({ method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` }, readPolicy(policy));
+  const res = await http.send(
+    { method: 'GET', path: `/api/v1/api-keys/${encodeURIComponent(id)}` },
+    readPolicy(policy),
+  );
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw HttpError.fromResponse(res);
   return JSON.parse(res.text) as ApiKey;
 }
 
-export async function setDescription(http: HttpClient, id: string, description: string, policy: RetryPolicy): Promise<void> {
+export async function setDescription(
+  http: HttpClient,
+  id: string,
+  description: string,
+  policy: RetryPolicy,
+): Promise<void> {
   const res = await http.send(
-    { method: 'PATCH', path: `/api/v1/api-keys/${encodeURIComponent(id)}`, body: [{ op: 'replace', path: '/description', value: description }] },
+    {
+      method: 'PATCH',
+      path: `/api/v1/api-keys/${encodeURIComponent(id)}`,
+      body: [{ op: 'replace', path: '/description', value: description }],
+    },
     policy,
     { idempotent: true },
   );
@@ -241,7 +268,13 @@ export async function execRecords(contextsPath: string): Promise<{ path: string;
  * Remove what earlier exec runs of this machine left behind on this server: keys carrying the tag of a run whose
  * process is gone (the tag, checked on the server, proves the run made it). Returns the ids removed.
  */
-export async function sweepExecLeftovers(http: HttpClient, contextsPath: string, server: string, keys: readonly ApiKey[], policy: RetryPolicy): Promise<string[]> {
+export async function sweepExecLeftovers(
+  http: HttpClient,
+  contextsPath: string,
+  server: string,
+  keys: readonly ApiKey[],
+  policy: RetryPolicy,
+): Promise<string[]> {
   const dead = (await execRecords(contextsPath)).filter((r) => r.record.server === server && !ownerAlive(r.record));
   if (dead.length === 0) return [];
   const removed: string[] = [];

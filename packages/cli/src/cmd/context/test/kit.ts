@@ -22,7 +22,10 @@ export async function saved(home: string): Promise<SavedContexts> {
 }
 
 /** `qlik context <args>` in process; the run fails the test if it sends any request. */
-export async function runContext(args: string[], opts: Omit<RunOptions, 'transport'> & { home: string }): Promise<RunResult> {
+export async function runContext(
+  args: string[],
+  opts: Omit<RunOptions, 'transport'> & { home: string },
+): Promise<RunResult> {
   const reg = new StubRegistry();
   const r = await runQlik(['context', ...args], { ...opts, transport: reg });
   reg.verify();
