@@ -728,11 +728,11 @@ ask "qlik context use 'x"`;
           const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(qlikPath())} raw get v1/x`;
           // Asynchronously: the sink answering the CLI lives in this process.
           const out = await new Promise((resolve, reject) => {
-            // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error (its type is Omit<ErrnoException, 'code'>)
             const child = execFile(
               'script',
               ['-qec', cmd, '/dev/null'],
               { env: envFor(home), encoding: 'utf8', timeout: 30_000 },
+              // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error (its type is Omit<ErrnoException, 'code'>)
               (err, stdout) => (err ? reject(err) : resolve(stdout)),
             );
             child.stdin?.end();

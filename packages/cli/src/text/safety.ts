@@ -5,16 +5,16 @@
 
 // ESC-introduced sequences (CSI, OSC, DCS, SOS/PM/APC, two-byte escapes), then single control characters:
 // C0 other than TAB and LF, DEL, C1, and the Unicode bidirectional controls (embeddings, overrides, isolates).
-// eslint-disable-next-line no-control-regex
 const SEQUENCES =
+  // eslint-disable-next-line no-control-regex
   /\u001b\[[0-?]*[ -/]*[@-~]?|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[P^_X][^\u001b]*(?:\u001b\\)?|\u001b[\s\S]?/g;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // What a terminal would act on inside otherwise exact data: C0 other than TAB, LF and CR (JSON whitespace), DEL, C1,
 // the bidirectional controls and the Unicode line separators.
-// eslint-disable-next-line no-control-regex
 const ACTIVE =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
