@@ -70,12 +70,16 @@ describe('rotate killed with SIGKILL at moments spread over the rotation', () =>
     // The first third or so is node starting and reading its files: the moments are spread over the rest.
     const moments = Array.from({ length: 16 }, (_, i) => Math.round(span * (0.35 + (0.65 * (i + 1)) / 16)));
     // On a loaded machine a run's length drifts from the measured one, and the steps after storing are short: while
-    // the kills have not landed in three steps, up to 8 more runs are killed within 40 ms of the journal saying
-    // "stored" (polled every 2 ms).
+    // the kills have not landed in three steps, up to 8 more runs, with every request slowed to 400 ms (the steps after
+    // storing then take over a second), are killed within 40 ms of the journal saying "stored" (polled every 2 ms).
     const journalOf = (home: string): Promise<string | undefined> =>
       readFile(join(home, '.qlik', 'rotations', 'dev.json'), 'utf8').catch(() => undefined);
     for (let i = 0; i < moments.length || (hit.size < 3 && i < moments.length + 8); i++) {
       const killAt = i < moments.length ? moments[i]! : undefined;
+      if (i === moments.length) {
+        await emu.faults.clear();
+        await emu.faults.add({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 400 } });
+      }
       const d = `lc-${i}-${killAt ?? 'stored'}`;
       const home = await devHome(d);
       const p = start(process.execPath, [QLIK_JS, 'api-key', 'rotate'], { home });

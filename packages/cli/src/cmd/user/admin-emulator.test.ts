@@ -48,7 +48,7 @@ describe('users and roles against the emulator', () => {
     const user = JSON.parse(c.stdout) as { id: string; subject: string; name: string };
     expect(user).toMatchObject({ subject: 'e2e|new-user', name: 'New User' });
 
-    const dup = await qlik(['user', 'create', '--subject', 'e2e|new-user']);
+    const dup = await qlik(['user', 'create', '--subject', 'e2e|new-user', '--json']);
     expect(dup.code).toBe(1);
     expect(JSON.parse(dup.stderr)).toMatchObject({ errors: [{ status: 409 }] });
 
@@ -66,7 +66,7 @@ describe('users and roles against the emulator', () => {
 
     const rm = await qlik(['user', 'rm', user.id]);
     expect(rm).toMatchObject({ code: 0, stdout: '204 No Content\n' });
-    const gone = await qlik(['user', 'get', user.id]);
+    const gone = await qlik(['user', 'get', user.id, '--json']);
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });
