@@ -2,6 +2,7 @@
 // body (CreateRole) and the patch array (PatchRoles). The filter is RFC 7644's syntax (parsed by
 // scim2-parse-filter) evaluated case-insensitively on the filterable fields of roles.yml.
 import { parse, type Filter } from 'scim2-parse-filter';
+import { checkFilterSyntax } from '../../shared/filter-syntax.js';
 import { printable } from '../../shared/text.js';
 import { objectBody, optionalString, pointer, splitSort, strictViolation, wholeNumber } from '../../shared/validate.js';
 import { rolesErrors, rolesFail } from './errors.js';
@@ -83,6 +84,8 @@ function compile(node: Filter): (role: RoleJson) => boolean {
 export function parseRoleFilter(text: string): (role: RoleJson) => boolean {
   if (text.trim() === '') throw rolesErrors.badQuery('The filter is empty', 'filter');
   try {
+    // Says what is wrong where, and bounds the cost (at most 100 comparisons); then the library parses.
+    checkFilterSyntax(text);
     return compile(parse(text));
   } catch (e) {
     throw rolesErrors.badQuery(

@@ -3,6 +3,7 @@
 // comparisons case-insensitive except on case-exact attributes (id, externalId, member and group ids), as
 // RFC 7643 defines them, and splits a PATCH path such as `emails[type eq "work"].value` into its parts.
 import { parse, Tester, type Filter } from 'scim2-parse-filter';
+import { checkFilterSyntax, FilterSyntaxError } from '../../shared/filter-syntax.js';
 import { printable } from '../../shared/text.js';
 import { scimErrors } from './errors.js';
 
@@ -71,6 +72,8 @@ class ScimTester extends Tester {
 /** A filter's text as a tree, or a 400 invalidFilter naming the problem. */
 export function parseScimFilter(text: string): Filter {
   try {
+    // Says what is wrong where, and bounds the cost (at most 100 comparisons); then the library parses.
+    checkFilterSyntax(text);
     return parse(text);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
@@ -120,9 +123,15 @@ export function parseScimPath(text: string): ScimPath {
   if (schema !== undefined) path.schema = schema;
   if (m[2] !== undefined) {
     try {
+      // Positions count in the whole path: the filter starts after the attribute (and schema) and its "[".
+      checkFilterSyntax(m[2], { offset: text.length - rest.length + m[1].length + 1 });
       path.filter = parse(m[2]);
-    } catch {
-      throw scimErrors.badRequest('invalidPath', `The filter in the path "${printable(text, 200)}" is not valid`);
+    } catch (e) {
+      const reason = e instanceof FilterSyntaxError ? `: ${e.message}` : '';
+      throw scimErrors.badRequest(
+        'invalidPath',
+        `The filter in the path "${printable(text, 200)}" is not valid${printable(reason, 200)}`,
+      );
     }
   }
   if (m[3] !== undefined) path.sub = m[3];
