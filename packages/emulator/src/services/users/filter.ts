@@ -1,9 +1,12 @@
 // The users API's `filter`: the subset of RFC 7644 (SCIM) filters that users.yml documents. Parsing is
 // scim2-parse-filter's; this module checks the tree against Qlik's subset (`eq` on the listed fields,
 // `co` on name/email/subject, `and`/`or`/`not`, parentheses, status clauses grouped for the whole
-// query) and evaluates it case-insensitively against a user.
+// query) and evaluates it case-insensitively against a user. Its cost is bounded (issue 18 rule 20): at most 100
+// comparisons (shared/filter-syntax.ts, which also words syntax errors with their position), values lower-cased once
+// (the filter's when parsed, a user's once per request and field), role ids looked up once per request (routes.ts).
 import { parse, type Filter } from 'scim2-parse-filter';
 import type { UserRecord } from '../../store/store.js';
+import { checkFilterSyntax, FilterSyntaxError } from '../../shared/filter-syntax.js';
 import { printable } from '../../shared/text.js';
 
 /** Fields that support `eq`, lower-cased (attribute names are case-insensitive in SCIM). */
@@ -27,6 +30,7 @@ export type UserFilter = FilterLeaf | { op: 'and' | 'or'; filters: UserFilter[] 
 interface FilterLeaf {
   op: 'eq' | 'co';
   field: string;
+  /** Lower-cased (comparisons ignore case). */
   value: string;
 }
 
@@ -55,7 +59,7 @@ function convert(node: Filter): UserFilter {
         throw new FilterError(`the "${node.op}" operator is not supported on "${printable(node.attrPath, 60)}"`);
       if (typeof node.compValue !== 'string')
         throw new FilterError(`the value compared with "${printable(node.attrPath, 60)}" must be a quoted string`);
-      return { op: node.op, field, value: node.compValue };
+      return { op: node.op, field, value: node.compValue.toLowerCase() };
     }
     default:
       break;
@@ -88,21 +92,20 @@ function checkStatusGrouping(f: UserFilter): void {
   throw new FilterError('status filters must be grouped together and applied to the whole query');
 }
 
-/** The number of `id eq` clauses (POST /users/actions/filter takes at most 100 ids). */
-export function countIds(f: UserFilter): number {
-  if (isLeaf(f)) return f.op === 'eq' && f.field === 'id' ? 1 : 0;
-  if ('filter' in f) return countIds(f.filter);
-  return f.filters.reduce((n, part) => n + countIds(part), 0);
-}
-
 /** Parses and checks a filter; throws FilterError with a one-line reason. */
 export function parseUserFilter(text: string): UserFilter {
   if (text.trim() === '') throw new FilterError('the filter is empty');
-  if (text.length > 10_000) throw new FilterError('the filter is longer than 10000 characters');
+  try {
+    checkFilterSyntax(text);
+  } catch (e) {
+    if (e instanceof FilterSyntaxError) throw new FilterError(e.message);
+    throw e;
+  }
   let tree: Filter;
   try {
     tree = parse(text);
   } catch (e) {
+    // Not reached for what checkFilterSyntax passed (the same grammar); kept so a difference is still a 400.
     throw new FilterError(`syntax error: ${printable(e instanceof Error ? e.message : String(e), 120)}`);
   }
   const filter = convert(tree);
@@ -147,19 +150,69 @@ function values(user: UserRecord, field: string, scope: FilterScope): string[] {
   }
 }
 
-/** Whether the user matches; comparisons ignore case, as the users API documents. */
-export function matches(f: UserFilter, user: UserRecord, scope: FilterScope): boolean {
-  switch (f.op) {
-    case 'and':
-      return f.filters.every((part) => matches(part, user, scope));
-    case 'or':
-      return f.filters.some((part) => matches(part, user, scope));
-    case 'not':
-      return !matches(f.filter, user, scope);
-    default: {
-      const wanted = f.value.toLowerCase();
-      const found = values(user, f.field, scope).map((v) => v.toLowerCase());
-      return f.op === 'eq' ? found.includes(wanted) : found.some((v) => v.includes(wanted));
+/** A user's values per field, lower-cased, computed at most once per user and request. */
+export type UserValues = (field: string) => string[];
+
+/** The lower-cased values of `user` for the scope, each field computed on first use only. */
+export function userValues(user: UserRecord, scope: FilterScope): UserValues {
+  const memo = new Map<string, string[]>();
+  return (field) => {
+    let found = memo.get(field);
+    if (found === undefined) {
+      found = values(user, field, scope).map((v) => v.toLowerCase());
+      memo.set(field, found);
     }
+    return found;
+  };
+}
+
+type Matcher = (of: UserValues) => boolean;
+
+/**
+ * The filter as one function: the `eq` parts of an `or` on one field become one set (300 `assignedRoles.id eq` clauses
+ * cost one look-up a user, not 300).
+ */
+function compile(f: UserFilter): Matcher {
+  if (isLeaf(f)) {
+    const { field, value } = f;
+    return f.op === 'eq' ? (of) => of(field).includes(value) : (of) => of(field).some((v) => v.includes(value));
   }
+  if (f.op === 'not') {
+    const inner = compile(f.filter);
+    return (of) => !inner(of);
+  }
+  if (f.op === 'and') {
+    const parts = f.filters.map(compile);
+    return (of) => parts.every((part) => part(of));
+  }
+  const sets = new Map<string, Set<string>>();
+  const others: Matcher[] = [];
+  for (const part of f.filters) {
+    if (isLeaf(part) && part.op === 'eq') {
+      const set = sets.get(part.field) ?? new Set<string>();
+      set.add(part.value);
+      sets.set(part.field, set);
+    } else others.push(compile(part));
+  }
+  const checks: Matcher[] = [
+    ...[...sets].map(
+      ([field, set]): Matcher =>
+        (of) =>
+          of(field).some((v) => set.has(v)),
+    ),
+    ...others,
+  ];
+  return (of) => checks.some((check) => check(of));
+}
+
+const compiled = new WeakMap<UserFilter, Matcher>();
+
+/** Whether the user (its values, from userValues) matches; comparisons ignore case, as the users API documents. */
+export function matches(f: UserFilter, of: UserValues): boolean {
+  let matcher = compiled.get(f);
+  if (matcher === undefined) {
+    matcher = compile(f);
+    compiled.set(f, matcher);
+  }
+  return matcher(of);
 }

@@ -53,13 +53,21 @@ function groupsOf(ctx: ApiCtx, user: UserRecord): { id: string; name: string }[]
   return assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
 }
 
-/** Who may see whose roles: a TenantAdmin everyone's, anyone else their own. */
+/** Who may see whose roles: a TenantAdmin everyone's, anyone else their own. Role ids are looked up once a request. */
 function scopeOf(ctx: ApiCtx): FilterScope {
   const me = requireUser(ctx.principal);
   const admin = ctx.principal.perms.admin;
+  const roleIds = new Map<string, string>();
   return {
     rolesVisible: (user) => admin || user.id === me.id,
-    roleId: (name) => ctx.app.roles.describe(name).id,
+    roleId: (name) => {
+      let id = roleIds.get(name);
+      if (id === undefined) {
+        id = ctx.app.roles.describe(name).id;
+        roleIds.set(name, id);
+      }
+      return id;
+    },
     groupsOf: (user) => groupsOfUser(ctx.app.store, ctx.app.tenantId, user.id),
   };
 }
@@ -135,7 +143,7 @@ async function filterUsers(ctx: ApiCtx): Promise<Reply> {
   const scope = scopeOf(ctx);
   const q = parseFilterActionQuery(ctx.url.searchParams, ctx.app.options.strict);
   const text = await filterBody(ctx);
-  if (text !== undefined) q.filter = filterOrFail(text, { pointer: '/filter' }, 100);
+  if (text !== undefined) q.filter = filterOrFail(text, { pointer: '/filter' });
   return usersPage(ctx, '/api/v1/users/actions/filter', q, scope);
 }
 
