@@ -2,7 +2,7 @@
 // would. Rules 1–13 are the CLI's, 14–18 the emulator's. Each case is one attack; the totals count attacks and how
 // many held.
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +28,7 @@ import {
   commonChecks,
   KEYS_PATH,
   keysFor,
+  MiB,
   parseJson,
   POST_KEYS,
   secretValue,
@@ -1156,7 +1157,10 @@ function emulatorCases() {
 // ---- issue 18, rules 18–23 (the emulator's): a block of its own ----
 
 const ISSUE18_RULES = {
+  18: "--data files are this user's alone",
   19: '--m2m-api-keys follows the key subject, whatever the grant',
+  20: 'the users filter cost is bounded',
+  21: 'unauthenticated bodies are not read',
   22: '/oauth/token: Basic auth, budget charged after the secret',
   23: 'an orphaned emulator exits',
 };
@@ -1172,8 +1176,209 @@ function attack18(rule, name, c) {
 
 const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
 
+const EMULATOR_BIN = new URL('../../../packages/emulator/bin/qlik-emulator.js', import.meta.url).pathname;
+
+/** Runs the emulator's command line until it exits (or `ms` pass: then it is killed); resolves with what it said. */
+async function runEmulatorCli(args, ms = 15_000) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [EMULATOR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? signal)));
+  clearTimeout(killer);
+  return { code, stdout, stderr };
+}
+
+/** The resident set size of a process in KiB (Linux: /proc). */
+function rssKiB(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.replace(/\D+/g, ''));
+}
+
 function issue18EmulatorCases() {
   return [
+    attack18(18, 'data-planted-side-files', {
+      injected:
+        '--data in a sticky shared folder (1777) where another user planted state.db-wal 0666 (as root: a file of uid 65534; otherwise a symlink to a file); then --data in a folder writable by others (0777)',
+      expected:
+        'both refused before anything is written: exit 1, one stderr line naming the file or folder, nothing on stdout; the planted file unchanged',
+      async run() {
+        const v = new Verdict();
+        const home = await makeHome();
+        const shared = join(home, 'shared');
+        await mkdir(shared);
+        await chmod(shared, 0o1777);
+        const db = join(shared, 'state.db');
+        const planted = `${db}-wal`;
+        const root = process.getuid?.() === 0;
+        if (root) {
+          await writeFile(planted, '', { mode: 0o666 });
+          await chmod(planted, 0o666);
+          await chown(planted, 65534, 65534);
+        } else {
+          await writeFile(join(shared, 'theirs'), '', { mode: 0o666 });
+          await symlink(join(shared, 'theirs'), planted);
+        }
+        const r = await runEmulatorCli(['--data', db, '--quiet']);
+        v.eq('planted: exit code', r.code, 1);
+        v.eq('planted: stdout', r.stdout, '');
+        v.eq('planted: stderr lines', stderrLines(r.stderr).length, 1);
+        v.expect(r.stderr.includes(planted), `planted: stderr does not name ${planted}: ${r.stderr.slice(0, 200)}`);
+        const after = await lstat(planted);
+        v.eq('planted: size after', after.size, 0);
+        if (root) v.eq('planted: mode after', after.mode & 0o777, 0o666);
+        v.expect(!existsSync(db) || (await lstat(db)).size === 0, 'the database was written');
+        const open = join(home, 'open');
+        await mkdir(open);
+        await chmod(open, 0o777);
+        const r2 = await runEmulatorCli(['--data', join(open, 'state.db'), '--quiet']);
+        v.eq('0777 folder: exit code', r2.code, 1);
+        v.eq('0777 folder: stderr lines', stderrLines(r2.stderr).length, 1);
+        v.match('0777 folder: stderr', r2.stderr, /writable by other users \(mode 0777\) and not sticky/);
+        v.expect(!existsSync(join(open, 'state.db')), 'a database was created in the 0777 folder');
+        v.fig('as root', root ? 'yes' : 'no (a symlink planted)');
+        return v.done();
+      },
+    }),
+    attack18(20, 'users-filter-cost', {
+      heavy: true,
+      injected:
+        '10 000 users; POST /users/actions/filter with 300 `assignedRoles.id eq` clauses, then a 10 000-character filter of 100 comparisons (role ids and group roles) with GET /tenants/me sent at the same time',
+      expected:
+        '300 clauses: 400 USERS-2 naming the limit of 100; 100 comparisons: 200 with the right users within 1.5 s, and tenants/me answered within 1.5 s',
+      async run() {
+        const emu = await labEmulator();
+        try {
+          const v = new Verdict();
+          const users = Array.from({ length: 10_000 }, (_, i) => ({
+            name: `load ${i}`,
+            email: `load${i}@example.com`,
+            roles: i % 4 === 0 ? ['Developer'] : ['User'],
+          }));
+          const t0 = performance.now();
+          await emu.lib.addUsers(users);
+          v.fig('users added ms', Math.round(performance.now() - t0));
+          const roleIds = (await emu.call('GET', '/api/v1/roles?limit=100', { token: emu.admin.apiKey })).json?.data;
+          const dev = roleIds?.find((r) => r.name === 'Developer')?.id;
+          v.expect(typeof dev === 'string', 'no Developer role id');
+          const action = (filter) =>
+            emu.call('POST', '/api/v1/users/actions/filter?limit=100', {
+              token: emu.admin.apiKey,
+              body: { filter },
+            });
+          const many = Array.from({ length: 300 }, (_, i) => `assignedRoles.id eq "${i}"`);
+          const t1 = performance.now();
+          const refused = await action(many.join(' or '));
+          v.fig('300 clauses ms', Math.round(performance.now() - t1));
+          v.eq('300 clauses: status', refused.status, 400);
+          v.eq('300 clauses: code', refused.json?.errors?.[0]?.code, 'USERS-2');
+          v.match(
+            '300 clauses: detail',
+            refused.json?.errors?.[0]?.detail,
+            /more than 100 comparisons \(the limit is 100/,
+          );
+          const parts = [
+            ...Array.from(
+              { length: 49 },
+              (_, i) => `assignedRoles.id eq "${String(i).padStart(24, '0')}${'x'.repeat(40)}"`,
+            ),
+            ...Array.from({ length: 50 }, (_, i) => `assignedGroupsAssignedRoles.name eq "role ${i}${'y'.repeat(40)}"`),
+            `assignedRoles.id eq "${dev}"`,
+          ];
+          let filter = parts.join(' or ');
+          filter += ' '.repeat(Math.max(0, 10_000 - filter.length));
+          v.fig('filter chars', filter.length);
+          const t2 = performance.now();
+          const [listed, tenant] = await Promise.all([
+            action(filter).then((r) => ({ r, ms: performance.now() - t2 })),
+            emu
+              .call('GET', '/api/v1/tenants/me', { token: emu.admin.apiKey })
+              .then((r) => ({ r, ms: performance.now() - t2 })),
+          ]);
+          v.fig('filter ms', Math.round(listed.ms));
+          v.fig('tenants/me ms', Math.round(tenant.ms));
+          v.eq('100 comparisons: status', listed.r.status, 200);
+          v.eq('100 comparisons: page size', listed.r.json?.data?.length, 100);
+          v.expect(
+            (listed.r.json?.data ?? []).every((u) => u.assignedRoles?.some((r) => r.name === 'Developer')),
+            'a listed user does not have the Developer role',
+          );
+          v.eq('tenants/me status (a redirect to the tenant)', tenant.r.status, 302);
+          v.expect(listed.ms < 1500, `the filter took ${Math.round(listed.ms)} ms`);
+          v.expect(tenant.ms < 1500, `tenants/me took ${Math.round(tenant.ms)} ms`);
+          return v.done();
+        } finally {
+          await emu.stop();
+        }
+      },
+    }),
+    attack18(21, 'stalled-unauthenticated-bodies', {
+      injected:
+        '200 connections with a wrong bearer, each announcing a 1 MiB body and sending all of it but the last byte (the emulator on its own, --quiet)',
+      expected: 'each answered 401 before its body is complete; the emulator RSS grows by less than 20 MiB',
+      async run() {
+        const { spawn } = await import('node:child_process');
+        const net = await import('node:net');
+        const child = spawn(process.execPath, [EMULATOR_BIN, '--quiet', '--json'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        const sockets = [];
+        try {
+          const info = JSON.parse(
+            await new Promise((resolve, reject) => {
+              let out = '';
+              child.stdout.on('data', (d) => {
+                out += String(d);
+                if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+              });
+              child.on('exit', () => reject(new Error('the emulator exited')));
+            }),
+          );
+          const { port } = new URL(info.url);
+          for (let i = 0; i < 20; i += 1) await (await fetch(`${info.url}/api/v1/users/me`)).arrayBuffer();
+          await sleep(300);
+          const before = rssKiB(child.pid);
+          const body = Buffer.alloc(MiB - 1, 0x61);
+          const answered = [];
+          for (let i = 0; i < 200; i += 1) {
+            const socket = net.connect(Number(port), '127.0.0.1');
+            sockets.push(socket);
+            socket.on('error', () => undefined);
+            answered.push(
+              new Promise((resolve) => {
+                let head = '';
+                socket.on('data', (d) => {
+                  head += d.toString('latin1');
+                  if (head.includes('\r\n')) resolve(head.slice(0, head.indexOf('\r\n')));
+                });
+                socket.on('close', () => resolve(`closed: ${head.slice(0, 40)}`));
+              }),
+            );
+            socket.write(
+              'POST /api/v1/api-keys HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer not-a-key\r\n' +
+                `content-type: application/json\r\ncontent-length: ${MiB}\r\n\r\n`,
+            );
+            socket.write(body);
+          }
+          const statuses = await Promise.all(answered);
+          await sleep(1000);
+          const grown = (rssKiB(child.pid) - before) / 1024;
+          const v = new Verdict();
+          v.eq('answers', [...new Set(statuses)].join(','), 'HTTP/1.1 401 Unauthorized');
+          v.fig('RSS growth MiB', Number(grown.toFixed(1)));
+          v.expect(grown < 20, `RSS grew by ${grown.toFixed(1)} MiB`);
+          return v.done();
+        } finally {
+          for (const s of sockets) s.destroy();
+          child.kill('SIGKILL');
+        }
+      },
+    }),
     attack18(19, 'bot-impersonated-deny', {
       injected:
         "--m2m-api-keys deny, then an impersonation token for the OAuth client's bot user creates a key (and another bot creates one for the bot)",
