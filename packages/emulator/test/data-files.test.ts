@@ -78,6 +78,18 @@ describe.skipIf(uid < 0)('checkDataFiles / prepareDataFile', () => {
     expect(() => lstatSync(db)).toThrow(/ENOENT/);
   });
 
+  it('accepts a folder writable by its own group when that group is ours (umask 002, user private groups)', () => {
+    const { db } = folder(0o775);
+    prepareDataFile(db, uid);
+    expect(statSync(`${db}-wal`).mode & 0o777).toBe(0o600);
+  });
+
+  it.skipIf(!root)("refuses a folder writable by another user's group", () => {
+    const { dir, db } = folder(0o770);
+    chownSync(dir, uid, NOBODY);
+    expect(refusal(() => prepareDataFile(db, uid))).toMatch(/writable by other users \(mode 0770\) and not sticky/);
+  });
+
   it('accepts a sticky shared folder (as /tmp) when the files there are ours', () => {
     const { db } = folder(0o1777);
     prepareDataFile(db, uid);

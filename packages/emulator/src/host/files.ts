@@ -103,7 +103,10 @@ function checkFolder(dir: string): boolean {
   } catch (e) {
     throw new DataFileError(`cannot use the data folder ${dir}: ${message(e)}`, { cause: e });
   }
-  const shared = (st.mode & 0o022) !== 0;
+  // Group-writable counts only for a group other than ours: under a umask of 002 (user private groups) a
+  // project folder is 0775 with the user's own group, which lets no other user in.
+  const ownGroup = typeof process.getgid === 'function' && st.gid === process.getgid();
+  const shared = (st.mode & 0o002) !== 0 || ((st.mode & 0o020) !== 0 && !ownGroup);
   if (shared && (st.mode & 0o1000) === 0)
     throw new DataFileError(
       `the data folder ${dir} is writable by other users (mode ${octal(st.mode)}) and not sticky: ` +
