@@ -65,13 +65,14 @@ export function stringStatusError(status: number, code: string, title: string, d
  * table, so each answers with its own code.
  */
 export interface BodyErrors {
-  emptyBody(): ApiError;
+  /** An ApiError, or the error a service with its own error shape (SCIM) turns into its reply. */
+  emptyBody(): Error;
   /** `parserMessage` is JSON.parse's; a service whose bodies hold secrets leaves it out (it quotes the body). */
-  invalidJson(parserMessage: string): ApiError;
+  invalidJson(parserMessage: string): Error;
 }
 
 /** The usual BodyErrors: one error builder, the usual details (JSON.parse's message included). */
-export function jsonBodyErrors(malformed: (detail: string) => ApiError): BodyErrors {
+export function jsonBodyErrors(malformed: (detail: string) => Error): BodyErrors {
   return {
     emptyBody: () => malformed('A JSON request body is required'),
     invalidJson: (message) => malformed(`The request body is not valid JSON: ${message}`),

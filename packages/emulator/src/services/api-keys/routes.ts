@@ -7,7 +7,7 @@ import { isKeyId } from '../../shared/ids.js';
 import { buildKey, presentKey, resolveExpiry } from './keys.js';
 import { checkM2mApiKey } from './m2m.js';
 import type { KeyRecord, UserRecord } from '../../store/store.js';
-import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from './parse.js';
+import { parseCreateBody, parseKeyPatch, parseKeyListQuery, type CreateKeyInput, type ListParams } from './parse.js';
 import { idpOfScimSubject, scimSubjectRefusal } from '../identity-providers/index.js';
 
 /** SCIM subjects: `SCIM\<idp id>`, written with one or two backslashes. */
@@ -47,7 +47,7 @@ function cursorName(direction: 'after' | 'before'): string {
 
 function listKeys(ctx: ApiCtx): Reply {
   const user = requireUser(ctx.principal);
-  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
+  const q = parseKeyListQuery(ctx.url.searchParams, ctx.app.options.strict);
   const admin = ctx.principal.perms.admin;
   for (const name of ['createdByUser', 'sub'] as const) {
     if (!admin && q[name] !== undefined && q[name] !== user.id) {

@@ -3,15 +3,15 @@
 // filter-action queries, create bodies, role references, JSON Patch operations and the settings patch.
 import { parse, type Filter } from 'scim2-parse-filter';
 import { printable } from '../../shared/text.js';
+import { isPlainObject, objectBody, pointer, type Fail } from '../../shared/validate.js';
 import {
-  isPlainObject,
-  objectBody,
-  pointer,
-  splitSort,
-  strictViolation,
-  wholeNumber,
-  type Fail,
-} from '../../shared/validate.js';
+  decodeCursor,
+  pagePosition,
+  parseGoBool,
+  parseLimit,
+  parseSort,
+  refuseUnknownParams,
+} from '../../shared/list-query.js';
 import { groupErrors } from './errors.js';
 
 const fail: Fail = (detail, at) => groupErrors.badBody(detail, at);
@@ -99,50 +99,19 @@ export interface GroupQuery {
   linkParams: [string, string][];
 }
 
-function goBool(raw: string, name: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
-  throw groupErrors.badQuery(`"${name}" must be true or false`, name);
-}
-
-export function encodeCursor(field: string, id: string): string {
-  return Buffer.from(JSON.stringify([field, id])).toString('base64url');
-}
-
-function decodeCursor(raw: string, field: string, parameter: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value[0] === field && typeof value[1] === 'string') return value[1];
-  } catch {
-    // reported below
-  }
-  throw groupErrors.badQuery(
-    `"${parameter}" is not a cursor of this query (cursors come from links.next and links.prev)`,
-    parameter,
-  );
-}
+const queryFail: Fail = (detail, parameter) => groupErrors.badQuery(detail, parameter);
 
 export function parseGroupQuery(query: URLSearchParams, strict: boolean, action: boolean): GroupQuery {
   const allowed = action
     ? ['limit', 'next', 'prev', 'sort']
     : ['filter', 'limit', 'next', 'prev', 'sort', 'systemGroups', 'totalResults'];
-  const violation = strict ? strictViolation(query, allowed) : undefined;
-  if (violation) {
-    const { name, repeated } = violation;
-    throw groupErrors.badQuery(
-      repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`,
-      name,
-    );
-  }
+  if (strict) refuseUnknownParams(query, allowed, queryFail);
   const get = (name: string): string | undefined =>
     allowed.includes(name) ? (query.get(name) ?? undefined) : undefined;
-  const sortText = get('sort') ?? '+name';
-  const { field, descending } = splitSort(sortText);
-  const sortable: readonly string[] = action ? ['name'] : SORT_FIELDS;
-  if (!sortable.includes(field))
-    throw groupErrors.badQuery(`"sort" must be one of ${sortable.join(', ')}, optionally prefixed with + or -`, 'sort');
+  const sortable: readonly GroupSortField[] = action ? ['name'] : SORT_FIELDS;
+  const { field, descending } = parseSort(get('sort') ?? '+name', sortable, queryFail);
   const q: GroupQuery = {
-    sortField: field as GroupSortField,
+    sortField: field,
     descending,
     limit: 20,
     totalResults: false,
@@ -150,28 +119,23 @@ export function parseGroupQuery(query: URLSearchParams, strict: boolean, action:
     linkParams: [],
   };
   const limit = get('limit');
-  if (limit !== undefined) {
-    q.limit = wholeNumber(limit);
-    if (!(q.limit >= 1 && q.limit <= 100))
-      throw groupErrors.badQuery('"limit" must be an integer between 1 and 100', 'limit');
-  }
+  if (limit !== undefined) q.limit = parseLimit(limit, queryFail);
   const filter = get('filter');
   if (filter !== undefined) q.filter = parseGroupFilter(filter, { parameter: 'filter' });
   const total = get('totalResults');
-  if (total !== undefined) q.totalResults = goBool(total, 'totalResults');
+  if (total !== undefined) q.totalResults = parseGoBool(total, 'totalResults', queryFail);
   const system = get('systemGroups');
   if (system !== undefined) {
-    q.systemGroups = goBool(system, 'systemGroups');
+    q.systemGroups = parseGoBool(system, 'systemGroups', queryFail);
     const other = [...query.keys()].find((k) => k !== 'systemGroups');
     if (q.systemGroups && other !== undefined)
       throw groupErrors.badQuery(`"systemGroups" cannot be combined with "${other}"`, other);
   }
-  const next = get('next');
-  const prev = get('prev');
-  if (next !== undefined && prev !== undefined)
-    throw groupErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
-  if (next !== undefined) q.cursor = { direction: 'next', id: decodeCursor(next, field, 'next'), parameter: 'next' };
-  if (prev !== undefined) q.cursor = { direction: 'prev', id: decodeCursor(prev, field, 'prev'), parameter: 'prev' };
+  const at = pagePosition(query, ['next', 'prev'], queryFail);
+  if (at) {
+    const { id } = decodeCursor(at.value, field, 0, at.parameter, queryFail);
+    q.cursor = { direction: at.direction, id, parameter: at.parameter };
+  }
   for (const name of ['filter', 'limit', 'sort', 'totalResults']) {
     const value = get(name);
     if (value !== undefined) q.linkParams.push([name, value]);

@@ -7,9 +7,9 @@ import { isoMs } from '../../shared/clock.js';
 import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
+import { encodeCursor } from '../../shared/list-query.js';
 import { groupErrors } from './errors.js';
 import {
-  encodeCursor,
   EVERYONE_ID,
   matchesGroup,
   parseCreateGroup,
@@ -155,8 +155,8 @@ function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
   };
   const first = slice[0];
   const last = slice[slice.length - 1];
-  if (end < all.length && last) links['next'] = href(['next', encodeCursor(q.sortField, last.id)]);
-  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(q.sortField, first.id)]);
+  if (end < all.length && last) links['next'] = href(['next', encodeCursor(q.sortField, [], last.id)]);
+  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(q.sortField, [], first.id)]);
   return jsonReply(200, {
     data: slice.map((g) => presentGroup(g, ctx.baseUrl, admin, ctx.app.roles)),
     links,

@@ -7,8 +7,9 @@ import type { ApiCtx, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { idpErrors } from './errors.js';
+import { encodeCursor } from '../../shared/list-query.js';
 import {
-  encodeCursor,
+  CURSOR_TAG,
   parseCreateIdp,
   parseIdpListQuery,
   parseIdpPatch,
@@ -63,8 +64,8 @@ function listIdps(ctx: ApiCtx): Reply {
   };
   const last = page[page.length - 1];
   const first = page[0];
-  if (end < all.length && last) links['next'] = href(['next', encodeCursor(last.id)]);
-  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(first.id)]);
+  if (end < all.length && last) links['next'] = href(['next', encodeCursor(CURSOR_TAG, [], last.id)]);
+  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(CURSOR_TAG, [], first.id)]);
   return jsonReply(200, { data: page.map(presentIdp), links });
 }
 

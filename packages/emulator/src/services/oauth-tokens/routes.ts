@@ -7,13 +7,16 @@ import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { tokenState } from '../oauth/index.js';
 import type { OAuthTokenRecord } from '../../store/store.js';
-import { strictViolation, wholeNumber } from '../../shared/validate.js';
+import { parseLimit, refuseUnknownParams } from '../../shared/list-query.js';
+import { wholeNumber, type Fail } from '../../shared/validate.js';
 
 const PARAMS = ['limit', 'page', 'sort', 'userId'];
-function integer(raw: string, name: string, min: number, max: number): number {
+/** This service's 400s do not name the parameter. */
+const queryFail: Fail = (detail) => errors.oauthBadQuery(detail);
+
+function parsePage(raw: string): number {
   const value = wholeNumber(raw);
-  if (!(value >= min && value <= max))
-    throw errors.oauthBadQuery(`"${name}" must be an integer between ${min} and ${max}`);
+  if (!(value >= 1 && value <= 1_000_000)) throw queryFail('"page" must be an integer between 1 and 1000000', 'page');
   return value;
 }
 
@@ -29,10 +32,9 @@ function present(t: OAuthTokenRecord): Record<string, unknown> {
 function listTokens(ctx: ApiCtx): Reply {
   const me = requireUser(ctx.principal);
   const query = ctx.url.searchParams;
-  const violation = ctx.app.options.strict ? strictViolation(query, PARAMS) : undefined;
-  if (violation) throw errors.oauthBadQuery(`Unknown or repeated query parameter "${violation.name}"`);
-  const limit = integer(query.get('limit') ?? '20', 'limit', 1, 100);
-  const page = integer(query.get('page') ?? '1', 'page', 1, 1_000_000);
+  if (ctx.app.options.strict) refuseUnknownParams(query, PARAMS, queryFail);
+  const limit = parseLimit(query.get('limit') ?? '20', queryFail);
+  const page = parsePage(query.get('page') ?? '1');
   const sort = query.get('sort');
   if (sort !== null && sort !== 'userId') throw errors.oauthBadQuery('"sort" must be userId');
   const userId = query.get('userId') ?? undefined;

@@ -4,9 +4,10 @@
 // be deleted (400, "Role can only be deleted if it has been unassigned from all users and groups").
 import type { ApiCtx, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
+import { encodeCursor } from '../../shared/list-query.js';
 import { RoleDirectory, MAX_CUSTOM_ROLES, type AnyRole } from './directory.js';
 import { rolesErrors, rolesFail } from './errors.js';
-import { parseCreateRole, parseRolePatch, parseRoleQuery, type RoleJson } from './parse.js';
+import { cursorTag, parseCreateRole, parseRolePatch, parseRoleQuery, type RoleJson } from './parse.js';
 import { presentRole } from './present.js';
 
 function directory(ctx: ApiCtx): RoleDirectory {
@@ -57,13 +58,15 @@ function listRoles(ctx: ApiCtx): Reply {
     const search = params.toString();
     return { href: `${ctx.baseUrl}/api/v1/roles${search === '' ? '' : `?${search}`}` };
   };
+  const own = q.cursor ? ctx.url.searchParams.get(q.cursor.direction) : null;
   const links: Record<string, { href: string }> = {
-    self: href(q.cursor ? [q.cursor.direction, q.cursor.id] : undefined),
+    self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined),
   };
   const last = page[page.length - 1];
   const first = page[0];
-  if (last && start + page.length < roles.length) links['next'] = href(['next', String(last['id'])]);
-  if (first && start > 0) links['prev'] = href(['prev', String(first['id'])]);
+  if (last && start + page.length < roles.length)
+    links['next'] = href(['next', encodeCursor(cursorTag(q), [], String(last['id']))]);
+  if (first && start > 0) links['prev'] = href(['prev', encodeCursor(cursorTag(q), [], String(first['id']))]);
   return jsonReply(200, { data: page, links, ...(q.totalResults ? { totalResults: roles.length } : {}) });
 }
 

@@ -11,7 +11,7 @@ export interface Projection {
   excluded?: string[];
 }
 
-export interface ListQuery extends Projection {
+export interface ScimListQuery extends Projection {
   filter?: Filter;
   startIndex: number;
   count: number;
@@ -42,8 +42,8 @@ function integer(raw: string, name: string): number {
   return negative ? -value : value;
 }
 
-export function parseListQuery(query: URLSearchParams): ListQuery {
-  const q: ListQuery = { ...parseProjection(query), startIndex: 1, count: MAX_RESULTS };
+export function parseScimListQuery(query: URLSearchParams): ScimListQuery {
+  const q: ScimListQuery = { ...parseProjection(query), startIndex: 1, count: MAX_RESULTS };
   const filter = query.get('filter');
   if (filter !== null && filter.trim() !== '') q.filter = parseScimFilter(filter);
   const start = query.get('startIndex');

@@ -12,12 +12,12 @@ import { emptyReply } from '../../http/reply.js';
 import type { UserRecord } from '../../store/store.js';
 import { isPlainObject } from '../../shared/validate.js';
 import { assignedGroupsOf, groupRecords } from '../groups/index.js';
-import { readScimJson, type ScimCtx } from './context.js';
+import type { ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
-import { scimErrors, scimReply } from './errors.js';
+import { scimBodyErrors, scimErrors, scimReply } from './errors.js';
 import { eqValue, matchesFilter } from './filter.js';
 import { applyPatch, parsePatchBody } from './patch.js';
-import { parseListQuery, parseProjection, project } from './query.js';
+import { parseScimListQuery, parseProjection, project } from './query.js';
 import { scimStore, type ScimUserRecord } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -207,7 +207,7 @@ function findUser(ctx: ScimCtx): { rec: ScimUserRecord; user: UserRecord } {
 }
 
 export async function createUser(ctx: ScimCtx): Promise<Reply> {
-  const input = parseUserInput(await readScimJson(ctx), true);
+  const input = parseUserInput(await ctx.readJson(scimBodyErrors), true);
   const { rec, user } = save(ctx, input, undefined);
   const json = presentScimUser(ctx, rec, user);
   return scimReply(201, json, { location: `${ctx.base}/Users/${user.id}` });
@@ -220,13 +220,13 @@ export function getUser(ctx: ScimCtx): Reply {
 
 export async function replaceUser(ctx: ScimCtx): Promise<Reply> {
   const found = findUser(ctx);
-  const input = parseUserInput(await readScimJson(ctx), false);
+  const input = parseUserInput(await ctx.readJson(scimBodyErrors), false);
   const { rec, user } = save(ctx, input, found.rec);
   return scimReply(200, presentScimUser(ctx, rec, user));
 }
 
 export async function patchUser(ctx: ScimCtx): Promise<Reply> {
-  const ops = parsePatchBody(await readScimJson(ctx));
+  const ops = parsePatchBody(await ctx.readJson(scimBodyErrors));
   const found = findUser(ctx);
   const current = presentScimUser(ctx, found.rec, found.user);
   const writable: Json = structuredClone(current);
@@ -248,7 +248,7 @@ export function deleteUser(ctx: ScimCtx): Reply {
 }
 
 /** The SCIM users a filter can match; Entra ID's look-ups (`userName eq`, `externalId eq`, `id eq`) use the indexes. */
-function candidates(ctx: ScimCtx, q: ReturnType<typeof parseListQuery>): ScimUserRecord[] {
+function candidates(ctx: ScimCtx, q: ReturnType<typeof parseScimListQuery>): ScimUserRecord[] {
   const scim = scimStore(ctx.app.store);
   const { tenantId } = ctx.app;
   if (q.filter) {
@@ -263,7 +263,7 @@ function candidates(ctx: ScimCtx, q: ReturnType<typeof parseListQuery>): ScimUse
 }
 
 export function listUsers(ctx: ScimCtx): Reply {
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseScimListQuery(ctx.url.searchParams);
   const all: Json[] = [];
   for (const rec of candidates(ctx, q)) {
     const user = ctx.app.store.getUser(ctx.app.tenantId, rec.userId);

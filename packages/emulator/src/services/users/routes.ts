@@ -17,7 +17,7 @@ import {
   pageUsers,
   parseFilterActionQuery,
   parseFields,
-  parseListQuery,
+  parseUserListQuery,
   project,
   type UserQuery,
 } from './query.js';
@@ -116,7 +116,7 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
 
 function listUsers(ctx: ApiCtx): Reply {
   const scope = scopeOf(ctx);
-  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
+  const q = parseUserListQuery(ctx.url.searchParams, ctx.app.options.strict);
   return usersPage(ctx, '/api/v1/users', q, scope);
 }
 
