@@ -83,10 +83,10 @@ export function decodeCursor(
     parsed = undefined;
   }
   if (Array.isArray(parsed) && parsed.length === arity + 2 && parsed[0] === tag) {
-    const values = parsed.slice(1, -1) as unknown[];
+    const values: unknown[] = parsed.slice(1, -1);
     const id: unknown = parsed[parsed.length - 1];
-    const valuesOk = values.every((v) => v === null || typeof v === 'string' || typeof v === 'number');
-    if (valuesOk && typeof id === 'string') return { values: values as CursorValue[], id };
+    const isValue = (v: unknown): v is CursorValue => v === null || typeof v === 'string' || typeof v === 'number';
+    if (values.every(isValue) && typeof id === 'string') return { values, id };
   }
   throw fail(`"${parameter}" is not a cursor of this query (cursors come from links.next and links.prev)`, parameter);
 }
