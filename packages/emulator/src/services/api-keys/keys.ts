@@ -4,7 +4,8 @@ import type { App } from '../../http/context.js';
 import { addDuration, isoMs, parsePositiveDuration } from '../../shared/clock.js';
 import { errors } from './errors.js';
 import { newKeyId } from '../../shared/ids.js';
-import { keyStatus, type ApiKeysConfig, type KeyRecord, type SubType } from '../../store/store.js';
+import type { ApiKeysConfig, KeyRecord, SubType } from '../../store/store.js';
+import { keyStatus } from './store.js';
 
 export interface ApiKeyJson {
   id: string;

@@ -12,7 +12,8 @@ import {
   type Fail,
 } from '../../shared/validate.js';
 import { pagePosition, parseLimit, parseSort, refuseUnknownParams } from '../../shared/list-query.js';
-import type { ApiKeysConfig, KeyStatus, SortField, SubType } from '../../store/store.js';
+import type { ApiKeysConfig, SubType } from '../../store/store.js';
+import type { KeyStatus, SortField } from './store.js';
 
 export const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
 

@@ -4,6 +4,7 @@
 // and every change needs the TenantAdmin role.
 import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
+import { getTenant } from '../tenants/index.js';
 import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
@@ -89,7 +90,7 @@ interface Settings {
 
 function readSettings(ctx: ApiCtx): Settings {
   const saved = ctx.app.store.getMeta(SETTINGS_META);
-  const tenant = ctx.app.store.getTenant();
+  const tenant = getTenant(ctx.app.store);
   const defaults: Settings = {
     autoCreateGroups: true,
     syncIdpGroups: true,
@@ -101,7 +102,7 @@ function readSettings(ctx: ApiCtx): Settings {
 
 function everyone(ctx: ApiCtx, rolesVisible: boolean): Record<string, unknown> {
   const settings = readSettings(ctx);
-  const created = ctx.app.store.getTenant()?.created ?? 0;
+  const created = getTenant(ctx.app.store)?.created ?? 0;
   return {
     id: EVERYONE_ID,
     tenantId: ctx.app.tenantId,

@@ -63,7 +63,7 @@ export class IdpStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.database, 'identity_providers', DDL);
+    this.tables = new Tables(store, 'identity_providers', DDL);
   }
 
   insert(r: IdpRecord): void {

@@ -5,7 +5,7 @@ import { isoMs } from '../../shared/clock.js';
 import type { ApiCtx, Route } from '../../http/context.js';
 import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
-import { tokenState } from '../oauth/index.js';
+import { oauthStore, tokenState } from '../oauth/index.js';
 import type { OAuthTokenRecord } from '../../store/store.js';
 import { parseLimit, refuseUnknownParams } from '../../shared/list-query.js';
 import { wholeNumber, type Fail } from '../../shared/validate.js';
@@ -41,8 +41,8 @@ function listTokens(ctx: ApiCtx): Reply {
   const now = ctx.app.clock.now();
   const admin = ctx.principal.perms.admin;
   // Non-admins see their own tokens only: another user's id simply matches nothing.
-  let tokens = ctx.app.store
-    .listOAuthTokens(ctx.app.tenantId)
+  let tokens = oauthStore(ctx.app.store)
+    .listTokens(ctx.app.tenantId)
     .filter((t) => tokenState(t, now) === 'active' && (admin || t.userId === me.id))
     .filter((t) => userId === undefined || t.userId === userId);
   if (sort === 'userId') tokens = [...tokens].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -66,7 +66,7 @@ function deleteToken(ctx: ApiCtx): Reply {
   const token = store.getOAuthToken(tenantId, ctx.params['id'] ?? '');
   if (!token || tokenState(token, now) !== 'active') throw errors.oauthTokenNotFound();
   if (token.userId !== me.id && !ctx.principal.perms.admin) throw errors.oauthTokenForbidden();
-  store.revokeOAuthTokens(tenantId, { id: token.id }, now);
+  oauthStore(store).revokeTokens(tenantId, { id: token.id }, now);
   return emptyReply();
 }
 

@@ -5,13 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { isoMs } from '../../shared/clock.js';
 import { newObjectId } from '../../shared/ids.js';
 import type { OAuthClientInfo } from '../../shared/info.js';
-import {
-  USER_STATUSES,
-  type OAuthClientRecord,
-  type OAuthTokenRecord,
-  type Store,
-  type UserRecord,
-} from '../../store/store.js';
+import { USER_STATUSES, type OAuthTokenRecord, type Store, type UserRecord } from '../../store/store.js';
+import { oauthStore, type OAuthClientRecord } from './store.js';
 import {
   objectBody,
   optionalEnum,
@@ -177,10 +172,10 @@ export function addOAuthClient(
   fail: Fail,
   at = '',
 ): OAuthClientView {
-  if (input.clientId !== undefined && store.getOAuthClient(tenantId, input.clientId))
+  if (input.clientId !== undefined && oauthStore(store).getClient(tenantId, input.clientId))
     throw fail('"clientId" is already taken', `${at}/clientId`);
   const { client, bot } = newOAuthClient(tenantId, input, now);
-  store.addOAuthClient(client, bot);
+  oauthStore(store).addClient(client, bot);
   return presentClient(client);
 }
 
@@ -199,7 +194,7 @@ export function presentClient(c: OAuthClientRecord): OAuthClientView {
 
 /** Every client, in creation order, as the startup line lists them. */
 export function oauthClientInfos(store: Store, tenantId: string): OAuthClientInfo[] {
-  return store.listOAuthClients(tenantId).map(clientInfo);
+  return oauthStore(store).listClients(tenantId).map(clientInfo);
 }
 
 export function tokenState(t: OAuthTokenRecord, now: number): OAuthTokenView['state'] {

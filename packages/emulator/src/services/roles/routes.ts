@@ -2,6 +2,7 @@
 // Only a TenantAdmin may call the roles API (qlik.dev changelog 89: everyone else gets 403 since 2024-04-09).
 // Default roles cannot be changed or deleted (403); a custom role still assigned to a user or group cannot
 // be deleted (400, "Role can only be deleted if it has been unassigned from all users and groups").
+import { getTenant } from '../tenants/index.js';
 import type { ApiCtx, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { encodeCursor } from '../../shared/list-query.js';
@@ -20,7 +21,7 @@ function requireAdmin(ctx: ApiCtx): void {
 }
 
 function present(ctx: ApiCtx, found: AnyRole): RoleJson {
-  const created = ctx.app.store.getTenant()?.created ?? 0;
+  const created = getTenant(ctx.app.store)?.created ?? 0;
   return presentRole(found, ctx.app.tenantId, created, ctx.baseUrl);
 }
 

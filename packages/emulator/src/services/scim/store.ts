@@ -55,7 +55,7 @@ export class ScimStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.database, 'scim_users', DDL);
+    this.tables = new Tables(store, 'scim_users', DDL);
   }
 
   /** Inserts or replaces the SCIM record of a user; throws SQLITE_CONSTRAINT_UNIQUE when another user has the userName. */

@@ -12,6 +12,7 @@ import { emptyReply } from '../../http/reply.js';
 import type { UserRecord } from '../../store/store.js';
 import { isPlainObject } from '../../shared/validate.js';
 import { assignedGroupsOf, groupRecords } from '../groups/index.js';
+import { usersStore } from '../users/index.js';
 import type { ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
 import { scimBodyErrors, scimErrors, scimReply } from './errors.js';
@@ -170,10 +171,10 @@ function save(
       }
       const status = statusFor(input.active, user?.status);
       if (user) {
-        store.updateUser(tenantId, user.id, { ...fields, status }, now);
+        usersStore(store).updateFields(tenantId, user.id, { ...fields, status }, now);
       } else {
         const id = newObjectId(now);
-        store.addUsers([{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }], []);
+        store.insertUsers([{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }]);
         user = store.getUser(tenantId, id);
       }
       if (!user) throw new Error('the provisioned user was not stored');
@@ -240,7 +241,7 @@ export function deleteUser(ctx: ScimCtx): Reply {
   const { store, tenantId } = ctx.app;
   const scim = scimStore(store);
   scim.tables.tx(() => {
-    store.updateUser(tenantId, user.id, { status: 'disabled' }, ctx.app.clock.now());
+    usersStore(store).updateFields(tenantId, user.id, { status: 'disabled' }, ctx.app.clock.now());
     groupRecords(store).removeUser(tenantId, user.id);
     scim.delete(tenantId, user.id);
   });
