@@ -22,7 +22,7 @@ import {
 } from '../services/identity-providers/index.js';
 import { objectBody, optionalEnum, optionalString, pointer, requiredString, type Fail } from '../shared/validate.js';
 
-export const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
+const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
   max_api_key_expiry: 'PT24H',
   max_keys_per_user: 5,
   scim_externalClient_expiry: 'P365D',
@@ -31,7 +31,7 @@ export const BOOTSTRAP_DESCRIPTION = 'qlik-emulator bootstrap';
 const BOOTSTRAP_EXPIRY = 'P10Y';
 const DEFAULT_CONFIG_META = 'default_config';
 
-export interface SeedUser {
+interface SeedUser {
   name: string;
   email?: string;
   roles: string[];
@@ -57,7 +57,7 @@ export interface SeedRole {
   assignedScopes?: string[];
 }
 
-export type UserStatus = (typeof USER_STATUSES)[number];
+type UserStatus = (typeof USER_STATUSES)[number];
 
 /** A seed as a --seed file holds it: every part optional, missing parts keep the built-in seed. */
 export interface SeedInput {
@@ -169,7 +169,7 @@ export function parseSeed(value: unknown, now: number): Seed {
   return seed;
 }
 
-export interface SeedDeps {
+interface SeedDeps {
   store: Store;
   tokens: TokenService;
   clock: Clock;

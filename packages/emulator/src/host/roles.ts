@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 
 /** The roles directory of the tenant; `seedRoles` (first start only) are created before users' names are checked. */
 export function wireRoles(store: Store, tenantId: string, now: number, seedRoles: SeedRole[] = []): RoleDirectory {
-  const roles = new RoleDirectory(new RolesStore(store.database), tenantId);
+  const roles = new RoleDirectory(new RolesStore(store), tenantId);
   const users = usersStore(store);
   const groups = groupRecords(store);
   roles.useHolders({

@@ -12,7 +12,7 @@ export interface ErrorSource {
   parameter?: string;
 }
 
-export interface QlikError {
+interface QlikError {
   code: string;
   title: string;
   detail?: string;
@@ -20,7 +20,7 @@ export interface QlikError {
   source?: ErrorSource;
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   errors: QlikError[];
   traceId: string;
 }
@@ -96,7 +96,7 @@ const HTTP_TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-export function httpTitle(status: number): string {
+function httpTitle(status: number): string {
   return HTTP_TITLES[status] ?? `HTTP ${status}`;
 }
 

@@ -90,3 +90,51 @@ export function decodeCursor(
   }
   throw fail(`"${parameter}" is not a cursor of this query (cursors come from links.next and links.prev)`, parameter);
 }
+
+// ---- pages of an in-memory list ----
+
+/** Where a page starts: after (`next`) or before (`prev`) the item with this id. */
+interface PageCursor {
+  direction: 'next' | 'prev';
+  id: string;
+}
+
+/**
+ * One page of `all` (already filtered and sorted): the first `limit` items, or those after / before the cursor's
+ * item; `unknown` builds the error for a cursor whose item is not in the list. `links` has `self` (the request's own
+ * position token), and `next` / `prev` with cursor tokens (tagged `tag`) where there are more items.
+ */
+export function listPage<T>(
+  all: readonly T[],
+  idOf: (item: T) => string,
+  q: { limit: number; cursor?: PageCursor | undefined },
+  unknown: (direction: string) => Error,
+  links: { href: string; params: readonly [string, string][]; query: URLSearchParams; tag: string },
+): { items: T[]; links: Record<string, { href: string }> } {
+  let start = 0;
+  let end = all.length;
+  if (q.cursor) {
+    const at = all.findIndex((item) => idOf(item) === q.cursor?.id);
+    if (at < 0) throw unknown(q.cursor.direction);
+    if (q.cursor.direction === 'next') start = at + 1;
+    else end = at;
+  }
+  if (q.cursor?.direction === 'prev') start = Math.max(0, end - q.limit);
+  else end = Math.min(end, start + q.limit);
+  const items = all.slice(start, end);
+  const href = (position?: [string, string]): { href: string } => {
+    const params = new URLSearchParams([...links.params]);
+    if (position) params.set(position[0], position[1]);
+    const search = params.toString();
+    return { href: `${links.href}${search === '' ? '' : `?${search}`}` };
+  };
+  const own = q.cursor ? links.query.get(q.cursor.direction) : null;
+  const out: Record<string, { href: string }> = {
+    self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined),
+  };
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (last !== undefined && end < all.length) out['next'] = href(['next', encodeCursor(links.tag, [], idOf(last))]);
+  if (first !== undefined && start > 0) out['prev'] = href(['prev', encodeCursor(links.tag, [], idOf(first))]);
+  return { items, links: out };
+}

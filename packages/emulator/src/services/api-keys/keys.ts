@@ -7,7 +7,7 @@ import { newKeyId } from '../../shared/ids.js';
 import type { ApiKeysConfig, KeyRecord, SubType } from '../../store/store.js';
 import { keyStatus } from './store.js';
 
-export interface ApiKeyJson {
+interface ApiKeyJson {
   id: string;
   tenantId: string;
   description: string;
@@ -68,7 +68,7 @@ export function resolveExpiry(
   throw errors.expiryTooLong(max);
 }
 
-export interface NewKey {
+interface NewKey {
   description: string;
   sub: string;
   subType: SubType;

@@ -15,7 +15,7 @@ import { pagePosition, parseLimit, parseSort, refuseUnknownParams } from '../../
 import type { ApiKeysConfig, SubType } from '../../store/store.js';
 import type { KeyStatus, SortField } from './store.js';
 
-export const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
+const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
 
 // ---- POST /api/v1/api-keys ----
 

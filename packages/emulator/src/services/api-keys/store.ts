@@ -15,7 +15,7 @@ export interface LedgerRow {
   delivered: boolean;
 }
 
-export interface KeyListQuery {
+interface KeyListQuery {
   tenantId: string;
   now: number;
   /** For non-admins: only keys whose sub or createdByUser is this user. */
@@ -29,13 +29,13 @@ export interface KeyListQuery {
   limit: number;
 }
 
-export interface KeyPage {
+interface KeyPage {
   keys: KeyRecord[];
   hasPrev: boolean;
   hasNext: boolean;
 }
 
-export type CreateResult = { ok: true } | { ok: false; activeKeys: number };
+type CreateResult = { ok: true } | { ok: false; activeKeys: number };
 
 /** The computed status. Deleted keys never reach the API, so they have none. */
 const STATUS_SQL = `(CASE WHEN revoked = 1 THEN 'revoked' WHEN expiry <= @now THEN 'expired' ELSE 'active' END)`;

@@ -85,7 +85,7 @@ export function matchesGroup(values: Record<string, string>, f: GroupFilter): bo
 // ---- list queries ----
 
 export const SORT_FIELDS = ['name', 'id', 'status', 'providerType', 'createdAt', 'lastUpdatedAt'] as const;
-export type GroupSortField = (typeof SORT_FIELDS)[number];
+type GroupSortField = (typeof SORT_FIELDS)[number];
 
 export interface GroupQuery {
   filter?: GroupFilter;
@@ -162,7 +162,7 @@ export function parseFilterBody(body: unknown): GroupFilter | undefined {
 
 /** `[{name}]` or `[{id}]` (at most 100) as role names. */
 /** The role name a `{id}` or `{name}` reference names (the roles service's), or undefined. */
-export type RoleLookup = (ref: { id?: string; name?: string }) => string | undefined;
+type RoleLookup = (ref: { id?: string; name?: string }) => string | undefined;
 
 export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): string[] {
   if (!Array.isArray(value) || value.length > 100)
@@ -185,7 +185,7 @@ export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): s
   return [...new Set(names)];
 }
 
-export interface CreateGroupInput {
+interface CreateGroupInput {
   name: string;
   description?: string;
   providerType: 'idp' | 'custom';
@@ -211,7 +211,7 @@ export function parseCreateGroup(body: unknown, lookup: RoleLookup): CreateGroup
   return input;
 }
 
-export type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
+type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
 
 export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[] {
   if (!Array.isArray(body) || body.length === 0)
@@ -233,7 +233,7 @@ export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[]
   });
 }
 
-export type SettingsPatch =
+type SettingsPatch =
   { path: 'autoCreateGroups' | 'syncIdpGroups'; value: boolean } | { path: 'everyoneRoles'; roles: string[] };
 
 export const EVERYONE_ID = '000000000000000000000001';

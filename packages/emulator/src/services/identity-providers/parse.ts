@@ -5,7 +5,7 @@ import type { ApiError } from '../../shared/errors.js';
 import { decodeCursor, pagePosition, parseGoBool, parseLimit, refuseUnknownParams } from '../../shared/list-query.js';
 import { isPlainObject, objectBody, pointer, type Fail } from '../../shared/validate.js';
 import { idpErrors } from './errors.js';
-import type { IdpProtocol } from './store.js';
+import type { IdpFields, IdpProtocol } from './store.js';
 
 const fail: Fail = (detail, at) => idpErrors.badBody(detail, at);
 
@@ -118,17 +118,8 @@ function parseOptions(
   return obj;
 }
 
-export interface CreateIdpInput {
-  protocol: IdpProtocol;
-  provider: string;
-  interactive: boolean;
+export interface CreateIdpInput extends IdpFields {
   tenantIds?: string[];
-  description?: string;
-  clockToleranceSec: number;
-  createNewUsersOnLogin?: boolean;
-  postLogoutRedirectUri?: string;
-  options?: Record<string, unknown>;
-  pendingOptions?: Record<string, unknown>;
 }
 
 function optional<T>(
@@ -288,7 +279,7 @@ export const PATCH_PATHS: Record<IdpProtocol, readonly string[]> = {
   jwtAuth: ['/description'],
 };
 
-export type IdpPatchOp = { op: 'replace'; path: string; value: unknown } | { op: 'promote-options' };
+type IdpPatchOp = { op: 'replace'; path: string; value: unknown } | { op: 'promote-options' };
 
 /** The operations of a PATCH, each checked against the IdP's protocol (every one before any is applied). */
 export function parseIdpPatch(body: unknown, protocol: IdpProtocol): IdpPatchOp[] {
@@ -344,7 +335,7 @@ function checkPatchValue(protocol: IdpProtocol, path: string, value: unknown, at
 
 // ---- GET /api/v1/identity-providers ----
 
-export interface IdpListQuery {
+interface IdpListQuery {
   active?: boolean;
   limit: number;
   cursor?: { direction: 'next' | 'prev'; id: string };

@@ -18,12 +18,12 @@ import {
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
 export const USER_IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
-export const GRANT_TYPES = [CLIENT_CREDENTIALS, USER_IMPERSONATION] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
+const GRANT_TYPES = [CLIENT_CREDENTIALS, USER_IMPERSONATION] as const;
+type GrantType = (typeof GRANT_TYPES)[number];
 /** 6 hours, as qlik.dev's token examples show (`expires_in: 21600`). */
-export const DEFAULT_TOKEN_LIFETIME = 21_600;
+const DEFAULT_TOKEN_LIFETIME = 21_600;
 const MAX_TOKEN_LIFETIME = 30 * 86_400;
-export const DEFAULT_SCOPES = ['user_default', 'admin_classic'];
+const DEFAULT_SCOPES = ['user_default', 'admin_classic'];
 
 /** An OAuth client as a seed file or POST /__emulator/oauth/clients describes it. */
 export interface OAuthClientInput {
@@ -179,7 +179,7 @@ export function addOAuthClient(
   return presentClient(client);
 }
 
-export function clientInfo(c: OAuthClientRecord): OAuthClientInfo {
+function clientInfo(c: OAuthClientRecord): OAuthClientInfo {
   return { clientId: c.clientId, clientSecret: c.clientSecret, userId: c.userId, name: c.name };
 }
 

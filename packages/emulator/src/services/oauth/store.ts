@@ -75,7 +75,7 @@ function tokenWhere(tenantId: string, match: OAuthTokenMatch): { where: string; 
   return { where: where.join(' AND '), params };
 }
 
-export class OAuthStore {
+class OAuthStore {
   private readonly store: Store;
 
   constructor(store: Store) {

@@ -24,7 +24,7 @@ const QUERY_PARAMS = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults']
 
 export type RoleJson = Record<string, unknown>;
 
-export interface RoleQuery {
+interface RoleQuery {
   filter?: (role: RoleJson) => boolean;
   sort?: { field: string; descending: boolean };
   limit: number;
@@ -81,7 +81,7 @@ function compile(node: Filter): (role: RoleJson) => boolean {
   throw new Error(`the "${node.op}" operator is not supported`);
 }
 
-export function parseRoleFilter(text: string): (role: RoleJson) => boolean {
+function parseRoleFilter(text: string): (role: RoleJson) => boolean {
   if (text.trim() === '') throw rolesErrors.badQuery('The filter is empty', 'filter');
   try {
     return compile(parse(text));
@@ -132,7 +132,7 @@ export function parseRoleQuery(query: URLSearchParams, strict: boolean): RoleQue
   return q;
 }
 
-export interface CreateRoleInput {
+interface CreateRoleInput {
   name: string;
   description: string;
   assignedScopes: string[];
@@ -155,7 +155,7 @@ export function parseCreateRole(body: unknown): CreateRoleInput {
   };
 }
 
-export interface RolePatchStep {
+interface RolePatchStep {
   op: 'replace' | 'add' | 'remove-value';
   path: '/name' | '/description' | '/assignedScopes' | '/assignedScopes/-';
   value: string | string[];

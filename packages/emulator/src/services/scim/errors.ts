@@ -4,10 +4,10 @@
 import { ApiError, jsonBodyErrors, type BodyErrors } from '../../shared/errors.js';
 import type { Reply } from '../../http/reply.js';
 
-export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-export type ScimType =
+type ScimType =
   | 'invalidFilter'
   | 'tooMany'
   | 'uniqueness'
@@ -19,7 +19,7 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive';
 
-export class ScimError extends Error {
+class ScimError extends Error {
   readonly status: number;
   readonly scimType: ScimType | undefined;
   readonly headers: Record<string, string>;

@@ -6,12 +6,12 @@ import { scimErrors } from './errors.js';
 import { MAX_RESULTS } from './discovery.js';
 import { parseScimFilter } from './filter.js';
 
-export interface Projection {
+interface Projection {
   attributes?: string[];
   excluded?: string[];
 }
 
-export interface ScimListQuery extends Projection {
+interface ScimListQuery extends Projection {
   filter?: Filter;
   startIndex: number;
   count: number;

@@ -47,11 +47,11 @@ function toRecord(row: Row): ScimUserRecord {
 }
 
 /** userName uniqueness ignores case (RFC 7643 §4.1.1: caseExact false). */
-export function userNameKey(userName: string): string {
+function userNameKey(userName: string): string {
   return userName.toLowerCase();
 }
 
-export class ScimStore {
+class ScimStore {
   readonly tables: Tables;
 
   constructor(store: Store) {

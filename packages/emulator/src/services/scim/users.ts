@@ -52,7 +52,7 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /** A user's attributes from a POST or PUT body, or from a patched resource. */
-export function parseUserInput(body: unknown, requireSchemas: boolean): UserInput {
+function parseUserInput(body: unknown, requireSchemas: boolean): UserInput {
   if (!isPlainObject(body)) throw scimErrors.badRequest('invalidSyntax', 'The request body must be a JSON object');
   const schemas = body['schemas'];
   if (requireSchemas && (!Array.isArray(schemas) || !schemas.includes(SCHEMAS.user)))
@@ -120,7 +120,7 @@ function statusFor(active: boolean, current: string | undefined): string {
   return current === undefined || current === 'disabled' || current === 'deleted' ? 'provisioned' : current;
 }
 
-export function presentScimUser(ctx: ScimCtx, rec: ScimUserRecord, user: UserRecord): Json {
+function presentScimUser(ctx: ScimCtx, rec: ScimUserRecord, user: UserRecord): Json {
   const extensions = Object.keys(rec.doc).filter((k) => k.toLowerCase().startsWith('urn:'));
   const groupsOf = assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
   return {
@@ -276,7 +276,3 @@ export function listUsers(ctx: ScimCtx): Reply {
   return scimReply(200, listResponse(page, all.length, q.startIndex));
 }
 
-/** The users provisioned here since the start (reset removes them). */
-export function provisionedUserIds(ctx: Pick<ScimCtx, 'app'>): string[] {
-  return scimStore(ctx.app.store).userIds(ctx.app.tenantId);
-}

@@ -17,7 +17,7 @@ import {
 } from '../../shared/list-query.js';
 import { countIds, FilterError, matches, parseUserFilter, type FilterScope, type UserFilter } from './filter.js';
 
-export const USER_SORT_FIELDS = [
+const USER_SORT_FIELDS = [
   'name',
   '_id',
   'id',
@@ -73,7 +73,7 @@ export interface UserQuery {
   linkParams: [string, string][];
 }
 
-export interface UserPage {
+interface UserPage {
   users: UserRecord[];
   next?: string;
   prev?: string;

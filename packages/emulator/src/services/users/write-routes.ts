@@ -30,7 +30,7 @@ import {
 import { usersStore, type UserProfile } from './store.js';
 
 /** An invitation is valid for 7 days (the users spec's example: inviteExpiry = createdAt + 604800 s). */
-export const INVITE_SECONDS = 7 * 24 * 3600;
+const INVITE_SECONDS = 7 * 24 * 3600;
 const ADMIN_ROLE = 'TenantAdmin';
 
 function requireAdmin(ctx: ApiCtx): UserRecord {
