@@ -275,4 +275,3 @@ export function listUsers(ctx: ScimCtx): Reply {
   const page = all.slice(q.startIndex - 1, q.startIndex - 1 + q.count).map((r) => project(r, q));
   return scimReply(200, listResponse(page, all.length, q.startIndex));
 }
-
