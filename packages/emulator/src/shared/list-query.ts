@@ -94,7 +94,7 @@ export function decodeCursor(
 // ---- pages of an in-memory list ----
 
 /** Where a page starts: after (`next`) or before (`prev`) the item with this id. */
-interface PageCursor {
+export interface PageCursor {
   direction: 'next' | 'prev';
   id: string;
 }

@@ -11,6 +11,7 @@ import {
   parseLimit,
   parseSort,
   refuseUnknownParams,
+  type PageCursor,
 } from '../../shared/list-query.js';
 import { groupErrors } from './errors.js';
 
@@ -92,7 +93,7 @@ export interface GroupQuery {
   sortField: GroupSortField;
   descending: boolean;
   limit: number;
-  cursor?: { direction: 'next' | 'prev'; id: string; parameter: string };
+  cursor?: PageCursor;
   totalResults: boolean;
   systemGroups: boolean;
   /** Parameters that links repeat. */
@@ -134,7 +135,7 @@ export function parseGroupQuery(query: URLSearchParams, strict: boolean, action:
   const at = pagePosition(query, ['next', 'prev'], queryFail);
   if (at) {
     const { id } = decodeCursor(at.value, field, 0, at.parameter, queryFail);
-    q.cursor = { direction: at.direction, id, parameter: at.parameter };
+    q.cursor = { direction: at.direction, id };
   }
   for (const name of ['filter', 'limit', 'sort', 'totalResults']) {
     const value = get(name);

@@ -2,7 +2,14 @@
 // identity-providers.yml's CreateOIDCPayload/CreateSAMLPayload/CreateJWTAuthPayload), the JSON Patch
 // operations of PatchOIDCPayload/PatchSAMLPayload/PatchJWTAuthPayload, and the list query.
 import type { ApiError } from '../../shared/errors.js';
-import { decodeCursor, pagePosition, parseGoBool, parseLimit, refuseUnknownParams } from '../../shared/list-query.js';
+import {
+  decodeCursor,
+  pagePosition,
+  parseGoBool,
+  parseLimit,
+  refuseUnknownParams,
+  type PageCursor,
+} from '../../shared/list-query.js';
 import { isPlainObject, objectBody, pointer, type Fail } from '../../shared/validate.js';
 import { idpErrors } from './errors.js';
 import type { IdpFields, IdpProtocol } from './store.js';
@@ -338,7 +345,7 @@ function checkPatchValue(protocol: IdpProtocol, path: string, value: unknown, at
 interface IdpListQuery {
   active?: boolean;
   limit: number;
-  cursor?: { direction: 'next' | 'prev'; id: string };
+  cursor?: PageCursor;
 }
 
 const queryFail: Fail = (detail, parameter) => idpErrors.badQuery(detail, parameter);

@@ -3,7 +3,14 @@
 // scim2-parse-filter) evaluated case-insensitively on the filterable fields of roles.yml.
 import { parse, type Filter } from 'scim2-parse-filter';
 import { printable } from '../../shared/text.js';
-import { decodeCursor, pagePosition, parseLimit, parseSort, refuseUnknownParams } from '../../shared/list-query.js';
+import {
+  decodeCursor,
+  pagePosition,
+  parseLimit,
+  parseSort,
+  refuseUnknownParams,
+  type PageCursor,
+} from '../../shared/list-query.js';
 import { objectBody, optionalString, pointer, type Fail } from '../../shared/validate.js';
 import { rolesErrors, rolesFail } from './errors.js';
 
@@ -28,7 +35,7 @@ interface RoleQuery {
   filter?: (role: RoleJson) => boolean;
   sort?: { field: string; descending: boolean };
   limit: number;
-  cursor?: { id: string; direction: 'next' | 'prev' };
+  cursor?: PageCursor;
   totalResults: boolean;
   /** The query parameters a page link repeats (not the cursor). */
   linkParams: [string, string][];
