@@ -10,7 +10,8 @@ import { renderSummary, writeKeyFiles } from './host/summary.js';
 
 const USAGE = `Usage: qlik-emulator [options]
 
-A local Qlik Cloud API-keys service for tests and development.
+A local, faithful Qlik Cloud (API keys, users, roles, groups, identity providers, OAuth, SCIM) for tests and
+development.
 
 Options:
   --host HOST       interface to listen on (default 127.0.0.1)

@@ -8,7 +8,8 @@ import type { M2mApiKeyMode, OAuthSettings } from './shared/settings.js';
 import type { LedgerEntry } from './control/routes.js';
 import type { SeedInput, SeedRole } from './control/seed.js';
 import type { IdpSeedInput } from './services/identity-providers/index.js';
-import type { ApiKeysConfig, OAuthTokenMatch } from './store/store.js';
+import type { ApiKeysConfig } from './store/store.js';
+import type { OAuthTokenMatch } from './services/oauth/index.js';
 
 export type {
   EmulatorUser,

@@ -2,7 +2,7 @@
 // whose cost is bounded (issue 18 rule 20): at most 100 comparisons, a 400 naming the limit past it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
-import { filterOrFail, pageUsers, parseListQuery } from '../src/services/users/query.js';
+import { filterOrFail, pageUsers, parseUserListQuery } from '../src/services/users/query.js';
 import type { FilterScope } from '../src/services/users/filter.js';
 import type { UserRecord } from '../src/store/store.js';
 import { expectError } from './util.js';
@@ -159,7 +159,7 @@ describe('the cost of a users filter', () => {
     const text = `(${parts.slice(0, 99).join(' or ')}) and ${parts[99] ?? ''}`;
     expect(text.length).toBeGreaterThan(9_000);
     expect(text.length).toBeLessThanOrEqual(10_000);
-    const query = parseListQuery(new URLSearchParams({ limit: '100', filter: text }), false);
+    const query = parseUserListQuery(new URLSearchParams({ limit: '100', filter: text }), false);
     const page = pageUsers(users, query, scope);
     expect(page.total).toBe(users.filter((u, i) => i % 3 === 0 || u.email === 'user1234@example.com').length);
     // Role ids are looked up once per role name and request in routes.ts; here the scope is the test's own.

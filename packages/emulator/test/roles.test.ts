@@ -219,8 +219,8 @@ describe('custom roles', () => {
 describe('roles of groups', () => {
   it('apply to the members through the hook the groups service wires in (RoleDirectory.useGroupRoles)', async () => {
     const { RoleDirectory, RolesStore } = await import('../src/services/roles/index.js');
-    const Database = (await import('better-sqlite3')).default;
-    const dir = new RoleDirectory(new RolesStore(new Database(':memory:')), 'T');
+    const { Store } = await import('../src/store/store.js');
+    const dir = new RoleDirectory(new RolesStore(Store.open(undefined)), 'T');
     const member = {
       id: 'u',
       tenantId: 'T',

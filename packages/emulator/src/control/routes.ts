@@ -8,22 +8,29 @@ import {
   apiKeyErrors,
   buildKey,
   expiryAfter,
+  keysStore,
+  keyStatus,
   maxExpiryFor,
   parseConfigObject,
   presentKey,
+  type KeyStatus,
+  type LedgerRow,
 } from '../services/api-keys/index.js';
 import {
   addOAuthClient,
   oauthClientInfos,
+  oauthStore,
   parseOAuthClient,
   presentClient,
   presentTokenForControl,
+  type OAuthTokenMatch,
 } from '../services/oauth/index.js';
 import { M2M_API_KEY_MODES } from '../shared/settings.js';
 import { BOOTSTRAP_DESCRIPTION, addUser, addUsers, parseSeedRole, parseSeedUser, userInfos } from './seed.js';
 import { presentRole, RoleDirectory } from '../services/roles/index.js';
-import { usersWriteStore } from '../services/users/index.js';
-import { keyStatus, type KeyStatus, type LedgerRow, type OAuthTokenMatch, type SubType } from '../store/store.js';
+import { usersStore } from '../services/users/index.js';
+import { getTenant } from '../services/tenants/index.js';
+import type { SubType } from '../store/store.js';
 import { idpControlRoutes, resetIdentityProviders } from '../services/identity-providers/index.js';
 import { resetGroups } from '../services/groups/index.js';
 import { resetScim } from '../services/scim/index.js';
@@ -56,7 +63,7 @@ function info(ctx: Ctx): Reply {
 
 function reset(ctx: Ctx): Reply {
   const { app } = ctx;
-  app.store.reset(app.tenantId, app.defaultConfig, BOOTSTRAP_DESCRIPTION);
+  keysStore(app.store).reset(app.tenantId, app.defaultConfig, BOOTSTRAP_DESCRIPTION);
   app.faults.clear();
   app.requestLog.clear();
   app.rateLimiter.reset();
@@ -88,7 +95,7 @@ async function mintKey(ctx: Ctx): Promise<Reply> {
   const sub = optionalString(obj, 'sub', fail, true) ?? (subType === 'user' ? userId : undefined);
   if (sub === undefined) throw fail('"sub" is required for externalClient keys', '/sub');
   const now = app.clock.now();
-  const config = app.store.getConfig(app.tenantId);
+  const config = keysStore(app.store).getConfig(app.tenantId);
   if (!config) throw apiKeyErrors.configNotFound();
   const duration =
     obj['expiry'] === undefined ? maxExpiryFor(config, subType) : checkDuration(obj['expiry'], '/expiry', fail, now);
@@ -100,18 +107,18 @@ async function mintKey(ctx: Ctx): Promise<Reply> {
     expiry: expiryAfter(now, duration),
     now,
   });
-  app.store.insertKey(record);
+  keysStore(app.store).insertKey(record);
   return jsonReply(201, { ...presentKey(record, now), token });
 }
 
 function getConfig(ctx: Ctx): Reply {
-  return jsonReply(200, ctx.app.store.getConfig(ctx.app.tenantId));
+  return jsonReply(200, keysStore(ctx.app.store).getConfig(ctx.app.tenantId));
 }
 
 async function putConfig(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
   const patch = parseConfigObject(await ctx.readJson(controlBodyErrors), app.clock.now(), fail);
-  return jsonReply(200, app.store.updateConfig(app.tenantId, patch));
+  return jsonReply(200, keysStore(app.store).updateConfig(app.tenantId, patch));
 }
 
 function getRateLimits(ctx: Ctx): Reply {
@@ -192,7 +199,11 @@ function ledgerEntry(row: LedgerRow, now: number): LedgerEntry {
 
 function ledger(ctx: Ctx): Reply {
   const now = ctx.app.clock.now();
-  return jsonReply(200, { entries: ctx.app.store.ledger(ctx.app.tenantId).map((row) => ledgerEntry(row, now)) });
+  return jsonReply(200, {
+    entries: keysStore(ctx.app.store)
+      .ledger(ctx.app.tenantId)
+      .map((row) => ledgerEntry(row, now)),
+  });
 }
 
 function requests(ctx: Ctx): Reply {
@@ -243,12 +254,12 @@ async function createUsers(ctx: Ctx): Promise<Reply> {
 
 /** Reset: issued tokens are forgotten (clients stay, as users do) and the settings return to the options. */
 function resetOAuth(app: App): void {
-  app.store.deleteOAuthTokens(app.tenantId);
+  oauthStore(app.store).deleteTokens(app.tenantId);
   app.oauthSettings = { m2mApiKeys: app.options.m2mApiKeys };
 }
 
 function listClients(ctx: Ctx): Reply {
-  return jsonReply(200, { clients: ctx.app.store.listOAuthClients(ctx.app.tenantId).map(presentClient) });
+  return jsonReply(200, { clients: oauthStore(ctx.app.store).listClients(ctx.app.tenantId).map(presentClient) });
 }
 
 async function createClient(ctx: Ctx): Promise<Reply> {
@@ -259,7 +270,9 @@ async function createClient(ctx: Ctx): Promise<Reply> {
 
 function listTokens(ctx: Ctx): Reply {
   const now = ctx.app.clock.now();
-  const tokens = ctx.app.store.listOAuthTokens(ctx.app.tenantId).map((t) => presentTokenForControl(t, now));
+  const tokens = oauthStore(ctx.app.store)
+    .listTokens(ctx.app.tenantId)
+    .map((t) => presentTokenForControl(t, now));
   return jsonReply(200, { tokens });
 }
 
@@ -281,13 +294,13 @@ async function tokenMatch(ctx: Ctx): Promise<OAuthTokenMatch> {
 
 async function expireTokens(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const count = app.store.expireOAuthTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
+  const count = oauthStore(app.store).expireTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
   return jsonReply(200, { count });
 }
 
 async function revokeTokens(ctx: Ctx): Promise<Reply> {
   const { app } = ctx;
-  const count = app.store.revokeOAuthTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
+  const count = oauthStore(app.store).revokeTokens(app.tenantId, await tokenMatch(ctx), app.clock.now());
   return jsonReply(200, { count });
 }
 
@@ -314,7 +327,7 @@ async function defineRole(ctx: Ctx): Promise<Reply> {
   const input = parseSeedRole(await ctx.readJson(controlBodyErrors), fail);
   const role = roleDirectory(ctx.app).define(input, ctx.app.clock.now());
   if (!role) throw fail(`"${input.name}" is a default role, which cannot be changed`, '/name');
-  const created = ctx.app.store.getTenant()?.created ?? 0;
+  const created = getTenant(ctx.app.store)?.created ?? 0;
   return jsonReply(201, presentRole(role, ctx.app.tenantId, created, ctx.baseUrl));
 }
 
@@ -328,7 +341,7 @@ async function putUserRoles(ctx: Ctx): Promise<Reply> {
   if (!user) throw fail('no user has this id', '');
   const now = ctx.app.clock.now();
   ctx.app.roles.ensure(roles, now);
-  usersWriteStore(ctx.app.store).update({ ...user, roles: [...new Set(roles)], lastUpdatedAt: now });
+  usersStore(ctx.app.store).update({ ...user, roles: [...new Set(roles)], lastUpdatedAt: now });
   return jsonReply(200, { id: user.id, roles: [...new Set(roles)] });
 }
 

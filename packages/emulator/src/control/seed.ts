@@ -7,8 +7,10 @@ import type { Clock } from '../shared/clock.js';
 import { errors } from '../shared/errors.js';
 import { newObjectId, newTenantId } from '../shared/ids.js';
 import type { EmulatorUser } from '../shared/info.js';
-import { buildKey, expiryAfter, parseConfigObject } from '../services/api-keys/index.js';
-import { newOAuthClient, parseOAuthClient, type OAuthClientInput } from '../services/oauth/index.js';
+import { buildKey, expiryAfter, keysStore, parseConfigObject } from '../services/api-keys/index.js';
+import { newOAuthClient, oauthStore, parseOAuthClient, type OAuthClientInput } from '../services/oauth/index.js';
+import { getTenant, insertTenant } from '../services/tenants/index.js';
+import { usersStore } from '../services/users/index.js';
 import { USER_STATUSES, type ApiKeysConfig, type KeyRecord, type Store, type UserRecord } from '../store/store.js';
 import {
   DEFAULT_SEED_IDPS,
@@ -20,7 +22,7 @@ import {
 } from '../services/identity-providers/index.js';
 import { objectBody, optionalEnum, optionalString, pointer, requiredString, type Fail } from '../shared/validate.js';
 
-export const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
+const QLIK_DEFAULT_CONFIG: ApiKeysConfig = {
   max_api_key_expiry: 'PT24H',
   max_keys_per_user: 5,
   scim_externalClient_expiry: 'P365D',
@@ -29,7 +31,7 @@ export const BOOTSTRAP_DESCRIPTION = 'qlik-emulator bootstrap';
 const BOOTSTRAP_EXPIRY = 'P10Y';
 const DEFAULT_CONFIG_META = 'default_config';
 
-export interface SeedUser {
+interface SeedUser {
   name: string;
   email?: string;
   roles: string[];
@@ -55,7 +57,7 @@ export interface SeedRole {
   assignedScopes?: string[];
 }
 
-export type UserStatus = (typeof USER_STATUSES)[number];
+type UserStatus = (typeof USER_STATUSES)[number];
 
 /** A seed as a --seed file holds it: every part optional, missing parts keep the built-in seed. */
 export interface SeedInput {
@@ -167,7 +169,7 @@ export function parseSeed(value: unknown, now: number): Seed {
   return seed;
 }
 
-export interface SeedDeps {
+interface SeedDeps {
   store: Store;
   tokens: TokenService;
   clock: Clock;
@@ -213,13 +215,19 @@ export async function addUser(deps: SeedDeps, tenantId: string, input: SeedUser)
   return user;
 }
 
+/** Inserts users and their bootstrap keys in one transaction. */
+function insertUsersWithKeys(store: Store, made: readonly { user: UserRecord; key: KeyRecord }[]): void {
+  const keys = keysStore(store);
+  store.inTransaction(() => {
+    store.insertUsers(made.map((m) => m.user));
+    for (const m of made) keys.insertKey(m.key);
+  });
+}
+
 /** Adds users with their bootstrap keys in one transaction (POST /__emulator/users/batch). */
 export async function addUsers(deps: SeedDeps, tenantId: string, inputs: SeedUser[]): Promise<EmulatorUser[]> {
   const made = await Promise.all(inputs.map((input) => newUser(deps, tenantId, input)));
-  deps.store.addUsers(
-    made.map((m) => m.user),
-    made.map((m) => m.key),
-  );
+  insertUsersWithKeys(deps.store, made);
   return made.map(({ user, key }) => ({
     id: user.id,
     name: user.name,
@@ -237,7 +245,7 @@ export async function initialize(
   deps: SeedDeps,
   seed: Seed,
 ): Promise<{ tenantId: string; defaultConfig: ApiKeysConfig; reused: boolean }> {
-  const existing = deps.store.getTenant();
+  const existing = getTenant(deps.store);
   if (existing) {
     const saved = deps.store.getMeta(DEFAULT_CONFIG_META);
     const defaultConfig = saved === undefined ? { ...QLIK_DEFAULT_CONFIG } : (JSON.parse(saved) as ApiKeysConfig);
@@ -249,16 +257,20 @@ export async function initialize(
   const made = await Promise.all(seed.users.map((u) => newUser(deps, tenantId, u)));
   const now = deps.clock.now();
   const creator = made.find((m) => m.user.roles.includes('TenantAdmin')) ?? made[0];
+  // The tenant, its config, its users with their bootstrap keys and its OAuth clients: all of them or none.
   deps.store.inTransaction(() => {
-    deps.store.seedTenant(
-      { id: tenantId, name: seed.tenant.name, created: now, lastUpdated: now, createdByUser: creator?.user.id ?? null },
-      seed.config,
-      made.map((m) => m.user),
-      made.map((m) => m.key),
-    );
+    insertTenant(deps.store, {
+      id: tenantId,
+      name: seed.tenant.name,
+      created: now,
+      lastUpdated: now,
+      createdByUser: creator?.user.id ?? null,
+    });
+    keysStore(deps.store).writeConfig(tenantId, seed.config);
+    insertUsersWithKeys(deps.store, made);
     for (const input of seed.oauthClients) {
       const { client, bot } = newOAuthClient(tenantId, input, now);
-      deps.store.addOAuthClient(client, bot);
+      oauthStore(deps.store).addClient(client, bot);
     }
   });
   seedIdentityProviders(deps.store, tenantId, seed.identityProviders, now);
@@ -269,9 +281,13 @@ export async function initialize(
 
 /** Every user with their bootstrap token, in creation order (the bot users of OAuth clients are listed with their clients). */
 export function userInfos(store: Store, tenantId: string): EmulatorUser[] {
-  const tokens = new Map(store.bootstrapKeys(tenantId).map((k) => [k.sub, k.token ?? '']));
-  return store
-    .listUsers(tenantId)
+  const tokens = new Map(
+    keysStore(store)
+      .bootstrapKeys(tenantId)
+      .map((k) => [k.sub, k.token ?? '']),
+  );
+  return usersStore(store)
+    .list(tenantId)
     .filter((u) => u.clientId === undefined)
     .map((u) => ({ id: u.id, name: u.name, email: u.email, roles: u.roles, apiKey: tokens.get(u.id) ?? '' }));
 }

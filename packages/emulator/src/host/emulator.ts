@@ -19,6 +19,7 @@ import { initialize } from '../control/seed.js';
 import { ROUTER_TABLE } from '../router-table.js';
 import { createServer } from '../http/server.js';
 import { Store } from '../store/store.js';
+import { keysStore } from '../services/api-keys/index.js';
 import { wireRoles } from './roles.js';
 import { makeCertificate, writeCertificate } from './tls.js';
 
@@ -101,7 +102,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       oauthSettings: { m2mApiKeys: opts.m2mApiKeys },
       rateLimiter: new RateLimiter({ enabled: opts.rateLimit, ...QLIK_RATE_LIMITS }),
       faults: new FaultRules(),
-      requestLog: new RequestLog(store.maxRequestSeq()),
+      requestLog: new RequestLog(keysStore(store).maxRequestSeq()),
       defaultConfig,
       url: '',
       caCert: undefined,

@@ -28,7 +28,7 @@ are passed on to CMD. The options are those above; request log lines are off unl
 const KILL_AFTER_MS = 3000;
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-export interface ExecArgs {
+interface ExecArgs {
   as?: string;
   verbose: boolean;
   flags: string[];
@@ -36,7 +36,7 @@ export interface ExecArgs {
 }
 
 /** Splits `exec`'s arguments: its own `--as USER` / `--verbose`, the emulator's flags, and CMD after `--`. */
-export function parseExecArgs(argv: string[]): ExecArgs {
+function parseExecArgs(argv: string[]): ExecArgs {
   const dash = argv.indexOf('--');
   if (dash < 0 || dash === argv.length - 1)
     throw new OptionError('exec needs a command after "--" (qlik-emulator exec [options] -- CMD [ARGS...])');
@@ -57,7 +57,7 @@ export function parseExecArgs(argv: string[]): ExecArgs {
 }
 
 /** The variables CMD gets (added to this process's environment). */
-export function execEnvironment(info: RunningService['info'], as: string | undefined): Record<string, string> {
+function execEnvironment(info: RunningService['info'], as: string | undefined): Record<string, string> {
   const user =
     as === undefined
       ? (info.users.find((u) => u.roles.includes('TenantAdmin')) ?? info.users[0])

@@ -15,13 +15,13 @@ import { constants as osConstants } from 'node:os';
 import { isatty } from 'node:tty';
 
 /** Bytes queued for a slow stderr reader before lines are dropped. */
-export const LOG_BACKLOG = 1024 * 1024;
+const LOG_BACKLOG = 1024 * 1024;
 /** How often the parent process is checked. */
 const PARENT_POLL_MS = 500;
 /** A graceful shutdown that takes longer than this is cut short. */
 const SHUTDOWN_GRACE_MS = 800;
 
-export interface LogSink {
+interface LogSink {
   /** Writes one line (a newline is added); never throws, never blocks. */
   write(line: string): void;
   /** Lines dropped because the reader was slow. */

@@ -1,15 +1,15 @@
 // Wires the roles service to the users' side: who holds a role and renaming it in users' lists (the users
-// write store's SQL), and makes sure every role name a user holds is a role (a seed may name custom roles).
+// store's SQL), and makes sure every role name a user holds is a role (a seed may name custom roles).
 import { RoleDirectory, RolesStore } from '../services/roles/index.js';
-import { usersWriteStore } from '../services/users/index.js';
+import { usersStore } from '../services/users/index.js';
 import { groupRecords, groupsOfUser } from '../services/groups/index.js';
 import type { SeedRole } from '../control/seed.js';
 import type { Store } from '../store/store.js';
 
 /** The roles directory of the tenant; `seedRoles` (first start only) are created before users' names are checked. */
 export function wireRoles(store: Store, tenantId: string, now: number, seedRoles: SeedRole[] = []): RoleDirectory {
-  const roles = new RoleDirectory(new RolesStore(store.database), tenantId);
-  const users = usersWriteStore(store);
+  const roles = new RoleDirectory(new RolesStore(store), tenantId);
+  const users = usersStore(store);
   const groups = groupRecords(store);
   roles.useHolders({
     holders: (name) => users.holders(tenantId, name) + groups.holding(tenantId, name),
@@ -22,7 +22,7 @@ export function wireRoles(store: Store, tenantId: string, now: number, seedRoles
   roles.useGroupRoles((user) => groupsOfUser(store, tenantId, user.id).flatMap((g) => g.roles));
   for (const r of seedRoles) roles.define(r, now);
   roles.ensure(
-    store.listUsers(tenantId).flatMap((u) => u.roles),
+    users.list(tenantId).flatMap((u) => u.roles),
     now,
   );
   return roles;

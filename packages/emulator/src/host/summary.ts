@@ -17,7 +17,7 @@ export function shellWord(text: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-export interface KeyFiles {
+interface KeyFiles {
   /** The file holding each user's key, by user id. */
   byUser: Map<string, string>;
   /** Removes the files and their folder. */

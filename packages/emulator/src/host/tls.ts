@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileNoFollow } from './files.js';
 
-export interface Certificate {
+interface Certificate {
   key: string;
   cert: string;
 }

@@ -7,10 +7,10 @@ import { errors } from '../shared/errors.js';
 import { isKeyId } from '../shared/ids.js';
 import type { Store, SubType, UserRecord } from '../store/store.js';
 
-export const TOKEN_ISSUER = 'qlik.api/api-keys';
+const TOKEN_ISSUER = 'qlik.api/api-keys';
 /** OAuth access tokens' `iss` (qlik.dev changelog 67, "OAuth token contents"). */
-export const ACCESS_TOKEN_ISSUER = 'qlik.api';
-export const TOKEN_AUDIENCE = 'qlik.api';
+const ACCESS_TOKEN_ISSUER = 'qlik.api';
+const TOKEN_AUDIENCE = 'qlik.api';
 const SIGNING_KEY_META = 'signing_key_jwk';
 
 export interface TokenClaims {
@@ -26,7 +26,7 @@ export interface Permissions {
 }
 
 /** The claims of an OAuth access token, in the order Qlik's tokens carry them. */
-export interface AccessTokenClaims {
+interface AccessTokenClaims {
   jti: string;
   /** Seconds since the epoch. */
   iat: number;
@@ -180,22 +180,22 @@ export function requireUser(principal: Principal): UserRecord {
   return principal.user;
 }
 
+/** What authentication reads: the token service, the store, the clock, the tenant and the users' permissions. */
+interface AuthDeps {
+  tokens: TokenService;
+  store: Store;
+  clock: Clock;
+  tenantId: string;
+  roles: { permissionsOf(user: UserRecord): Permissions };
+}
+
 const BEARER_RE = /^Bearer +([A-Za-z0-9_\-.]+) *$/i;
 
 /**
  * Authenticates a request: a valid signature, the right tenant, a key record that exists,
  * is neither revoked nor expired, and whose user is active. Throws a 401 ApiError otherwise.
  */
-export async function authenticate(
-  authorization: string | undefined,
-  deps: {
-    tokens: TokenService;
-    store: Store;
-    clock: Clock;
-    tenantId: string;
-    roles: { permissionsOf(user: UserRecord): Permissions };
-  },
-): Promise<Principal> {
+export async function authenticate(authorization: string | undefined, deps: AuthDeps): Promise<Principal> {
   const match = authorization === undefined ? null : BEARER_RE.exec(authorization);
   if (!match?.[1]) throw errors.unauthorized();
   if (deps.tokens.isAccessToken(match[1])) return authenticateAccessToken(match[1], deps);
@@ -233,16 +233,7 @@ export async function authenticate(
  * that user's roles, while its signature is good, `exp` is ahead of the emulator clock, its record
  * is neither revoked nor expired, and the user is active.
  */
-async function authenticateAccessToken(
-  token: string,
-  deps: {
-    tokens: TokenService;
-    store: Store;
-    clock: Clock;
-    tenantId: string;
-    roles: { permissionsOf(user: UserRecord): Permissions };
-  },
-): Promise<Principal> {
+async function authenticateAccessToken(token: string, deps: AuthDeps): Promise<Principal> {
   const now = deps.clock.now();
   const claims = await deps.tokens.verifyAccessToken(token, now);
   const record = claims && deps.store.getOAuthToken(deps.tenantId, claims.jti);

@@ -7,7 +7,7 @@
 
 export type Tier = 1 | 2;
 
-export interface RateLimitSettings {
+interface RateLimitSettings {
   enabled: boolean;
   tier1PerMinute: number;
   tier2PerMinute: number;

@@ -61,7 +61,7 @@ export function encodeReply(reply: Reply): Encoded {
   return encoded;
 }
 
-export function errorReply(error: ApiError): Reply {
+function errorReply(error: ApiError): Reply {
   return { status: error.status, headers: { ...error.headers }, json: error.body() };
 }
 

@@ -12,7 +12,7 @@ export interface ErrorSource {
   parameter?: string;
 }
 
-export interface QlikError {
+interface QlikError {
   code: string;
   title: string;
   detail?: string;
@@ -20,7 +20,7 @@ export interface QlikError {
   source?: ErrorSource;
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   errors: QlikError[];
   traceId: string;
 }
@@ -65,13 +65,14 @@ export function stringStatusError(status: number, code: string, title: string, d
  * table, so each answers with its own code.
  */
 export interface BodyErrors {
-  emptyBody(): ApiError;
+  /** An ApiError, or the error a service with its own error shape (SCIM) turns into its reply. */
+  emptyBody(): Error;
   /** `parserMessage` is JSON.parse's; a service whose bodies hold secrets leaves it out (it quotes the body). */
-  invalidJson(parserMessage: string): ApiError;
+  invalidJson(parserMessage: string): Error;
 }
 
 /** The usual BodyErrors: one error builder, the usual details (JSON.parse's message included). */
-export function jsonBodyErrors(malformed: (detail: string) => ApiError): BodyErrors {
+export function jsonBodyErrors(malformed: (detail: string) => Error): BodyErrors {
   return {
     emptyBody: () => malformed('A JSON request body is required'),
     invalidJson: (message) => malformed(`The request body is not valid JSON: ${message}`),
@@ -95,7 +96,7 @@ const HTTP_TITLES: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-export function httpTitle(status: number): string {
+function httpTitle(status: number): string {
   return HTTP_TITLES[status] ?? `HTTP ${status}`;
 }
 

@@ -3,7 +3,7 @@
 import { addDuration, parsePositiveDuration } from './clock.js';
 import type { ApiError } from './errors.js';
 
-/** Builds the error for a bad value at a JSON pointer. */
+/** Builds the error for a bad value at a JSON pointer (a body's) or named by a query parameter (a query's). */
 export type Fail = (detail: string, pointer: string) => ApiError;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -83,7 +83,7 @@ export function checkDuration(value: unknown, at: string, fail: Fail, now: numbe
   return value;
 }
 
-// ---- query parameters, shared by the list routes (api-keys, users, oauth-tokens) ----
+// ---- query parameters (the list routes' parsers are in list-query.ts) ----
 
 /** A JSON-style number without sign: `20`, `20.0`, `2e1`. */
 const NUMBER_RE = /^\d{1,16}(\.\d{1,16})?([eE][+-]?\d{1,3})?$/;

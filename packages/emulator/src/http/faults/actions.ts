@@ -306,7 +306,7 @@ const FAULT_TYPES = {
 } satisfies Record<string, FaultType>;
 
 type Registry = typeof FAULT_TYPES;
-export type ActionType = keyof Registry;
+type ActionType = keyof Registry;
 
 /** A validated action as stored in a rule and shown by GET /__emulator/faults. */
 export type FaultAction = { [K in ActionType]: { type: K } & ReturnType<Registry[K]['parse']> }[ActionType];

@@ -4,11 +4,13 @@ import type { ApiCtx, Route } from '../../http/context.js';
 import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import type { ApiKeysConfig } from '../../store/store.js';
+import { keysStore } from './store.js';
 import { parseConfigPatch } from './parse.js';
 
 function tenantConfig(ctx: ApiCtx): ApiKeysConfig {
   requireUser(ctx.principal);
-  const config = ctx.params['tenantId'] === ctx.app.tenantId ? ctx.app.store.getConfig(ctx.app.tenantId) : undefined;
+  const config =
+    ctx.params['tenantId'] === ctx.app.tenantId ? keysStore(ctx.app.store).getConfig(ctx.app.tenantId) : undefined;
   if (!config) throw errors.configNotFound();
   return config;
 }
@@ -21,7 +23,7 @@ async function patchConfig(ctx: ApiCtx): Promise<Reply> {
   tenantConfig(ctx);
   if (!ctx.principal.perms.admin) throw errors.configForbidden();
   const patch = parseConfigPatch(await ctx.readJson(errors.body), ctx.app.clock.now());
-  ctx.app.store.updateConfig(ctx.app.tenantId, patch);
+  keysStore(ctx.app.store).updateConfig(ctx.app.tenantId, patch);
   return emptyReply();
 }
 

@@ -8,3 +8,4 @@ export const apiKeys: Service = { name: 'api-keys', routes: [...apiKeyRoutes, ..
 export { buildKey, expiryAfter, maxExpiryFor, presentKey } from './keys.js';
 export { parseConfigObject } from './parse.js';
 export { errors as apiKeyErrors } from './errors.js';
+export { keyStatus, keysStore, type KeyStatus, type KeysStore, type LedgerRow } from './store.js';

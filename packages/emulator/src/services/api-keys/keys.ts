@@ -4,9 +4,10 @@ import type { App } from '../../http/context.js';
 import { addDuration, isoMs, parsePositiveDuration } from '../../shared/clock.js';
 import { errors } from './errors.js';
 import { newKeyId } from '../../shared/ids.js';
-import { keyStatus, type ApiKeysConfig, type KeyRecord, type SubType } from '../../store/store.js';
+import type { ApiKeysConfig, KeyRecord, SubType } from '../../store/store.js';
+import { keyStatus } from './store.js';
 
-export interface ApiKeyJson {
+interface ApiKeyJson {
   id: string;
   tenantId: string;
   description: string;
@@ -67,7 +68,7 @@ export function resolveExpiry(
   throw errors.expiryTooLong(max);
 }
 
-export interface NewKey {
+interface NewKey {
   description: string;
   sub: string;
   subType: SubType;

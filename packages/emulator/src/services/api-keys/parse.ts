@@ -9,14 +9,13 @@ import {
   optionalString,
   pointer,
   requiredString,
-  splitSort,
-  strictViolation,
-  wholeNumber,
   type Fail,
 } from '../../shared/validate.js';
-import type { ApiKeysConfig, KeyStatus, SortField, SubType } from '../../store/store.js';
+import { pagePosition, parseLimit, parseSort, refuseUnknownParams } from '../../shared/list-query.js';
+import type { ApiKeysConfig, SubType } from '../../store/store.js';
+import type { KeyStatus, SortField } from './store.js';
 
-export const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
+const apiFail: Fail = (detail, pointer) => errors.invalidBody(detail, pointer);
 
 // ---- POST /api/v1/api-keys ----
 
@@ -137,38 +136,20 @@ const SORT_FIELDS: readonly SortField[] = ['createdByUser', 'sub', 'status', 'de
 const STATUSES: readonly KeyStatus[] = ['active', 'expired', 'revoked'];
 const LIST_PARAMS = ['createdByUser', 'sub', 'status', 'sort', 'limit', 'startingAfter', 'endingBefore'];
 
-function parseSort(raw: string): { sortField: SortField; descending: boolean; sort: string } {
-  const { field, descending, text } = splitSort(raw);
-  if (!SORT_FIELDS.includes(field as SortField)) {
-    throw errors.invalidQuery(
-      `"sort" must be one of ${SORT_FIELDS.join(', ')}, optionally prefixed with + or -`,
-      'sort',
-    );
-  }
-  return { sortField: field as SortField, descending, sort: text };
-}
-
-function parseLimit(raw: string): number {
-  const limit = wholeNumber(raw);
-  if (!(limit >= 1 && limit <= 100)) throw errors.invalidQuery('"limit" must be an integer between 1 and 100', 'limit');
-  return limit;
-}
-
 /**
  * The list query. As Qlik's (Go) services do, a repeated parameter takes its first value and an
  * unknown one is ignored; `strict` refuses both with a 400 instead.
  */
-export function parseListQuery(query: URLSearchParams, strict: boolean): ListParams {
-  const violation = strict ? strictViolation(query, LIST_PARAMS) : undefined;
-  if (violation) {
-    const { name, repeated } = violation;
-    throw errors.invalidQuery(
-      repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`,
-      name,
-    );
-  }
+export function parseKeyListQuery(query: URLSearchParams, strict: boolean): ListParams {
+  if (strict) refuseUnknownParams(query, LIST_PARAMS, errors.invalidQuery);
   const get = (name: string): string | undefined => query.get(name) ?? undefined;
-  const params: ListParams = { ...parseSort(get('sort') ?? '-created'), limit: parseLimit(get('limit') ?? '20') };
+  const sort = parseSort(get('sort') ?? '-created', SORT_FIELDS, errors.invalidQuery);
+  const params: ListParams = {
+    sortField: sort.field,
+    descending: sort.descending,
+    sort: sort.text,
+    limit: parseLimit(get('limit') ?? '20', errors.invalidQuery),
+  };
   for (const name of ['createdByUser', 'sub'] as const) {
     const value = get(name);
     if (value === '') throw errors.invalidQuery(`"${name}" must not be empty`, name);
@@ -180,18 +161,10 @@ export function parseListQuery(query: URLSearchParams, strict: boolean): ListPar
       throw errors.invalidQuery(`"status" must be one of ${STATUSES.join(', ')}`, 'status');
     params.status = status as KeyStatus;
   }
-  const after = get('startingAfter');
-  const before = get('endingBefore');
-  if (after !== undefined && before !== undefined) {
-    throw errors.invalidQuery('"startingAfter" and "endingBefore" cannot be used together', 'endingBefore');
-  }
-  for (const [name, id, direction] of [
-    ['startingAfter', after, 'after'],
-    ['endingBefore', before, 'before'],
-  ] as const) {
-    if (id === undefined) continue;
-    if (!isKeyId(id)) throw errors.invalidQuery(`"${name}" must be an API key ID`, name);
-    params.cursor = { id, direction };
+  const at = pagePosition(query, ['startingAfter', 'endingBefore'], errors.invalidQuery);
+  if (at) {
+    if (!isKeyId(at.value)) throw errors.invalidQuery(`"${at.parameter}" must be an API key ID`, at.parameter);
+    params.cursor = { id: at.value, direction: at.direction === 'next' ? 'after' : 'before' };
   }
   return params;
 }

@@ -7,7 +7,8 @@ import { isKeyId } from '../../shared/ids.js';
 import { buildKey, presentKey, resolveExpiry } from './keys.js';
 import { checkM2mApiKey } from './m2m.js';
 import type { KeyRecord, UserRecord } from '../../store/store.js';
-import { parseCreateBody, parseKeyPatch, parseListQuery, type CreateKeyInput, type ListParams } from './parse.js';
+import { keysStore } from './store.js';
+import { parseCreateBody, parseKeyPatch, parseKeyListQuery, type CreateKeyInput, type ListParams } from './parse.js';
 import { idpOfScimSubject, scimSubjectRefusal } from '../identity-providers/index.js';
 
 /** SCIM subjects: `SCIM\<idp id>`, written with one or two backslashes. */
@@ -47,7 +48,7 @@ function cursorName(direction: 'after' | 'before'): string {
 
 function listKeys(ctx: ApiCtx): Reply {
   const user = requireUser(ctx.principal);
-  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
+  const q = parseKeyListQuery(ctx.url.searchParams, ctx.app.options.strict);
   const admin = ctx.principal.perms.admin;
   for (const name of ['createdByUser', 'sub'] as const) {
     if (!admin && q[name] !== undefined && q[name] !== user.id) {
@@ -56,7 +57,7 @@ function listKeys(ctx: ApiCtx): Reply {
   }
   const now = ctx.app.clock.now();
   const { cursor, createdByUser, sub, status } = q;
-  const page = ctx.app.store.listKeys({
+  const page = keysStore(ctx.app.store).listKeys({
     tenantId: ctx.app.tenantId,
     now,
     ...(admin ? {} : { visibleTo: user.id }),
@@ -113,7 +114,7 @@ async function createKey(ctx: ApiCtx): Promise<Reply> {
   const sub = resolveSubject(ctx, input, user);
   const subjectIsBot = app.store.getUser(app.tenantId, sub)?.clientId !== undefined;
   checkM2mApiKey(ctx.principal, subjectIsBot, app.oauthSettings.m2mApiKeys);
-  const config = app.store.getConfig(app.tenantId);
+  const config = keysStore(app.store).getConfig(app.tenantId);
   if (!config) throw errors.configNotFound();
   const expiry = resolveExpiry(now, config, input.subType, input.expiry, app.options.clampExpiry);
   const { record, token } = await buildKey(app, {
@@ -125,7 +126,7 @@ async function createKey(ctx: ApiCtx): Promise<Reply> {
     now,
   });
   const quota = input.subType === 'user' ? config.max_keys_per_user : undefined;
-  const created = app.store.createKey(record, quota, ctx.seq);
+  const created = keysStore(app.store).createKey(record, quota, ctx.seq);
   if (!created.ok) throw errors.quotaReached(config.max_keys_per_user);
   return { status: 201, json: { ...presentKey(record, now), token }, ledgerKeyId: record.id };
 }
@@ -143,7 +144,7 @@ async function patchKey(ctx: ApiCtx): Promise<Reply> {
   if (!canSee(ctx.principal, requireUser(ctx.principal), key)) throw errors.updateForbidden();
   if (!ctx.principal.perms.manageApiKeys) throw errors.updateForbidden('The "Manage API keys" permission is required');
   const description = parseKeyPatch(await ctx.readJson(errors.body));
-  if (!ctx.app.store.updateDescription(ctx.app.tenantId, key.id, description, ctx.app.clock.now()))
+  if (!keysStore(ctx.app.store).updateDescription(ctx.app.tenantId, key.id, description, ctx.app.clock.now()))
     throw errors.keyNotFound();
   return emptyReply();
 }
@@ -155,11 +156,11 @@ function deleteKey(ctx: ApiCtx): Reply {
   if (isOwner(key, user)) {
     if (!ctx.principal.perms.manageApiKeys)
       throw errors.deleteForbidden('The "Manage API keys" permission is required');
-    store.deleteKey(tenantId, key.id, clock.now());
+    keysStore(store).deleteKey(tenantId, key.id, clock.now());
     return emptyReply();
   }
   if (!ctx.principal.perms.admin) throw errors.deleteForbidden();
-  store.revokeKey(tenantId, key.id, clock.now());
+  keysStore(store).revokeKey(tenantId, key.id, clock.now());
   return emptyReply();
 }
 

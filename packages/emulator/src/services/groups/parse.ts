@@ -4,15 +4,16 @@
 import { parse, type Filter } from 'scim2-parse-filter';
 import { checkFilterSyntax } from '../../shared/filter-syntax.js';
 import { printable } from '../../shared/text.js';
+import { isPlainObject, objectBody, pointer, type Fail } from '../../shared/validate.js';
 import {
-  isPlainObject,
-  objectBody,
-  pointer,
-  splitSort,
-  strictViolation,
-  wholeNumber,
-  type Fail,
-} from '../../shared/validate.js';
+  decodeCursor,
+  pagePosition,
+  parseGoBool,
+  parseLimit,
+  parseSort,
+  refuseUnknownParams,
+  type PageCursor,
+} from '../../shared/list-query.js';
 import { groupErrors } from './errors.js';
 
 const fail: Fail = (detail, at) => groupErrors.badBody(detail, at);
@@ -87,64 +88,33 @@ export function matchesGroup(values: Record<string, string>, f: GroupFilter): bo
 // ---- list queries ----
 
 export const SORT_FIELDS = ['name', 'id', 'status', 'providerType', 'createdAt', 'lastUpdatedAt'] as const;
-export type GroupSortField = (typeof SORT_FIELDS)[number];
+type GroupSortField = (typeof SORT_FIELDS)[number];
 
 export interface GroupQuery {
   filter?: GroupFilter;
   sortField: GroupSortField;
   descending: boolean;
   limit: number;
-  cursor?: { direction: 'next' | 'prev'; id: string; parameter: string };
+  cursor?: PageCursor;
   totalResults: boolean;
   systemGroups: boolean;
   /** Parameters that links repeat. */
   linkParams: [string, string][];
 }
 
-function goBool(raw: string, name: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
-  throw groupErrors.badQuery(`"${name}" must be true or false`, name);
-}
-
-export function encodeCursor(field: string, id: string): string {
-  return Buffer.from(JSON.stringify([field, id])).toString('base64url');
-}
-
-function decodeCursor(raw: string, field: string, parameter: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value[0] === field && typeof value[1] === 'string') return value[1];
-  } catch {
-    // reported below
-  }
-  throw groupErrors.badQuery(
-    `"${parameter}" is not a cursor of this query (cursors come from links.next and links.prev)`,
-    parameter,
-  );
-}
+const queryFail: Fail = (detail, parameter) => groupErrors.badQuery(detail, parameter);
 
 export function parseGroupQuery(query: URLSearchParams, strict: boolean, action: boolean): GroupQuery {
   const allowed = action
     ? ['limit', 'next', 'prev', 'sort']
     : ['filter', 'limit', 'next', 'prev', 'sort', 'systemGroups', 'totalResults'];
-  const violation = strict ? strictViolation(query, allowed) : undefined;
-  if (violation) {
-    const { name, repeated } = violation;
-    throw groupErrors.badQuery(
-      repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`,
-      name,
-    );
-  }
+  if (strict) refuseUnknownParams(query, allowed, queryFail);
   const get = (name: string): string | undefined =>
     allowed.includes(name) ? (query.get(name) ?? undefined) : undefined;
-  const sortText = get('sort') ?? '+name';
-  const { field, descending } = splitSort(sortText);
-  const sortable: readonly string[] = action ? ['name'] : SORT_FIELDS;
-  if (!sortable.includes(field))
-    throw groupErrors.badQuery(`"sort" must be one of ${sortable.join(', ')}, optionally prefixed with + or -`, 'sort');
+  const sortable: readonly GroupSortField[] = action ? ['name'] : SORT_FIELDS;
+  const { field, descending } = parseSort(get('sort') ?? '+name', sortable, queryFail);
   const q: GroupQuery = {
-    sortField: field as GroupSortField,
+    sortField: field,
     descending,
     limit: 20,
     totalResults: false,
@@ -152,28 +122,23 @@ export function parseGroupQuery(query: URLSearchParams, strict: boolean, action:
     linkParams: [],
   };
   const limit = get('limit');
-  if (limit !== undefined) {
-    q.limit = wholeNumber(limit);
-    if (!(q.limit >= 1 && q.limit <= 100))
-      throw groupErrors.badQuery('"limit" must be an integer between 1 and 100', 'limit');
-  }
+  if (limit !== undefined) q.limit = parseLimit(limit, queryFail);
   const filter = get('filter');
   if (filter !== undefined) q.filter = parseGroupFilter(filter, { parameter: 'filter' });
   const total = get('totalResults');
-  if (total !== undefined) q.totalResults = goBool(total, 'totalResults');
+  if (total !== undefined) q.totalResults = parseGoBool(total, 'totalResults', queryFail);
   const system = get('systemGroups');
   if (system !== undefined) {
-    q.systemGroups = goBool(system, 'systemGroups');
+    q.systemGroups = parseGoBool(system, 'systemGroups', queryFail);
     const other = [...query.keys()].find((k) => k !== 'systemGroups');
     if (q.systemGroups && other !== undefined)
       throw groupErrors.badQuery(`"systemGroups" cannot be combined with "${other}"`, other);
   }
-  const next = get('next');
-  const prev = get('prev');
-  if (next !== undefined && prev !== undefined)
-    throw groupErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
-  if (next !== undefined) q.cursor = { direction: 'next', id: decodeCursor(next, field, 'next'), parameter: 'next' };
-  if (prev !== undefined) q.cursor = { direction: 'prev', id: decodeCursor(prev, field, 'prev'), parameter: 'prev' };
+  const at = pagePosition(query, ['next', 'prev'], queryFail);
+  if (at) {
+    const { id } = decodeCursor(at.value, field, 0, at.parameter, queryFail);
+    q.cursor = { direction: at.direction, id };
+  }
   for (const name of ['filter', 'limit', 'sort', 'totalResults']) {
     const value = get(name);
     if (value !== undefined) q.linkParams.push([name, value]);
@@ -200,7 +165,7 @@ export function parseFilterBody(body: unknown): GroupFilter | undefined {
 
 /** `[{name}]` or `[{id}]` (at most 100) as role names. */
 /** The role name a `{id}` or `{name}` reference names (the roles service's), or undefined. */
-export type RoleLookup = (ref: { id?: string; name?: string }) => string | undefined;
+type RoleLookup = (ref: { id?: string; name?: string }) => string | undefined;
 
 export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): string[] {
   if (!Array.isArray(value) || value.length > 100)
@@ -223,7 +188,7 @@ export function parseRoleRefs(value: unknown, at: string, lookup: RoleLookup): s
   return [...new Set(names)];
 }
 
-export interface CreateGroupInput {
+interface CreateGroupInput {
   name: string;
   description?: string;
   providerType: 'idp' | 'custom';
@@ -249,7 +214,7 @@ export function parseCreateGroup(body: unknown, lookup: RoleLookup): CreateGroup
   return input;
 }
 
-export type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
+type GroupPatch = { path: 'assignedRoles'; roles: string[] } | { path: 'name' | 'description'; value: string };
 
 export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[] {
   if (!Array.isArray(body) || body.length === 0)
@@ -271,7 +236,7 @@ export function parseGroupPatch(body: unknown, lookup: RoleLookup): GroupPatch[]
   });
 }
 
-export type SettingsPatch =
+type SettingsPatch =
   { path: 'autoCreateGroups' | 'syncIdpGroups'; value: boolean } | { path: 'everyoneRoles'; roles: string[] };
 
 export const EVERYONE_ID = '000000000000000000000001';

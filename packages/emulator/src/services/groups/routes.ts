@@ -4,12 +4,13 @@
 // and every change needs the TenantAdmin role.
 import { requireUser } from '../../http/auth.js';
 import { isoMs } from '../../shared/clock.js';
+import { getTenant } from '../tenants/index.js';
 import type { ApiCtx, RoleResolver, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
+import { listPage } from '../../shared/list-query.js';
 import { groupErrors } from './errors.js';
 import {
-  encodeCursor,
   EVERYONE_ID,
   matchesGroup,
   parseCreateGroup,
@@ -34,7 +35,7 @@ function tenantRoles(ctx: ApiCtx): (ref: { id?: string; name?: string }) => stri
   return (ref) => ctx.app.roles.resolve(ref);
 }
 
-export function presentGroup(
+function presentGroup(
   g: GroupRecord,
   baseUrl: string,
   rolesVisible: boolean,
@@ -89,7 +90,7 @@ interface Settings {
 
 function readSettings(ctx: ApiCtx): Settings {
   const saved = ctx.app.store.getMeta(SETTINGS_META);
-  const tenant = ctx.app.store.getTenant();
+  const tenant = getTenant(ctx.app.store);
   const defaults: Settings = {
     autoCreateGroups: true,
     syncIdpGroups: true,
@@ -101,7 +102,7 @@ function readSettings(ctx: ApiCtx): Settings {
 
 function everyone(ctx: ApiCtx, rolesVisible: boolean): Record<string, unknown> {
   const settings = readSettings(ctx);
-  const created = ctx.app.store.getTenant()?.created ?? 0;
+  const created = getTenant(ctx.app.store)?.created ?? 0;
   return {
     id: EVERYONE_ID,
     tenantId: ctx.app.tenantId,
@@ -131,32 +132,13 @@ function page(ctx: ApiCtx, path: string, q: GroupQuery): Reply {
       const y = sortValue(b, q.sortField);
       return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * sign;
     });
-  let start = 0;
-  let end = all.length;
-  if (q.cursor) {
-    const at = all.findIndex((g) => g.id === q.cursor?.id);
-    if (at < 0)
-      throw groupErrors.badQuery(`"${q.cursor.parameter}" does not reference an existing group`, q.cursor.parameter);
-    if (q.cursor.direction === 'next') start = at + 1;
-    else end = at;
-  }
-  if (q.cursor?.direction === 'prev') start = Math.max(0, end - q.limit);
-  else end = Math.min(end, start + q.limit);
-  const slice = all.slice(start, end);
-  const href = (cursor?: [string, string]): { href: string } => {
-    const params = new URLSearchParams(q.linkParams);
-    if (cursor) params.set(cursor[0], cursor[1]);
-    const search = params.toString();
-    return { href: `${ctx.baseUrl}${path}${search === '' ? '' : `?${search}`}` };
-  };
-  const own = q.cursor ? ctx.url.searchParams.get(q.cursor.direction) : null;
-  const links: Record<string, { href: string }> = {
-    self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined),
-  };
-  const first = slice[0];
-  const last = slice[slice.length - 1];
-  if (end < all.length && last) links['next'] = href(['next', encodeCursor(q.sortField, last.id)]);
-  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(q.sortField, first.id)]);
+  const { items: slice, links } = listPage(
+    all,
+    (g) => g.id,
+    q,
+    (parameter) => groupErrors.badQuery(`"${parameter}" does not reference an existing group`, parameter),
+    { href: `${ctx.baseUrl}${path}`, params: q.linkParams, query: ctx.url.searchParams, tag: q.sortField },
+  );
   return jsonReply(200, {
     data: slice.map((g) => presentGroup(g, ctx.baseUrl, admin, ctx.app.roles)),
     links,

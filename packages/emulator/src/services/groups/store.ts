@@ -86,7 +86,7 @@ export class GroupStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.database, 'groups', DDL);
+    this.tables = new Tables(store, 'groups', DDL);
   }
 
   /** Throws a UNIQUE constraint error (isNameConflict) when the name is taken. */

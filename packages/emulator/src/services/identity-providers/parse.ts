@@ -2,9 +2,17 @@
 // identity-providers.yml's CreateOIDCPayload/CreateSAMLPayload/CreateJWTAuthPayload), the JSON Patch
 // operations of PatchOIDCPayload/PatchSAMLPayload/PatchJWTAuthPayload, and the list query.
 import type { ApiError } from '../../shared/errors.js';
-import { isPlainObject, objectBody, pointer, strictViolation, wholeNumber, type Fail } from '../../shared/validate.js';
+import {
+  decodeCursor,
+  pagePosition,
+  parseGoBool,
+  parseLimit,
+  refuseUnknownParams,
+  type PageCursor,
+} from '../../shared/list-query.js';
+import { isPlainObject, objectBody, pointer, type Fail } from '../../shared/validate.js';
 import { idpErrors } from './errors.js';
-import type { IdpProtocol } from './store.js';
+import type { IdpFields, IdpProtocol } from './store.js';
 
 const fail: Fail = (detail, at) => idpErrors.badBody(detail, at);
 
@@ -117,17 +125,8 @@ function parseOptions(
   return obj;
 }
 
-export interface CreateIdpInput {
-  protocol: IdpProtocol;
-  provider: string;
-  interactive: boolean;
+export interface CreateIdpInput extends IdpFields {
   tenantIds?: string[];
-  description?: string;
-  clockToleranceSec: number;
-  createNewUsersOnLogin?: boolean;
-  postLogoutRedirectUri?: string;
-  options?: Record<string, unknown>;
-  pendingOptions?: Record<string, unknown>;
 }
 
 function optional<T>(
@@ -287,7 +286,7 @@ export const PATCH_PATHS: Record<IdpProtocol, readonly string[]> = {
   jwtAuth: ['/description'],
 };
 
-export type IdpPatchOp = { op: 'replace'; path: string; value: unknown } | { op: 'promote-options' };
+type IdpPatchOp = { op: 'replace'; path: string; value: unknown } | { op: 'promote-options' };
 
 /** The operations of a PATCH, each checked against the IdP's protocol (every one before any is applied). */
 export function parseIdpPatch(body: unknown, protocol: IdpProtocol): IdpPatchOp[] {
@@ -343,62 +342,25 @@ function checkPatchValue(protocol: IdpProtocol, path: string, value: unknown, at
 
 // ---- GET /api/v1/identity-providers ----
 
-export interface IdpListQuery {
+interface IdpListQuery {
   active?: boolean;
   limit: number;
-  cursor?: { direction: 'next' | 'prev'; id: string };
+  cursor?: PageCursor;
 }
 
-/** As Go's strconv.ParseBool. */
-export function parseGoBool(raw: string): boolean | undefined {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
-  return undefined;
-}
+const queryFail: Fail = (detail, parameter) => idpErrors.badQuery(detail, parameter);
 
-export function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify(['idp', id])).toString('base64url');
-}
-
-function decodeCursor(raw: string, parameter: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value[0] === 'idp' && typeof value[1] === 'string') return value[1];
-  } catch {
-    // reported below
-  }
-  throw idpErrors.badQuery(
-    `"${parameter}" is not a cursor of this list (cursors come from links.next and links.prev)`,
-    parameter,
-  );
-}
+/** The tag of the list's cursor tokens. */
+export const CURSOR_TAG = 'idp';
 
 export function parseIdpListQuery(query: URLSearchParams, strict: boolean): IdpListQuery {
-  const violation = strict ? strictViolation(query, ['active', 'limit', 'next', 'prev']) : undefined;
-  if (violation) {
-    const { name, repeated } = violation;
-    throw idpErrors.badQuery(
-      repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`,
-      name,
-    );
-  }
+  if (strict) refuseUnknownParams(query, ['active', 'limit', 'next', 'prev'], queryFail);
   const q: IdpListQuery = { limit: 20 };
   const active = query.get('active');
-  if (active !== null) {
-    const value = parseGoBool(active);
-    if (value === undefined) throw idpErrors.badQuery('"active" must be true or false', 'active');
-    q.active = value;
-  }
+  if (active !== null) q.active = parseGoBool(active, 'active', queryFail);
   const limit = query.get('limit');
-  if (limit !== null) {
-    q.limit = wholeNumber(limit);
-    if (!(q.limit >= 1 && q.limit <= 100))
-      throw idpErrors.badQuery('"limit" must be an integer between 1 and 100', 'limit');
-  }
-  const next = query.get('next');
-  const prev = query.get('prev');
-  if (next !== null && prev !== null) throw idpErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
-  if (next !== null) q.cursor = { direction: 'next', id: decodeCursor(next, 'next') };
-  if (prev !== null) q.cursor = { direction: 'prev', id: decodeCursor(prev, 'prev') };
+  if (limit !== null) q.limit = parseLimit(limit, queryFail);
+  const at = pagePosition(query, ['next', 'prev'], queryFail);
+  if (at) q.cursor = { direction: at.direction, id: decodeCursor(at.value, CURSOR_TAG, 0, at.parameter, queryFail).id };
   return q;
 }

@@ -7,8 +7,9 @@ import type { ApiCtx, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { idpErrors } from './errors.js';
+import { listPage } from '../../shared/list-query.js';
 import {
-  encodeCursor,
+  CURSOR_TAG,
   parseCreateIdp,
   parseIdpListQuery,
   parseIdpPatch,
@@ -37,35 +38,17 @@ function listIdps(ctx: ApiCtx): Reply {
   const all = idpStore(ctx.app.store)
     .list(ctx.app.tenantId)
     .filter((idp) => q.active === undefined || idp.active === q.active);
-  let start = 0;
-  let end = all.length;
-  if (q.cursor) {
-    const at = all.findIndex((idp) => idp.id === q.cursor?.id);
-    if (at < 0)
-      throw idpErrors.badQuery(`"${q.cursor.direction}" does not reference an existing IdP`, q.cursor.direction);
-    if (q.cursor.direction === 'next') start = at + 1;
-    else end = at;
-  }
-  if (q.cursor?.direction === 'prev') start = Math.max(0, end - q.limit);
-  else end = Math.min(end, start + q.limit);
-  const page = all.slice(start, end);
-  const href = (cursor?: [string, string]): { href: string } => {
-    const params = new URLSearchParams();
-    if (q.active !== undefined) params.set('active', String(q.active));
-    if (ctx.url.searchParams.has('limit')) params.set('limit', String(q.limit));
-    if (cursor) params.set(cursor[0], cursor[1]);
-    const search = params.toString();
-    return { href: `${ctx.baseUrl}${BASE}${search === '' ? '' : `?${search}`}` };
-  };
-  const own = ctx.url.searchParams.get(q.cursor?.direction ?? '');
-  const links: Record<string, { href: string }> = {
-    self: href(q.cursor && own !== null ? [q.cursor.direction, own] : undefined),
-  };
-  const last = page[page.length - 1];
-  const first = page[0];
-  if (end < all.length && last) links['next'] = href(['next', encodeCursor(last.id)]);
-  if (start > 0 && first) links['prev'] = href(['prev', encodeCursor(first.id)]);
-  return jsonReply(200, { data: page.map(presentIdp), links });
+  const params: [string, string][] = [];
+  if (q.active !== undefined) params.push(['active', String(q.active)]);
+  if (ctx.url.searchParams.has('limit')) params.push(['limit', String(q.limit)]);
+  const { items, links } = listPage(
+    all,
+    (idp) => idp.id,
+    q,
+    (direction) => idpErrors.badQuery(`"${direction}" does not reference an existing IdP`, direction),
+    { href: `${ctx.baseUrl}${BASE}`, params, query: ctx.url.searchParams, tag: CURSOR_TAG },
+  );
+  return jsonReply(200, { data: items.map(presentIdp), links });
 }
 
 /** A new IdP record from a create body (or a seed entry). Interactive IdPs start inactive; others active. */

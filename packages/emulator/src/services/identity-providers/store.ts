@@ -5,19 +5,23 @@ import { perStore, Tables } from '../../store/tables.js';
 
 export type IdpProtocol = 'OIDC' | 'SAML' | 'jwtAuth';
 
-export interface IdpRecord {
-  id: string;
-  tenantId: string;
+/** The fields a create body sets (parse.ts's CreateIdpInput adds `tenantIds`, which is not stored). */
+export interface IdpFields {
   protocol: IdpProtocol;
   provider: string;
   interactive: boolean;
-  active: boolean;
   description?: string;
   clockToleranceSec: number;
   createNewUsersOnLogin?: boolean;
   postLogoutRedirectUri?: string;
   options?: Record<string, unknown>;
   pendingOptions?: Record<string, unknown>;
+}
+
+export interface IdpRecord extends IdpFields {
+  id: string;
+  tenantId: string;
+  active: boolean;
   pendingState?: 'verified' | 'pending' | 'error';
   meta?: Record<string, unknown>;
   created: number;
@@ -59,11 +63,24 @@ function docOf(r: IdpRecord): string {
   return JSON.stringify(Object.fromEntries(Object.entries(r).filter(([key]) => !COLUMNS.has(key))));
 }
 
-export class IdpStore {
+/** The statements' parameters for a record (an UPDATE leaves `created` unused). */
+function params(r: IdpRecord): Record<string, string | number> {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    active: r.active ? 1 : 0,
+    interactive: r.interactive ? 1 : 0,
+    doc: docOf(r),
+    created: r.created,
+    lastUpdated: r.lastUpdated,
+  };
+}
+
+class IdpStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.database, 'identity_providers', DDL);
+    this.tables = new Tables(store, 'identity_providers', DDL);
   }
 
   insert(r: IdpRecord): void {
@@ -72,15 +89,7 @@ export class IdpStore {
         `INSERT INTO identity_providers (id, tenant_id, active, interactive, doc, created, last_updated)
          VALUES (@id, @tenantId, @active, @interactive, @doc, @created, @lastUpdated)`,
       )
-      .run({
-        id: r.id,
-        tenantId: r.tenantId,
-        active: r.active ? 1 : 0,
-        interactive: r.interactive ? 1 : 0,
-        doc: docOf(r),
-        created: r.created,
-        lastUpdated: r.lastUpdated,
-      });
+      .run(params(r));
   }
 
   update(r: IdpRecord): void {
@@ -89,14 +98,7 @@ export class IdpStore {
         `UPDATE identity_providers SET active = @active, interactive = @interactive, doc = @doc,
            last_updated = @lastUpdated WHERE tenant_id = @tenantId AND id = @id`,
       )
-      .run({
-        id: r.id,
-        tenantId: r.tenantId,
-        active: r.active ? 1 : 0,
-        interactive: r.interactive ? 1 : 0,
-        doc: docOf(r),
-        lastUpdated: r.lastUpdated,
-      });
+      .run(params(r));
   }
 
   get(tenantId: string, id: string): IdpRecord | undefined {

@@ -5,15 +5,18 @@ import { isoMs } from '../../shared/clock.js';
 import type { ApiCtx, Route } from '../../http/context.js';
 import { errors } from './errors.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
-import { tokenState } from '../oauth/index.js';
+import { oauthStore, tokenState } from '../oauth/index.js';
 import type { OAuthTokenRecord } from '../../store/store.js';
-import { strictViolation, wholeNumber } from '../../shared/validate.js';
+import { parseLimit, refuseUnknownParams } from '../../shared/list-query.js';
+import { wholeNumber, type Fail } from '../../shared/validate.js';
 
 const PARAMS = ['limit', 'page', 'sort', 'userId'];
-function integer(raw: string, name: string, min: number, max: number): number {
+/** This service's 400s do not name the parameter. */
+const queryFail: Fail = (detail) => errors.oauthBadQuery(detail);
+
+function parsePage(raw: string): number {
   const value = wholeNumber(raw);
-  if (!(value >= min && value <= max))
-    throw errors.oauthBadQuery(`"${name}" must be an integer between ${min} and ${max}`);
+  if (!(value >= 1 && value <= 1_000_000)) throw queryFail('"page" must be an integer between 1 and 1000000', 'page');
   return value;
 }
 
@@ -29,18 +32,17 @@ function present(t: OAuthTokenRecord): Record<string, unknown> {
 function listTokens(ctx: ApiCtx): Reply {
   const me = requireUser(ctx.principal);
   const query = ctx.url.searchParams;
-  const violation = ctx.app.options.strict ? strictViolation(query, PARAMS) : undefined;
-  if (violation) throw errors.oauthBadQuery(`Unknown or repeated query parameter "${violation.name}"`);
-  const limit = integer(query.get('limit') ?? '20', 'limit', 1, 100);
-  const page = integer(query.get('page') ?? '1', 'page', 1, 1_000_000);
+  if (ctx.app.options.strict) refuseUnknownParams(query, PARAMS, queryFail);
+  const limit = parseLimit(query.get('limit') ?? '20', queryFail);
+  const page = parsePage(query.get('page') ?? '1');
   const sort = query.get('sort');
   if (sort !== null && sort !== 'userId') throw errors.oauthBadQuery('"sort" must be userId');
   const userId = query.get('userId') ?? undefined;
   const now = ctx.app.clock.now();
   const admin = ctx.principal.perms.admin;
   // Non-admins see their own tokens only: another user's id simply matches nothing.
-  let tokens = ctx.app.store
-    .listOAuthTokens(ctx.app.tenantId)
+  let tokens = oauthStore(ctx.app.store)
+    .listTokens(ctx.app.tenantId)
     .filter((t) => tokenState(t, now) === 'active' && (admin || t.userId === me.id))
     .filter((t) => userId === undefined || t.userId === userId);
   if (sort === 'userId') tokens = [...tokens].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -64,7 +66,7 @@ function deleteToken(ctx: ApiCtx): Reply {
   const token = store.getOAuthToken(tenantId, ctx.params['id'] ?? '');
   if (!token || tokenState(token, now) !== 'active') throw errors.oauthTokenNotFound();
   if (token.userId !== me.id && !ctx.principal.perms.admin) throw errors.oauthTokenForbidden();
-  store.revokeOAuthTokens(tenantId, { id: token.id }, now);
+  oauthStore(store).revokeTokens(tenantId, { id: token.id }, now);
   return emptyReply();
 }
 

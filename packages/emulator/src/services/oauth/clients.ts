@@ -5,13 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { isoMs } from '../../shared/clock.js';
 import { newObjectId } from '../../shared/ids.js';
 import type { OAuthClientInfo } from '../../shared/info.js';
-import {
-  USER_STATUSES,
-  type OAuthClientRecord,
-  type OAuthTokenRecord,
-  type Store,
-  type UserRecord,
-} from '../../store/store.js';
+import { USER_STATUSES, type OAuthTokenRecord, type Store, type UserRecord } from '../../store/store.js';
+import { oauthStore, type OAuthClientRecord } from './store.js';
 import {
   objectBody,
   optionalEnum,
@@ -23,12 +18,12 @@ import {
 
 export const CLIENT_CREDENTIALS = 'client_credentials';
 export const USER_IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
-export const GRANT_TYPES = [CLIENT_CREDENTIALS, USER_IMPERSONATION] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
+const GRANT_TYPES = [CLIENT_CREDENTIALS, USER_IMPERSONATION] as const;
+type GrantType = (typeof GRANT_TYPES)[number];
 /** 6 hours, as qlik.dev's token examples show (`expires_in: 21600`). */
-export const DEFAULT_TOKEN_LIFETIME = 21_600;
+const DEFAULT_TOKEN_LIFETIME = 21_600;
 const MAX_TOKEN_LIFETIME = 30 * 86_400;
-export const DEFAULT_SCOPES = ['user_default', 'admin_classic'];
+const DEFAULT_SCOPES = ['user_default', 'admin_classic'];
 
 /** An OAuth client as a seed file or POST /__emulator/oauth/clients describes it. */
 export interface OAuthClientInput {
@@ -177,14 +172,14 @@ export function addOAuthClient(
   fail: Fail,
   at = '',
 ): OAuthClientView {
-  if (input.clientId !== undefined && store.getOAuthClient(tenantId, input.clientId))
+  if (input.clientId !== undefined && oauthStore(store).getClient(tenantId, input.clientId))
     throw fail('"clientId" is already taken', `${at}/clientId`);
   const { client, bot } = newOAuthClient(tenantId, input, now);
-  store.addOAuthClient(client, bot);
+  oauthStore(store).addClient(client, bot);
   return presentClient(client);
 }
 
-export function clientInfo(c: OAuthClientRecord): OAuthClientInfo {
+function clientInfo(c: OAuthClientRecord): OAuthClientInfo {
   return { clientId: c.clientId, clientSecret: c.clientSecret, userId: c.userId, name: c.name };
 }
 
@@ -199,7 +194,7 @@ export function presentClient(c: OAuthClientRecord): OAuthClientView {
 
 /** Every client, in creation order, as the startup line lists them. */
 export function oauthClientInfos(store: Store, tenantId: string): OAuthClientInfo[] {
-  return store.listOAuthClients(tenantId).map(clientInfo);
+  return oauthStore(store).listClients(tenantId).map(clientInfo);
 }
 
 export function tokenState(t: OAuthTokenRecord, now: number): OAuthTokenView['state'] {

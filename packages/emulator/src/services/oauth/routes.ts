@@ -8,7 +8,8 @@ import { errors } from './errors.js';
 import { jsonReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { CLIENT_CREDENTIALS, USER_IMPERSONATION } from './clients.js';
-import type { OAuthClientRecord, UserRecord } from '../../store/store.js';
+import type { UserRecord } from '../../store/store.js';
+import { oauthStore, type OAuthClientRecord } from './store.js';
 import { isPlainObject } from '../../shared/validate.js';
 import { mediaType, printable } from '../../shared/text.js';
 
@@ -161,7 +162,7 @@ async function token(ctx: Ctx): Promise<Reply> {
   const { clientId, secret } = clientCredentials(ctx, params);
   refuseFailingPeer(ctx);
   const { app } = ctx;
-  const client = app.store.getOAuthClient(app.tenantId, clientId);
+  const client = oauthStore(app.store).getClient(app.tenantId, clientId);
   if (!client || !sameSecret(secret, client.clientSecret)) authenticationFailed(ctx);
   rateLimit(ctx, clientId);
   if (!client.allowedGrantTypes.includes(grant))
@@ -177,7 +178,7 @@ async function token(ctx: Ctx): Promise<Reply> {
   const iat = Math.floor(now / 1000);
   const exp = iat + client.tokenLifetime;
   const accessToken = await app.tokens.signAccessToken({ jti: id, iat, exp, aud: ctx.baseUrl });
-  app.store.insertOAuthToken({
+  oauthStore(app.store).insertToken({
     id,
     tenantId: app.tenantId,
     clientId: client.clientId,
@@ -215,7 +216,7 @@ async function revoke(ctx: Ctx): Promise<Reply> {
   const claims = await app.tokens.verifyAccessToken(value, now);
   const record = claims && app.store.getOAuthToken(app.tenantId, claims.jti);
   rateLimit(ctx, record?.clientId ?? 'revoke');
-  if (record) app.store.revokeOAuthTokens(app.tenantId, { id: record.id }, now);
+  if (record) oauthStore(app.store).revokeTokens(app.tenantId, { id: record.id }, now);
   return { status: 200, headers: { 'cache-control': 'no-store' } };
 }
 

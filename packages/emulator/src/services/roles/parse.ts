@@ -4,7 +4,15 @@
 import { parse, type Filter } from 'scim2-parse-filter';
 import { checkFilterSyntax } from '../../shared/filter-syntax.js';
 import { printable } from '../../shared/text.js';
-import { objectBody, optionalString, pointer, splitSort, strictViolation, wholeNumber } from '../../shared/validate.js';
+import {
+  decodeCursor,
+  pagePosition,
+  parseLimit,
+  parseSort,
+  refuseUnknownParams,
+  type PageCursor,
+} from '../../shared/list-query.js';
+import { objectBody, optionalString, pointer, type Fail } from '../../shared/validate.js';
 import { rolesErrors, rolesFail } from './errors.js';
 
 /** roles.yml's x-qlik-filterable fields, lower-cased (SCIM attribute names ignore case). */
@@ -24,11 +32,11 @@ const QUERY_PARAMS = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults']
 
 export type RoleJson = Record<string, unknown>;
 
-export interface RoleQuery {
+interface RoleQuery {
   filter?: (role: RoleJson) => boolean;
   sort?: { field: string; descending: boolean };
   limit: number;
-  cursor?: { id: string; direction: 'next' | 'prev' };
+  cursor?: PageCursor;
   totalResults: boolean;
   /** The query parameters a page link repeats (not the cursor). */
   linkParams: [string, string][];
@@ -81,7 +89,7 @@ function compile(node: Filter): (role: RoleJson) => boolean {
   throw new Error(`the "${node.op}" operator is not supported`);
 }
 
-export function parseRoleFilter(text: string): (role: RoleJson) => boolean {
+function parseRoleFilter(text: string): (role: RoleJson) => boolean {
   if (text.trim() === '') throw rolesErrors.badQuery('The filter is empty', 'filter');
   try {
     // Says what is wrong where, and bounds the cost (at most 100 comparisons); then the library parses.
@@ -95,15 +103,15 @@ export function parseRoleFilter(text: string): (role: RoleJson) => boolean {
   }
 }
 
+const queryFail: Fail = (detail, parameter) => rolesErrors.badQuery(detail, parameter);
+
+/** The tag of a cursor token: tokens of one sort order do not page another. */
+export function cursorTag(q: RoleQuery): string {
+  return q.sort?.field ?? 'roles';
+}
+
 export function parseRoleQuery(query: URLSearchParams, strict: boolean): RoleQuery {
-  if (strict) {
-    const bad = strictViolation(query, QUERY_PARAMS);
-    if (bad)
-      throw rolesErrors.badQuery(
-        bad.repeated ? `The query parameter "${bad.name}" is repeated` : `Unknown query parameter "${bad.name}"`,
-        bad.name,
-      );
-  }
+  if (strict) refuseUnknownParams(query, QUERY_PARAMS, queryFail);
   const q: RoleQuery = { limit: 20, totalResults: false, linkParams: [] };
   const filter = query.get('filter');
   if (filter !== null) {
@@ -112,24 +120,18 @@ export function parseRoleQuery(query: URLSearchParams, strict: boolean): RoleQue
   }
   const sort = query.get('sort');
   if (sort !== null) {
-    const { field, descending } = splitSort(sort);
-    if (!(SORT_FIELDS as readonly string[]).includes(field))
-      throw rolesErrors.badQuery(`"sort" must be one of ${SORT_FIELDS.join(', ')}, with an optional + or -`, 'sort');
+    const { field, descending } = parseSort(sort, SORT_FIELDS, queryFail);
     q.sort = { field, descending };
     q.linkParams.push(['sort', sort]);
   }
   const limit = query.get('limit');
   if (limit !== null) {
-    const n = wholeNumber(limit);
-    if (!(n >= 1 && n <= 100)) throw rolesErrors.badQuery('"limit" must be an integer from 1 to 100', 'limit');
-    q.limit = n;
+    q.limit = parseLimit(limit, queryFail);
     q.linkParams.push(['limit', limit]);
   }
-  const next = query.get('next');
-  const prev = query.get('prev');
-  if (next !== null && prev !== null) throw rolesErrors.badQuery('"next" and "prev" cannot be used together', 'prev');
-  if (next !== null) q.cursor = { id: next, direction: 'next' };
-  if (prev !== null) q.cursor = { id: prev, direction: 'prev' };
+  const at = pagePosition(query, ['next', 'prev'], queryFail);
+  if (at)
+    q.cursor = { id: decodeCursor(at.value, cursorTag(q), 0, at.parameter, queryFail).id, direction: at.direction };
   const total = query.get('totalResults');
   if (total !== null) {
     if (total !== 'true' && total !== 'false')
@@ -140,7 +142,7 @@ export function parseRoleQuery(query: URLSearchParams, strict: boolean): RoleQue
   return q;
 }
 
-export interface CreateRoleInput {
+interface CreateRoleInput {
   name: string;
   description: string;
   assignedScopes: string[];
@@ -163,7 +165,7 @@ export function parseCreateRole(body: unknown): CreateRoleInput {
   };
 }
 
-export interface RolePatchStep {
+interface RolePatchStep {
   op: 'replace' | 'add' | 'remove-value';
   path: '/name' | '/description' | '/assignedScopes' | '/assignedScopes/-';
   value: string | string[];

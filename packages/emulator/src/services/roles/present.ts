@@ -1,4 +1,5 @@
-// A role as the roles API shows it (roles.yml Role).
+// A role as the roles API shows it (roles.yml Role): a default role (dated by the tenant's creation, never editable)
+// or a custom one (user level, its own scopes and dates).
 import { isoMs } from '../../shared/clock.js';
 import type { AnyRole } from './directory.js';
 
@@ -8,45 +9,25 @@ export function presentRole(
   tenantCreated: number,
   baseUrl: string,
 ): Record<string, unknown> {
-  const links = { self: { href: `${baseUrl}/api/v1/roles/${found.role.id}` } };
-  if (found.kind === 'default') {
-    const r = found.role;
-    return {
-      id: r.id,
-      tenantId,
-      name: r.name,
-      description: r.description,
-      type: 'default',
-      level: r.level,
-      permissions: [...r.permissions],
-      assignedScopes: [],
-      canEdit: false,
-      canDelete: false,
-      fullUser: r.level === 'admin',
-      userEntitlementType: r.level === 'admin' ? 'fullUser' : '',
-      createdAt: isoMs(tenantCreated),
-      lastUpdatedAt: isoMs(tenantCreated),
-      links,
-    };
-  }
-  const r = found.role;
+  const custom = found.kind === 'custom' ? found.role : undefined;
+  const level = found.kind === 'default' ? found.role.level : 'user';
   return {
-    id: r.id,
+    id: found.role.id,
     tenantId,
-    name: r.name,
-    description: r.description,
-    type: 'custom',
-    level: 'user',
-    permissions: [],
-    assignedScopes: [...r.assignedScopes],
-    canEdit: true,
-    canDelete: true,
-    fullUser: false,
-    userEntitlementType: '',
-    createdAt: isoMs(r.createdAt),
-    lastUpdatedAt: isoMs(r.lastUpdatedAt),
-    ...(r.createdBy === '' ? {} : { createdBy: r.createdBy }),
-    ...(r.updatedBy === '' ? {} : { updatedBy: r.updatedBy }),
-    links,
+    name: found.role.name,
+    description: found.role.description,
+    type: found.kind,
+    level,
+    permissions: found.kind === 'default' ? [...found.role.permissions] : [],
+    assignedScopes: custom ? [...custom.assignedScopes] : [],
+    canEdit: custom !== undefined,
+    canDelete: custom !== undefined,
+    fullUser: level === 'admin',
+    userEntitlementType: level === 'admin' ? 'fullUser' : '',
+    createdAt: isoMs(custom?.createdAt ?? tenantCreated),
+    lastUpdatedAt: isoMs(custom?.lastUpdatedAt ?? tenantCreated),
+    ...(custom === undefined || custom.createdBy === '' ? {} : { createdBy: custom.createdBy }),
+    ...(custom === undefined || custom.updatedBy === '' ? {} : { updatedBy: custom.updatedBy }),
+    links: { self: { href: `${baseUrl}/api/v1/roles/${found.role.id}` } },
   };
 }

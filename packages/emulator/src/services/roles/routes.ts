@@ -2,11 +2,13 @@
 // Only a TenantAdmin may call the roles API (qlik.dev changelog 89: everyone else gets 403 since 2024-04-09).
 // Default roles cannot be changed or deleted (403); a custom role still assigned to a user or group cannot
 // be deleted (400, "Role can only be deleted if it has been unassigned from all users and groups").
+import { getTenant } from '../tenants/index.js';
 import type { ApiCtx, Route } from '../../http/context.js';
 import { emptyReply, jsonReply, type Reply } from '../../http/reply.js';
+import { listPage } from '../../shared/list-query.js';
 import { RoleDirectory, MAX_CUSTOM_ROLES, type AnyRole } from './directory.js';
 import { rolesErrors, rolesFail } from './errors.js';
-import { parseCreateRole, parseRolePatch, parseRoleQuery, type RoleJson } from './parse.js';
+import { cursorTag, parseCreateRole, parseRolePatch, parseRoleQuery, type RoleJson } from './parse.js';
 import { presentRole } from './present.js';
 
 function directory(ctx: ApiCtx): RoleDirectory {
@@ -19,7 +21,7 @@ function requireAdmin(ctx: ApiCtx): void {
 }
 
 function present(ctx: ApiCtx, found: AnyRole): RoleJson {
-  const created = ctx.app.store.getTenant()?.created ?? 0;
+  const created = getTenant(ctx.app.store)?.created ?? 0;
   return presentRole(found, ctx.app.tenantId, created, ctx.baseUrl);
 }
 
@@ -43,28 +45,14 @@ function listRoles(ctx: ApiCtx): Reply {
       .sort((a, b) => (descending ? -1 : 1) * compare(a.r[field], b.r[field]) || a.i - b.i)
       .map(({ r }) => r);
   }
-  let start = 0;
-  if (q.cursor) {
-    const at = roles.findIndex((r) => r['id'] === q.cursor?.id);
-    if (at < 0) throw rolesErrors.badQuery('The cursor does not name a role of this list', q.cursor.direction);
-    start = q.cursor.direction === 'next' ? at + 1 : Math.max(0, at - q.limit);
-  }
-  const end = q.cursor?.direction === 'prev' ? roles.findIndex((r) => r['id'] === q.cursor?.id) : start + q.limit;
-  const page = roles.slice(start, Math.min(end, start + q.limit));
-  const href = (cursor?: [string, string]): { href: string } => {
-    const params = new URLSearchParams(q.linkParams);
-    if (cursor) params.set(cursor[0], cursor[1]);
-    const search = params.toString();
-    return { href: `${ctx.baseUrl}/api/v1/roles${search === '' ? '' : `?${search}`}` };
-  };
-  const links: Record<string, { href: string }> = {
-    self: href(q.cursor ? [q.cursor.direction, q.cursor.id] : undefined),
-  };
-  const last = page[page.length - 1];
-  const first = page[0];
-  if (last && start + page.length < roles.length) links['next'] = href(['next', String(last['id'])]);
-  if (first && start > 0) links['prev'] = href(['prev', String(first['id'])]);
-  return jsonReply(200, { data: page, links, ...(q.totalResults ? { totalResults: roles.length } : {}) });
+  const { items, links } = listPage(
+    roles,
+    (r) => String(r['id']),
+    q,
+    (direction) => rolesErrors.badQuery('The cursor does not name a role of this list', direction),
+    { href: `${ctx.baseUrl}/api/v1/roles`, params: q.linkParams, query: ctx.url.searchParams, tag: cursorTag(q) },
+  );
+  return jsonReply(200, { data: items, links, ...(q.totalResults ? { totalResults: roles.length } : {}) });
 }
 
 function found(ctx: ApiCtx): AnyRole {
@@ -95,7 +83,7 @@ async function createRole(ctx: ApiCtx): Promise<Reply> {
     createdBy: by,
     updatedBy: by,
   };
-  dir.store.transaction(() => {
+  dir.store.tables.tx(() => {
     if (dir.named(input.name)) throw rolesFail(`A role named ${JSON.stringify(input.name)} already exists`, '/name');
     if (dir.store.count(ctx.app.tenantId) >= MAX_CUSTOM_ROLES) throw rolesErrors.limit(MAX_CUSTOM_ROLES);
     dir.store.insert(record);
@@ -125,7 +113,7 @@ async function patchRole(ctx: ApiCtx): Promise<Reply> {
   }
   next.lastUpdatedAt = ctx.app.clock.now();
   next.updatedBy = ctx.principal.user?.id ?? '';
-  dir.store.transaction(() => {
+  dir.store.tables.tx(() => {
     if (next.name !== role.role.name) {
       if (dir.named(next.name)) throw rolesFail(`A role named ${JSON.stringify(next.name)} already exists`, '/name');
       dir.renameHeld(role.role.name, next.name);
@@ -140,7 +128,7 @@ function deleteRole(ctx: ApiCtx): Reply {
   const dir = directory(ctx);
   const role = found(ctx);
   if (role.kind === 'default') throw rolesErrors.forbidden('Only roles of type custom can be deleted');
-  dir.store.transaction(() => {
+  dir.store.tables.tx(() => {
     const holders = dir.holdersOf(role.role.name);
     if (holders > 0)
       throw rolesErrors.inUse(

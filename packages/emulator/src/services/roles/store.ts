@@ -1,6 +1,7 @@
 // The roles service's own table: custom roles (default roles are constants, see defaults.ts). Created with
-// CREATE TABLE IF NOT EXISTS on the shared database, so it needs no slot in the store's migration list.
-import type Database from 'better-sqlite3';
+// CREATE TABLE IF NOT EXISTS on the shared database (store/tables.ts), so it needs no slot in the schema's migrations.
+import type { Store } from '../../store/store.js';
+import { Tables } from '../../store/tables.js';
 
 export interface CustomRoleRecord {
   id: string;
@@ -47,45 +48,44 @@ function toRecord(row: Row): CustomRoleRecord {
 }
 
 export class RolesStore {
-  private readonly db: Database.Database;
+  readonly tables: Tables;
 
-  constructor(db: Database.Database) {
-    this.db = db;
-    db.exec(SCHEMA);
+  constructor(store: Store) {
+    this.tables = new Tables(store, 'custom_roles', SCHEMA);
   }
 
   list(tenantId: string): CustomRoleRecord[] {
-    return this.db
-      .prepare<[string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? ORDER BY rowid')
+    return this.tables
+      .stmt<[string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? ORDER BY rowid')
       .all(tenantId)
       .map(toRecord);
   }
 
   byId(tenantId: string, id: string): CustomRoleRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? AND id = ?')
+    const row = this.tables
+      .stmt<[string, string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? AND id = ?')
       .get(tenantId, id);
     return row && toRecord(row);
   }
 
   byName(tenantId: string, name: string): CustomRoleRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? AND name = ?')
+    const row = this.tables
+      .stmt<[string, string], Row>('SELECT * FROM custom_roles WHERE tenant_id = ? AND name = ?')
       .get(tenantId, name);
     return row && toRecord(row);
   }
 
   count(tenantId: string): number {
     return (
-      this.db
-        .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM custom_roles WHERE tenant_id = ?')
+      this.tables
+        .stmt<[string], { n: number }>('SELECT COUNT(*) AS n FROM custom_roles WHERE tenant_id = ?')
         .get(tenantId)?.n ?? 0
     );
   }
 
   insert(r: CustomRoleRecord): void {
-    this.db
-      .prepare(
+    this.tables
+      .stmt(
         `INSERT INTO custom_roles (id, tenant_id, name, description, assigned_scopes, created_at, last_updated_at,
            created_by, updated_by)
          VALUES (@id, @tenantId, @name, @description, @assignedScopes, @createdAt, @lastUpdatedAt, @createdBy, @updatedBy)`,
@@ -94,8 +94,8 @@ export class RolesStore {
   }
 
   update(r: CustomRoleRecord): void {
-    this.db
-      .prepare(
+    this.tables
+      .stmt(
         `UPDATE custom_roles SET name = @name, description = @description, assigned_scopes = @assignedScopes,
            last_updated_at = @lastUpdatedAt, updated_by = @updatedBy WHERE tenant_id = @tenantId AND id = @id`,
       )
@@ -103,10 +103,6 @@ export class RolesStore {
   }
 
   delete(tenantId: string, id: string): void {
-    this.db.prepare('DELETE FROM custom_roles WHERE tenant_id = ? AND id = ?').run(tenantId, id);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    this.tables.stmt('DELETE FROM custom_roles WHERE tenant_id = ? AND id = ?').run(tenantId, id);
   }
 }

@@ -1,13 +1,13 @@
 // SCIM errors (RFC 7644 §3.12): {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409",
 // "scimType":"uniqueness","detail":"…"} as application/scim+json, `status` a string. Errors raised by the shared
 // layers (401 for a revoked key, 413, 429 with retry-after) are given the same shape on SCIM routes.
-import { ApiError } from '../../shared/errors.js';
+import { ApiError, jsonBodyErrors, type BodyErrors } from '../../shared/errors.js';
 import type { Reply } from '../../http/reply.js';
 
-export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-export type ScimType =
+type ScimType =
   | 'invalidFilter'
   | 'tooMany'
   | 'uniqueness'
@@ -19,7 +19,7 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive';
 
-export class ScimError extends Error {
+class ScimError extends Error {
   readonly status: number;
   readonly scimType: ScimType | undefined;
   readonly headers: Record<string, string>;
@@ -40,6 +40,9 @@ export const scimErrors = {
   conflict: (detail: string): ScimError => new ScimError(409, detail, 'uniqueness'),
   notImplemented: (detail: string): ScimError => new ScimError(501, detail),
 };
+
+/** A missing or malformed JSON body (application/scim+json or application/json, readJson): 400 invalidSyntax. */
+export const scimBodyErrors: BodyErrors = jsonBodyErrors((detail) => scimErrors.badRequest('invalidSyntax', detail));
 
 /** The reply for anything a SCIM handler threw, or undefined for what is not an API or SCIM error (a 500). */
 export function scimErrorReply(thrown: unknown): Reply | undefined {

@@ -6,12 +6,12 @@ import { emptyReply, type Reply } from '../../http/reply.js';
 import { newObjectId } from '../../shared/ids.js';
 import { isPlainObject } from '../../shared/validate.js';
 import { groupRecords, isNameConflict, type GroupRecord } from '../groups/index.js';
-import { readScimJson, type ScimCtx } from './context.js';
+import type { ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
-import { scimErrors, scimReply } from './errors.js';
+import { scimBodyErrors, scimErrors, scimReply } from './errors.js';
 import { eqValue, matchesFilter } from './filter.js';
 import { applyPatch, parsePatchBody } from './patch.js';
-import { parseListQuery, parseProjection, project } from './query.js';
+import { parseScimListQuery, parseProjection, project } from './query.js';
 
 type Json = Record<string, unknown>;
 
@@ -128,7 +128,7 @@ function findGroup(ctx: ScimCtx): GroupRecord {
 }
 
 export async function createGroup(ctx: ScimCtx): Promise<Reply> {
-  const input = parseGroupInput(ctx, await readScimJson(ctx), true);
+  const input = parseGroupInput(ctx, await ctx.readJson(scimBodyErrors), true);
   const group = save(ctx, input, undefined);
   return scimReply(201, presentScimGroup(ctx, group), { location: `${ctx.base}/Groups/${group.id}` });
 }
@@ -139,13 +139,13 @@ export function getGroup(ctx: ScimCtx): Reply {
 
 export async function replaceGroup(ctx: ScimCtx): Promise<Reply> {
   const found = findGroup(ctx);
-  const input = parseGroupInput(ctx, await readScimJson(ctx), false);
+  const input = parseGroupInput(ctx, await ctx.readJson(scimBodyErrors), false);
   input.members ??= [];
   return scimReply(200, presentScimGroup(ctx, save(ctx, input, found)));
 }
 
 export async function patchGroup(ctx: ScimCtx): Promise<Reply> {
-  const ops = parsePatchBody(await readScimJson(ctx));
+  const ops = parsePatchBody(await ctx.readJson(scimBodyErrors));
   const found = findGroup(ctx);
   const writable = presentScimGroup(ctx, found);
   applyPatch(writable, ops, { readOnly: READ_ONLY });
@@ -162,7 +162,7 @@ export function deleteGroup(ctx: ScimCtx): Reply {
 }
 
 export function listGroups(ctx: ScimCtx): Reply {
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseScimListQuery(ctx.url.searchParams);
   const store = groupRecords(ctx.app.store);
   const { tenantId } = ctx.app;
   let candidates = store.list(tenantId);

@@ -9,6 +9,7 @@ import { errors } from '../../shared/errors.js';
 import type { Reply } from '../../http/reply.js';
 import type { Store } from '../../store/store.js';
 import { findIdentityProvider, idpOfScimSubject } from '../identity-providers/index.js';
+import { usersStore } from '../users/index.js';
 import { SCIM_BASE, type ScimCtx } from './context.js';
 import { resourceTypes, schemaResources, serviceProviderConfig, listResponse } from './discovery.js';
 import { scimErrorReply, scimErrors, scimReply } from './errors.js';
@@ -103,7 +104,7 @@ async function serveScim(app: App, ctx: Ctx, authorization: string | undefined):
 /** Back to the seed (POST /__emulator/reset): the users provisioned over SCIM go, with their keys. */
 export function resetScim(store: Store, tenantId: string): void {
   const scim = scimStore(store);
-  store.deleteUsers(tenantId, scim.userIds(tenantId));
+  usersStore(store).purge(tenantId, scim.userIds(tenantId));
   scim.deleteAll(tenantId);
 }
 

@@ -10,9 +10,9 @@ import { printable } from '../../shared/text.js';
 import { scimErrors } from './errors.js';
 import { matchesFilter, parseScimPath, type ScimPath } from './filter.js';
 
-export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-export interface PatchOperation {
+interface PatchOperation {
   op: 'add' | 'replace' | 'remove';
   path?: ScimPath;
   value?: unknown;
@@ -52,7 +52,7 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
   });
 }
 
-export interface PatchRules {
+interface PatchRules {
   /** Attributes (lower-case) a client may not change: 400 mutability. */
   readOnly: ReadonlySet<string>;
 }

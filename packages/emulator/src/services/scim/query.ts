@@ -6,12 +6,12 @@ import { scimErrors } from './errors.js';
 import { MAX_RESULTS } from './discovery.js';
 import { parseScimFilter } from './filter.js';
 
-export interface Projection {
+interface Projection {
   attributes?: string[];
   excluded?: string[];
 }
 
-export interface ListQuery extends Projection {
+interface ScimListQuery extends Projection {
   filter?: Filter;
   startIndex: number;
   count: number;
@@ -42,8 +42,8 @@ function integer(raw: string, name: string): number {
   return negative ? -value : value;
 }
 
-export function parseListQuery(query: URLSearchParams): ListQuery {
-  const q: ListQuery = { ...parseProjection(query), startIndex: 1, count: MAX_RESULTS };
+export function parseScimListQuery(query: URLSearchParams): ScimListQuery {
+  const q: ScimListQuery = { ...parseProjection(query), startIndex: 1, count: MAX_RESULTS };
   const filter = query.get('filter');
   if (filter !== null && filter.trim() !== '') q.filter = parseScimFilter(filter);
   const start = query.get('startIndex');

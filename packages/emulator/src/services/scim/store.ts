@@ -47,15 +47,15 @@ function toRecord(row: Row): ScimUserRecord {
 }
 
 /** userName uniqueness ignores case (RFC 7643 §4.1.1: caseExact false). */
-export function userNameKey(userName: string): string {
+function userNameKey(userName: string): string {
   return userName.toLowerCase();
 }
 
-export class ScimStore {
+class ScimStore {
   readonly tables: Tables;
 
   constructor(store: Store) {
-    this.tables = new Tables(store.database, 'scim_users', DDL);
+    this.tables = new Tables(store, 'scim_users', DDL);
   }
 
   /** Inserts or replaces the SCIM record of a user; throws SQLITE_CONSTRAINT_UNIQUE when another user has the userName. */

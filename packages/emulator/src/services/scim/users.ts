@@ -12,12 +12,13 @@ import { emptyReply } from '../../http/reply.js';
 import type { UserRecord } from '../../store/store.js';
 import { isPlainObject } from '../../shared/validate.js';
 import { assignedGroupsOf, groupRecords } from '../groups/index.js';
-import { readScimJson, type ScimCtx } from './context.js';
+import { usersStore } from '../users/index.js';
+import type { ScimCtx } from './context.js';
 import { listResponse, SCHEMAS } from './discovery.js';
-import { scimErrors, scimReply } from './errors.js';
+import { scimBodyErrors, scimErrors, scimReply } from './errors.js';
 import { eqValue, matchesFilter } from './filter.js';
 import { applyPatch, parsePatchBody } from './patch.js';
-import { parseListQuery, parseProjection, project } from './query.js';
+import { parseScimListQuery, parseProjection, project } from './query.js';
 import { scimStore, type ScimUserRecord } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -51,7 +52,7 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /** A user's attributes from a POST or PUT body, or from a patched resource. */
-export function parseUserInput(body: unknown, requireSchemas: boolean): UserInput {
+function parseUserInput(body: unknown, requireSchemas: boolean): UserInput {
   if (!isPlainObject(body)) throw scimErrors.badRequest('invalidSyntax', 'The request body must be a JSON object');
   const schemas = body['schemas'];
   if (requireSchemas && (!Array.isArray(schemas) || !schemas.includes(SCHEMAS.user)))
@@ -119,7 +120,7 @@ function statusFor(active: boolean, current: string | undefined): string {
   return current === undefined || current === 'disabled' || current === 'deleted' ? 'provisioned' : current;
 }
 
-export function presentScimUser(ctx: ScimCtx, rec: ScimUserRecord, user: UserRecord): Json {
+function presentScimUser(ctx: ScimCtx, rec: ScimUserRecord, user: UserRecord): Json {
   const extensions = Object.keys(rec.doc).filter((k) => k.toLowerCase().startsWith('urn:'));
   const groupsOf = assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
   return {
@@ -170,10 +171,10 @@ function save(
       }
       const status = statusFor(input.active, user?.status);
       if (user) {
-        store.updateUser(tenantId, user.id, { ...fields, status }, now);
+        usersStore(store).updateFields(tenantId, user.id, { ...fields, status }, now);
       } else {
         const id = newObjectId(now);
-        store.addUsers([{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }], []);
+        store.insertUsers([{ id, tenantId, ...fields, status, roles: [], createdAt: now, lastUpdatedAt: now }]);
         user = store.getUser(tenantId, id);
       }
       if (!user) throw new Error('the provisioned user was not stored');
@@ -207,7 +208,7 @@ function findUser(ctx: ScimCtx): { rec: ScimUserRecord; user: UserRecord } {
 }
 
 export async function createUser(ctx: ScimCtx): Promise<Reply> {
-  const input = parseUserInput(await readScimJson(ctx), true);
+  const input = parseUserInput(await ctx.readJson(scimBodyErrors), true);
   const { rec, user } = save(ctx, input, undefined);
   const json = presentScimUser(ctx, rec, user);
   return scimReply(201, json, { location: `${ctx.base}/Users/${user.id}` });
@@ -220,13 +221,13 @@ export function getUser(ctx: ScimCtx): Reply {
 
 export async function replaceUser(ctx: ScimCtx): Promise<Reply> {
   const found = findUser(ctx);
-  const input = parseUserInput(await readScimJson(ctx), false);
+  const input = parseUserInput(await ctx.readJson(scimBodyErrors), false);
   const { rec, user } = save(ctx, input, found.rec);
   return scimReply(200, presentScimUser(ctx, rec, user));
 }
 
 export async function patchUser(ctx: ScimCtx): Promise<Reply> {
-  const ops = parsePatchBody(await readScimJson(ctx));
+  const ops = parsePatchBody(await ctx.readJson(scimBodyErrors));
   const found = findUser(ctx);
   const current = presentScimUser(ctx, found.rec, found.user);
   const writable: Json = structuredClone(current);
@@ -240,7 +241,7 @@ export function deleteUser(ctx: ScimCtx): Reply {
   const { store, tenantId } = ctx.app;
   const scim = scimStore(store);
   scim.tables.tx(() => {
-    store.updateUser(tenantId, user.id, { status: 'disabled' }, ctx.app.clock.now());
+    usersStore(store).updateFields(tenantId, user.id, { status: 'disabled' }, ctx.app.clock.now());
     groupRecords(store).removeUser(tenantId, user.id);
     scim.delete(tenantId, user.id);
   });
@@ -248,7 +249,7 @@ export function deleteUser(ctx: ScimCtx): Reply {
 }
 
 /** The SCIM users a filter can match; Entra ID's look-ups (`userName eq`, `externalId eq`, `id eq`) use the indexes. */
-function candidates(ctx: ScimCtx, q: ReturnType<typeof parseListQuery>): ScimUserRecord[] {
+function candidates(ctx: ScimCtx, q: ReturnType<typeof parseScimListQuery>): ScimUserRecord[] {
   const scim = scimStore(ctx.app.store);
   const { tenantId } = ctx.app;
   if (q.filter) {
@@ -263,7 +264,7 @@ function candidates(ctx: ScimCtx, q: ReturnType<typeof parseListQuery>): ScimUse
 }
 
 export function listUsers(ctx: ScimCtx): Reply {
-  const q = parseListQuery(ctx.url.searchParams);
+  const q = parseScimListQuery(ctx.url.searchParams);
   const all: Json[] = [];
   for (const rec of candidates(ctx, q)) {
     const user = ctx.app.store.getUser(ctx.app.tenantId, rec.userId);
@@ -273,9 +274,4 @@ export function listUsers(ctx: ScimCtx): Reply {
   }
   const page = all.slice(q.startIndex - 1, q.startIndex - 1 + q.count).map((r) => project(r, q));
   return scimReply(200, listResponse(page, all.length, q.startIndex));
-}
-
-/** The users provisioned here since the start (reset removes them). */
-export function provisionedUserIds(ctx: Pick<ScimCtx, 'app'>): string[] {
-  return scimStore(ctx.app.store).userIds(ctx.app.tenantId);
 }

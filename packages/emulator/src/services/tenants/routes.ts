@@ -3,6 +3,7 @@ import { isoMs } from '../../shared/clock.js';
 import { requireUser } from '../../http/auth.js';
 import type { ApiCtx, Route } from '../../http/context.js';
 import { errors } from './errors.js';
+import { getTenant } from './store.js';
 import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 
 function me(ctx: ApiCtx): Reply {
@@ -10,9 +11,9 @@ function me(ctx: ApiCtx): Reply {
   return redirectReply(302, `${ctx.baseUrl}/api/v1/tenants/${ctx.principal.tenantId}`);
 }
 
-function getTenant(ctx: ApiCtx): Reply {
+function tenantById(ctx: ApiCtx): Reply {
   requireUser(ctx.principal);
-  const tenant = ctx.app.store.getTenant();
+  const tenant = getTenant(ctx.app.store);
   if (!tenant || ctx.params['id'] !== tenant.id || ctx.principal.tenantId !== tenant.id) throw errors.tenantNotFound();
   const hostname = new URL(ctx.baseUrl).hostname;
   return jsonReply(200, {
@@ -37,5 +38,5 @@ function getTenant(ctx: ApiCtx): Reply {
 
 export const tenantRoutes: Route<ApiCtx>[] = [
   { method: 'GET', path: '/api/v1/tenants/me', handler: me },
-  { method: 'GET', path: '/api/v1/tenants/:id', handler: getTenant },
+  { method: 'GET', path: '/api/v1/tenants/:id', handler: tenantById },
 ];

@@ -5,5 +5,5 @@ import { userWriteRoutes } from './write-routes.js';
 
 // The write routes first: GET /users/metadata must win over GET /users/:id.
 export const users: Service = { name: 'users', routes: [...userWriteRoutes, ...userRoutes] };
-/** The users' SQL other services and the host use (role holders, offboarding): see write-store.ts. */
-export { usersWriteStore, type UserProfile } from './write-store.js';
+/** The users' SQL other services and the host use (listing, role holders, SCIM's updates and reset): see store.ts. */
+export { usersStore, type UserProfile, type UsersStore } from './store.js';

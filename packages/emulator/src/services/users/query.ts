@@ -4,10 +4,20 @@
 import type { ErrorSource } from '../../shared/errors.js';
 import { errors } from './errors.js';
 import { USER_STATUSES, type UserRecord } from '../../store/store.js';
-import { splitSort, strictViolation, wholeNumber } from '../../shared/validate.js';
+import type { Fail } from '../../shared/validate.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  pagePosition,
+  parseGoBool,
+  parseLimit,
+  parseSort,
+  refuseUnknownParams,
+  type CursorValue,
+} from '../../shared/list-query.js';
 import { FilterError, matches, parseUserFilter, userValues, type FilterScope, type UserFilter } from './filter.js';
 
-export const USER_SORT_FIELDS = [
+const USER_SORT_FIELDS = [
   'name',
   '_id',
   'id',
@@ -36,7 +46,7 @@ const DEPRECATED = [
 const LIST_PARAMS = ['fields', 'filter', 'limit', 'next', 'prev', 'sort', 'totalResults', ...DEPRECATED];
 const FILTER_ACTION_PARAMS = ['fields', 'limit', 'next', 'prev', 'sort'];
 
-type SortValue = string | number | null;
+type SortValue = CursorValue;
 
 type Position =
   | { direction: 'next' | 'prev'; value: SortValue; id: string; parameter: string }
@@ -63,7 +73,7 @@ export interface UserQuery {
   linkParams: [string, string][];
 }
 
-export interface UserPage {
+interface UserPage {
   users: UserRecord[];
   next?: string;
   prev?: string;
@@ -74,24 +84,19 @@ function bad(detail: string, parameter: string): never {
   throw errors.usersBadQuery(detail, parameter);
 }
 
-/** As Go's strconv.ParseBool, which Qlik's services use for boolean parameters. */
-function parseBool(raw: string, name: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
-  return bad(`"${name}" must be true or false`, name);
+const fail: Fail = (detail, parameter) => errors.usersBadQuery(detail, parameter);
+
+function parseSortField(
+  raw: string,
+  fields: readonly UserSortField[],
+): { sortField: UserSortField; descending: boolean } {
+  const { field, descending } = parseSort(raw, fields, fail);
+  return { sortField: field, descending };
 }
 
-function parseLimit(raw: string): number {
-  const value = wholeNumber(raw);
-  if (!(value >= 1 && value <= 100)) bad('"limit" must be an integer between 1 and 100', 'limit');
-  return value;
-}
-
-function parseSort(raw: string, allowed: readonly string[]): { sortField: UserSortField; descending: boolean } {
-  const { field, descending } = splitSort(raw);
-  if (!allowed.includes(field))
-    bad(`"sort" must be one of ${allowed.join(', ')}, optionally prefixed with + or -`, 'sort');
-  return { sortField: field as UserSortField, descending };
+/** The sort field as a cursor names it. */
+function sortKey(field: UserSortField): string {
+  return field === '_id' ? 'id' : field;
 }
 
 /**
@@ -108,58 +113,15 @@ export function filterOrFail(text: string, source: ErrorSource): UserFilter {
   }
 }
 
-function sortKey(field: UserSortField): string {
-  return field === '_id' ? 'id' : field;
-}
-
-function encodeCursor(field: UserSortField, value: SortValue, id: string): string {
-  return Buffer.from(JSON.stringify([sortKey(field), value, id])).toString('base64url');
-}
-
-function decodeCursor(raw: string, field: UserSortField, parameter: string): { value: SortValue; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (Array.isArray(parsed) && parsed.length === 3) {
-    const [key, value, id] = parsed as unknown[];
-    const valueOk = value === null || typeof value === 'string' || typeof value === 'number';
-    if (key === sortKey(field) && valueOk && typeof id === 'string') return { value, id };
-  }
-  return bad(`"${parameter}" is not a cursor of this query (cursors come from links.next and links.prev)`, parameter);
-}
-
-function refuseUnknownAndRepeated(query: URLSearchParams, allowed: readonly string[]): void {
-  const violation = strictViolation(query, allowed);
-  if (!violation) return;
-  const { name, repeated } = violation;
-  bad(repeated ? `Query parameter "${name}" must not be repeated` : `Unknown query parameter "${name}"`, name);
-}
-
 function position(query: URLSearchParams, sortField: UserSortField, deprecated: boolean): Position | undefined {
-  const get = (name: string): string | undefined => query.get(name) ?? undefined;
-  const next = get('next');
-  const prev = get('prev');
-  if (next !== undefined && prev !== undefined) bad('"next" and "prev" cannot be used together', 'prev');
-  const cursor = next ?? prev;
-  if (cursor !== undefined) {
-    const parameter = next === undefined ? 'prev' : 'next';
-    return {
-      direction: next === undefined ? 'prev' : 'next',
-      ...decodeCursor(cursor, sortField, parameter),
-      parameter,
-    };
+  const at = pagePosition(query, ['next', 'prev'], fail);
+  if (at) {
+    const { values, id } = decodeCursor(at.value, sortKey(sortField), 1, at.parameter, fail);
+    return { direction: at.direction, value: values[0] ?? null, id, parameter: at.parameter };
   }
   if (!deprecated) return undefined;
-  const after = get('startingAfter');
-  const before = get('endingBefore');
-  if (after !== undefined && before !== undefined)
-    bad('"startingAfter" and "endingBefore" cannot be used together', 'endingBefore');
-  if (after !== undefined) return { direction: 'next', userId: after, parameter: 'startingAfter' };
-  if (before !== undefined) return { direction: 'prev', userId: before, parameter: 'endingBefore' };
-  return undefined;
+  const old = pagePosition(query, ['startingAfter', 'endingBefore'], fail);
+  return old && { direction: old.direction, userId: old.value, parameter: old.parameter };
 }
 
 export function parseFields(raw: string | undefined): string[] | undefined {
@@ -190,8 +152,8 @@ function parseDeprecated(query: URLSearchParams): DeprecatedFilters | undefined 
 }
 
 /** GET /api/v1/users. */
-export function parseListQuery(query: URLSearchParams, strict: boolean): UserQuery {
-  if (strict) refuseUnknownAndRepeated(query, LIST_PARAMS);
+export function parseUserListQuery(query: URLSearchParams, strict: boolean): UserQuery {
+  if (strict) refuseUnknownParams(query, LIST_PARAMS, fail);
   const get = (name: string): string | undefined => query.get(name) ?? undefined;
   const deprecated = parseDeprecated(query);
   let sortText = get('sort');
@@ -202,14 +164,14 @@ export function parseListQuery(query: URLSearchParams, strict: boolean): UserQue
     if (order !== 'asc' && order !== 'desc') bad('"sortOrder" must be asc or desc', 'sortOrder');
     sortText = `${order === 'desc' ? '-' : '+'}name`;
   }
-  const sort = parseSort(sortText ?? '+name', USER_SORT_FIELDS);
+  const sort = parseSortField(sortText ?? '+name', USER_SORT_FIELDS);
   const filterText = get('filter');
   const fields = parseFields(get('fields'));
   const totalResults = get('totalResults');
   const q: UserQuery = {
     ...sort,
-    limit: parseLimit(get('limit') ?? '20'),
-    totalResults: totalResults === undefined ? false : parseBool(totalResults, 'totalResults'),
+    limit: parseLimit(get('limit') ?? '20', fail),
+    totalResults: totalResults === undefined ? false : parseGoBool(totalResults, 'totalResults', fail),
     linkParams: [],
   };
   if (filterText !== undefined) q.filter = filterOrFail(filterText, { parameter: 'filter' });
@@ -223,11 +185,11 @@ export function parseListQuery(query: URLSearchParams, strict: boolean): UserQue
 
 /** POST /api/v1/users/actions/filter: the query part (the filter is in the body). */
 export function parseFilterActionQuery(query: URLSearchParams, strict: boolean): UserQuery {
-  if (strict) refuseUnknownAndRepeated(query, FILTER_ACTION_PARAMS);
+  if (strict) refuseUnknownParams(query, FILTER_ACTION_PARAMS, fail);
   const get = (name: string): string | undefined => query.get(name) ?? undefined;
-  const sort = parseSort(get('sort') ?? '+name', ['name']);
+  const sort = parseSortField(get('sort') ?? '+name', ['name']);
   const fields = parseFields(get('fields'));
-  const q: UserQuery = { ...sort, limit: parseLimit(get('limit') ?? '20'), totalResults: false, linkParams: [] };
+  const q: UserQuery = { ...sort, limit: parseLimit(get('limit') ?? '20', fail), totalResults: false, linkParams: [] };
   if (fields) q.fields = fields;
   const at = position(query, sort.sortField, false);
   if (at) q.position = at;
@@ -329,8 +291,8 @@ export function pageUsers(
   const first = page[0];
   const last = page[page.length - 1];
   const result: UserPage = { users: page.map((k) => k.u), total: keyed.length };
-  if (last && end < keyed.length) result.next = encodeCursor(q.sortField, last.key[0], last.key[1]);
-  if (first && start > 0) result.prev = encodeCursor(q.sortField, first.key[0], first.key[1]);
+  if (last && end < keyed.length) result.next = encodeCursor(sortKey(q.sortField), [last.key[0]], last.key[1]);
+  if (first && start > 0) result.prev = encodeCursor(sortKey(q.sortField), [first.key[0]], first.key[1]);
   return result;
 }
 

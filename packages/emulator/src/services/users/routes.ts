@@ -17,12 +17,12 @@ import {
   pageUsers,
   parseFilterActionQuery,
   parseFields,
-  parseListQuery,
+  parseUserListQuery,
   project,
   type UserQuery,
 } from './query.js';
 import { isPlainObject } from '../../shared/validate.js';
-import { usersWriteStore, type UserProfile } from './write-store.js';
+import { usersStore, type UserProfile } from './store.js';
 
 export function presentUser(
   user: UserRecord,
@@ -89,14 +89,14 @@ function getUser(ctx: ApiCtx): Reply {
     ctx.baseUrl,
     ctx.app.roles,
     scope.rolesVisible(user),
-    usersWriteStore(ctx.app.store).profile(user.id),
+    usersStore(ctx.app.store).profile(user.id),
     groupsOf(ctx, user),
   );
   return jsonReply(200, project(json, parseFields(fields ?? undefined)));
 }
 
 function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope): Reply {
-  const page = pageUsers(ctx.app.store.listUsers(ctx.app.tenantId), q, scope);
+  const page = pageUsers(usersStore(ctx.app.store).list(ctx.app.tenantId), q, scope);
   const href = (cursor?: [string, string]): { href: string } => {
     const params = new URLSearchParams(q.linkParams);
     if (cursor) params.set(cursor[0], cursor[1]);
@@ -112,7 +112,7 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
   const links: Record<string, { href: string }> = { self: href(selfCursor) };
   if (page.next !== undefined) links['next'] = href(['next', page.next]);
   if (page.prev !== undefined) links['prev'] = href(['prev', page.prev]);
-  const profiles = usersWriteStore(ctx.app.store);
+  const profiles = usersStore(ctx.app.store);
   const data = page.users.map((u) =>
     project(
       presentUser(u, ctx.baseUrl, ctx.app.roles, scope.rolesVisible(u), profiles.profile(u.id), groupsOf(ctx, u)),
@@ -124,7 +124,7 @@ function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope):
 
 function listUsers(ctx: ApiCtx): Reply {
   const scope = scopeOf(ctx);
-  const q = parseListQuery(ctx.url.searchParams, ctx.app.options.strict);
+  const q = parseUserListQuery(ctx.url.searchParams, ctx.app.options.strict);
   return usersPage(ctx, '/api/v1/users', q, scope);
 }
 
@@ -154,7 +154,7 @@ function countUsers(ctx: ApiCtx): Reply {
     const name = [...ctx.url.searchParams.keys()][0];
     if (name !== undefined) throw errors.usersBadQuery(`Unknown query parameter "${name}"`, name);
   }
-  return jsonReply(200, { total: ctx.app.store.countUsers(ctx.app.tenantId) });
+  return jsonReply(200, { total: usersStore(ctx.app.store).count(ctx.app.tenantId) });
 }
 
 export const userRoutes: Route<ApiCtx>[] = [

@@ -7,7 +7,7 @@ export const usersFail: Fail = (detail, at) => errors.usersBadBody(detail, at);
 
 export type RoleRef = { id: string } | { name: string };
 
-export interface CreateUserInput {
+interface CreateUserInput {
   subject: string;
   name?: string;
   email?: string;
@@ -62,7 +62,7 @@ export function parseCreateUser(body: unknown): CreateUserInput {
   return input;
 }
 
-export const PATCH_OPS = ['replace', 'set', 'unset', 'add', 'renew', 'remove-value'] as const;
+const PATCH_OPS = ['replace', 'set', 'unset', 'add', 'renew', 'remove-value'] as const;
 export type PatchOp = (typeof PATCH_OPS)[number];
 
 export interface PatchStep {

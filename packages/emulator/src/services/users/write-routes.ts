@@ -27,10 +27,10 @@ import {
   type PatchStep,
   type RoleRef,
 } from './write-parse.js';
-import { usersWriteStore, type UserProfile } from './write-store.js';
+import { usersStore, type UserProfile } from './store.js';
 
 /** An invitation is valid for 7 days (the users spec's example: inviteExpiry = createdAt + 604800 s). */
-export const INVITE_SECONDS = 7 * 24 * 3600;
+const INVITE_SECONDS = 7 * 24 * 3600;
 const ADMIN_ROLE = 'TenantAdmin';
 
 function requireAdmin(ctx: ApiCtx): UserRecord {
@@ -62,8 +62,8 @@ function targetUser(ctx: ApiCtx): UserRecord {
 
 /** Active TenantAdmins other than `except` (the tenant must keep at least one). */
 function otherActiveAdmins(ctx: ApiCtx, except: string): number {
-  return ctx.app.store
-    .listUsers(ctx.app.tenantId)
+  return usersStore(ctx.app.store)
+    .list(ctx.app.tenantId)
     .filter((u) => u.id !== except && u.status === 'active' && u.clientId === undefined)
     .filter((u) => ctx.app.roles.effectiveRoles(u).includes(ADMIN_ROLE)).length;
 }
@@ -78,7 +78,7 @@ async function createUser(ctx: ApiCtx): Promise<Reply> {
   if (input.tenantId !== undefined && input.tenantId !== ctx.app.tenantId)
     throw usersFail('"tenantId" must be the tenant of the request', '/tenantId');
   const roles = roleNames(ctx, input.assignedRoles, '/assignedRoles');
-  const writes = usersWriteStore(ctx.app.store);
+  const writes = usersStore(ctx.app.store);
   const now = ctx.app.clock.now();
   const user: UserRecord = {
     id: newObjectId(now),
@@ -93,7 +93,7 @@ async function createUser(ctx: ApiCtx): Promise<Reply> {
   };
   const profile: UserProfile = { inviteExpiry: inviteExpiry(now) };
   if (input.picture !== undefined) profile.picture = input.picture;
-  writes.transaction(() => {
+  writes.tables.tx(() => {
     if (ctx.app.store.getUserBySubject(ctx.app.tenantId, input.subject))
       throw errors.usersConflict(`A user with the subject ${JSON.stringify(input.subject)} already exists`);
     writes.insert(user, profile);
@@ -171,7 +171,7 @@ async function patchUser(ctx: ApiCtx): Promise<Reply> {
     throw errors.usersForbidden(
       self ? 'Only a TenantAdmin may change this field' : 'The TenantAdmin role is required to update other users',
     );
-  const writes = usersWriteStore(ctx.app.store);
+  const writes = usersStore(ctx.app.store);
   const next: UserRecord = { ...user, roles: [...user.roles] };
   const profile = writes.profile(user.id);
   const now = ctx.app.clock.now();
@@ -224,7 +224,7 @@ async function patchUser(ctx: ApiCtx): Promise<Reply> {
   if (wasAdmin && !staysAdmin && otherActiveAdmins(ctx, user.id) === 0)
     throw usersFail('The tenant must keep at least one active TenantAdmin', '');
   next.lastUpdatedAt = now;
-  writes.transaction(() => {
+  writes.tables.tx(() => {
     writes.update(next);
     writes.setProfile(user.id, profile);
     if (groupIds !== groupsBefore) setUserGroups(ctx.app.store, ctx.app.tenantId, user.id, groupIds);
@@ -239,7 +239,7 @@ function deleteUser(ctx: ApiCtx): Reply {
   const admin = user.status === 'active' && ctx.app.roles.effectiveRoles(user).includes(ADMIN_ROLE);
   if (admin && otherActiveAdmins(ctx, user.id) === 0)
     throw usersFail('The tenant must keep at least one active TenantAdmin', '');
-  usersWriteStore(ctx.app.store).delete(ctx.app.tenantId, user.id, ctx.app.clock.now());
+  usersStore(ctx.app.store).delete(ctx.app.tenantId, user.id, ctx.app.clock.now());
   return emptyReply(204);
 }
 
@@ -284,9 +284,9 @@ function parseInvitees(body: unknown): Invitee[] {
 async function inviteUsers(ctx: ApiCtx): Promise<Reply> {
   requireAdmin(ctx);
   const invitees = parseInvitees(await ctx.readJson(errors.body));
-  const writes = usersWriteStore(ctx.app.store);
+  const writes = usersStore(ctx.app.store);
   const now = ctx.app.clock.now();
-  const data = writes.transaction(() =>
+  const data = writes.tables.tx(() =>
     invitees.map((inv) => {
       const found = writes.byEmail(ctx.app.tenantId, inv.email);
       if (!found) {
