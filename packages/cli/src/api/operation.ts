@@ -1,5 +1,6 @@
-// REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
-// and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
+// REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs):
+// operation-command.ts makes the command of a declaration, and one generic runner (runner.ts) runs it. Adding an
+// endpoint is a declaration, not a new code path.
 import { Directive, type CompletionRequest, type CompletionResult, type Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
 import {
