@@ -6,7 +6,7 @@ import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
 import { checkDuration, scimSubject } from './shared.js';
 
-export const SUB_TYPES = ['user', 'externalClient'] as const;
+const SUB_TYPES = ['user', 'externalClient'] as const;
 
 export const createOperation = defineOperation({
   use: 'create',
