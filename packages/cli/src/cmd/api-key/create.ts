@@ -4,7 +4,7 @@ import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
-import { checkDuration, scimSubject } from './shared.js';
+import { checkDuration, scimSubject } from './shared/input.js';
 
 const SUB_TYPES = ['user', 'externalClient'] as const;
 
