@@ -33,6 +33,21 @@ export interface BodyField {
   field?: string;
 }
 
+/**
+ * A body field from its flag's name, type and usage; the field is the JSON path the flag's name spells
+ * (`options-claimsMapping-email` → `options.claimsMapping.email`) unless `field` says otherwise
+ * (`assignedRoles[].id`).
+ */
+export function bodyFlag(
+  name: string,
+  type: FlagSpec['type'],
+  usage: string,
+  field = name.replaceAll('-', '.'),
+  more: Partial<FlagSpec> = {},
+): BodyField {
+  return { flag: { name, type, usage, ...more }, field };
+}
+
 /** A JSON object body built from -f and flags (flags win field by field). */
 export interface ObjectBody {
   kind: 'object';
