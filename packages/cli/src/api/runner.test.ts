@@ -38,37 +38,25 @@ describe('server type and credentials', () => {
 });
 
 describe('redirects (user me: its /users/me redirect is followed on the same origin)', () => {
-  it('refuses a redirect to another origin', async () => {
-    const r = await runStubbed(['user', 'me'], (reg) =>
-      reg.register('GET', '/api/v1/users/me', {
-        status: 301,
-        headers: { location: 'https://elsewhere.example.com/u1' },
-        body: Buffer.alloc(0),
-      }),
-    );
-    expect(r).toMatchObject({
-      code: 1,
-      stdout: '',
-      stderr:
-        'Error: 301 Moved Permanently: the server redirects GET /api/v1/users/me to https://elsewhere.example.com/u1; not followed: that is another origin (https://elsewhere.example.com), and credentials go only to https://tenant.example.com\n',
-    });
-  });
-
-  it('a redirect of the same path to another root: not followed, and the hint names the --server to use', async () => {
-    const r = await runStubbed(['user', 'me'], (reg) =>
-      reg.register('GET', '/api/v1/users/me', {
-        status: 308,
-        headers: { location: 'https://tenant.eu.example.com/api/v1/users/me' },
-        body: Buffer.alloc(0),
-      }),
-    );
-    expect(r).toMatchObject({
-      code: 1,
-      stdout: '',
-      stderr:
-        'Error: 308 Permanent Redirect: the server redirects GET /api/v1/users/me to https://tenant.eu.example.com/api/v1/users/me; not followed: that is another origin (https://tenant.eu.example.com), and credentials go only to https://tenant.example.com\n' +
+  it.each([
+    [
+      'to another origin',
+      301,
+      'https://elsewhere.example.com/u1',
+      'Error: 301 Moved Permanently: the server redirects GET /api/v1/users/me to https://elsewhere.example.com/u1; not followed: that is another origin (https://elsewhere.example.com), and credentials go only to https://tenant.example.com\n',
+    ],
+    [
+      'of the same path to another root (the hint names the --server to use)',
+      308,
+      'https://tenant.eu.example.com/api/v1/users/me',
+      'Error: 308 Permanent Redirect: the server redirects GET /api/v1/users/me to https://tenant.eu.example.com/api/v1/users/me; not followed: that is another origin (https://tenant.eu.example.com), and credentials go only to https://tenant.example.com\n' +
         'Hint: if the server moved there, use --server https://tenant.eu.example.com (or store it: qlik context update <name> --server https://tenant.eu.example.com)\n',
-    });
+    ],
+  ])('a redirect %s is not followed', async (_what, status, location, stderr) => {
+    const r = await runStubbed(['user', 'me'], (reg) =>
+      reg.register('GET', '/api/v1/users/me', { status, headers: { location }, body: Buffer.alloc(0) }),
+    );
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr });
     expect(r.requests).toHaveLength(1);
   });
 });

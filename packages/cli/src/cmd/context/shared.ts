@@ -12,7 +12,7 @@ import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
 import { apiSuffixNote, normalizeServer, parseServerType } from '../../config/server.js';
-import { FlagError } from '../../errors/errors.js';
+import { FlagError, type CliError } from '../../errors/errors.js';
 import { shellWord } from '../../errors/hints.js';
 import { permissionWarnings } from '../../fsutil/perms.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
@@ -281,4 +281,17 @@ export function contextNameHint(name: string, names: readonly string[], command:
     return `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ${command(shellWord(first))}`;
   if (names.length > 0) return `the contexts are: ${names.join(', ')} (qlik context ls)`;
   return 'there are no contexts yet; make one with: qlik context create <name> --server <url> --api-key -';
+}
+
+/**
+ * Unless the contexts file has a context `name`: `error(name)`, with the hint of contextNameHint (`command` is the
+ * command again with a known name).
+ */
+export function requireContext(
+  doc: { has(name: string): boolean; names(): string[] },
+  name: string,
+  error: (name: string) => CliError,
+  command: (name: string) => string,
+): void {
+  if (!doc.has(name)) throw error(name).withHint(contextNameHint(name, doc.names(), command));
 }
