@@ -2,7 +2,9 @@
 // only — never a higher layer, nor another directory of its own layer. Used by .dependency-cruiser.cjs (npm run lint)
 // and by its tests (packages/cli/test/lint/layers.test.ts).
 //
-// CLI: verbs never import other verbs: code shared inside a command group lives in that group's `shared.ts`.
+// CLI: verbs never import other verbs: code shared inside a command group lives in that group's `shared.ts` or
+// `shared/`, code one verb alone uses in the folder named after the verb (`cmd/<group>/<verb>/`), whose files may
+// import each other.
 const LAYERS = [
   ['errors', 'version.ts'],
   ['fsutil', 'text'],
@@ -71,9 +73,32 @@ function layerOrder(src, layers, prefix = '') {
   return rules;
 }
 
+/**
+ * Verbs' private folders (`cmd/<group>/<verb>/` beside `cmd/<group>/<verb>.ts`, with no group file of their own),
+ * found on disk, as paths relative to `cmd/` (`api-key/rotate`).
+ */
+function privateFolders(cmdDir) {
+  const out = [];
+  const visit = (dir, rel) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (!statSync(path).isDirectory()) continue;
+      const r = rel ? `${rel}/${entry}` : entry;
+      if (rel && existsSync(`${path}.ts`) && !existsSync(join(path, `${entry}.ts`))) out.push(r);
+      else visit(path, r);
+    }
+  };
+  if (existsSync(cmdDir)) visit(cmdDir, '');
+  return out;
+}
+
 /** The CLI's rules for a source root such as `packages/cli/src/`. */
 function layerRules(src) {
   const rules = layerOrder(src, LAYERS);
+  const cmd = `${esc(src)}cmd/`;
+  const shared = '/shared(\\.ts$|/)';
+  const folders = privateFolders(`${src}cmd`).map(esc);
+  const inFolder = folders.length ? `^${cmd}(${folders.join('|')})/` : '^$';
   rules.push({
     name: 'verb-imports-verb',
     comment:
@@ -82,13 +107,18 @@ function layerRules(src) {
     // Group files (cmd/<group>/<group>.ts) wire their verbs; every other file under cmd/ may reach shared.ts files and
     // its own private folder (cmd/g/v.ts → cmd/g/v/*; the $1 is dependency-cruiser's group match on `from`).
     from: {
-      path: `^${esc(src)}cmd/(.+)\\.ts$`,
-      pathNot:
-        groupFiles(`${src}cmd`)
-          .map((f) => `^${esc(f)}$`)
-          .join('|') || '^$',
+      path: `^${cmd}(.+)\\.ts$`,
+      pathNot: [...groupFiles(`${src}cmd`).map((f) => `^${esc(f)}$`), inFolder].join('|'),
     },
-    to: { path: `^${esc(src)}cmd/`, pathNot: `/shared(\\.ts$|/)|^${esc(src)}cmd/$1/` },
+    to: { path: `^${cmd}`, pathNot: `${shared}|^${cmd}$1/` },
+  });
+  rules.push({
+    name: 'verb-folder-imports-verb',
+    comment:
+      "a verb's private folder (cmd/<group>/<verb>/) imports its own files and shared code only, never a verb or another verb's folder",
+    severity: 'error',
+    from: { path: inFolder },
+    to: { path: `^${cmd}`, pathNot: `${shared}|^${cmd}$1/` },
   });
   return rules;
 }

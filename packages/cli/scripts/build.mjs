@@ -6,6 +6,7 @@
 // - fast.cjs + help.txt: the launcher's fast path, every help page rendered from the live command tree.
 import { build } from 'esbuild';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const here = new URL('..', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', here), 'utf8'));
@@ -62,13 +63,32 @@ const vendorPlugin = {
   },
 };
 
+/**
+ * `import text from './file?raw'` (vite's suffix, which the tests get from vite): the file's bytes as a string, as
+ * esbuild's text loader bundles it (the completion scripts, src/cmd/completion/scripts/).
+ * @type {import('esbuild').Plugin}
+ */
+const rawPlugin = {
+  name: 'raw',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: join(args.resolveDir, args.path.slice(0, -'?raw'.length)),
+      namespace: 'raw',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
+  },
+};
+
 const main = await build({
   ...common,
   entryPoints: { main: 'src/main.ts' },
   outfile: 'dist/main.cjs',
   // `await import()` becomes a require() that runs when reached: lazy evaluation, one file.
   supported: { 'dynamic-import': false },
-  plugins: [vendorPlugin],
+  plugins: [vendorPlugin, rawPlugin],
   define: { __QLIK_VERSION__: version },
 });
 await writeFile(new URL('dist/meta.json', here), JSON.stringify(main.metafile));

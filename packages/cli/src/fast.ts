@@ -11,7 +11,7 @@ export interface HelpTable {
 }
 
 /** The text for argv, or undefined when the full CLI must run. */
-export function fastAnswer(argv: readonly string[], table: HelpTable): string | undefined {
+function fastAnswer(argv: readonly string[], table: HelpTable): string | undefined {
   let help = false;
   const words: string[] = [];
   for (const a of argv) {

@@ -18,7 +18,7 @@ import { renderHelp } from './cmdutil/help.js';
 import type { HelpTable } from './fast.js';
 import { VERSION } from './version.js';
 
-export const ROOT_LONG = `qlik is a Command Line Interface for Qlik Cloud.
+const ROOT_LONG = `qlik is a Command Line Interface for Qlik Cloud.
 
 It gives you access to all public APIs which enables you to administrate your tenant and apps,
 develop and manage apps, migrate data and much more.

@@ -31,11 +31,7 @@ export async function readBodyText(
   return { text, name };
 }
 
-export async function readBodyFile(
-  file: string,
-  io: IOStreams,
-  flag = '--file',
-): Promise<{ value: unknown; name: string }> {
+async function readBodyFile(file: string, io: IOStreams, flag = '--file'): Promise<{ value: unknown; name: string }> {
   const { text, name } = await readBodyText(file, io, flag);
   if (text.charCodeAt(0) === 0xfeff) {
     throw new ConfigError(`${flag} ${name}: starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM`);
@@ -47,7 +43,7 @@ export async function readBodyFile(
 }
 
 /** Refuse `__proto__`, `constructor` and `prototype` keys anywhere in a JSON value, naming where it came from. */
-export function refusePrototypeKeys(value: unknown, where: string): void {
+function refusePrototypeKeys(value: unknown, where: string): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const v of value) refusePrototypeKeys(v, where);
@@ -60,10 +56,7 @@ export function refusePrototypeKeys(value: unknown, where: string): void {
   }
 }
 
-export async function readObjectFile(
-  file: string,
-  io: IOStreams,
-): Promise<{ value: Record<string, unknown>; name: string }> {
+async function readObjectFile(file: string, io: IOStreams): Promise<{ value: Record<string, unknown>; name: string }> {
   const { value, name } = await readBodyFile(file, io);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;

@@ -30,7 +30,7 @@ export const apiKeyIds: DynamicCompletion = async ({ api }) =>
   );
 
 /** User ids, described by name and email. */
-export const userIds: DynamicCompletion = async ({ api }) =>
+const userIds: DynamicCompletion = async ({ api }) =>
   candidates(
     items(await api.getJson('/api/v1/users', { limit: 100 })),
     (u) => `${text(u.name)}${text(u.email) !== '' ? ` <${text(u.email)}>` : ''}`,

@@ -17,8 +17,11 @@ import {
 
 const POLICY = { retry: 0, intervalSeconds: 1 };
 
-/** Keys on a pretend server: id → description; `failRemove` ids refuse deletion, `failFind` makes every search fail. */
-function world(o: { failRemove?: Set<string>; failFind?: boolean } = {}) {
+/**
+ * Keys on a pretend server: id → description; `failRemove` ids refuse deletion, `failFind` makes every search fail
+ * (the untagged search for candidates too), `candidates` is what the untagged search finds.
+ */
+function world(o: { failRemove?: Set<string>; failFind?: boolean; candidates?: string[] } = {}) {
   const keys = new Map<string, string>();
   const removed: string[] = [];
   const r: CreateAttribution = {
@@ -40,7 +43,10 @@ function world(o: { failRemove?: Set<string>; failFind?: boolean } = {}) {
         for (const t of tags) if (d === `${String(b.description)}${tagSuffix(t)}`) out.push({ id, tag: t });
       return Promise.resolve(out);
     },
-    findCandidates: () => Promise.resolve([]),
+    findCandidates: () =>
+      o.failFind
+        ? Promise.reject(new CliError('GET /api/v1/api-keys answered 500 Internal Server Error'))
+        : Promise.resolve(o.candidates ?? []),
     remove: (_h, id) => {
       if (o.failRemove?.has(id)) return Promise.reject(new CliError('DELETE answered 403 Forbidden'));
       keys.delete(id);
@@ -252,6 +258,30 @@ describe('the lines a user reads', () => {
       failure:
         'the server answered 201 Created but the API key could not be read from it (it named API key k, left untouched)',
     });
+    expect(w.removed).toEqual([]);
+  });
+
+  it.each([
+    [
+      'names the candidates and deletes nothing',
+      { candidates: ['k7', 'k9'] },
+      "simulated ambiguous failure; the API key may have been created, but without tags (QLIK_CREATE_TAG=0) it cannot be told apart from another run's: nothing was deleted. Candidates: k7 k9",
+    ],
+    [
+      'a search that fails names the list command',
+      { failFind: true },
+      "simulated ambiguous failure; could not check whether the API key was created (GET /api/v1/api-keys answered 500 Internal Server Error); list your keys with 'qlik api-key ls'",
+    ],
+    ['finding nothing: no key was created', {}, 'simulated ambiguous failure; no API key was created'],
+  ])('untagged, a lost answer: %s', async (_name, o, message) => {
+    const w = world(o);
+    const s = await CreateSession.start(w.r, { description: 'd' }, false);
+    const reg = new StubRegistry().register('POST', '/api/v1/api-keys', failure('ambiguous'));
+    const err = await createSafely(client(reg), REQ, POLICY, s, testIO()).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    );
+    expect(err.message).toBe(message);
     expect(w.removed).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export async function runEditCommand(f: Factory, op: EditOperation, inv: Invocat
   await runEdit(f, op, args, values);
 }
 
-export function editorCommand(env: Record<string, string | undefined>): string {
+function editorCommand(env: Record<string, string | undefined>): string {
   return env.VISUAL || env.EDITOR || (process.platform === 'win32' ? 'notepad' : 'vi');
 }
 
@@ -82,12 +82,7 @@ async function runEditor(editor: string, file: string, io: IOStreams, signal: Ab
   });
 }
 
-export async function runEdit(
-  f: Factory,
-  op: EditOperation,
-  given: Record<string, string>,
-  values: Values,
-): Promise<void> {
+async function runEdit(f: Factory, op: EditOperation, given: Record<string, string>, values: Values): Promise<void> {
   const retry = values.retryPolicy();
   const http = await f.httpClient();
   const args = { ...given };

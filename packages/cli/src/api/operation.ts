@@ -1,5 +1,6 @@
-// REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs)
-// and run by one generic runner (run.ts). Adding an endpoint is a declaration, not a new code path.
+// REST verbs that mirror one API operation are declared as data (the way Qlik generates its CLI from API specs):
+// operation-command.ts makes the command of a declaration, and one generic runner (runner.ts) runs it. Adding an
+// endpoint is a declaration, not a new code path.
 import { Directive, type CompletionRequest, type CompletionResult, type Invocation } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
 import {
@@ -30,6 +31,21 @@ export interface BodyField {
   flag: FlagSpec;
   /** JSON field name; defaults to the flag name. */
   field?: string;
+}
+
+/**
+ * A body field from its flag's name, type and usage; the field is the JSON path the flag's name spells
+ * (`options-claimsMapping-email` → `options.claimsMapping.email`) unless `field` says otherwise
+ * (`assignedRoles[].id`).
+ */
+export function bodyFlag(
+  name: string,
+  type: FlagSpec['type'],
+  usage: string,
+  field = name.replaceAll('-', '.'),
+  more: Partial<FlagSpec> = {},
+): BodyField {
+  return { flag: { name, type, usage, ...more }, field };
 }
 
 /** A JSON object body built from -f and flags (flags win field by field). */

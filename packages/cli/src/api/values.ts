@@ -21,7 +21,7 @@ export interface ArgSpec {
 }
 
 /** The positional arguments in a Cobra `Use` line: `<required>`, `[optional]`, `name...`. */
-export function argSpecs(use: string): ArgSpec[] {
+function argSpecs(use: string): ArgSpec[] {
   return [...use.matchAll(/([<[])([^>\]]+)[>\]](\.\.\.)?/g)].map((m) => ({
     name: m[2] ?? '',
     required: m[1] === '<',

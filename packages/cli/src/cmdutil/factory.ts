@@ -110,7 +110,7 @@ function isLoopback(server: string): boolean {
 }
 
 /** Every key a -c config file may hold for a command: the global flags, api-key, and the command's own flags. */
-export function configKeys(cmd: Command): string[] {
+function configKeys(cmd: Command): string[] {
   const specs: FlagSpec[] = [...cmd.inheritedFlags(), ...cmd.localFlags()];
   return [...new Set([...specs.map((s) => s.name), 'api-key'])].filter((k) => k !== 'config' && k !== 'help');
 }

@@ -108,7 +108,7 @@ export function parseBool(value: string): boolean | undefined {
 }
 
 /** Go's strconv.ParseInt(value, 0, 64) for the values that fit a JavaScript safe integer. */
-export function parseGoInt(value: string): number | undefined {
+function parseGoInt(value: string): number | undefined {
   const ok = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|[1-9]\d*|0)$/i.test(value);
   const n = ok ? Number(value.replace(/^([+-]?)0(?=[0-7])/, '$10o')) : Number.NaN;
   return Number.isSafeInteger(n) ? n : undefined;

@@ -10,7 +10,7 @@ function flagLine(spec: FlagSpec): string {
 }
 
 /** pflag's FlagUsages: descriptions start two columns after the longest `--flag type` (plus its NUL). */
-export function flagUsages(specs: readonly FlagSpec[]): string {
+function flagUsages(specs: readonly FlagSpec[]): string {
   const visible = [...specs].filter((s) => !s.hidden).sort(byFlagName);
   const heads = visible.map(flagLine);
   const maxlen = Math.max(0, ...heads.map((h) => h.length + 1));

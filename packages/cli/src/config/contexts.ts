@@ -3,7 +3,7 @@
 // commands that write.
 import type { Document } from 'yaml';
 import { permissionWarnings } from '../fsutil/perms.js';
-import { MAX_FILE_BYTES, readTextFile, type TextFile } from '../fsutil/readfile.js';
+import { readTextFile, type TextFile } from '../fsutil/readfile.js';
 import { readCachedContexts, writeCachedContexts, type ContextsContent } from './cache.js';
 import { contextsMapOf, contextToObject, currentOf } from './document.js';
 import { Nodes } from './nodes.js';
@@ -28,9 +28,6 @@ export interface ContextsSnapshot {
   /** One line per problem with who may change the file or its directory (as ssh warns). */
   warnings: string[];
 }
-
-/** Files larger than this are refused. */
-export const MAX_CONTEXTS_FILE_BYTES = MAX_FILE_BYTES;
 
 /** The contexts file, read strictly: invalid UTF-8 is an error rather than silently replaced. */
 export function loadFile(path: string): Promise<TextFile> {

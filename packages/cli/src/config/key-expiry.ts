@@ -23,7 +23,7 @@ export function keyExpiryPath(contextsPath: string): string {
 }
 
 /** The side file, read synchronously; {} when missing or unreadable. */
-export function readKeyExpiry(contextsPath: string): ExpiryFile {
+function readKeyExpiry(contextsPath: string): ExpiryFile {
   try {
     const v = JSON.parse(readFileSync(keyExpiryPath(contextsPath), 'utf8')) as unknown;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as ExpiryFile) : {};

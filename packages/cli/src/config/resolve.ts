@@ -47,7 +47,7 @@ export interface Settings {
 }
 
 /** The name OAuth messages use for credentials from the environment. */
-export const ENV_CREDENTIALS = 'the environment (QLIK_SERVER)';
+const ENV_CREDENTIALS = 'the environment (QLIK_SERVER)';
 
 /** Credentials from the environment: QLIK_SERVER with QLIK_API_KEY, or with QLIK_OAUTH_CLIENT_ID and _SECRET (an incomplete set with QLIK_SERVER is an error). */
 export function envCredentials(
@@ -117,7 +117,7 @@ function headerMap(config: ConfigValues, path: string): Record<string, string> {
   return out;
 }
 
-export function pickContext(
+function pickContext(
   snapshot: ContextsSnapshot,
   wanted: string | undefined,
   source: string,

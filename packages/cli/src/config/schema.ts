@@ -12,7 +12,7 @@ interface FieldDef {
   secret?: boolean;
 }
 
-export const CONTEXT_FIELDS = {
+const CONTEXT_FIELDS = {
   server: { kind: 'string' },
   'server-type': { kind: 'string' },
   comment: { kind: 'string' },

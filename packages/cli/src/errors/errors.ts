@@ -40,16 +40,6 @@ export class ConfigError extends CliError {
   override name = 'ConfigError';
 }
 
-/** A network-level failure (connection refused, TLS, timeout, reset). */
-export class NetworkError extends CliError {
-  override name = 'NetworkError';
-  readonly code: string | undefined;
-  constructor(message: string, code?: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
 /**
  * not-sent: nothing reached the server (connection refused, DNS, connect timeout, a proxy that refused the tunnel) —
  * always safe to retry.
@@ -59,14 +49,18 @@ export class NetworkError extends CliError {
  */
 export type FailureKind = 'not-sent' | 'ambiguous' | 'tls' | 'fatal';
 
-export class TransportError extends NetworkError {
+/** A network-level failure (connection refused, TLS, timeout, reset), classified by `kind`. */
+export class TransportError extends CliError {
   override name = 'TransportError';
   readonly kind: FailureKind;
+  /** The system error code (ECONNREFUSED, ECONNRESET, …) when there is one. */
+  readonly code: string | undefined;
   /** The status line had arrived when the failure happened (the body could not be read). */
   readonly status: number | undefined;
   constructor(message: string, kind: FailureKind, code?: string, status?: number) {
-    super(message, code);
+    super(message);
     this.kind = kind;
+    this.code = code;
     this.status = status;
   }
 }

@@ -38,7 +38,7 @@ export function errorBodyJson(e: HttpError): unknown {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** The entries of a Qlik error body (also an OAuth `{error, error_description}` or a `{message}` body). */
-export function serverErrors(e: HttpError): ServerErrorEntry[] {
+function serverErrors(e: HttpError): ServerErrorEntry[] {
   const body = errorBodyJson(e);
   if (!body || typeof body !== 'object') return [];
   const o = body as Record<string, unknown>;
@@ -137,7 +137,7 @@ function deadKeyHint(x: Facts): string | undefined {
 }
 
 /** The hint table: the first rule whose `when` holds gives the hint. */
-export const HINTS: readonly HintRule[] = [
+const HINTS: readonly HintRule[] = [
   {
     about: 'a --sub that is an email address instead of a user id',
     when: (x) =>

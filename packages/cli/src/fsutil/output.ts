@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { errorCode } from '../errors/errors.js';
 import { writeFileAtomic } from './atomic.js';
 
-export class OutputPathError extends Error {}
+class OutputPathError extends Error {}
 
 /** Checked before any request: why `path` cannot be written (a directory), or undefined. */
 export async function outputPathProblem(path: string): Promise<string | undefined> {

@@ -105,7 +105,7 @@ export async function readExistingTextFile(path: string, label: string): Promise
 }
 
 /** The largest binary body file read (`raw --body-file app.qvf`): the whole file is held in memory to be sent. */
-export const MAX_BINARY_FILE_BYTES = 1024 * 1024 * 1024;
+const MAX_BINARY_FILE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Read a regular file's bytes, at most `max`: a FIFO, device or socket is refused (opened non-blocking, so a FIFO

@@ -63,7 +63,7 @@ const MAX_REDIRECTS = 5;
 const monotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 /** Whether repeating a request cannot do more than doing it once. */
-export function isIdempotent(method: string): boolean {
+function isIdempotent(method: string): boolean {
   return ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method.toUpperCase());
 }
 

@@ -21,7 +21,7 @@ function decodeName(name: string): string {
 }
 
 /** Mask the values of secret-named query parameters (`access_token=`, `api_key=`, `client_secret=`...). */
-export function maskQuery(text: string): string {
+function maskQuery(text: string): string {
   return text.replace(QUERY_PAIR, (all, sep: string, name: string, value: string) =>
     value !== '' && isSecretName(decodeName(name)) ? `${sep}${name}=${OMITTED}` : all,
   );

@@ -23,7 +23,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** What is wrong with one header, or undefined. */
-export function headerProblem(name: string, value: unknown): string | undefined {
+function headerProblem(name: string, value: unknown): string | undefined {
   if (!TOKEN.test(name)) return `invalid header name ${JSON.stringify(name)}`;
   if (typeof value !== 'string') return `header ${name} must be a string`;
   if (/[\r\n]/.test(value)) return `header ${name} has a line break (CR or LF) in its value`;

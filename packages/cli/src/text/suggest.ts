@@ -1,6 +1,6 @@
 // "Did you mean" suggestions for unknown config keys and commands (Levenshtein distance, as Cobra uses).
 
-export function levenshtein(a: string, b: string): number {
+function levenshtein(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_v, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0] ?? 0;

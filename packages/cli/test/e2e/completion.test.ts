@@ -3,6 +3,7 @@
 // fish — where TAB is pressed and the screen read back. A case whose shell (or tmux) is missing is skipped with a
 // note naming it, and the summary line names it too. Also `qlik version`, which installers parse.
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -523,7 +524,13 @@ describe.concurrent('the protocol and the scripts, from the built binary', () =>
     expect(noDesc.stdout).toBe('create\n:4\n');
   });
 
-  it('every script calls __complete, and __completeNoDesc with --no-descriptions', async ({ expect }) => {
+  it('every script calls __complete, and __completeNoDesc with --no-descriptions; the bytes of src/cmd/completion/scripts/ as recorded', async ({
+    expect,
+  }) => {
+    const recorded = JSON.parse(
+      await readFile(new URL('../fixtures/completion-sha256.json', import.meta.url), 'utf8'),
+    ) as Record<string, [string, string]>;
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     for (const shell of ['bash', 'zsh', 'fish', 'powershell']) {
       const [withDesc, noDesc] = await Promise.all([
         qlik(['completion', shell], { home }),
@@ -535,6 +542,7 @@ describe.concurrent('the protocol and the scripts, from the built binary', () =>
       expect(withDesc.stdout, shell).not.toContain('__completeNoDesc');
       expect(noDesc.stdout, shell).toMatch(/ __completeNoDesc\s/);
       expect(noDesc.stdout.replaceAll('__completeNoDesc', ''), shell).not.toContain('__complete');
+      expect([sha256(withDesc.stdout), sha256(noDesc.stdout)], shell).toEqual(recorded[shell]);
     }
     expect((await qlik(['completion', 'bash'], { home })).stdout).toContain('\n__start_qlik() {\n');
   });

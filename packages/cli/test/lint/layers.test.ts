@@ -30,12 +30,13 @@ async function violations(paths: string[], src: string, rules: Rules = layerRule
 }
 
 describe('import layering', () => {
-  it("fails on a backwards import, a sideways import, a verb importing a verb or another verb's folder, and a cycle", async () => {
+  it("fails on a backwards import, a sideways import, a verb importing a verb or another verb's folder, a verb's folder importing a verb, and a cycle; a verb's folder may import its own files", async () => {
     const src = 'packages/cli/test/fixtures/layers/src/';
     expect(await violations([src], src)).toEqual([
       'layer-config: config/resolve.ts → http/client.ts',
       'layer-http: http/client.ts → cmdutil/factory.ts',
       'no-circular: api/x.ts → api/y.ts',
+      'verb-folder-imports-verb: cmd/g/a/helper.ts → cmd/g/c.ts',
       'verb-imports-verb: cmd/g/a.ts → cmd/g/b.ts',
       'verb-imports-verb: cmd/g/b.ts → cmd/g/a/helper.ts',
     ]);

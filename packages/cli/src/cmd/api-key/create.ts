@@ -4,9 +4,9 @@ import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { FlagError } from '../../errors/errors.js';
 import { idpCandidates } from '../identity-provider/shared.js';
-import { checkDuration, scimSubject } from './shared.js';
+import { checkDuration, scimSubject } from './shared/input.js';
 
-export const SUB_TYPES = ['user', 'externalClient'] as const;
+const SUB_TYPES = ['user', 'externalClient'] as const;
 
 export const createOperation = defineOperation({
   use: 'create',

@@ -1,7 +1,7 @@
 import { subjectIds } from '../../api/candidates.js';
 import { defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
-import { scimSubject } from './shared.js';
+import { scimSubject } from './shared/input.js';
 
 const sortValues = ['createdByUser', 'sub', 'status', 'description', 'created'].flatMap((f) => [f, `+${f}`, `-${f}`]);
 

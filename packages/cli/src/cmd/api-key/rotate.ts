@@ -5,7 +5,7 @@ import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { intervalFlag, invalidArgument, retryFlag, type FlagSpec } from '../../cmdutil/flags.js';
 import { FlagError } from '../../errors/errors.js';
-import { checkDuration } from './shared.js';
+import { checkDuration } from './shared/input.js';
 
 const flags: readonly FlagSpec[] = [
   {

@@ -52,7 +52,7 @@ export const COMPLETION_BUDGET_MS = 1000;
  * (offline, 401, too slow): completion then offers nothing, silently. The budget starts with the first request (reading
  * the settings and loading the HTTP client are not network time) and covers all of them, an OAuth token included.
  */
-export function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): CompletionApi {
+function completionApi(f: Factory, budgetMs = COMPLETION_BUDGET_MS): CompletionApi {
   let deadline: number | undefined;
   let client: Promise<HttpClient | undefined> | undefined;
   const connect = async (): Promise<HttpClient | undefined> => {

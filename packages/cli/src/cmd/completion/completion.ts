@@ -6,14 +6,6 @@ import type { Factory } from '../../cmdutil/factory.js';
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-// The scripts are loaded only when one is printed (their text stays out of the start-up chunk).
-const SCRIPT_NAMES = {
-  bash: 'bashScript',
-  zsh: 'zshScript',
-  fish: 'fishScript',
-  powershell: 'powershellScript',
-} as const;
-
 const LONG: Record<Shell, string> = {
   // Not Cobra's text, which says the script depends on the bash-completion package and gives only a recipe that
   // needs it (/etc/bash_completion.d is read by bash-completion alone): this script works without it, so the truth
@@ -108,8 +100,9 @@ export function newCmdCompletion(f: Factory): Command {
         args: { min: 0, max: 0 },
         completeArgs: noFileCompletions,
         run: async ({ flags }) => {
-          const scripts = await import('./scripts.js');
-          await f.io.print(scripts[SCRIPT_NAMES[shell]]('qlik', flags.get('no-descriptions') !== true));
+          // The scripts are loaded only when one is printed (their text stays out of the start-up chunk).
+          const { completionScript } = await import('./scripts.js');
+          await f.io.print(completionScript(shell, flags.get('no-descriptions') !== true));
         },
       }),
   );

@@ -2,7 +2,7 @@ import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { noSuchContext } from '../../config/document.js';
 import { shellWord } from '../../errors/hints.js';
-import { contextNameArgs, contextNameHint, writeContexts } from './shared.js';
+import { contextNameArgs, requireContext, writeContexts } from './shared.js';
 
 export function newCmdContextRename(f: Factory): Command {
   return new Command({
@@ -15,10 +15,7 @@ export function newCmdContextRename(f: Factory): Command {
     args: { min: 2, max: 2 },
     run: async ({ args: [from = '', to = ''] }) => {
       await writeContexts(f, (doc) => {
-        if (!doc.has(from))
-          throw noSuchContext(from).withHint(
-            contextNameHint(from, doc.names(), (n) => `qlik context rename ${n} ${shellWord(to)}`),
-          );
+        requireContext(doc, from, noSuchContext, (n) => `qlik context rename ${n} ${shellWord(to)}`);
         doc.rename(from, to);
       });
       f.io.warn(`Context '${from}' renamed to '${to}'`);

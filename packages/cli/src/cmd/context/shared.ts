@@ -12,7 +12,7 @@ import type { FlagSet, FlagSpec } from '../../cmdutil/flags.js';
 import { readContexts, type ContextsDocument, type QlikContext } from '../../config/contexts.js';
 import { isSecretField } from '../../config/schema.js';
 import { apiSuffixNote, normalizeServer, parseServerType } from '../../config/server.js';
-import { FlagError } from '../../errors/errors.js';
+import { FlagError, type CliError } from '../../errors/errors.js';
 import { shellWord } from '../../errors/hints.js';
 import { permissionWarnings } from '../../fsutil/perms.js';
 import { readAllCapped, type IOStreams } from '../../iostreams/iostreams.js';
@@ -22,7 +22,7 @@ import { commandSuggestions } from '../../text/suggest.js';
 
 const MYQLIK = 'obtained from My Qlik (https://account.myqlik.qlik.com/account)';
 
-export const contextFlags: readonly FlagSpec[] = [
+const contextFlags: readonly FlagSpec[] = [
   { name: 'api-key', type: 'string', usage: 'API-key to be used for Qlik Cloud' },
   { name: 'comment', type: 'string', usage: 'Comment for the context' },
   { name: 'oauth-client-id', type: 'string', usage: `The ID of the configured OAuth client, ${MYQLIK}` },
@@ -64,14 +64,14 @@ const FLAG_KEYS: [keyof ContextFieldOptions, string][] = [
 ];
 
 /** The flags given on the command line (unset flags leave fields unchanged on update). */
-export function givenContextFlags(flags: FlagSet): ContextFieldOptions {
+function givenContextFlags(flags: FlagSet): ContextFieldOptions {
   const out: ContextFieldOptions = {};
   for (const [key, flag] of FLAG_KEYS) if (flags.changed(flag)) Object.assign(out, { [key]: flags.get(flag) });
   return out;
 }
 
 /** `--api-key -` (and `--oauth-client-secret -`) read the secret from stdin, so it never sits in argv or history. */
-export async function readSecretArgs(o: ContextFieldOptions, io: IOStreams): Promise<ContextFieldOptions> {
+async function readSecretArgs(o: ContextFieldOptions, io: IOStreams): Promise<ContextFieldOptions> {
   const dashes = [o.apiKey, o.oauthClientSecret].filter((v) => v === '-').length;
   if (dashes === 0) return o;
   const flag = o.apiKey === '-' ? '--api-key' : '--oauth-client-secret';
@@ -195,7 +195,7 @@ export async function noteKeyExpiry(f: Factory, name: string): Promise<void> {
   clearTimeout(timer);
 }
 
-export function registerSecrets(f: Factory, o: ContextFieldOptions): void {
+function registerSecrets(f: Factory, o: ContextFieldOptions): void {
   f.redactor.addSecret(o.apiKey);
   f.redactor.addSecret(o.oauthClientSecret);
 }
@@ -281,4 +281,17 @@ export function contextNameHint(name: string, names: readonly string[], command:
     return `did you mean ${close.map((c) => `'${c}'`).join(' or ')}? ${command(shellWord(first))}`;
   if (names.length > 0) return `the contexts are: ${names.join(', ')} (qlik context ls)`;
   return 'there are no contexts yet; make one with: qlik context create <name> --server <url> --api-key -';
+}
+
+/**
+ * Unless the contexts file has a context `name`: `error(name)`, with the hint of contextNameHint (`command` is the
+ * command again with a known name).
+ */
+export function requireContext(
+  doc: { has(name: string): boolean; names(): string[] },
+  name: string,
+  error: (name: string) => CliError,
+  command: (name: string) => string,
+): void {
+  if (!doc.has(name)) throw error(name).withHint(contextNameHint(name, doc.names(), command));
 }

@@ -1,7 +1,7 @@
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { CliError } from '../../errors/errors.js';
-import { contextNameArgs, contextNameHint, writeContexts } from './shared.js';
+import { contextNameArgs, requireContext, writeContexts } from './shared.js';
 
 export function newCmdContextUse(f: Factory): Command {
   return new Command({
@@ -12,10 +12,12 @@ export function newCmdContextUse(f: Factory): Command {
     args: { min: 1, max: 1 },
     run: async ({ args: [name = ''] }) => {
       await writeContexts(f, (doc) => {
-        if (!doc.has(name)) {
-          const hint = contextNameHint(name, doc.names(), (n) => `qlik context use ${n}`);
-          throw new CliError(`context with name '${name}' does not exist`, { hint });
-        }
+        requireContext(
+          doc,
+          name,
+          (n) => new CliError(`context with name '${n}' does not exist`),
+          (n) => `qlik context use ${n}`,
+        );
         doc.current = name;
       });
       f.io.warn(`Context: ${name}`);

@@ -1,6 +1,6 @@
 // qlik group create: flags → the POST body; bad input → one error line and no request.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/groups';
@@ -55,13 +55,5 @@ describe('group create', () => {
   ])('%j → one error line, no request', async (flags, error) => {
     const r = await runStubbed(['group', 'create', ...flags]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
-  });
-
-  it('409 for a name in use: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'group', 'create', '--name', 'A'], (reg) =>
-      reg.register('POST', P, qlikError(409, 'GROUPS-409', 'Conflict')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
   });
 });

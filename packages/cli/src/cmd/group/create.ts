@@ -1,6 +1,6 @@
 // qlik group create: POST /api/v1/groups. Help texts from Qlik's page (qlik.dev group-create.md, generation G3,
 // last_updated 2026-06-03).
-import { defineOperation } from '../../api/operation.js';
+import { bodyFlag, defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 export const groupCreateOperation = defineOperation({
@@ -22,14 +22,8 @@ export const groupCreateOperation = defineOperation({
           usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.',
         },
       },
-      {
-        flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique role identitier' },
-        field: 'assignedRoles[].id',
-      },
-      {
-        flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the role' },
-        field: 'assignedRoles[].name',
-      },
+      bodyFlag('assignedRoles-id', 'string', 'The unique role identitier', 'assignedRoles[].id'),
+      bodyFlag('assignedRoles-name', 'string', 'The name of the role', 'assignedRoles[].name'),
       { flag: { name: 'description', type: 'string', usage: 'The description of the group.' } },
       {
         flag: {

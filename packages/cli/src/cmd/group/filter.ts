@@ -1,10 +1,8 @@
 // qlik group filter: POST /api/v1/groups/actions/filter, a read (retried like one) paged like `user filter`. Help texts
 // from Qlik's page (qlik.dev group-filter.md, generation G2, the newest found; its --next/--prev/--limit texts speak of
 // users, as Qlik's do).
+import { FILTER_VERB_BODY, FILTER_VERB_QUERY } from '../../api/list-query.js';
 import { defineOperation } from '../../api/operation.js';
-import { allowedValues } from '../../cmdutil/flags.js';
-
-const NAME_SORTS = ['name', '+name', '-name'];
 
 export const groupFilterOperation = defineOperation({
   use: 'filter',
@@ -16,41 +14,6 @@ export const groupFilterOperation = defineOperation({
   output: 'list',
   paging: { pageMax: 100, limitUsage: 'The number of user entries to retrieve.' },
   idempotent: true,
-  query: [
-    {
-      flag: {
-        name: 'next',
-        type: 'string',
-        usage: 'Get users with IDs that are higher than the target user ID. Cannot be used in conjunction with prev.',
-      },
-    },
-    {
-      flag: {
-        name: 'prev',
-        type: 'string',
-        usage: 'Get users with IDs that are lower than the target user ID. Cannot be used in conjunction with next.',
-      },
-    },
-    {
-      flag: {
-        name: 'sort',
-        type: 'string',
-        choices: NAME_SORTS,
-        usage: `The field to sort by, with +/- prefix indicating sort order${allowedValues(NAME_SORTS)}`,
-      },
-    },
-  ],
-  body: {
-    kind: 'object',
-    fields: [
-      {
-        flag: {
-          name: 'filter',
-          type: 'string',
-          usage:
-            'The advanced filtering to be applied the query. All conditional statements within this query parameter are case insensitive.',
-        },
-      },
-    ],
-  },
+  query: FILTER_VERB_QUERY,
+  body: FILTER_VERB_BODY,
 });

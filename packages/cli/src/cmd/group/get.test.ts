@@ -1,6 +1,6 @@
 // qlik group get: the GET sent and what it prints.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const G = {
@@ -25,13 +25,5 @@ describe('group get', () => {
   it('no id: one error line, no request', async () => {
     const r = await runStubbed(['group', 'get']);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'Error: accepts 1 arg(s), received 0\n', requests: [] });
-  });
-
-  it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'group', 'get', 'nope'], (reg) =>
-      reg.register('GET', '/api/v1/groups/nope', qlikError(404, 'GROUPS-404', 'Not found')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });
 });

@@ -1,7 +1,7 @@
 // The `qlik group` group: wires its verbs. Texts from Qlik's group page (qlik.dev group/group.md, generation G2). No
 // page of Qlik's was found for `group settings` itself: its Short is this CLI's.
 import { editCommand } from '../../api/edit.js';
-import { operationCommand } from '../../api/run.js';
+import { operationCommand } from '../../api/operation-command.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { groupCreateOperation } from './create.js';

@@ -1,6 +1,6 @@
 // qlik group ls: flags → the query; paging; answers → output.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent, SERVER } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/groups';
@@ -53,12 +53,5 @@ describe('group ls: flags → the request', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toEqual(many(0, 150).map((g) => g.id));
-  });
-
-  it('401: the error body, exit 1', async () => {
-    const r = await runStubbed(['group', 'ls'], (reg) =>
-      reg.register('GET', P, qlikError(401, 'AUTH-1', 'Unauthorized')),
-    );
-    expect(r.code).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
 // group-patch.md, generation G3, last_updated 2026-06-03). Its paths have no leading slash (the spec's enum); the
 // spec's example sends `/assignedRoles`, so both are accepted. Roles are replaced as a whole: --value-name/--value-id
 // make a one-item list, --value takes the JSON list.
-import { defineOperation } from '../../api/operation.js';
+import { bodyFlag, defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 const PATHS = ['assignedRoles', 'name', 'description'];
@@ -30,8 +30,8 @@ export const groupPatchOperation = defineOperation({
         'The roles to assign to the group (limit of 100 roles per group) or the new custom group name or description.',
     },
     valueFields: [
-      { flag: { name: 'value-id', type: 'string', usage: 'The unique role identitier' }, field: 'id' },
-      { flag: { name: 'value-name', type: 'string', usage: 'The name of the role' }, field: 'name' },
+      bodyFlag('value-id', 'string', 'The unique role identitier', 'id'),
+      bodyFlag('value-name', 'string', 'The name of the role', 'name'),
     ],
   },
 });

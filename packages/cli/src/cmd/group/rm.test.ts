@@ -1,6 +1,6 @@
 // qlik group rm: the DELETE sent, its answers.
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../test/kit/httpmock.js';
+import { empty } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 describe('group rm', () => {
@@ -8,13 +8,6 @@ describe('group rm', () => {
     const r = await runStubbed(['group', 'rm', 'g1'], (reg) => reg.register('DELETE', '/api/v1/groups/g1', empty(204)));
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'DELETE', path: '/api/v1/groups/g1', body: undefined }]);
-  });
-
-  it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['group', 'rm', 'g1'], (reg) =>
-      reg.register('DELETE', '/api/v1/groups/g1', qlikError(404, 'GROUPS-404', 'Not found')),
-    );
-    expect(r.code).toBe(1);
   });
 
   it('no id: one error line, no request', async () => {

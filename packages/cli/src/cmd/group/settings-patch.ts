@@ -1,7 +1,7 @@
 // qlik group settings patch: PATCH /api/v1/groups/settings (@qlik/api's patchGroupsSettings). Help texts from Qlik's
 // page (qlik.dev group-settings-patch.md, generation G2, the newest found; its --value prints no type). The path
 // `/systemGroups/{id}/assignedRoles` takes a system group's id in place of {id}.
-import { defineOperation } from '../../api/operation.js';
+import { bodyFlag, defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 const PATHS = ['/autoCreateGroups', '/syncIdpGroups', '/systemGroups/{id}/assignedRoles'];
@@ -28,8 +28,8 @@ export const groupSettingsPatchOperation = defineOperation({
       value: '(Required) The value to be used for this operation.',
     },
     valueFields: [
-      { flag: { name: 'value-id', type: 'string', usage: '(Required) The unique role identitier' }, field: 'id' },
-      { flag: { name: 'value-name', type: 'string', usage: '(Required) The name of the role' }, field: 'name' },
+      bodyFlag('value-id', 'string', '(Required) The unique role identitier', 'id'),
+      bodyFlag('value-name', 'string', '(Required) The name of the role', 'name'),
     ],
   },
 });

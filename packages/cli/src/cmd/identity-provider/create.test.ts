@@ -1,7 +1,7 @@
 // qlik identity-provider create: flags → the nested body; bad input → one error line and no request; the created
 // IdP printed with its secrets masked.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers';
@@ -117,13 +117,5 @@ describe('identity-provider create: answers → output', () => {
       reg.register('POST', P, json(201, created)),
     );
     expect(b.stdout).toBe(`${JSON.stringify(created)}\n`);
-  });
-
-  it('400: the error body, exit 1, a POST is not retried', async () => {
-    const r = await runStubbed(['identity-provider', 'create', '--retry', '3'], (reg) =>
-      reg.register('POST', P, qlikError(400, 'IDP-400', 'Bad request')),
-    );
-    expect(r.code).toBe(1);
-    expect(r.requests).toHaveLength(1);
   });
 });

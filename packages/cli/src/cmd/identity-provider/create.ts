@@ -2,8 +2,69 @@
 // identity-provider-create.md, generation G3, last_updated 2026-06-03), flags in its order; the nested flags
 // (--options-claimsMapping-email, --pendingOptions-certificates-name…) build the nested body, the `unknowns` ones take
 // a JSON array. The created IdP is printed with its secrets masked (--json, --raw: as the server sent it).
-import { defineOperation } from '../../api/operation.js';
-import { allowedValues } from '../../cmdutil/flags.js';
+import { bodyFlag, defineOperation, type BodyField } from '../../api/operation.js';
+import { allowedValues, type FlagSpec } from '../../cmdutil/flags.js';
+
+/**
+ * Flags Qlik's page gives `options` and `pendingOptions` alike (the same type and text): the name and field after the
+ * prefix, as `bodyFlag` takes them.
+ */
+const BOTH_OPTIONS: readonly [string, FlagSpec['type'], string, string?][] = [
+  ['allowIdpInitiatedLogin', 'bool', 'Toggle to allow IdP initated login by the SAML IdP.'],
+  [
+    'certificates-certificate',
+    'string',
+    'The X.509 certificate for validating signed SAML responses.',
+    'certificates[].certificate',
+  ],
+  [
+    'certificates-encryption',
+    'bool',
+    'Indicates whether the certificate is used for encryption.',
+    'certificates[].encryption',
+  ],
+  ['certificates-name', 'string', 'Given name for this certificate.', 'certificates[].name'],
+  [
+    'certificates-signature',
+    'bool',
+    'Indicates whether the certificate is used for the signature.',
+    'certificates[].signature',
+  ],
+  ['claimsMapping-client_id', 'strings', "A list of JSON pointers used to map the user's client ID."],
+  ['claimsMapping-sub', 'strings', ''],
+  [
+    'discoveryUrl',
+    'string',
+    'The OpenID configuration endpoint. (Ex: https://<domain>/.well-known/openid-configuration). Required if openid_configuration is not given.',
+  ],
+  ['entityId', 'string', 'The entity ID for the SAML IdP. Required if metadata is not provided.'],
+  ['metadata-raw', 'string', 'The IDP metadata XML in base64-encoded format.'],
+  ['openid_configuration-authorization_endpoint', 'string', 'OAuth 2.0 Authorization Endpoint'],
+  [
+    'openid_configuration-end_session_endpoint',
+    'string',
+    'URL at the OP to which an RP can perform a redirect to request that the End-User be logged out at the OP.',
+  ],
+  [
+    'openid_configuration-introspection_endpoint',
+    'string',
+    'The introspection endpoint is an OAuth 2.0 endpoint that takes a parameter representing an OAuth 2.0 token and returns a JSON [RFC7159] document representing the meta information.',
+  ],
+  ['openid_configuration-issuer', 'string', 'OpenID Provider issuer'],
+  ['openid_configuration-jwks_uri', 'string', "URL of the OP's JSON Web Key Set [JWK] document"],
+  ['openid_configuration-token_endpoint', 'string', 'OAuth 2.0 Token Endpoint'],
+  ['openid_configuration-userinfo_endpoint', 'string', "URL of the OP's UserInfo Endpoint"],
+  ['realm', 'string', 'The realm identifier for the IdP.'],
+  ['signOnUrl', 'string', 'The sign on URL for the SAML IdP. Required if metadata is not provided.'],
+];
+
+/** The flags of `prefix` (`options` or `pendingOptions`): its own and those of BOTH_OPTIONS, in name order (Qlik's). */
+function optionFields(prefix: string, own: readonly BodyField[]): BodyField[] {
+  const both = BOTH_OPTIONS.map(([name, type, usage, field = name.replaceAll('-', '.')]) =>
+    bodyFlag(`${prefix}-${name}`, type, usage, `${prefix}.${field}`),
+  );
+  return [...own, ...both].sort((a, b) => (a.flag.name < b.flag.name ? -1 : 1));
+}
 
 export const idpCreateOperation = defineOperation({
   use: 'create',
@@ -21,550 +82,161 @@ export const idpCreateOperation = defineOperation({
       { flag: { name: 'createNewUsersOnLogin', type: 'bool', usage: '' } },
       { flag: { name: 'description', type: 'string', usage: '' } },
       { flag: { name: 'interactive', type: 'bool', usage: '' } },
-      {
-        flag: {
-          name: 'options-allowIdpInitiatedLogin',
-          type: 'bool',
-          usage: 'Toggle to allow IdP initated login by the SAML IdP.',
-        },
-        field: 'options.allowIdpInitiatedLogin',
-      },
-      {
-        flag: {
-          name: 'options-allowedClientIds',
-          type: 'strings',
-          usage:
-            'Only clients with IDs in this list will be allowed API access. A blank list or empty value means any client IDs authenticated against the IdP will be allowed access.',
-        },
-        field: 'options.allowedClientIds',
-      },
-      {
-        flag: { name: 'options-audience', type: 'string', usage: 'Allows for setting audience in access tokens.' },
-        field: 'options.audience',
-      },
-      {
-        flag: {
-          name: 'options-certificates',
-          type: 'unknowns',
-          usage: '(Deprecated) Array of JSON-objects to send as the property options-certificates.',
-        },
-        field: 'options.certificates',
-      },
-      {
-        flag: {
-          name: 'options-certificates-certificate',
-          type: 'string',
-          usage: 'The X.509 certificate for validating signed SAML responses.',
-        },
-        field: 'options.certificates[].certificate',
-      },
-      {
-        flag: {
-          name: 'options-certificates-encryption',
-          type: 'bool',
-          usage: 'Indicates whether the certificate is used for encryption.',
-        },
-        field: 'options.certificates[].encryption',
-      },
-      {
-        flag: { name: 'options-certificates-name', type: 'string', usage: 'Given name for this certificate.' },
-        field: 'options.certificates[].name',
-      },
-      {
-        flag: {
-          name: 'options-certificates-signature',
-          type: 'bool',
-          usage: 'Indicates whether the certificate is used for the signature.',
-        },
-        field: 'options.certificates[].signature',
-      },
-      {
-        flag: {
-          name: 'options-claimsMapping-client_id',
-          type: 'strings',
-          usage: "A list of JSON pointers used to map the user's client ID.",
-        },
-        field: 'options.claimsMapping.client_id',
-      },
-      {
-        flag: {
-          name: 'options-claimsMapping-email',
-          type: 'strings',
-          usage: "A list of SAML attributes used to map the user's email.",
-        },
-        field: 'options.claimsMapping.email',
-      },
-      {
-        flag: {
-          name: 'options-claimsMapping-groups',
-          type: 'strings',
-          usage: "A list of SAML attributes used to map the user's groups.",
-        },
-        field: 'options.claimsMapping.groups',
-      },
-      {
-        flag: {
-          name: 'options-claimsMapping-name',
-          type: 'strings',
-          usage: "A list of SAML attributes used to map the user's name.",
-        },
-        field: 'options.claimsMapping.name',
-      },
-      {
-        flag: {
-          name: 'options-claimsMapping-picture',
-          type: 'strings',
-          usage: "A list of SAML attributes used to map the user's picture.",
-        },
-        field: 'options.claimsMapping.picture',
-      },
-      { flag: { name: 'options-claimsMapping-sub', type: 'strings', usage: '' }, field: 'options.claimsMapping.sub' },
-      {
-        flag: {
-          name: 'options-discoveryUrl',
-          type: 'string',
-          usage:
-            'The OpenID configuration endpoint. (Ex: https://<domain>/.well-known/openid-configuration). Required if openid_configuration is not given.',
-        },
-        field: 'options.discoveryUrl',
-      },
-      {
-        flag: {
-          name: 'options-entityId',
-          type: 'string',
-          usage: 'The entity ID for the SAML IdP. Required if metadata is not provided.',
-        },
-        field: 'options.entityId',
-      },
-      { flag: { name: 'options-issuer', type: 'string', usage: 'The JWT issuer.' }, field: 'options.issuer' },
-      {
-        flag: { name: 'options-metadata-raw', type: 'string', usage: 'The IDP metadata XML in base64-encoded format.' },
-        field: 'options.metadata.raw',
-      },
-      {
-        flag: {
-          name: 'options-nameIdFormat',
-          type: 'string',
-          choices: [
-            'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-            'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-            'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-          ],
-          usage:
-            'The name identifier format that will be requested from the identity provider.' +
-            allowedValues([
+      ...optionFields('options', [
+        bodyFlag(
+          'options-allowedClientIds',
+          'strings',
+          'Only clients with IDs in this list will be allowed API access. A blank list or empty value means any client IDs authenticated against the IdP will be allowed access.',
+        ),
+        bodyFlag('options-audience', 'string', 'Allows for setting audience in access tokens.'),
+        bodyFlag(
+          'options-certificates',
+          'unknowns',
+          '(Deprecated) Array of JSON-objects to send as the property options-certificates.',
+        ),
+        bodyFlag('options-claimsMapping-email', 'strings', "A list of SAML attributes used to map the user's email."),
+        bodyFlag('options-claimsMapping-groups', 'strings', "A list of SAML attributes used to map the user's groups."),
+        bodyFlag('options-claimsMapping-name', 'strings', "A list of SAML attributes used to map the user's name."),
+        bodyFlag(
+          'options-claimsMapping-picture',
+          'strings',
+          "A list of SAML attributes used to map the user's picture.",
+        ),
+        bodyFlag('options-issuer', 'string', 'The JWT issuer.'),
+        {
+          flag: {
+            name: 'options-nameIdFormat',
+            type: 'string',
+            choices: [
               'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
               'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
               'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-            ]),
+            ],
+            usage:
+              'The name identifier format that will be requested from the identity provider.' +
+              allowedValues([
+                'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+                'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+                'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+              ]),
+          },
+          field: 'options.nameIdFormat',
         },
-        field: 'options.nameIdFormat',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-authorization_endpoint',
-          type: 'string',
-          usage: 'OAuth 2.0 Authorization Endpoint',
+        bodyFlag(
+          'options-staticKeys',
+          'unknowns',
+          '(Deprecated) Array of JSON-objects to send as the property options-staticKeys.',
+        ),
+        bodyFlag('options-staticKeys-kid', 'string', 'Key ID used to sign the JWTs.', 'options.staticKeys[].kid'),
+        bodyFlag(
+          'options-staticKeys-pem',
+          'string',
+          'Pem-encoded public key for verifying the JWTs.',
+          'options.staticKeys[].pem',
+        ),
+      ]),
+      ...optionFields('pendingOptions', [
+        bodyFlag(
+          'pendingOptions-blockOfflineAccessScope',
+          'bool',
+          'When true, the ˋoffline_accessˋ scope will not be requested from the IdP where applicable.',
+        ),
+        bodyFlag(
+          'pendingOptions-certificates',
+          'unknowns',
+          '(Deprecated) Array of JSON-objects to send as the property pendingOptions-certificates.',
+        ),
+        bodyFlag('pendingOptions-claimsMapping-email', 'strings', ''),
+        bodyFlag(
+          'pendingOptions-claimsMapping-email_verified',
+          'strings',
+          "A list of JSON pointers used to map the user's email_verified claim.",
+        ),
+        bodyFlag('pendingOptions-claimsMapping-groups', 'strings', ''),
+        bodyFlag(
+          'pendingOptions-claimsMapping-locale',
+          'strings',
+          "A list of JSON pointers used to map the user's locale.",
+        ),
+        bodyFlag('pendingOptions-claimsMapping-name', 'strings', ''),
+        bodyFlag('pendingOptions-claimsMapping-picture', 'strings', ''),
+        bodyFlag(
+          'pendingOptions-claimsMapping-zoneinfo',
+          'strings',
+          "A list of JSON pointers used to map the user's zoneinfo.",
+        ),
+        bodyFlag(
+          'pendingOptions-clientId',
+          'string',
+          'The client identifier used as part of authenticating an interactive identity provider.',
+        ),
+        bodyFlag(
+          'pendingOptions-clientSecret',
+          'string',
+          'The client secret used as part of authenticating an interactive identity provider.',
+        ),
+        bodyFlag('pendingOptions-decryptingKey-certificate', 'string', "The key's certificate in pem format"),
+        bodyFlag(
+          'pendingOptions-decryptingKey-createdAt',
+          'string',
+          'The timestamp for when the decrypting key was created.',
+        ),
+        bodyFlag(
+          'pendingOptions-decryptingKey-createdBy',
+          'string',
+          'The user id of the user who created the decrypting key',
+        ),
+        bodyFlag('pendingOptions-decryptingKey-jwks', 'string', 'The public key in jwk format'),
+        bodyFlag('pendingOptions-decryptingKey-keyId', 'string', 'The id of the decrypting key'),
+        bodyFlag('pendingOptions-decryptingKey-keySize', 'int', 'The algorithm size of the decrypting key'),
+        bodyFlag('pendingOptions-decryptingKey-keyType', 'string', 'The algorithm type of the decrypting key'),
+        bodyFlag('pendingOptions-decryptingKey-publicKey', 'string', 'The public key in pem format'),
+        bodyFlag(
+          'pendingOptions-emailVerifiedAlwaysTrue',
+          'bool',
+          'Only ADFS and AzureAD IdPs can set this property. For ADFS and AzureAD, it defaults to false. For other IdPs, it defaults to undefined.',
+        ),
+        {
+          flag: {
+            name: 'pendingOptions-idTokenSignatureAlg',
+            type: 'string',
+            choices: ['RS256', 'RS512'],
+            usage:
+              'The algorithm used to sign the ID token. The default algorithm is RS256.' +
+              allowedValues(['RS256', 'RS512']),
+          },
+          field: 'pendingOptions.idTokenSignatureAlg',
         },
-        field: 'options.openid_configuration.authorization_endpoint',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-end_session_endpoint',
-          type: 'string',
-          usage:
-            'URL at the OP to which an RP can perform a redirect to request that the End-User be logged out at the OP.',
-        },
-        field: 'options.openid_configuration.end_session_endpoint',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-introspection_endpoint',
-          type: 'string',
-          usage:
-            'The introspection endpoint is an OAuth 2.0 endpoint that takes a parameter representing an OAuth 2.0 token and returns a JSON [RFC7159] document representing the meta information.',
-        },
-        field: 'options.openid_configuration.introspection_endpoint',
-      },
-      {
-        flag: { name: 'options-openid_configuration-issuer', type: 'string', usage: 'OpenID Provider issuer' },
-        field: 'options.openid_configuration.issuer',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-jwks_uri',
-          type: 'string',
-          usage: "URL of the OP's JSON Web Key Set [JWK] document",
-        },
-        field: 'options.openid_configuration.jwks_uri',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-token_endpoint',
-          type: 'string',
-          usage: 'OAuth 2.0 Token Endpoint',
-        },
-        field: 'options.openid_configuration.token_endpoint',
-      },
-      {
-        flag: {
-          name: 'options-openid_configuration-userinfo_endpoint',
-          type: 'string',
-          usage: "URL of the OP's UserInfo Endpoint",
-        },
-        field: 'options.openid_configuration.userinfo_endpoint',
-      },
-      {
-        flag: { name: 'options-realm', type: 'string', usage: 'The realm identifier for the IdP.' },
-        field: 'options.realm',
-      },
-      {
-        flag: {
-          name: 'options-signOnUrl',
-          type: 'string',
-          usage: 'The sign on URL for the SAML IdP. Required if metadata is not provided.',
-        },
-        field: 'options.signOnUrl',
-      },
-      {
-        flag: {
-          name: 'options-staticKeys',
-          type: 'unknowns',
-          usage: '(Deprecated) Array of JSON-objects to send as the property options-staticKeys.',
-        },
-        field: 'options.staticKeys',
-      },
-      {
-        flag: { name: 'options-staticKeys-kid', type: 'string', usage: 'Key ID used to sign the JWTs.' },
-        field: 'options.staticKeys[].kid',
-      },
-      {
-        flag: {
-          name: 'options-staticKeys-pem',
-          type: 'string',
-          usage: 'Pem-encoded public key for verifying the JWTs.',
-        },
-        field: 'options.staticKeys[].pem',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-allowIdpInitiatedLogin',
-          type: 'bool',
-          usage: 'Toggle to allow IdP initated login by the SAML IdP.',
-        },
-        field: 'pendingOptions.allowIdpInitiatedLogin',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-blockOfflineAccessScope',
-          type: 'bool',
-          usage: 'When true, the ˋoffline_accessˋ scope will not be requested from the IdP where applicable.',
-        },
-        field: 'pendingOptions.blockOfflineAccessScope',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-certificates',
-          type: 'unknowns',
-          usage: '(Deprecated) Array of JSON-objects to send as the property pendingOptions-certificates.',
-        },
-        field: 'pendingOptions.certificates',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-certificates-certificate',
-          type: 'string',
-          usage: 'The X.509 certificate for validating signed SAML responses.',
-        },
-        field: 'pendingOptions.certificates[].certificate',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-certificates-encryption',
-          type: 'bool',
-          usage: 'Indicates whether the certificate is used for encryption.',
-        },
-        field: 'pendingOptions.certificates[].encryption',
-      },
-      {
-        flag: { name: 'pendingOptions-certificates-name', type: 'string', usage: 'Given name for this certificate.' },
-        field: 'pendingOptions.certificates[].name',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-certificates-signature',
-          type: 'bool',
-          usage: 'Indicates whether the certificate is used for the signature.',
-        },
-        field: 'pendingOptions.certificates[].signature',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-claimsMapping-client_id',
-          type: 'strings',
-          usage: "A list of JSON pointers used to map the user's client ID.",
-        },
-        field: 'pendingOptions.claimsMapping.client_id',
-      },
-      {
-        flag: { name: 'pendingOptions-claimsMapping-email', type: 'strings', usage: '' },
-        field: 'pendingOptions.claimsMapping.email',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-claimsMapping-email_verified',
-          type: 'strings',
-          usage: "A list of JSON pointers used to map the user's email_verified claim.",
-        },
-        field: 'pendingOptions.claimsMapping.email_verified',
-      },
-      {
-        flag: { name: 'pendingOptions-claimsMapping-groups', type: 'strings', usage: '' },
-        field: 'pendingOptions.claimsMapping.groups',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-claimsMapping-locale',
-          type: 'strings',
-          usage: "A list of JSON pointers used to map the user's locale.",
-        },
-        field: 'pendingOptions.claimsMapping.locale',
-      },
-      {
-        flag: { name: 'pendingOptions-claimsMapping-name', type: 'strings', usage: '' },
-        field: 'pendingOptions.claimsMapping.name',
-      },
-      {
-        flag: { name: 'pendingOptions-claimsMapping-picture', type: 'strings', usage: '' },
-        field: 'pendingOptions.claimsMapping.picture',
-      },
-      {
-        flag: { name: 'pendingOptions-claimsMapping-sub', type: 'strings', usage: '' },
-        field: 'pendingOptions.claimsMapping.sub',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-claimsMapping-zoneinfo',
-          type: 'strings',
-          usage: "A list of JSON pointers used to map the user's zoneinfo.",
-        },
-        field: 'pendingOptions.claimsMapping.zoneinfo',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-clientId',
-          type: 'string',
-          usage: 'The client identifier used as part of authenticating an interactive identity provider.',
-        },
-        field: 'pendingOptions.clientId',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-clientSecret',
-          type: 'string',
-          usage: 'The client secret used as part of authenticating an interactive identity provider.',
-        },
-        field: 'pendingOptions.clientSecret',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-decryptingKey-certificate',
-          type: 'string',
-          usage: "The key's certificate in pem format",
-        },
-        field: 'pendingOptions.decryptingKey.certificate',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-decryptingKey-createdAt',
-          type: 'string',
-          usage: 'The timestamp for when the decrypting key was created.',
-        },
-        field: 'pendingOptions.decryptingKey.createdAt',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-decryptingKey-createdBy',
-          type: 'string',
-          usage: 'The user id of the user who created the decrypting key',
-        },
-        field: 'pendingOptions.decryptingKey.createdBy',
-      },
-      {
-        flag: { name: 'pendingOptions-decryptingKey-jwks', type: 'string', usage: 'The public key in jwk format' },
-        field: 'pendingOptions.decryptingKey.jwks',
-      },
-      {
-        flag: { name: 'pendingOptions-decryptingKey-keyId', type: 'string', usage: 'The id of the decrypting key' },
-        field: 'pendingOptions.decryptingKey.keyId',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-decryptingKey-keySize',
-          type: 'int',
-          usage: 'The algorithm size of the decrypting key',
-        },
-        field: 'pendingOptions.decryptingKey.keySize',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-decryptingKey-keyType',
-          type: 'string',
-          usage: 'The algorithm type of the decrypting key',
-        },
-        field: 'pendingOptions.decryptingKey.keyType',
-      },
-      {
-        flag: { name: 'pendingOptions-decryptingKey-publicKey', type: 'string', usage: 'The public key in pem format' },
-        field: 'pendingOptions.decryptingKey.publicKey',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-discoveryUrl',
-          type: 'string',
-          usage:
-            'The OpenID configuration endpoint. (Ex: https://<domain>/.well-known/openid-configuration). Required if openid_configuration is not given.',
-        },
-        field: 'pendingOptions.discoveryUrl',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-emailVerifiedAlwaysTrue',
-          type: 'bool',
-          usage:
-            'Only ADFS and AzureAD IdPs can set this property. For ADFS and AzureAD, it defaults to false. For other IdPs, it defaults to undefined.',
-        },
-        field: 'pendingOptions.emailVerifiedAlwaysTrue',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-entityId',
-          type: 'string',
-          usage: 'The entity ID for the SAML IdP. Required if metadata is not provided.',
-        },
-        field: 'pendingOptions.entityId',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-idTokenSignatureAlg',
-          type: 'string',
-          choices: ['RS256', 'RS512'],
-          usage:
-            'The algorithm used to sign the ID token. The default algorithm is RS256.' +
-            allowedValues(['RS256', 'RS512']),
-        },
-        field: 'pendingOptions.idTokenSignatureAlg',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-metadata-raw',
-          type: 'string',
-          usage: 'The IDP metadata XML in base64-encoded format.',
-        },
-        field: 'pendingOptions.metadata.raw',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-nameIdFormat',
-          type: 'string',
-          choices: [
-            'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-            'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-            'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-          ],
-          usage:
-            'The name identifier format that will be requested from the identity provider.' +
-            allowedValues([
+        {
+          flag: {
+            name: 'pendingOptions-nameIdFormat',
+            type: 'string',
+            choices: [
               'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
               'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
               'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-            ]),
+            ],
+            usage:
+              'The name identifier format that will be requested from the identity provider.' +
+              allowedValues([
+                'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+                'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+                'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+              ]),
+          },
+          field: 'pendingOptions.nameIdFormat',
         },
-        field: 'pendingOptions.nameIdFormat',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-authorization_endpoint',
-          type: 'string',
-          usage: 'OAuth 2.0 Authorization Endpoint',
-        },
-        field: 'pendingOptions.openid_configuration.authorization_endpoint',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-end_session_endpoint',
-          type: 'string',
-          usage:
-            'URL at the OP to which an RP can perform a redirect to request that the End-User be logged out at the OP.',
-        },
-        field: 'pendingOptions.openid_configuration.end_session_endpoint',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-introspection_endpoint',
-          type: 'string',
-          usage:
-            'The introspection endpoint is an OAuth 2.0 endpoint that takes a parameter representing an OAuth 2.0 token and returns a JSON [RFC7159] document representing the meta information.',
-        },
-        field: 'pendingOptions.openid_configuration.introspection_endpoint',
-      },
-      {
-        flag: { name: 'pendingOptions-openid_configuration-issuer', type: 'string', usage: 'OpenID Provider issuer' },
-        field: 'pendingOptions.openid_configuration.issuer',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-jwks_uri',
-          type: 'string',
-          usage: "URL of the OP's JSON Web Key Set [JWK] document",
-        },
-        field: 'pendingOptions.openid_configuration.jwks_uri',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-token_endpoint',
-          type: 'string',
-          usage: 'OAuth 2.0 Token Endpoint',
-        },
-        field: 'pendingOptions.openid_configuration.token_endpoint',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-openid_configuration-userinfo_endpoint',
-          type: 'string',
-          usage: "URL of the OP's UserInfo Endpoint",
-        },
-        field: 'pendingOptions.openid_configuration.userinfo_endpoint',
-      },
-      {
-        flag: { name: 'pendingOptions-realm', type: 'string', usage: 'The realm identifier for the IdP.' },
-        field: 'pendingOptions.realm',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-scope',
-          type: 'string',
-          usage:
-            'Scope which will be sent along with token requests to the IdP. Scopes should be space delimited. Will default to certain values depending on the IdP provider.',
-        },
-        field: 'pendingOptions.scope',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-signOnUrl',
-          type: 'string',
-          usage: 'The sign on URL for the SAML IdP. Required if metadata is not provided.',
-        },
-        field: 'pendingOptions.signOnUrl',
-      },
-      {
-        flag: {
-          name: 'pendingOptions-useClaimsFromIdToken',
-          type: 'bool',
-          usage: 'If true, will use the claims from the ID token. By default it is set to true for ADFS and AzureAD.',
-        },
-        field: 'pendingOptions.useClaimsFromIdToken',
-      },
+        bodyFlag(
+          'pendingOptions-scope',
+          'string',
+          'Scope which will be sent along with token requests to the IdP. Scopes should be space delimited. Will default to certain values depending on the IdP provider.',
+        ),
+        bodyFlag(
+          'pendingOptions-useClaimsFromIdToken',
+          'bool',
+          'If true, will use the claims from the ID token. By default it is set to true for ADFS and AzureAD.',
+        ),
+      ]),
       { flag: { name: 'postLogoutRedirectUri', type: 'string', usage: '' } },
       { flag: { name: 'protocol', type: 'string', usage: '' } },
       { flag: { name: 'provider', type: 'string', usage: '' } },

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
@@ -59,13 +59,5 @@ describe('identity-provider get', () => {
   ])('%j → one error line, no request', async (args, error) => {
     const r = await runStubbed(['identity-provider', 'get', ...args]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
-  });
-
-  it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'get', 'i1'], (reg) =>
-      reg.register('GET', P, qlikError(404, 'IDP-404', 'Not Found')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });
 });

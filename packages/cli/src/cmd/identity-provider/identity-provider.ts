@@ -1,7 +1,7 @@
 // The `qlik identity-provider` group: wires its verbs. Texts from Qlik's group pages (generation G2): the group,
 // `me` and `.well-known` (the last two have no Synopsis).
 import { editCommand } from '../../api/edit.js';
-import { operationCommand } from '../../api/run.js';
+import { operationCommand } from '../../api/operation-command.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { idpCreateOperation } from './create.js';

@@ -1,6 +1,7 @@
 // qlik identity-provider ls: GET /api/v1/identity-providers with cursor paging through links.next. Help texts from
 // Qlik's page (qlik.dev identity-provider-ls.md, generation G2, the newest found). Secrets in the IdPs' options are
 // masked in the default output; --json and --raw print what the server sent.
+import { CURSOR_QUERY } from '../../api/list-query.js';
 import { defineOperation } from '../../api/operation.js';
 
 export const idpLsOperation = defineOperation({
@@ -14,7 +15,6 @@ export const idpLsOperation = defineOperation({
   maskSecrets: true,
   query: [
     { flag: { name: 'active', type: 'bool', usage: 'If provided, filters the results by the active field.' } },
-    { flag: { name: 'next', type: 'string', usage: 'The next page cursor.' } },
-    { flag: { name: 'prev', type: 'string', usage: 'The previous page cursor.' } },
+    ...CURSOR_QUERY,
   ],
 });

@@ -1,6 +1,6 @@
 // qlik identity-provider patch: flags → the JSON Patch (promote-options takes no path); bad patches refused.
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../test/kit/httpmock.js';
+import { empty } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
@@ -61,13 +61,5 @@ describe('identity-provider patch', () => {
     expect(r.requests[0]!.json).toEqual([
       { op: 'replace', path: '/pendingOptions/clientSecret', value: 'n3w-s3cr3t-value' },
     ]);
-  });
-
-  it('412 (the IdP changed): the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'patch', 'i1', '--op', 'promote-options'], (reg) =>
-      reg.register('PATCH', P, qlikError(412, 'IDP-412', 'Precondition failed')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 412 }] });
   });
 });

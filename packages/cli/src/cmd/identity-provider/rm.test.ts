@@ -1,6 +1,6 @@
 // qlik identity-provider rm: the DELETE sent; the tenant's interactive IdP cannot be deleted (400).
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../test/kit/httpmock.js';
+import { empty } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
@@ -10,14 +10,6 @@ describe('identity-provider rm', () => {
     const r = await runStubbed(['identity-provider', 'rm', 'i1'], (reg) => reg.register('DELETE', P, empty(204)));
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'DELETE', path: P, body: undefined }]);
-  });
-
-  it('400 for the interactive IdP: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'identity-provider', 'rm', 'i1'], (reg) =>
-      reg.register('DELETE', P, qlikError(400, 'IDP-400', "The interactive IdP for the tenant can't be deleted.")),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 400 }] });
   });
 
   it('no id: one error line, no request', async () => {

@@ -1,6 +1,6 @@
 // qlik role get: the GET sent and what it prints.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const ROLE = { id: 'r1', name: 'TenantAdmin', type: 'default', permissions: ['a'], links: { self: { href: 'x' } } };
@@ -24,13 +24,5 @@ describe('role get', () => {
   ])('%j → one error line, no request', async (args, error) => {
     const r = await runStubbed(['role', 'get', ...args]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
-  });
-
-  it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'get', 'nope'], (reg) =>
-      reg.register('GET', '/api/v1/roles/nope', qlikError(404, 'ROLES-404', 'Not found')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });
 });

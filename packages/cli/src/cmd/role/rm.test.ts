@@ -1,6 +1,6 @@
 // qlik role rm: the DELETE sent, its answers.
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../test/kit/httpmock.js';
+import { empty } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 describe('role rm', () => {
@@ -8,14 +8,6 @@ describe('role rm', () => {
     const r = await runStubbed(['role', 'rm', 'r1'], (reg) => reg.register('DELETE', '/api/v1/roles/r1', empty(204)));
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: '' });
     expect(r.requests.map(sent)).toEqual([{ method: 'DELETE', path: '/api/v1/roles/r1', body: undefined }]);
-  });
-
-  it('400 for a role still assigned: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'role', 'rm', 'r1'], (reg) =>
-      reg.register('DELETE', '/api/v1/roles/r1', qlikError(400, 'ROLES-400', 'Role is assigned')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 400 }] });
   });
 
   it('no role id: one error line, no request', async () => {

@@ -1,6 +1,6 @@
 // The `qlik role` group: wires its verbs. Texts from Qlik's group page (qlik.dev role/role.md, generation G2).
 import { editCommand } from '../../api/edit.js';
-import { operationCommand } from '../../api/run.js';
+import { operationCommand } from '../../api/operation-command.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { roleCreateOperation } from './create.js';

@@ -1,5 +1,5 @@
 // The `qlik tenant` group: wires its verbs.
-import { operationCommand } from '../../api/run.js';
+import { operationCommand } from '../../api/operation-command.js';
 import { Command } from '../../cmdutil/command.js';
 import type { Factory } from '../../cmdutil/factory.js';
 import { tenantMeOperation } from './me.js';

@@ -1,7 +1,7 @@
 // qlik user create: flags → the POST body; bad input → one error line and no request; answers → output.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
-import { lines, runStubbed, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users';
 const created = { id: 'u9', subject: 's1', status: 'invited', links: { self: { href: 'x' } } };
@@ -81,16 +81,5 @@ describe('user create: answers → output', () => {
       reg.register('POST', PATH, json(201, created)),
     );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
-  });
-
-  it('409 for a subject that exists: the error body on stderr, exit 1, not retried', async () => {
-    const r = await runStubbed(['--json', 'user', 'create', '--subject', 's1', '--retry', '2'], (reg) =>
-      reg.register('POST', PATH, qlikError(409, 'USERS-409', 'User conflict when attempting to create a new user.')),
-    );
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 409 }] });
-    expect(lines(r.stderr).length).toBeGreaterThan(0);
-    expect(r.requests).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 // qlik user create: POST /api/v1/users. Help texts from Qlik's page (qlik.dev user-create.md, generation G3,
 // last_updated 2026-06-03; G2 differs only in "(Required)" prefixes and the deprecated --roles).
-import { defineOperation } from '../../api/operation.js';
+import { bodyFlag, defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 export const userCreateOperation = defineOperation({
@@ -22,14 +22,8 @@ export const userCreateOperation = defineOperation({
           usage: '(Deprecated) Array of JSON-objects to send as the property assignedRoles.',
         },
       },
-      {
-        flag: { name: 'assignedRoles-id', type: 'string', usage: 'The unique identitier' },
-        field: 'assignedRoles[].id',
-      },
-      {
-        flag: { name: 'assignedRoles-name', type: 'string', usage: 'The name of the entity' },
-        field: 'assignedRoles[].name',
-      },
+      bodyFlag('assignedRoles-id', 'string', 'The unique identitier', 'assignedRoles[].id'),
+      bodyFlag('assignedRoles-name', 'string', 'The name of the entity', 'assignedRoles[].name'),
       {
         flag: {
           name: 'email',

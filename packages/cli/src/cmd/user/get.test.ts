@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { json, qlikError, StubRegistry } from '../../../test/kit/httpmock.js';
+import { json, StubRegistry } from '../../../test/kit/httpmock.js';
 import { homeWithContext, runQlik } from '../../../test/kit/run.js';
 
 const SERVER = 'https://tenant.example.com';
@@ -18,12 +18,5 @@ describe('qlik user get', () => {
     expect(r.code, r.stderr).toBe(0);
     reg.verify();
     expect(JSON.parse(r.stdout)).toEqual({ id: 'a/b', name: 'Ann' });
-  });
-
-  it('prints the error body of a 404 and exits 1', async () => {
-    const reg = new StubRegistry().register('GET', '/api/v1/users/nope', qlikError(404, 'USERS-7', 'Not found'));
-    const r = await runQlik(['user', 'get', 'nope'], { home: await homeWithContext(SERVER), transport: reg });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: Not found (USERS-7)\n');
   });
 });

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
+import { json } from '../../../test/kit/httpmock.js';
 import { runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/actions/invite';
@@ -55,14 +55,5 @@ describe('user invite: answers → output', () => {
       reg.register('POST', PATH, json(207, result)),
     );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
-  });
-
-  it('403: the error body, exit 1, a POST is not retried', async () => {
-    const r = await runStubbed(['--json', 'user', 'invite', '--invitees-email', 'a@b.c', '--retry', '2'], (reg) =>
-      reg.register('POST', PATH, qlikError(403, 'USERS-403', 'Forbidden')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
-    expect(r.requests).toHaveLength(1);
   });
 });

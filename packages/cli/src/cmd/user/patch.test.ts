@@ -1,7 +1,7 @@
 // qlik user patch: --op/--path/--value, --value-id/--value-name, --body and -f → the JSON Patch sent; bad patches refused
 // before any request; 204 and 207 answers.
 import { describe, expect, it } from 'vitest';
-import { empty, json, qlikError } from '../../../test/kit/httpmock.js';
+import { empty, json } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/u1';
@@ -130,13 +130,5 @@ describe('user patch: answers → output', () => {
       reg.register('PATCH', PATH, answer),
     );
     expect(r).toMatchObject({ code: 0, stdout, stderr: '' });
-  });
-
-  it('403: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'user', 'patch', 'u1', ...flags], (reg) =>
-      reg.register('PATCH', PATH, qlikError(403, 'USERS-403', 'Forbidden')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 403 }] });
   });
 });

@@ -2,7 +2,7 @@
 // texts from Qlik's page (qlik.dev user-patch.md, generation G3, last_updated 2026-06-03). A role is assigned by name
 // or id: `--path /assignedRoles --value '[{"name":"TenantAdmin"}]'`, or `--value-name TenantAdmin` (sent as a
 // one-item list with replace), or `--op add --path /assignedRoles/- --value-name …` as the users spec's example does.
-import { defineOperation } from '../../api/operation.js';
+import { bodyFlag, defineOperation } from '../../api/operation.js';
 import { allowedValues } from '../../cmdutil/flags.js';
 
 const OPS = ['replace', 'set', 'unset', 'add', 'renew', 'remove-value'];
@@ -48,11 +48,8 @@ export const userPatchOperation = defineOperation({
       path: `A JSON Pointer. The field ˋrolesˋ is deprecated.${allowedValues(PATHS)}`,
     },
     valueFields: [
-      { flag: { name: 'value-id', type: 'string', usage: 'The unique identitier' }, field: 'id' },
-      {
-        flag: { name: 'value-name', type: 'string', usage: 'The value to be used for this operation.' },
-        field: 'name',
-      },
+      bodyFlag('value-id', 'string', 'The unique identitier', 'id'),
+      bodyFlag('value-name', 'string', 'The value to be used for this operation.', 'name'),
       {
         flag: {
           name: 'value-providerType',

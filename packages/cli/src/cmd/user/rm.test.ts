@@ -1,6 +1,6 @@
 // qlik user rm: the DELETE sent, its answers.
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../test/kit/httpmock.js';
+import { empty } from '../../../test/kit/httpmock.js';
 import { runStubbed, sent } from '../../../test/kit/verb.js';
 
 describe('user rm', () => {
@@ -20,13 +20,5 @@ describe('user rm', () => {
   ])('%j → one error line, no request', async (args, error) => {
     const r = await runStubbed(['user', 'rm', ...args]);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: error, requests: [] });
-  });
-
-  it('404: the error body, exit 1', async () => {
-    const r = await runStubbed(['--json', 'user', 'rm', 'nope'], (reg) =>
-      reg.register('DELETE', '/api/v1/users/nope', qlikError(404, 'USERS-404', 'Not found')),
-    );
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stderr)).toMatchObject({ errors: [{ status: 404 }] });
   });
 });

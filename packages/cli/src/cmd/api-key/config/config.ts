@@ -1,6 +1,6 @@
 // The `qlik api-key config` group: wires its verbs.
 import { editCommand } from '../../../api/edit.js';
-import { operationCommand } from '../../../api/run.js';
+import { operationCommand } from '../../../api/operation-command.js';
 import { Command } from '../../../cmdutil/command.js';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { configEditOperation } from './edit.js';

@@ -1,7 +1,7 @@
 import { currentTenantId } from '../../../api/current-tenant.js';
 import type { EditOperation } from '../../../api/edit.js';
 import { CliError } from '../../../errors/errors.js';
-import { checkDuration } from '../shared.js';
+import { checkDuration } from '../shared/input.js';
 
 export const configEditOperation: EditOperation = {
   use: 'edit <configId>',

@@ -1,7 +1,7 @@
 import { currentTenantId } from '../../../api/current-tenant.js';
 import { defineOperation } from '../../../api/operation.js';
 
-export const CONFIG_PATHS = ['/max_api_key_expiry', '/max_keys_per_user', '/scim_externalClient_expiry'] as const;
+const CONFIG_PATHS = ['/max_api_key_expiry', '/max_keys_per_user', '/scim_externalClient_expiry'] as const;
 
 export const configPatchOperation = defineOperation({
   use: 'patch <configId>',

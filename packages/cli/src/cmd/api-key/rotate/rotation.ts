@@ -32,30 +32,24 @@ import { withFileLock } from '../../../fsutil/lock.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
 import { authorizationHeader } from '../../../text/headers.js';
 import {
-  activeKeysOf,
-  bearerToken,
   createKey,
   deleteKey,
-  fileNameFor,
   getJson,
-  getKey,
   HOST,
   keysCreatedBy,
   lifecycleDir,
-  lifetimeOf,
   me,
   newNonce,
   ownerAlive,
   readJsonFile,
   removeFile,
   runTag,
-  setDescription,
   sweepExecLeftovers,
-  tokenClaims,
   untagged,
   writePrivateJson,
   type ApiKey,
 } from '../shared/keys.js';
+import { activeKeysOf, bearerToken, fileNameFor, getKey, lifetimeOf, setDescription, tokenClaims } from './keys.js';
 
 /** Exit codes of rotate (documented in its help). */
 export const ROTATED = 0;

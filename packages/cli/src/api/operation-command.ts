@@ -1,4 +1,4 @@
-// Turns an Operation declaration into a command. What the command does (execute.ts) is loaded only when it runs, so
+// Turns an Operation declaration into a command. What the command does (runner.ts) is loaded only when it runs, so
 // that building the command tree for help, completion or another verb costs no more than reading the declarations.
 import { Command } from '../cmdutil/command.js';
 import type { Factory } from '../cmdutil/factory.js';
@@ -15,6 +15,6 @@ export function operationCommand(f: Factory, op: Operation): Command {
     flags: operationFlags(op),
     ...(completeArgs ? { completeArgs: (req) => completeArgs(f, req) } : {}),
     ...(completeFlags ? { completeFlag: async (name, req) => completeFlags[name]?.(f, req) } : {}),
-    run: async (inv) => (await import('./execute.js')).runOperation({ op, f, inv }),
+    run: async (inv) => (await import('./runner.js')).runOperation({ op, f, inv }),
   });
 }

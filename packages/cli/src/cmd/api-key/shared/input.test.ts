@@ -2,7 +2,7 @@
 // everything else is Temporal's decision.
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { checkDuration, plainPositiveDuration } from './shared.js';
+import { checkDuration, plainPositiveDuration } from './input.js';
 
 /** Temporal's verdict: a positive duration or not. */
 function temporalPositive(s: string): boolean {

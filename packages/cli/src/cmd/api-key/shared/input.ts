@@ -1,7 +1,8 @@
-// What the api-key verbs share: the ISO 8601 duration check. (How `api-key create` recognises and removes the keys
-// its own attempts made is in shared/attribution.ts, loaded only when a create, rotate or exec runs.)
-import { ConfigError } from '../../errors/errors.js';
-import { invalidArgument } from '../../cmdutil/flags.js';
+// Checks of what the user typed that several api-key verbs share: ISO 8601 durations (create, rotate, exec, audit,
+// config edit) and SCIM subjects (create, ls). (How a create recognises and removes the keys its own attempts made is
+// in attribution.ts, loaded only when a create, rotate or exec runs.)
+import { ConfigError } from '../../../errors/errors.js';
+import { invalidArgument } from '../../../cmdutil/flags.js';
 
 /**
  * A SCIM subject as the API wants it, `SCIM\<idp-id>` with one backslash. Qlik's help prints the format as
