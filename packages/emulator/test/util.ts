@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
-import type { ApiResponse, Emulator } from '../../../test/kit/emulator.js';
+import type { CallResponse, Emulator } from '../../../test/kit/emulator.js';
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -26,7 +26,7 @@ export interface QlikErrorJson {
 }
 
 /** Asserts a Qlik error response and returns its first error. */
-export function expectError(res: ApiResponse, status: number, code?: string | RegExp): QlikErrorJson {
+export function expectError(res: CallResponse, status: number, code?: string | RegExp): QlikErrorJson {
   expect(res.status, res.text).toBe(status);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(Array.isArray(res.body?.errors)).toBe(true);
