@@ -1,6 +1,6 @@
 // qlik api-key ls: flags → the request sent, answers → what is printed, --limit paging and its guards, the size cap.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
 import { json, qlikError, text, type RecordedRequest } from '../../../test/kit/httpmock.js';
 import { homeWithContext, runQlik } from '../../../test/kit/run.js';
 import { keyRecord, lines, localServer, runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
@@ -259,13 +259,7 @@ describe('api-key ls: a response over the size cap (real transport)', () => {
 });
 
 describe('api-key ls against the emulator', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
 
   it('lists what the API lists, and pages through links.next for --limit', async () => {
     const user = await emu.control<{ id: string; apiKey: string }>('POST', 'users', {
@@ -281,7 +275,7 @@ describe('api-key ls against the emulator', () => {
 
     const one = await runQlik(['api-key', 'ls'], { home });
     expect(one.code, one.stderr).toBe(0);
-    const api = await emu.api('GET', KEYS, { token: user.apiKey });
+    const api = await emu.call('GET', KEYS, { token: user.apiKey });
     expect(JSON.parse(one.stdout)).toEqual((api.body.data as Record<string, unknown>[]).map(withoutLinks));
 
     const r = await runQlik(['api-key', 'ls', '--limit', '120', '-q', '--headers', 'X-Test-Run=ls-paging'], { home });
