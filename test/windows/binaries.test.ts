@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../kit/emulator.js';
 import { cleanEnv, ROOT, start } from '../kit/process.mjs';
 import { ensureWinePrefix, runWine, WINE, winPath } from '../kit/wine.js';
-import { tempHome } from '../../packages/cli/test/kit/temp.js';
+import { tempHome } from '../kit/temp.js';
 
 const BINARIES = join(ROOT, 'dist', 'binaries');
 const QEMU = ['/usr/bin/qemu-aarch64-static', '/usr/bin/qemu-aarch64'].find((p) => existsSync(p));

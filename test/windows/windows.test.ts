@@ -12,7 +12,7 @@ import { nodeBinary } from '../../scripts/binaries/node-dist.mjs';
 import { startEmulator, type Emulator, useEmulator } from '../kit/emulator.js';
 import { QLIK } from '../kit/process.mjs';
 import { ensureWinePrefix, runWine, startWine, WINE, winePrefix, winPath, type WineRunOptions } from '../kit/wine.js';
-import { tempHome } from '../../packages/cli/test/kit/temp.js';
+import { tempHome } from '../kit/temp.js';
 
 const KEYS = '/api/v1/api-keys';
 const emu = useEmulator({ reset: false });

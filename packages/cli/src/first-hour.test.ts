@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../test/kit/emulator.js';
-import { json, StubRegistry } from '../test/kit/httpmock.js';
-import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../test/kit/run.js';
-import { homeWith, tempHome } from '../test/kit/temp.js';
+import { json, StubRegistry } from '../../../test/kit/httpmock.js';
+import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWith, tempHome } from '../../../test/kit/temp.js';
 
 const KEYS = '/api/v1/api-keys';
 const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
 import { useEmulator, type FaultRuleInput, type RequestLogEntry } from '../../../../test/kit/emulator.js';
-import { homeWithOAuthContext, runQlik, type RunOptions, type RunResult } from '../../test/kit/run.js';
-import { homeWith } from '../../test/kit/temp.js';
+import { homeWithOAuthContext, runQlik, type RunOptions, type RunResult } from '../../../../test/kit/run.js';
+import { homeWith } from '../../../../test/kit/temp.js';
 
 const SIX_HOURS = 21_600_000;
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { assertBuilt, CLI_PACKAGE_JSON, lines, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
 import { useEmulator } from '../../../../test/kit/emulator.js';
-import { tempHome, writeContextsFile } from '../kit/temp.js';
+import { tempHome, writeContextsFile } from '../../../../test/kit/temp.js';
 
 const run = promisify(execFile);
 // Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../test/kit/emulator.js';
-import { tempHome } from '../kit/temp.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 import { assertBuilt, contextsFile, qlik, QLIK_JS, start } from './kit.js';
 
 const emu = useEmulator();
@@ -44,7 +44,7 @@ async function devHome(description: string): Promise<string> {
   });
   expect(made.status).toBe(201);
   const home = await tempHome();
-  const { writeContextsFile } = await import('../kit/temp.js');
+  const { writeContextsFile } = await import('../../../../test/kit/temp.js');
   await writeContextsFile(
     home,
     `current-context: dev\ncontexts:\n  dev:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`,
@@ -177,7 +177,7 @@ describe('exec as a process', () => {
     });
     await emu.setTime({ offsetMs: 11 * 60_000 });
     const admin = await tempHome();
-    const { writeContextsFile } = await import('../kit/temp.js');
+    const { writeContextsFile } = await import('../../../../test/kit/temp.js');
     await writeContextsFile(
       admin,
       `current-context: a\ncontexts:\n  a:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${emu.admin.apiKey}\n`,

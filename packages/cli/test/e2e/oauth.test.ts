@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
 import { useEmulator } from '../../../../test/kit/emulator.js';
-import { oauthContextArgv } from '../kit/run.js';
-import { tempHome } from '../kit/temp.js';
+import { oauthContextArgv } from '../../../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 import { assertBuilt, qlik, QLIK_JS, start } from './kit.js';
 
 const emu = useEmulator({ reset: false });

@@ -3,7 +3,7 @@
 // only this CLI's own leftovers.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator();
 let admin: string;

@@ -7,10 +7,17 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator, type FaultRuleInput } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
+import {
+  empty,
+  failure,
+  json,
+  qlikError,
+  StubRegistry,
+  type RecordedRequest,
+} from '../../../../../test/kit/httpmock.js';
 import type { TransportResponse } from '../../http/transport.js';
 import type { TransportError } from '../../errors/errors.js';
-import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../../../test/kit/run.js';
 import { CancelledError } from '../../errors/errors.js';
 
 const SERVER = 'https://tenant.example.com';

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator();
 let home: string;

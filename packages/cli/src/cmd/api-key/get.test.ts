@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, failure, json, qlikError, text } from '../../../test/kit/httpmock.js';
-import { homeWithContext } from '../../../test/kit/run.js';
-import { keyRecord, lines, runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { empty, failure, json, qlikError, text } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext } from '../../../../../test/kit/run.js';
+import { keyRecord, lines, runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 
 const KEY = keyRecord('k1', { description: 'to get' });
 

@@ -1,9 +1,9 @@
 // qlik api-key ls: flags → the request sent, answers → what is printed, --limit paging and its guards, the size cap.
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { json, qlikError, text, type RecordedRequest } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
-import { keyRecord, lines, localServer, runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { json, qlikError, text, type RecordedRequest } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
+import { keyRecord, lines, localServer, runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 import { MAX_PAGES } from '../../api/paging.js';
 
 const KEYS = '/api/v1/api-keys';

@@ -2,9 +2,9 @@
 // or revoked — or, after an attempt whose answer was lost, that it is gone — and owner delete vs admin revoke for real.
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
-import { keyRecord, runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty, failure, json, qlikError } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
+import { keyRecord, runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/api-keys/k1';
 const NOT_FOUND = qlikError(404, 'APIKEYS-4', 'API key was not found');

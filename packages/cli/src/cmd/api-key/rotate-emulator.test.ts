@@ -5,7 +5,7 @@ import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator();
 

@@ -5,7 +5,7 @@
 // `qlik api-key rm`, and see the very next SCIM request refused.
 import { beforeAll, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const SCIM = '/api/v1/scim/v2';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -3,10 +3,10 @@
 // slower than the budget (a stub that never answers).
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { failure, json, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
-import { homeWith } from '../../../test/kit/temp.js';
-import { SERVER } from '../../../test/kit/verb.js';
+import { failure, json, StubRegistry, type RecordedRequest } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
+import { homeWith } from '../../../../../test/kit/temp.js';
+import { SERVER } from '../../../../../test/kit/verb.js';
 import type { TransportResponse } from '../../http/transport.js';
 
 const KEYS = {

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { failure, json, qlikError, StubRegistry, text } from '../../../../../test/kit/httpmock.js';
+import { runQlik, tempHome } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, saved } from './test/kit.js';
 
 const SERVER = 'https://tenant.eu.example.com';

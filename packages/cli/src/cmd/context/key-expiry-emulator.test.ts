@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { runQlik, tempHome } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator({ reset: false });
 

@@ -4,8 +4,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunOptions } from '../../../test/kit/run.js';
+import { empty, failure, json, qlikError, StubRegistry, text } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunOptions } from '../../../../../test/kit/run.js';
 import { apiPath, bodyFromValues } from './raw.js';
 
 const SERVER = 'https://tenant.example.com';

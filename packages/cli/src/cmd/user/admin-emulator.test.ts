@@ -4,7 +4,7 @@
 // emulator's identity-providers service.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator({ reset: false });
 let admin: string;

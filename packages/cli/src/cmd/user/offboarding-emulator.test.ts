@@ -3,7 +3,7 @@
 // works → user rm → the key answers 401 and `api-key ls --sub` shows it revoked.
 import { beforeAll, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator({ reset: false });
 let admin: string;

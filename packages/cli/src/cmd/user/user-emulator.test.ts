@@ -4,7 +4,7 @@
 // email, create a key for them, list their keys), run with an admin's API key and with an OAuth client.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EmulatorUser, type RequestLogEntry, useEmulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const emu = useEmulator({ reset: false });
 let added: EmulatorUser[];
