@@ -8,9 +8,8 @@ import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startEmulator, useEmulator } from '../../../test/kit/emulator.js';
-import { BIN, expectError, tempDirs } from './util.js';
-
-const tempDir = tempDirs('qlik-emulator-test-');
+import { tempDir } from '../../../test/kit/temp.js';
+import { BIN, expectError } from './util.js';
 
 function runBin(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });

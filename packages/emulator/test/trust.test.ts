@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator, useEmulator } from '../../../test/kit/emulator.js';
 import { globMatcher } from '../src/http/faults/glob.js';
-import { expectError, tempDirs } from './util.js';
+import { tempDir } from '../../../test/kit/temp.js';
+import { expectError } from './util.js';
 
 const KEYS = '/api/v1/api-keys';
-const tempDir = tempDirs('qlik-emulator-trust-');
 
 /** A raw HTTP request where every header is ours, Host included. */
 function raw(

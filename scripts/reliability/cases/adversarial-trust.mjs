@@ -19,6 +19,7 @@ import {
   spawnQlik,
   stderrLines,
 } from '../lab.mjs';
+import { localhostCertificate } from '../../../test/kit/tls.mjs';
 import { startProxy, startRewriter, startSink } from '../net.mjs';
 import {
   checkRun,
@@ -762,18 +763,7 @@ ask "qlik context use 'x"`;
         'https://127.0.0.1:<port> serving a certificate for localhost only (trusted through NODE_EXTRA_CA_CERTS), reached directly and through HTTPS_PROXY',
       expected: 'both refused with the same TLS error; the server never gets a request (the key is not sent)',
       async run() {
-        const { generate } = await import('selfsigned');
-        const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-          keyType: 'ec',
-          curve: 'P-256',
-          algorithm: 'sha256',
-          extensions: [
-            { name: 'basicConstraints', cA: true },
-            { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-            { name: 'extKeyUsage', serverAuth: true },
-            { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-          ],
-        });
+        const pems = await localhostCertificate();
         const https = await import('node:https');
         let seen = 0;
         const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {

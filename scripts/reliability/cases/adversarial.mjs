@@ -1,7 +1,7 @@
 // 5. Adversarial: at least one case for each of the 18 rules of issue #8, tried as an attacker or an unlucky user
 // would. Rules 1–13 are the CLI's, 14–18 the emulator's. Each case is one attack; the totals count attacks and how
 // many held.
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import {
   stderrLines,
   writeContexts,
 } from '../lab.mjs';
+import { alive, running } from '../../../test/kit/process.mjs';
 import { startSink } from '../net.mjs';
 import {
   checkRun,
@@ -939,7 +940,7 @@ function editorInterruptCase() {
       const r = await p.done;
       const v = new Verdict();
       await checkRun(v, r, home);
-      const alive = pid !== undefined && (await until(() => !processAlive(pid), 3000)) === false;
+      const editorAlive = pid !== undefined && (await until(() => !alive(pid), 3000)) === false;
       const log = await emu.requests();
       const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).body;
       v.expect(pid !== undefined, 'the editor never started');
@@ -948,22 +949,13 @@ function editorInterruptCase() {
         'no temporary directory while the editor ran',
       );
       v.eq('exit code', r.code, 143);
-      v.eq('editor still running', alive, false);
+      v.eq('editor still running', editorAlive, false);
       v.eq('left in TMPDIR', (await readdir(tmp)).join(','), '');
       v.eq('PATCH requests', log.filter((e) => e.method === 'PATCH').length, 0);
       v.eq('description', now?.description, 'reliability before edit');
       return v.done();
     },
   });
-}
-
-function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // ---- rules 14–18: the emulator ----
@@ -1305,17 +1297,9 @@ function issue18EmulatorCases() {
         const pid = Number(await new Promise((resolve) => sh.stdout.once('data', (d) => resolve(String(d).trim()))));
         sh.kill('SIGKILL');
         const v = new Verdict();
-        const alive = () => {
-          try {
-            process.kill(pid, 0);
-            return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-          } catch {
-            return false;
-          }
-        };
         const t0 = performance.now();
-        while (alive() && performance.now() - t0 < 3000) await sleep(100);
-        const still = alive();
+        while (running(pid) && performance.now() - t0 < 3000) await sleep(100);
+        const still = running(pid);
         if (still) process.kill(pid, 'SIGKILL');
         v.fig('ms', performance.now() - t0);
         v.expect(!still, 'the orphaned emulator was still running after 3 s');

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { useEmulator } from '../../../../test/kit/emulator.js';
-import { alive, waitingEditor } from '../kit/verb.js';
+import { alive } from '../../../../test/kit/process.mjs';
+import { waitingEditor } from '../../../../test/kit/verb.js';
 import { assertBuilt, emulatorHome, newTag, QLIK_JS, requestsTagged, start } from './kit.js';
 
 const emu = useEmulator({ reset: false });
