@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['./packages/emulator/test/global-setup.ts'],
-    setupFiles: ['./packages/cli/test/kit/cleanup.ts'],
+    setupFiles: ['./test/kit/cleanup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from './kit/emulator.js';
+import { useEmulator } from './kit/emulator.js';
 import { cleanEnv, start } from './kit/process.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,11 +21,10 @@ const BLOCKS = [...README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const missing = ['bash', 'jq'].filter((t) => !has(t));
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let dir: string;
 let env: NodeJS.ProcessEnv;
-beforeAll(async () => {
-  emu = await startEmulator();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'qlik-readme-'));
   const m2m = emu.oauthClient('m2m');
   env = {
@@ -45,8 +44,7 @@ beforeAll(async () => {
     QLIK_CLI_USER_HOME_DIR: undefined,
   };
 });
-afterAll(async () => {
-  await emu.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(join(ROOT, 'qlik-ts-cli-0.1.0.tgz'), { force: true });
 });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Agent, request } from 'undici';
+import { kitHandle } from '../../test/kit/handle.mjs';
 import { cleanEnv, QLIK, start, startEmulator } from '../../test/kit/process.mjs';
 
 // ---- secrets ----
@@ -319,87 +319,39 @@ export async function removeHomes() {
 /** @typedef {{ action: FaultAction, method?: string, path?: string, times?: number, [field: string]: unknown }} FaultRule */
 
 /**
- * An emulator (a child process, through the kit) with what cases need beside the library's handle: raw API calls
- * (`call`, undici, redirects not followed), `fault`, `mint` and the users by role.
+ * An emulator (a child process, through the kit) as cases use it: the kit's handle (test/kit/handle.mjs, the same one
+ * the vitest kit hands out: the library's methods, `faults.add`, `control`, `reset`, the users by role and `call`,
+ * which names who it runs as), plus `port` and `under`. Every token it knows of, and every key `control` mints, is
+ * registered for the leak counts.
+ * @param {import('@qlik-ts/emulator').StartOptions} [options]
  */
-/** @param {import('@qlik-ts/emulator').StartOptions} [options] */
 export async function labEmulator(options = {}) {
-  const lib = await startEmulator(options);
-  const ca = lib.caCert ? await readFile(lib.caCert, 'utf8') : undefined;
-  const dispatcher = new Agent({ keepAliveTimeout: 1000, ...(ca ? { connect: { ca } } : {}) });
-  /**
-   * @param {string} method
-   * @param {string} path
-   * @param {{ token?: string | undefined, body?: unknown, headers?: Record<string, string> }} [opts]
-   * @returns {Promise<{ status: number, headers: import('undici').Dispatcher.ResponseData['headers'], text: string, json: any }>}
-   */
-  const call = async (method, path, { token, body, headers = {} } = {}) => {
-    /** @type {Record<string, string>} */
-    const h = { ...headers };
-    if (token) h.authorization = `Bearer ${token}`;
-    let payload = null;
-    if (body !== undefined) {
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
-      h['content-type'] ??= 'application/json';
-    }
-    const res = await request(path.startsWith('http') ? path : `${lib.url}${path}`, {
-      method,
-      headers: h,
-      body: payload,
-      dispatcher,
-    });
-    const text = await res.body.text();
-    let json;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, text, json };
-  };
-  const user = (role) => lib.users.find((u) => u.roles.includes(role)) ?? lib.users[0];
-  const admin = user('TenantAdmin');
-  if (admin === undefined) throw new Error('the emulator seeded no users');
-  for (const u of lib.users) registerToken(u.apiKey);
-  for (const c of lib.oauthClients ?? []) registerSecret(c.clientSecret);
+  const emu = kitHandle(await startEmulator(options));
+  for (const u of emu.users) registerToken(u.apiKey);
+  for (const c of emu.oauthClients) registerSecret(c.clientSecret);
   return {
-    lib,
-    url: lib.url,
-    port: Number(new URL(lib.url).port),
-    caCert: lib.caCert,
-    users: lib.users,
-    admin,
-    dev: lib.users.find((u) => u.name === 'dev') ?? user('ManageApiKeys') ?? admin,
-    call,
+    ...emu,
+    port: Number(new URL(emu.url).port),
+    faults: {
+      ...emu.faults,
+      /**
+       * The library's `faults.add`, typed loosely: JavaScript literals widen an action's `type` to string, and the
+       * control API checks the rule anyway (a bad one is a 400).
+       * @param {FaultRule} rule
+       */
+      add: (rule) => emu.faults.add(/** @type {import('@qlik-ts/emulator').FaultRuleInput} */ (rule)),
+    },
     /** A fault path (a glob) matching every path one segment below `prefix`. */
     under: (/** @type {string} */ prefix) => `${prefix}/*`,
-    /** Any control route; the answer is the route's JSON, as each case expects it. */
-    control: /** @type {(method: string, path: string, body?: unknown) => Promise<any>} */ (
-      (method, path, body) => lib.control(method, path, body)
-    ),
-    reset: () => lib.reset(),
     /**
-     * A fault rule as the control API takes it (it checks the rule and answers 400 on a bad one; JavaScript literals
-     * widen the action's `type` to string, hence the loose shape here).
-     * @param {FaultRule} rule
+     * Any control route (the library's `control`); the answer is the route's JSON, as each case expects it. A key it
+     * mints (`control('POST', 'keys', …)`, never faulted) has its token registered.
+     * @type {(method: string, path: string, body?: unknown) => Promise<any>}
      */
-    fault: (rule) => lib.faults.add(/** @type {import('@qlik-ts/emulator').FaultRuleInput} */ (rule)),
-    ledger: () => lib.ledger(),
-    requests: () => lib.requests(),
-    /** Mints an active key for `userId` (the admin by default), bypassing faults: the control API is never faulted. */
-    /**
-     * @param {string} description
-     * @param {string} [userId]
-     */
-    mint: async (description, userId = admin.id) => {
-      /** @type {{ id: string, token: string, [field: string]: any }} */
-      const key = await lib.control('POST', 'keys', { userId, description, expiry: 'PT1H' });
-      registerToken(key.token);
-      return key;
-    },
-    stop: async () => {
-      await dispatcher.close().catch(() => undefined);
-      await lib.stop();
+    control: async (method, path, body) => {
+      const answer = await emu.control(method, path, body);
+      if (answer !== null && typeof answer === 'object' && 'token' in answer) registerToken(answer.token);
+      return answer;
     },
   };
 }

@@ -2,6 +2,7 @@
 // `npm run reliability`: the built CLI run as a child process in a clean environment, and the emulator started
 // through its own programmatic API (@qlik-ts/emulator). Plain JavaScript, so the .mjs scripts can use it as is.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,6 +131,32 @@ export function runQlik(args, o = {}) {
 export async function startEmulator(opts = {}) {
   const { startEmulator: start } = await import('@qlik-ts/emulator');
   return start({ mode: 'child', ...opts });
+}
+
+/**
+ * Whether a process with this pid exists (signal 0 reaches it; a zombie still does).
+ * @param {number} pid
+ */
+export function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a process with this pid exists and is not a zombie (on Linux, from /proc/<pid>/stat).
+ * @param {number} pid
+ */
+export function running(pid) {
+  if (!alive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
 }
 
 /**

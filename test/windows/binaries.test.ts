@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../kit/emulator.js';
 import { cleanEnv, ROOT, start } from '../kit/process.mjs';
 import { ensureWinePrefix, runWine, WINE, winPath } from '../kit/wine.js';
-import { tempHome } from '../../packages/cli/test/kit/temp.js';
+import { tempHome } from '../kit/temp.js';
 
 const BINARIES = join(ROOT, 'dist', 'binaries');
 const QEMU = ['/usr/bin/qemu-aarch64-static', '/usr/bin/qemu-aarch64'].find((p) => existsSync(p));
@@ -76,16 +76,12 @@ const TARGETS: Target[] = [
   },
 ];
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 beforeAll(async () => {
   if (TARGETS.every((t) => t.missing() !== undefined)) return;
   if (TARGETS.some((t) => t.name === 'win-x64' && t.missing() === undefined)) await ensureWinePrefix();
-  emu = await startEmulator();
   await emu.control('PUT', 'config', { max_keys_per_user: 100 });
 }, 300_000);
-afterAll(async () => {
-  await emu?.stop();
-});
 
 describe.concurrent.each(TARGETS)('the $name binary', (target) => {
   it('--help, version, context create with the key from stdin, api-key create and ls, exit codes', async (ctx) => {

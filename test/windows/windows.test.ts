@@ -7,15 +7,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { nodeBinary } from '../../scripts/binaries/node-dist.mjs';
-import { startEmulator, type Emulator } from '../kit/emulator.js';
+import { startEmulator, type Emulator, useEmulator } from '../kit/emulator.js';
 import { QLIK } from '../kit/process.mjs';
 import { ensureWinePrefix, runWine, startWine, WINE, winePrefix, winPath, type WineRunOptions } from '../kit/wine.js';
-import { tempHome } from '../../packages/cli/test/kit/temp.js';
+import { tempHome } from '../kit/temp.js';
 
 const KEYS = '/api/v1/api-keys';
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let nodeExe: string;
 
 beforeAll(async () => {
@@ -24,12 +24,8 @@ beforeAll(async () => {
     throw new Error('packages/cli/dist is missing: run `npm run build` first');
   nodeExe = nodeBinary('win-x64');
   await ensureWinePrefix();
-  emu = await startEmulator();
   await emu.control('PUT', 'config', { max_keys_per_user: 100 });
 }, 300_000);
-afterAll(async () => {
-  await emu?.stop();
-});
 
 /**
  * The CLI's bundle under node.exe: `qlik args` with its own home as QLIK_CLI_USER_HOME_DIR (a Z:\ path). Wine sets
@@ -157,7 +153,7 @@ describe('the CLI under Windows (node.exe under wine)', () => {
       const emu = await startEmulator();
       onTestFinished(() => emu.stop());
       const home = await homeWithContext(emu);
-      await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'reset-after' } });
+      await emu.faults.add({ method: 'POST', path: KEYS, times: 1, action: { type: 'reset-after' } });
       const r = await qlik(['api-key', 'create', '--description', 'win lost', '--retry', '1'], home);
       expect(r.code, r.stderr).toBe(0);
       const key = JSON.parse(r.stdout) as { id: string };
@@ -279,7 +275,7 @@ describe('the CLI under Windows (node.exe under wine)', () => {
     await mkdir(join(home, 'out dir'));
     const r = await qlik(['raw', 'get', 'v1/users/me', '--output-file', winPath(out)], home);
     expect(r.code, r.stderr).toBe(0);
-    const direct = await emu.api('GET', `/api/v1/users/${emu.admin.id}`, { token: emu.admin.apiKey });
+    const direct = await emu.call('GET', `/api/v1/users/${emu.admin.id}`, { token: emu.admin.apiKey });
     expect(direct.status).toBe(200);
     expect(await readFile(out, 'utf8')).toBe(direct.text);
   });
@@ -356,7 +352,7 @@ describe('the CLI under Windows (node.exe under wine)', () => {
       const emu = await startEmulator();
       onTestFinished(() => emu.stop());
       const home = await homeWithContext(emu);
-      await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
+      await emu.faults.add({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
       const run = startWine(nodeExe, [winPath(QLIK), 'api-key', 'create', '--description', 'win ctrl-c'], {
         cwd: home,
         env: { QLIK_CLI_USER_HOME_DIR: winPath(home) },
@@ -386,7 +382,7 @@ describe('the CLI under Windows (node.exe under wine)', () => {
       const emu = await startEmulator();
       onTestFinished(() => emu.stop());
       const home = await homeWithContext(emu);
-      await emu.addFault({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
+      await emu.faults.add({ method: 'POST', path: KEYS, times: 1, action: { type: 'slow-first-byte', ms: 30_000 } });
       const go = join(home, 'break-now');
       const script = [
         `process.argv = [process.argv[0], ${JSON.stringify(winPath(QLIK))}, 'api-key', 'create', '--description', 'win ctrl-break'];`,

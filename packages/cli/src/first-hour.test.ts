@@ -3,11 +3,11 @@
 // the exact first line and hint, the exit code, and that nothing was sent or left half-done where the check is local.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
-import { json, StubRegistry } from '../test/kit/httpmock.js';
-import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../test/kit/run.js';
-import { homeWith, tempHome } from '../test/kit/temp.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../test/kit/emulator.js';
+import { json, StubRegistry } from '../../../test/kit/httpmock.js';
+import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { homeWith, tempHome } from '../../../test/kit/temp.js';
 
 const KEYS = '/api/v1/api-keys';
 const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
@@ -17,18 +17,11 @@ const errorAndHint = (r: RunResult): string[] =>
   r.stderr.split('\n').filter((l) => l.startsWith('Error: ') || l.startsWith('Hint: '));
 
 describe('server errors against the emulator: one line, one hint', () => {
-  let emu: Emulator;
+  const emu = useEmulator();
   let dev: string;
   let admin: string;
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
   beforeEach(async () => {
-    await emu.reset();
     dev = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
     admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
   });
@@ -37,12 +30,12 @@ describe('server errors against the emulator: one line, one hint', () => {
     (await emu.ledger()).filter((e) => e.state === 'active').map((e) => e.description);
 
   it('a revoked key: the context that holds it and the command that replaces it', async () => {
-    const made = await emu.api('POST', KEYS, {
+    const made = await emu.call('POST', KEYS, {
       token: emu.dev.apiKey,
       body: { description: 'soon revoked', expiry: 'PT1H' },
     });
     expect(made.status).toBe(201);
-    expect((await emu.api('DELETE', `${KEYS}/${made.body.id as string}`, { token: emu.admin.apiKey })).status).toBe(
+    expect((await emu.call('DELETE', `${KEYS}/${made.body.id as string}`, { token: emu.admin.apiKey })).status).toBe(
       204,
     );
     const home = await homeWith(
@@ -178,7 +171,7 @@ describe('server errors against the emulator: one line, one hint', () => {
   });
 
   it('a 307 on a create: the target and the reason, and no key', async () => {
-    await emu.addFault({
+    await emu.faults.add({
       method: 'POST',
       path: KEYS,
       action: { type: 'redirect', status: 307, location: `${emu.url}/elsewhere` },
@@ -193,13 +186,7 @@ describe('server errors against the emulator: one line, one hint', () => {
 });
 
 describe('plain HTTP to a TLS server', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator({ args: ['--tls'] });
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ args: ['--tls'], reset: false });
 
   it('says the server speaks HTTPS and names the https:// URL', async () => {
     const host = new URL(emu.url).host;

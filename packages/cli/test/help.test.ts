@@ -5,7 +5,7 @@ import { walk } from '../src/cmdutil/command.js';
 import { newFactory } from '../src/cmdutil/factory.js';
 import { testIO } from '../src/iostreams/testio.js';
 import { newRootCmd } from '../src/root.js';
-import { runQlik } from './kit/run.js';
+import { runQlik } from '../../../test/kit/run.js';
 
 const root = newRootCmd(newFactory({ io: testIO(), env: {}, home: '/nonexistent' }));
 const paths = walk(root)

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runQlik, tempHome } from './kit/run.js';
+import { runQlik, tempHome } from '../../../test/kit/run.js';
 
 describe('error output', () => {
   it('is one "Error: …" line and exit 1', async () => {

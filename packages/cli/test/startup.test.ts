@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, QLIK, runQlik, start } from '../../../test/kit/process.mjs';
-import { writeContextsFile } from './kit/temp.js';
+import { writeContextsFile } from '../../../test/kit/temp.js';
 
 const DIST = new URL('../dist/', import.meta.url);
 // Loaded with --require: at exit, writes the built-in modules and the files the process loaded.

@@ -1,24 +1,14 @@
 // The api-keys endpoints: create, get, patch, delete/revoke, permissions, quota, expiry, SCIM,
 // validation, and authentication of tokens.
 import { generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../test/kit/emulator.js';
 import { expectError, ISO_MS, jwtPart, UUID_V4 } from './util.js';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(async () => {
-  await emu.reset();
-});
+const emu = useEmulator();
 
 async function create(token: string, body: unknown) {
-  return emu.api('POST', '/api/v1/api-keys', { token, body });
+  return emu.call('POST', '/api/v1/api-keys', { token, body });
 }
 
 describe('create', () => {
@@ -57,18 +47,18 @@ describe('create', () => {
     );
     expect(key.token.split('.')[2]).toHaveLength(128);
     // The new token authenticates as its user.
-    const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
+    const me = await emu.call('GET', '/api/v1/users/me', { token: key.token });
     expect(me.status).toBe(301);
     expect(me.headers['location']).toBe(`${emu.url}/api/v1/users/${emu.dev.id}`);
   });
 
   it('never shows the token again', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'once' });
-    const got = await emu.api('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey });
+    const got = await emu.call('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey });
     expect(got.status).toBe(200);
     expect(got.body.token).toBeUndefined();
     expect(got.text).not.toContain(key.token);
-    const list = await emu.api('GET', '/api/v1/api-keys', { token: emu.dev.apiKey });
+    const list = await emu.call('GET', '/api/v1/api-keys', { token: emu.dev.apiKey });
     expect(list.text).not.toContain(key.token);
   });
 
@@ -122,7 +112,7 @@ describe('create', () => {
   });
 
   it.each([['{"description":'], ['not json'], ['']])('rejects the malformed body %j', async (raw) => {
-    const res = await emu.api('POST', '/api/v1/api-keys', {
+    const res = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: raw,
       headers: { 'content-type': 'application/json' },
@@ -153,8 +143,8 @@ describe('create', () => {
     );
     expect(error.source.pointer).toBe('/sub');
     // The admin-made key is the dev's: the dev sees it and its token acts as the dev.
-    expect((await emu.api('GET', `/api/v1/api-keys/${res.body.id}`, { token: emu.dev.apiKey })).status).toBe(200);
-    const me = await emu.api('GET', '/api/v1/users/me', { token: res.body.token });
+    expect((await emu.call('GET', `/api/v1/api-keys/${res.body.id}`, { token: emu.dev.apiKey })).status).toBe(200);
+    const me = await emu.call('GET', '/api/v1/users/me', { token: res.body.token });
     expect(me.headers['location']).toMatch(new RegExp(`/${emu.dev.id}$`));
   });
 });
@@ -170,7 +160,7 @@ describe('quota', () => {
     const error = expectError(await create(emu.dev.apiKey, { description: 'fifth' }), 403, 'APIKEYS-6');
     expect(error.detail).toBe('The maximum number of active API keys per user (5) has been reached');
     // Revoked keys no longer count.
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${ids[0]}`)).status).toBe(204);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${ids[0]}`, { as: emu.admin })).status).toBe(204);
     expect((await create(emu.dev.apiKey, { description: 'after revoke' })).status).toBe(201);
     expectError(await create(emu.dev.apiKey, { description: 'full again' }), 403, 'APIKEYS-6');
     // With room for one key, the bootstrap key already fills it.
@@ -229,7 +219,9 @@ describe('SCIM keys', () => {
       expect(Date.parse(res.body.expiry) - Date.parse(res.body.created)).toBe(365 * 86_400_000);
       expect(JSON.parse(jwtPart(res.body.token, 1))).toMatchObject({ subType: 'externalClient', sub });
     }
-    const list = await emu.api('GET', `/api/v1/api-keys?sub=${encodeURIComponent('SCIM\\215g5595380d646163cadbb9')}`);
+    const list = await emu.call('GET', `/api/v1/api-keys?sub=${encodeURIComponent('SCIM\\215g5595380d646163cadbb9')}`, {
+      as: emu.admin,
+    });
     expect(list.body.data).toHaveLength(1);
   });
 
@@ -250,10 +242,10 @@ describe('SCIM keys', () => {
       subType: 'externalClient',
       sub: 'SCIM\\215g5595380d646163cadbb9',
     });
-    expectError(await emu.api('GET', '/api/v1/users/me', { token: body.token }), 403);
-    expectError(await emu.api('GET', '/api/v1/api-keys', { token: body.token }), 403);
-    expectError(await emu.api('GET', '/api/v1/tenants/me', { token: body.token }), 403);
-    expectError(await emu.api('GET', `/api/v1/api-keys/configs/${emu.tenantId}`, { token: body.token }), 403);
+    expectError(await emu.call('GET', '/api/v1/users/me', { token: body.token }), 403);
+    expectError(await emu.call('GET', '/api/v1/api-keys', { token: body.token }), 403);
+    expectError(await emu.call('GET', '/api/v1/tenants/me', { token: body.token }), 403);
+    expectError(await emu.call('GET', `/api/v1/api-keys/configs/${emu.tenantId}`, { token: body.token }), 403);
   });
 });
 
@@ -261,7 +253,8 @@ describe('get, patch, delete', () => {
   it('answers 404 for unknown or malformed ids, never 500', async () => {
     for (const id of ['3f1b1e1e-1111-4111-8111-111111111111', 'abc', '%E0%A4%A', '..%2F..%2Fetc', 'x'.repeat(5000)]) {
       for (const method of ['GET', 'PATCH', 'DELETE']) {
-        const res = await emu.api(method, `/api/v1/api-keys/${id}`, {
+        const res = await emu.call(method, `/api/v1/api-keys/${id}`, {
+          as: emu.admin,
           body: [{ op: 'replace', path: '/description', value: 'v' }],
         });
         expectError(res, 404);
@@ -272,28 +265,30 @@ describe('get, patch, delete', () => {
   it('hides other users’ keys from non-admins with 403, and shows all to admins', async () => {
     const { body: adminKey } = await create(emu.admin.apiKey, { description: 'admin own' });
     const { body: devKey } = await create(emu.dev.apiKey, { description: 'dev own' });
-    const error = expectError(await emu.api('GET', `/api/v1/api-keys/${adminKey.id}`, { token: emu.dev.apiKey }), 403);
+    const error = expectError(await emu.call('GET', `/api/v1/api-keys/${adminKey.id}`, { token: emu.dev.apiKey }), 403);
     expect(error.title).toBe('Requestor not allowed to query this API key');
     expectError(
-      await emu.api('PATCH', `/api/v1/api-keys/${adminKey.id}`, {
+      await emu.call('PATCH', `/api/v1/api-keys/${adminKey.id}`, {
         token: emu.dev.apiKey,
         body: [{ op: 'replace', path: '/description', value: 'x' }],
       }),
       403,
     );
-    expect((await emu.api('GET', `/api/v1/api-keys/${devKey.id}`)).body.description).toBe('dev own');
+    expect((await emu.call('GET', `/api/v1/api-keys/${devKey.id}`, { as: emu.admin })).body.description).toBe(
+      'dev own',
+    );
   });
 
   it('patches the description and bumps lastUpdated', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'before' });
     await emu.control('POST', 'time', { offsetMs: 5_000 });
-    const res = await emu.api('PATCH', `/api/v1/api-keys/${key.id}`, {
+    const res = await emu.call('PATCH', `/api/v1/api-keys/${key.id}`, {
       token: emu.dev.apiKey,
       body: [{ op: 'replace', path: '/description', value: 'after' }],
     });
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
-    const got = (await emu.api('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).body;
+    const got = (await emu.call('GET', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).body;
     expect(got.description).toBe('after');
     expect(Date.parse(got.lastUpdated) - Date.parse(key.lastUpdated)).toBeGreaterThanOrEqual(5_000);
     expect(got.created).toBe(key.created);
@@ -319,56 +314,58 @@ describe('get, patch, delete', () => {
   ])('rejects a patch that is %s', async (_name, body, pointer) => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'target' });
     const error = expectError(
-      await emu.api('PATCH', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey, body }),
+      await emu.call('PATCH', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey, body }),
       400,
     );
     expect(error.source.pointer).toBe(pointer);
-    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.description).toBe('target');
+    expect((await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).body.description).toBe('target');
   });
 
   it('deletes a key when its owner asks: GET 404, token 401, ledger "deleted"', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'mine' });
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
-    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
-    expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'HTTP-401');
-    expectError(await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey }), 404);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin }), 404);
+    expectError(await emu.call('GET', '/api/v1/users/me', { token: key.token }), 401, 'HTTP-401');
+    expectError(await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey }), 404);
     expect((await emu.ledger()).find((e) => e.id === key.id)?.state).toBe('deleted');
   });
 
   it('revokes a key when a TenantAdmin who is not the owner asks', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'to revoke' });
     await emu.control('POST', 'time', { offsetMs: 1_000 });
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`)).status).toBe(204);
-    const got = (await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body;
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).status).toBe(204);
+    const got = (await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).body;
     expect(got.status).toBe('revoked');
     expect(got.lastUpdated).not.toBe(key.lastUpdated);
-    const error = expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
+    const error = expectError(await emu.call('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
     expect(error.detail).toBe('The api key is either expired or revoked');
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`)).status).toBe(204);
-    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.lastUpdated).toBe(got.lastUpdated);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).status).toBe(204);
+    expect((await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).body.lastUpdated).toBe(
+      got.lastUpdated,
+    );
     expect((await emu.ledger()).find((e) => e.id === key.id)?.state).toBe('revoked');
     // The owner can still remove a revoked key.
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
-    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin }), 404);
   });
 
   it('deletes (not revokes) a TenantAdmin’s own key, and refuses non-admin non-owners', async () => {
     const { body: own } = await create(emu.admin.apiKey, { description: 'admin own' });
-    expectError(await emu.api('DELETE', `/api/v1/api-keys/${own.id}`, { token: emu.dev.apiKey }), 403);
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${own.id}`)).status).toBe(204);
-    expectError(await emu.api('GET', `/api/v1/api-keys/${own.id}`), 404);
+    expectError(await emu.call('DELETE', `/api/v1/api-keys/${own.id}`, { token: emu.dev.apiKey }), 403);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${own.id}`, { as: emu.admin })).status).toBe(204);
+    expectError(await emu.call('GET', `/api/v1/api-keys/${own.id}`, { as: emu.admin }), 404);
   });
 
   it('reports status "expired" once the expiry passed, and refuses the token', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'short', expiry: 'PT1H' });
-    const active = await emu.api('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
+    const active = await emu.call('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
     expect(active.body.data.map((k: { id: string }) => k.id)).toContain(key.id);
     await emu.control('POST', 'time', { offsetMs: 3_600_000 + 1_000 });
-    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body.status).toBe('expired');
-    expectError(await emu.api('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
-    const expired = await emu.api('GET', '/api/v1/api-keys?status=expired', { token: emu.dev.apiKey });
+    expect((await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).body.status).toBe('expired');
+    expectError(await emu.call('GET', '/api/v1/users/me', { token: key.token }), 401, 'APIKEYS-18');
+    const expired = await emu.call('GET', '/api/v1/api-keys?status=expired', { token: emu.dev.apiKey });
     expect(expired.body.data.map((k: { id: string }) => k.id)).toEqual([key.id]);
-    const stillActive = await emu.api('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
+    const stillActive = await emu.call('GET', '/api/v1/api-keys?status=active', { token: emu.dev.apiKey });
     expect(stillActive.body.data.map((k: { id: string }) => k.id)).not.toContain(key.id);
   });
 });
@@ -378,30 +375,31 @@ describe('list', () => {
     const { body: byAdminForDev } = await create(emu.admin.apiKey, { description: 'for dev', sub: emu.dev.id });
     const { body: adminOwn } = await create(emu.admin.apiKey, { description: 'admin' });
     const { body: devOwn } = await create(emu.dev.apiKey, { description: 'dev' });
-    const devIds = (await emu.api('GET', '/api/v1/api-keys', { token: emu.dev.apiKey })).body.data.map(
+    const devIds = (await emu.call('GET', '/api/v1/api-keys', { token: emu.dev.apiKey })).body.data.map(
       (k: { id: string }) => k.id,
     );
     expect(devIds).toEqual(expect.arrayContaining([byAdminForDev.id, devOwn.id]));
     expect(devIds).not.toContain(adminOwn.id);
-    const all = (await emu.api('GET', '/api/v1/api-keys?limit=100')).body.data;
+    const all = (await emu.call('GET', '/api/v1/api-keys?limit=100', { as: emu.admin })).body.data;
     expect(all.map((k: { id: string }) => k.id)).toEqual(
       expect.arrayContaining([byAdminForDev.id, adminOwn.id, devOwn.id]),
     );
     expect(all.every((k: { token?: string }) => k.token === undefined)).toBe(true);
-    const byCreator = (await emu.api('GET', `/api/v1/api-keys?createdByUser=${emu.admin.id}&sub=${emu.dev.id}`)).body
-      .data;
+    const byCreator = (
+      await emu.call('GET', `/api/v1/api-keys?createdByUser=${emu.admin.id}&sub=${emu.dev.id}`, { as: emu.admin })
+    ).body.data;
     expect(byCreator.map((k: { id: string }) => k.id)).toEqual([byAdminForDev.id]);
   });
 
   it('refuses a non-admin asking for another user’s keys', async () => {
     for (const param of ['createdByUser', 'sub']) {
       const error = expectError(
-        await emu.api('GET', `/api/v1/api-keys?${param}=${emu.admin.id}`, { token: emu.dev.apiKey }),
+        await emu.call('GET', `/api/v1/api-keys?${param}=${emu.admin.id}`, { token: emu.dev.apiKey }),
         403,
       );
       expect(error.title).toBe('Requestor not allowed to list API keys');
     }
-    expect((await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}`, { token: emu.dev.apiKey })).status).toBe(200);
+    expect((await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}`, { token: emu.dev.apiKey })).status).toBe(200);
   });
 
   it.each([
@@ -422,14 +420,16 @@ describe('list', () => {
       'endingBefore',
     ],
   ])('rejects ?%s naming the parameter', async (query, parameter) => {
-    const error = expectError(await emu.api('GET', `/api/v1/api-keys?${query}`), 400, /^APIKEYS-/);
+    const error = expectError(await emu.call('GET', `/api/v1/api-keys?${query}`, { as: emu.admin }), 400, /^APIKEYS-/);
     expect(error.source).toEqual({ parameter });
   });
 
   it('accepts all 15 sort values', async () => {
     for (const field of ['createdByUser', 'sub', 'status', 'description', 'created']) {
       for (const prefix of ['', '+', '-']) {
-        const res = await emu.api('GET', `/api/v1/api-keys?sort=${encodeURIComponent(prefix + field)}`);
+        const res = await emu.call('GET', `/api/v1/api-keys?sort=${encodeURIComponent(prefix + field)}`, {
+          as: emu.admin,
+        });
         expect(res.status, `${prefix}${field}`).toBe(200);
       }
     }
@@ -454,7 +454,7 @@ describe('authentication', () => {
       { authorization: `Bearer ${forged}` },
     ];
     for (const headers of cases) {
-      const res = await emu.api('GET', '/api/v1/api-keys', { token: '', headers });
+      const res = await emu.call('GET', '/api/v1/api-keys', { token: '', headers });
       expect(res.body).toEqual({
         errors: [{ code: 'HTTP-401', title: 'Unauthorized', status: '401' }],
         traceId: expect.any(String),
@@ -469,7 +469,7 @@ describe('authentication', () => {
       roles: ['TenantAdmin'],
       status: 'disabled',
     });
-    expectError(await emu.api('GET', '/api/v1/api-keys', { token: disabled.apiKey }), 401);
+    expectError(await emu.call('GET', '/api/v1/api-keys', { token: disabled.apiKey }), 401);
   });
 
   it('gives users made through the control API a working bootstrap key', async () => {
@@ -488,25 +488,29 @@ describe('configs', () => {
   const path = () => `/api/v1/api-keys/configs/${emu.tenantId}`;
 
   it('is readable by any user and shows Qlik’s defaults', async () => {
-    const res = await emu.api('GET', path(), { token: emu.viewer.apiKey });
+    const res = await emu.call('GET', path(), { token: emu.viewer.apiKey });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       max_api_key_expiry: 'PT24H',
       max_keys_per_user: 5,
       scim_externalClient_expiry: 'P365D',
     });
-    expectError(await emu.api('GET', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000'), 404);
+    expectError(
+      await emu.call('GET', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000', { as: emu.admin }),
+      404,
+    );
   });
 
   it('is changed by a TenantAdmin with a JSON Patch, and the change applies to new keys', async () => {
     expectError(
-      await emu.api('PATCH', path(), {
+      await emu.call('PATCH', path(), {
         token: emu.dev.apiKey,
         body: [{ op: 'replace', path: '/max_keys_per_user', value: 9 }],
       }),
       403,
     );
-    const res = await emu.api('PATCH', path(), {
+    const res = await emu.call('PATCH', path(), {
+      as: emu.admin,
       body: [
         { op: 'replace', path: '/max_keys_per_user', value: 9 },
         { op: 'replace', path: '/max_api_key_expiry', value: 'P7D' },
@@ -514,14 +518,17 @@ describe('configs', () => {
       ],
     });
     expect(res.status).toBe(204);
-    expect((await emu.api('GET', path())).body).toEqual({
+    expect((await emu.call('GET', path(), { as: emu.admin })).body).toEqual({
       max_api_key_expiry: 'P7D',
       max_keys_per_user: 9,
       scim_externalClient_expiry: 'P30D',
     });
     const key = (await create(emu.dev.apiKey, { description: 'week', expiry: 'P7D' })).body;
     expect(Date.parse(key.expiry) - Date.parse(key.created)).toBe(7 * 86_400_000);
-    expectError(await emu.api('PATCH', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000', { body: [] }), 404);
+    expectError(
+      await emu.call('PATCH', '/api/v1/api-keys/configs/SomeOtherTenant0000000000000000', { as: emu.admin, body: [] }),
+      404,
+    );
   });
 
   it.each([
@@ -541,17 +548,17 @@ describe('configs', () => {
       '/1/value',
     ],
   ])('rejects %j and changes nothing', async (body, pointer) => {
-    const error = expectError(await emu.api('PATCH', path(), { body }), 400);
+    const error = expectError(await emu.call('PATCH', path(), { as: emu.admin, body }), 400);
     expect(error.source.pointer).toBe(pointer);
-    expect((await emu.api('GET', path())).body.max_keys_per_user).toBe(5);
+    expect((await emu.call('GET', path(), { as: emu.admin })).body.max_keys_per_user).toBe(5);
   });
 });
 
 describe('users, tenants and other routes', () => {
   it('redirects users/me with 301 to an absolute URL and serves the User shape', async () => {
-    const me = await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey });
+    const me = await emu.call('GET', '/api/v1/users/me', { token: emu.dev.apiKey });
     expect(me.status).toBe(301);
-    const user = await emu.api('GET', me.headers['location']!, { token: emu.dev.apiKey });
+    const user = await emu.call('GET', me.headers['location']!, { token: emu.dev.apiKey });
     expect(user.status).toBe(200);
     expect(user.body).toMatchObject({
       id: emu.dev.id,
@@ -567,17 +574,17 @@ describe('users, tenants and other routes', () => {
     expect(user.body.subject).toEqual(expect.any(String));
     expect(user.body.createdAt).toMatch(ISO_MS);
     expect(user.body.lastUpdatedAt).toMatch(ISO_MS);
-    const admin = await emu.api('GET', `/api/v1/users/${emu.admin.id}`);
+    const admin = await emu.call('GET', `/api/v1/users/${emu.admin.id}`, { as: emu.admin });
     expect(admin.body.assignedRoles[0]).toMatchObject({ name: 'TenantAdmin', type: 'default', level: 'admin' });
-    expectError(await emu.api('GET', '/api/v1/users/0123456789abcdef01234567'), 404, 'USERS-7');
-    expectError(await emu.api('GET', '/api/v1/users/not-an-id'), 404);
+    expectError(await emu.call('GET', '/api/v1/users/0123456789abcdef01234567', { as: emu.admin }), 404, 'USERS-7');
+    expectError(await emu.call('GET', '/api/v1/users/not-an-id', { as: emu.admin }), 404);
   });
 
   it('redirects tenants/me with 302 and serves the Tenant shape', async () => {
-    const me = await emu.api('GET', '/api/v1/tenants/me', { token: emu.viewer.apiKey });
+    const me = await emu.call('GET', '/api/v1/tenants/me', { token: emu.viewer.apiKey });
     expect(me.status).toBe(302);
     expect(me.headers['location']).toBe(`${emu.url}/api/v1/tenants/${emu.tenantId}`);
-    const tenant = await emu.api('GET', me.headers['location']!, { token: emu.viewer.apiKey });
+    const tenant = await emu.call('GET', me.headers['location']!, { token: emu.viewer.apiKey });
     expect(tenant.body).toMatchObject({
       id: emu.tenantId,
       name: expect.any(String),
@@ -585,13 +592,17 @@ describe('users, tenants and other routes', () => {
       hostnames: ['127.0.0.1'],
     });
     expect(emu.tenantId).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expectError(await emu.api('GET', '/api/v1/tenants/SomeOtherTenant0000000000000000'), 404, 'TENANTS-8');
+    expectError(
+      await emu.call('GET', '/api/v1/tenants/SomeOtherTenant0000000000000000', { as: emu.admin }),
+      404,
+      'TENANTS-8',
+    );
   });
 
   it('answers 404 for product-info (so @qlik/api treats the emulator as Qlik Cloud) and unknown paths of emulated services', async () => {
-    expectError(await emu.api('GET', '/resources/autogenerated/product-info.json', { token: '' }), 404, 'HTTP-404');
-    expectError(await emu.api('GET', '/api/v1/api-keys/x/y'), 404, 'HTTP-404');
-    expectError(await emu.api('GET', '/api/v1/users/me/x'), 404, 'HTTP-404');
+    expectError(await emu.call('GET', '/resources/autogenerated/product-info.json', { token: '' }), 404, 'HTTP-404');
+    expectError(await emu.call('GET', '/api/v1/api-keys/x/y', { as: emu.admin }), 404, 'HTTP-404');
+    expectError(await emu.call('GET', '/api/v1/users/me/x', { as: emu.admin }), 404, 'HTTP-404');
   });
 
   it('answers 501 naming the operation for services it does not emulate (after authentication)', async () => {
@@ -601,7 +612,7 @@ describe('users, tenants and other routes', () => {
       ['GET', '/api/v2/api-keys'],
       ['DELETE', '/api/v1/items/abc'],
     ]) {
-      const error = expectError(await emu.api(method!, path!), 501, 'HTTP-501');
+      const error = expectError(await emu.call(method!, path!, { as: emu.admin }), 501, 'HTTP-501');
       expect(error).toEqual({
         code: 'HTTP-501',
         title: 'Not Implemented',
@@ -609,7 +620,7 @@ describe('users, tenants and other routes', () => {
         detail: `${method} ${path} is not emulated by qlik-emulator`,
       });
     }
-    expectError(await emu.api('GET', '/api/v1/apps', { token: '' }), 401);
+    expectError(await emu.call('GET', '/api/v1/apps', { token: '' }), 401);
   });
 
   it('answers 405 with an Allow header for a method an emulated path does not take', async () => {
@@ -619,7 +630,7 @@ describe('users, tenants and other routes', () => {
       ['PUT', '/api/v1/roles/608050f750afab80bd53586d', 'GET, PATCH, DELETE, HEAD'],
       ['GET', '/api/v1/users/actions/invite', 'POST'],
     ]) {
-      const res = await emu.api(method!, path!);
+      const res = await emu.call(method!, path!, { as: emu.admin });
       expectError(res, 405, 'HTTP-405');
       expect(res.headers['allow'], `${method} ${path}`).toBe(allow);
     }
@@ -630,13 +641,13 @@ describe('control API', () => {
   it('reset removes keys and restores bootstrap keys, config and the clock', async () => {
     const { body: key } = await create(emu.dev.apiKey, { description: 'temp' });
     const bootstrapId = JSON.parse(jwtPart(emu.dev.apiKey, 1)).jti;
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${bootstrapId}`, { token: emu.dev.apiKey })).status).toBe(204);
-    expectError(await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey }), 401);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${bootstrapId}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expectError(await emu.call('GET', '/api/v1/users/me', { token: emu.dev.apiKey }), 401);
     await emu.control('PUT', 'config', { max_keys_per_user: 1 });
     await emu.control('POST', 'time', { offsetMs: 86_400_000 });
     await emu.reset();
-    expect((await emu.api('GET', '/api/v1/users/me', { token: emu.dev.apiKey })).status).toBe(301);
-    expectError(await emu.api('GET', `/api/v1/api-keys/${key.id}`), 404);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: emu.dev.apiKey })).status).toBe(301);
+    expectError(await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin }), 404);
     expect(await emu.ledger()).toEqual([]);
     expect((await emu.control<{ max_keys_per_user: number }>('GET', 'config')).max_keys_per_user).toBe(5);
     expect((await emu.control<{ offsetMs: number }>('GET', 'time')).offsetMs).toBe(0);
@@ -656,17 +667,18 @@ describe('control API', () => {
       status: 'active',
     });
     expect(Date.parse(key['expiry']!) - Date.parse(key['created']!)).toBe(30 * 86_400_000);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: key['token']! })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: key['token']! })).status).toBe(301);
     expect(await emu.ledger()).toEqual([]);
     await expect(emu.control('POST', 'keys', { userId: 'nobody' })).rejects.toThrow(/400/);
   });
 
   it('records requests with credentials redacted', async () => {
     await emu.control('DELETE', 'requests');
-    await emu.api('GET', '/api/v1/api-keys?limit=3&sort=-created', {
+    await emu.call('GET', '/api/v1/api-keys?limit=3&sort=-created', {
+      as: emu.admin,
       headers: { cookie: 'session=secret', 'x-trace': 'abc' },
     });
-    await emu.api('GET', '/api/v1/api-keys', { token: '' });
+    await emu.call('GET', '/api/v1/api-keys', { token: '' });
     const log = await emu.requests();
     expect(log).toHaveLength(2);
     expect(log[0]).toMatchObject({

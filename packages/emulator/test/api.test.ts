@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator, type StartOptions } from '@qlik-ts/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFlags, toFlags } from '../src/host/options.js';
-import { alive, tempDirs } from './util.js';
+import { alive } from '../../../test/kit/process.mjs';
+import { tempDir } from '../../../test/kit/temp.js';
 
 const MODES = ['in-process', 'child'] as const;
 const KEYS = '/api/v1/api-keys';
 const running: Emulator[] = [];
-const tempDir = tempDirs('qlik-emulator-api-');
 
 async function start(opts: StartOptions): Promise<Emulator> {
   const emu = await startEmulator(opts);

@@ -21,17 +21,10 @@ import {
   patchGroup,
   patchGroupsSettings,
 } from '@qlik/api/groups';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../test/kit/emulator.js';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useEmulator({ reset: false });
 
 function host(apiKey: string): { hostConfig: HostConfig; noCache: true } {
   return { hostConfig: { authType: 'apikey', host: emu.url, apiKey }, noCache: true };

@@ -15,16 +15,14 @@ import {
   inviteUsers,
   patchUser,
 } from '@qlik/api/users';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../test/kit/emulator.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 
 beforeAll(async () => {
-  emu = await startEmulator();
   await emu.setConfig({ max_keys_per_user: 100 });
 });
-afterAll(() => emu.stop());
 
 function host(apiKey: string): { hostConfig: HostConfig; noCache: true } {
   return { hostConfig: { authType: 'apikey', host: emu.url, apiKey }, noCache: true };

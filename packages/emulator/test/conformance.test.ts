@@ -17,18 +17,11 @@ import { deleteOauthToken, getOauthTokens } from '@qlik/api/oauth-tokens';
 import { getMyTenant } from '@qlik/api/tenants';
 import { countUsers, filterUsers, getMyUser, getUser, getUsers } from '@qlik/api/users';
 import QlikModule, { AuthType } from '@qlik/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator, type Emulator } from '../../../test/kit/emulator.js';
 import { UUID_V4 } from './util.js';
 
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useEmulator({ reset: false });
 
 /**
  * What the library reports as a fatal auth error. Without an onAuthFailed callback it prints the message with
@@ -322,9 +315,8 @@ describe("@qlik/sdk (Qlik's older SDK) with AuthType.OAuth2 against the emulator
 });
 
 describe('@qlik/api users functions against 250+ users', () => {
-  let many: Emulator;
+  const many = useEmulator({ reset: false });
   beforeAll(async () => {
-    many = await startEmulator();
     await many.addUsers(
       Array.from({ length: 250 }, (_, i) => ({
         name: `member ${String(i).padStart(3, '0')}`,
@@ -333,9 +325,6 @@ describe('@qlik/api users functions against 250+ users', () => {
         status: i % 25 === 0 ? ('disabled' as const) : ('active' as const),
       })),
     );
-  });
-  afterAll(async () => {
-    await many.stop();
   });
 
   it('getUsers pages with next() across every page, with a filter and totalResults', async () => {

@@ -7,9 +7,10 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, statSync, symlinkSync, writ
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDataFiles, DataFileError, prepareDataFile } from '../src/host/files.js';
-import { BIN, tempDirs } from './util.js';
+import { tempDir as kitTempDir } from '../../../test/kit/temp.js';
+import { BIN } from './util.js';
 
-const tempDir = tempDirs('qlik-emulator-data-');
+const tempDir = (): string => kitTempDir('qlik-emulator-data-');
 const uid = process.getuid?.() ?? -1;
 const root = uid === 0;
 const NOBODY = 65534;

@@ -1,29 +1,16 @@
 // `qlik-emulator exec -- CMD`, end to end with the real command line: the variables CMD gets, its exit code passed
 // through, signals passed on, and nothing left running afterwards (neither CMD nor the emulator).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { running } from '../../../test/kit/process.mjs';
 import { BIN } from './util.js';
 
 const pids: number[] = [];
 afterEach(() => {
   for (const pid of pids.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
 });
-
-/** Alive and not a zombie (Linux: /proc; elsewhere signal 0). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return process.platform === 'linux' ? false : true;
-  }
-}
 
 interface Run {
   code: number | null;

@@ -1,17 +1,13 @@
 // Filter mistakes answered with what is wrong where, in every service's own error shape (issue 23 item 2), and filters
 // whose cost is bounded (issue 18 rule 20): at most 100 comparisons, a 400 naming the limit past it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator, type CallResponse } from '../../../test/kit/emulator.js';
 import { filterOrFail, pageUsers, parseUserListQuery } from '../src/services/users/query.js';
 import type { FilterScope } from '../src/services/users/filter.js';
 import type { UserRecord } from '../src/store/store.js';
 import { expectError } from './util.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.stop());
+const emu = useEmulator({ reset: false });
 
 const q = (filter: string): string => `filter=${encodeURIComponent(filter)}`;
 const clauses = (n: number, field = 'name'): string =>
@@ -21,32 +17,38 @@ const LIMIT = (n: number, at: number): string =>
 
 describe('users', () => {
   it('`user ls --filter "email eq"`: the detail says what is missing where', async () => {
-    const res = await emu.api('GET', `/api/v1/users?${q('email eq')}`);
+    const res = await emu.call('GET', `/api/v1/users?${q('email eq')}`, { as: emu.admin });
     const error = expectError(res, 400, 'USERS-2');
     expect(error.detail).toBe('expected a value after "eq" at position 9 (the end of the filter)');
     expect(error.source).toEqual({ parameter: 'filter' });
   });
 
   it('takes a filter of 100 comparisons and refuses 101 with a 400 naming the limit', async () => {
-    const ok = await emu.api('POST', '/api/v1/users/actions/filter', { body: { filter: clauses(100) } });
+    const ok = await emu.call('POST', '/api/v1/users/actions/filter', {
+      as: emu.admin,
+      body: { filter: clauses(100) },
+    });
     expect(ok.status, ok.text).toBe(200);
     const text = clauses(101);
-    const res = await emu.api('POST', '/api/v1/users/actions/filter', { body: { filter: text } });
+    const res = await emu.call('POST', '/api/v1/users/actions/filter', { as: emu.admin, body: { filter: text } });
     const error = expectError(res, 400, 'USERS-2');
     expect(error.detail).toBe(LIMIT(101, text.lastIndexOf('name') + 1));
     expect(error.source).toEqual({ pointer: '/filter' });
-    const get = await emu.api('GET', `/api/v1/users?${q(text)}`);
+    const get = await emu.call('GET', `/api/v1/users?${q(text)}`, { as: emu.admin });
     expect(expectError(get, 400, 'USERS-2').source).toEqual({ parameter: 'filter' });
   });
 });
 
 describe('groups', () => {
   it('names the mistake and its position, in the query and in the filter action', async () => {
-    const res = await emu.api('GET', `/api/v1/groups?${q('(name eq "a"')}`);
+    const res = await emu.call('GET', `/api/v1/groups?${q('(name eq "a"')}`, { as: emu.admin });
     expect(expectError(res, 400, 'GROUPS-2').detail).toBe(
       'the "(" at position 1 is not closed: expected ")" at position 13 (the end of the filter)',
     );
-    const action = await emu.api('POST', '/api/v1/groups/actions/filter', { body: { filter: 'name eq "a" foo' } });
+    const action = await emu.call('POST', '/api/v1/groups/actions/filter', {
+      as: emu.admin,
+      body: { filter: 'name eq "a" foo' },
+    });
     const error = expectError(action, 400, 'GROUPS-2');
     expect(error.detail).toBe('unexpected "foo" at position 13: expected "and", "or" or the end of the filter');
     expect(error.source).toEqual({ pointer: '/filter' });
@@ -54,15 +56,15 @@ describe('groups', () => {
 
   it('refuses more than 100 comparisons', async () => {
     const text = clauses(101);
-    const res = await emu.api('GET', `/api/v1/groups?${q(text)}`);
+    const res = await emu.call('GET', `/api/v1/groups?${q(text)}`, { as: emu.admin });
     expect(expectError(res, 400, 'GROUPS-2').detail).toBe(LIMIT(101, text.lastIndexOf('name') + 1));
-    expect((await emu.api('GET', `/api/v1/groups?${q(clauses(100))}`)).status).toBe(200);
+    expect((await emu.call('GET', `/api/v1/groups?${q(clauses(100))}`, { as: emu.admin })).status).toBe(200);
   });
 });
 
 describe('roles', () => {
   it('names an unknown operator and where it is', async () => {
-    const res = await emu.api('GET', `/api/v1/roles?${q('name zz "x"')}`);
+    const res = await emu.call('GET', `/api/v1/roles?${q('name zz "x"')}`, { as: emu.admin });
     expect(res.status, res.text).toBe(400);
     expect((res.body as { errors: { detail: string }[] }).errors[0]?.detail).toBe(
       'Invalid filter: unknown operator "zz" at position 6 (the operators are eq, ne, co, sw, ew, gt, lt, ge, le and pr)',
@@ -73,20 +75,23 @@ describe('roles', () => {
 describe('SCIM', () => {
   let token: string;
   beforeAll(async () => {
-    const idp = ((await emu.api('GET', '/api/v1/identity-providers')).body.data[0] as { id: string }).id;
-    const key = await emu.api('POST', '/api/v1/api-keys', {
+    const idp = (
+      (await emu.call('GET', '/api/v1/identity-providers', { as: emu.admin })).body.data[0] as { id: string }
+    ).id;
+    const key = await emu.call('POST', '/api/v1/api-keys', {
+      as: emu.admin,
       body: { description: 'scim', subType: 'externalClient', sub: `SCIM\\${idp}` },
     });
     token = (key.body as { token: string }).token;
   });
-  const scim = (method: string, path: string, body?: unknown): Promise<ApiResponse> =>
-    emu.api(method, `/api/v1/scim/v2${path}`, {
+  const scim = (method: string, path: string, body?: unknown): Promise<CallResponse> =>
+    emu.call(method, `/api/v1/scim/v2${path}`, {
       token,
       ...(body === undefined
         ? {}
         : { body: JSON.stringify(body), headers: { 'content-type': 'application/scim+json' } }),
     });
-  const detail = (res: ApiResponse, scimType: string): string => {
+  const detail = (res: CallResponse, scimType: string): string => {
     expect(res.status, res.text).toBe(400);
     expect(res.body.scimType).toBe(scimType);
     return res.body.detail as string;

@@ -2,18 +2,12 @@
 // SAML, jwtAuth; pendingOptions or options with skipVerify), get with QLIK-IDP-POPTS, patch (replace,
 // promote-options and its 412s, activation rules), delete (400 for the active interactive IdP), status,
 // me/meta, .well-known/metadata.json, who may do what, and reset.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { startEmulator, useEmulator, type CallResponse } from '../../../test/kit/emulator.js';
 import { expectError, ISO_MS } from './util.js';
 
 const BASE = '/api/v1/identity-providers';
-let emu: Emulator;
-
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-beforeEach(() => emu.reset());
-afterAll(() => emu.stop());
+const emu = useEmulator();
 
 const OIDC_PENDING = {
   protocol: 'OIDC',
@@ -46,18 +40,18 @@ const SAML = {
   },
 };
 
-function create(body: unknown, token = emu.admin.apiKey): Promise<ApiResponse> {
-  return emu.api('POST', BASE, { body, token });
+function create(body: unknown, token = emu.admin.apiKey): Promise<CallResponse> {
+  return emu.call('POST', BASE, { body, token });
 }
 
 async function seeded(): Promise<{ id: string; [k: string]: unknown }> {
-  const res = await emu.api('GET', BASE);
+  const res = await emu.call('GET', BASE, { as: emu.admin });
   return res.body.data[0] as { id: string; [k: string]: unknown };
 }
 
 describe('the seed', () => {
   it('has one active interactive Entra ID IdP over OIDC', async () => {
-    const res = await emu.api('GET', BASE);
+    const res = await emu.call('GET', BASE, { as: emu.admin });
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);
     const idp = res.body.data[0];
@@ -79,9 +73,9 @@ describe('the seed', () => {
     const other = await startEmulator({ seed: { identityProviders: [{ id: 'jwt-1', active: true, ...JWT }] } });
     const none = await startEmulator({ seed: { identityProviders: [] } });
     try {
-      const res = await other.api('GET', BASE);
+      const res = await other.call('GET', BASE, { as: other.admin });
       expect(res.body.data.map((i: { id: string }) => i.id)).toEqual(['jwt-1']);
-      expect((await none.api('GET', BASE)).body.data).toEqual([]);
+      expect((await none.call('GET', BASE, { as: none.admin })).body.data).toEqual([]);
     } finally {
       await Promise.all([other.stop(), none.stop()]);
     }
@@ -111,7 +105,7 @@ describe('create', () => {
     expect(res.headers['qlik-idp-popts']).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
-    const got = await emu.api('GET', `${BASE}/${res.body.id}`);
+    const got = await emu.call('GET', `${BASE}/${res.body.id}`, { as: emu.admin });
     expect(got.body).toEqual(res.body);
     expect(got.headers['qlik-idp-popts']).toBe(res.headers['qlik-idp-popts']);
   });
@@ -149,7 +143,11 @@ describe('create', () => {
 
   it('answers malformed JSON with its own code, and 403 to non-admins and for another tenant', async () => {
     expectError(
-      await emu.api('POST', BASE, { body: '{"protocol":', headers: { 'content-type': 'application/json' } }),
+      await emu.call('POST', BASE, {
+        as: emu.admin,
+        body: '{"protocol":',
+        headers: { 'content-type': 'application/json' },
+      }),
       400,
       'IDPS-7',
     );
@@ -164,20 +162,20 @@ describe('list', () => {
     const made: string[] = [(await seeded()).id];
     for (let i = 0; i < 4; i++) made.push((await create({ ...JWT, description: `jwt ${i}` })).body.id);
     made.push((await create(OIDC_PENDING)).body.id);
-    const inactive = await emu.api('GET', `${BASE}?active=false`);
+    const inactive = await emu.call('GET', `${BASE}?active=false`, { as: emu.admin });
     expect(inactive.body.data.map((i: { id: string }) => i.id)).toEqual([made[5]]);
-    expect((await emu.api('GET', `${BASE}?active=true`)).body.data).toHaveLength(5);
+    expect((await emu.call('GET', `${BASE}?active=true`, { as: emu.admin })).body.data).toHaveLength(5);
 
-    const first = await emu.api('GET', `${BASE}?limit=2`);
+    const first = await emu.call('GET', `${BASE}?limit=2`, { as: emu.admin });
     expect(first.body.data.map((i: { id: string }) => i.id)).toEqual(made.slice(0, 2));
     expect(first.body.links.prev).toBeUndefined();
-    const second = await emu.api('GET', first.body.links.next.href);
+    const second = await emu.call('GET', first.body.links.next.href, { as: emu.admin });
     expect(second.body.data.map((i: { id: string }) => i.id)).toEqual(made.slice(2, 4));
     expect(second.body.links.self.href).toBe(first.body.links.next.href);
-    const third = await emu.api('GET', second.body.links.next.href);
+    const third = await emu.call('GET', second.body.links.next.href, { as: emu.admin });
     expect(third.body.data.map((i: { id: string }) => i.id)).toEqual(made.slice(4, 6));
     expect(third.body.links.next).toBeUndefined();
-    const back = await emu.api('GET', third.body.links.prev.href);
+    const back = await emu.call('GET', third.body.links.prev.href, { as: emu.admin });
     expect(back.body.data.map((i: { id: string }) => i.id)).toEqual(made.slice(2, 4));
   });
 
@@ -188,13 +186,15 @@ describe('list', () => {
     ['next=abc', 'next'],
     ['next=a&prev=b', 'prev'],
   ])('answers 400 IDPS-2 for %s', async (query, parameter) => {
-    expect(expectError(await emu.api('GET', `${BASE}?${query}`), 400, 'IDPS-2').source.parameter).toBe(parameter);
+    expect(
+      expectError(await emu.call('GET', `${BASE}?${query}`, { as: emu.admin }), 400, 'IDPS-2').source.parameter,
+    ).toBe(parameter);
   });
 
   it('is for TenantAdmins only', async () => {
-    expectError(await emu.api('GET', BASE, { token: emu.viewer.apiKey }), 403, 'IDPS-3');
-    expectError(await emu.api('GET', `${BASE}/${(await seeded()).id}`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
-    expectError(await emu.api('GET', `${BASE}/status`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
+    expectError(await emu.call('GET', BASE, { token: emu.viewer.apiKey }), 403, 'IDPS-3');
+    expectError(await emu.call('GET', `${BASE}/${(await seeded()).id}`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
+    expectError(await emu.call('GET', `${BASE}/status`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
   });
 });
 
@@ -202,7 +202,8 @@ describe('patch', () => {
   it('replaces documented paths, all operations or none', async () => {
     const { body } = await create(OIDC_PENDING);
     const url = `${BASE}/${body.id}`;
-    const ok = await emu.api('PATCH', url, {
+    const ok = await emu.call('PATCH', url, {
+      as: emu.admin,
       body: [
         { op: 'replace', path: '/description', value: 'renamed' },
         { op: 'replace', path: '/pendingOptions/clientId', value: 'client-2' },
@@ -210,24 +211,29 @@ describe('patch', () => {
       ],
     });
     expect(ok.status, ok.text).toBe(204);
-    const got = (await emu.api('GET', url)).body;
+    const got = (await emu.call('GET', url, { as: emu.admin })).body;
     expect(got).toMatchObject({ description: 'renamed', clockToleranceSec: 30 });
     expect(got.pendingOptions.clientId).toBe('client-2');
-    const bad = await emu.api('PATCH', url, {
+    const bad = await emu.call('PATCH', url, {
+      as: emu.admin,
       body: [
         { op: 'replace', path: '/description', value: 'never' },
         { op: 'replace', path: '/clockToleranceSec', value: -1 },
       ],
     });
     expect(expectError(bad, 400, 'IDPS-1').source.pointer).toBe('/1/value');
-    expect((await emu.api('GET', url)).body.description).toBe('renamed');
+    expect((await emu.call('GET', url, { as: emu.admin })).body.description).toBe('renamed');
     expect(
-      expectError(await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/protocol', value: 'SAML' }] }), 400)
-        .source.pointer,
+      expectError(
+        await emu.call('PATCH', url, { as: emu.admin, body: [{ op: 'replace', path: '/protocol', value: 'SAML' }] }),
+        400,
+      ).source.pointer,
     ).toBe('/0/path');
     expect(
-      expectError(await emu.api('PATCH', url, { body: [{ op: 'add', path: '/description', value: 'x' }] }), 400).source
-        .pointer,
+      expectError(
+        await emu.call('PATCH', url, { as: emu.admin, body: [{ op: 'add', path: '/description', value: 'x' }] }),
+        400,
+      ).source.pointer,
     ).toBe('/0/op');
   });
 
@@ -235,23 +241,33 @@ describe('patch', () => {
     const created = await create(OIDC_PENDING);
     const url = `${BASE}/${created.body.id}`;
     const promote = [{ op: 'promote-options' }];
-    expectError(await emu.api('PATCH', url, { body: promote }), 412, 'IDPS-6');
+    expectError(await emu.call('PATCH', url, { as: emu.admin, body: promote }), 412, 'IDPS-6');
     const wrong = { 'qlik-idp-popts-match': '00000000-0000-4000-8000-000000000000' };
-    expectError(await emu.api('PATCH', url, { body: promote, headers: wrong }), 412, 'IDPS-6');
+    expectError(await emu.call('PATCH', url, { as: emu.admin, body: promote, headers: wrong }), 412, 'IDPS-6');
     // A change of the pending options changes the hash: the old one no longer matches.
     const old = created.headers['qlik-idp-popts']!;
-    await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/pendingOptions/clientId', value: 'c2' }] });
-    const current = (await emu.api('GET', url)).headers['qlik-idp-popts']!;
+    await emu.call('PATCH', url, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/pendingOptions/clientId', value: 'c2' }],
+    });
+    const current = (await emu.call('GET', url, { as: emu.admin })).headers['qlik-idp-popts']!;
     expect(current).not.toBe(old);
-    expectError(await emu.api('PATCH', url, { body: promote, headers: { 'qlik-idp-popts-match': old } }), 412);
-    const ok = await emu.api('PATCH', url, { body: promote, headers: { 'qlik-idp-popts-match': current } });
+    expectError(
+      await emu.call('PATCH', url, { as: emu.admin, body: promote, headers: { 'qlik-idp-popts-match': old } }),
+      412,
+    );
+    const ok = await emu.call('PATCH', url, {
+      as: emu.admin,
+      body: promote,
+      headers: { 'qlik-idp-popts-match': current },
+    });
     expect(ok.status, ok.text).toBe(204);
-    const got = await emu.api('GET', url);
+    const got = await emu.call('GET', url, { as: emu.admin });
     expect(got.body).toMatchObject({ pendingState: 'verified', options: { clientId: 'c2' } });
     expect(got.body.pendingOptions).toBeUndefined();
     expect(got.headers['qlik-idp-popts']).toBeUndefined();
     expectError(
-      await emu.api('PATCH', url, { body: promote, headers: { 'qlik-idp-popts-match': current } }),
+      await emu.call('PATCH', url, { as: emu.admin, body: promote, headers: { 'qlik-idp-popts-match': current } }),
       400,
       'IDPS-5',
     );
@@ -260,14 +276,14 @@ describe('patch', () => {
   it('activates an interactive IdP only with options and while no other interactive IdP is active', async () => {
     const seed = await seeded();
     const saml = await create(SAML);
-    const activate = (id: string, value: boolean): Promise<ApiResponse> =>
-      emu.api('PATCH', `${BASE}/${id}`, { body: [{ op: 'replace', path: '/active', value }] });
+    const activate = (id: string, value: boolean): Promise<CallResponse> =>
+      emu.call('PATCH', `${BASE}/${id}`, { as: emu.admin, body: [{ op: 'replace', path: '/active', value }] });
     expect(expectError(await activate(saml.body.id, true), 400, 'IDPS-5').detail).toContain(seed.id);
     const pending = await create(OIDC_PENDING);
     expect((await activate(seed.id, false)).status).toBe(204);
     expectError(await activate(pending.body.id, true), 400, 'IDPS-5');
     expect((await activate(saml.body.id, true)).status).toBe(204);
-    const status = await emu.api('GET', `${BASE}/status`);
+    const status = await emu.call('GET', `${BASE}/status`, { as: emu.admin });
     expect(status.body).toEqual({
       idps_metadata: [
         { active: false, provider: 'azureAD', interactive: true },
@@ -281,36 +297,43 @@ describe('patch', () => {
   it('lets a jwtAuth IdP change only its description', async () => {
     const { body } = await create(JWT);
     const url = `${BASE}/${body.id}`;
-    expect((await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/description', value: 'd' }] })).status).toBe(
-      204,
+    expect(
+      (await emu.call('PATCH', url, { as: emu.admin, body: [{ op: 'replace', path: '/description', value: 'd' }] }))
+        .status,
+    ).toBe(204);
+    expectError(
+      await emu.call('PATCH', url, { as: emu.admin, body: [{ op: 'replace', path: '/active', value: false }] }),
+      400,
     );
-    expectError(await emu.api('PATCH', url, { body: [{ op: 'replace', path: '/active', value: false }] }), 400);
-    expectError(await emu.api('PATCH', url, { body: [{ op: 'promote-options' }] }), 400);
+    expectError(await emu.call('PATCH', url, { as: emu.admin, body: [{ op: 'promote-options' }] }), 400);
   });
 });
 
 describe('delete, status, me/meta, .well-known', () => {
   it("refuses to delete the tenant's interactive IdP and deletes others", async () => {
     const seed = await seeded();
-    const err = expectError(await emu.api('DELETE', `${BASE}/${seed.id}`), 400, 'IDPS-5');
+    const err = expectError(await emu.call('DELETE', `${BASE}/${seed.id}`, { as: emu.admin }), 400, 'IDPS-5');
     expect(err.detail).toBe("The interactive IdP for the tenant can't be deleted.");
     const jwt = await create(JWT);
-    expect((await emu.api('DELETE', `${BASE}/${jwt.body.id}`)).status).toBe(204);
-    expectError(await emu.api('GET', `${BASE}/${jwt.body.id}`), 404, 'IDPS-4');
-    expectError(await emu.api('DELETE', `${BASE}/${jwt.body.id}`), 404, 'IDPS-4');
-    expectError(await emu.api('DELETE', `${BASE}/${seed.id}`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
+    expect((await emu.call('DELETE', `${BASE}/${jwt.body.id}`, { as: emu.admin })).status).toBe(204);
+    expectError(await emu.call('GET', `${BASE}/${jwt.body.id}`, { as: emu.admin }), 404, 'IDPS-4');
+    expectError(await emu.call('DELETE', `${BASE}/${jwt.body.id}`, { as: emu.admin }), 404, 'IDPS-4');
+    expectError(await emu.call('DELETE', `${BASE}/${seed.id}`, { token: emu.dev.apiKey }), 403, 'IDPS-3');
   });
 
   it('gives the portal links of me/meta only while no interactive IdP is active', async () => {
-    expect((await emu.api('GET', `${BASE}/me/meta`, { token: emu.viewer.apiKey })).body).toEqual({});
+    expect((await emu.call('GET', `${BASE}/me/meta`, { token: emu.viewer.apiKey })).body).toEqual({});
     const seed = await seeded();
-    await emu.api('PATCH', `${BASE}/${seed.id}`, { body: [{ op: 'replace', path: '/active', value: false }] });
-    const meta = await emu.api('GET', `${BASE}/me/meta`, { token: emu.viewer.apiKey });
+    await emu.call('PATCH', `${BASE}/${seed.id}`, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/active', value: false }],
+    });
+    const meta = await emu.call('GET', `${BASE}/me/meta`, { token: emu.viewer.apiKey });
     expect(meta.body).toEqual({ userPortalLink: expect.any(String), upgradeSubscriptionLink: expect.any(String) });
   });
 
   it('serves .well-known/metadata.json to any user', async () => {
-    const res = await emu.api('GET', `${BASE}/.well-known/metadata.json`, { token: emu.viewer.apiKey });
+    const res = await emu.call('GET', `${BASE}/.well-known/metadata.json`, { token: emu.viewer.apiKey });
     expect(res.status).toBe(200);
     expect(res.body.protocols).toEqual(['OIDC', 'SAML', 'jwtAuth']);
   });
@@ -318,9 +341,12 @@ describe('delete, status, me/meta, .well-known', () => {
   it('restores the seeded IdPs on reset, with the same ids', async () => {
     const seed = await seeded();
     await create(JWT);
-    await emu.api('PATCH', `${BASE}/${seed.id}`, { body: [{ op: 'replace', path: '/description', value: 'x' }] });
+    await emu.call('PATCH', `${BASE}/${seed.id}`, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/description', value: 'x' }],
+    });
     await emu.reset();
-    const list = (await emu.api('GET', BASE)).body.data;
+    const list = (await emu.call('GET', BASE, { as: emu.admin })).body.data;
     expect(list).toEqual([seed]);
   });
 });

@@ -73,7 +73,7 @@ describe('unauthenticated bodies are not read', () => {
   it('reads the whole body of an authenticated request (more than one read of the socket)', async () => {
     const emu = await startEmulator();
     try {
-      const res = await emu.api('POST', '/api/v1/api-keys', {
+      const res = await emu.call('POST', '/api/v1/api-keys', {
         token: emu.dev.apiKey,
         // JSON with 600 kB of white space: valid, and far more than one read of the socket.
         body: `{"description": "big body"${' '.repeat(600_000)}}`,

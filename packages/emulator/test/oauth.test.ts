@@ -9,20 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importJWK, jwtVerify, type JWK } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, useEmulator, type CallResponse } from '../../../test/kit/emulator.js';
 import type { OAuthClientInfo } from '../src/index.js';
 import { expectError, jwtPart, ISO_MS } from './util.js';
 
 const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
 const lines: string[] = [];
-let emu: Emulator;
+const emu = useEmulator({ log: (line) => lines.push(line) });
 let m2m: OAuthClientInfo;
 /** A client that may impersonate users. */
 let imp: OAuthClientInfo;
 
 beforeAll(async () => {
-  emu = await startEmulator({ log: (line) => lines.push(line) });
   m2m = emu.oauthClient('m2m');
   const view = await emu.addOAuthClient({
     name: 'impersonator',
@@ -32,15 +31,9 @@ beforeAll(async () => {
   imp = emu.oauthClient('impersonator');
   expect(view).toMatchObject({ ...imp, allowedScopes: ['user_default'], tokenLifetimeSeconds: 21600 });
 });
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(async () => {
-  await emu.reset();
-});
 
-function tokenRequest(body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  return emu.api('POST', '/oauth/token', { token: '', body, headers });
+function tokenRequest(body: unknown, headers: Record<string, string> = {}): Promise<CallResponse> {
+  return emu.call('POST', '/oauth/token', { token: '', body, headers });
 }
 
 async function accessToken(client: OAuthClientInfo = m2m, extra: Record<string, unknown> = {}): Promise<string> {
@@ -62,7 +55,7 @@ function form(fields: Record<string, string>): { body: string; headers: Record<s
 }
 
 /** An OAuth error: the {"errors":[…]} shape with a string status, never RFC 6749's {"error"}. */
-function expectOAuthError(res: ApiResponse, status: number, code: string): { detail: string } {
+function expectOAuthError(res: CallResponse, status: number, code: string): { detail: string } {
   const error = expectError(res, status, code);
   expect(error.status).toBe(String(status));
   expect(res.body.error).toBeUndefined();
@@ -234,10 +227,10 @@ describe('POST /oauth/token', () => {
 describe('access tokens on the API', () => {
   it('authenticate as the client’s bot user, a TenantAdmin', async () => {
     const token = await accessToken();
-    const me = await emu.api('GET', '/api/v1/users/me', { token });
+    const me = await emu.call('GET', '/api/v1/users/me', { token });
     expect(me.status).toBe(301);
     expect(me.headers['location']).toBe(`${emu.url}/api/v1/users/${m2m.userId}`);
-    const user = await emu.api('GET', `/api/v1/users/${m2m.userId}`, { token });
+    const user = await emu.call('GET', `/api/v1/users/${m2m.userId}`, { token });
     expect(user.body).toMatchObject({
       id: m2m.userId,
       name: 'm2m',
@@ -246,11 +239,11 @@ describe('access tokens on the API', () => {
     });
     expect(user.body.email).toBeUndefined();
     // A TenantAdmin sees everyone's keys and may change the config.
-    const keys = await emu.api('GET', '/api/v1/api-keys?limit=100', { token });
+    const keys = await emu.call('GET', '/api/v1/api-keys?limit=100', { token });
     expect(keys.body.data.map((k: { sub: string }) => k.sub).sort()).toEqual(
       [emu.admin.id, emu.dev.id, emu.viewer.id].sort(),
     );
-    const patch = await emu.api('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, {
+    const patch = await emu.call('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, {
       token,
       body: [{ op: 'replace', path: '/max_keys_per_user', value: 9 }],
     });
@@ -261,12 +254,12 @@ describe('access tokens on the API', () => {
     const token = await accessToken();
     // exp is in whole seconds (iat rounded down), so "just before" keeps a margin for a slow machine.
     await emu.setTime({ offsetMs: 21_500_000 });
-    expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token })).status).toBe(301);
     await emu.setTime({ offsetMs: 21_600_000 });
-    expectError(await emu.api('GET', '/api/v1/users/me', { token }), 401, 'HTTP-401');
+    expectError(await emu.call('GET', '/api/v1/users/me', { token }), 401, 'HTTP-401');
     // Expiry is a point in time: with the clock moved back, the token is valid again.
     await emu.setTime({ offsetMs: 0 });
-    expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token })).status).toBe(301);
   });
 
   it('honour a client’s token lifetime', async () => {
@@ -278,15 +271,15 @@ describe('access tokens on the API', () => {
     });
     expect(res.body.expires_in).toBe(60);
     await emu.setTime({ offsetMs: 61_000 });
-    expect((await emu.api('GET', '/api/v1/users/me', { token: res.body.access_token })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: res.body.access_token })).status).toBe(401);
   });
 
   it('are refused when their payload or signature was tampered with', async () => {
     const token = await accessToken();
     const [h, p, s] = token.split('.');
     const forged = `${h}.${Buffer.from(jwtPart(token, 1).replace('"user"', '"admin"')).toString('base64url')}.${s}`;
-    expect((await emu.api('GET', '/api/v1/users/me', { token: forged })).status).toBe(401);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: `${h}.${p}.AAAA` })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: forged })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: `${h}.${p}.AAAA` })).status).toBe(401);
   });
 });
 
@@ -301,17 +294,17 @@ describe('user impersonation', () => {
     expect(byId.status, byId.text).toBe(200);
     expect(byId.body.scope).toBe('user_default');
     const asViewer = byId.body.access_token as string;
-    expect((await emu.api('GET', '/api/v1/users/me', { token: asViewer })).headers['location']).toBe(
+    expect((await emu.call('GET', '/api/v1/users/me', { token: asViewer })).headers['location']).toBe(
       `${emu.url}/api/v1/users/${emu.viewer.id}`,
     );
     // The viewer has no "Manage API keys" permission, so neither has the token.
     expectError(
-      await emu.api('POST', '/api/v1/api-keys', { token: asViewer, body: { description: 'x' } }),
+      await emu.call('POST', '/api/v1/api-keys', { token: asViewer, body: { description: 'x' } }),
       403,
       'APIKEYS-5',
     );
 
-    const subject = (await emu.api('GET', `/api/v1/users/${emu.dev.id}`)).body.subject as string;
+    const subject = (await emu.call('GET', `/api/v1/users/${emu.dev.id}`, { as: emu.admin })).body.subject as string;
     const { body, headers } = form({
       grant_type: IMPERSONATION,
       client_id: imp.clientId,
@@ -322,7 +315,10 @@ describe('user impersonation', () => {
     const bySubject = await tokenRequest(body, headers);
     expect(bySubject.status, bySubject.text).toBe(200);
     const asDev = bySubject.body.access_token as string;
-    const created = await emu.api('POST', '/api/v1/api-keys', { token: asDev, body: { description: 'dev via oauth' } });
+    const created = await emu.call('POST', '/api/v1/api-keys', {
+      token: asDev,
+      body: { description: 'dev via oauth' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ sub: emu.dev.id, createdByUser: emu.dev.id });
     const json = form({
@@ -374,19 +370,22 @@ describe('user impersonation', () => {
 describe('revoking and expiring', () => {
   it('POST /oauth/revoke revokes at once; unknown tokens are no error', async () => {
     const token = await accessToken();
-    expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(301);
-    const res = await emu.api('POST', '/oauth/revoke', { token: '', body: { token, token_type_hint: 'access_token' } });
+    expect((await emu.call('GET', '/api/v1/users/me', { token })).status).toBe(301);
+    const res = await emu.call('POST', '/oauth/revoke', {
+      token: '',
+      body: { token, token_type_hint: 'access_token' },
+    });
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
-    expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token })).status).toBe(401);
     const other = await accessToken();
     const { body, headers } = form({ token: other });
-    expect((await emu.api('POST', '/oauth/revoke', { token: '', body, headers })).status).toBe(200);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: other })).status).toBe(401);
-    expect((await emu.api('POST', '/oauth/revoke', { token: '', body: { token: 'not-a-token' } })).status).toBe(200);
-    expectOAuthError(await emu.api('POST', '/oauth/revoke', { token: '', body: {} }), 400, 'OAUTH-1');
+    expect((await emu.call('POST', '/oauth/revoke', { token: '', body, headers })).status).toBe(200);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: other })).status).toBe(401);
+    expect((await emu.call('POST', '/oauth/revoke', { token: '', body: { token: 'not-a-token' } })).status).toBe(200);
+    expectOAuthError(await emu.call('POST', '/oauth/revoke', { token: '', body: {} }), 400, 'OAUTH-1');
     expectOAuthError(
-      await emu.api('POST', '/oauth/revoke', { token: '', body: { token, token_type_hint: 'x' } }),
+      await emu.call('POST', '/oauth/revoke', { token: '', body: { token, token_type_hint: 'x' } }),
       400,
       'OAUTH-1',
     );
@@ -398,9 +397,9 @@ describe('revoking and expiring', () => {
     const c = await accessToken(imp);
     expect(await emu.expireOAuthTokens({ clientId: imp.clientId })).toBe(2);
     expect(await emu.expireOAuthTokens({ clientId: imp.clientId })).toBe(0);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: b })).status).toBe(401);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: c })).status).toBe(401);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: a })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: b })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: c })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: a })).status).toBe(301);
     const tokens = await emu.oauthTokens();
     expect(tokens.map((t) => [t.clientId, t.state])).toEqual([
       [m2m.clientId, 'active'],
@@ -415,10 +414,10 @@ describe('revoking and expiring', () => {
     expect(tokens[0]!.lastUsed).toMatch(ISO_MS);
     expect(JSON.stringify(tokens)).not.toContain(a);
     expect(await emu.revokeOAuthTokens({ id: tokens[0]!.id })).toBe(1);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: a })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: a })).status).toBe(401);
     const d = await accessToken();
     expect(await emu.revokeOAuthTokens()).toBe(1);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: d })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: d })).status).toBe(401);
     await expect(emu.control('POST', 'oauth/tokens/revoke', { who: 'x' })).rejects.toThrow(/Unknown field "who"/);
   });
 
@@ -426,7 +425,7 @@ describe('revoking and expiring', () => {
     const token = await accessToken(imp);
     await emu.reset();
     expect(await emu.oauthTokens()).toEqual([]);
-    expect((await emu.api('GET', '/api/v1/users/me', { token })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token })).status).toBe(401);
     expect(
       (await emu.control<{ clients: { name: string }[] }>('GET', 'oauth/clients')).clients.map((c) => c.name),
     ).toEqual(expect.arrayContaining(['m2m', 'impersonator']));
@@ -451,8 +450,8 @@ describe('/api/v1/oauth-tokens', () => {
     await impersonate(emu.dev.id);
     await impersonate(emu.viewer.id);
     const expired = await impersonate(emu.viewer.id);
-    await emu.api('POST', '/oauth/revoke', { token: '', body: { token: expired } });
-    const all = await emu.api('GET', '/api/v1/oauth-tokens', { token: bot });
+    await emu.call('POST', '/oauth/revoke', { token: '', body: { token: expired } });
+    const all = await emu.call('GET', '/api/v1/oauth-tokens', { token: bot });
     expect(all.status).toBe(200);
     expect(Object.keys(all.body)).toEqual(['data', 'links']);
     expect(all.body.data.map((t: { userId: string }) => t.userId)).toEqual([
@@ -464,58 +463,63 @@ describe('/api/v1/oauth-tokens', () => {
     for (const t of all.body.data)
       expect(Object.keys(t).every((k) => ['id', 'userId', 'tenantId', 'lastUsed'].includes(k))).toBe(true);
     expect(all.body.data[0]).toMatchObject({ tenantId: emu.tenantId, lastUsed: expect.stringMatching(ISO_MS) });
-    const devs = await emu.api('GET', '/api/v1/oauth-tokens', { token: emu.dev.apiKey });
+    const devs = await emu.call('GET', '/api/v1/oauth-tokens', { token: emu.dev.apiKey });
     expect(devs.body.data.map((t: { userId: string }) => t.userId)).toEqual([emu.dev.id, emu.dev.id]);
     // Another user's id matches nothing for a non-admin (the endpoint documents no 403).
     expect(
-      (await emu.api('GET', `/api/v1/oauth-tokens?userId=${emu.viewer.id}`, { token: emu.dev.apiKey })).body.data,
+      (await emu.call('GET', `/api/v1/oauth-tokens?userId=${emu.viewer.id}`, { token: emu.dev.apiKey })).body.data,
     ).toEqual([]);
-    expect((await emu.api('GET', `/api/v1/oauth-tokens?userId=${emu.viewer.id}`)).body.data).toHaveLength(1);
-    const sorted = await emu.api('GET', '/api/v1/oauth-tokens?sort=userId');
+    expect(
+      (await emu.call('GET', `/api/v1/oauth-tokens?userId=${emu.viewer.id}`, { as: emu.admin })).body.data,
+    ).toHaveLength(1);
+    const sorted = await emu.call('GET', '/api/v1/oauth-tokens?sort=userId', { as: emu.admin });
     const userIds = sorted.body.data.map((t: { userId: string }) => t.userId) as string[];
     expect(userIds).toEqual([...userIds].sort());
   });
 
   it('pages with page and limit', async () => {
     for (let i = 0; i < 5; i++) await accessToken();
-    const first = await emu.api('GET', '/api/v1/oauth-tokens?limit=2');
+    const first = await emu.call('GET', '/api/v1/oauth-tokens?limit=2', { as: emu.admin });
     expect(first.body.data).toHaveLength(2);
     expect(first.body.links.self.href).toBe(`${emu.url}/api/v1/oauth-tokens?limit=2&page=1`);
     expect(first.body.links.prev).toBeUndefined();
-    const second = await emu.api('GET', first.body.links.next.href);
-    const third = await emu.api('GET', second.body.links.next.href);
+    const second = await emu.call('GET', first.body.links.next.href, { as: emu.admin });
+    const third = await emu.call('GET', second.body.links.next.href, { as: emu.admin });
     expect(third.body.data).toHaveLength(1);
     expect(third.body.links.next).toBeUndefined();
     expect(third.body.links.prev.href).toBe(`${emu.url}/api/v1/oauth-tokens?limit=2&page=2`);
     const ids = [first, second, third].flatMap((r) => (r.body.data as { id: string }[]).map((t) => t.id));
     expect(new Set(ids).size).toBe(5);
     for (const query of ['limit=0', 'limit=101', 'page=0', 'page=x', 'sort=id']) {
-      expectOAuthError(await emu.api('GET', `/api/v1/oauth-tokens?${query}`), 400, 'OAUTH-6');
+      expectOAuthError(await emu.call('GET', `/api/v1/oauth-tokens?${query}`, { as: emu.admin }), 400, 'OAUTH-6');
     }
   });
 
   it('DELETE revokes (204); another user’s token needs TenantAdmin', async () => {
     const botToken = await accessToken();
     const devToken = await impersonate(emu.dev.id);
-    const list = (await emu.api('GET', '/api/v1/oauth-tokens')).body.data as { id: string; userId: string }[];
+    const list = (await emu.call('GET', '/api/v1/oauth-tokens', { as: emu.admin })).body.data as {
+      id: string;
+      userId: string;
+    }[];
     const botId = list.find((t) => t.userId === m2m.userId)!.id;
     const devId = list.find((t) => t.userId === emu.dev.id)!.id;
     expectOAuthError(
-      await emu.api('DELETE', `/api/v1/oauth-tokens/${botId}`, { token: emu.dev.apiKey }),
+      await emu.call('DELETE', `/api/v1/oauth-tokens/${botId}`, { token: emu.dev.apiKey }),
       403,
       'OAUTH-5',
     );
-    expect((await emu.api('DELETE', `/api/v1/oauth-tokens/${devId}`, { token: emu.dev.apiKey })).status).toBe(204);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: devToken })).status).toBe(401);
+    expect((await emu.call('DELETE', `/api/v1/oauth-tokens/${devId}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: devToken })).status).toBe(401);
     expectOAuthError(
-      await emu.api('DELETE', `/api/v1/oauth-tokens/${devId}`, { token: emu.dev.apiKey }),
+      await emu.call('DELETE', `/api/v1/oauth-tokens/${devId}`, { token: emu.dev.apiKey }),
       404,
       'OAUTH-4',
     );
-    expectOAuthError(await emu.api('DELETE', '/api/v1/oauth-tokens/nope'), 404, 'OAUTH-4');
+    expectOAuthError(await emu.call('DELETE', '/api/v1/oauth-tokens/nope', { as: emu.admin }), 404, 'OAUTH-4');
     // The bot revokes its own token with itself.
-    expect((await emu.api('DELETE', `/api/v1/oauth-tokens/${botId}`, { token: botToken })).status).toBe(204);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: botToken })).status).toBe(401);
+    expect((await emu.call('DELETE', `/api/v1/oauth-tokens/${botId}`, { token: botToken })).status).toBe(204);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: botToken })).status).toBe(401);
   });
 });
 
@@ -524,23 +528,23 @@ describe('API keys created with an M2M token (--m2m-api-keys)', () => {
     expect(await emu.control('GET', 'oauth/settings')).toEqual({ m2mApiKeys: 'for-users' });
     const token = await accessToken();
     const own = expectError(
-      await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'bot' } }),
+      await emu.call('POST', '/api/v1/api-keys', { token, body: { description: 'bot' } }),
       403,
       'APIKEYS-5',
     );
     expect(own.detail).toMatch(/bot user of an OAuth client cannot own API keys/);
     expectError(
-      await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'bot', sub: m2m.userId } }),
+      await emu.call('POST', '/api/v1/api-keys', { token, body: { description: 'bot', sub: m2m.userId } }),
       403,
       'APIKEYS-5',
     );
-    const forDev = await emu.api('POST', '/api/v1/api-keys', {
+    const forDev = await emu.call('POST', '/api/v1/api-keys', {
       token,
       body: { description: 'for dev', sub: emu.dev.id },
     });
     expect(forDev.status, forDev.text).toBe(201);
     expect(forDev.body).toMatchObject({ sub: emu.dev.id, createdByUser: m2m.userId });
-    expect((await emu.api('GET', '/api/v1/users/me', { token: forDev.body.token })).headers['location']).toContain(
+    expect((await emu.call('GET', '/api/v1/users/me', { token: forDev.body.token })).headers['location']).toContain(
       emu.dev.id,
     );
     expect(await emu.ledger()).toMatchObject([{ description: 'for dev', createdByUser: m2m.userId, delivered: true }]);
@@ -549,12 +553,12 @@ describe('API keys created with an M2M token (--m2m-api-keys)', () => {
   it('allow and deny, set through the control API; reset restores the option', async () => {
     const token = await accessToken();
     expect(await emu.setOAuthSettings({ m2mApiKeys: 'allow' })).toEqual({ m2mApiKeys: 'allow' });
-    const own = await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'bot own' } });
+    const own = await emu.call('POST', '/api/v1/api-keys', { token, body: { description: 'bot own' } });
     expect(own.status).toBe(201);
     expect(own.body.sub).toBe(m2m.userId);
     await emu.setOAuthSettings({ m2mApiKeys: 'deny' });
     const denied = expectError(
-      await emu.api('POST', '/api/v1/api-keys', { token, body: { description: 'x', sub: emu.dev.id } }),
+      await emu.call('POST', '/api/v1/api-keys', { token, body: { description: 'x', sub: emu.dev.id } }),
       403,
       'APIKEYS-5',
     );
@@ -567,7 +571,7 @@ describe('API keys created with an M2M token (--m2m-api-keys)', () => {
       user_lookup: { field: 'userId', value: emu.dev.id },
     });
     expect(
-      (await emu.api('POST', '/api/v1/api-keys', { token: asDev.body.access_token, body: { description: 'dev' } }))
+      (await emu.call('POST', '/api/v1/api-keys', { token: asDev.body.access_token, body: { description: 'dev' } }))
         .status,
     ).toBe(201);
     await expect(emu.setOAuthSettings({ m2mApiKeys: 'sometimes' as never })).rejects.toThrow(
@@ -639,12 +643,12 @@ describe('rate limits and secrets', () => {
   it('keeps client secrets and access tokens out of the request log and the log lines', async () => {
     lines.length = 0;
     const token = await accessToken();
-    await emu.api('GET', '/api/v1/users/me', { token });
-    await emu.api('POST', `/oauth/token?client_secret=${m2m.clientSecret}`, {
+    await emu.call('GET', '/api/v1/users/me', { token });
+    await emu.call('POST', `/oauth/token?client_secret=${m2m.clientSecret}`, {
       token: '',
       body: { grant_type: 'client_credentials', client_id: m2m.clientId, client_secret: 'wrong' },
     });
-    await emu.api('POST', '/oauth/revoke', { token: '', body: { token } });
+    await emu.call('POST', '/oauth/revoke', { token: '', body: { token } });
     const log = await emu.requests();
     expect(log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       'POST /oauth/token 200',
@@ -679,7 +683,7 @@ describe('seeded clients and --data', () => {
       expect(first.oauthClients).toEqual([
         { clientId: 'ci-client', clientSecret: 'ci-secret-123', userId: expect.any(String), name: 'ci' },
       ]);
-      const res = await first.api('POST', '/oauth/token', {
+      const res = await first.call('POST', '/oauth/token', {
         token: '',
         body: { grant_type: 'client_credentials', client_id: 'ci-client', client_secret: 'ci-secret-123' },
       });
@@ -688,10 +692,10 @@ describe('seeded clients and --data', () => {
       const second = await startEmulator({ data });
       try {
         expect(second.oauthClients).toEqual(first.oauthClients);
-        const me = await second.api('GET', '/api/v1/users/me', { token: res.body.access_token });
+        const me = await second.call('GET', '/api/v1/users/me', { token: res.body.access_token });
         expect(me.headers['location']).toBe(`${second.url}/api/v1/users/${first.oauthClients[0]!.userId}`);
         // A ManageApiKeys bot is not a TenantAdmin: it lists its own keys only.
-        expect((await second.api('GET', '/api/v1/api-keys', { token: res.body.access_token })).body.data).toEqual([]);
+        expect((await second.call('GET', '/api/v1/api-keys', { token: res.body.access_token })).body.data).toEqual([]);
       } finally {
         await second.stop();
       }
@@ -728,7 +732,7 @@ describe('client authentication: HTTP Basic, and who pays for a wrong secret (is
   const basic = (id: string, secret: string): string =>
     `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
   /** The answer with what differs between two tokens (the token and its expiry) taken out. */
-  const shape = (res: ApiResponse): unknown => ({
+  const shape = (res: CallResponse): unknown => ({
     status: res.status,
     keys: Object.keys(res.body ?? {}),
     scope: res.body?.scope,
@@ -832,8 +836,8 @@ describe('--m2m-api-keys whatever the grant type (issue 18: 19)', () => {
     expect(res.status).toBe(200);
     return res.body.access_token as string;
   }
-  const create = (token: string, sub?: string): Promise<ApiResponse> =>
-    emu.api('POST', '/api/v1/api-keys', {
+  const create = (token: string, sub?: string): Promise<CallResponse> =>
+    emu.call('POST', '/api/v1/api-keys', {
       token,
       body: { description: 'bot key', expiry: 'PT1H', ...(sub === undefined ? {} : { sub }) },
     });

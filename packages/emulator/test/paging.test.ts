@@ -1,7 +1,7 @@
 // Cursor paging of GET /api/v1/api-keys over 250+ keys: following links verbatim in both directions,
 // every sort order, filters echoed in links, endingBefore, and stability under inserts and deletes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../test/kit/emulator.js';
 import { walkLinks } from './util.js';
 
 interface Key {
@@ -18,12 +18,11 @@ interface Page {
   links: { self: { href: string }; next?: { href: string }; prev?: { href: string } };
 }
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let all: Key[] = [];
 const MINTED = 250;
 
 beforeAll(async () => {
-  emu = await startEmulator();
   const owners = [emu.dev, emu.admin, emu.viewer];
   for (let i = 0; i < MINTED; i++) {
     if (i % 50 === 0) await emu.control('POST', 'time', { offsetMs: i * 1_000 });
@@ -35,19 +34,15 @@ beforeAll(async () => {
     });
     // Revoke some keys the admin does not own (an admin's DELETE of a foreign key revokes it).
     if (i % 7 === 0 && owner !== emu.admin)
-      expect((await emu.api('DELETE', `/api/v1/api-keys/${key.id}`)).status).toBe(204);
+      expect((await emu.call('DELETE', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).status).toBe(204);
   }
   // Two hours later the PT1H keys have expired.
   await emu.control('POST', 'time', { offsetMs: 2 * 3_600_000 });
   all = await walk('/api/v1/api-keys?limit=100');
 }, 60_000);
 
-afterAll(async () => {
-  await emu.stop();
-});
-
 async function page(href: string, token = emu.admin.apiKey): Promise<Page> {
-  const res = await emu.api('GET', href, { token });
+  const res = await emu.call('GET', href, { token });
   expect(res.status, res.text).toBe(200);
   return res.body as Page;
 }
@@ -160,7 +155,10 @@ describe('paging through 253 keys', () => {
 
   it('uses the Host the client addressed for absolute links', async () => {
     const port = new URL(emu.url).port;
-    const res = await emu.api('GET', '/api/v1/api-keys?limit=2', { headers: { host: `localhost:${port}` } });
+    const res = await emu.call('GET', '/api/v1/api-keys?limit=2', {
+      as: emu.admin,
+      headers: { host: `localhost:${port}` },
+    });
     expect(res.body.links.self.href).toBe(`http://localhost:${port}/api/v1/api-keys?limit=2&sort=-created`);
     expect(res.body.links.next.href.startsWith(`http://localhost:${port}/api/v1/api-keys?`)).toBe(true);
   });
@@ -186,7 +184,7 @@ describe('paging while the data changes', () => {
     const filter = `limit=10&sort=description&sub=${emu.dev.id}`;
     const first = await page(`/api/v1/api-keys?${filter}`);
     const cursor = first.data.at(-1)!;
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${cursor.id}`, { token: emu.dev.apiKey })).status).toBe(204);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${cursor.id}`, { token: emu.dev.apiKey })).status).toBe(204);
     const next = await page(first.links.next!.href);
     const fresh = await walk(`/api/v1/api-keys?limit=100&sort=description&sub=${emu.dev.id}`);
     expect(ids(fresh.slice(0, 9))).toEqual(ids(first.data.slice(0, 9)));

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, BIN, hasScript, sleep } from './util.js';
+import { alive, running } from '../../../test/kit/process.mjs';
+import { BIN, hasScript, sleep } from './util.js';
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 const children: Child[] = [];
@@ -180,34 +181,19 @@ describe.skipIf(!linux)('the parent process', () => {
       await new Promise<string>((resolve) => createInterface({ input: wrapper.stdout }).once('line', resolve)),
     );
     expect(Number.isInteger(pid) && pid > 0).toBe(true);
-    const alive = (): boolean => {
-      try {
-        process.kill(pid, 0);
-        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-      } catch {
-        return false;
-      }
-    };
-    expect(alive()).toBe(true);
+    expect(running(pid)).toBe(true);
     wrapper.kill('SIGKILL');
     try {
-      await expect.poll(alive, { timeout: 4000, interval: 100 }).toBe(false);
+      await expect.poll(() => running(pid), { timeout: 4000, interval: 100 }).toBe(false);
     } finally {
-      if (alive()) process.kill(pid, 'SIGKILL');
+      if (running(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 
   // Issue 18 (23): a parent that dies before or while the emulator starts. Before the fix the emulator read its
   // parent only once it was ready, saw init (ppid 1) and took it for the process that started it: it ran forever.
   const DIST_INDEX = BIN.replace(/bin[\\/]qlik-emulator\.js$/, 'dist/index.js');
-  const gone = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z';
-    } catch {
-      return true;
-    }
-  };
+  const gone = (pid: number): boolean => !running(pid);
 
   async function orphanExits(pidOf: () => Promise<number>, kill: () => void): Promise<void> {
     const pid = await pidOf();

@@ -1,8 +1,8 @@
 // The SCIM 2.0 service at /api/v1/scim/v2: authentication bound to an IdP's externalClient key, discovery,
 // Users (filter, paging, projection, create, get, replace, PATCH as Microsoft Entra ID sends it, delete),
 // Groups with members, errors in SCIM's shape, and provisioned users as the users API shows them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator, type CallResponse } from '../../../test/kit/emulator.js';
 
 const SCIM = '/api/v1/scim/v2';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -11,37 +11,33 @@ const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-let emu: Emulator;
+const emu = useEmulator();
 let idpId: string;
 let token: string;
 let keyId: string;
 
 async function scimKey(sub: string): Promise<{ id: string; token: string }> {
-  const res = await emu.api('POST', '/api/v1/api-keys', {
+  const res = await emu.call('POST', '/api/v1/api-keys', {
+    as: emu.admin,
     body: { description: 'scim', subType: 'externalClient', sub },
   });
   expect(res.status, res.text).toBe(201);
   return res.body as { id: string; token: string };
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-});
 beforeEach(async () => {
-  await emu.reset();
-  idpId = ((await emu.api('GET', '/api/v1/identity-providers')).body.data[0] as { id: string }).id;
+  idpId = ((await emu.call('GET', '/api/v1/identity-providers', { as: emu.admin })).body.data[0] as { id: string }).id;
   ({ id: keyId, token } = await scimKey(`SCIM\\${idpId}`));
 });
-afterAll(() => emu.stop());
 
-function scim(method: string, path: string, body?: unknown, as = token): Promise<ApiResponse> {
-  return emu.api(method, `${SCIM}${path}`, {
+function scim(method: string, path: string, body?: unknown, as = token): Promise<CallResponse> {
+  return emu.call(method, `${SCIM}${path}`, {
     token: as,
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/scim+json' } }),
   });
 }
 
-function expectScimError(res: ApiResponse, status: number, scimType?: string): { detail: string } {
+function expectScimError(res: CallResponse, status: number, scimType?: string): { detail: string } {
   expect(res.status, res.text).toBe(status);
   expect(res.headers['content-type']).toBe('application/scim+json; charset=utf-8');
   expect(res.body.schemas).toEqual([ERROR]);
@@ -85,7 +81,7 @@ describe('authentication', () => {
   it("answers a user's key and an OAuth token with 403, no or a bad token with 401, in SCIM's shape", async () => {
     expectScimError(await scim('GET', '/Users', undefined, emu.admin.apiKey), 403);
     const client = emu.oauthClient('m2m');
-    const tokenRes = await emu.api('POST', '/oauth/token', {
+    const tokenRes = await emu.call('POST', '/oauth/token', {
       token: '',
       body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret },
     });
@@ -96,7 +92,7 @@ describe('authentication', () => {
 
   it('refuses a revoked key at the very next request, and an expired one', async () => {
     expect((await scim('GET', '/Users')).status).toBe(200);
-    expect((await emu.api('DELETE', `/api/v1/api-keys/${keyId}`)).status).toBe(204);
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${keyId}`, { as: emu.admin })).status).toBe(204);
     expectScimError(await scim('GET', '/Users'), 401);
     const other = await scimKey(`SCIM\\${idpId}`);
     await emu.setTime({ offsetMs: 366 * 86_400_000 });
@@ -105,19 +101,28 @@ describe('authentication', () => {
 
   it('refuses the keys of an IdP that is deactivated or deleted', async () => {
     const idps = '/api/v1/identity-providers';
-    await emu.api('PATCH', `${idps}/${idpId}`, { body: [{ op: 'replace', path: '/active', value: false }] });
+    await emu.call('PATCH', `${idps}/${idpId}`, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/active', value: false }],
+    });
     expect(expectScimError(await scim('GET', '/Users'), 401).detail).toContain('not active');
-    await emu.api('PATCH', `${idps}/${idpId}`, { body: [{ op: 'replace', path: '/active', value: true }] });
+    await emu.call('PATCH', `${idps}/${idpId}`, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/active', value: true }],
+    });
     expect((await scim('GET', '/Users')).status).toBe(200);
-    await emu.api('PATCH', `${idps}/${idpId}`, { body: [{ op: 'replace', path: '/active', value: false }] });
-    expect((await emu.api('DELETE', `${idps}/${idpId}`)).status).toBe(204);
+    await emu.call('PATCH', `${idps}/${idpId}`, {
+      as: emu.admin,
+      body: [{ op: 'replace', path: '/active', value: false }],
+    });
+    expect((await emu.call('DELETE', `${idps}/${idpId}`, { as: emu.admin })).status).toBe(204);
     expect(expectScimError(await scim('GET', '/Users'), 401).detail).toContain('no longer exists');
   });
 
   it('keeps refusing SCIM keys everywhere else', async () => {
-    expect((await emu.api('GET', '/api/v1/users', { token })).status).toBe(403);
-    expect((await emu.api('GET', '/api/v1/identity-providers', { token })).status).toBe(403);
-    expect((await emu.api('GET', '/api/v1/groups', { token })).status).toBe(403);
+    expect((await emu.call('GET', '/api/v1/users', { token })).status).toBe(403);
+    expect((await emu.call('GET', '/api/v1/identity-providers', { token })).status).toBe(403);
+    expect((await emu.call('GET', '/api/v1/groups', { token })).status).toBe(403);
   });
 
   it('answers an unknown SCIM path with a SCIM 404', async () => {
@@ -166,7 +171,7 @@ describe('Users', () => {
       meta: { resourceType: 'User', location: `${emu.url}${SCIM}/Users/${id}` },
     });
     expect(res.body).not.toHaveProperty('title');
-    const user = await emu.api('GET', `/api/v1/users/${id}`);
+    const user = await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin });
     expect(user.body).toMatchObject({
       id,
       name: 'Ada Lovelace',
@@ -256,14 +261,14 @@ describe('Users', () => {
     expect(res.body.name.familyName).toBe('King');
     expect(res.body[ENTERPRISE]).toEqual({ department: 'Analytics' });
     expect(res.body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body.email).toBe('ada.l@contoso.example');
+    expect((await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin })).body.email).toBe('ada.l@contoso.example');
 
     const off = await scim('PATCH', `/Users/${id}`, {
       schemas: [PATCH_OP],
       Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
     });
     expect(off.body.active).toBe(false);
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body.status).toBe('disabled');
+    expect((await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin })).body.status).toBe('disabled');
     const on = await scim('PATCH', `/Users/${id}`, {
       schemas: [PATCH_OP],
       Operations: [
@@ -271,7 +276,7 @@ describe('Users', () => {
       ],
     });
     expect(on.body).toMatchObject({ active: true, displayName: 'Augusta King', name: { givenName: 'Augusta' } });
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body).toMatchObject({
+    expect((await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin })).body).toMatchObject({
       status: 'provisioned',
       name: 'Augusta King',
     });
@@ -343,10 +348,12 @@ describe('Users', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ userName: 'ada@fabrikam.example', displayName: 'A. L.', active: true });
     expect(res.body).not.toHaveProperty('emails');
-    expect((await emu.api('GET', `/api/v1/users/${ada['id'] as string}`)).body.subject).toBe('ada@fabrikam.example');
+    expect((await emu.call('GET', `/api/v1/users/${ada['id'] as string}`, { as: emu.admin })).body.subject).toBe(
+      'ada@fabrikam.example',
+    );
     expectScimError(await scim('PUT', url, { schemas: [USER_SCHEMA] }), 400, 'invalidValue');
     expectScimError(await scim('POST', '/Users', { userName: 'x' }), 400, 'invalidSyntax');
-    const malformed = await emu.api('POST', `${SCIM}/Users`, {
+    const malformed = await emu.call('POST', `${SCIM}/Users`, {
       token,
       body: '{"userName":',
       headers: { 'content-type': 'application/scim+json' },
@@ -361,10 +368,10 @@ describe('Users', () => {
     expect((await scim('DELETE', `/Users/${id}`)).status).toBe(204);
     expectScimError(await scim('GET', `/Users/${id}`), 404);
     expectScimError(await scim('DELETE', `/Users/${id}`), 404);
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body.status).toBe('disabled');
+    expect((await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin })).body.status).toBe('disabled');
     const again = await createUser('ada@contoso.example');
     expect(again['id']).toBe(id);
-    expect((await emu.api('GET', `/api/v1/users/${id}`)).body.status).toBe('provisioned');
+    expect((await emu.call('GET', `/api/v1/users/${id}`, { as: emu.admin })).body.status).toBe('provisioned');
   });
 
   it("takes over an existing user with that subject, and active:false refuses the user's API keys", async () => {
@@ -372,18 +379,18 @@ describe('Users', () => {
     const created = await createUser('cy@contoso.example');
     expect(created['id']).toBe(existing.id);
     // The user was active (as after a login) and stays so; their key works until SCIM disables them.
-    expect((await emu.api('GET', '/api/v1/users/me', { token: existing.apiKey })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: existing.apiKey })).status).toBe(301);
     await scim('PATCH', `/Users/${existing.id}`, {
       schemas: [PATCH_OP],
       Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
     });
-    expect((await emu.api('GET', '/api/v1/users/me', { token: existing.apiKey })).status).toBe(401);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: existing.apiKey })).status).toBe(401);
   });
 
   it('forgets provisioned users on reset', async () => {
     const ada = await createUser('ada@contoso.example');
     await emu.reset();
-    expect((await emu.api('GET', `/api/v1/users/${ada['id'] as string}`)).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/users/${ada['id'] as string}`, { as: emu.admin })).status).toBe(404);
   });
 });
 
@@ -413,7 +420,7 @@ describe('Groups', () => {
     const found = await scim('GET', `/Groups?excludedAttributes=members&filter=${filter}`);
     expect(found.body.totalResults).toBe(1);
     expect(found.body.Resources[0]).not.toHaveProperty('members');
-    const group = await emu.api('GET', `/api/v1/groups/${id}`);
+    const group = await emu.call('GET', `/api/v1/groups/${id}`, { as: emu.admin });
     expect(group.body).toMatchObject({ id, name: 'Analysts', providerType: 'idp', status: 'active' });
     expectScimError(
       await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Analysts' }),
@@ -435,15 +442,23 @@ describe('Groups', () => {
     const members = async (): Promise<string[]> =>
       ((await scim('GET', `/Groups/${gid}`)).body.members as { value: string }[]).map((m) => m.value);
     expect(await members()).toEqual([ada, bob]);
-    expect((await emu.api('GET', `/api/v1/users/${ada}`)).body.assignedGroups).toEqual([{ id: gid, name: 'Analysts' }]);
-    const inGroup = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent(`assignedGroups.id eq "${gid}"`)}`);
+    expect((await emu.call('GET', `/api/v1/users/${ada}`, { as: emu.admin })).body.assignedGroups).toEqual([
+      { id: gid, name: 'Analysts' },
+    ]);
+    const inGroup = await emu.call(
+      'GET',
+      `/api/v1/users?filter=${encodeURIComponent(`assignedGroups.id eq "${gid}"`)}`,
+      { as: emu.admin },
+    );
     expect((inGroup.body.data as { id: string }[]).map((u) => u.id).sort()).toEqual([ada, bob].sort());
-    await emu.api('PATCH', `/api/v1/groups/${gid}`, {
+    await emu.call('PATCH', `/api/v1/groups/${gid}`, {
+      as: emu.admin,
       body: [{ op: 'replace', path: 'assignedRoles', value: [{ name: 'AuditAdmin' }] }],
     });
-    const byRole = await emu.api(
+    const byRole = await emu.call(
       'GET',
       `/api/v1/users?filter=${encodeURIComponent('assignedGroupsAssignedRoles.name eq "auditadmin"')}`,
+      { as: emu.admin },
     );
     expect(byRole.body.data).toHaveLength(2);
     expect((await scim('GET', `/Users/${ada}`)).body.groups).toEqual([
@@ -464,7 +479,7 @@ describe('Groups', () => {
       schemas: [PATCH_OP],
       Operations: [{ op: 'Replace', path: 'displayName', value: 'Data Analysts' }],
     });
-    expect((await emu.api('GET', `/api/v1/groups/${gid}`)).body.name).toBe('Data Analysts');
+    expect((await emu.call('GET', `/api/v1/groups/${gid}`, { as: emu.admin })).body.name).toBe('Data Analysts');
   });
 
   it('refuses unknown members and leaves the group as it was', async () => {
@@ -493,7 +508,7 @@ describe('Groups', () => {
     expect(put.body.displayName).toBe('Everyone here');
     expect((await scim('DELETE', `/Groups/${gid}`)).status).toBe(204);
     expectScimError(await scim('GET', `/Groups/${gid}`), 404);
-    expect((await emu.api('GET', `/api/v1/groups/${gid}`)).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/groups/${gid}`, { as: emu.admin })).status).toBe(404);
   });
 });
 

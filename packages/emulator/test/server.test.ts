@@ -6,11 +6,10 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
-import { BIN, expectError, tempDirs } from './util.js';
-
-const tempDir = tempDirs('qlik-emulator-test-');
+import { describe, expect, it } from 'vitest';
+import { startEmulator, useEmulator } from '../../../test/kit/emulator.js';
+import { tempDir } from '../../../test/kit/temp.js';
+import { BIN, expectError } from './util.js';
 
 function runBin(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -138,25 +137,25 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
       ['viewer', 'viewer@example.com'],
       ['ops', 'ops@example.com'],
     ]);
-    expect((await first.api('GET', `/api/v1/tenants/${first.tenantId}`)).body.name).toBe('Acme');
+    expect((await first.call('GET', `/api/v1/tenants/${first.tenantId}`, { as: first.admin })).body.name).toBe('Acme');
 
     // --clamp-expiry: a too-long expiry becomes the tenant maximum (P7D from the seed).
-    const kept = await first.api('POST', '/api/v1/api-keys', {
+    const kept = await first.call('POST', '/api/v1/api-keys', {
       token: first.dev.apiKey,
       body: { description: 'kept', expiry: 'P30D' },
     });
     expect(kept.status).toBe(201);
     expect(Date.parse(kept.body.expiry) - Date.parse(kept.body.created)).toBe(7 * 86_400_000);
-    const revoked = await first.api('POST', '/api/v1/api-keys', {
+    const revoked = await first.call('POST', '/api/v1/api-keys', {
       token: first.dev.apiKey,
       body: { description: 'revoked' },
     });
     // The bootstrap key, 'kept' and 'revoked' fill the seeded max_keys_per_user of 3.
     expectError(
-      await first.api('POST', '/api/v1/api-keys', { token: first.dev.apiKey, body: { description: 'third' } }),
+      await first.call('POST', '/api/v1/api-keys', { token: first.dev.apiKey, body: { description: 'third' } }),
       403,
     );
-    expect((await first.api('DELETE', `/api/v1/api-keys/${revoked.body.id}`)).status).toBe(204);
+    expect((await first.call('DELETE', `/api/v1/api-keys/${revoked.body.id}`, { as: first.admin })).status).toBe(204);
 
     // A client trusting the CA through NODE_EXTRA_CA_CERTS gets in; one that does not, does not.
     const script = `fetch(process.argv[1] + '/api/v1/users/me', { redirect: 'manual', headers: { authorization: 'Bearer ' + process.argv[2] } })
@@ -177,24 +176,28 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
     const second = await startEmulator({ mode: 'child', args: ['--data', data, '--tls'] });
     expect(second.tenantId).toBe(first.tenantId);
     expect(second.users).toEqual(first.users);
-    expect((await second.api('GET', '/api/v1/users/me', { token: kept.body.token })).status).toBe(301);
-    expectError(await second.api('GET', '/api/v1/users/me', { token: revoked.body.token }), 401, 'APIKEYS-18');
-    expect((await second.api('GET', `/api/v1/api-keys/${revoked.body.id}`)).body.status).toBe('revoked');
+    expect((await second.call('GET', '/api/v1/users/me', { token: kept.body.token })).status).toBe(301);
+    expectError(await second.call('GET', '/api/v1/users/me', { token: revoked.body.token }), 401, 'APIKEYS-18');
+    expect((await second.call('GET', `/api/v1/api-keys/${revoked.body.id}`, { as: second.admin })).body.status).toBe(
+      'revoked',
+    );
     expect(await second.ledger()).toEqual(ledgerBefore);
-    expect((await second.api('GET', `/api/v1/api-keys/configs/${second.tenantId}`)).body).toMatchObject({
+    expect(
+      (await second.call('GET', `/api/v1/api-keys/configs/${second.tenantId}`, { as: second.admin })).body,
+    ).toMatchObject({
       max_api_key_expiry: 'P7D',
       max_keys_per_user: 3,
     });
     // Without --clamp-expiry this time: too long is a 400.
     await second.control('PUT', 'config', { max_keys_per_user: 10 });
     expectError(
-      await second.api('POST', '/api/v1/api-keys', {
+      await second.call('POST', '/api/v1/api-keys', {
         token: second.dev.apiKey,
         body: { description: 'long', expiry: 'P30D' },
       }),
       400,
     );
-    const next = await second.api('POST', '/api/v1/api-keys', {
+    const next = await second.call('POST', '/api/v1/api-keys', {
       token: second.dev.apiKey,
       body: { description: 'after restart' },
     });
@@ -214,16 +217,10 @@ describe('--data, --tls, --seed and --clamp-expiry', () => {
 });
 
 describe('hostile input', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
 
   async function alive(): Promise<void> {
-    const res = await emu.api('POST', '/api/v1/api-keys', {
+    const res = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'still alive' },
     });
@@ -233,7 +230,7 @@ describe('hostile input', () => {
 
   it('answers 413 to bodies over 1 MiB, with and without content-length', async () => {
     const big = JSON.stringify({ description: 'x'.repeat(2 * 1024 * 1024) });
-    expectError(await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: big }), 413, 'HTTP-413');
+    expectError(await emu.call('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: big }), 413, 'HTTP-413');
     const chunked = await request(`${emu.url}/api/v1/api-keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${emu.dev.apiKey}`, 'content-type': 'application/json' },
@@ -246,7 +243,7 @@ describe('hostile input', () => {
     expect(chunked.statusCode).toBe(413);
     expect(JSON.parse(await chunked.body.text()).errors[0].code).toBe('HTTP-413');
     const justUnder = JSON.stringify({ description: 'y'.repeat(1024 * 1024 - 100) });
-    expect((await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: justUnder })).status).toBe(201);
+    expect((await emu.call('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: justUnder })).status).toBe(201);
     expect(await emu.ledger()).toHaveLength(1);
     await alive();
   });
@@ -270,17 +267,21 @@ describe('hostile input', () => {
         '/__emulator/users',
       ]) {
         const method = path.includes('configs') ? 'PATCH' : 'POST';
-        const res = await emu.api(method, path, { body, headers: { 'content-type': 'application/json' } });
+        const res = await emu.call(method, path, {
+          as: emu.admin,
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         expect(res.status, `${method} ${path} ${String(body).slice(0, 30)}`).toBe(400);
         expect(res.body.errors[0].code).toMatch(/^(APIKEYS-\d+|HTTP-400)$/);
       }
     }
-    const weird = await emu.api('POST', '/api/v1/api-keys', {
+    const weird = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'nul \u0000 and emoji 🔑 and \u001b[31m' },
     });
     expect(weird.status).toBe(201);
-    expect((await emu.api('GET', `/api/v1/api-keys/${weird.body.id}`)).body.description).toBe(
+    expect((await emu.call('GET', `/api/v1/api-keys/${weird.body.id}`, { as: emu.admin })).body.description).toBe(
       'nul \u0000 and emoji 🔑 and \u001b[31m',
     );
     await alive();
@@ -301,11 +302,11 @@ describe('hostile input', () => {
       '/',
     ];
     for (const path of paths) {
-      const res = await emu.api('GET', path);
+      const res = await emu.call('GET', path, { as: emu.admin });
       expect(res.status, path).toBeLessThan(500);
       expect(res.status, path).toBeGreaterThanOrEqual(200);
     }
-    const longToken = await emu.api('GET', '/api/v1/api-keys', { token: 'a'.repeat(12_000) });
+    const longToken = await emu.call('GET', '/api/v1/api-keys', { token: 'a'.repeat(12_000) });
     expect(longToken.status).toBe(401);
     await alive();
   });

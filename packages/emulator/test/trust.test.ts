@@ -6,13 +6,13 @@ import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import http from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../test/kit/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { startEmulator, useEmulator } from '../../../test/kit/emulator.js';
 import { globMatcher } from '../src/http/faults/glob.js';
-import { expectError, tempDirs } from './util.js';
+import { tempDir } from '../../../test/kit/temp.js';
+import { expectError } from './util.js';
 
 const KEYS = '/api/v1/api-keys';
-const tempDir = tempDirs('qlik-emulator-trust-');
 
 /** A raw HTTP request where every header is ours, Host included. */
 function raw(
@@ -35,24 +35,19 @@ function raw(
 }
 
 describe('shared emulator', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(() => emu.stop());
-  afterEach(() => emu.reset());
+  const emu = useEmulator();
 
   describe('14: list cursors obey visibility', () => {
     it('a cursor naming a key the caller may not see is a 400 exactly like an unknown key', async () => {
-      const admins = await emu.api('POST', KEYS, { body: { description: 'the admin only' } });
+      const admins = await emu.call('POST', KEYS, { as: emu.admin, body: { description: 'the admin only' } });
       expect(admins.status).toBe(201);
-      const gone = await emu.api('POST', KEYS, { body: { description: 'deleted by the admin' } });
-      expect((await emu.api('DELETE', `${KEYS}/${gone.body.id}`)).status).toBe(204);
-      const mine = await emu.api('POST', KEYS, { token: emu.dev.apiKey, body: { description: 'dev' } });
+      const gone = await emu.call('POST', KEYS, { as: emu.admin, body: { description: 'deleted by the admin' } });
+      expect((await emu.call('DELETE', `${KEYS}/${gone.body.id}`, { as: emu.admin })).status).toBe(204);
+      const mine = await emu.call('POST', KEYS, { token: emu.dev.apiKey, body: { description: 'dev' } });
       const unknown = '00000000-0000-4000-8000-000000000000';
       for (const cursor of ['startingAfter', 'endingBefore']) {
         const asDev = (id: string) =>
-          emu.api('GET', `${KEYS}?sort=description&${cursor}=${id}`, { token: emu.dev.apiKey });
+          emu.call('GET', `${KEYS}?sort=description&${cursor}=${id}`, { token: emu.dev.apiKey });
         const unknownError = expectError(await asDev(unknown), 400, 'APIKEYS-2');
         for (const hidden of [admins.body.id, gone.body.id]) {
           const error = expectError(await asDev(hidden), 400, 'APIKEYS-2');
@@ -60,7 +55,7 @@ describe('shared emulator', () => {
         }
         expect((await asDev(mine.body.id)).status).toBe(200);
         // A TenantAdmin sees every key, so it may page from any of them.
-        expect((await emu.api('GET', `${KEYS}?${cursor}=${admins.body.id}`)).status).toBe(200);
+        expect((await emu.call('GET', `${KEYS}?${cursor}=${admins.body.id}`, { as: emu.admin })).status).toBe(200);
       }
     });
   });
@@ -129,7 +124,7 @@ describe('shared emulator', () => {
   describe('17: fault rule paths cannot freeze the server', () => {
     it('refuses regular expressions such as ^/(a+)+$', async () => {
       for (const path of ['^/(a+)+$', '^/api/v1/api-keys$']) {
-        const res = await emu.api('POST', '/__emulator/faults', {
+        const res = await emu.call('POST', '/__emulator/faults', {
           token: '',
           body: { path, action: { type: 'reset-after' } },
         });
@@ -140,12 +135,12 @@ describe('shared emulator', () => {
 
     it('matches the most backtracking-prone globs against long paths in linear time', async () => {
       const pattern = `/${'**a'.repeat(30)}**b`;
-      await emu.addFault({ path: pattern, times: 0, action: { type: 'status', status: 503 } });
+      await emu.faults.add({ path: pattern, times: 0, action: { type: 'status', status: 503 } });
       const long = `/api/${'a'.repeat(7000)}`;
       const t0 = performance.now();
-      for (let i = 0; i < 5; i++) expect((await emu.api('GET', long)).status).toBe(404);
+      for (let i = 0; i < 5; i++) expect((await emu.call('GET', long, { as: emu.admin })).status).toBe(404);
       expect(performance.now() - t0).toBeLessThan(3000);
-      expect((await emu.api('GET', `/api/${'a'.repeat(40)}b`)).status).toBe(503);
+      expect((await emu.call('GET', `/api/${'a'.repeat(40)}b`, { as: emu.admin })).status).toBe(503);
     });
 
     it('globs: * stays within a segment, ** crosses segments, other characters are literal', () => {
@@ -189,7 +184,7 @@ describe('shared emulator', () => {
       };
       const query =
         'limit=5&sort=-created&token=S-q1&access_token=S-q2&sessionId=S-q3&apiKey=S-q4&password=S-q5&x_api_key=S-q6&state=S-q7&code=S-q8';
-      const res = await emu.api('GET', `${KEYS}?${query}`, {
+      const res = await emu.call('GET', `${KEYS}?${query}`, {
         token: emu.dev.apiKey,
         headers: { ...secrets, 'x-custom': 'visible' },
       });
@@ -259,7 +254,7 @@ describe('16: files', () => {
     const data = join(dir, 'state.db');
     const emu = await startEmulator({ data });
     try {
-      await emu.api('POST', KEYS, { body: { description: 'a write through the WAL' } });
+      await emu.call('POST', KEYS, { as: emu.admin, body: { description: 'a write through the WAL' } });
       for (const file of [data, `${data}-wal`, `${data}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
     } finally {
       await emu.stop();

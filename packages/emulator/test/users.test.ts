@@ -1,8 +1,8 @@
 // The users API over 250+ users: GET /api/v1/users (filter, sort, cursors both ways, fields,
 // totalResults, the deprecated parameters), POST /actions/filter, /actions/count, who sees what,
 // and the 400s that name the parameter. Every 200 and error body is checked against users.yml.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type ApiResponse, type Emulator } from '../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type CallResponse, useEmulator } from '../../../test/kit/emulator.js';
 import { expectUser, expectUsers, expectUsersError } from './users-schema.js';
 import { expectError, walkLinks } from './util.js';
 
@@ -25,12 +25,11 @@ interface Page {
 const ROLES = [['User'], ['Developer'], ['TenantAdmin'], ['ManageApiKeys', 'User']];
 const STATUSES = ['active', 'active', 'active', 'disabled', 'invited'];
 const ADDED = 250;
-let emu: Emulator;
-let strict: Emulator;
+const emu = useEmulator({ reset: false });
+const strict = useEmulator({ strict: true, reset: false });
 let everyone: User[] = [];
 
 beforeAll(async () => {
-  [emu, strict] = await Promise.all([startEmulator(), startEmulator({ strict: true })]);
   const users = Array.from({ length: ADDED }, (_, i) => ({
     // Mixed case and repeated names, so that the name order and its id tie-break both matter.
     name: `${i % 3 === 0 ? 'User' : 'user'} ${String((i * 7) % 120).padStart(3, '0')}`,
@@ -44,12 +43,8 @@ beforeAll(async () => {
   everyone = await walk('/api/v1/users?limit=100');
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([emu.stop(), strict.stop()]);
-});
-
 async function page(href: string, token = emu.admin.apiKey): Promise<Page> {
-  const res = await emu.api('GET', href, { token });
+  const res = await emu.call('GET', href, { token });
   expect(res.status, res.text).toBe(200);
   expectUsers(res.body);
   return res.body as Page;
@@ -73,7 +68,7 @@ function nameOrder(a: User, b: User): number {
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function filterIds(res: ApiResponse): string[] {
+function filterIds(res: CallResponse): string[] {
   expect(res.status, res.text).toBe(200);
   expectUsers(res.body);
   return ids((res.body as Page).data);
@@ -128,7 +123,9 @@ describe('GET /api/v1/users', () => {
     // users.yml's list, written out here rather than taken from the implementation.
     for (const field of 'name _id id tenantId clientId status subject email inviteExpiry createdAt'.split(' ')) {
       for (const sign of ['', '+', '-']) {
-        const res = await emu.api('GET', `/api/v1/users?limit=3&sort=${encodeURIComponent(sign + field)}`);
+        const res = await emu.call('GET', `/api/v1/users?limit=3&sort=${encodeURIComponent(sign + field)}`, {
+          as: emu.admin,
+        });
         expect(res.status, `${sign}${field}: ${res.text}`).toBe(200);
       }
     }
@@ -157,10 +154,10 @@ describe('GET /api/v1/users', () => {
     );
     expect(counted.totalResults).toBe(everyone.filter((u) => u.status === 'disabled').length);
     expect(counted.links.next!.href).toContain('totalResults=true');
-    const res = await emu.api('GET', '/api/v1/users?limit=2&fields=name,email');
+    const res = await emu.call('GET', '/api/v1/users?limit=2&fields=name,email', { as: emu.admin });
     expect(res.status).toBe(200);
     for (const u of res.body.data) expect(Object.keys(u)).toEqual(['id', 'name', 'email']);
-    const withLinks = await emu.api('GET', '/api/v1/users?limit=2&fields=links');
+    const withLinks = await emu.call('GET', '/api/v1/users?limit=2&fields=links', { as: emu.admin });
     expect(Object.keys(withLinks.body.data[0])).toEqual(['id', 'links']);
     expect(withLinks.body.links.next.href).toContain('fields=links');
   });
@@ -183,11 +180,11 @@ function cmp(a: string | number | null, b: string | number | null, ia: string, i
 
 describe('filter', () => {
   it('finds one user by email, ignoring case', async () => {
-    expect(filterIds(await emu.api('GET', q('email eq "PERSON.42@ACME.example"')))).toEqual(
+    expect(filterIds(await emu.call('GET', q('email eq "PERSON.42@ACME.example"'), { as: emu.admin }))).toEqual(
       ids(everyone.filter((u) => u.email === 'person.42@acme.example')),
     );
-    expect(filterIds(await emu.api('GET', q('Email EQ "person.42@acme.example"')))).toHaveLength(1);
-    expect(filterIds(await emu.api('GET', q('email eq "nobody@nowhere"')))).toEqual([]);
+    expect(filterIds(await emu.call('GET', q('Email EQ "person.42@acme.example"'), { as: emu.admin }))).toHaveLength(1);
+    expect(filterIds(await emu.call('GET', q('email eq "nobody@nowhere"'), { as: emu.admin }))).toEqual([]);
   });
 
   it.each<[string, (u: User) => boolean]>([
@@ -218,9 +215,13 @@ describe('filter', () => {
 
   it('matches ids and role ids', async () => {
     const [a, b] = everyone;
-    expect(filterIds(await emu.api('GET', q(`id eq "${a!.id}" or id eq "${b!.id}"`)))).toEqual([a!.id, b!.id]);
-    const roleId = (await emu.api('GET', `/api/v1/users/${emu.admin.id}`)).body.assignedRoles[0].id as string;
-    const admins = filterIds(await emu.api('GET', q(`assignedRoles.id eq "${roleId}"`)));
+    expect(filterIds(await emu.call('GET', q(`id eq "${a!.id}" or id eq "${b!.id}"`), { as: emu.admin }))).toEqual([
+      a!.id,
+      b!.id,
+    ]);
+    const roleId = (await emu.call('GET', `/api/v1/users/${emu.admin.id}`, { as: emu.admin })).body.assignedRoles[0]
+      .id as string;
+    const admins = filterIds(await emu.call('GET', q(`assignedRoles.id eq "${roleId}"`), { as: emu.admin }));
     expect(admins).toContain(emu.admin.id);
     expect(admins).toEqual(ids(everyone.filter((u) => u.assignedRoles?.some((r) => r.name === 'TenantAdmin'))));
   });
@@ -249,7 +250,7 @@ describe('filter', () => {
     ],
     ['', /the filter is empty/],
   ])('refuses %j with a 400 naming filter', async (filter, detail) => {
-    const res = await emu.api('GET', `/api/v1/users?filter=${encodeURIComponent(filter)}`);
+    const res = await emu.call('GET', `/api/v1/users?filter=${encodeURIComponent(filter)}`, { as: emu.admin });
     const error = expectError(res, 400, 'USERS-2');
     expectUsersError(res.body);
     expect(error.source).toEqual({ parameter: 'filter' });
@@ -270,7 +271,7 @@ describe('query errors', () => {
     ['next=not-a-cursor', 'next'],
     ['prev=WyJ4Il0', 'prev'],
   ])('?%s is a 400 naming %s', async (query, parameter) => {
-    const res = await emu.api('GET', `/api/v1/users?${query}`);
+    const res = await emu.call('GET', `/api/v1/users?${query}`, { as: emu.admin });
     const error = expectError(res, 400, 'USERS-1');
     expectUsersError(res.body);
     expect(error.source).toEqual({ parameter });
@@ -279,19 +280,33 @@ describe('query errors', () => {
   it('refuses a cursor made for another sort order', async () => {
     const first = await page('/api/v1/users?limit=5&sort=email');
     const cursor = new URL(first.links.next!.href).searchParams.get('next')!;
-    const error = expectError(await emu.api('GET', `/api/v1/users?sort=name&next=${cursor}`), 400, 'USERS-1');
+    const error = expectError(
+      await emu.call('GET', `/api/v1/users?sort=name&next=${cursor}`, { as: emu.admin }),
+      400,
+      'USERS-1',
+    );
     expect(error.source).toEqual({ parameter: 'next' });
   });
 
   it('--strict refuses unknown and repeated parameters', async () => {
-    expect(expectError(await strict.api('GET', '/api/v1/users?owner=me'), 400, 'USERS-1').source).toEqual({
+    expect(
+      expectError(await strict.call('GET', '/api/v1/users?owner=me', { as: strict.admin }), 400, 'USERS-1').source,
+    ).toEqual({
       parameter: 'owner',
     });
-    expect(expectError(await strict.api('GET', '/api/v1/users?limit=2&limit=3'), 400, 'USERS-1').source).toEqual({
+    expect(
+      expectError(await strict.call('GET', '/api/v1/users?limit=2&limit=3', { as: strict.admin }), 400, 'USERS-1')
+        .source,
+    ).toEqual({
       parameter: 'limit',
     });
-    expect((await emu.api('GET', '/api/v1/users?owner=me&limit=2&limit=3')).body.data).toHaveLength(2);
-    expect(expectError(await strict.api('GET', '/api/v1/users/actions/count?x=1'), 400, 'USERS-1').source).toEqual({
+    expect((await emu.call('GET', '/api/v1/users?owner=me&limit=2&limit=3', { as: emu.admin })).body.data).toHaveLength(
+      2,
+    );
+    expect(
+      expectError(await strict.call('GET', '/api/v1/users/actions/count?x=1', { as: strict.admin }), 400, 'USERS-1')
+        .source,
+    ).toEqual({
       parameter: 'x',
     });
   });
@@ -301,15 +316,19 @@ describe('deprecated parameters', () => {
   it('filter by email, subject, role and status (active by default), sortBy/sortOrder, startingAfter', async () => {
     const one = everyone.find((u) => u.email === 'person.10@acme.example')!;
     expect(one.status).toBe('active');
-    expect(filterIds(await emu.api('GET', '/api/v1/users?email=PERSON.10@acme.example'))).toEqual([one.id]);
-    expect(filterIds(await emu.api('GET', `/api/v1/users?subject=${encodeURIComponent(one.subject)}`))).toEqual([
+    expect(filterIds(await emu.call('GET', '/api/v1/users?email=PERSON.10@acme.example', { as: emu.admin }))).toEqual([
       one.id,
     ]);
+    expect(
+      filterIds(await emu.call('GET', `/api/v1/users?subject=${encodeURIComponent(one.subject)}`, { as: emu.admin })),
+    ).toEqual([one.id]);
     const disabled = everyone.find((u) => u.status === 'disabled')!;
-    expect(filterIds(await emu.api('GET', `/api/v1/users?email=${disabled.email!}`))).toEqual([]);
-    expect(filterIds(await emu.api('GET', `/api/v1/users?email=${disabled.email!}&status=disabled,invited`))).toEqual([
-      disabled.id,
-    ]);
+    expect(filterIds(await emu.call('GET', `/api/v1/users?email=${disabled.email!}`, { as: emu.admin }))).toEqual([]);
+    expect(
+      filterIds(
+        await emu.call('GET', `/api/v1/users?email=${disabled.email!}&status=disabled,invited`, { as: emu.admin }),
+      ),
+    ).toEqual([disabled.id]);
     const devs = await walk('/api/v1/users?limit=100&role=Developer');
     expect(ids(devs)).toEqual(
       ids(everyone.filter((u) => u.status === 'active' && u.assignedRoles?.some((r) => r.name === 'Developer'))),
@@ -326,16 +345,22 @@ describe('deprecated parameters', () => {
 
   it('cannot be combined with filter', async () => {
     const error = expectError(
-      await emu.api('GET', `/api/v1/users?email=a@b&filter=${encodeURIComponent('name eq "x"')}`),
+      await emu.call('GET', `/api/v1/users?email=a@b&filter=${encodeURIComponent('name eq "x"')}`, { as: emu.admin }),
       400,
       'USERS-1',
     );
     expect(error.source).toEqual({ parameter: 'email' });
-    expect(expectError(await emu.api('GET', '/api/v1/users?status=gone'), 400, 'USERS-1').source).toEqual({
+    expect(
+      expectError(await emu.call('GET', '/api/v1/users?status=gone', { as: emu.admin }), 400, 'USERS-1').source,
+    ).toEqual({
       parameter: 'status',
     });
     expect(
-      expectError(await emu.api('GET', '/api/v1/users?startingAfter=0123456789abcdef01234567'), 400, 'USERS-1').source,
+      expectError(
+        await emu.call('GET', '/api/v1/users?startingAfter=0123456789abcdef01234567', { as: emu.admin }),
+        400,
+        'USERS-1',
+      ).source,
     ).toEqual({
       parameter: 'startingAfter',
     });
@@ -351,7 +376,7 @@ describe('POST /api/v1/users/actions/filter', () => {
     const got: User[] = [];
     let href: string | undefined = `${FILTER}?limit=30`;
     while (href !== undefined) {
-      const res = await emu.api('POST', href, { body });
+      const res = await emu.call('POST', href, { as: emu.admin, body });
       expect(res.status, res.text).toBe(200);
       expectUsers(res.body);
       got.push(...(res.body as Page).data);
@@ -359,30 +384,48 @@ describe('POST /api/v1/users/actions/filter', () => {
       if (href !== undefined) expect(href.startsWith(`${emu.url}${FILTER}?`)).toBe(true);
     }
     expect(ids(got)).toEqual(ids(expected));
-    const desc = await emu.api('POST', `${FILTER}?limit=100&sort=-name`, { body });
+    const desc = await emu.call('POST', `${FILTER}?limit=100&sort=-name`, { as: emu.admin, body });
     expect(ids(desc.body.data)).toEqual(ids([...expected].sort((a, b) => -nameOrder(a, b)).slice(0, 100)));
   });
 
   it('lists everyone without a body or filter', async () => {
-    expect(filterIds(await emu.api('POST', `${FILTER}?limit=100`))).toEqual(ids(everyone.slice(0, 100)));
-    expect(filterIds(await emu.api('POST', `${FILTER}?limit=100`, { body: {} }))).toEqual(ids(everyone.slice(0, 100)));
+    expect(filterIds(await emu.call('POST', `${FILTER}?limit=100`, { as: emu.admin }))).toEqual(
+      ids(everyone.slice(0, 100)),
+    );
+    expect(filterIds(await emu.call('POST', `${FILTER}?limit=100`, { as: emu.admin, body: {} }))).toEqual(
+      ids(everyone.slice(0, 100)),
+    );
   });
 
   it('refuses a bad filter at /filter, more than 100 ids, a bad body and other sorts', async () => {
-    const bad = expectError(await emu.api('POST', FILTER, { body: { filter: 'name eq' } }), 400, 'USERS-2');
+    const bad = expectError(
+      await emu.call('POST', FILTER, { as: emu.admin, body: { filter: 'name eq' } }),
+      400,
+      'USERS-2',
+    );
     expect(bad.source).toEqual({ pointer: '/filter' });
     const many = Array.from({ length: 101 }, (_, i) => `id eq "${String(i).padStart(24, '0')}"`).join(' or ');
-    expect(expectError(await emu.api('POST', FILTER, { body: { filter: many } }), 400, 'USERS-2').detail).toMatch(
-      /^the filter has more than 100 comparisons \(the limit is 100; comparison 101 is at position \d+\)$/,
-    );
+    expect(
+      expectError(await emu.call('POST', FILTER, { as: emu.admin, body: { filter: many } }), 400, 'USERS-2').detail,
+    ).toMatch(/^the filter has more than 100 comparisons \(the limit is 100; comparison 101 is at position \d+\)$/);
     const hundred = Array.from({ length: 100 }, (_, i) => `id eq "${everyone[i]!.id}"`).join(' or ');
-    expect(filterIds(await emu.api('POST', `${FILTER}?limit=100`, { body: { filter: hundred } }))).toHaveLength(100);
-    expect(expectError(await emu.api('POST', FILTER, { body: { filter: 5 } }), 400, 'USERS-3').source).toEqual({
+    expect(
+      filterIds(await emu.call('POST', `${FILTER}?limit=100`, { as: emu.admin, body: { filter: hundred } })),
+    ).toHaveLength(100);
+    expect(
+      expectError(await emu.call('POST', FILTER, { as: emu.admin, body: { filter: 5 } }), 400, 'USERS-3').source,
+    ).toEqual({
       pointer: '/filter',
     });
-    expect(expectError(await emu.api('POST', FILTER, { body: '{' }), 400, 'USERS-3').source).toEqual({ pointer: '' });
-    expect(expectError(await emu.api('POST', FILTER, { body: [] }), 400, 'USERS-3').source).toEqual({ pointer: '' });
-    expect(expectError(await emu.api('POST', `${FILTER}?sort=email`, { body: {} }), 400, 'USERS-1').source).toEqual({
+    expect(expectError(await emu.call('POST', FILTER, { as: emu.admin, body: '{' }), 400, 'USERS-3').source).toEqual({
+      pointer: '',
+    });
+    expect(expectError(await emu.call('POST', FILTER, { as: emu.admin, body: [] }), 400, 'USERS-3').source).toEqual({
+      pointer: '',
+    });
+    expect(
+      expectError(await emu.call('POST', `${FILTER}?sort=email`, { as: emu.admin, body: {} }), 400, 'USERS-1').source,
+    ).toEqual({
       parameter: 'sort',
     });
   });
@@ -390,20 +433,21 @@ describe('POST /api/v1/users/actions/filter', () => {
 
 describe('count, get, me', () => {
   it('counts every user with GET and POST', async () => {
-    const total = (await emu.api('GET', '/api/v1/users?limit=1&totalResults=true')).body.totalResults as number;
+    const total = (await emu.call('GET', '/api/v1/users?limit=1&totalResults=true', { as: emu.admin })).body
+      .totalResults as number;
     for (const method of ['GET', 'POST']) {
-      const res = await emu.api(method, '/api/v1/users/actions/count', { token: emu.viewer.apiKey });
+      const res = await emu.call(method, '/api/v1/users/actions/count', { token: emu.viewer.apiKey });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ total });
     }
   });
 
   it('GET /users/{id} takes fields; /users/me passes its query on', async () => {
-    const full = await emu.api('GET', `/api/v1/users/${emu.dev.id}`);
+    const full = await emu.call('GET', `/api/v1/users/${emu.dev.id}`, { as: emu.admin });
     expectUser(full.body);
-    const part = await emu.api('GET', `/api/v1/users/${emu.dev.id}?fields=name,assignedRoles`);
+    const part = await emu.call('GET', `/api/v1/users/${emu.dev.id}?fields=name,assignedRoles`, { as: emu.admin });
     expect(part.body).toEqual({ id: emu.dev.id, name: 'dev', assignedRoles: full.body.assignedRoles });
-    const me = await emu.api('GET', '/api/v1/users/me?fields=assignedRoles', { token: emu.dev.apiKey });
+    const me = await emu.call('GET', '/api/v1/users/me?fields=assignedRoles', { token: emu.dev.apiKey });
     expect(me.status).toBe(301);
     expect(me.headers['location']).toBe(`${emu.url}/api/v1/users/${emu.dev.id}?fields=assignedRoles`);
   });
@@ -417,7 +461,7 @@ describe('who sees what', () => {
       if (u.id === emu.viewer.id) expect(u.assignedRoles).toEqual([expect.objectContaining({ name: 'User' })]);
       else expect(u.assignedRoles).toBeUndefined();
     }
-    const other = await emu.api('GET', `/api/v1/users/${emu.admin.id}`, { token: emu.viewer.apiKey });
+    const other = await emu.call('GET', `/api/v1/users/${emu.admin.id}`, { token: emu.viewer.apiKey });
     expect(other.status).toBe(200);
     expect(other.body.assignedRoles).toBeUndefined();
     expectUser(other.body);
@@ -439,7 +483,7 @@ describe('who sees what', () => {
       ['POST', '/api/v1/users/actions/filter'],
       ['GET', '/api/v1/users/actions/count'],
     ] as const) {
-      expect((await emu.api(method, path, { token: scim.token })).status).toBe(403);
+      expect((await emu.call(method, path, { token: scim.token })).status).toBe(403);
     }
   });
 });
@@ -460,16 +504,20 @@ describe('seeding many users', () => {
     });
     try {
       const root = seeded.user('root').apiKey;
-      const res = await seeded.api(
+      const res = await seeded.call(
         'GET',
         `/api/v1/users?limit=100&totalResults=true&filter=${encodeURIComponent('status eq "disabled"')}`,
         { token: root },
       );
       expect(res.body.totalResults).toBe(60);
       // A backslash in a filter value is taken literally (only \" escapes a quote), as subjects like DOMAIN\user need.
-      const bySubject = await seeded.api('GET', `/api/v1/users?filter=${encodeURIComponent('subject eq "CORP\\S7"')}`, {
-        token: root,
-      });
+      const bySubject = await seeded.call(
+        'GET',
+        `/api/v1/users?filter=${encodeURIComponent('subject eq "CORP\\S7"')}`,
+        {
+          token: root,
+        },
+      );
       expect(bySubject.body.data.map((u: User) => u.name)).toEqual(['s7']);
     } finally {
       await seeded.stop();
@@ -477,9 +525,9 @@ describe('seeding many users', () => {
   });
 
   it('POST /__emulator/users/batch validates every entry before adding any', async () => {
-    const before = (await emu.api('GET', '/api/v1/users/actions/count')).body.total as number;
+    const before = (await emu.call('GET', '/api/v1/users/actions/count', { as: emu.admin })).body.total as number;
     await expect(emu.addUsers([{ name: 'ok' }, { name: '' }])).rejects.toThrow(/at \/users\/1\/name/);
     await expect(emu.control('POST', 'users/batch', { users: [] })).rejects.toThrow(/"users" must be an array/);
-    expect((await emu.api('GET', '/api/v1/users/actions/count')).body.total).toBe(before);
+    expect((await emu.call('GET', '/api/v1/users/actions/count', { as: emu.admin })).body.total).toBe(before);
   });
 });

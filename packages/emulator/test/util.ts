@@ -1,13 +1,11 @@
 // Small helpers shared by the emulator tests.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect } from 'vitest';
-import type { ApiResponse, Emulator } from '../../../test/kit/emulator.js';
+import { expect } from 'vitest';
+import type { CallResponse, Emulator } from '../../../test/kit/emulator.js';
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -26,7 +24,7 @@ export interface QlikErrorJson {
 }
 
 /** Asserts a Qlik error response and returns its first error. */
-export function expectError(res: ApiResponse, status: number, code?: string | RegExp): QlikErrorJson {
+export function expectError(res: CallResponse, status: number, code?: string | RegExp): QlikErrorJson {
   expect(res.status, res.text).toBe(status);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(Array.isArray(res.body?.errors)).toBe(true);
@@ -110,19 +108,6 @@ export async function walkLinks<P extends LinkedPage>(
   return pages;
 }
 
-/** Makes fresh temporary folders, all removed after the file's tests. Call it at the top level of a test file. */
-export function tempDirs(prefix: string): () => string {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
-}
-
 /** The emulator's command-line entry point. */
 export const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.url));
 
@@ -130,16 +115,6 @@ export const BIN = fileURLToPath(new URL('../bin/qlik-emulator.js', import.meta.
 export function hasScript(): boolean {
   try {
     execFileSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a process with this pid exists (signal 0). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
     return true;
   } catch {
     return false;

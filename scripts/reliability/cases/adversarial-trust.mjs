@@ -19,6 +19,7 @@ import {
   spawnQlik,
   stderrLines,
 } from '../lab.mjs';
+import { localhostCertificate } from '../../../test/kit/tls.mjs';
 import { startProxy, startRewriter, startSink } from '../net.mjs';
 import {
   checkRun,
@@ -80,7 +81,7 @@ async function touched(emu, id) {
 
 /** A foreign key (minted, not this run's) is as it was: active, same description, its token works, never touched. */
 async function foreignUntouched(v, emu, key, label) {
-  const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).json;
+  const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).body;
   v.eq(`${label}: status`, now?.status, 'active');
   v.eq(`${label}: description`, now?.description, key.description);
   v.expect(await tokenWorks(emu, key.token), `${label}: its token no longer works`);
@@ -111,11 +112,18 @@ function createCases({ reduced }) {
         'every run exits 0; every delivered token works; 0 orphans; the foreign keys untouched (never patched or deleted)',
       async run(lab) {
         const emu = await lab.fresh();
-        await emu.lib.setConfig({ max_keys_per_user: 100 });
+        await emu.setConfig({ max_keys_per_user: 100 });
         const description = 'reliability i18 race';
-        const foreign = [await emu.mint(description), await emu.mint(`${description} [qlik-cli:AAAAAAAAAAAA.1]`)];
+        const foreign = [
+          await emu.control('POST', 'keys', { userId: emu.admin.id, description: description, expiry: 'PT1H' }),
+          await emu.control('POST', 'keys', {
+            userId: emu.admin.id,
+            description: `${description} [qlik-cli:AAAAAAAAAAAA.1]`,
+            expiry: 'PT1H',
+          }),
+        ];
         const faulted = Math.ceil(runs / 2);
-        await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
+        await emu.faults.add({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
         const home = await adminHome(emu);
         const args = [
           'api-key',
@@ -168,14 +176,18 @@ function createCases({ reduced }) {
         for (const withToken of [true, false]) {
           const label = withToken ? 'forged with a token' : 'forged without a token';
           const description = `reliability i18 forged ${withToken ? 'a' : 'b'}`;
-          const victim = await emu.mint("someone else's key");
+          const victim = await emu.control('POST', 'keys', {
+            userId: emu.admin.id,
+            description: "someone else's key",
+            expiry: 'PT1H',
+          });
           const forged = {
             id: victim.id,
             description,
             status: 'active',
             ...(withToken ? { token: 'forged-token-0123456789' } : {}),
           };
-          await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 201, body: forged } });
+          await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 201, body: forged } });
           const r = await runQlik(
             ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '2', '--interval', '1'],
             { env: envFor(home) },
@@ -205,7 +217,7 @@ function createCases({ reduced }) {
           try {
             const label = `Date ${skew > 0 ? '+' : '−'}120 s`;
             const description = `reliability i18 skew ${skew > 0 ? 'ahead' : 'behind'}`;
-            await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+            await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
             const home = await homeFor(relay.url, emu.admin.apiKey);
             const r = await runQlik(
               [
@@ -252,7 +264,7 @@ function createCases({ reduced }) {
             status === 302
               ? { type: 'status-after', status, headers: { location: '/elsewhere' } }
               : { type: 'status-after', status };
-          await emu.fault({ ...POST_KEYS, times: 1, action });
+          await emu.faults.add({ ...POST_KEYS, times: 1, action });
           const r = await runQlik(
             ['api-key', 'create', '--description', description, '--retry', '2', '--interval', '1'],
             { env: envFor(home) },
@@ -279,8 +291,8 @@ function createCases({ reduced }) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const description = 'reliability i18 interrupted check';
-        await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
-        await emu.fault({ method: 'GET', path: KEYS_PATH, times: 1, action: { type: 'delay', ms: 4000 } });
+        await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+        await emu.faults.add({ method: 'GET', path: KEYS_PATH, times: 1, action: { type: 'delay', ms: 4000 } });
         const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
           env: envFor(home),
         });
@@ -312,8 +324,8 @@ function createCases({ reduced }) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const description = 'reliability i18 stuck';
-        await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'drop-token' } });
-        await emu.fault({
+        await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'drop-token' } });
+        await emu.faults.add({
           method: 'DELETE',
           path: emu.under(KEYS_PATH),
           times: 20,
@@ -344,8 +356,8 @@ function createCases({ reduced }) {
         const emu = await lab.fresh();
         const home = await adminHome(emu);
         const description = 'reliability i18 hint';
-        await emu.fault({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
-        await emu.fault({
+        await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+        await emu.faults.add({
           method: 'GET',
           path: '/api/v1/users/me',
           times: 20,
@@ -751,18 +763,7 @@ ask "qlik context use 'x"`;
         'https://127.0.0.1:<port> serving a certificate for localhost only (trusted through NODE_EXTRA_CA_CERTS), reached directly and through HTTPS_PROXY',
       expected: 'both refused with the same TLS error; the server never gets a request (the key is not sent)',
       async run() {
-        const { generate } = await import('selfsigned');
-        const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-          keyType: 'ec',
-          curve: 'P-256',
-          algorithm: 'sha256',
-          extensions: [
-            { name: 'basicConstraints', cA: true },
-            { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-            { name: 'extKeyUsage', serverAuth: true },
-            { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-          ],
-        });
+        const pems = await localhostCertificate();
         const https = await import('node:https');
         let seen = 0;
         const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {

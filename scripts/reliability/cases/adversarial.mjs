@@ -22,6 +22,7 @@ import {
   stderrLines,
   writeContexts,
 } from '../lab.mjs';
+import { alive, running } from '../../../test/kit/process.mjs';
 import { startSink } from '../net.mjs';
 import {
   checkRun,
@@ -104,8 +105,8 @@ function createRace({ reduced }) {
       "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.lib.setConfig({ max_keys_per_user: 100 });
-      await emu.fault({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
+      await emu.setConfig({ max_keys_per_user: 100 });
+      await emu.faults.add({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
       const home = await adminHome(emu);
       const description = 'reliability ci-matrix';
       const args = [
@@ -192,7 +193,7 @@ function attributionCases({ reduced }) {
         ];
         const first = await runQlik(args, { env: envFor(home) });
         const a = parseJson(first.stdout);
-        await emu.fault({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        await emu.faults.add({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
         const second = await runQlik(args, { env: envFor(home) });
         const b = parseJson(second.stdout);
         const v = new Verdict();
@@ -227,7 +228,7 @@ function attributionCases({ reduced }) {
         "the timed-out run deletes only its own key and then delivers a new one; the other run's token still works; 2 keys, no orphan",
       async run(lab) {
         const emu = await lab.fresh();
-        await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
+        await emu.faults.add({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
         const home = await adminHome(emu);
         const description = 'reliability parallel';
         const args = [
@@ -295,7 +296,7 @@ function attributionCases({ reduced }) {
         const first = await runQlik(args, { env });
         const a = parseJson(first.stdout);
         await emu.control('DELETE', 'requests');
-        await emu.fault({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        await emu.faults.add({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
         const second = await runQlik(args, { env });
         const v = new Verdict();
         commonChecks(v, first, 'first');
@@ -344,7 +345,7 @@ function interruptCases() {
         expected: `exit ${exit}; the key this run created is removed (or its id printed); no orphan`,
         async run(lab) {
           const emu = await lab.fresh();
-          await emu.fault({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
+          await emu.faults.add({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
           const home = await adminHome(emu);
           const description = `reliability ${signal}`;
           const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
@@ -517,7 +518,7 @@ function secretRuleCase() {
       const emu = await lab.fresh();
       const values = Object.fromEntries(SECRET_HEADERS.map((h) => [h, secretValue('s')]));
       const cookie = secretValue('cookie');
-      await emu.fault({
+      await emu.faults.add({
         method: 'GET',
         path: '/api/v1/users/me',
         action: {
@@ -623,7 +624,7 @@ function stdoutSafetyCase() {
       'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.mint(HOSTILE);
+      const key = await emu.control('POST', 'keys', { userId: emu.admin.id, description: HOSTILE, expiry: 'PT1H' });
       const home = await makeHome();
       await writeContexts(home, {
         emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } },
@@ -648,7 +649,7 @@ function stdoutSafetyCase() {
       v.eq('description in api-key get (JSON)', parseJson(got.stdout)?.description, HOSTILE);
       // eslint-disable-next-line no-control-regex
       v.eq('raw ESC bytes in api-key get (JSON escapes them)', (got.stdout.match(/\u001b/g) ?? []).length, 0);
-      await emu.fault({
+      await emu.faults.add({
         method: 'GET',
         path: KEYS_PATH,
         action: { type: 'status', status: 200, body: { data: [{ id: `k-${HOSTILE}` }], links: {} } },
@@ -675,7 +676,7 @@ function pagingCases() {
       expected,
       async run(lab) {
         const emu = await lab.fresh();
-        await emu.fault({ method: 'GET', path: KEYS_PATH, times: 0, action: action(emu) });
+        await emu.faults.add({ method: 'GET', path: KEYS_PATH, times: 0, action: action(emu) });
         const home = await adminHome(emu);
         const r = await runQlik(['api-key', 'ls', '--limit', '500'], { env: envFor(home), timeoutMs: 30_000 });
         const v = new Verdict();
@@ -747,8 +748,12 @@ function rmGoneCase() {
     expected: 'first: exit 0, stderr says the key is gone (no "deleted"); second: exit 1 with the 404, no "deleted"',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.mint('reliability rm target');
-      await emu.fault({
+      const key = await emu.control('POST', 'keys', {
+        userId: emu.admin.id,
+        description: 'reliability rm target',
+        expiry: 'PT1H',
+      });
+      await emu.faults.add({
         method: 'DELETE',
         path: `${KEYS_PATH}/${key.id}`,
         action: { type: 'status-after', status: 503 },
@@ -912,7 +917,11 @@ function editorInterruptCase() {
     expected: 'exit 143; the editor process ended; the temporary directory removed; no PATCH sent; the key unchanged',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.mint('reliability before edit');
+      const key = await emu.control('POST', 'keys', {
+        userId: emu.admin.id,
+        description: 'reliability before edit',
+        expiry: 'PT1H',
+      });
       const home = await adminHome(emu);
       const tmp = join(home, 'tmp');
       await mkdir(tmp);
@@ -932,31 +941,22 @@ function editorInterruptCase() {
       const r = await p.done;
       const v = new Verdict();
       await checkRun(v, r, home);
-      const alive = pid !== undefined && (await until(() => !processAlive(pid), 3000)) === false;
+      const editorAlive = pid !== undefined && (await until(() => !alive(pid), 3000)) === false;
       const log = await emu.requests();
-      const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).json;
+      const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).body;
       v.expect(pid !== undefined, 'the editor never started');
       v.expect(
         editDirs.some((d) => d.startsWith('qlik-edit-')),
         'no temporary directory while the editor ran',
       );
       v.eq('exit code', r.code, 143);
-      v.eq('editor still running', alive, false);
+      v.eq('editor still running', editorAlive, false);
       v.eq('left in TMPDIR', (await readdir(tmp)).join(','), '');
       v.eq('PATCH requests', log.filter((e) => e.method === 'PATCH').length, 0);
       v.eq('description', now?.description, 'reliability before edit');
       return v.done();
     },
   });
-}
-
-function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // ---- rules 14–18: the emulator ----
@@ -972,7 +972,11 @@ function emulatorCases() {
         'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
       async run(lab) {
         const emu = await lab.fresh();
-        const hidden = await emu.mint('reliability hidden');
+        const hidden = await emu.control('POST', 'keys', {
+          userId: emu.admin.id,
+          description: 'reliability hidden',
+          expiry: 'PT1H',
+        });
         const v = new Verdict();
         for (const cursor of ['startingAfter', 'endingBefore']) {
           const seen = await emu.call('GET', `${KEYS_PATH}?${cursor}=${hidden.id}&sort=-created`, {
@@ -986,7 +990,7 @@ function emulatorCases() {
           const shape = (res) =>
             JSON.stringify({
               status: res.status,
-              errors: res.json?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })),
+              errors: res.body?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })),
             });
           v.eq(`${cursor} on a hidden key: status`, seen.status, 400);
           v.eq(`${cursor}: hidden key answered like an unknown one`, shape(seen), shape(unknown));
@@ -1002,11 +1006,16 @@ function emulatorCases() {
       async run(lab) {
         const emu = lab.emu;
         const v = new Verdict();
-        const rebinding = await emu.call('GET', '/__emulator/info', { headers: { host: 'evil.example' } });
+        const rebinding = await emu.call('GET', '/__emulator/info', { token: '', headers: { host: 'evil.example' } });
         v.eq('control call under Host evil.example', rebinding.status, 403);
         await emu.reset();
-        const survivor = await emu.mint('reliability survives');
+        const survivor = await emu.control('POST', 'keys', {
+          userId: emu.admin.id,
+          description: 'reliability survives',
+          expiry: 'PT1H',
+        });
         const form = await emu.call('POST', '/__emulator/reset', {
+          token: '',
           body: 'x=1',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         });
@@ -1026,7 +1035,7 @@ function emulatorCases() {
         const lines = [];
         const open = await labEmulator({ host: '0.0.0.0', log: (l) => lines.push(l) });
         try {
-          const viaLan = await open.call('GET', `http://${remoteIp}:${open.port}/__emulator/info`);
+          const viaLan = await open.call('GET', `http://${remoteIp}:${open.port}/__emulator/info`, { token: '' });
           v.fig('remote', `${remoteIp} → ${viaLan.status}`);
           v.eq(`control call from ${remoteIp} (--host 0.0.0.0)`, viaLan.status, 403);
           const api = await open.call('GET', `http://${remoteIp}:${open.port}${KEYS_PATH}`, {
@@ -1038,7 +1047,7 @@ function emulatorCases() {
         }
         const allowed = await labEmulator({ host: '0.0.0.0', allowRemoteControl: true, log: (l) => lines.push(l) });
         try {
-          const viaLan = await allowed.call('GET', `http://${remoteIp}:${allowed.port}/__emulator/info`);
+          const viaLan = await allowed.call('GET', `http://${remoteIp}:${allowed.port}/__emulator/info`, { token: '' });
           v.eq(`control call from ${remoteIp} with --allow-remote-control`, viaLan.status, 200);
         } finally {
           await allowed.stop();
@@ -1065,7 +1074,11 @@ function emulatorCases() {
         const modes = {};
         try {
           emu = await labEmulator({ data, tls: true });
-          await emu.mint('reliability on disk');
+          await emu.control('POST', 'keys', {
+            userId: emu.admin.id,
+            description: 'reliability on disk',
+            expiry: 'PT1H',
+          });
           // While it runs: the write-ahead log and its index exist only then.
           for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm'])
             modes[name] = (await modeOf(join(dir, name)))?.toString(8);
@@ -1093,10 +1106,12 @@ function emulatorCases() {
         const emu = await lab.fresh();
         const v = new Verdict();
         const regex = await emu.call('POST', '/__emulator/faults', {
+          token: '',
           body: { path: '^/(a+)+$', action: { type: 'status', status: 418 } },
         });
         v.eq('a regular-expression path', regex.status, 400);
         const glob = await emu.call('POST', '/__emulator/faults', {
+          token: '',
           body: { path: `/${'*a'.repeat(20)}*b`, times: 0, action: { type: 'status', status: 418 } },
         });
         v.eq('a many-star glob', glob.status, 201);
@@ -1106,8 +1121,8 @@ function emulatorCases() {
         v.fig('ms', ms);
         v.expect(ms < 1000, `the request took ${Math.round(ms)} ms`);
         v.expect(res.status === 404 || res.status === 401, `unexpected status ${res.status}`);
-        v.eq('info afterwards', (await emu.call('GET', '/__emulator/info')).status, 200);
-        await emu.lib.faults.clear();
+        v.eq('info afterwards', (await emu.call('GET', '/__emulator/info', { token: '' })).status, 200);
+        await emu.faults.clear();
         return v.done();
       },
     }),
@@ -1262,9 +1277,9 @@ function issue18EmulatorCases() {
             roles: i % 4 === 0 ? ['Developer'] : ['User'],
           }));
           const t0 = performance.now();
-          await emu.lib.addUsers(users);
+          await emu.addUsers(users);
           v.fig('users added ms', Math.round(performance.now() - t0));
-          const roleIds = (await emu.call('GET', '/api/v1/roles?limit=100', { token: emu.admin.apiKey })).json?.data;
+          const roleIds = (await emu.call('GET', '/api/v1/roles?limit=100', { token: emu.admin.apiKey })).body?.data;
           const dev = roleIds?.find((r) => r.name === 'Developer')?.id;
           v.expect(typeof dev === 'string', 'no Developer role id');
           const action = (filter) =>
@@ -1277,10 +1292,10 @@ function issue18EmulatorCases() {
           const refused = await action(many.join(' or '));
           v.fig('300 clauses ms', Math.round(performance.now() - t1));
           v.eq('300 clauses: status', refused.status, 400);
-          v.eq('300 clauses: code', refused.json?.errors?.[0]?.code, 'USERS-2');
+          v.eq('300 clauses: code', refused.body?.errors?.[0]?.code, 'USERS-2');
           v.match(
             '300 clauses: detail',
-            refused.json?.errors?.[0]?.detail,
+            refused.body?.errors?.[0]?.detail,
             /more than 100 comparisons \(the limit is 100/,
           );
           const parts = [
@@ -1304,9 +1319,9 @@ function issue18EmulatorCases() {
           v.fig('filter ms', Math.round(listed.ms));
           v.fig('tenants/me ms', Math.round(tenant.ms));
           v.eq('100 comparisons: status', listed.r.status, 200);
-          v.eq('100 comparisons: page size', listed.r.json?.data?.length, 100);
+          v.eq('100 comparisons: page size', listed.r.body?.data?.length, 100);
           v.expect(
-            (listed.r.json?.data ?? []).every((u) => u.assignedRoles?.some((r) => r.name === 'Developer')),
+            (listed.r.body?.data ?? []).every((u) => u.assignedRoles?.some((r) => r.name === 'Developer')),
             'a listed user does not have the Developer role',
           );
           v.eq('tenants/me status (a redirect to the tenant)', tenant.r.status, 302);
@@ -1387,14 +1402,15 @@ function issue18EmulatorCases() {
       async run() {
         const emu = await labEmulator({ m2mApiKeys: 'deny' });
         try {
-          const bot = emu.lib.oauthClients[0];
+          const bot = emu.oauthClients[0];
           if (bot === undefined) throw new Error('the lab emulator has no OAuth client');
-          const imp = await emu.lib.addOAuthClient({
+          const imp = await emu.addOAuthClient({
             name: 'imp',
             allowedGrantTypes: ['client_credentials', IMPERSONATION],
           });
-          const client = emu.lib.oauthClient('imp');
+          const client = emu.oauthClient('imp');
           const token = await emu.call('POST', '/oauth/token', {
+            token: '',
             body: {
               grant_type: IMPERSONATION,
               client_id: client.clientId,
@@ -1405,15 +1421,16 @@ function issue18EmulatorCases() {
           const v = new Verdict();
           v.eq('impersonation token', token.status, 200);
           const made = await emu.call('POST', KEYS_PATH, {
-            token: token.json?.access_token,
+            token: token.body?.access_token ?? '',
             body: { description: 'bot key', expiry: 'PT1H' },
           });
           v.eq('a key for the bot through impersonation', made.status, 403);
           const imp2 = await emu.call('POST', '/oauth/token', {
+            token: '',
             body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret },
           });
           const other = await emu.call('POST', KEYS_PATH, {
-            token: imp2.json?.access_token,
+            token: imp2.body?.access_token ?? '',
             body: { description: 'bot key', expiry: 'PT1H', sub: bot.userId },
           });
           v.eq('a key for the bot by another bot', other.status, 403);
@@ -1432,16 +1449,17 @@ function issue18EmulatorCases() {
       async run() {
         const emu = await labEmulator();
         try {
-          const c = emu.lib.oauthClients[0];
+          const c = emu.oauthClients[0];
           if (c === undefined) throw new Error('the lab emulator has no OAuth client');
           const v = new Verdict();
           const basic = `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`;
           const viaBasic = await emu.call('POST', '/oauth/token', {
+            token: '',
             body: { grant_type: 'client_credentials' },
             headers: { authorization: basic },
           });
           v.eq('token with Basic', viaBasic.status, 200);
-          await emu.lib.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
+          await emu.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
           // The wrong secrets come from 127.0.0.2 (Linux routes all of 127/8 to loopback); the right one from 127.0.0.1.
           const { request: httpRequest } = await import('node:http');
           const postFrom = (localAddress, secret) =>
@@ -1485,17 +1503,9 @@ function issue18EmulatorCases() {
         const pid = Number(await new Promise((resolve) => sh.stdout.once('data', (d) => resolve(String(d).trim()))));
         sh.kill('SIGKILL');
         const v = new Verdict();
-        const alive = () => {
-          try {
-            process.kill(pid, 0);
-            return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-          } catch {
-            return false;
-          }
-        };
         const t0 = performance.now();
-        while (alive() && performance.now() - t0 < 3000) await sleep(100);
-        const still = alive();
+        while (running(pid) && performance.now() - t0 < 3000) await sleep(100);
+        const still = running(pid);
         if (still) process.kill(pid, 'SIGKILL');
         v.fig('ms', performance.now() - t0);
         v.expect(!still, 'the orphaned emulator was still running after 3 s');

@@ -53,7 +53,7 @@ export async function createUnderFault(
 ) {
   if (reset) await emu.reset();
   await setup?.(emu);
-  for (const rule of rules) await emu.fault(rule);
+  for (const rule of rules) await emu.faults.add(rule);
   home ??= await homeFor(server ?? emu.url, emu.admin.apiKey);
   const description = `reliability ${id}`;
   const p = spawnQlik(
@@ -537,7 +537,7 @@ function specialCreateCases() {
       const emu = lab.emu;
       const sink = lab.own(await startSink());
       await emu.reset();
-      await emu.fault({ method: 'GET', path: KEYS_PATH, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
+      await emu.faults.add({ method: 'GET', path: KEYS_PATH, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
       const secret = secretValue();
       const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '--headers', `X-Reliability-Secret=${secret}`], {
@@ -560,7 +560,7 @@ function specialCreateCases() {
     expected: 'no ESC or bidi character on stderr',
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.fault({
+      await emu.faults.add({
         method: 'GET',
         path: KEYS_PATH,
         times: 2,
@@ -588,7 +588,7 @@ function specialCreateCases() {
 async function requestUnderFault(lab, { argv, rules, retry, timeout, method, path, prepare }) {
   const emu = await lab.fresh();
   const ctx = prepare ? await prepare(emu) : {};
-  for (const rule of rules(ctx)) await emu.fault(rule);
+  for (const rule of rules(ctx)) await emu.faults.add(rule);
   const home = await adminHome(emu);
   const r = await runQlik([...argv(ctx), ...retryArgs(retry)], {
     env: envFor(home, timeout === undefined ? {} : { QLIK_HTTP_TIMEOUT: String(timeout) }),
@@ -608,7 +608,9 @@ async function requestUnderFault(lab, { argv, rules, retry, timeout, method, pat
 /** @type {(ctx: any) => string} */
 const keyPath = (ctx) => `${KEYS_PATH}/${ctx.key.id}`;
 /** @type {(emu: LabEmulator) => Promise<{ key: { id: string, token: string } }>} */
-const mintOne = async (emu) => ({ key: await emu.mint('reliability target') });
+const mintOne = async (emu) => ({
+  key: await emu.control('POST', 'keys', { userId: emu.admin.id, description: 'reliability target', expiry: 'PT1H' }),
+});
 const LS = { method: 'GET', argv: () => ['api-key', 'ls'], path: () => KEYS_PATH };
 const RM = { method: 'DELETE', prepare: mintOne, argv: (ctx) => ['api-key', 'rm', ctx.key.id], path: keyPath };
 

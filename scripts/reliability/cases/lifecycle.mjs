@@ -26,12 +26,12 @@ async function keysOf(emu, d) {
   const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
     token: emu.admin.apiKey,
   });
-  return (r.json?.data ?? []).filter((k) => k.description === d || k.description.startsWith(`${d} [qlik-cli:`));
+  return (r.body?.data ?? []).filter((k) => k.description === d || k.description.startsWith(`${d} [qlik-cli:`));
 }
 
 /** A home whose current context holds a fresh key of the developer described `d` (minted: faults do not apply). */
 async function devHome(emu, d) {
-  const key = await emu.mint(d, emu.dev.id);
+  const key = await emu.control('POST', 'keys', { userId: emu.dev.id, description: d, expiry: 'PT1H' });
   return homeFor(emu.url, key.token);
 }
 
@@ -58,7 +58,7 @@ export function lifecycleCases() {
         const v = new Verdict();
         const emu = await lab.fresh();
         await emu.control('PUT', 'config', { max_keys_per_user: 1000 });
-        await emu.fault({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
+        await emu.faults.add({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
         // One whole rotation, to know the span the kills are spread over.
         const t0 = performance.now();
         const whole = await runQlik(['api-key', 'rotate'], { env: envFor(await devHome(emu, 'lc-span')) });
@@ -120,7 +120,7 @@ export function lifecycleCases() {
       async run(lab) {
         const v = new Verdict();
         const emu = await lab.fresh();
-        await emu.fault({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
+        await emu.faults.add({ path: '/api/**', times: 0, action: { type: 'slow-first-byte', ms: 40 } });
         const home = await devHome(emu, 'cc');
         const [a, b] = await Promise.all([
           runQlik(['api-key', 'rotate'], { env: envFor(home) }),

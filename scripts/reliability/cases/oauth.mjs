@@ -35,7 +35,7 @@ const ME = ['user', 'me'];
  * @param {LabEmulator} emu
  */
 function seededClient(emu) {
-  const client = emu.lib.oauthClients[0];
+  const client = emu.oauthClients[0];
   if (client === undefined) throw new Error('the emulator seeded no OAuth client');
   return client;
 }
@@ -116,7 +116,7 @@ function tokenFaultCases() {
           : "exit 1 with the server's error; 1 token request",
         async run(lab) {
           const emu = await lab.fresh();
-          await emu.fault({ method: 'POST', path: TOKEN_PATH, action: f.action });
+          await emu.faults.add({ method: 'POST', path: TOKEN_PATH, action: f.action });
           const home = await oauthHome(emu);
           const r = await runQlik([...ME, ...retryArgs(retry)], {
             env: envFor(home, f.timeout ? { QLIK_HTTP_TIMEOUT: String(f.timeout) } : {}),
@@ -158,17 +158,17 @@ function staleTokenCase(kind) {
   const how = {
     expired: {
       injected: "the emulator's clock moves 7 h ahead (past the token's 6 h lifetime) while a token is cached",
-      spoil: (emu) => emu.lib.setTime({ offsetMs: 7 * 3600_000 }),
+      spoil: (emu) => emu.setTime({ offsetMs: 7 * 3600_000 }),
     },
     revoked: {
       injected: 'the cached token is revoked on the server (POST /__emulator/oauth/tokens/revoke)',
-      spoil: (emu) => emu.lib.revokeOAuthTokens(),
+      spoil: (emu) => emu.revokeOAuthTokens(),
     },
     'expired-mid-run': {
       injected:
         'api-key create --sub <dev>: the POST commits, its answer waits 1.5 s, and the token expires on the server meanwhile; the PATCH that removes the create tag then needs a new token',
       spoil: (emu) =>
-        emu.fault({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 1500 } }),
+        emu.faults.add({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 1500 } }),
       argv: (emu) => [
         'api-key',
         'create',
@@ -182,7 +182,7 @@ function staleTokenCase(kind) {
       // Once the POST is on the server (its key committed), the token expires.
       mid: async (emu) => {
         for (let i = 0; i < 400 && (await emu.ledger()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-        await emu.lib.expireOAuthTokens();
+        await emu.expireOAuthTokens();
       },
       check: async (v, emu, r) => {
         const key = parseJson(r.stdout);
@@ -329,8 +329,8 @@ function otherCases({ reduced }) {
           v.eq(args.join(' '), r.code, 0);
           texts.push(r.stdout, r.stderr);
         }
-        await emu.fault({ method: 'POST', path: TOKEN_PATH, action: { type: 'delay', ms: 1500 } });
-        await emu.lib.revokeOAuthTokens();
+        await emu.faults.add({ method: 'POST', path: TOKEN_PATH, action: { type: 'delay', ms: 1500 } });
+        await emu.revokeOAuthTokens();
         const slow = await watched(spawnQlik(['user', 'me', '-v'], { env }));
         await checkOAuthRun(v, slow, home, 'user me -v, slow token');
         v.eq('user me after a revoke', slow.code, 0);

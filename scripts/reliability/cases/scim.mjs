@@ -22,7 +22,7 @@ function entraUser(userName) {
 
 async function seededIdp(emu) {
   const res = await emu.call('GET', '/api/v1/identity-providers', { token: emu.admin.apiKey });
-  return res.json.data[0].id;
+  return res.body.data[0].id;
 }
 
 /** `qlik api-key create` of a SCIM key for `idpId` in a home with the admin's key; the run and the key. */
@@ -41,7 +41,7 @@ async function createScimKey(emu, idpId) {
 
 const scim = (emu, token, method, path, body) =>
   emu.call(method, `${SCIM}${path}`, {
-    token,
+    token: token ?? '',
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/scim+json' } }),
   });
 
@@ -67,7 +67,7 @@ export function scimCases({ reduced = false } = {}) {
         v.eq('SCIM GET /Users with the key', (await scim(emu, key?.token, 'GET', '/Users')).status, 200);
         const asUser = await scim(emu, emu.admin.apiKey, 'GET', '/Users');
         v.eq("SCIM with a user's key", asUser.status, 403);
-        v.eq('error schema', asUser.json?.schemas?.[0], 'urn:ietf:params:scim:api:messages:2.0:Error');
+        v.eq('error schema', asUser.body?.schemas?.[0], 'urn:ietf:params:scim:api:messages:2.0:Error');
         const missing = '0123456789abcdef01234567';
         const bad = await createScimKey(emu, missing);
         v.eq('create for an unknown IdP: exit code', bad.r.code, 1);
@@ -78,7 +78,7 @@ export function scimCases({ reduced = false } = {}) {
         const keys = await emu.call('GET', `/api/v1/api-keys?sub=${encodeURIComponent(`SCIM\\${missing}`)}`, {
           token: emu.admin.apiKey,
         });
-        v.eq('keys created for the unknown IdP', keys.json?.data?.length, 0);
+        v.eq('keys created for the unknown IdP', keys.body?.data?.length, 0);
         await emu.call('PATCH', `/api/v1/identity-providers/${idpId}`, {
           token: emu.admin.apiKey,
           body: [{ op: 'replace', path: '/active', value: false }],
@@ -108,7 +108,7 @@ export function scimCases({ reduced = false } = {}) {
             ),
           );
           const created = answers.filter((a) => a.status === 201).length;
-          const conflicts = answers.filter((a) => a.status === 409 && a.json?.scimType === 'uniqueness').length;
+          const conflicts = answers.filter((a) => a.status === 409 && a.body?.scimType === 'uniqueness').length;
           v.fig(`created${i}`, created);
           v.eq(`201s for ${name}`, created, 1);
           v.eq(`409 uniqueness for ${name}`, conflicts, n - 1);
@@ -119,7 +119,7 @@ export function scimCases({ reduced = false } = {}) {
               token: emu.admin.apiKey,
             },
           );
-          v.eq(`users with that subject (${name})`, users.json?.data?.length, 1);
+          v.eq(`users with that subject (${name})`, users.body?.data?.length, 1);
         }
         v.add('duplicates', 0);
         return v.done();
@@ -136,10 +136,10 @@ export function scimCases({ reduced = false } = {}) {
         const emu = await lab.fresh();
         const v = new Verdict();
         const { key } = await createScimKey(emu, await seededIdp(emu));
-        const ada = (await scim(emu, key?.token, 'POST', '/Users', entraUser('ada@contoso.example'))).json;
+        const ada = (await scim(emu, key?.token, 'POST', '/Users', entraUser('ada@contoso.example'))).body;
         await scim(emu, key?.token, 'POST', '/Users', entraUser('bob@contoso.example'));
         const url = `/Users/${ada?.id}`;
-        const before = (await scim(emu, key?.token, 'GET', url)).json;
+        const before = (await scim(emu, key?.token, 'GET', url)).body;
         const lead = [
           { op: 'Replace', path: 'displayName', value: 'Changed' },
           { op: 'Replace', path: 'emails[type eq "work"].value', value: 'changed@contoso.example' },
@@ -151,18 +151,18 @@ export function scimCases({ reduced = false } = {}) {
         ])) {
           const res = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: [...lead, last] });
           v.eq(`status with ${last.path}`, res.status, status);
-          const after = (await scim(emu, key?.token, 'GET', url)).json;
+          const after = (await scim(emu, key?.token, 'GET', url)).body;
           v.expect(
             JSON.stringify(after) === JSON.stringify(before),
             `the user changed after a refused PATCH (${last.path})`,
           );
         }
-        await emu.fault({ method: 'PATCH', path: `${SCIM}/Users/*`, action: { type: 'reset-after' } });
+        await emu.faults.add({ method: 'PATCH', path: `${SCIM}/Users/*`, action: { type: 'reset-after' } });
         const lost = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: lead }).catch(
           (e) => ({ status: 0, error: e }),
         );
         v.eq('the faulted PATCH got no answer', lost.status, 0);
-        const applied = (await scim(emu, key?.token, 'GET', url)).json;
+        const applied = (await scim(emu, key?.token, 'GET', url)).body;
         v.eq('displayName after the lost answer', applied?.displayName, 'Changed');
         v.eq('email after the lost answer', applied?.emails?.[0]?.value, 'changed@contoso.example');
         return v.done();
@@ -201,7 +201,7 @@ export function scimCases({ reduced = false } = {}) {
           const made = await scim(emu, key?.token, 'POST', '/Users', entraUser(name));
           statuses.push(made.status);
           if (made.status !== 201) continue;
-          const patched = await scim(emu, key?.token, 'PATCH', `/Users/${made.json.id}`, {
+          const patched = await scim(emu, key?.token, 'PATCH', `/Users/${made.body.id}`, {
             schemas: [PATCH_OP],
             Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
           });

@@ -39,7 +39,11 @@ export function secretCases({ reduced = false } = {}) {
       const env = envFor(home);
       const v = new Verdict();
       const bearer = emu.admin.apiKey;
-      const target = await emu.mint('reliability get target');
+      const target = await emu.control('POST', 'keys', {
+        userId: emu.admin.id,
+        description: 'reliability get target',
+        expiry: 'PT1H',
+      });
       const runs = [
         { args: ['api-key', 'create', '--description', 'm1', '--expiry', 'PT1H', '-v'], stdoutMayHoldToken: true },
         { args: ['api-key', 'create', '--description', 'm2', '--expiry', 'PT1H', '--json'], stdoutMayHoldToken: true },
@@ -107,7 +111,7 @@ export function secretCases({ reduced = false } = {}) {
       const few = new Set([0, 10, 12]);
       for (const run of reduced ? runs.filter((_, i) => few.has(i)) : runs) {
         await emu.control('DELETE', 'faults');
-        if (run.fault) await emu.fault(run.fault);
+        if (run.fault) await emu.faults.add(run.fault);
         const r = await runQlik(run.args, { env });
         const out = parseJson(r.stdout);
         registerToken(out?.token);
@@ -132,7 +136,11 @@ export function secretCases({ reduced = false } = {}) {
     expected: 'the key never in argv; the process was caught alive',
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.fault({ method: 'GET', path: KEYS_PATH, action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 } });
+      await emu.faults.add({
+        method: 'GET',
+        path: KEYS_PATH,
+        action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 },
+      });
       const home = await adminHome(emu);
       const { r, samples } = await withCmdline(spawnQlik(['api-key', 'ls', '-q'], { env: envFor(home) }));
       const v = new Verdict();

@@ -17,15 +17,15 @@ async function keyHolder(emu, name, extra) {
   for (let i = 0; i < extra; i++) {
     const res = await emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: `${name} ${i}` } });
     if (res.status !== 201) throw new Error(`could not create a key for ${name}: ${res.status}`);
-    registerToken(res.json.token);
-    keys.push(res.json);
+    registerToken(res.body.token);
+    keys.push(res.body);
   }
   return { user, keys };
 }
 
 async function keysOf(emu, userId) {
   const res = await emu.call('GET', `${KEYS_PATH}?sub=${userId}&limit=100`, { token: emu.admin.apiKey });
-  return res.json?.data ?? [];
+  return res.body?.data ?? [];
 }
 
 const OFFBOARD_FAULTS = [
@@ -52,7 +52,7 @@ function offboardCases() {
       const v = new Verdict();
       const { user, keys } = await keyHolder(emu, `leaver-${f.key}`, 2);
       const path = `${USERS_PATH}/${user.id}`;
-      await emu.fault({ method: 'DELETE', path, action: f.action });
+      await emu.faults.add({ method: 'DELETE', path, action: f.action });
       let first;
       try {
         first = (await emu.call('DELETE', path, { token: emu.admin.apiKey })).status;
@@ -64,7 +64,7 @@ function offboardCases() {
       const retry = await emu.call('DELETE', path, { token: emu.admin.apiKey });
       v.fig('retry', retry.status);
       v.eq('retry status', retry.status, f.committed ? 404 : 204);
-      if (retry.status === 404) v.eq('retry error code', retry.json?.errors?.[0]?.code, 'USERS-7');
+      if (retry.status === 404) v.eq('retry error code', retry.body?.errors?.[0]?.code, 'USERS-7');
       const afterRetry = await keysOf(emu, user.id);
       v.fig('revoked', afterRetry.filter((k) => k.status === 'revoked').length);
       v.eq('revoked keys', afterRetry.filter((k) => k.status === 'revoked').length, keys.length + 1);
@@ -123,7 +123,7 @@ function concurrentRoleCases() {
         v.fig('patches', n);
         v.eq('PATCH answers', results.slice(0, n).filter((r) => r.status === 204).length, n);
         const held =
-          (await emu.call('GET', path, { token: emu.admin.apiKey })).json?.assignedRoles?.map((r) => r.name) ?? [];
+          (await emu.call('GET', path, { token: emu.admin.apiKey })).body?.assignedRoles?.map((r) => r.name) ?? [];
         v.fig('held', held.length);
         v.eq('roles held', JSON.stringify([...held].sort()), JSON.stringify(['User', ...names].sort()));
         return v.done();
@@ -157,7 +157,7 @@ function concurrentRoleCases() {
             body: [{ op: 'remove-value', path: '/assignedRoles', value: { name: 'ManageApiKeys' } }],
           });
           const settled = await Promise.all([...creates, drop]);
-          for (const r of settled.slice(0, 10)) if (r.status === 201) made.push(r.json);
+          for (const r of settled.slice(0, 10)) if (r.status === 201) made.push(r.body);
           const after = await Promise.all(
             Array.from({ length: 5 }, () =>
               emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: 'late' } }),
@@ -190,7 +190,7 @@ function concurrentRoleCases() {
         const deleted = ops[ops.length - 1]?.status === 204;
         const held = (
           await Promise.all(holders.map((h) => emu.call('GET', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey })))
-        ).filter((r) => (r.json?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
+        ).filter((r) => (r.body?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
         const adds = ops.slice(0, -1).filter((r) => r.status === 204).length;
         v.fig('roleDeleted', String(deleted));
         v.fig('heldAfter', held);

@@ -1,7 +1,7 @@
 // create-safely.ts on its own: each attempt's typed outcome, the session's tag lifecycle, and every line it writes for
 // a user, with an in-memory attribution (the server's keys are a Map) and the stub registry for the POST itself.
 import { describe, expect, it } from 'vitest';
-import { empty, failure, json, qlikError, StubRegistry } from '../../test/kit/httpmock.js';
+import { empty, failure, json, qlikError, StubRegistry } from '../../../../test/kit/httpmock.js';
 import { CliError, TransportError } from '../errors/errors.js';
 import { HttpClient } from '../http/client.js';
 import { Redactor } from '../http/redact.js';

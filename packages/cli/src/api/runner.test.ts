@@ -6,9 +6,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, failure, json, qlikError, text, type RecordedRequest } from '../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../test/kit/run.js';
-import { keyRecord, lines, localServer, runStubbed, SERVER, withoutLinks } from '../../test/kit/verb.js';
+import { empty, failure, json, qlikError, text, type RecordedRequest } from '../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../test/kit/run.js';
+import { keyRecord, lines, localServer, runStubbed, SERVER, withoutLinks } from '../../../../test/kit/verb.js';
 import { MAX_PAGES } from './paging.js';
 
 const KEY = keyRecord('k1', { description: 'to get' });

@@ -2,7 +2,7 @@
 // (exit 1, no request); mistyped commands of this qlik still get Cobra's suggestions, and a mistyped subcommand is
 // reported as such even when flags follow it.
 import { describe, expect, it } from 'vitest';
-import { runStubbed } from '../../test/kit/verb.js';
+import { runStubbed } from '../../../../test/kit/verb.js';
 import { testIO } from '../iostreams/testio.js';
 import { newRootCmd } from '../root.js';
 import { walk } from './command.js';

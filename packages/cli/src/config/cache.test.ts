@@ -3,7 +3,7 @@
 import { chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/run.js';
 import { cachePathFor, readCachedContexts } from './cache.js';
 import { readContexts } from './contexts.js';
 import { updateContexts } from './transaction.js';

@@ -4,7 +4,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, readlink, stat, symlink, wri
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/run.js';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { type ContextsDocument, contextsFilePath, type QlikContext, readContexts } from './contexts.js';
 import { updateContexts } from './transaction.js';

@@ -2,7 +2,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/temp.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 import { expiresSoon, expiryWarning, keyIdOf } from './key-expiry.js';
 
 const H = 3600_000;

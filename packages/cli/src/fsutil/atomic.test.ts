@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, readlink, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/run.js';
 import { ensureDir, pidAlive, removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 
 /** A fresh directory for one test (removed after the file). */

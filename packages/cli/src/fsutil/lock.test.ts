@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/run.js';
 import { CliError, ConfigError } from '../errors/errors.js';
 import { withFileLock } from './lock.js';
 

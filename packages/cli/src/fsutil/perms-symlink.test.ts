@@ -3,7 +3,7 @@
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/run.js';
 import { permissionWarnings } from './perms.js';
 
 async function linkedQlik(): Promise<{ home: string; file: string; real: string }> {

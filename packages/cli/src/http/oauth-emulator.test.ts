@@ -6,24 +6,20 @@
 // (Parallel processes, argv and real stderr are in test/e2e/oauth.test.ts.)
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
-import { startEmulator, type Emulator, type FaultRule, type RequestLogEntry } from '../../../../test/kit/emulator.js';
-import { homeWithOAuthContext, runQlik, type RunOptions, type RunResult } from '../../test/kit/run.js';
-import { homeWith } from '../../test/kit/temp.js';
+import { useEmulator, type FaultRuleInput, type RequestLogEntry } from '../../../../test/kit/emulator.js';
+import { homeWithOAuthContext, runQlik, type RunOptions, type RunResult } from '../../../../test/kit/run.js';
+import { homeWith } from '../../../../test/kit/temp.js';
 
 const SIX_HOURS = 21_600_000;
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let m2m: OAuthClientInfo;
 
 beforeAll(async () => {
-  emu = await startEmulator();
   m2m = emu.oauthClient('m2m');
   await emu.setConfig({ max_keys_per_user: 100 });
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 /** A home whose current context `emu` is the emulator with an OAuth client, made the way a user would. */
@@ -90,7 +86,7 @@ describe('an OAuth context from the seeded client, against the emulator', () => 
     };
     expect(key).toMatchObject({ sub: emu.dev.id, createdByUser: m2m.userId, description: 'made by the bot' });
     // The new key is dev's, and its token works.
-    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`, { token: key.token })).body).toMatchObject({
+    expect((await emu.call('GET', `/api/v1/api-keys/${key.id}`, { token: key.token })).body).toMatchObject({
       sub: emu.dev.id,
       status: 'active',
     });
@@ -225,7 +221,7 @@ describe('rejected client credentials', () => {
 });
 
 describe('faults on /oauth/token follow --retry (the token request is safe to repeat)', () => {
-  const cases: [string, FaultRule['action'], number, RegExp][] = [
+  const cases: [string, FaultRuleInput['action'], number, RegExp][] = [
     [
       '503',
       { type: 'status', status: 503 },
@@ -260,7 +256,7 @@ describe('faults on /oauth/token follow --retry (the token request is safe to re
 
   it.each(cases)('%s, with --retry 1: one wait, a second token request, success', async (_name, action, wait) => {
     const home = await oauthHome();
-    await emu.addFault({ method: 'POST', path: '/oauth/token', action });
+    await emu.faults.add({ method: 'POST', path: '/oauth/token', action });
     const log = await logFromNow();
     const r = await qlik(home, ['user', 'me', '-q', '--retry', '1']);
     expect(r.code, r.stderr).toBe(0);
@@ -278,7 +274,7 @@ describe('faults on /oauth/token follow --retry (the token request is safe to re
     '%s, without --retry: exit 1, one token request, no API request',
     async (_name, action, _wait, error) => {
       const home = await oauthHome();
-      await emu.addFault({ method: 'POST', path: '/oauth/token', action });
+      await emu.faults.add({ method: 'POST', path: '/oauth/token', action });
       const log = await logFromNow();
       const r = await qlik(home, ['user', 'me']);
       expect(r.code).toBe(1);

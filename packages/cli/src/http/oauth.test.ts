@@ -4,9 +4,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../test/kit/httpmock.js';
-import { runQlik, type RunOptions } from '../../test/kit/run.js';
-import { homeWith } from '../../test/kit/temp.js';
+import { failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../../../test/kit/httpmock.js';
+import { runQlik, type RunOptions } from '../../../../test/kit/run.js';
+import { homeWith } from '../../../../test/kit/temp.js';
 
 const SERVER = 'https://tenant.example.com';
 const ME = { id: 'bot-1', name: 'Automation bot' };

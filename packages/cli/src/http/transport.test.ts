@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '../errors/errors.js';
-import { startEmulator } from '../../../../test/kit/emulator.js';
+import { useEmulator } from '../../../../test/kit/emulator.js';
 import { NodeTransport } from './transport.js';
 
 const CAP = 10 * 1024 * 1024;
@@ -82,10 +82,10 @@ describe('NodeTransport body cap', () => {
 });
 
 describe('NodeTransport through a CONNECT proxy', () => {
+  const emu = useEmulator({ args: ['--tls'], reset: false });
   it('sends the request through the tunnel, and closes the tunnel when the exchange ends', async () => {
     // The target's name resolves nowhere: only the proxy (which maps every host to 127.0.0.1) can reach it. Like many
     // real proxies, this one keeps an idle tunnel open until its own timeout.
-    const emu = await startEmulator({ args: ['--tls'] });
     const port = new URL(emu.url).port;
     const tunnels: { target: string; bytesToServer: number; closedAt?: number; client: Socket }[] = [];
     const proxy = createServer();
@@ -129,7 +129,6 @@ describe('NodeTransport through a CONNECT proxy', () => {
       await t.close();
       for (const x of tunnels) x.client.destroy();
       await new Promise((r) => proxy.close(r));
-      await emu.stop();
     }
   });
 });

@@ -4,21 +4,18 @@
 // tested in-process beside the verbs: src/cmd/<group>/<verb>.test.ts.)
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { alive, waitingEditor } from '../kit/verb.js';
+import { beforeAll, describe, it } from 'vitest';
+import { useEmulator } from '../../../../test/kit/emulator.js';
+import { alive } from '../../../../test/kit/process.mjs';
+import { waitingEditor } from '../../../../test/kit/verb.js';
 import { assertBuilt, emulatorHome, newTag, QLIK_JS, requestsTagged, start } from './kit.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let home: string;
 
 beforeAll(async () => {
   assertBuilt();
-  emu = await startEmulator();
   home = await emulatorHome(emu, 'dev');
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 describe.concurrent('api-key edit interrupted by a real signal', () => {
@@ -51,6 +48,8 @@ describe.concurrent('api-key edit interrupted by a real signal', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(dirname(file))).toBe(false);
     expect((await requestsTagged(emu, tag)).map((q) => q.method)).toEqual(['GET']);
-    expect((await emu.api('GET', `/api/v1/api-keys/${key.id}`)).body).toMatchObject({ description: `edit ${signal}` });
+    expect((await emu.call('GET', `/api/v1/api-keys/${key.id}`, { as: emu.admin })).body).toMatchObject({
+      description: `edit ${signal}`,
+    });
   });
 });

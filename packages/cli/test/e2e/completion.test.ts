@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { assertBuilt, CLI_PACKAGE_JSON, lines, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { tempHome, writeContextsFile } from '../kit/temp.js';
+import { useEmulator } from '../../../../test/kit/emulator.js';
+import { tempHome, writeContextsFile } from '../../../../test/kit/temp.js';
 
 const run = promisify(execFile);
 // Each shell test types and waits several times (every TAB starts the CLI): room for a loaded 2-core machine.
@@ -452,12 +452,11 @@ describe.concurrent('TAB in real shells (tmux)', () => {
 // emulator) offered on TAB, in bash with and without the bash-completion package.
 
 describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () => {
-  let emu: Emulator | undefined;
+  const emu = useEmulator({ reset: false });
   let config = '';
   let keyId = '';
   beforeAll(async () => {
-    emu = await startEmulator();
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'tab me', expiry: 'PT1H' },
     });
@@ -465,10 +464,6 @@ describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () =
     config = join(home, 'emu.yml');
     await writeFile(config, `server: ${emu.url}\napi-key: ${emu.dev.apiKey}\n`, { mode: 0o600 });
   });
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
   for (const shell of ['bash', 'bash-completion'] as const) {
     const label = shell === 'bash' ? 'bash without bash-completion' : 'bash with bash-completion';
     it(

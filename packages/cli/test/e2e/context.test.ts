@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cleanEnv } from '../../../../test/kit/process.mjs';
-import { homeWith, tempHome } from '../kit/temp.js';
+import { homeWith, tempHome } from '../../../../test/kit/temp.js';
 import { assertBuilt, contextsFile, qlik, QLIK_JS, start, type RunResult } from './kit.js';
 
 beforeAll(() => {

@@ -1,23 +1,18 @@
 // `qlik api-key create` as a real process (the built binary against a spawned emulator): what only a process can
 // show — pipes whose reader goes away, a full disk, signals and their exit codes. Everything else about create is
 // tested in-process in src/cmd/api-key/create.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../test/kit/emulator.js';
 import { assertBuilt, emulatorHome, lines, QLIK_JS, qlik, sh, start } from './kit.js';
 
-let emu: Emulator;
+const emu = useEmulator();
 let home: string;
 
 beforeAll(async () => {
   assertBuilt();
-  emu = await startEmulator();
   home = await emulatorHome(emu, 'dev');
 });
-afterAll(async () => {
-  await emu.stop();
-});
 beforeEach(async () => {
-  await emu.reset();
   await emu.control('PUT', 'config', { max_keys_per_user: 100 });
 });
 
@@ -75,7 +70,7 @@ describe('signals', () => {
     ['SIGTERM', 143],
   ] as const)('%s while the create is in flight: what the run made is removed, exit %i', async (signal, code) => {
     // The server commits, then waits 30 s before answering: the signal arrives while the answer is awaited.
-    await emu.addFault({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 30_000 } });
+    await emu.faults.add({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'slow-first-byte', ms: 30_000 } });
     const run = start(process.execPath, [QLIK_JS, 'api-key', 'create', '--description', `signal ${signal}`], { home });
     const deadline = Date.now() + 10_000;
     while ((await byDescription(`signal ${signal}`)).length === 0 && Date.now() < deadline)
@@ -92,7 +87,7 @@ describe('signals', () => {
   });
 
   it('a signal during a plain command ends it with 128 + the signal number, and nothing on stdout', async () => {
-    await emu.addFault({ method: 'GET', path: '/api/v1/api-keys', action: { type: 'delay', ms: 30_000 } });
+    await emu.faults.add({ method: 'GET', path: '/api/v1/api-keys', action: { type: 'delay', ms: 30_000 } });
     const run = start(process.execPath, [QLIK_JS, 'api-key', 'ls'], { home });
     await new Promise((r) => setTimeout(r, 700));
     run.child.kill('SIGTERM');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, EmulatorUser, RequestLogEntry } from '../../../../test/kit/emulator.js';
 import { cleanEnv, QLIK, start as startProcess, type ProcessResult } from '../../../../test/kit/process.mjs';
-import { tempHome } from '../kit/temp.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const QLIK_JS = QLIK;

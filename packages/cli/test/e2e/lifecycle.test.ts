@@ -3,21 +3,16 @@
 // In-process tests cover each step and failure (src/cmd/api-key/rotate*.test.ts, exec-emulator.test.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { tempHome } from '../kit/temp.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../test/kit/emulator.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 import { assertBuilt, contextsFile, qlik, QLIK_JS, start } from './kit.js';
 
-let emu: Emulator;
-beforeAll(async () => {
+const emu = useEmulator();
+beforeAll(() => {
   assertBuilt();
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
 });
 beforeEach(async () => {
-  await emu.reset();
   await emu.faults.clear();
   await emu.setConfig({ max_keys_per_user: 100 });
 });
@@ -31,11 +26,11 @@ async function contextToken(home: string): Promise<string> {
 }
 
 async function works(token: string): Promise<boolean> {
-  return [200, 301, 302].includes((await emu.api('GET', '/api/v1/users/me', { token })).status);
+  return [200, 301, 302].includes((await emu.call('GET', '/api/v1/users/me', { token })).status);
 }
 
 async function activeDevKeys(prefix: string): Promise<{ id: string; description: string }[]> {
-  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`);
+  const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, { as: emu.admin });
   // The key itself, or one carrying a tag of this CLI after the description.
   return (r.body.data as { id: string; description: string }[]).filter(
     (k) => k.description === prefix || k.description.startsWith(`${prefix} [qlik-cli:`),
@@ -43,13 +38,13 @@ async function activeDevKeys(prefix: string): Promise<{ id: string; description:
 }
 
 async function devHome(description: string): Promise<string> {
-  const made = await emu.api('POST', '/api/v1/api-keys', {
+  const made = await emu.call('POST', '/api/v1/api-keys', {
     token: emu.dev.apiKey,
     body: { description, expiry: 'PT20H' },
   });
   expect(made.status).toBe(201);
   const home = await tempHome();
-  const { writeContextsFile } = await import('../kit/temp.js');
+  const { writeContextsFile } = await import('../../../../test/kit/temp.js');
   await writeContextsFile(
     home,
     `current-context: dev\ncontexts:\n  dev:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${made.body.token as string}\n`,
@@ -163,7 +158,10 @@ describe('exec as a process', () => {
     const left = await activeDevKeys('ex');
     expect(left).toHaveLength(1);
     expect(left[0]!.description).toMatch(/^ex \[qlik-cli:exec\.[\w-]+\]$/);
-    const key = (await emu.api('GET', `/api/v1/api-keys/${left[0]!.id}`)).body as { created: string; expiry: string };
+    const key = (await emu.call('GET', `/api/v1/api-keys/${left[0]!.id}`, { as: emu.admin })).body as {
+      created: string;
+      expiry: string;
+    };
     expect(Date.parse(key.expiry) - Date.parse(key.created)).toBe(10 * 60_000);
     // The next exec on this machine removes it (its record names a process that is gone).
     const next = await qlik(['api-key', 'exec', '--', 'true'], { home });
@@ -173,13 +171,13 @@ describe('exec as a process', () => {
   });
 
   it('audit --fix (another machine: no record) removes an exec leftover older than 10 minutes', async () => {
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'ex [qlik-cli:exec.elsewhere1]', expiry: 'PT1H' },
     });
     await emu.setTime({ offsetMs: 11 * 60_000 });
     const admin = await tempHome();
-    const { writeContextsFile } = await import('../kit/temp.js');
+    const { writeContextsFile } = await import('../../../../test/kit/temp.js');
     await writeContextsFile(
       admin,
       `current-context: a\ncontexts:\n  a:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${emu.admin.apiKey}\n`,

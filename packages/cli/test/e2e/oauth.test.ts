@@ -6,23 +6,19 @@
 // src/http/oauth-emulator.test.ts.)
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthClientInfo } from '@qlik-ts/emulator';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
-import { oauthContextArgv } from '../kit/run.js';
-import { tempHome } from '../kit/temp.js';
+import { useEmulator } from '../../../../test/kit/emulator.js';
+import { oauthContextArgv } from '../../../../test/kit/run.js';
+import { tempHome } from '../../../../test/kit/temp.js';
 import { assertBuilt, qlik, QLIK_JS, start } from './kit.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let m2m: OAuthClientInfo;
 
-beforeAll(async () => {
+beforeAll(() => {
   assertBuilt();
-  emu = await startEmulator();
   m2m = emu.oauthClient('m2m');
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 /**

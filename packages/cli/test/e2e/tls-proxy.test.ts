@@ -8,7 +8,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homeWithContext } from '../kit/run.js';
+import { homeWithContext } from '../../../../test/kit/run.js';
+import { localhostCertificate } from '../../../../test/kit/tls.mjs';
 import { assertBuilt, qlik } from './kit.js';
 
 let server: ReturnType<typeof createHttpsServer>;
@@ -23,18 +24,7 @@ let proxyUrl = '';
 
 beforeAll(async () => {
   assertBuilt();
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-    ],
-  });
+  const pems = await localhostCertificate();
   server = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) => {
     seen += 1;
     req.resume();

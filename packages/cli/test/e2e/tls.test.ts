@@ -1,26 +1,19 @@
 // HTTPS: the emulator's self-signed certificate is refused by default (never retried), accepted with --insecure
 // (with a warning) or when its CA is trusted through NODE_EXTRA_CA_CERTS.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../test/kit/emulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../test/kit/emulator.js';
 import { apiRequests, assertBuilt, emulatorHome, json, qlik } from './kit.js';
 
-let emu: Emulator;
+const emu = useEmulator({ args: ['--tls'] });
 let home: string;
 let hostPort: string;
 
 beforeAll(async () => {
   assertBuilt();
-  emu = await startEmulator({ args: ['--tls'] });
   expect(emu.url).toMatch(/^https:\/\//);
   expect(emu.caCert).toBeTruthy();
   hostPort = new URL(emu.url).host;
   home = await emulatorHome(emu, 'admin');
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(async () => {
-  await emu.reset();
 });
 
 describe('HTTPS with a self-signed certificate', () => {

@@ -1,25 +1,18 @@
 // qlik api-key audit, in-process against the emulator: keys joined with owners, the findings (expired, expiring,
 // owner disabled, this CLI's leftovers older than 10 minutes), table / JSON / CSV, exit 0 or 3, and --fix deleting
 // only this CLI's own leftovers.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
+const emu = useEmulator();
 let admin: string;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
 beforeEach(async () => {
-  await emu.reset();
   admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
 });
 
 async function key(token: string, description: string, expiry = 'PT20H'): Promise<string> {
-  const r = await emu.api('POST', '/api/v1/api-keys', { token, body: { description, expiry } });
+  const r = await emu.call('POST', '/api/v1/api-keys', { token, body: { description, expiry } });
   expect(r.status).toBe(201);
   return r.body.id as string;
 }
@@ -46,7 +39,8 @@ describe('api-key audit', () => {
       roles: ['Developer'],
       status: 'disabled',
     });
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
+      as: emu.admin,
       body: { description: 'theirs', sub: u.id, expiry: 'PT20H' },
     });
     const theirs = made.body.id as string;
@@ -75,9 +69,9 @@ describe('api-key audit', () => {
     for (const id of [orphan, leftover, young])
       expect(fix.stderr).toContain(`Deleted API key ${id}: left behind by this CLI`);
     for (const id of [orphan, leftover, young])
-      expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).not.toBe('active');
+      expect((await emu.call('GET', `/api/v1/api-keys/${id}`, { as: emu.admin })).body.status).not.toBe('active');
     for (const id of [short, theirs, young2])
-      expect((await emu.api('GET', `/api/v1/api-keys/${id}`)).body.status).toBe('active');
+      expect((await emu.call('GET', `/api/v1/api-keys/${id}`, { as: emu.admin })).body.status).toBe('active');
   });
 
   it('--csv: a header and one line per key; a table on a terminal', async () => {

@@ -5,12 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type FaultRule } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator, type FaultRuleInput } from '../../../../../test/kit/emulator.js';
+import {
+  empty,
+  failure,
+  json,
+  qlikError,
+  StubRegistry,
+  type RecordedRequest,
+} from '../../../../../test/kit/httpmock.js';
 import type { TransportResponse } from '../../http/transport.js';
 import type { TransportError } from '../../errors/errors.js';
-import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../test/kit/run.js';
+import { homeWithContext, runQlik, type RunOptions, type RunResult } from '../../../../../test/kit/run.js';
 import { CancelledError } from '../../errors/errors.js';
 
 const SERVER = 'https://tenant.example.com';
@@ -861,24 +868,17 @@ describe('api-key create: a key that cannot be delivered is not left behind', ()
 // Against the emulator: real keys, real tokens, and the emulator's fault rules between the CLI and the service.
 
 describe('api-key create against the emulator', () => {
-  let emu: Emulator;
+  const emu = useEmulator();
   let home: string;
 
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
   beforeEach(async () => {
-    await emu.reset();
     await emu.control('PUT', 'config', { max_keys_per_user: 100 });
     home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
   });
 
   const run = (args: string[], opts: RunOptions = {}) => runQlik(['api-key', 'create', ...args], { home, ...opts });
-  const onCreate = (action: FaultRule['action'], times = 1) =>
-    emu.addFault({ method: 'POST', path: KEYS, times, action });
+  const onCreate = (action: FaultRuleInput['action'], times = 1) =>
+    emu.faults.add({ method: 'POST', path: KEYS, times, action });
   const posts = async () =>
     (await emu.requests()).filter((q) => q.method === 'POST' && q.path === KEYS).map((q) => q.status);
 
@@ -908,9 +908,9 @@ describe('api-key create against the emulator', () => {
     expect(r.code, r.stderr).toBe(0);
     const key = JSON.parse(r.stdout) as { id: string; token: string; description: string };
     expect(key.description).toBe('works');
-    const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
+    const me = await emu.call('GET', '/api/v1/users/me', { token: key.token });
     expect(me.status).toBe(301);
-    expect((await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token })).body).toMatchObject({
+    expect((await emu.call('GET', `${KEYS}/${key.id}`, { token: key.token })).body).toMatchObject({
       description: 'works',
       status: 'active',
     });
@@ -926,7 +926,7 @@ describe('api-key create against the emulator', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).not.toContain(firstKey.id);
     // The first run's key and token are untouched.
-    expect((await emu.api('GET', `${KEYS}/${firstKey.id}`, { token: firstKey.token })).status).toBe(200);
+    expect((await emu.call('GET', `${KEYS}/${firstKey.id}`, { token: firstKey.token })).status).toBe(200);
     const active = (await emu.ledger()).filter((e) => e.description === 'ci' && e.state === 'active').map((e) => e.id);
     expect(active.sort()).toEqual([firstKey.id, second.stdout.trim()].sort());
   });

@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../test/kit/httpmock.js';
-import { homeWithContext } from '../../../test/kit/run.js';
+import { empty, json } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext } from '../../../../../test/kit/run.js';
+import { alive } from '../../../../../test/kit/process.mjs';
 import {
-  alive,
   editorScript,
   keyRecord,
   runStubbed,
@@ -15,7 +15,7 @@ import {
   sent,
   SERVER,
   waitingEditor,
-} from '../../../test/kit/verb.js';
+} from '../../../../../test/kit/verb.js';
 import { CancelledError } from '../../errors/errors.js';
 
 const PATH = '/api/v1/api-keys/k1';

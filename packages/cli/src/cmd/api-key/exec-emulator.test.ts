@@ -4,25 +4,18 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
+const emu = useEmulator();
 let home: string;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
 beforeEach(async () => {
-  await emu.reset();
   home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
 });
 
 async function devKeys(): Promise<{ id: string; description: string }[]> {
-  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
+  const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
     token: emu.admin.apiKey,
   });
   return r.body.data as { id: string; description: string }[];
@@ -113,11 +106,11 @@ describe('api-key exec', () => {
   });
 
   it('the key of a run whose process is gone is deleted by the next exec (its tag and record prove it ours)', async () => {
-    const left = await emu.api('POST', '/api/v1/api-keys', {
+    const left = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'job [qlik-cli:exec.deadRUN1]', expiry: 'PT1H' },
     });
-    const other = await emu.api('POST', '/api/v1/api-keys', {
+    const other = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'job [qlik-cli:exec.liveRUN2]', expiry: 'PT1H' },
     });

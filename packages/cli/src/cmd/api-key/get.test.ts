@@ -1,8 +1,8 @@
 // qlik api-key get: arguments → the request sent, and the hint for an unknown id. What every REST verb gets from the
 // runner (output formats, retries) is tested in src/api/runner.test.ts, on this verb.
 import { describe, expect, it } from 'vitest';
-import { json, qlikError } from '../../../test/kit/httpmock.js';
-import { keyRecord, runStubbed, sent } from '../../../test/kit/verb.js';
+import { json, qlikError } from '../../../../../test/kit/httpmock.js';
+import { keyRecord, runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const KEY = keyRecord('k1', { description: 'to get' });
 

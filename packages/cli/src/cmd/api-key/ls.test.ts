@@ -1,10 +1,10 @@
 // qlik api-key ls: flags → the request sent, and a run against the emulator. Output formats, --limit paging and its
 // guards and the size cap are the runner's, tested in src/api/runner.test.ts on this verb.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { json } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
-import { lines, runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
+import { lines, runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 
 const KEYS = '/api/v1/api-keys';
 
@@ -61,13 +61,7 @@ describe('api-key ls: flags → request', () => {
 });
 
 describe('api-key ls against the emulator', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
 
   it('lists what the API lists, and pages through links.next for --limit', async () => {
     const user = await emu.control<{ id: string; apiKey: string }>('POST', 'users', {
@@ -83,7 +77,7 @@ describe('api-key ls against the emulator', () => {
 
     const one = await runQlik(['api-key', 'ls'], { home });
     expect(one.code, one.stderr).toBe(0);
-    const api = await emu.api('GET', KEYS, { token: user.apiKey });
+    const api = await emu.call('GET', KEYS, { token: user.apiKey });
     expect(JSON.parse(one.stdout)).toEqual((api.body.data as Record<string, unknown>[]).map(withoutLinks));
 
     const r = await runQlik(['api-key', 'ls', '--limit', '120', '-q', '--headers', 'X-Test-Run=ls-paging'], { home });

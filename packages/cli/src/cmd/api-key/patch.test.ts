@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, json, qlikError } from '../../../test/kit/httpmock.js';
-import { lines, runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
+import { empty, json, qlikError } from '../../../../../test/kit/httpmock.js';
+import { lines, runStubbed, scratchDir, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/api-keys/k1';
 const replace = (value: unknown) => ({ op: 'replace', path: '/description', value });

@@ -1,10 +1,10 @@
 // qlik api-key rm: the DELETE, the status line of its empty answer, the stderr line saying whether the key was deleted
 // or revoked — or, after an attempt whose answer was lost, that it is gone — and owner delete vs admin revoke for real.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
-import { keyRecord, runStubbed, sent } from '../../../test/kit/verb.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { empty, failure, json, qlikError } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
+import { keyRecord, runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/api-keys/k1';
 const NOT_FOUND = qlikError(404, 'APIKEYS-4', 'API key was not found');
@@ -141,13 +141,7 @@ describe('api-key rm: answers → output', () => {
 });
 
 describe('api-key rm against the emulator: owner delete vs admin revoke', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
   const mint = (description: string) =>
     emu.control<{ id: string; token: string }>('POST', 'keys', { userId: emu.dev.id, description });
 
@@ -157,23 +151,25 @@ describe('api-key rm against the emulator: owner delete vs admin revoke', () => 
       home: await homeWithContext(emu.url, { apiKey: emu.dev.apiKey }),
     });
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: `API key ${k.id} deleted\n` });
-    expect((await emu.api('GET', `/api/v1/api-keys/${k.id}`)).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/api-keys/${k.id}`, { as: emu.admin })).status).toBe(404);
   });
 
   it("an admin revokes someone else's key: it stays, revoked, and its token stops working", async () => {
     const k = await mint('admin revokes');
-    expect((await emu.api('GET', '/api/v1/users/me', { token: k.token })).status).toBe(301);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: k.token })).status).toBe(301);
     const r = await runQlik(['api-key', 'rm', k.id], {
       home: await homeWithContext(emu.url, { apiKey: emu.admin.apiKey }),
     });
     expect(r).toMatchObject({ code: 0, stdout: '204 No Content\n', stderr: `API key ${k.id} revoked\n` });
-    expect((await emu.api('GET', `/api/v1/api-keys/${k.id}`)).body).toMatchObject({ status: 'revoked' });
-    expect((await emu.api('GET', '/api/v1/users/me', { token: k.token })).status).toBe(401);
+    expect((await emu.call('GET', `/api/v1/api-keys/${k.id}`, { as: emu.admin })).body).toMatchObject({
+      status: 'revoked',
+    });
+    expect((await emu.call('GET', '/api/v1/users/me', { token: k.token })).status).toBe(401);
   });
 
   it('a lost answer to the delete: the retry finds it gone, and the run says so without claiming it', async () => {
     const k = await mint('answer lost');
-    await emu.addFault({
+    await emu.faults.add({
       method: 'DELETE',
       path: `/api/v1/api-keys/${k.id}`,
       times: 1,
@@ -187,7 +183,7 @@ describe('api-key rm against the emulator: owner delete vs admin revoke', () => 
       stdout: '404 Not Found\n',
       stderr: `Server error (503 Service Unavailable); retrying in 1 s (1/1)\nAPI key ${k.id} is gone: an earlier attempt whose answer was lost removed it, or it never existed\n`,
     });
-    expect((await emu.api('GET', `/api/v1/api-keys/${k.id}`)).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/api-keys/${k.id}`, { as: emu.admin })).status).toBe(404);
   });
 
   it('an unknown key: the server body, exit 1', async () => {

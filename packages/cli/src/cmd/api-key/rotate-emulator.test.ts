@@ -3,24 +3,18 @@
 // --deliver-cmd, --id.
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useEmulator();
 
 /** A fresh key for the developer, made with the seeded key, and a home whose context `test` holds it. */
 async function devContext(
   description = 'ci key',
   expiry = 'PT20H',
 ): Promise<{ home: string; id: string; token: string }> {
-  const res = await emu.api('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description, expiry } });
+  const res = await emu.call('POST', '/api/v1/api-keys', { token: emu.dev.apiKey, body: { description, expiry } });
   expect(res.status).toBe(201);
   const home = await homeWithContext(emu.url, { apiKey: res.body.token as string });
   return { home, id: res.body.id as string, token: res.body.token as string };
@@ -35,28 +29,24 @@ const jti = (token: string): string =>
   JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
 
 async function keysOfDev(): Promise<{ id: string; description: string; status: string }[]> {
-  const r = await emu.api('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
+  const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
     token: emu.admin.apiKey,
   });
   return r.body.data as { id: string; description: string; status: string }[];
 }
 
 async function works(token: string): Promise<boolean> {
-  return [200, 301, 302].includes((await emu.api('GET', '/api/v1/users/me', { token })).status);
+  return [200, 301, 302].includes((await emu.call('GET', '/api/v1/users/me', { token })).status);
 }
 
 const qlik = (home: string, argv: string[], env: Record<string, string> = {}): Promise<RunResult> =>
   runQlik(['api-key', 'rotate', ...argv], { home, env });
 const journal = (home: string, name = 'test') => join(home, '.qlik', 'rotations', `${name}.json`);
 
-beforeEach(async () => {
-  await emu.reset();
-});
-
 describe('api-key rotate', () => {
   it('replaces the context key: new key works, has the old description and lifetime, old key deleted, no journal left', async () => {
     const { home, id } = await devContext('ci key', 'PT20H');
-    const before = (await emu.api('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).body;
+    const before = (await emu.call('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).body;
     const r = await qlik(home, []);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
@@ -65,12 +55,12 @@ describe('api-key rotate', () => {
     expect(newId).not.toBe(id);
     expect(r.stderr).toBe(`Rotated: context 'test' holds API key ${newId}; the old API key ${id} was deleted\n`);
     expect(await works(token)).toBe(true);
-    const after = (await emu.api('GET', `/api/v1/api-keys/${newId}`, { token: emu.admin.apiKey })).body;
+    const after = (await emu.call('GET', `/api/v1/api-keys/${newId}`, { token: emu.admin.apiKey })).body;
     expect(after.description).toBe('ci key');
     expect(Date.parse(after.expiry) - Date.parse(after.created)).toBe(
       Date.parse(before.expiry) - Date.parse(before.created),
     );
-    expect((await emu.api('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(404);
     await expect(stat(journal(home))).rejects.toThrow();
     expect(r.stderr).not.toContain(token);
     const expiry = JSON.parse(await readFile(join(home, '.qlik', 'key-expiry.json'), 'utf8'));
@@ -94,7 +84,8 @@ describe('api-key rotate', () => {
 
   it('quota full: one line naming the keys, exit 2, nothing changed; --evict frees the named key', async () => {
     const { home, id, token } = await devContext();
-    await emu.api('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, {
+    await emu.call('PATCH', `/api/v1/api-keys/configs/${emu.tenantId}`, {
+      as: emu.admin,
       body: [{ op: 'replace', path: '/max_keys_per_user', value: 2 }],
     });
     const keys = await keysOfDev();
@@ -131,7 +122,7 @@ describe('api-key rotate', () => {
     const f = await qlik(home, ['--finish']);
     expect(f.code, f.stderr).toBe(0);
     expect(await works(token)).toBe(false);
-    expect((await emu.api('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(404);
+    expect((await emu.call('GET', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(404);
     const again = await qlik(home, ['--finish']);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe('No rotation to resume or finish; nothing changed\n');
@@ -163,7 +154,7 @@ describe('api-key rotate', () => {
       let extra: Record<string, unknown> = {};
       if (step !== 'preflight') {
         // What the killed run made: a key tagged with its nonce.
-        const made = await emu.api('POST', '/api/v1/api-keys', {
+        const made = await emu.call('POST', '/api/v1/api-keys', {
           token,
           body: { description: 'ci key [qlik-cli:rot.abcDEF123]', expiry: 'P1D' },
         });
@@ -203,7 +194,7 @@ describe('api-key rotate', () => {
 
   it('a run killed after storing is finished by --resume: untagged, old key deleted', async () => {
     const { home, id, token } = await devContext();
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token,
       body: { description: 'ci key [qlik-cli:rot.zzz]', expiry: 'P1D' },
     });
@@ -240,7 +231,7 @@ describe('api-key rotate', () => {
 
   it('a journal that says "stored" while the context still holds the old key (killed between the two writes): undone', async () => {
     const { home, id, token } = await devContext();
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token,
       body: { description: 'ci key [qlik-cli:rot.yyy]', expiry: 'P1D' },
     });
@@ -303,7 +294,7 @@ describe('api-key rotate', () => {
 
   it('--id rotates another key the caller owns and prints the new token once', async () => {
     const { home } = await devContext();
-    const other = await emu.api('POST', '/api/v1/api-keys', {
+    const other = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'robot', expiry: 'PT5H' },
     });

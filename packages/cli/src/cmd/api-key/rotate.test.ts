@@ -3,9 +3,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, json, qlikError, type StubRegistry } from '../../../test/kit/httpmock.js';
-import { homeWithContext } from '../../../test/kit/run.js';
-import { keyRecord, runStubbed, SERVER } from '../../../test/kit/verb.js';
+import { empty, json, qlikError, type StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext } from '../../../../../test/kit/run.js';
+import { keyRecord, runStubbed, SERVER } from '../../../../../test/kit/verb.js';
 
 const jwt = (jti: string): string =>
   [

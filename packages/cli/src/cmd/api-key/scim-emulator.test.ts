@@ -3,22 +3,18 @@
 // run an Entra-style provisioning cycle over /api/v1/scim/v2 with that key (look-up, create, update, group
 // membership, deactivate, delete), see the result with `qlik user ls` and `qlik group ls`, remove the key with
 // `qlik api-key rm`, and see the very next SCIM request refused.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
 const SCIM = '/api/v1/scim/v2';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let home: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
   home = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 const qlik = (argv: string[]): Promise<RunResult> => runQlik(argv, { home });
@@ -44,7 +40,7 @@ it('walks the admin path: IdP → SCIM key → Entra-style cycle → user ls / g
   expect(key).toMatchObject({ sub: `SCIM\\${idpId}`, subType: 'externalClient' });
 
   const scim = (method: string, path: string, body?: unknown) =>
-    emu.api(method, `${SCIM}${path}`, {
+    emu.call(method, `${SCIM}${path}`, {
       token: key.token,
       ...(body === undefined
         ? {}

@@ -3,8 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runQlik } from '../../../test/kit/run.js';
-import { homeWith, tempHome } from '../../../test/kit/temp.js';
+import { runQlik } from '../../../../../test/kit/run.js';
+import { homeWith, tempHome } from '../../../../../test/kit/temp.js';
 import { directiveName } from './complete.js';
 
 let home: string;

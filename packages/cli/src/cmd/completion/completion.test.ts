@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runQlik } from '../../../test/kit/run.js';
+import { runQlik } from '../../../../../test/kit/run.js';
 import { SHELLS } from './completion.js';
 
 // shell → the SHA-256 of its script with descriptions and with --no-descriptions (the built CLI is checked against the

@@ -1,12 +1,12 @@
 // Completion that knows the tenant, in process through Cobra's `__complete` protocol: key ids with their descriptions,
 // user ids with names, context names; and nothing, silently, when offline, refused (401), without credentials, or
 // slower than the budget (a stub that never answers).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { failure, json, StubRegistry, type RecordedRequest } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
-import { homeWith } from '../../../test/kit/temp.js';
-import { SERVER } from '../../../test/kit/verb.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { failure, json, StubRegistry, type RecordedRequest } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
+import { homeWith } from '../../../../../test/kit/temp.js';
+import { SERVER } from '../../../../../test/kit/verb.js';
 import type { TransportResponse } from '../../http/transport.js';
 
 const KEYS = {
@@ -140,16 +140,10 @@ describe('dynamic completion against stubs', () => {
 });
 
 describe('dynamic completion against the emulator', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
 
   it("api-key get <TAB> offers the caller's key ids; --sub <TAB> the users; a revoked key offers nothing", async () => {
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'completion me', expiry: 'PT1H' },
     });
@@ -161,7 +155,7 @@ describe('dynamic completion against the emulator', () => {
     const users = await runQlik(['__complete', 'api-key', 'create', '--sub', ''], { home: admin });
     expect(users.stdout).toContain(`${emu.dev.id}\t${emu.dev.name} <${emu.dev.email}>\n`);
     expect(
-      (await emu.api('DELETE', `/api/v1/api-keys/${made.body.id as string}`, { token: emu.admin.apiKey })).status,
+      (await emu.call('DELETE', `/api/v1/api-keys/${made.body.id as string}`, { token: emu.admin.apiKey })).status,
     ).toBe(204);
     const dead = await homeWithContext(emu.url, { apiKey: made.body.token as string });
     expect(await runQlik(['__complete', 'api-key', 'get', ''], { home: dead })).toMatchObject({

@@ -1,7 +1,7 @@
 // `qlik context clear`, in process.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { runQlik, tempHome } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 describe('context clear', () => {

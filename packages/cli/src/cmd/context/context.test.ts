@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik } from '../../../test/kit/run.js';
+import { StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { runQlik } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith } from './test/kit.js';
 
 // A hand-edited file in the format Qlik's CLI writes, with comments everywhere and a field this CLI does not know.

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome, type RunResult } from '../../../test/kit/run.js';
+import { tempHome, type RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, runContext, saved } from './test/kit.js';
 
 /** context create never talks to a server: runContext fails the test on any request. */

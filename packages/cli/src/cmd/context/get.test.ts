@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempHome, type RunResult } from '../../../test/kit/run.js';
+import { tempHome, type RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const get = (args: string[], home: string): Promise<RunResult> => runContext(['get', ...args], { home });

@@ -4,10 +4,10 @@
 // removed and the previous current context restored. The terminal flow (hidden input) is in test/e2e/context.test.ts.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { failure, json, qlikError, StubRegistry, text } from '../../../../../test/kit/httpmock.js';
+import { runQlik, tempHome } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, saved } from './test/kit.js';
 
 const SERVER = 'https://tenant.eu.example.com';
@@ -283,13 +283,7 @@ describe('context init: a failed check removes the context and restores the prev
 });
 
 describe('context init against the emulator', () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  const emu = useEmulator({ reset: false });
 
   it('sets up a context that then works for other commands', async () => {
     const home = await tempHome();

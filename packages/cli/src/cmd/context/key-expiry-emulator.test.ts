@@ -2,22 +2,16 @@
 // context get show it; context get says when the environment's credentials are in use. In-process, emulator.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { runQlik, tempHome } from '../../../test/kit/run.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { runQlik, tempHome } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useEmulator({ reset: false });
 
 describe('key expiry of a context', () => {
   it('context create --api-key records it; ls and get show it; nothing secret in the side file', async () => {
     const home = await tempHome();
-    const made = await emu.api('POST', '/api/v1/api-keys', {
+    const made = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'ctx', expiry: 'PT20H' },
     });
@@ -40,7 +34,7 @@ describe('key expiry of a context', () => {
     const get = await runQlik(['context', 'get', 'emu'], { home });
     expect(get.stdout).toContain(`api-key-expiry: ${made.body.expiry as string}\nauthentication: api-key\n`);
     // Another key: the record of the old one says nothing about it.
-    const other = await emu.api('POST', '/api/v1/api-keys', {
+    const other = await emu.call('POST', '/api/v1/api-keys', {
       token: emu.dev.apiKey,
       body: { description: 'ctx2', expiry: 'PT10H' },
     });

@@ -3,8 +3,8 @@
 import { chmod, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, StubRegistry } from '../../../test/kit/httpmock.js';
-import { runQlik, tempHome, type RunResult } from '../../../test/kit/run.js';
+import { json, StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { runQlik, tempHome, type RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const ls = (args: string[], home: string, stdoutTTY = false): Promise<RunResult> =>

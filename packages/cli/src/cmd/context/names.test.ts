@@ -1,7 +1,7 @@
 // Context names (issue 18 item 10): no control or bidirectional characters (the name shown must be the name to type),
 // and one context per name in Unicode NFC, whichever form it was typed in.
 import { describe, expect, it } from 'vitest';
-import { tempHome } from '../../../test/kit/run.js';
+import { tempHome } from '../../../../../test/kit/run.js';
 import { runContext, saved } from './test/kit.js';
 
 describe('context names', () => {

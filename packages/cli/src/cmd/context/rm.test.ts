@@ -1,7 +1,7 @@
 // `qlik context rm`, in process: all or nothing; removing the current context clears current-context.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../../test/kit/run.js';
+import type { RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const FILE =

@@ -2,7 +2,7 @@
 // and an OAuth client replace each other (and stderr says so); bad input writes nothing.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../../test/kit/run.js';
+import type { RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext, saved } from './test/kit.js';
 
 async function ctxOf(home: string, name: string): Promise<Record<string, unknown> | undefined> {

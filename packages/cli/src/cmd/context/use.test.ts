@@ -1,7 +1,7 @@
 // `qlik context use`, in process.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../../test/kit/run.js';
+import type { RunResult } from '../../../../../test/kit/run.js';
 import { contextsFile, homeWith, runContext } from './test/kit.js';
 
 const FILE =

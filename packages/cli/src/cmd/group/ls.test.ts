@@ -1,7 +1,7 @@
 // qlik group ls: flags → the query; paging; answers → output.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent, SERVER } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent, SERVER } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/groups';
 const group = (id: string) => ({

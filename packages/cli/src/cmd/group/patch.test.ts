@@ -1,7 +1,7 @@
 // qlik group patch: flags → the JSON Patch sent (roles replaced as a whole); bad patches refused.
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/groups/g1';
 

@@ -1,7 +1,7 @@
 // qlik group rm: the DELETE sent, its answers.
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 describe('group rm', () => {
   it('DELETEs; 204 prints its status line', async () => {

@@ -1,7 +1,7 @@
 // qlik group settings ls | patch: the requests sent; a system group's id fills the templated path.
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty, json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/groups/settings';
 const EVERYONE = '000000000000000000000001';

@@ -2,9 +2,9 @@
 // <TAB>` offers the tenant's IdP ids, `api-key create --subType externalClient --sub <TAB>` offers `SCIM\<id>`; offline,
 // unauthenticated, an odd answer or a server that does not answer within the budget offers nothing, silently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, json, qlikError, text, type StubRegistry } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
-import { localServer, runStubbed } from '../../../test/kit/verb.js';
+import { failure, json, qlikError, text, type StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
+import { localServer, runStubbed } from '../../../../../test/kit/verb.js';
 
 const LIST = '/api/v1/identity-providers?limit=100';
 const IDPS = {

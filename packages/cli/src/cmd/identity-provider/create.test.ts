@@ -1,8 +1,8 @@
 // qlik identity-provider create: flags → the nested body; bad input → one error line and no request; the created
 // IdP printed with its secrets masked.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers';
 

@@ -1,8 +1,8 @@
 // qlik identity-provider ls: flags → the query; paging; secrets in options masked in the default output, and printed
 // as the server sent them with --json and --raw.
 import { describe, expect, it } from 'vitest';
-import { json, type StubRegistry } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { json, type StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers';
 const idp = (id: string, extra: Record<string, unknown> = {}) => ({

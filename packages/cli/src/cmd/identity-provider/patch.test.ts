@@ -1,7 +1,7 @@
 // qlik identity-provider patch: flags → the JSON Patch (promote-options takes no path); bad patches refused.
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
 

@@ -1,7 +1,7 @@
 // qlik identity-provider status, me meta and .well-known metadata.json: the GET each sends and what it prints.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 describe('identity-provider status | me meta | .well-known metadata.json', () => {
   it.each([

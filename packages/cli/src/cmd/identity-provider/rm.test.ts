@@ -1,7 +1,7 @@
 // qlik identity-provider rm: the DELETE sent; the tenant's interactive IdP cannot be deleted (400).
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/identity-providers/i1';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { empty, json, StubRegistry } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { empty, json, StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
 const SERVER = 'https://tenant.example.com';
 

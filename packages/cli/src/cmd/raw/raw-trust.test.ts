@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, StubRegistry, text } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunOptions } from '../../../test/kit/run.js';
+import { json, StubRegistry, text } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunOptions } from '../../../../../test/kit/run.js';
 
 const SERVER = 'https://tenant.example.com';
 

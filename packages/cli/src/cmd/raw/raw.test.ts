@@ -2,10 +2,10 @@
 // before any request; then the same verbs against the emulator (issue #12's "Done when").
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { empty, failure, json, qlikError, StubRegistry, text } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik, type RunOptions } from '../../../test/kit/run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { empty, failure, json, qlikError, StubRegistry, text } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik, type RunOptions } from '../../../../../test/kit/run.js';
 import { apiPath, bodyFromValues } from './raw.js';
 
 const SERVER = 'https://tenant.example.com';
@@ -233,16 +233,12 @@ describe('qlik raw', () => {
 });
 
 describe('qlik raw against the emulator', () => {
-  let emu: Emulator;
+  const emu = useEmulator({ reset: false });
   let home: string;
   const KEYS = '/api/v1/api-keys';
 
   beforeAll(async () => {
-    emu = await startEmulator();
     home = await homeWithContext(emu.url, { apiKey: emu.dev.apiKey });
-  });
-  afterAll(async () => {
-    await emu.stop();
   });
 
   const qlikRaw = (args: string[]) => runQlik(['raw', ...args], { home });
@@ -260,7 +256,7 @@ describe('qlik raw against the emulator', () => {
     expect(made.code, made.stderr).toBe(0);
     const key = JSON.parse(made.stdout) as { id: string; token: string; description: string; sub: string };
     expect(key).toMatchObject({ description: 'x', sub: emu.dev.id });
-    const own = await emu.api('GET', `${KEYS}/${key.id}`, { token: key.token });
+    const own = await emu.call('GET', `${KEYS}/${key.id}`, { token: key.token });
     expect(own.status).toBe(200);
     // PT1H from now, on the emulator's clock.
     expect(Date.parse(own.body.expiry as string) - Date.parse(own.body.created as string)).toBe(3_600_000);
@@ -270,13 +266,15 @@ describe('qlik raw against the emulator', () => {
     const patched = await qlikRaw(['patch', `v1/api-keys/${key.id}`, '--body-file', patch]);
     expect(patched.code, patched.stderr).toBe(0);
     expect(patched.stdout).toBe('204 No Content\n');
-    expect((await emu.api('GET', `${KEYS}/${key.id}`)).body).toMatchObject({ description: 'renamed by raw' });
+    expect((await emu.call('GET', `${KEYS}/${key.id}`, { as: emu.admin })).body).toMatchObject({
+      description: 'renamed by raw',
+    });
 
     const removed = await qlikRaw(['delete', `/api/v1/api-keys/${key.id}`]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toBe('204 No Content\n');
-    expect((await emu.api('GET', `${KEYS}/${key.id}`)).status).toBe(404);
-    expect((await emu.api('GET', '/api/v1/users/me', { token: key.token })).status).toBe(401);
+    expect((await emu.call('GET', `${KEYS}/${key.id}`, { as: emu.admin })).status).toBe(404);
+    expect((await emu.call('GET', '/api/v1/users/me', { token: key.token })).status).toBe(401);
   });
 
   it('--query: the parameters reach the server, and the list is printed as its data array', async () => {
@@ -295,7 +293,7 @@ describe('qlik raw against the emulator', () => {
     const r = await qlikRaw(['get', `v1/users/${emu.dev.id}`, '--output-file', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    const direct = await emu.api('GET', `/api/v1/users/${emu.dev.id}`, { token: emu.dev.apiKey });
+    const direct = await emu.call('GET', `/api/v1/users/${emu.dev.id}`, { token: emu.dev.apiKey });
     expect((await readFile(out)).equals(Buffer.from(direct.text))).toBe(true);
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });

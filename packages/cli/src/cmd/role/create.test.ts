@@ -1,7 +1,7 @@
 // qlik role create: flags → the POST body; bad input → one error line and no request.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/roles';
 

@@ -1,7 +1,7 @@
 // qlik role edit: GET, the editable fields in $EDITOR, a PATCH of what changed.
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../test/kit/httpmock.js';
-import { editorScript, runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty, json } from '../../../../../test/kit/httpmock.js';
+import { editorScript, runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/roles/r1';
 

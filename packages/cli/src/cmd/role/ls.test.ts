@@ -1,7 +1,7 @@
 // qlik role ls: flags → the query; --limit pages through links.next; answers → output.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent, SERVER } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent, SERVER } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/roles';
 const role = (id: string, name = id) => ({
@@ -43,7 +43,7 @@ describe('role ls: flags → the request', () => {
 
 describe('role ls: answers → output', () => {
   it('prints the roles as an array without links; -q their ids', async () => {
-    const setup = (reg: import('../../../test/kit/httpmock.js').StubRegistry) =>
+    const setup = (reg: import('../../../../../test/kit/httpmock.js').StubRegistry) =>
       reg.register('GET', P, json(200, { data: [role('r1', 'TenantAdmin'), role('r2', 'Keys')], links: {} }));
     const a = await runStubbed(['role', 'ls'], setup);
     expect(JSON.parse(a.stdout)).toEqual([

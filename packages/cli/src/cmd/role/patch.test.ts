@@ -1,7 +1,7 @@
 // qlik role patch: flags → the JSON Patch sent; bad patches refused before any request.
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const P = '/api/v1/roles/r1';
 

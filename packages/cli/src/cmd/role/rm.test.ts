@@ -1,7 +1,7 @@
 // qlik role rm: the DELETE sent, its answers.
 import { describe, expect, it } from 'vitest';
-import { empty } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 describe('role rm', () => {
   it('DELETEs the role; 204 prints its status line', async () => {

@@ -1,7 +1,7 @@
 // qlik tenant me: GET /api/v1/tenants/me, following its redirect to the tenant; JSON without links, or the id with -q.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 
 const TENANT = {
   id: 't1',

@@ -2,19 +2,15 @@
 // users write API and roles service): the user is created, given the seeded "ManageApiKeys" custom role by name, read
 // back with it, a duplicate subject is refused, and the user is removed. (`identity-provider ls` waits for the
 // emulator's identity-providers service.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let admin: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
   admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 const qlik = (argv: string[]): Promise<RunResult> => runQlik(argv, { home: admin });

@@ -1,7 +1,7 @@
 // qlik user create: flags → the POST body; bad input → one error line and no request; answers → output.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users';
 const created = { id: 'u9', subject: 's1', status: 'invited', links: { self: { href: 'x' } } };

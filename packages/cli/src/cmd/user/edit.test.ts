@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../test/kit/httpmock.js';
-import { editorScript, runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
+import { empty, json } from '../../../../../test/kit/httpmock.js';
+import { editorScript, runStubbed, scratchDir, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/u1';
 const USER = {

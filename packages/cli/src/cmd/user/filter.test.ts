@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, qlikError, StubRegistry } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { json, qlikError, StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
 const SERVER = 'https://tenant.example.com';
 

@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, scratchDir, sent } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, scratchDir, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/actions/invite';
 const result = { data: [{ status: 'ok', email: 'a@b.c', userId: 'u1' }] };

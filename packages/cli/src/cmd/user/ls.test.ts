@@ -1,7 +1,7 @@
 // qlik user ls: Qlik's query flags → the request, --limit paging through links.next, -q ids, deprecated flags.
 import { describe, expect, it } from 'vitest';
-import { json, StubRegistry } from '../../../test/kit/httpmock.js';
-import { homeWithContext, runQlik } from '../../../test/kit/run.js';
+import { json, StubRegistry } from '../../../../../test/kit/httpmock.js';
+import { homeWithContext, runQlik } from '../../../../../test/kit/run.js';
 
 const SERVER = 'https://tenant.example.com';
 const user = (i: number) => ({

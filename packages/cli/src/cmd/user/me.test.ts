@@ -1,7 +1,7 @@
 // qlik user me: GET /api/v1/users/me, following its redirect to the user; JSON without links, or the id with -q.
 import { describe, expect, it } from 'vitest';
-import { json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent, SERVER, withoutLinks } from '../../../test/kit/verb.js';
+import { json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent, SERVER, withoutLinks } from '../../../../../test/kit/verb.js';
 
 const USER = {
   id: 'u1',

@@ -1,18 +1,16 @@
 // The offboarding path of issue #21's "Done when", end to end with the CLI in-process against the emulator:
 // user create → user patch (active, and the "Manage API keys" role) → api-key create --sub for that user → their key
 // works → user rm → the key answers 401 and `api-key ls --sub` shows it revoked.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../../../../test/kit/emulator.js';
-import { homeWithContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let admin: string;
 
 beforeAll(async () => {
-  emu = await startEmulator();
   admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
 });
-afterAll(() => emu.stop());
 
 const qlik = (argv: string[], home = admin): Promise<RunResult> => runQlik(argv, { home });
 
@@ -69,7 +67,7 @@ it('creates a user, gives them the role, makes them a key, and removing the user
   ok(await qlik(['user', 'rm', created.id]));
   const refused = await qlik(['user', 'me', '--json'], theirs);
   expect(refused.code).toBe(1);
-  expect((await emu.api('GET', '/api/v1/users/me', { token: key.token })).status).toBe(401);
+  expect((await emu.call('GET', '/api/v1/users/me', { token: key.token })).status).toBe(401);
   const listed = JSON.parse(ok(await qlik(['api-key', 'ls', '--sub', created.id, '--json'])).stdout) as {
     id: string;
     status: string;

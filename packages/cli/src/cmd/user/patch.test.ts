@@ -1,8 +1,8 @@
 // qlik user patch: --op/--path/--value, --value-id/--value-name, --body and -f → the JSON Patch sent; bad patches refused
 // before any request; 204 and 207 answers.
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../test/kit/httpmock.js';
-import { runStubbed, sent } from '../../../test/kit/verb.js';
+import { empty, json } from '../../../../../test/kit/httpmock.js';
+import { runStubbed, sent } from '../../../../../test/kit/verb.js';
 
 const PATH = '/api/v1/users/u1';
 

@@ -2,31 +2,22 @@
 // when"): --limit paging across pages (exactly N, no duplicates, in order), SCIM filters, a malformed filter, --fields,
 // the filter action paged with its body re-sent; and the key-for-a-user workflow the README shows (find a user by
 // email, create a key for them, list their keys), run with an admin's API key and with an OAuth client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startEmulator,
-  type Emulator,
-  type EmulatorUser,
-  type RequestLogEntry,
-} from '../../../../../test/kit/emulator.js';
-import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../test/kit/run.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type EmulatorUser, type RequestLogEntry, useEmulator } from '../../../../../test/kit/emulator.js';
+import { homeWithContext, homeWithOAuthContext, runQlik, type RunResult } from '../../../../../test/kit/run.js';
 
-let emu: Emulator;
+const emu = useEmulator({ reset: false });
 let added: EmulatorUser[];
 let admin: string;
 
 const pad = (i: number) => String(i).padStart(3, '0');
 
 beforeAll(async () => {
-  emu = await startEmulator();
   // p-000 … p-249 (sorted by name in index order), u0@example.com … u249@example.com.
   added = await emu.addUsers(
     Array.from({ length: 250 }, (_, i) => ({ name: `p-${pad(i)}`, email: `u${i}@example.com` })),
   );
   admin = await homeWithContext(emu.url, { apiKey: emu.admin.apiKey });
-});
-afterAll(async () => {
-  await emu.stop();
 });
 
 const qlik = (argv: string[], home = admin): Promise<RunResult> => runQlik(argv, { home });
@@ -43,7 +34,7 @@ async function allUsersInOrder(): Promise<{ id: string; name: string }[]> {
   const out: { id: string; name: string }[] = [];
   let next: string | undefined = '/api/v1/users?limit=100';
   while (next !== undefined) {
-    const page = await emu.api('GET', next);
+    const page = await emu.call('GET', next, { as: emu.admin });
     expect(page.status).toBe(200);
     out.push(...(page.body.data as { id: string; name: string }[]));
     next = page.body.links.next?.href as string | undefined;
@@ -220,7 +211,7 @@ describe('the key-for-a-user workflow (the README example)', () => {
     const key = JSON.parse(create.stdout) as { id: string; sub: string; token: string; description: string };
     expect(key).toMatchObject({ sub: ann.id, description: 'CI key for Ann' });
     // The key is Ann's: its token reads her own user.
-    const me = await emu.api('GET', '/api/v1/users/me', { token: key.token });
+    const me = await emu.call('GET', '/api/v1/users/me', { token: key.token });
     expect(me.headers.location).toBe(`${emu.url}/api/v1/users/${ann.id}`);
 
     // qlik api-key ls --sub "$id"

@@ -3,16 +3,16 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { empty, json } from '../../../../test/kit/httpmock.js';
+import { empty, json } from '../../../../../../test/kit/httpmock.js';
+import { alive } from '../../../../../../test/kit/process.mjs';
 import {
-  alive,
   currentTenant,
   editorScript,
   lines,
   runStubbed,
   sent,
   waitingEditor,
-} from '../../../../test/kit/verb.js';
+} from '../../../../../../test/kit/verb.js';
 import { CancelledError } from '../../../errors/errors.js';
 
 const CONFIG_PATH = '/api/v1/api-keys/configs/t1';

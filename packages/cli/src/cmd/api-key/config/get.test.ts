@@ -1,7 +1,7 @@
 // qlik api-key config get: with the tenant id, or without it (the current tenant, from /api/v1/tenants/me).
 import { describe, expect, it } from 'vitest';
-import { json, qlikError, type StubRegistry } from '../../../../test/kit/httpmock.js';
-import { currentTenant, runStubbed, sent } from '../../../../test/kit/verb.js';
+import { json, qlikError, type StubRegistry } from '../../../../../../test/kit/httpmock.js';
+import { currentTenant, runStubbed, sent } from '../../../../../../test/kit/verb.js';
 
 const CONFIG = { max_api_key_expiry: 'PT24H', max_keys_per_user: 5, scim_externalClient_expiry: 'P365D' };
 const CONFIG_PATH = '/api/v1/api-keys/configs/t1';

@@ -1,8 +1,8 @@
 // qlik api-key config patch: --value is sent as JSON when it reads as JSON (10 → a number), else as a string;
 // with or without the tenant id.
 import { describe, expect, it } from 'vitest';
-import { empty, qlikError } from '../../../../test/kit/httpmock.js';
-import { currentTenant, runStubbed, sent } from '../../../../test/kit/verb.js';
+import { empty, qlikError } from '../../../../../../test/kit/httpmock.js';
+import { currentTenant, runStubbed, sent } from '../../../../../../test/kit/verb.js';
 
 const CONFIG_PATH = '/api/v1/api-keys/configs/t1';
 

@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { StubRegistry } from '../../../../test/kit/httpmock.js';
-import { runQlik, type RunOptions, type RunResult } from '../../../../test/kit/run.js';
+import { StubRegistry } from '../../../../../../test/kit/httpmock.js';
+import { runQlik, type RunOptions, type RunResult } from '../../../../../../test/kit/run.js';
 
 export const contextsFile = (home: string): string => join(home, '.qlik', 'contexts.yml');
 
-export { homeWith } from '../../../../test/kit/temp.js';
+export { homeWith } from '../../../../../../test/kit/temp.js';
 
 export interface SavedContexts {
   'current-context'?: string;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@qlik-ts/emulator';
 import { describe, expect, it } from 'vitest';
 import { renderSummary, shellWord, terminalSafe } from '../src/host/summary.js';
-import { alive, BIN, hasScript, tempDirs } from './util.js';
-
-const tempDir = tempDirs('qlik-emulator-startup-');
+import { alive } from '../../../test/kit/process.mjs';
+import { tempDir } from '../../../test/kit/temp.js';
+import { BIN, hasScript } from './util.js';
 
 const portOf = (emu: Emulator): number => Number(new URL(emu.url).port);
 

@@ -1,6 +1,7 @@
 // Temporary homes for tests, removed after each test file by the setup file cleanup.ts. Kept apart from run.ts so that
 // the setup file, which every test file loads, does not load the whole CLI with it.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,11 +15,16 @@ export async function removeTempHomes(): Promise<void> {
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
-/** A temporary home, removed after the test file. */
-export async function tempHome(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'qlik-test-home-'));
+/** A temporary directory, removed after the test file. */
+export function tempDir(prefix = 'qlik-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
   return dir;
+}
+
+/** A temporary home, removed after the test file. */
+export function tempHome(): Promise<string> {
+  return Promise.resolve(tempDir('qlik-test-home-'));
 }
 
 /** Write `yaml` as the contexts file of `home` (0600, in a 0700 `.qlik`). */

@@ -1,10 +1,10 @@
 // In-process runs of the CLI (wrangler's runWrangler): the real main() with test IO, a temporary home, and either a
 // stub registry (httpmock.ts) or the real transport (against an emulator started in the test). Retry waits are
 // recorded instead of slept, unless a test asks for real time.
-import { newFactory } from '../../src/cmdutil/factory.js';
-import type { Transport } from '../../src/http/transport.js';
-import { testIO } from '../../src/iostreams/testio.js';
-import { main } from '../../src/main.js';
+import { newFactory } from '../../packages/cli/src/cmdutil/factory.js';
+import type { Transport } from '../../packages/cli/src/http/transport.js';
+import { testIO } from '../../packages/cli/src/iostreams/testio.js';
+import { main } from '../../packages/cli/src/main.js';
 import { homeWith, tempHome } from './temp.js';
 
 export { tempHome } from './temp.js';

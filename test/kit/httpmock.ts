@@ -1,8 +1,8 @@
 // A stub registry for the HTTP transport, after gh's httpmock: each test registers the exchanges it expects;
 // a request nothing was registered for fails the request (and the test, through verify()), and verify() also fails
 // when a registered stub was never used.
-import { TransportError, type FailureKind } from '../../src/errors/errors.js';
-import type { Transport, TransportRequest, TransportResponse } from '../../src/http/transport.js';
+import { TransportError, type FailureKind } from '../../packages/cli/src/errors/errors.js';
+import type { Transport, TransportRequest, TransportResponse } from '../../packages/cli/src/http/transport.js';
 
 export interface RecordedRequest {
   method: string;

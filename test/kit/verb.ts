@@ -82,16 +82,6 @@ export async function waitingEditor(
   return { editor, started };
 }
 
-/** Whether a process exists (a signal 0 reaches it). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A local node:http server answering with `handler`. */
 export async function localServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
