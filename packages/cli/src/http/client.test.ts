@@ -2,7 +2,7 @@
 // retry-after handling, same-origin rules for redirects and hrefs, failure classification, and the -v trace.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CliError, TransportError } from '../errors/errors.js';
 import { testIO } from '../iostreams/testio.js';
 import { HttpClient } from './client.js';
@@ -71,7 +71,7 @@ function client(
       return Promise.resolve();
     },
   });
-  return { http, io, sleeps };
+  return { http, io, sleeps, redactor };
 }
 
 describe('normalizeProxy', () => {
@@ -241,5 +241,20 @@ describe('HttpClient.send', () => {
     expect(trace).not.toContain('secret-api-key-value');
     expect(trace).not.toContain('c2lnbmF0dXJl');
     expect(io.stdout()).toBe('');
+  });
+
+  it('without -v no trace line is built: bodies are not run through the redactor (a rotate spent most of its time there)', async () => {
+    script = [json(200, { data: [{ id: 'k', description: 'x', links: { self: { href: `${origin}/a?b=c&d=e` } } }] })];
+    const { http, io, redactor } = client({ headers: { Authorization: 'Bearer secret-api-key-value' } });
+    redactor.addSecret('secret-api-key-value');
+    const body = vi.spyOn(redactor, 'body');
+    const text = vi.spyOn(redactor, 'text');
+    const headerValue = vi.spyOn(redactor, 'headerValue');
+    const res = await http.attempt({ method: 'POST', path: '/api/v1/api-keys', body: { description: 'quiet' } });
+    expect(res.status).toBe(200);
+    expect(body).not.toHaveBeenCalled();
+    expect(text).not.toHaveBeenCalled();
+    expect(headerValue).not.toHaveBeenCalled();
+    expect(io.stderr()).toBe('');
   });
 });
