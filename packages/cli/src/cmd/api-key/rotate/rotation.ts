@@ -13,7 +13,6 @@
 // (A journal left by an older run may also say "preflight": dropped; or "created": as "creating".) Which key the
 // context holds decides between "creating" and "stored" (the contexts file is written first), so a
 // crash between the two writes is harmless.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { readContexts } from '../../../config/contexts.js';
@@ -626,7 +625,9 @@ class Rotation {
 }
 
 /** Run `--deliver-cmd` with the token on stdin only; its stdout goes to our stderr. Resolves with its exit code. */
-export function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
+export async function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
+  // Loaded here: most rotations run no command, and node:child_process costs a rotate several milliseconds to load.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolvePromise, reject) => {
     const env = Object.fromEntries(
       Object.entries(f.env).filter(([k]) => k !== 'QLIK_API_KEY' && k !== 'QLIK_OAUTH_CLIENT_SECRET'),
