@@ -414,7 +414,12 @@ class Rotation {
       throw new ExitCodeError(`API key ${oldId} was not found or is not active; nothing changed`, UNCHANGED);
     }
     const subType = oldKey.subType ?? 'user';
-    const owner = await me(caller, p);
+    // A context's key is the caller itself (it was read with its own token): its `sub` is the caller's user id, so
+    // users/me (two requests with its redirect) is asked only for --id, where the caller may be someone else.
+    const owner =
+      this.contextMode && subType === 'user' && typeof oldKey.sub === 'string' && oldKey.sub !== ''
+        ? { id: oldKey.sub }
+        : await me(caller, p);
     if (subType === 'user' && oldKey.sub !== undefined && oldKey.sub !== owner.id) {
       throw new ExitCodeError(
         `API key ${oldId} belongs to user ${oldKey.sub}, not to the caller; only the owner can rotate a key; nothing changed`,
