@@ -1,7 +1,7 @@
 // The HTTP client against a scripted local server: retries and their waits (with a recorded, instant sleep),
 // retry-after handling, same-origin rules for redirects and hrefs, failure classification, and the -v trace.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CliError, TransportError } from '../errors/errors.js';
 import { testIO } from '../iostreams/testio.js';
@@ -256,5 +256,55 @@ describe('HttpClient.send', () => {
     expect(text).not.toHaveBeenCalled();
     expect(headerValue).not.toHaveBeenCalled();
     expect(io.stderr()).toBe('');
+  });
+});
+
+describe('the plain-HTTP-to-TLS probe and proxies', () => {
+  /** A TCP server on loopback that counts its connections and answers each with `onData`. */
+  async function tcpServer(
+    onData: (socket: Socket) => void,
+  ): Promise<{ server: TcpServer; port: number; count: () => number }> {
+    let n = 0;
+    const server = createTcpServer((socket) => {
+      n++;
+      socket.on('error', () => undefined);
+      socket.once('data', () => onData(socket));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as AddressInfo).port, count: () => n };
+  }
+
+  it('a reset through HTTP_PROXY: no probe goes around the proxy to the server, and no HTTPS claim', async () => {
+    // The target would take any connection (and count it); the proxy resets the request it is given.
+    const target = await tcpServer((s) => s.resetAndDestroy());
+    const proxy = await tcpServer((s) => s.resetAndDestroy());
+    try {
+      const http = new HttpClient({
+        server: `http://127.0.0.1:${target.port}`,
+        headers: { Authorization: 'Bearer secret-api-key-value' },
+        verbose: false,
+        warn: () => undefined,
+        redactor: new Redactor(),
+        transport: new NodeTransport({
+          insecure: false,
+          connectTimeoutMs: 5_000,
+          totalTimeoutMs: 10_000,
+          maxBodyBytes: 1024,
+          proxy: { http: new URL(`http://127.0.0.1:${proxy.port}`) },
+        }),
+        sleep: () => Promise.resolve(),
+      });
+      const e = await http.attempt({ method: 'GET', path: '/api/v1/users/me' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TransportError);
+      expect((e as TransportError).code).not.toBe('PLAIN_HTTP_TO_TLS');
+      expect((e as Error).message).not.toContain('speaks HTTPS');
+      expect(proxy.count()).toBe(1);
+      // Give a probe, had one been started, the time to connect.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(target.count()).toBe(0);
+    } finally {
+      target.server.close();
+      proxy.server.close();
+    }
   });
 });

@@ -216,13 +216,16 @@ export class HttpClient {
       };
     } catch (e) {
       if (e instanceof TransportError) this.trace(`Error after ${Math.round(monotonicMs() - started)}ms: ${e.message}`);
-      // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells).
+      // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells). Not when the
+      // request went through a proxy: the reset may be the proxy's, and a probe sent around the proxy would reach the
+      // server by a way the user's network settings do not take (or not reach it at all).
       if (
         e instanceof TransportError &&
         e.code === 'ECONNRESET' &&
         url.protocol === 'http:' &&
         e.status === undefined &&
         !signal?.aborted &&
+        this.o.transport.proxied?.(url) !== true &&
         (await speaksTls(url))
       ) {
         throw plainHttpToTls(url, e);
