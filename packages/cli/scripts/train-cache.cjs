@@ -94,7 +94,7 @@ async function main() {
     for (const k of Object.keys(process.env)) if (k !== 'PATH') delete process.env[k];
     process.env.QLIK_CLI_USER_HOME_DIR = home;
 
-    const { exports: cli, script } = loadMain({ produce: true });
+    const { exports: cli, script, vendorScripts } = loadMain({ produce: true });
     cli.helpPages();
     for (const argv of [
       ['api-key', 'create', '--description', 'train', '--expiry', 'PT1H'],
@@ -109,6 +109,8 @@ async function main() {
     }
     if (script === undefined) throw new Error('loadMain({ produce: true }) returned no script');
     writeFileSync(CACHE, script.createCachedData());
+    // The libraries the trained commands loaded (YAML, which a rotate's contexts update needs): their caches too.
+    for (const [file, vendor] of vendorScripts) writeFileSync(`${file}.cache`, vendor.createCachedData());
   } finally {
     server.close();
     rmSync(home, { recursive: true, force: true });
