@@ -49,7 +49,7 @@ function mainRequire(Module, scripts, produce) {
     const file = path.join(path.dirname(FILE), id);
     const known = require.cache[file];
     if (known) return known.exports;
-    const mod = new Module(file, module);
+    const mod = new Module(file);
     mod.filename = file;
     require.cache[file] = mod;
     try {
