@@ -1,5 +1,5 @@
 // The baseline of `npm run bench` for `qlik api-key rotate`: the same requests with node:http and nothing else (no
-// journal, no lock, no checks beyond the status codes): the key, users/me (and its redirect), the owner's keys, the
+// journal, no lock, no checks beyond the status codes): the key (its `sub` is the caller), the owner's keys, the
 // tenant's limits, the create and the PATCH that untags it, users/me with the new key, the PATCH of the description,
 // the DELETE of the old key with the new one; then the new token replaces the old one in BENCH_TOKEN_FILE.
 'use strict';
@@ -37,8 +37,7 @@ function call(method, path, token, body) {
   const old = readFileSync(file, 'utf8').trim();
   const claims = JSON.parse(Buffer.from(old.split('.')[1] ?? '', 'base64url').toString());
   const key = await call('GET', `/api/v1/api-keys/${claims.jti}`, old);
-  const me = await call('GET', '/api/v1/users/me', old);
-  await call('GET', `/api/v1/api-keys?sub=${me.id}&status=active&limit=100`, old);
+  await call('GET', `/api/v1/api-keys?sub=${key.sub}&status=active&limit=100`, old);
   await call('GET', `/api/v1/api-keys/configs/${claims.tenantId}`, old);
   const made = await call('POST', '/api/v1/api-keys', old, {
     description: `${key.description} [qlik-cli:rot.x] [qlik-cli:y.1]`,

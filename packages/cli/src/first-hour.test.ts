@@ -45,7 +45,7 @@ describe('server errors against the emulator: one line, one hint', () => {
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toBe(
       'Error: Unauthorized: The api key is either expired or revoked (APIKEYS-18)\n' +
-        "Hint: the API key of context 'prod' was refused (expired, revoked or wrong); put a new one in with: qlik context update prod --api-key -\n",
+        "Hint: the API key of context 'prod' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update prod --api-key -, then rotate it before it expires with: qlik api-key rotate --context prod\n",
     );
   });
 

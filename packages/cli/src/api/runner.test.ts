@@ -32,7 +32,7 @@ describe('server type and credentials', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong); put a new one in with: qlik context update test --api-key -\n",
+      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update test --api-key -, then rotate it before it expires with: qlik api-key rotate --context test\n",
     );
   });
 });

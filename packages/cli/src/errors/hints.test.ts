@@ -39,7 +39,7 @@ describe('serverErrorHint: who holds the credentials a 401 refused', () => {
   it.each<[CredentialSource | undefined, string | undefined]>([
     [
       { kind: 'context-api-key', context: 'my ctx' },
-      "the API key of context 'my ctx' was refused (expired, revoked or wrong); put a new one in with: qlik context update 'my ctx' --api-key -",
+      "the API key of context 'my ctx' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update 'my ctx' --api-key -, then rotate it before it expires with: qlik api-key rotate --context 'my ctx'",
     ],
     [
       { kind: 'context-oauth', context: 'bot' },

@@ -122,7 +122,9 @@ function deadKeyHint(x: Facts): string | undefined {
   if (c === undefined) return undefined;
   switch (c.kind) {
     case 'context-api-key':
-      return `the API key of context '${c.context}' was refused (expired, revoked or wrong); put a new one in with: qlik context update ${shellWord(c.context)} --api-key -`;
+      // A refused key cannot rotate itself (rotate authenticates with the key it replaces): the way out is a key made
+      // elsewhere; rotating is what keeps the next one from dying, so the hint names both, in that order.
+      return `the API key of context '${c.context}' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update ${shellWord(c.context)} --api-key -, then rotate it before it expires with: qlik api-key rotate --context ${shellWord(c.context)}`;
     case 'context-oauth':
       return `the access token of context '${c.context}' was refused; check the OAuth client, and replace its secret with: qlik context update ${shellWord(c.context)} --oauth-client-secret -`;
     case 'headers':

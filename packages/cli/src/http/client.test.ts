@@ -1,8 +1,8 @@
 // The HTTP client against a scripted local server: retries and their waits (with a recorded, instant sleep),
 // retry-after handling, same-origin rules for redirects and hrefs, failure classification, and the -v trace.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CliError, TransportError } from '../errors/errors.js';
 import { testIO } from '../iostreams/testio.js';
 import { HttpClient } from './client.js';
@@ -71,7 +71,7 @@ function client(
       return Promise.resolve();
     },
   });
-  return { http, io, sleeps };
+  return { http, io, sleeps, redactor };
 }
 
 describe('normalizeProxy', () => {
@@ -241,5 +241,70 @@ describe('HttpClient.send', () => {
     expect(trace).not.toContain('secret-api-key-value');
     expect(trace).not.toContain('c2lnbmF0dXJl');
     expect(io.stdout()).toBe('');
+  });
+
+  it('without -v no trace line is built: bodies are not run through the redactor (a rotate spent most of its time there)', async () => {
+    script = [json(200, { data: [{ id: 'k', description: 'x', links: { self: { href: `${origin}/a?b=c&d=e` } } }] })];
+    const { http, io, redactor } = client({ headers: { Authorization: 'Bearer secret-api-key-value' } });
+    redactor.addSecret('secret-api-key-value');
+    const body = vi.spyOn(redactor, 'body');
+    const text = vi.spyOn(redactor, 'text');
+    const headerValue = vi.spyOn(redactor, 'headerValue');
+    const res = await http.attempt({ method: 'POST', path: '/api/v1/api-keys', body: { description: 'quiet' } });
+    expect(res.status).toBe(200);
+    expect(body).not.toHaveBeenCalled();
+    expect(text).not.toHaveBeenCalled();
+    expect(headerValue).not.toHaveBeenCalled();
+    expect(io.stderr()).toBe('');
+  });
+});
+
+describe('the plain-HTTP-to-TLS probe and proxies', () => {
+  /** A TCP server on loopback that counts its connections and answers each with `onData`. */
+  async function tcpServer(
+    onData: (socket: Socket) => void,
+  ): Promise<{ server: TcpServer; port: number; count: () => number }> {
+    let n = 0;
+    const server = createTcpServer((socket) => {
+      n++;
+      socket.on('error', () => undefined);
+      socket.once('data', () => onData(socket));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as AddressInfo).port, count: () => n };
+  }
+
+  it('a reset through HTTP_PROXY: no probe goes around the proxy to the server, and no HTTPS claim', async () => {
+    // The target would take any connection (and count it); the proxy resets the request it is given.
+    const target = await tcpServer((s) => s.resetAndDestroy());
+    const proxy = await tcpServer((s) => s.resetAndDestroy());
+    try {
+      const http = new HttpClient({
+        server: `http://127.0.0.1:${target.port}`,
+        headers: { Authorization: 'Bearer secret-api-key-value' },
+        verbose: false,
+        warn: () => undefined,
+        redactor: new Redactor(),
+        transport: new NodeTransport({
+          insecure: false,
+          connectTimeoutMs: 5_000,
+          totalTimeoutMs: 10_000,
+          maxBodyBytes: 1024,
+          proxy: { http: new URL(`http://127.0.0.1:${proxy.port}`) },
+        }),
+        sleep: () => Promise.resolve(),
+      });
+      const e = await http.attempt({ method: 'GET', path: '/api/v1/users/me' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TransportError);
+      expect((e as TransportError).code).not.toBe('PLAIN_HTTP_TO_TLS');
+      expect((e as Error).message).not.toContain('speaks HTTPS');
+      expect(proxy.count()).toBe(1);
+      // Give a probe, had one been started, the time to connect.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(target.count()).toBe(0);
+    } finally {
+      target.server.close();
+      proxy.server.close();
+    }
   });
 });

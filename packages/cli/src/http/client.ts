@@ -111,9 +111,13 @@ export class HttpClient {
     return mergeHeaders(base, this.o.headers);
   }
 
-  trace(line: string): void {
+  /**
+   * A `-v` line; given as a function when building it costs something (a body through the redactor), so that
+   * nothing is built without `-v`.
+   */
+  trace(line: string | (() => string)): void {
     // io.warn strips terminal escapes; the redactor masks secrets (also those a server echoes back).
-    if (this.o.verbose) this.o.warn(this.o.redactor.text(line));
+    if (this.o.verbose) this.o.warn(this.o.redactor.text(typeof line === 'string' ? line : line()));
   }
 
   /** One attempt, plus same-origin redirects of GETs and one renewal of OAuth credentials after a 401. */
@@ -184,7 +188,8 @@ export class HttpClient {
       for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
     if (body !== undefined)
       this.trace(
-        `> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`,
+        () =>
+          `> ${typeof body.data === 'string' ? this.o.redactor.body(body.data) : `(${body.data.length} bytes of ${body.contentType})`}`,
       );
     const started = monotonicMs();
     try {
@@ -200,7 +205,7 @@ export class HttpClient {
       const text = res.body.toString('utf8');
       this.trace(`Response time: ${Math.round(monotonicMs() - started)}ms`);
       this.trace(`Status: ${res.status} ${statusText(res.status)}`);
-      this.trace(text === '' ? 'Empty response body' : `< ${this.o.redactor.body(text)}`);
+      this.trace(() => (text === '' ? 'Empty response body' : `< ${this.o.redactor.body(text)}`));
       return {
         status: res.status,
         statusText: statusText(res.status),
@@ -211,13 +216,16 @@ export class HttpClient {
       };
     } catch (e) {
       if (e instanceof TransportError) this.trace(`Error after ${Math.round(monotonicMs() - started)}ms: ${e.message}`);
-      // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells).
+      // A plain HTTP request that a TLS server reset: say so (a handshake with the same port tells). Not when the
+      // request went through a proxy: the reset may be the proxy's, and a probe sent around the proxy would reach the
+      // server by a way the user's network settings do not take (or not reach it at all).
       if (
         e instanceof TransportError &&
         e.code === 'ECONNRESET' &&
         url.protocol === 'http:' &&
         e.status === undefined &&
         !signal?.aborted &&
+        this.o.transport.proxied?.(url) !== true &&
         (await speaksTls(url))
       ) {
         throw plainHttpToTls(url, e);

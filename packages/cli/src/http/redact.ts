@@ -75,8 +75,13 @@ function base64Forms(value: string): string[] {
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** Patterns for the secrets written with percent-encoding or HTML entities. */
-  private readonly encoded = new Map<string, RegExp>();
+  /**
+   * Patterns for the secrets written with percent-encoding or HTML entities, built the first time a text could hold
+   * one (a `%` or `&` in it): building one for a long token costs milliseconds, and most runs mask nothing.
+   */
+  private readonly encoded = new Map<string, RegExp | undefined>();
+  /** The literal forms, longest first (sorted once per change, not per masked string). */
+  private sorted: string[] | undefined;
 
   /**
    * Register a literal secret (at least 6 characters, so that short common words are never masked), with the forms
@@ -87,7 +92,8 @@ export class Redactor {
     if (!value || value.length < 6 || this.secrets.has(value)) return;
     this.secrets.add(value);
     for (const form of base64Forms(value)) this.secrets.add(form);
-    this.encoded.set(value, encodedPattern(value));
+    this.sorted = undefined;
+    this.encoded.set(value, undefined);
   }
 
   /** Register the secret parts of a header value (`Bearer xyz` → `xyz`, and the whole). */
@@ -97,8 +103,14 @@ export class Redactor {
 
   text(input: string): string {
     let out = input.replace(JWT, OMITTED);
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(OMITTED);
-    if (out.includes('%') || out.includes('&')) for (const re of this.encoded.values()) out = out.replace(re, OMITTED);
+    this.sorted ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    for (const s of this.sorted) out = out.split(s).join(OMITTED);
+    if (out.includes('%') || out.includes('&'))
+      for (const [secret, built] of this.encoded) {
+        const re = built ?? encodedPattern(secret);
+        if (built === undefined) this.encoded.set(secret, re);
+        out = out.replace(re, OMITTED);
+      }
     return out.includes('=') ? maskQuery(out) : out;
   }
 

@@ -30,6 +30,8 @@ export interface TransportResponse {
 export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   close(): Promise<void>;
+  /** Whether a request to this URL goes through a proxy (HTTP(S)_PROXY, not exempted by NO_PROXY). */
+  proxied?(url: URL): boolean;
 }
 
 export interface NodeTransportOptions {
@@ -89,6 +91,10 @@ export class NodeTransport implements Transport {
       };
     }
     return this.secure;
+  }
+
+  proxied(url: URL): boolean {
+    return proxyFor(url, this.o.proxy) !== undefined;
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {

@@ -306,6 +306,23 @@ describe('api-key rotate', () => {
     expect(await works(other.body.token)).toBe(false);
   });
 
+  it('a context whose key was revoked: the hint says it cannot rotate itself and names what works, nothing written', async () => {
+    const { home, id } = await devContext();
+    expect((await emu.call('DELETE', `/api/v1/api-keys/${id}`, { token: emu.admin.apiKey })).status).toBe(204);
+    const before = await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8');
+    const r = await qlik(home, []);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Error: /);
+    expect(lines[1]).toBe(
+      "Hint: the API key of context 'test' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update test --api-key -, then rotate it before it expires with: qlik api-key rotate --context test",
+    );
+    expect(await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).toBe(before);
+    await expect(stat(journal(home))).rejects.toThrow();
+  });
+
   it('bad flags: one line, no request', async () => {
     const { home } = await devContext();
     for (const [argv, msg] of [

@@ -18,7 +18,7 @@ const NEW = jwt('new-key');
 
 const bearer = (r: { headers: Record<string, string> }) => r.headers.authorization;
 
-/** The preflight: the old key, the caller, the owner's keys, the tenant's limit. */
+/** The preflight: the old key (its `sub` is the caller), the owner's keys, the tenant's limit. */
 function preflight(reg: StubRegistry, active = 2, max = 5): void {
   reg.register(
     'GET',
@@ -32,9 +32,7 @@ function preflight(reg: StubRegistry, active = 2, max = 5): void {
       }),
     ),
   );
-  reg.register('GET', '/api/v1/users/me', (r) =>
-    bearer(r) === `Bearer ${OLD}` ? json(200, { id: 'user-1' }) : json(401, {}),
-  );
+  // No users/me with the old key: the context's key is the caller, its `sub` the caller's id.
   reg.register(
     'GET',
     '/api/v1/api-keys?sub=user-1&status=active&limit=100',
@@ -84,7 +82,6 @@ describe('api-key rotate (stubbed)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /api/v1/api-keys/old-key',
-      'GET /api/v1/users/me',
       'GET /api/v1/api-keys?sub=user-1&status=active&limit=100',
       'GET /api/v1/api-keys/configs/t1',
       'POST /api/v1/api-keys',
@@ -94,10 +91,10 @@ describe('api-key rotate (stubbed)', () => {
       'PATCH /api/v1/api-keys/new-key',
       'DELETE /api/v1/api-keys/old-key',
     ]);
-    const post = r.requests[4]!.json as { description: string; expiry: string };
+    const post = r.requests[3]!.json as { description: string; expiry: string };
     expect(post.description).toMatch(/^ci \[qlik-cli:rot\.[\w-]+\] \[qlik-cli:[\w-]+\.1\]$/);
     expect(post.expiry).toBe('PT20H');
-    expect(r.requests[8]!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci' }]);
+    expect(r.requests[7]!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci' }]);
     expect(await contextToken(h)).toBe(NEW);
   });
 

@@ -33,7 +33,7 @@ describe('api-key config get', () => {
     [
       'a tenant lookup that fails',
       (reg: StubRegistry) => reg.register('GET', '/api/v1/tenants/me', qlikError(401, 'AUTH-1', 'Unauthorized')),
-      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong); put a new one in with: qlik context update test --api-key -\n",
+      "Error: Unauthorized (AUTH-1)\nHint: the API key of context 'test' was refused (expired, revoked or wrong) and cannot rotate itself; put a new one in with: qlik context update test --api-key -, then rotate it before it expires with: qlik api-key rotate --context test\n",
     ],
   ])('%s: the error, no configuration request', async (_name, setup, stderr) => {
     const r = await runStubbed(['api-key', 'config', 'get'], setup);

@@ -13,7 +13,6 @@
 // (A journal left by an older run may also say "preflight": dropped; or "created": as "creating".) Which key the
 // context holds decides between "creating" and "stored" (the contexts file is written first), so a
 // crash between the two writes is harmless.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { readContexts } from '../../../config/contexts.js';
@@ -234,13 +233,18 @@ class Rotation {
     const stored =
       held !== undefined && held !== j.oldKeyId && (held === j.newKeyId || (j.nonce !== '' && (await ours(held))));
     const early = j.step === 'creating' || j.step === 'created';
-    if (this.contextMode ? !stored && (early || held === j.oldKeyId) : early) {
-      const removed = await this.undoCreate(j, await this.callerClient());
+    // Without a context, "stored" means the token was still only in the killed process (not yet delivered or
+    // printed): nobody can use that key, so it is undone like an unfinished create.
+    if (this.contextMode ? !stored && (early || held === j.oldKeyId) : early || j.step === 'stored') {
+      const caller = await this.callerClient();
+      const removed = await this.undoCreate(j, caller);
       await this.drop();
+      const old = this.contextMode ? undefined : await getKey(caller, j.oldKeyId, this.o.policy);
+      const gone = !this.contextMode && (old === undefined || (old.status !== undefined && old.status !== 'active'));
       return {
         ...base,
         status: 'unchanged',
-        message: `Undid an interrupted rotation${removed.length > 0 ? `: deleted API key ${removed.join(', ')} (created by it, never stored)` : ''}; API key ${j.oldKeyId} is unchanged`,
+        message: `Undid an interrupted rotation${removed.length > 0 ? `: deleted API key ${removed.join(', ')} (created by it, ${this.contextMode ? 'never stored' : 'its token never delivered'})` : ''}; ${gone ? `the old API key ${j.oldKeyId} is no longer active either: create a new key` : `API key ${j.oldKeyId} is unchanged`}`,
       };
     }
     if (early) {
@@ -289,7 +293,35 @@ class Rotation {
     // The new key acts for the caller only when it is the caller's own user key in a context; otherwise (--id, a
     // SCIM key) the caller's credentials untag and retire.
     const actor = this.contextMode && j.subType === 'user' ? newHttp : callerHttp;
-    if (j.step === 'stored') {
+    if (j.step === 'stored' && !this.contextMode) {
+      // Without a context the token lives only in this process until it is delivered: the key keeps its tag (so that
+      // an undo can prove it ours) until the command has it, and a command that fails undoes the rotation, since
+      // nothing could deliver that token again. Printing it happens at the end, after the retire.
+      if (j.deliverCmd !== undefined) {
+        if (fresh === undefined) throw new CliError(`the new key's token is not stored anywhere`);
+        const code = await runDeliver(this.f, j.deliverCmd, fresh);
+        if (code !== 0) {
+          const removed = await this.undoCreate(j, callerHttp);
+          await this.drop();
+          throw new ExitCodeError(
+            `--deliver-cmd exited with ${code}: the new API key ${removed.length > 0 ? `${removed.join(', ')} was deleted` : `${newId} was not deleted (its tag is gone)`}, since its token is held nowhere else; the API key ${j.oldKeyId} is unchanged; fix the command and rotate again`,
+            UNCHANGED,
+          );
+        }
+        j.step = 'delivered';
+        if (this.o.graceMs !== undefined && j.retireAfter === undefined) {
+          j.retireAfter = new Date(Date.now() + this.o.graceMs).toISOString();
+          j.step = 'grace';
+        }
+        await this.save(j);
+        await setDescription(actor, newId, j.description, p);
+      } else if (this.o.graceMs !== undefined && j.retireAfter === undefined) {
+        j.retireAfter = new Date(Date.now() + this.o.graceMs).toISOString();
+        j.step = 'grace';
+        await this.save(j);
+        await setDescription(actor, newId, j.description, p);
+      }
+    } else if (j.step === 'stored') {
       await setDescription(actor, newId, j.description, p);
       if (j.deliverCmd !== undefined) {
         const token = fresh ?? (this.contextMode ? await this.contextToken() : undefined);
@@ -320,20 +352,38 @@ class Rotation {
           ...base,
           status: 'old-key-active',
           retireAfter: j.retireAfter ?? '',
-          message: `Rotated: the context holds API key ${newId}; the old API key ${j.oldKeyId} stays active until ${j.retireAfter ?? ''}. Retire it then with 'qlik api-key rotate --finish${this.contextMode ? ` --context ${this.contextName}` : ` --id ${this.o.id ?? ''}`}'`,
+          message: `Rotated: ${this.contextMode ? 'the context holds' : 'the new key is'} API key ${newId}; the old API key ${j.oldKeyId} stays active until ${j.retireAfter ?? ''}. Retire it then with 'qlik api-key rotate --finish${this.contextMode ? ` --context ${this.contextName}` : ` --id ${this.o.id ?? ''}`}'`,
         };
       }
     }
+    // Printed, not delivered: the token reaches its reader at the end of this run, so the key stays tagged (a resume
+    // that finds it so undoes it) until the old key is retired or the retire failed; either way the token is printed.
+    const printing = !this.contextMode && j.deliverCmd === undefined && j.step === 'stored';
+    const delivered = async (): Promise<void> => {
+      j.step = 'delivered';
+      await this.save(j);
+      await setDescription(actor, newId, j.description, p);
+    };
     // Retire: the old key is deleted with the new key (a key can delete itself and its owner's other keys).
     try {
       await deleteKey(actor, j.oldKeyId, p);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
+      if (printing) {
+        await delivered().catch(() => undefined);
+        return {
+          ...base,
+          status: 'old-key-active',
+          message: `the new API key ${newId} is in place (its token is printed once, here), but the old API key ${j.oldKeyId} could not be deleted (${(e as Error).message}); run '${this.resumeCommand()}'`,
+        };
+      }
       throw new ExitCodeError(
         `the new API key ${newId} is in place, but the old API key ${j.oldKeyId} could not be deleted (${(e as Error).message}); run '${this.resumeCommand()}'`,
         OLD_KEY_ACTIVE,
       );
     }
+    if (printing) await delivered();
+    else if (!this.contextMode && resumed) await setDescription(actor, newId, j.description, p);
     await this.drop();
     return {
       ...base,
@@ -358,7 +408,12 @@ class Rotation {
       throw new ExitCodeError(`API key ${oldId} was not found or is not active; nothing changed`, UNCHANGED);
     }
     const subType = oldKey.subType ?? 'user';
-    const owner = await me(caller, p);
+    // A context's key is the caller itself (it was read with its own token): its `sub` is the caller's user id, so
+    // users/me (two requests with its redirect) is asked only for --id, where the caller may be someone else.
+    const owner =
+      this.contextMode && subType === 'user' && typeof oldKey.sub === 'string' && oldKey.sub !== ''
+        ? { id: oldKey.sub }
+        : await me(caller, p);
     if (subType === 'user' && oldKey.sub !== undefined && oldKey.sub !== owner.id) {
       throw new ExitCodeError(
         `API key ${oldId} belongs to user ${oldKey.sub}, not to the caller; only the owner can rotate a key; nothing changed`,
@@ -495,10 +550,30 @@ class Rotation {
       out = await this.complete(j, newHttp, caller, created.token, false);
     } catch (e) {
       if (e instanceof CancelledError || e instanceof ExitCodeError) throw e;
-      throw new ExitCodeError(
-        `${(e as Error).message}: the new API key ${created.id} is stored, the old API key ${oldId} is still active; run '${this.resumeCommand()}'`,
-        OLD_KEY_ACTIVE,
-      );
+      if (printToken !== undefined && j.step === 'stored') {
+        // Nobody has seen the token and the key still carries its tag: undone, as a failed create would be.
+        const removed = await this.undoCreate(j, caller).catch(() => []);
+        if (removed.length > 0) await this.drop();
+        throw new ExitCodeError(
+          `${(e as Error).message}; nothing changed${removed.length > 0 ? ` (deleted API key ${removed.join(', ')}, created by this run)` : `; run '${this.resumeCommand()}'`}`,
+          UNCHANGED,
+        );
+      }
+      if (printToken !== undefined) {
+        // The journal says the token is delivered: it must reach its reader, whatever failed after.
+        out = {
+          context: this.contextName,
+          oldKeyId: oldId,
+          newKeyId: created.id,
+          status: 'old-key-active',
+          message: `${(e as Error).message}: the new API key ${created.id} is in place (its token is printed once, here), the old API key ${oldId} may still be active; run '${this.resumeCommand()}'`,
+        };
+      } else {
+        throw new ExitCodeError(
+          `${(e as Error).message}: the new API key ${created.id} is stored, the old API key ${oldId} is still active; run '${this.resumeCommand()}'`,
+          OLD_KEY_ACTIVE,
+        );
+      }
     }
     return {
       ...out,
@@ -549,7 +624,9 @@ class Rotation {
 }
 
 /** Run `--deliver-cmd` with the token on stdin only; its stdout goes to our stderr. Resolves with its exit code. */
-export function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
+export async function runDeliver(f: Factory, cmd: string, token: string): Promise<number> {
+  // Loaded here: most rotations run no command, and node:child_process costs a rotate several milliseconds to load.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolvePromise, reject) => {
     const env = Object.fromEntries(
       Object.entries(f.env).filter(([k]) => k !== 'QLIK_API_KEY' && k !== 'QLIK_OAUTH_CLIENT_SECRET'),
