@@ -498,16 +498,16 @@ describe.concurrent('the --help recipe and tenant ids in real bash (tmux)', () =
         // Each TAB's request has a 1 s budget (COMPLETION_BUDGET_MS) and offers nothing when it runs out, as it may on
         // a machine loaded by the whole suite: then the test presses TAB TAB again, as a user would, up to 3 times.
         const listed = (s: string): boolean => s.includes(keyId) && s.includes('(tab me)');
-        let screen = '';
-        for (let attempt = 1; ; attempt++) {
-          try {
-            screen = await b.waitFor(listed, 'the key id with its description', 10_000);
-            break;
-          } catch (e) {
-            if (attempt === 3) throw e;
-            await b.type('', 'Tab', 'Tab');
+        const screen = await (async (): Promise<string> => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await b.waitFor(listed, 'the key id with its description', 10_000);
+            } catch (e) {
+              if (attempt === 3) throw e;
+              await b.type('', 'Tab', 'Tab');
+            }
           }
-        }
+        })();
         ctx.expect(screen).not.toContain('body.json');
         await b.close();
       },
