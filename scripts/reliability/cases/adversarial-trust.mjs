@@ -334,7 +334,7 @@ function createCases({ reduced }) {
 /** A run that must be refused before any request: exit 1, one Error line, the emulator saw nothing. */
 /**
  * @param {import('../verdict.mjs').Verdict} v
- * @param {import('./index.mjs').Lab['emu']} emu
+ * @param {Emu} emu
  * @param {string} home
  * @param {string[]} args
  * @param {string} label
@@ -353,7 +353,7 @@ async function refused(v, emu, home, args, label, { env = {}, re } = {}) {
   return r;
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function inputCases() {
   return [
     attack(6, 'output-file-device-fifo', {
@@ -562,7 +562,7 @@ function inputCases() {
 
 // ---- rules 13–17: secrets, the terminal, transport ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function secretAndTransportCases() {
   return [
     attack(13, 'verbose-query-secrets', {
@@ -755,7 +755,7 @@ ask "qlik context use 'x"`;
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 export function trustCases({ reduced = false } = {}) {
   return [...createCases({ reduced }), ...inputCases(), ...secretAndTransportCases()];
 }

@@ -257,9 +257,9 @@ function attributionCases({ reduced }) {
 
 // ---- rule 2: interrupts, and stdout that cannot be written ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function interruptCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {Case[]} */
   const cases = [];
   for (const [signal, exit] of /** @type {[NodeJS.Signals, number][]} */ ([
     ['SIGINT', 130],
@@ -332,10 +332,10 @@ function interruptCases() {
 
 // ---- rule 3: a context's credentials go to its own server only ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function originCases() {
   /**
-   * @param {import('./index.mjs').Lab} lab
+   * @param {Lab} lab
    * @param {{ args: string[] | ((sink: { url: string }) => string[]), config?: (sink: { url: string }) => string, own?: string }} opts
    */
   const run = async (lab, { args, config, own }) => {
@@ -428,7 +428,7 @@ const SECRET_HEADERS = [
   'X-Custom-Auth',
 ];
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function secretRuleCase() {
   return attack(4, 'secret-headers-masked', {
     reduced: true,
@@ -474,7 +474,7 @@ function secretRuleCase() {
 
 // ---- rule 5: header sources validated before any request (zero network calls) ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function headerSourceCases() {
   /** @type {{ section: import('./index.mjs').Section, prefix: string }} */
   const common = { section: 'adversarial', prefix: 'adversarial/05-' };
@@ -534,7 +534,7 @@ function headerSourceCases() {
 
 const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u2066x\u2069';
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function stdoutSafetyCase() {
   return attack(6, 'stdout-escapes', {
     reduced: true,
@@ -586,7 +586,7 @@ function stdoutSafetyCase() {
 
 // ---- rule 7: paging that would never end ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function pagingCases() {
   /**
    * @param {{ id: string }[]} data
@@ -638,7 +638,7 @@ function pagingCases() {
 
 // ---- rule 8: a declared body over the cap fails at once ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function sizeCapCase() {
   return attack(8, 'content-length-over-cap', {
     reduced: true,
@@ -668,7 +668,7 @@ function sizeCapCase() {
 
 // ---- rule 9: rm does not claim a deletion it cannot know of ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function rmGoneCase() {
   return attack(9, 'rm-gone-after-lost-answer', {
     injected:
@@ -704,7 +704,7 @@ function rmGoneCase() {
 
 // ---- rule 10: -f JSON errors give the position, never the content ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function jsonPositionCase() {
   return badInput(
     'file-json-position',
@@ -727,7 +727,7 @@ function jsonPositionCase() {
 
 // ---- rule 11: tagged YAML values in fields the CLI does not know ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function taggedYamlCase() {
   return attack(11, 'binary-field-round-trip', {
     injected:
@@ -764,7 +764,7 @@ function taggedYamlCase() {
 
 // ---- rule 12: a contexts file others can change ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function permissionCases() {
   return [
     attack(12, 'writable-by-others', {
@@ -836,7 +836,7 @@ function permissionCases() {
 
 // ---- rule 13: the editor of `edit` on an interrupt ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function editorInterruptCase() {
   return attack(13, 'edit-sigterm', {
     reduced: true,
@@ -883,7 +883,7 @@ function editorInterruptCase() {
 
 // ---- rules 14–18: the emulator ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function emulatorCases() {
   return [
     attack(14, 'cursor-visibility', {
@@ -1439,7 +1439,7 @@ function issue18EmulatorCases() {
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 export function adversarialCases({ reduced = false } = {}) {
   return [
     ...attributionCases({ reduced }),
