@@ -21,17 +21,20 @@ import {
 } from '../lab.mjs';
 import { localhostCertificate } from '../../../test/kit/tls.mjs';
 import { startProxy, startRewriter, startSink } from '../net.mjs';
+import { checkRun, commonChecks, KEYS_PATH, parseJson, POST_KEYS, secretValue, TAG_RE, Verdict } from '../verdict.mjs';
 import {
-  checkRun,
-  commonChecks,
-  KEYS_PATH,
-  keysFor,
-  parseJson,
-  POST_KEYS,
-  secretValue,
-  TAG_RE,
-  Verdict,
-} from '../verdict.mjs';
+  activeKeys,
+  attackMaker,
+  figure,
+  noneLeaked,
+  createArgs,
+  failPosts,
+  freshAdmin,
+  mintKey,
+  raceCreates,
+  tokenWorks,
+  verdictOf,
+} from './attack-kit.mjs';
 
 const RULES = {
   1: 'an id from an answer is proven before it is touched',
@@ -53,33 +56,30 @@ const RULES = {
   17: 'TLS through a proxy checks the target host',
 };
 
+/** @typedef {import('./index.mjs').Case} Case */
+/** @typedef {import('./attack-kit.mjs').Emu} Emu */
+/** @typedef {import('./attack-kit.mjs').Run} Run */
+
+const attack = attackMaker(RULES, { idPrefix: 'i18-', ruleWord: 'issue 18 rule' });
+
 /**
- * @param {keyof typeof RULES} rule
- * @param {string} name
- * @param {Omit<import('./index.mjs').Case, 'id' | 'section'>} c
- * @returns {import('./index.mjs').Case}
+ * Requests of the emulator's log that changed or removed key `id` (PATCH or DELETE).
+ * @param {Emu} emu
+ * @param {string} id
  */
-function attack(rule, name, c) {
-  const nn = String(rule).padStart(2, '0');
-  return {
-    ...c,
-    id: `adversarial/i18-${nn}-${name}`,
-    section: 'adversarial',
-    injected: `issue 18 rule ${rule} (${RULES[rule]}): ${c.injected}`,
-  };
-}
-
-const tokenWorks = async (emu, token) =>
-  typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
-
-/** Requests of the emulator's log that changed or removed key `id` (PATCH or DELETE). */
 async function touched(emu, id) {
   return (await emu.requests()).filter(
     (e) => (e.method === 'PATCH' || e.method === 'DELETE') && e.path === `${KEYS_PATH}/${id}`,
   ).length;
 }
 
-/** A foreign key (minted, not this run's) is as it was: active, same description, its token works, never touched. */
+/**
+ * A foreign key (minted, not this run's) is as it was: active, same description, its token works, never touched.
+ * @param {Verdict} v
+ * @param {Emu} emu
+ * @param {{ id: string, token: string, description: string }} key
+ * @param {string} label
+ */
 async function foreignUntouched(v, emu, key, label) {
   const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).body;
   v.eq(`${label}: status`, now?.status, 'active');
@@ -88,12 +88,19 @@ async function foreignUntouched(v, emu, key, label) {
   v.eq(`${label}: PATCH/DELETE requests on it`, await touched(emu, key.id), 0);
 }
 
-/** A create's outcome: exit 0, its token works, no other key of the description is active. */
+/**
+ * A create's outcome: exit 0, its token works, no other key of the description is active.
+ * @param {Verdict} v
+ * @param {Emu} emu
+ * @param {Run} r
+ * @param {string} description
+ * @param {string} label
+ */
 async function deliveredAlone(v, emu, r, description, label) {
   const out = parseJson(r.stdout);
   v.eq(`${label}: exit code`, r.code, 0);
   v.expect(await tokenWorks(emu, out?.token), `${label}: the delivered token does not work`);
-  const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+  const active = await activeKeys(emu, description);
   v.add('orphans', active.filter((e) => e.id !== out?.id).length);
   v.eq(`${label}: printed description`, out?.description, description);
   return out;
@@ -101,7 +108,10 @@ async function deliveredAlone(v, emu, r, description, label) {
 
 // ---- rules 1–5: the create ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * @param {{ reduced: boolean }} opts
+ * @returns {Case[]}
+ */
 function createCases({ reduced }) {
   const runs = reduced ? 6 : 20;
   return [
@@ -111,55 +121,30 @@ function createCases({ reduced }) {
       expected:
         'every run exits 0; every delivered token works; 0 orphans; the foreign keys untouched (never patched or deleted)',
       async run(lab) {
-        const emu = await lab.fresh();
-        await emu.setConfig({ max_keys_per_user: 100 });
         const description = 'reliability i18 race';
-        const foreign = [
-          await emu.control('POST', 'keys', { userId: emu.admin.id, description: description, expiry: 'PT1H' }),
-          await emu.control('POST', 'keys', {
-            userId: emu.admin.id,
-            description: `${description} [qlik-cli:AAAAAAAAAAAA.1]`,
-            expiry: 'PT1H',
-          }),
-        ];
-        const faulted = Math.ceil(runs / 2);
-        await emu.faults.add({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
-        const home = await adminHome(emu);
-        const args = [
-          'api-key',
-          'create',
-          '--description',
+        /** @type {{ id: string, token: string, description: string }[]} */
+        const foreign = [];
+        const { emu, v, results, delivered, working } = await raceCreates(lab, {
+          runs,
+          faulted: Math.ceil(runs / 2),
           description,
-          '--expiry',
-          'PT1H',
-          '--retry',
-          '3',
-          '--interval',
-          '1',
-        ];
-        const results = await Promise.all(
-          Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 180_000 })),
-        );
-        const v = new Verdict();
-        const delivered = [];
-        for (const r of results) {
-          commonChecks(v, r);
-          const out = parseJson(r.stdout);
-          if (r.code === 0 && out?.token) delivered.push(out);
-        }
-        let working = 0;
-        for (const o of delivered) if (await tokenWorks(emu, o.token)) working += 1;
+          timeoutMs: 180_000,
+          before: async (emu) => {
+            foreign.push(await mintKey(emu, description));
+            foreign.push(await mintKey(emu, `${description} [qlik-cli:AAAAAAAAAAAA.1]`));
+          },
+        });
         const ids = new Set([...delivered.map((o) => o.id), ...foreign.map((k) => k.id)]);
-        const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        const active = await activeKeys(emu, description);
         v.fig('runs', runs);
         v.fig('delivered', delivered.length);
         v.fig('working', working);
         v.fig('orphans', active.filter((e) => !ids.has(e.id)).length);
         v.eq('runs that exited 0', results.filter((r) => r.code === 0).length, runs);
         v.eq('delivered tokens that work', working, runs);
-        v.eq('orphans', v.figures.orphans, 0);
+        v.eq('orphans', figure(v, 'orphans'), 0);
         for (const [i, k] of foreign.entries()) await foreignUntouched(v, emu, k, `foreign key ${i + 1}`);
-        v.eq('leaked secrets', v.figures.leaked, 0);
+        noneLeaked(v);
         return v.done();
       },
     }),
@@ -169,35 +154,27 @@ function createCases({ reduced }) {
       expected:
         'the foreign key is never patched or deleted and keeps working; each run finds its own key by its tag, removes it, creates again and delivers a working token; 0 orphans',
       async run(lab) {
-        const emu = await lab.fresh();
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
-        const home = await adminHome(emu);
         v.fig('orphans', 0);
         for (const withToken of [true, false]) {
           const label = withToken ? 'forged with a token' : 'forged without a token';
           const description = `reliability i18 forged ${withToken ? 'a' : 'b'}`;
-          const victim = await emu.control('POST', 'keys', {
-            userId: emu.admin.id,
-            description: "someone else's key",
-            expiry: 'PT1H',
-          });
+          const victim = await mintKey(emu, "someone else's key");
           const forged = {
             id: victim.id,
             description,
             status: 'active',
             ...(withToken ? { token: 'forged-token-0123456789' } : {}),
           };
-          await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 201, body: forged } });
-          const r = await runQlik(
-            ['api-key', 'create', '--description', description, '--expiry', 'PT1H', '--retry', '2', '--interval', '1'],
-            { env: envFor(home) },
-          );
+          await failPosts(emu, { status: 201, times: 1, body: forged });
+          const r = await runQlik(createArgs(description, { retry: 2 }), { env: envFor(home) });
           await checkRun(v, r, home, label);
           await deliveredAlone(v, emu, r, description, label);
           await foreignUntouched(v, emu, victim, `${label}: the foreign key`);
           v.match(`${label}: stderr`, r.stderr, /which this run did not create \(left untouched\)/);
         }
-        v.eq('orphans', v.figures.orphans, 0);
+        v.eq('orphans', figure(v, 'orphans'), 0);
         return v.done();
       },
     }),
@@ -217,23 +194,9 @@ function createCases({ reduced }) {
           try {
             const label = `Date ${skew > 0 ? '+' : '−'}120 s`;
             const description = `reliability i18 skew ${skew > 0 ? 'ahead' : 'behind'}`;
-            await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+            await failPosts(emu, { times: 1 });
             const home = await homeFor(relay.url, emu.admin.apiKey);
-            const r = await runQlik(
-              [
-                'api-key',
-                'create',
-                '--description',
-                description,
-                '--expiry',
-                'PT1H',
-                '--retry',
-                '1',
-                '--interval',
-                '1',
-              ],
-              { env: envFor(home) },
-            );
+            const r = await runQlik(createArgs(description, { retry: 1 }), { env: envFor(home) });
             await checkRun(v, r, home, label);
             await deliveredAlone(v, emu, r, description, label);
             v.match(
@@ -245,7 +208,7 @@ function createCases({ reduced }) {
             await relay.close();
           }
         }
-        v.eq('orphans', v.figures.orphans, 0);
+        v.eq('orphans', figure(v, 'orphans'), 0);
         return v.done();
       },
     }),
@@ -254,9 +217,8 @@ function createCases({ reduced }) {
       expected:
         'exit 1 with the server answer; the key that was made is found by its tag, removed and named; 0 orphans',
       async run(lab) {
-        const emu = await lab.fresh();
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
-        const home = await adminHome(emu);
         let orphans = 0;
         for (const status of [409, 403, 422, 302]) {
           const description = `reliability i18 committed ${status}`;
@@ -265,10 +227,7 @@ function createCases({ reduced }) {
               ? { type: 'status-after', status, headers: { location: '/elsewhere' } }
               : { type: 'status-after', status };
           await emu.faults.add({ ...POST_KEYS, times: 1, action });
-          const r = await runQlik(
-            ['api-key', 'create', '--description', description, '--retry', '2', '--interval', '1'],
-            { env: envFor(home) },
-          );
+          const r = await runQlik(createArgs(description, { retry: 2, expiry: false }), { env: envFor(home) });
           await checkRun(v, r, home, String(status));
           v.eq(`${status}: exit code`, r.code, 1);
           v.match(
@@ -276,7 +235,7 @@ function createCases({ reduced }) {
             r.stderr,
             new RegExp(`Removed API key [0-9a-f-]+: this run created it, but the server answered ${status} `),
           );
-          orphans += keysFor(await emu.ledger(), description).filter((e) => e.state === 'active').length;
+          orphans += (await activeKeys(emu, description)).length;
         }
         v.fig('orphans', orphans);
         v.eq('orphans', orphans, 0);
@@ -288,24 +247,21 @@ function createCases({ reduced }) {
         'the POST answers 503 after commit; the listing that checks for the lost key takes 4 s; SIGINT arrives during that check',
       expected: 'exit 130; the key this run made is removed anyway (or named with its tag); 0 orphans',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const description = 'reliability i18 interrupted check';
-        await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+        await failPosts(emu, { times: 1 });
         await emu.faults.add({ method: 'GET', path: KEYS_PATH, times: 1, action: { type: 'delay', ms: 4000 } });
-        const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
-          env: envFor(home),
-        });
+        const p = spawnQlik(createArgs(description), { env: envFor(home) });
         // The POST, then a 1 s wait, /users/me, then the slow listing: well inside it after 2.5 s.
         await sleep(2500);
         p.child.kill('SIGINT');
         const r = await p.done;
-        const v = new Verdict();
-        await checkRun(v, r, home);
+        const v = await verdictOf(r, home);
         v.eq('exit code', r.code, 130);
-        const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        const left = await activeKeys(emu, description);
         const named = left.filter(
-          (e) => r.stderr.includes(e.id) && r.stderr.includes(TAG_RE.exec(e.description)?.[0]?.trim() ?? '\u0000'),
+          (e) =>
+            r.stderr.includes(e.id) && r.stderr.includes(TAG_RE.exec(e.description ?? '')?.[0]?.trim() ?? '\u0000'),
         );
         v.fig('orphans', left.length - named.length);
         v.eq('keys left active and not named', left.length - named.length, 0);
@@ -321,8 +277,7 @@ function createCases({ reduced }) {
       injected: 'the POST answers 201 without the token (drop-token); every DELETE of a key answers 403',
       expected: 'exit 1; one Error line names the key left behind and the exact command to remove it',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const description = 'reliability i18 stuck';
         await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'drop-token' } });
         await emu.faults.add({
@@ -331,14 +286,10 @@ function createCases({ reduced }) {
           times: 20,
           action: { type: 'status', status: 403 },
         });
-        const r = await runQlik(
-          ['api-key', 'create', '--description', description, '--retry', '1', '--interval', '1'],
-          { env: envFor(home) },
-        );
-        const v = new Verdict();
-        await checkRun(v, r, home);
+        const r = await runQlik(createArgs(description, { retry: 1, expiry: false }), { env: envFor(home) });
+        const v = await verdictOf(r, home);
         v.eq('exit code', r.code, 1);
-        const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        const left = await activeKeys(emu, description);
         v.eq('keys left active', left.length, 1);
         const line = stderrLines(r.stderr).at(-1) ?? '';
         v.expect(
@@ -353,21 +304,19 @@ function createCases({ reduced }) {
       injected: 'the POST answers 503 after commit; every GET /users/me answers 500 (the check cannot run)',
       expected: 'exit 1; the hint names the exact description ending of the key left, "[qlik-cli:<nonce>.<n>]"',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const description = 'reliability i18 hint';
-        await emu.faults.add({ ...POST_KEYS, times: 1, action: { type: 'status-after', status: 503 } });
+        await failPosts(emu, { times: 1 });
         await emu.faults.add({
           method: 'GET',
           path: '/api/v1/users/me',
           times: 20,
           action: { type: 'status', status: 500 },
         });
-        const r = await runQlik(['api-key', 'create', '--description', description], { env: envFor(home) });
-        const v = new Verdict();
-        await checkRun(v, r, home);
+        const r = await runQlik(createArgs(description, { expiry: false }), { env: envFor(home) });
+        const v = await verdictOf(r, home);
         v.eq('exit code', r.code, 1);
-        const left = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        const left = await activeKeys(emu, description);
         v.eq('keys left (the check could not run)', left.length, 1);
         const ending = TAG_RE.exec(left[0]?.description ?? '')?.[0]?.trim();
         v.expect(
@@ -385,7 +334,7 @@ function createCases({ reduced }) {
 /** A run that must be refused before any request: exit 1, one Error line, the emulator saw nothing. */
 /**
  * @param {import('../verdict.mjs').Verdict} v
- * @param {import('./index.mjs').Lab['emu']} emu
+ * @param {Emu} emu
  * @param {string} home
  * @param {string[]} args
  * @param {string} label
@@ -404,7 +353,7 @@ async function refused(v, emu, home, args, label, { env = {}, re } = {}) {
   return r;
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function inputCases() {
   return [
     attack(6, 'output-file-device-fifo', {
@@ -454,8 +403,7 @@ function inputCases() {
         "raw get 'v1/.<TAB>./.<TAB>./__emulator/info', 'v1/.<LF>./oauth/revoke'; api-key rm ..; api-key get .; user get ''",
       expected: 'each refused before any request in one line; the key never reaches a path outside its resource',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
         await refused(v, emu, home, ['raw', 'get', 'v1/.\t./.\t./__emulator/info'], 'TAB', {
           re: /has a control character \(U\+0009\)/,
@@ -478,8 +426,7 @@ function inputCases() {
       expected:
         'each refused at once in one line (not a regular file); nothing blocks, nothing is read, nothing is sent',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
         const fifo = join(home, 'app.qvf');
         execFileSync('mkfifo', [fifo]);
@@ -500,8 +447,7 @@ function inputCases() {
         'api-key create -f with {"__proto__":{"expiry":"PT24H"}}; raw post --body-values __proto__.expiry=PT24H and constructor.prototype.x=1',
       expected: 'each refused before any request, naming the source; no key made with an expiry nobody asked for',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
         const file = join(home, 'body.json');
         await writeFile(file, '{"description":"proto","expiry":"PT1H","__proto__":{"expiry":"PT24H"}}');
@@ -563,8 +509,7 @@ function inputCases() {
         "api-key create --description '' and '   '; QLIK_HTTP_TIMEOUT=2147484 and QLIK_HTTP_CONNECT_TIMEOUT=1e9",
       expected: 'each refused before any request, in one line naming the flag or the variable',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const v = new Verdict();
         await refused(v, emu, home, ['api-key', 'create', '--description', ''], 'empty', {
           re: /^Error: --description: description must not be empty$/,
@@ -617,7 +562,7 @@ function inputCases() {
 
 // ---- rules 13–17: secrets, the terminal, transport ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function secretAndTransportCases() {
   return [
     attack(13, 'verbose-query-secrets', {
@@ -810,7 +755,7 @@ ask "qlik context use 'x"`;
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 export function trustCases({ reduced = false } = {}) {
   return [...createCases({ reduced }), ...inputCases(), ...secretAndTransportCases()];
 }

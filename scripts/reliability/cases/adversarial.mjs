@@ -36,6 +36,22 @@ import {
   TAG_RE,
   Verdict,
 } from '../verdict.mjs';
+import {
+  activeKeys,
+  attackMaker,
+  figure,
+  noneLeaked,
+  createArgs,
+  failPosts,
+  freshAdmin,
+  mintKey,
+  raceCreates,
+  sameKeys,
+  tokenWorks,
+  until,
+  verdictOf,
+  withEmulator,
+} from './attack-kit.mjs';
 import { judgeCreate, measureCreate } from './faults.mjs';
 import { badInput } from './input.mjs';
 import { trustCases } from './adversarial-trust.mjs';
@@ -62,38 +78,17 @@ const RULES = {
 };
 
 /** @typedef {import('./index.mjs').Case} Case */
+/** @typedef {import('./index.mjs').Lab} Lab */
+/** @typedef {import('./attack-kit.mjs').Emu} Emu */
 
-/**
- * @param {keyof typeof RULES} rule
- * @param {string} name
- * @param {Omit<Case, 'id' | 'section'>} c
- * @returns {Case}
- */
-function attack(rule, name, c) {
-  const nn = String(rule).padStart(2, '0');
-  return {
-    ...c,
-    id: `adversarial/${nn}-${name}`,
-    section: 'adversarial',
-    injected: `rule ${rule} (${RULES[rule]}): ${c.injected}`,
-  };
-}
-
-/** Polls `check` every 25 ms until it returns something truthy (or `ms` pass); resolves with it. */
-async function until(check, ms = 10_000) {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value || performance.now() > end) return value;
-    await sleep(25);
-  }
-}
-
-const tokenWorks = async (emu, token) =>
-  typeof token === 'string' && (await emu.call('GET', `${KEYS_PATH}?limit=1`, { token })).status === 200;
+const attack = attackMaker(RULES, { idPrefix: '', ruleWord: 'rule' });
 
 // ---- rule 1: a run deletes only what its own attempts made ----
 
+/**
+ * @param {{ reduced: boolean }} opts
+ * @returns {Case}
+ */
 function createRace({ reduced }) {
   const runs = reduced ? 6 : 20;
   const faulted = reduced ? 2 : 6;
@@ -104,38 +99,15 @@ function createRace({ reduced }) {
     expected:
       "every run exits 0; every delivered token works afterwards; no orphans, no duplicates; every stored key has exactly the user's description",
     async run(lab) {
-      const emu = await lab.fresh();
-      await emu.setConfig({ max_keys_per_user: 100 });
-      await emu.faults.add({ ...POST_KEYS, times: faulted, action: { type: 'status-after', status: 503 } });
-      const home = await adminHome(emu);
       const description = 'reliability ci-matrix';
-      const args = [
-        'api-key',
-        'create',
-        '--description',
+      const { emu, v, results, delivered, working } = await raceCreates(lab, {
+        runs,
+        faulted,
         description,
-        '--expiry',
-        'PT1H',
-        '--retry',
-        '3',
-        '--interval',
-        '1',
-      ];
-      const results = await Promise.all(
-        Array.from({ length: runs }, () => runQlik(args, { env: envFor(home), timeoutMs: 120_000 })),
-      );
-      const v = new Verdict();
-      const delivered = [];
-      for (const r of results) {
-        commonChecks(v, r);
-        const out = parseJson(r.stdout);
-        if (r.code === 0 && out?.token) delivered.push(out);
-      }
-      const ledger = keysFor(await emu.ledger(), description);
-      const active = ledger.filter((e) => e.state === 'active');
+        timeoutMs: 120_000,
+      });
+      const active = await activeKeys(emu, description);
       const deliveredIds = new Set(delivered.map((o) => o.id));
-      let working = 0;
-      for (const o of delivered) if (await tokenWorks(emu, o.token)) working += 1;
       const log = await emu.requests();
       v.fig('runs', runs);
       v.fig('attempts', log.filter((e) => e.method === 'POST' && e.path === KEYS_PATH).length);
@@ -147,9 +119,9 @@ function createRace({ reduced }) {
       v.eq('runs that exited 0', results.filter((r) => r.code === 0).length, runs);
       v.eq('delivered tokens that work', working, delivered.length);
       v.eq('distinct delivered keys', deliveredIds.size, delivered.length);
-      v.eq('orphans', v.figures.orphans, 0);
-      v.eq('duplicates', v.figures.duplicates, 0);
-      v.eq('faults that fired', v.figures.faulted, faulted);
+      v.eq('orphans', figure(v, 'orphans'), 0);
+      v.eq('duplicates', figure(v, 'duplicates'), 0);
+      v.eq('faults that fired', figure(v, 'faulted'), faulted);
       v.eq(
         "active keys with a description other than the user's",
         active.filter((e) => e.description !== description).length,
@@ -160,13 +132,16 @@ function createRace({ reduced }) {
         delivered.filter((o) => o.description !== description).length,
         0,
       );
-      v.eq('leaked secrets', v.figures.leaked, 0);
+      noneLeaked(v);
       return v.done();
     },
   });
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * @param {{ reduced: boolean }} opts
+ * @returns {Case[]}
+ */
 function attributionCases({ reduced }) {
   return [
     attack(1, 'data-loss-repro', {
@@ -176,30 +151,18 @@ function attributionCases({ reduced }) {
       expected:
         'the first key survives and its token still works; the second run removes only its own lost key and delivers one; no orphan',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const description = 'reliability ci';
-        const args = [
-          'api-key',
-          'create',
-          '--description',
-          description,
-          '--expiry',
-          'PT1H',
-          '--retry',
-          '1',
-          '--interval',
-          '1',
-        ];
+        const args = createArgs(description, { retry: 1 });
         const first = await runQlik(args, { env: envFor(home) });
         const a = parseJson(first.stdout);
-        await emu.faults.add({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        await failPosts(emu);
         const second = await runQlik(args, { env: envFor(home) });
         const b = parseJson(second.stdout);
         const v = new Verdict();
         commonChecks(v, first, 'first');
         await checkRun(v, second, home, 'second');
-        const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
+        const active = await activeKeys(emu, description);
         v.eq('first run', first.code, 0);
         v.eq('second run', second.code, 0);
         v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
@@ -208,16 +171,9 @@ function attributionCases({ reduced }) {
           !second.stderr.includes(a?.id ?? '-'),
           `the second run names the first run's key: ${JSON.stringify(second.stderr.slice(0, 300))}`,
         );
-        v.eq(
-          'active keys',
-          active
-            .map((e) => e.id)
-            .sort()
-            .join(','),
-          [a?.id, b?.id].sort().join(','),
-        );
+        sameKeys(v, active, [a?.id, b?.id]);
         v.fig('orphans', active.filter((e) => e.id !== a?.id && e.id !== b?.id).length);
-        v.eq('leaked secrets', v.figures.leaked, 0);
+        noneLeaked(v);
         return v.done();
       },
     }),
@@ -231,18 +187,7 @@ function attributionCases({ reduced }) {
         await emu.faults.add({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 4000 } });
         const home = await adminHome(emu);
         const description = 'reliability parallel';
-        const args = [
-          'api-key',
-          'create',
-          '--description',
-          description,
-          '--expiry',
-          'PT1H',
-          '--retry',
-          '1',
-          '--interval',
-          '1',
-        ];
+        const args = createArgs(description, { retry: 1 });
         const slow = spawnQlik(args, { env: envFor(home, { QLIK_HTTP_TIMEOUT: '2' }) });
         await until(async () => (await emu.ledger()).length > 0);
         const fast = await runQlik(args, { env: envFor(home) });
@@ -257,16 +202,9 @@ function attributionCases({ reduced }) {
         v.match('slow run stderr', slowR.stderr, /timed out/);
         v.expect(await tokenWorks(emu, a?.token), "the other run's token no longer works");
         v.expect(await tokenWorks(emu, b?.token), "the timed-out run's final token does not work");
-        const active = keysFor(await emu.ledger(), description).filter((e) => e.state === 'active');
-        v.eq(
-          'active keys',
-          active
-            .map((e) => e.id)
-            .sort()
-            .join(','),
-          [a?.id, b?.id].sort().join(','),
-        );
-        v.eq('leaked secrets', v.figures.leaked, 0);
+        const active = await activeKeys(emu, description);
+        sameKeys(v, active, [a?.id, b?.id]);
+        noneLeaked(v);
         return v.done();
       },
     }),
@@ -277,39 +215,28 @@ function attributionCases({ reduced }) {
       expected:
         'exit 1 with one line naming both candidate ids; nothing deleted (the first token still works); no retry (1 POST); no tag on any key',
       async run(lab) {
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const env = envFor(home, { QLIK_CREATE_TAG: '0' });
         const description = 'reliability untagged';
-        const args = [
-          'api-key',
-          'create',
-          '--description',
-          description,
-          '--expiry',
-          'PT1H',
-          '--retry',
-          '1',
-          '--interval',
-          '1',
-        ];
+        const args = createArgs(description, { retry: 1 });
         const first = await runQlik(args, { env });
         const a = parseJson(first.stdout);
         await emu.control('DELETE', 'requests');
-        await emu.faults.add({ ...POST_KEYS, action: { type: 'status-after', status: 503 } });
+        await failPosts(emu);
         const second = await runQlik(args, { env });
         const v = new Verdict();
         commonChecks(v, first, 'first');
         await checkRun(v, second, home, 'second');
+        /** @type {import('./attack-kit.mjs').LedgerEntry[]} */
         const all = keysFor(await emu.ledger(), description);
         const lost = all.find((e) => e.id !== a?.id);
         const log = await emu.requests();
-        const errorLines = stderrLines(second.stderr).filter((l) => l.startsWith('Error:'));
+        const errorLines = stderrLines(second.stderr).filter((/** @type {string} */ l) => l.startsWith('Error:'));
         v.fig('attempts', log.filter((e) => e.method === 'POST').length);
         v.fig('candidates', (errorLines[0]?.match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? []).length);
         v.eq('first run', first.code, 0);
         v.eq('second run', second.code, 1);
-        v.eq('POSTs of the second run', v.figures.attempts, 1);
+        v.eq('POSTs of the second run', figure(v, 'attempts'), 1);
         v.eq('DELETEs of the second run', log.filter((e) => e.method === 'DELETE').length, 0);
         v.eq('PATCHes (untagged mode never tags)', log.filter((e) => e.method === 'PATCH').length, 0);
         v.eq('error lines', errorLines.length, 1);
@@ -319,8 +246,8 @@ function attributionCases({ reduced }) {
         );
         v.match('error', errorLines[0], /nothing was deleted/);
         v.expect(await tokenWorks(emu, a?.token), "the first run's token no longer works");
-        v.eq('keys with a tag', all.filter((e) => TAG_RE.test(e.description)).length, 0);
-        v.eq('leaked secrets', v.figures.leaked, 0);
+        v.eq('keys with a tag', all.filter((e) => TAG_RE.test(e.description ?? '')).length, 0);
+        noneLeaked(v);
         return v.done();
       },
     }),
@@ -330,9 +257,9 @@ function attributionCases({ reduced }) {
 
 // ---- rule 2: interrupts, and stdout that cannot be written ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function interruptCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {Case[]} */
   const cases = [];
   for (const [signal, exit] of /** @type {[NodeJS.Signals, number][]} */ ([
     ['SIGINT', 130],
@@ -348,26 +275,22 @@ function interruptCases() {
           await emu.faults.add({ ...POST_KEYS, action: { type: 'slow-first-byte', ms: 5000 } });
           const home = await adminHome(emu);
           const description = `reliability ${signal}`;
-          const p = spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
-            env: envFor(home),
-          });
+          const p = spawnQlik(createArgs(description), { env: envFor(home) });
           const committed = await until(async () => keysFor(await emu.ledger(), description)[0]);
           p.child.kill(signal);
           const r = await p.done;
-          const v = new Verdict();
-          await checkRun(v, r, home);
-          const keys = keysFor(await emu.ledger(), description);
-          const left = keys.filter((e) => e.state === 'active');
+          const v = await verdictOf(r, home);
+          const left = await activeKeys(emu, description);
           v.fig('orphans', left.filter((e) => !r.stderr.includes(e.id)).length);
           v.expect(committed !== undefined, 'the key was never committed');
           v.eq('exit code', r.code, exit);
           v.eq('stdout', r.stdout, '');
-          v.eq('orphans (active, not named on stderr)', v.figures.orphans, 0);
+          v.eq('orphans (active, not named on stderr)', figure(v, 'orphans'), 0);
           v.expect(
             left.length === 0 || /remove/.test(r.stderr),
             `an active key was left: ${JSON.stringify(r.stderr.slice(0, 300))}`,
           );
-          v.eq('leaked secrets', v.figures.leaked, 0);
+          noneLeaked(v);
           return v.done();
         },
       }),
@@ -384,16 +307,12 @@ function interruptCases() {
           v.expect(false, 'this machine has no /dev/full');
           return v.done();
         }
-        const emu = await lab.fresh();
-        const home = await adminHome(emu);
+        const { emu, home } = await freshAdmin(lab);
         const description = 'reliability dev-full';
         const fd = openSync('/dev/full', 'w');
         let r;
         try {
-          r = await spawnQlik(['api-key', 'create', '--description', description, '--expiry', 'PT1H'], {
-            env: envFor(home),
-            stdout: fd,
-          }).done;
+          r = await spawnQlik(createArgs(description), { env: envFor(home), stdout: fd }).done;
         } finally {
           closeSync(fd);
         }
@@ -413,10 +332,10 @@ function interruptCases() {
 
 // ---- rule 3: a context's credentials go to its own server only ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function originCases() {
   /**
-   * @param {import('./index.mjs').Lab} lab
+   * @param {Lab} lab
    * @param {{ args: string[] | ((sink: { url: string }) => string[]), config?: (sink: { url: string }) => string, own?: string }} opts
    */
   const run = async (lab, { args, config, own }) => {
@@ -441,8 +360,9 @@ function originCases() {
     await checkRun(v, r, home);
     v.fig('sink', sink.requests.length);
     // The context's credentials: its Authorization and its X-Qlik-Session. The run's own Authorization may go.
+    /** @typedef {{ headers: Record<string, string | undefined> }} Seen */
     const carried = sink.requests.filter(
-      (q) =>
+      (/** @type {Seen} */ q) =>
         q.headers['x-qlik-session'] !== undefined ||
         (q.headers.authorization !== undefined && q.headers.authorization !== own),
     );
@@ -450,19 +370,19 @@ function originCases() {
     v.eq("requests to the other server with the context's credentials", carried.length, 0);
     v.eq(
       'plain headers of the context still sent',
-      sink.requests.every((q) => q.headers['x-trace'] === 'plain'),
+      sink.requests.every((/** @type {Seen} */ q) => q.headers['x-trace'] === 'plain'),
       true,
     );
     if (own)
       v.expect(
-        sink.requests.every((q) => q.headers.authorization === own),
+        sink.requests.every((/** @type {Seen} */ q) => q.headers.authorization === own),
         "the run's own Authorization was not sent",
       );
-    const warnings = stderrLines(r.stderr).filter((l) => /credentials/.test(l));
+    const warnings = stderrLines(r.stderr).filter((/** @type {string} */ l) => /credentials/.test(l));
     v.eq('stderr lines about the credentials', warnings.length, 1);
     v.match('warning', warnings[0], /not sending the credentials of context 'emu' to http:\/\/127\.0\.0\.1:\d+/);
     v.eq('exit code', r.code, 0);
-    v.eq('leaked secrets', v.figures.leaked, 0);
+    noneLeaked(v);
     return v.done();
   };
   return [
@@ -508,7 +428,7 @@ const SECRET_HEADERS = [
   'X-Custom-Auth',
 ];
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function secretRuleCase() {
   return attack(4, 'secret-headers-masked', {
     reduced: true,
@@ -546,7 +466,7 @@ function secretRuleCase() {
         v.add('runs', 1);
         if (args[2] === '-v') v.match('the trace', r.stderr, /X-Custom-Auth: \*\*omitted\*\*/);
       }
-      v.eq('leaked secrets', v.figures.leaked, 0);
+      noneLeaked(v);
       return v.done();
     },
   });
@@ -554,7 +474,7 @@ function secretRuleCase() {
 
 // ---- rule 5: header sources validated before any request (zero network calls) ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function headerSourceCases() {
   /** @type {{ section: import('./index.mjs').Section, prefix: string }} */
   const common = { section: 'adversarial', prefix: 'adversarial/05-' };
@@ -614,7 +534,7 @@ function headerSourceCases() {
 
 const HOSTILE = 'note \u001b[31mred\u001b]0;title\u0007 \u009b1m \u202eevil\u2066x\u2069';
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function stdoutSafetyCase() {
   return attack(6, 'stdout-escapes', {
     reduced: true,
@@ -624,7 +544,7 @@ function stdoutSafetyCase() {
       'human output (context ls/get, -q ids) without any such character; JSON output exact (parses back to the same string)',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.control('POST', 'keys', { userId: emu.admin.id, description: HOSTILE, expiry: 'PT1H' });
+      const key = await mintKey(emu, HOSTILE);
       const home = await makeHome();
       await writeContexts(home, {
         emu: { server: emu.url, comment: HOSTILE, headers: { Authorization: `Bearer ${emu.admin.apiKey}` } },
@@ -658,7 +578,7 @@ function stdoutSafetyCase() {
       commonChecks(v, ids, 'api-key ls -q');
       v.add('esc', escBytes(ids.stdout));
       v.eq('control characters on stdout of api-key ls -q', escBytes(ids.stdout), 0);
-      v.eq('leaked secrets', v.figures.leaked, 0);
+      noneLeaked(v);
       return v.done();
     },
   });
@@ -666,9 +586,17 @@ function stdoutSafetyCase() {
 
 // ---- rule 7: paging that would never end ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function pagingCases() {
+  /**
+   * @param {{ id: string }[]} data
+   * @param {string} next
+   */
   const page = (data, next) => ({ type: 'status', status: 200, body: { data, links: { next: { href: next } } } });
+  /**
+   * @param {string} name
+   * @param {{ injected: string, expected: string, action: (emu: Emu) => import('../lab.mjs').FaultAction, stderr: RegExp, maxGets: number }} attempt
+   */
   const run = (name, { injected, expected, action, stderr, maxGets }) =>
     attack(7, name, {
       reduced: name === 'paging-repeated-cursor',
@@ -710,7 +638,7 @@ function pagingCases() {
 
 // ---- rule 8: a declared body over the cap fails at once ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function sizeCapCase() {
   return attack(8, 'content-length-over-cap', {
     reduced: true,
@@ -740,7 +668,7 @@ function sizeCapCase() {
 
 // ---- rule 9: rm does not claim a deletion it cannot know of ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function rmGoneCase() {
   return attack(9, 'rm-gone-after-lost-answer', {
     injected:
@@ -748,11 +676,7 @@ function rmGoneCase() {
     expected: 'first: exit 0, stderr says the key is gone (no "deleted"); second: exit 1 with the 404, no "deleted"',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.control('POST', 'keys', {
-        userId: emu.admin.id,
-        description: 'reliability rm target',
-        expiry: 'PT1H',
-      });
+      const key = await mintKey(emu, 'reliability rm target');
       await emu.faults.add({
         method: 'DELETE',
         path: `${KEYS_PATH}/${key.id}`,
@@ -780,7 +704,7 @@ function rmGoneCase() {
 
 // ---- rule 10: -f JSON errors give the position, never the content ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function jsonPositionCase() {
   return badInput(
     'file-json-position',
@@ -803,7 +727,7 @@ function jsonPositionCase() {
 
 // ---- rule 11: tagged YAML values in fields the CLI does not know ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function taggedYamlCase() {
   return attack(11, 'binary-field-round-trip', {
     injected:
@@ -832,7 +756,7 @@ function taggedYamlCase() {
         v.eq('file untouched', after, text);
       }
       v.eq('api-key ls', ls.code, 0);
-      v.eq('leaked secrets', v.figures.leaked, 0);
+      noneLeaked(v);
       return v.done();
     },
   });
@@ -840,7 +764,7 @@ function taggedYamlCase() {
 
 // ---- rule 12: a contexts file others can change ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function permissionCases() {
   return [
     attack(12, 'writable-by-others', {
@@ -860,11 +784,14 @@ function permissionCases() {
         v.eq('exit code', r.code, 0);
         v.eq('warning lines', lines.length, 2);
         v.expect(
-          lines.some((l) => l.includes(contextsPath(home)) && l.includes(`chmod 600 ${contextsPath(home)}`)),
+          lines.some(
+            (/** @type {string} */ l) =>
+              l.includes(contextsPath(home)) && l.includes(`chmod 600 ${contextsPath(home)}`),
+          ),
           `no warning naming the file and its fix: ${JSON.stringify(r.stderr)}`,
         );
         v.expect(
-          lines.some((l) => l.includes(`chmod 700 ${join(home, '.qlik')}`)),
+          lines.some((/** @type {string} */ l) => l.includes(`chmod 700 ${join(home, '.qlik')}`)),
           `no warning naming the directory and its fix: ${JSON.stringify(r.stderr)}`,
         );
         const up = await runQlik(['context', 'update', 'emu', '--comment', 'fixed'], { env: envFor(home) });
@@ -875,7 +802,7 @@ function permissionCases() {
         v.eq('file mode after the update', await modeOf(contextsPath(home)), 0o600);
         v.eq('directory mode after the update', await modeOf(join(home, '.qlik')), 0o700);
         v.add('leaked', await neighbourLeaks(home));
-        v.eq('leaked secrets', v.figures.leaked, 0);
+        noneLeaked(v);
         return v.done();
       },
     }),
@@ -909,7 +836,7 @@ function permissionCases() {
 
 // ---- rule 13: the editor of `edit` on an interrupt ----
 
-/** @returns {import('./index.mjs').Case} */
+/** @returns {Case} */
 function editorInterruptCase() {
   return attack(13, 'edit-sigterm', {
     reduced: true,
@@ -917,11 +844,7 @@ function editorInterruptCase() {
     expected: 'exit 143; the editor process ended; the temporary directory removed; no PATCH sent; the key unchanged',
     async run(lab) {
       const emu = await lab.fresh();
-      const key = await emu.control('POST', 'keys', {
-        userId: emu.admin.id,
-        description: 'reliability before edit',
-        expiry: 'PT1H',
-      });
+      const key = await mintKey(emu, 'reliability before edit');
       const home = await adminHome(emu);
       const tmp = join(home, 'tmp');
       await mkdir(tmp);
@@ -939,9 +862,8 @@ function editorInterruptCase() {
       const editDirs = await readdir(tmp);
       p.child.kill('SIGTERM');
       const r = await p.done;
-      const v = new Verdict();
-      await checkRun(v, r, home);
-      const editorAlive = pid !== undefined && (await until(() => !alive(pid), 3000)) === false;
+      const v = await verdictOf(r, home);
+      const editorAlive = pid !== undefined && !(await until(() => !alive(pid), 3000));
       const log = await emu.requests();
       const now = (await emu.call('GET', `${KEYS_PATH}/${key.id}`, { token: emu.admin.apiKey })).body;
       v.expect(pid !== undefined, 'the editor never started');
@@ -961,7 +883,7 @@ function editorInterruptCase() {
 
 // ---- rules 14–18: the emulator ----
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 function emulatorCases() {
   return [
     attack(14, 'cursor-visibility', {
@@ -972,11 +894,7 @@ function emulatorCases() {
         'the same 400 as for an id that does not exist (status, code, title and detail equal): sort order leaks nothing',
       async run(lab) {
         const emu = await lab.fresh();
-        const hidden = await emu.control('POST', 'keys', {
-          userId: emu.admin.id,
-          description: 'reliability hidden',
-          expiry: 'PT1H',
-        });
+        const hidden = await mintKey(emu, 'reliability hidden');
         const v = new Verdict();
         for (const cursor of ['startingAfter', 'endingBefore']) {
           const seen = await emu.call('GET', `${KEYS_PATH}?${cursor}=${hidden.id}&sort=-created`, {
@@ -987,7 +905,8 @@ function emulatorCases() {
             `${KEYS_PATH}?${cursor}=00000000-0000-4000-8000-000000000000&sort=-created`,
             { token: emu.dev.apiKey },
           );
-          const shape = (res) =>
+          /** @typedef {{ code: string, title: string, detail: string, status: string }} ApiError */
+          const shape = (/** @type {{ status: number, body?: { errors?: ApiError[] } }} */ res) =>
             JSON.stringify({
               status: res.status,
               errors: res.body?.errors?.map(({ code, title, detail, status }) => ({ code, title, detail, status })),
@@ -1009,11 +928,7 @@ function emulatorCases() {
         const rebinding = await emu.call('GET', '/__emulator/info', { token: '', headers: { host: 'evil.example' } });
         v.eq('control call under Host evil.example', rebinding.status, 403);
         await emu.reset();
-        const survivor = await emu.control('POST', 'keys', {
-          userId: emu.admin.id,
-          description: 'reliability survives',
-          expiry: 'PT1H',
-        });
+        const survivor = await mintKey(emu, 'reliability survives');
         const form = await emu.call('POST', '/__emulator/reset', {
           token: '',
           body: 'x=1',
@@ -1032,6 +947,7 @@ function emulatorCases() {
           v.fig('remote', 'no non-loopback address');
           return v.done();
         }
+        /** @type {string[]} */
         const lines = [];
         const open = await labEmulator({ host: '0.0.0.0', log: (l) => lines.push(l) });
         try {
@@ -1053,7 +969,7 @@ function emulatorCases() {
           await allowed.stop();
         }
         v.expect(
-          lines.some((l) => /remote|anyone/i.test(l) && /admin/i.test(l)),
+          lines.some((/** @type {string} */ l) => /remote|anyone/i.test(l) && /admin/i.test(l)),
           `no warning naming the risk: ${JSON.stringify(lines.slice(0, 5))}`,
         );
         return v.done();
@@ -1071,14 +987,11 @@ function emulatorCases() {
         await symlink(victim, `${data}.cert.pem`);
         let emu;
         let startError;
+        /** @type {Record<string, string | undefined>} */
         const modes = {};
         try {
           emu = await labEmulator({ data, tls: true });
-          await emu.control('POST', 'keys', {
-            userId: emu.admin.id,
-            description: 'reliability on disk',
-            expiry: 'PT1H',
-          });
+          await mintKey(emu, 'reliability on disk');
           // While it runs: the write-ahead log and its index exist only then.
           for (const name of ['emu.db', 'emu.db-wal', 'emu.db-shm'])
             modes[name] = (await modeOf(join(dir, name)))?.toString(8);
@@ -1131,10 +1044,10 @@ function emulatorCases() {
         'a request with X-Api-Key, Cookie, X-Qlik-Session, X-Refresh-Token, X-My-Session-Id and Proxy-Authorization headers, and ?token=…&api_key=…&session_id=…&password=… in the query',
       expected:
         'none of the values in GET /__emulator/requests or in the log lines (the request itself is logged, with its non-secret limit=1)',
-      async run() {
+      run() {
+        /** @type {string[]} */
         const lines = [];
-        const emu = await labEmulator({ log: (l) => lines.push(l) });
-        try {
+        return withEmulator({ log: (l) => lines.push(l) }, async (emu) => {
           const headers = [
             'X-Api-Key',
             'Cookie',
@@ -1161,9 +1074,7 @@ function emulatorCases() {
           v.eq('secrets in the log lines', inLines.join(','), '');
           v.eq('the logged request', entries.find((e) => e.path === KEYS_PATH)?.query?.limit, '1');
           return v.done();
-        } finally {
-          await emu.stop();
-        }
+        });
       },
     }),
   ];
@@ -1180,20 +1091,18 @@ const ISSUE18_RULES = {
   23: 'an orphaned emulator exits',
 };
 
-function attack18(rule, name, c) {
-  return {
-    ...c,
-    id: `adversarial/i18-${rule}-${name}`,
-    section: 'adversarial',
-    injected: `issue 18 rule ${rule} (${ISSUE18_RULES[rule]}): ${c.injected}`,
-  };
-}
+const attack18 = attackMaker(ISSUE18_RULES, { idPrefix: 'i18-', ruleWord: 'issue 18 rule' });
 
 const IMPERSONATION = 'urn:qlik:oauth:user-impersonation';
 
 const EMULATOR_BIN = new URL('../../../packages/emulator/bin/qlik-emulator.js', import.meta.url).pathname;
 
-/** Runs the emulator's command line until it exits (or `ms` pass: then it is killed); resolves with what it said. */
+/**
+ * Runs the emulator's command line until it exits (or `ms` pass: then it is killed); resolves with what it said.
+ * @param {string[]} args
+ * @param {number} [ms]
+ * @returns {Promise<{ code: number | string | null, stdout: string, stderr: string }>}
+ */
 async function runEmulatorCli(args, ms = 10_000) {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [EMULATOR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -1207,7 +1116,10 @@ async function runEmulatorCli(args, ms = 10_000) {
   return { code, stdout, stderr };
 }
 
-/** The resident set size of a process in KiB (Linux: /proc). */
+/**
+ * The resident set size of a process in KiB (Linux: /proc).
+ * @param {number | undefined} pid
+ */
 function rssKiB(pid) {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
@@ -1215,6 +1127,39 @@ function rssKiB(pid) {
   return Number(line?.replace(/\D+/g, ''));
 }
 
+/**
+ * Sends on `socket` a POST with a wrong bearer announcing one byte more than `body` holds, then `body`: the request
+ * stalls one byte short. Resolves with the first line of the answer (or, if the connection closes first, what came).
+ * @param {import('node:net').Socket} socket
+ * @param {Buffer} body
+ * @returns {Promise<string>}
+ */
+function stalledPost(socket, body) {
+  socket.on('error', () => undefined);
+  /** @type {Buffer[]} */
+  const got = [];
+  const answer = new Promise((resolve) => {
+    const text = () => Buffer.concat(got).toString('latin1');
+    socket.on('data', (/** @type {Buffer} */ d) => {
+      got.push(d);
+      const end = text().indexOf('\r\n');
+      if (end >= 0) resolve(text().slice(0, end));
+    });
+    socket.on('close', () => resolve(`closed: ${text().slice(0, 40)}`));
+  });
+  const head = [
+    'POST /api/v1/api-keys HTTP/1.1',
+    'host: 127.0.0.1',
+    'authorization: Bearer not-a-key',
+    'content-type: application/json',
+    `content-length: ${body.length + 1}`,
+  ];
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  socket.write(body);
+  return /** @type {Promise<string>} */ (answer);
+}
+
+/** @returns {Case[]} */
 function issue18EmulatorCases() {
   return [
     attack18(18, 'data-planted-side-files', {
@@ -1267,9 +1212,8 @@ function issue18EmulatorCases() {
         '10 000 users; POST /users/actions/filter with 300 `assignedRoles.id eq` clauses, then a 10 000-character filter of 100 comparisons (role ids and group roles) with GET /tenants/me sent at the same time',
       expected:
         '300 clauses: 400 USERS-2 naming the limit of 100; 100 comparisons: 200 with the right users within 1.5 s, and tenants/me answered within 1.5 s',
-      async run() {
-        const emu = await labEmulator();
-        try {
+      run() {
+        return withEmulator({}, async (emu) => {
           const v = new Verdict();
           const users = Array.from({ length: 10_000 }, (_, i) => ({
             name: `load ${i}`,
@@ -1280,9 +1224,9 @@ function issue18EmulatorCases() {
           await emu.addUsers(users);
           v.fig('users added ms', Math.round(performance.now() - t0));
           const roleIds = (await emu.call('GET', '/api/v1/roles?limit=100', { token: emu.admin.apiKey })).body?.data;
-          const dev = roleIds?.find((r) => r.name === 'Developer')?.id;
+          const dev = roleIds?.find((/** @type {{ name: string, id: string }} */ r) => r.name === 'Developer')?.id;
           v.expect(typeof dev === 'string', 'no Developer role id');
-          const action = (filter) =>
+          const action = (/** @type {string} */ filter) =>
             emu.call('POST', '/api/v1/users/actions/filter?limit=100', {
               token: emu.admin.apiKey,
               body: { filter },
@@ -1321,16 +1265,16 @@ function issue18EmulatorCases() {
           v.eq('100 comparisons: status', listed.r.status, 200);
           v.eq('100 comparisons: page size', listed.r.body?.data?.length, 100);
           v.expect(
-            (listed.r.body?.data ?? []).every((u) => u.assignedRoles?.some((r) => r.name === 'Developer')),
+            (listed.r.body?.data ?? []).every((/** @type {{ assignedRoles?: { name: string }[] }} */ u) =>
+              u.assignedRoles?.some((r) => r.name === 'Developer'),
+            ),
             'a listed user does not have the Developer role',
           );
           v.eq('tenants/me status (a redirect to the tenant)', tenant.r.status, 302);
           v.expect(listed.ms < 1500, `the filter took ${Math.round(listed.ms)} ms`);
           v.expect(tenant.ms < 1500, `tenants/me took ${Math.round(tenant.ms)} ms`);
           return v.done();
-        } finally {
-          await emu.stop();
-        }
+        });
       },
     }),
     attack18(21, 'stalled-unauthenticated-bodies', {
@@ -1343,6 +1287,7 @@ function issue18EmulatorCases() {
         const child = spawn(process.execPath, [EMULATOR_BIN, '--quiet', '--json'], {
           stdio: ['ignore', 'pipe', 'ignore'],
         });
+        /** @type {import('node:net').Socket[]} */
         const sockets = [];
         try {
           const info = JSON.parse(
@@ -1360,28 +1305,13 @@ function issue18EmulatorCases() {
           await sleep(300);
           const before = rssKiB(child.pid);
           const body = Buffer.alloc(MiB - 1, 0x61);
-          const answered = [];
-          for (let i = 0; i < 200; i += 1) {
-            const socket = net.connect(Number(port), '127.0.0.1');
-            sockets.push(socket);
-            socket.on('error', () => undefined);
-            answered.push(
-              new Promise((resolve) => {
-                let head = '';
-                socket.on('data', (d) => {
-                  head += d.toString('latin1');
-                  if (head.includes('\r\n')) resolve(head.slice(0, head.indexOf('\r\n')));
-                });
-                socket.on('close', () => resolve(`closed: ${head.slice(0, 40)}`));
-              }),
-            );
-            socket.write(
-              'POST /api/v1/api-keys HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer not-a-key\r\n' +
-                `content-type: application/json\r\ncontent-length: ${MiB}\r\n\r\n`,
-            );
-            socket.write(body);
-          }
-          const statuses = await Promise.all(answered);
+          const statuses = await Promise.all(
+            Array.from({ length: 200 }, () => {
+              const socket = net.connect(Number(port), '127.0.0.1');
+              sockets.push(socket);
+              return stalledPost(socket, body);
+            }),
+          );
           await sleep(1000);
           const grown = (rssKiB(child.pid) - before) / 1024;
           const v = new Verdict();
@@ -1399,9 +1329,8 @@ function issue18EmulatorCases() {
       injected:
         "--m2m-api-keys deny, then an impersonation token for the OAuth client's bot user creates a key (and another bot creates one for the bot)",
       expected: '403 APIKEYS-5 both times; no key of the bot exists',
-      async run() {
-        const emu = await labEmulator({ m2mApiKeys: 'deny' });
-        try {
+      run() {
+        return withEmulator({ m2mApiKeys: 'deny' }, async (emu) => {
           const bot = emu.oauthClients[0];
           if (bot === undefined) throw new Error('the lab emulator has no OAuth client');
           const imp = await emu.addOAuthClient({
@@ -1436,9 +1365,7 @@ function issue18EmulatorCases() {
           v.eq('a key for the bot by another bot', other.status, 403);
           v.expect(imp.clientId !== undefined, 'the second client was made');
           return v.done();
-        } finally {
-          await emu.stop();
-        }
+        });
       },
     }),
     attack18(22, 'basic-auth-and-wrong-secrets', {
@@ -1446,9 +1373,8 @@ function issue18EmulatorCases() {
         'client credentials with HTTP Basic; then 16 wrong secrets for the client with --rate-limit at 3 a minute',
       expected:
         'Basic answered like the body (200); the wrong secrets get 401 then 429; the right secret from another address still gets a token',
-      async run() {
-        const emu = await labEmulator();
-        try {
+      run() {
+        return withEmulator({}, async (emu) => {
           const c = emu.oauthClients[0];
           if (c === undefined) throw new Error('the lab emulator has no OAuth client');
           const v = new Verdict();
@@ -1462,6 +1388,7 @@ function issue18EmulatorCases() {
           await emu.control('PUT', 'rate-limits', { enabled: true, tier2PerMinute: 3, windowSeconds: 60 });
           // The wrong secrets come from 127.0.0.2 (Linux routes all of 127/8 to loopback); the right one from 127.0.0.1.
           const { request: httpRequest } = await import('node:http');
+          /** @type {(localAddress: string, secret: string) => Promise<number | undefined>} */
           const postFrom = (localAddress, secret) =>
             new Promise((resolve, reject) => {
               const body = JSON.stringify({
@@ -1486,18 +1413,15 @@ function issue18EmulatorCases() {
           const right = await postFrom('127.0.0.1', c.clientSecret);
           v.eq('the right secret (another address)', right, 200);
           return v.done();
-        } finally {
-          await emu.stop();
-        }
+        });
       },
     }),
     attack18(23, 'orphan-at-start', {
       injected: 'the command line started from a shell that is SIGKILLed right after starting it',
       expected: 'the emulator exits within 3 s',
       async run() {
-        const bin = new URL('../../../packages/emulator/bin/qlik-emulator.js', import.meta.url).pathname;
         const { spawn } = await import('node:child_process');
-        const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, bin], {
+        const sh = spawn('sh', ['-c', '"$0" "$1" --json & echo $!; wait', process.execPath, EMULATOR_BIN], {
           stdio: ['ignore', 'pipe', 'ignore'],
         });
         const pid = Number(await new Promise((resolve) => sh.stdout.once('data', (d) => resolve(String(d).trim()))));
@@ -1515,7 +1439,7 @@ function issue18EmulatorCases() {
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {Case[]} */
 export function adversarialCases({ reduced = false } = {}) {
   return [
     ...attributionCases({ reduced }),
