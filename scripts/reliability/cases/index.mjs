@@ -14,7 +14,7 @@ import { secretCases } from './secrets.mjs';
 import { userCases } from './users.mjs';
 
 /** @typedef {keyof typeof SECTIONS} Section */
-/** @typedef {Record<string, number | string | undefined>} Figures */
+/** @typedef {Record<string, number | string | null | undefined>} Figures A case's measurements (`exit` is null when a signal ended the CLI). */
 /** @typedef {{ pass: boolean, figures: Figures, failures: string[] }} Verdict */
 /** @typedef {Verdict & { id: string, section: Section, injected: string, expected: string, wallMs: number }} CaseResult */
 /** @typedef {Awaited<ReturnType<typeof import('../lab.mjs').openLab>>} Lab An emulator (plus, on demand, a --tls one, a proxy and servers) that one case uses at a time. */
