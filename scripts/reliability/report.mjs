@@ -148,6 +148,11 @@ export function machine() {
   };
 }
 
+/**
+ * The whole report (docs/RELIABILITY.md) of a run.
+ * @param {{ results: CaseResult[], wallMs: number, started: Date, machineInfo: ReturnType<typeof machine>, loadAtEnd: string }} run
+ * @returns {string}
+ */
 export function markdown({ results, wallMs, started, machineInfo, loadAtEnd }) {
   const t = totals(results);
   return `# Reliability and security matrix
