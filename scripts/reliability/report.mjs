@@ -1,9 +1,9 @@
 // Rendering the matrix: one table (rows grouped by section), the totals line, and docs/RELIABILITY.md.
 import { cpus, loadavg, release } from 'node:os';
-import { SECTIONS } from './cases/index.mjs';
+import { SECTIONS } from './cases/case.mjs';
 
-/** @typedef {import('./cases/index.mjs').CaseResult} CaseResult */
-/** @typedef {import('./cases/index.mjs').Figures} Figures */
+/** @typedef {import('./cases/case.mjs').CaseResult} CaseResult */
+/** @typedef {import('./cases/case.mjs').Figures} Figures */
 /** @typedef {ReturnType<typeof totals>} Totals */
 
 /** @type {[string, string][]} */

@@ -9,7 +9,7 @@ export const GET_KEYS = { method: 'GET', path: KEYS_PATH };
 export const MiB = 1024 * 1024;
 
 /** @typedef {import('../../test/kit/process.mjs').ProcessResult} ProcessResult */
-/** @typedef {import('./cases/index.mjs').Figures} Figures */
+/** @typedef {import('./cases/case.mjs').Figures} Figures */
 
 export class Verdict {
   constructor() {
@@ -71,7 +71,7 @@ export class Verdict {
       `${name} does not match ${re}: ${JSON.stringify((text ?? '').slice(0, 300))}`,
     );
   }
-  /** @returns {import('./cases/index.mjs').Verdict} */
+  /** @returns {import('./cases/case.mjs').Verdict} */
   done() {
     // A case of several CLI runs reports its own wall time (runCase), not the last run's time or exit code.
     if (this.cliRuns > 1) {

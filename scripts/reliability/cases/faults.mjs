@@ -18,8 +18,8 @@ import {
   withCredentials,
 } from '../verdict.mjs';
 
-/** @typedef {import('./index.mjs').Case} Case */
-/** @typedef {import('./index.mjs').Lab} Lab */
+/** @typedef {import('./case.mjs').Case} Case */
+/** @typedef {import('./case.mjs').Lab} Lab */
 /** @typedef {Lab['emu']} LabEmulator */
 /** @typedef {import('../lab.mjs').FaultRule} FaultRule */
 
@@ -254,7 +254,7 @@ const CREATE_FAULTS = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function createFaultCases() {
   /** @type {Case[]} */
   const cases = [];
@@ -306,9 +306,9 @@ function createFaultCases() {
 
 const ESCAPES = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mBad \u009b1mrequest\u001b[0m \u202eevil';
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function specialCreateCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   for (const retry of [1, 10]) {
     cases.push({
@@ -734,7 +734,7 @@ const IDEMPOTENT = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function idempotentCases() {
   /** @type {Case[]} */
   const cases = [];
@@ -818,7 +818,7 @@ function idempotentCases() {
   return cases;
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function faultCases() {
   return [...createFaultCases(), ...specialCreateCases(), ...idempotentCases()];
 }

@@ -26,14 +26,14 @@ const NOBODY = 65534;
  * @property {boolean} [asNobody]
  * @property {RegExp} [expect]
  * @property {boolean} [reduced]
- * @property {import('./index.mjs').Section} [section]
+ * @property {import('./case.mjs').Section} [section]
  * @property {string} [prefix]
  */
 /**
  * @param {string} id
  * @param {string} injected
  * @param {BadInput} opts
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 export function badInput(
   id,
@@ -110,7 +110,7 @@ const CREATE = ['api-key', 'create', '--description', 'bad input'];
 const badHeader = (id, injected, value, expect) =>
   badInput(id, injected, { args: ['api-key', 'ls', '--headers', value], expect });
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function inputCases() {
   const durations = [
     ['7D', ['--expiry', '7D']],

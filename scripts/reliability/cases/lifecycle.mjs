@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { envFor, homeFor, registerToken, runQlik, spawnQlik, stderrLines } from '../lab.mjs';
 import { checkRun, noLeaks, Verdict } from '../verdict.mjs';
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
 /** @typedef {{ id: string, description: string, created: string, expiry: string }} ListedKey An item of GET /api/v1/api-keys, in the fields read here. */
 
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
@@ -72,7 +72,7 @@ async function journalStep(home) {
   }
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function lifecycleCases() {
   return [
     {

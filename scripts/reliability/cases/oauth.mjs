@@ -28,7 +28,7 @@ import {
 const TOKEN_PATH = '/oauth/token';
 const ME = ['user', 'me'];
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
 /** @typedef {import('../../../test/kit/process.mjs').ProcessResult} ProcessResult */
 
 /**
@@ -122,9 +122,9 @@ const TOKEN_FAULTS = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function tokenFaultCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   for (const f of TOKEN_FAULTS) {
     for (const retry of f.retries) {
@@ -188,7 +188,7 @@ function tokenFaultCases() {
 /**
  * A cached token that the server no longer takes: one new token, one retried request, success.
  * @param {'expired' | 'revoked' | 'expired-mid-run'} kind
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 function staleTokenCase(kind) {
   /** @type {Record<typeof kind, StaleHow>} */
@@ -269,7 +269,7 @@ function staleTokenCase(kind) {
 
 /**
  * @param {{ reduced: boolean }} opts
- * @returns {import('./index.mjs').Case[]}
+ * @returns {import('./case.mjs').Case[]}
  */
 function otherCases({ reduced }) {
   const parallel = reduced ? 6 : 20;
@@ -405,7 +405,7 @@ function otherCases({ reduced }) {
 
 /**
  * @param {{ reduced?: boolean }} [opts]
- * @returns {import('./index.mjs').Case[]}
+ * @returns {import('./case.mjs').Case[]}
  */
 export function oauthCases({ reduced = false } = {}) {
   return [

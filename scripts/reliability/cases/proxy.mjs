@@ -7,7 +7,7 @@ import { checkRun, noLeaks, secretValue, Verdict } from '../verdict.mjs';
 
 const USER = 'reliability';
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
 /** @typedef {Awaited<ReturnType<typeof startProxy>>} Proxy */
 /**
  * @typedef {object} ProxyRow
@@ -164,7 +164,7 @@ function count(v, name, actual, wanted) {
 /**
  * @param {ProxyRow} row
  * @param {Record<'main' | 'odd', string>} passwords
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 function proxyRowCase(row, passwords) {
   return {
@@ -207,7 +207,7 @@ function proxyRowCase(row, passwords) {
   };
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function proxyCases() {
   const passwords = { main: secretValue('pw'), odd: `p@ss:w/rd%${randomBytes(6).toString('hex')}` };
   registerSecret(passwords.odd);

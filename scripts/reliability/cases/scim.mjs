@@ -9,7 +9,7 @@ const SCIM = '/api/v1/scim/v2';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
 
 /** @param {string} userName */
 function entraUser(userName) {
@@ -68,7 +68,7 @@ const scim = (emu, token, method, path, body) =>
 
 /**
  * @param {{ reduced?: boolean }} [opts]
- * @returns {import('./index.mjs').Case[]}
+ * @returns {import('./case.mjs').Case[]}
  */
 export function scimCases({ reduced = false } = {}) {
   return [

@@ -42,10 +42,10 @@ const lsAnswering = (status, body, args) => ({
 
 /**
  * @param {{ reduced?: boolean }} [opts]
- * @returns {import('./index.mjs').Case[]}
+ * @returns {import('./case.mjs').Case[]}
  */
 export function secretCases({ reduced = false } = {}) {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   cases.push({
     id: 'secrets/every-mode',
@@ -269,7 +269,7 @@ function soundContexts(text, server, key) {
 
 /**
  * @param {number} trials
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 function killCase(trials) {
   return {
@@ -367,7 +367,7 @@ function killCase(trials) {
 
 /**
  * @param {number} pairs
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 function concurrentCase(pairs) {
   return {

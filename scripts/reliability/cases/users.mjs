@@ -9,7 +9,7 @@ import { checkRun, KEYS_PATH, parseJson, Verdict } from '../verdict.mjs';
 
 const USERS_PATH = '/api/v1/users';
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
 /** @typedef {import('@qlik-ts/emulator').EmulatorUser} EmulatorUser */
 /** @typedef {{ id: string, token: string }} CreatedKey The 201 body of POST /api/v1/api-keys, in the fields read here. */
 /** @typedef {{ id: string, status: string, lastUpdated: string }} ListedKey An item of GET /api/v1/api-keys, in the fields read here. */
@@ -64,7 +64,7 @@ const OFFBOARD_FAULTS = [
   { key: '503', injected: '503 before the delete ran', action: { type: 'status', status: 503 }, committed: false },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function offboardCases() {
   return OFFBOARD_FAULTS.map((f) => ({
     id: `users/offboard-${f.key}`,
@@ -120,7 +120,7 @@ function offboardCases() {
   }));
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function concurrentRoleCases() {
   return [
     {
@@ -243,7 +243,7 @@ function concurrentRoleCases() {
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function userCases() {
   return [...offboardCases(), ...concurrentRoleCases()];
 }
