@@ -10,6 +10,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const examples = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * Runs `command` in `cwd` (its stdout captured when `capture`); exits on failure, else its stdout and time.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {{ capture?: boolean }} [opts]
+ */
 function run(command, args, cwd, { capture = false } = {}) {
   const t0 = performance.now();
   const res = spawnSync(command, args, {

@@ -120,6 +120,7 @@ function once([name, argv, extra, , file], rssFile) {
   return ms;
 }
 
+/** @param {Record<string, string>} extra */
 const requestsPerCreate = async (extra) => {
   const before = (await emulator.requests()).length;
   const r = await runQlik(['api-key', 'create', '--description', 'count', '-q'], { env: { ...env, ...extra } });
@@ -214,7 +215,7 @@ if (emulatorRows.length > 0) {
     '',
   );
   // Issue #14's floors for this 2-core machine (issue #20's for SCIM provisioning).
-  const floor = (name) =>
+  const floor = (/** @type {string} */ name) =>
     name.startsWith('emulator GET')
       ? 10_000
       : name === 'emulator create (memory)'

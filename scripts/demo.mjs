@@ -13,10 +13,17 @@ const admin = emulator.users.find((u) => u.roles.includes('TenantAdmin'));
 if (admin === undefined) throw new Error('the emulator seeded no TenantAdmin');
 let failed = false;
 
+/** @param {string} a */
 function shellQuote(a) {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * One CLI run of the demo, shown as its command line and output; a failure marks the demo failed.
+ * @param {string} title
+ * @param {string[]} args
+ * @param {string} [input]
+ */
 async function step(title, args, input) {
   process.stdout.write(`\n$ qlik ${args.map(shellQuote).join(' ')}${input ? '   # key piped on stdin' : ''}\n`);
   const r = await runQlik(args, { env, ...(input === undefined ? {} : { stdin: input }) });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { startEmulator } from '@qlik-ts/emulator';
 
+/** @type {import('@qlik-ts/emulator').Emulator} */
 let emu;
 before(async () => {
   emu = await startEmulator(); // in this process, on a free port, state in memory
@@ -12,6 +13,11 @@ before(async () => {
 beforeEach(() => emu.reset());
 after(() => emu.stop());
 
+/**
+ * POST /api/v1/api-keys as your client would send it.
+ * @param {string} token
+ * @param {string} description
+ */
 function createKey(token, description) {
   return fetch(`${emu.url}/api/v1/api-keys`, {
     method: 'POST',
@@ -41,6 +47,7 @@ test('a response lost after the commit leaves an undelivered key in the ledger',
   await emu.faults.add({ method: 'POST', path: '/api/v1/api-keys', action: { type: 'reset-after' } });
   await assert.rejects(createKey(emu.user('dev').apiKey, 'lost'));
   const [entry] = await emu.ledger();
+  assert.ok(entry);
   assert.equal(entry.description, 'lost');
   assert.equal(entry.delivered, false);
 });

@@ -24,6 +24,10 @@ import { EMULATOR_BIN } from '../../test/kit/process.mjs';
 
 const CREATE_USERS = 200;
 
+/** @typedef {import('@qlik-ts/emulator').EmulatorUser} EmulatorUser */
+/** @typedef {{ name: string, connections: number, reqPerSec: number, p50Ms: number, p99Ms: number }} Row */
+/** @typedef {{ name: string, run: (connections: number, duration: number) => Promise<autocannon.Result> }} Scenario */
+
 function childEnv() {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
@@ -87,6 +91,14 @@ async function startTrivial() {
   return { url: line.trim(), stop };
 }
 
+/**
+ * A control-API call; resolves with the route's JSON (undefined for an empty answer), typed by the caller.
+ * @param {string} url
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 async function control(url, method, path, body) {
   const res = await fetch(`${url}/__emulator/${path}`, {
     method,
@@ -103,8 +115,10 @@ async function control(url, method, path, body) {
 async function startEmulator({ bin, args, dataDir }) {
   const flags = [...args, ...(dataDir === undefined ? [] : ['--data', join(dataDir, 'bench.db')])];
   const { line, stop } = await startChild([bin, ...flags]);
+  /** @type {{ url: string, users: EmulatorUser[] }} */
   const info = JSON.parse(line);
   const dev = info.users.find((u) => u.name === 'dev');
+  if (dev === undefined) throw new Error('the emulator has no "dev" user');
   // The GET target: dev's bootstrap key, which survives the resets between create runs.
   const listed = await fetch(`${info.url}/api/v1/api-keys?limit=100`, {
     headers: { authorization: `Bearer ${dev.apiKey}` },
@@ -114,11 +128,13 @@ async function startEmulator({ bin, args, dataDir }) {
     (k) => k.description === 'qlik-emulator bootstrap',
   )?.id;
   if (target === undefined) throw new Error("dev's bootstrap key is not in its list");
+  /** @type {string[]} */
   const creators = [];
   for (let i = 0; i < CREATE_USERS; i++) {
     creators.push((await control(info.url, 'POST', 'users', { name: `bench-${i}`, roles: ['ManageApiKeys'] })).apiKey);
   }
   const admin = info.users.find((u) => u.roles.includes('TenantAdmin'));
+  if (admin === undefined) throw new Error('the emulator has no TenantAdmin');
   const idps = await fetch(`${info.url}/api/v1/identity-providers`, {
     headers: { authorization: `Bearer ${admin.apiKey}` },
   });
@@ -128,7 +144,10 @@ async function startEmulator({ bin, args, dataDir }) {
   return { url: info.url, devToken: dev.apiKey, target, creators, adminId: admin.id, idpId, stop };
 }
 
-/** An Entra-ID-shaped SCIM user. */
+/**
+ * An Entra-ID-shaped SCIM user.
+ * @param {string} userName
+ */
 function scimUser(userName) {
   return JSON.stringify({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -140,6 +159,10 @@ function scimUser(userName) {
   });
 }
 
+/**
+ * @param {autocannon.Options} opts
+ * @returns {Promise<autocannon.Result>}
+ */
 function runCannon(opts) {
   return new Promise((resolve, reject) => {
     autocannon({ timeout: 10, ...opts }, (err, result) =>
@@ -148,6 +171,28 @@ function runCannon(opts) {
   });
 }
 
+/**
+ * POSTs to `url` + `path`, each request with the body and headers `each()` gives it.
+ * @param {string} url
+ * @param {string} path
+ * @param {number} connections
+ * @param {number} duration
+ * @param {() => { body: string, headers: Record<string, string> }} each
+ */
+function runPosts(url, path, connections, duration, each) {
+  return runCannon({
+    url,
+    connections,
+    duration,
+    requests: [{ method: 'POST', path, setupRequest: (req) => ({ ...req, ...each() }) }],
+  });
+}
+
+/**
+ * @param {string} name
+ * @param {number} connections
+ * @param {autocannon.Result} result
+ */
 function checkClean(name, connections, result) {
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) {
@@ -157,8 +202,14 @@ function checkClean(name, connections, result) {
   }
 }
 
-/** The scenarios: each knows how to run one measurement at a given connection count. */
+/** @typedef {Awaited<ReturnType<typeof startEmulator>>} BenchTarget */
+
+/**
+ * The scenarios: each knows how to run one measurement at a given connection count.
+ * @param {{ trivial: { url: string }, memory: BenchTarget, data: BenchTarget }} targets
+ */
 function scenarios(targets) {
+  /** @type {Scenario[]} */
   const list = [
     {
       name: 'node:http fixed JSON',
@@ -166,10 +217,10 @@ function scenarios(targets) {
         runCannon({ url: `${targets.trivial.url}/api/v1/api-keys/x`, connections, duration }),
     },
   ];
-  for (const [label, emu] of [
+  for (const [label, emu] of /** @type {[string, BenchTarget][]} */ ([
     ['memory', targets.memory],
     ['--data', targets.data],
-  ]) {
+  ])) {
     list.push({
       name: `emulator GET by id (${label})`,
       run: (connections, duration) =>
@@ -188,24 +239,9 @@ function scenarios(targets) {
         await control(emu.url, 'PUT', 'config', { max_keys_per_user: 1000 });
         let next = 0;
         const body = JSON.stringify({ description: 'bench', expiry: 'PT1H' });
-        return runCannon({
-          url: emu.url,
-          connections,
-          duration,
-          requests: [
-            {
-              method: 'POST',
-              path: '/api/v1/api-keys',
-              setupRequest: (req) => {
-                const token = emu.creators[next++ % emu.creators.length];
-                return {
-                  ...req,
-                  body,
-                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-                };
-              },
-            },
-          ],
+        return runPosts(emu.url, '/api/v1/api-keys', connections, duration, () => {
+          const token = emu.creators[next++ % emu.creators.length];
+          return { body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
         });
       },
     });
@@ -214,6 +250,7 @@ function scenarios(targets) {
       run: async (connections, duration) => {
         // Reset drops the users SCIM provisioned and every minted key: a new SCIM key for each run.
         await control(emu.url, 'POST', 'reset');
+        /** @type {{ token: string }} */
         const key = await control(emu.url, 'POST', 'keys', {
           userId: emu.adminId,
           subType: 'externalClient',
@@ -221,28 +258,17 @@ function scenarios(targets) {
         });
         let next = 0;
         const run = Date.now().toString(36);
-        return runCannon({
-          url: emu.url,
-          connections,
-          duration,
-          requests: [
-            {
-              method: 'POST',
-              path: '/api/v1/scim/v2/Users',
-              setupRequest: (req) => ({
-                ...req,
-                body: scimUser(`bench-${run}-${next++}@bench.example`),
-                headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/scim+json' },
-              }),
-            },
-          ],
-        });
+        return runPosts(emu.url, '/api/v1/scim/v2/Users', connections, duration, () => ({
+          body: scimUser(`bench-${run}-${next++}@bench.example`),
+          headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/scim+json' },
+        }));
       },
     });
   }
   return list;
 }
 
+/** @param {number[]} values */
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
@@ -253,7 +279,7 @@ function median(values) {
  * `{ name, connections, reqPerSec, p50Ms, p99Ms }` (averages over the run, or the median round by req/s).
  *
  * @param {{ durationSec?: number, rounds?: number, connections?: number[], bin?: string, args?: string[],
- *           onResult?: (row: object) => void }} [options]
+ *           onResult?: (row: Row & { round: number }) => void }} [options]
  *   `bin` and `args`: the emulator to start (default this repository's bin/qlik-emulator.js with --quiet).
  */
 export async function benchEmulator({
@@ -265,6 +291,7 @@ export async function benchEmulator({
   onResult,
 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'qlik-emulator-bench-'));
+  /** @type {(() => Promise<void>)[]} */
   const stops = [];
   try {
     const trivial = await startTrivial();
@@ -274,6 +301,7 @@ export async function benchEmulator({
     const data = await startEmulator({ bin, args, dataDir });
     stops.push(data.stop);
     const list = scenarios({ trivial, memory, data });
+    /** @type {Map<string, Row[]>} */
     const samples = new Map();
     for (const s of list) {
       // Warm-up (JIT, SQLite page cache), not measured.
@@ -297,12 +325,14 @@ export async function benchEmulator({
         }
       }
     }
+    /** @type {Row[]} */
     const rows = [];
     for (const c of connections) {
       for (const s of list) {
-        const runs = samples.get(`${s.name}\u0000${c}`);
+        const runs = samples.get(`${s.name}\u0000${c}`) ?? [];
         const mid = median(runs.map((r) => r.reqPerSec));
-        rows.push(runs.find((r) => r.reqPerSec === mid));
+        const row = runs.find((r) => r.reqPerSec === mid);
+        if (row) rows.push(row);
       }
     }
     return rows;
@@ -312,11 +342,14 @@ export async function benchEmulator({
   }
 }
 
+/** @param {Row[]} rows */
 export function formatTable(rows) {
   const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms'];
   const cells = rows.map((r) => [r.name, String(r.connections), String(r.reqPerSec), String(r.p50Ms), String(r.p99Ms)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i].length)));
-  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
+  /** @param {string[]} row */
+  const line = (row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), ...cells.map(line)].join('\n');
 }
 

@@ -15,6 +15,7 @@ const req = http.request(
     },
   },
   (res) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     res.on('data', (c) => chunks.push(c));
     res.on('end', () => {

@@ -10,6 +10,14 @@ const base = process.env.BENCH_URL;
 const file = process.env.BENCH_TOKEN_FILE ?? '';
 const agent = new http.Agent({ keepAlive: true });
 
+/**
+ * One request with `token`; resolves with the answer's JSON (undefined when empty), following redirects with GET.
+ * @param {string} method
+ * @param {string} path
+ * @param {string} token
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 function call(method, path, token, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
@@ -17,6 +25,7 @@ function call(method, path, token, body) {
     if (data !== undefined)
       Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
     const req = http.request(new URL(path, base), { method, headers, agent }, (res) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -35,10 +44,13 @@ function call(method, path, token, body) {
 
 (async () => {
   const old = readFileSync(file, 'utf8').trim();
+  /** @type {{ jti: string, tenantId: string }} */
   const claims = JSON.parse(Buffer.from(old.split('.')[1] ?? '', 'base64url').toString());
+  /** @type {{ sub: string, description: string }} */
   const key = await call('GET', `/api/v1/api-keys/${claims.jti}`, old);
   await call('GET', `/api/v1/api-keys?sub=${key.sub}&status=active&limit=100`, old);
   await call('GET', `/api/v1/api-keys/configs/${claims.tenantId}`, old);
+  /** @type {{ id: string, token: string }} */
   const made = await call('POST', '/api/v1/api-keys', old, {
     description: `${key.description} [qlik-cli:rot.x] [qlik-cli:y.1]`,
     expiry: 'P1D',

@@ -58,6 +58,7 @@ const blobNode = process.version === `v${NODE_VERSION}` ? process.execPath : nod
  * Remove the Authenticode signature of a PE file (it would no longer match once the blob is injected): zero the
  * certificate table's directory entry and cut the table off the end of the file, where PE files keep it. Written here
  * because no npm package does it; osslsigncode (Debian) `remove-signature` does the same.
+ * @param {string} file
  */
 function removePeSignature(file) {
   const buf = readFileSync(file);
@@ -81,6 +82,7 @@ const dist = join(CLI, 'dist');
 const work = join(OUT, '.work');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
+/** @type {string[]} */
 const sums = [];
 try {
   for (const target of targets) {

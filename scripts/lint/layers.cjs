@@ -36,9 +36,17 @@ const EMULATOR_LAYERS = [
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { basename, join } = require('node:path');
 
-/** Group files (`cmd/<group>/<group>.ts`, also nested), found on disk: they alone may import verbs. */
+/** @typedef {import('dependency-cruiser', { with: { 'resolution-mode': 'import' } }).IRegularForbiddenRuleType} Rule */
+
+/**
+ * Group files (`cmd/<group>/<group>.ts`, also nested), found on disk: they alone may import verbs.
+ * @param {string} cmdDir
+ * @returns {string[]}
+ */
 function groupFiles(cmdDir) {
+  /** @type {string[]} */
   const out = [];
+  /** @param {string} dir */
   const visit = (dir) => {
     const own = join(dir, `${basename(dir)}.ts`);
     if (existsSync(own)) out.push(own);
@@ -50,11 +58,24 @@ function groupFiles(cmdDir) {
   return out;
 }
 
+/** @param {string} s */
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The path pattern of one unit of a layer (a file, or a directory) under `src`.
+ * @param {string} src
+ * @param {string} name
+ */
 const unit = (src, name) => (name.endsWith('.ts') ? `^${esc(src)}${esc(name)}$` : `^${esc(src)}${esc(name)}/`);
 
-/** Rules for `layers` (lowest first) under a source root such as `packages/cli/src/`. */
+/**
+ * Rules for `layers` (lowest first) under a source root such as `packages/cli/src/`.
+ * @param {string} src
+ * @param {string[][]} layers
+ * @param {string} [prefix]
+ * @returns {Rule[]}
+ */
 function layerOrder(src, layers, prefix = '') {
+  /** @type {Rule[]} */
   const rules = [];
   layers.forEach((layer, i) => {
     const above = layers.slice(i + 1).flat();
@@ -76,9 +97,16 @@ function layerOrder(src, layers, prefix = '') {
 /**
  * Verbs' private folders (`cmd/<group>/<verb>/` beside `cmd/<group>/<verb>.ts`, with no group file of their own),
  * found on disk, as paths relative to `cmd/` (`api-key/rotate`).
+ * @param {string} cmdDir
+ * @returns {string[]}
  */
 function privateFolders(cmdDir) {
+  /** @type {string[]} */
   const out = [];
+  /**
+   * @param {string} dir
+   * @param {string} rel
+   */
   const visit = (dir, rel) => {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
@@ -92,7 +120,11 @@ function privateFolders(cmdDir) {
   return out;
 }
 
-/** The CLI's rules for a source root such as `packages/cli/src/`. */
+/**
+ * The CLI's rules for a source root such as `packages/cli/src/`.
+ * @param {string} src
+ * @returns {Rule[]}
+ */
 function layerRules(src) {
   const rules = layerOrder(src, LAYERS);
   const cmd = `${esc(src)}cmd/`;
@@ -123,7 +155,11 @@ function layerRules(src) {
   return rules;
 }
 
-/** The emulator's rules for a source root such as `packages/emulator/src/`. */
+/**
+ * The emulator's rules for a source root such as `packages/emulator/src/`.
+ * @param {string} src
+ * @returns {Rule[]}
+ */
 function emulatorRules(src) {
   const services = `^${esc(src)}services/`;
   return [

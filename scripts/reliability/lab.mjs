@@ -22,22 +22,31 @@ const literalSecrets = new Set();
 /** @type {Set<string>} */
 const signatures = new Set();
 
+/** @param {unknown} value */
 export function registerSecret(value) {
   if (typeof value === 'string' && value.length >= 6) literalSecrets.add(value);
 }
 
+/** @param {unknown} token */
 export function registerToken(token) {
   const sig = typeof token === 'string' ? token.split('.')[2] : undefined;
   if (sig && sig.length >= 16) signatures.add(sig);
 }
 
+/**
+ * @param {string} haystack
+ * @param {string} needle
+ */
 function occurrences(haystack, needle) {
   let n = 0;
   for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + needle.length)) n += 1;
   return n;
 }
 
-/** How many secrets a text holds: JWT-shaped strings, plus known token signatures and literals outside them. */
+/**
+ * How many secrets a text holds: JWT-shaped strings, plus known token signatures and literals outside them.
+ * @param {string | undefined} text
+ */
 export function countLeaks(text) {
   if (!text) return 0;
   let n = (text.match(JWT_RE) ?? []).length;
@@ -50,10 +59,12 @@ export function countLeaks(text) {
 /**
  * Leaks in the contexts directory: secrets in any file but those whose job is to hold them (temp files, lock
  * directories, anything else), and each of those that others can read (mode not 0600).
+ * @param {string} home
  */
 export async function neighbourLeaks(home) {
   const dir = join(home, '.qlik');
   let n = 0;
+  /** @param {string} d */
   const walk = async (d) => {
     let entries;
     try {
@@ -78,21 +89,29 @@ const OWN_SECRET_FILES = new Set(['contexts.yml', '.contexts.yml.cache.json', 'o
 /** Files the CLI keeps beside them on purpose, with no secret in them: the ids and expiries of context keys. */
 const OWN_PLAIN_FILES = new Set(['key-expiry.json']);
 
-/** A file the CLI keeps in ~/.qlik on purpose (not a leftover of an interrupted write). */
+/**
+ * A file the CLI keeps in ~/.qlik on purpose (not a leftover of an interrupted write).
+ * @param {string} name
+ */
 export function isOwnFile(name) {
   return OWN_SECRET_FILES.has(name) || OWN_PLAIN_FILES.has(name);
 }
 
-/** ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069). */
+/**
+ * ESC, C1 CSI and the bidi controls that reorder what a terminal shows (U+202A–U+202E, U+2066–U+2069).
+ * @param {string | undefined} text
+ */
 export function escBytes(text) {
   // eslint-disable-next-line no-control-regex
   return (text ?? '').match(/[\u001b\u009b\u202a-\u202e\u2066-\u2069]/g)?.length ?? 0;
 }
 
+/** @param {string | undefined} text */
 export function hasStackTrace(text) {
   return /\n\s+at .+[(:]\d+/.test(text ?? '') || /^\s+at /m.test(text ?? '');
 }
 
+/** @param {string} path */
 export async function sha256File(path) {
   try {
     return createHash('sha256')
@@ -103,6 +122,7 @@ export async function sha256File(path) {
   }
 }
 
+/** @param {string} path */
 export async function modeOf(path) {
   try {
     return (await stat(path)).mode & 0o777;
@@ -111,8 +131,14 @@ export async function modeOf(path) {
   }
 }
 
-/** Reads /proc/<pid>/cmdline every few ms while the process lives; resolves with the samples read. */
+/**
+ * Reads /proc/<pid>/cmdline every few ms while the process lives; resolves with the samples read.
+ * @param {number | undefined} pid
+ * @param {() => boolean} stop
+ * @returns {Promise<string[]>}
+ */
 function sampleCmdline(pid, stop) {
+  /** @type {string[]} */
   const samples = [];
   return new Promise((resolve) => {
     const tick = async () => {
@@ -128,7 +154,10 @@ function sampleCmdline(pid, stop) {
   });
 }
 
-/** Waits for a spawned CLI run (spawnQlik) while sampling its /proc/<pid>/cmdline; resolves with {r, samples}. */
+/**
+ * Waits for a spawned CLI run (spawnQlik) while sampling its /proc/<pid>/cmdline; resolves with {r, samples}.
+ * @param {ReturnType<typeof spawnQlik>} p
+ */
 export async function withCmdline(p) {
   let finished = false;
   const sampling = sampleCmdline(p.pid, () => finished);
@@ -142,11 +171,15 @@ export async function withCmdline(p) {
 /**
  * The built CLI is copied once per run (bin, dist, package.json: the bundle has no runtime dependencies), so that a
  * rebuild of packages/cli by someone else during a long run never leaves a case with half a dist/.
+ * @type {Promise<{ dir: string, bin: string }> | undefined}
  */
 let snapshot;
 let qlikBin = QLIK;
 
-/** dist/main.cjs, dist/fast.cjs, dist/help.txt and every vendor file main.cjs requires are there. */
+/**
+ * dist/main.cjs, dist/fast.cjs, dist/help.txt and every vendor file main.cjs requires are there.
+ * @param {string} distDir
+ */
 function bundleComplete(distDir) {
   const main = join(distDir, 'main.cjs');
   if (!existsSync(join(distDir, 'fast.cjs')) || !existsSync(join(distDir, 'help.txt'))) return false;
@@ -236,13 +269,17 @@ export function qlikPath() {
   return qlikBin;
 }
 
-/** One stderr line per entry, without the trailing empty string. */
+/**
+ * One stderr line per entry, without the trailing empty string.
+ * @param {string | undefined} text
+ */
 export function stderrLines(text) {
   return (text ?? '').split('\n').filter((l, i, all) => !(l === '' && i === all.length - 1));
 }
 
 // ---- homes ----
 
+/** @type {Set<string>} */
 const homes = new Set();
 
 export async function makeHome(prefix = 'qlik-rel-') {
@@ -251,16 +288,38 @@ export async function makeHome(prefix = 'qlik-rel-') {
   return home;
 }
 
+/** @param {string} home */
 export function contextsPath(home) {
   return join(home, '.qlik', 'contexts.yml');
 }
 
-/** The environment of a CLI run in `home`: the kit's clean environment plus `extra`. */
+/**
+ * The environment of a CLI run in `home`: the kit's clean environment plus `extra`.
+ * @param {string} home
+ * @param {Record<string, string | undefined>} [extra]
+ */
 export function envFor(home, extra = {}) {
   return cleanEnv(home, extra);
 }
 
-/** Write a contexts file directly (0600 in a 0700 directory), the way `qlik context create` lays it out. */
+/**
+ * A context as `writeContexts` lays it out (server-type is always cloud).
+ * @typedef {object} ContextSpec
+ * @property {string} server
+ * @property {string} [comment]
+ * @property {Record<string, string>} [headers]
+ * @property {boolean} [insecure]
+ * @property {string} [oauth-client-id]
+ * @property {string} [oauth-client-secret]
+ * @property {string} [oauth-scope]
+ */
+
+/**
+ * Write a contexts file directly (0600 in a 0700 directory), the way `qlik context create` lays it out.
+ * @param {string} home
+ * @param {Record<string, ContextSpec>} contexts
+ * @param {string} [current]
+ */
 export async function writeContexts(home, contexts, current) {
   const dir = join(home, '.qlik');
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -275,7 +334,7 @@ export async function writeContexts(home, contexts, current) {
       for (const [h, v] of Object.entries(c.headers)) lines.push(`      ${h}: ${q(v)}`);
     }
     if (c.insecure !== undefined) lines.push(`    insecure: ${c.insecure}`);
-    for (const field of ['oauth-client-id', 'oauth-client-secret', 'oauth-scope'])
+    for (const field of /** @type {const} */ (['oauth-client-id', 'oauth-client-secret', 'oauth-scope']))
       if (c[field] !== undefined) lines.push(`    ${field}: ${q(c[field])}`);
     lines.push(`    server: ${q(c.server)}`);
     lines.push('    server-type: cloud');
@@ -286,14 +345,22 @@ export async function writeContexts(home, contexts, current) {
   return path;
 }
 
-/** A fresh home whose current context `emu` points at `server` with `apiKey`. */
+/**
+ * A fresh home whose current context `emu` points at `server` with `apiKey`.
+ * @param {string} server
+ * @param {string} apiKey
+ * @param {Partial<ContextSpec>} [extra]
+ */
 export async function homeFor(server, apiKey, extra = {}) {
   const home = await makeHome();
   await writeContexts(home, { emu: { server, headers: { Authorization: `Bearer ${apiKey}` }, ...extra } });
   return home;
 }
 
-/** A fresh home whose current context holds the admin's key for `emu`. */
+/**
+ * A fresh home whose current context holds the admin's key for `emu`.
+ * @param {LabEmulator} emu
+ */
 export function adminHome(emu) {
   return homeFor(emu.url, emu.admin.apiKey);
 }
@@ -356,13 +423,22 @@ export async function labEmulator(options = {}) {
   };
 }
 
-/** The plain emulator now, the --tls one on first use. */
+/** @typedef {Awaited<ReturnType<typeof labEmulator>>} LabEmulator */
+/** @typedef {{ close(): Promise<unknown> }} Closable */
+
+/**
+ * The plain emulator now, the --tls one on first use.
+ * @param {{ reduced?: boolean }} [opts]
+ */
 export async function openLab({ reduced = false } = {}) {
   snapshot ??= snapshotCli();
   qlikBin = (await snapshot).bin;
   const plain = await labEmulator();
+  /** @type {Promise<LabEmulator> | undefined} */
   let tls;
+  /** @type {Closable[]} */
   const extras = [];
+  /** @type {Map<string, Promise<Closable>>} */
   const memos = new Map();
   const lab = {
     reduced,
@@ -376,19 +452,30 @@ export async function openLab({ reduced = false } = {}) {
       tls ??= labEmulator({ tls: true });
       return tls;
     },
-    /** Keep something with a close() until the lab closes. */
+    /**
+     * Keep something with a close() until the lab closes.
+     * @template {Closable} T
+     * @param {T} thing
+     * @returns {T}
+     */
     own(thing) {
       extras.push(thing);
       return thing;
     },
-    /** One `make()` per lab and key (a proxy, a sink), closed with the lab. */
+    /**
+     * One `make()` per lab and key (a proxy, a sink), closed with the lab.
+     * @template {Closable} T
+     * @param {string} key
+     * @param {() => T | Promise<T>} make
+     * @returns {Promise<T>}
+     */
     memo(key, make) {
       if (!memos.has(key))
         memos.set(
           key,
           Promise.resolve(make()).then((thing) => lab.own(thing)),
         );
-      return memos.get(key);
+      return /** @type {Promise<T>} */ (memos.get(key));
     },
     async close() {
       for (const x of extras.splice(0)) await x.close().catch(() => undefined);
@@ -399,14 +486,25 @@ export async function openLab({ reduced = false } = {}) {
   return lab;
 }
 
-/** Up to `size` labs, each used by one case at a time; cases wait for a free one. */
+/** @typedef {Awaited<ReturnType<typeof openLab>>} Lab */
+
+/**
+ * Up to `size` labs, each used by one case at a time; cases wait for a free one.
+ * @param {number} size
+ * @param {{ reduced?: boolean }} [opts]
+ */
 export function labPool(size, opts = {}) {
+  /** @type {Lab[]} */
   const idle = [];
+  /** @type {((lab: Lab) => void)[]} */
   const waiters = [];
+  /** @type {Promise<Lab>[]} */
   const all = [];
   return {
+    /** @returns {Promise<Lab>} */
     async acquire() {
-      if (idle.length > 0) return idle.pop();
+      const free = idle.pop();
+      if (free !== undefined) return free;
       if (all.length < size) {
         const lab = openLab(opts);
         all.push(lab);
@@ -414,6 +512,7 @@ export function labPool(size, opts = {}) {
       }
       return new Promise((resolve) => waiters.push(resolve));
     },
+    /** @param {Lab} lab */
     release(lab) {
       const next = waiters.shift();
       if (next) next(lab);

@@ -1,9 +1,9 @@
 // Rendering the matrix: one table (rows grouped by section), the totals line, and docs/RELIABILITY.md.
 import { cpus, loadavg, release } from 'node:os';
-import { SECTIONS } from './cases/index.mjs';
+import { SECTIONS } from './cases/case.mjs';
 
-/** @typedef {import('./cases/index.mjs').CaseResult} CaseResult */
-/** @typedef {import('./cases/index.mjs').Figures} Figures */
+/** @typedef {import('./cases/case.mjs').CaseResult} CaseResult */
+/** @typedef {import('./cases/case.mjs').Figures} Figures */
 /** @typedef {ReturnType<typeof totals>} Totals */
 
 /** @type {[string, string][]} */
@@ -148,6 +148,11 @@ export function machine() {
   };
 }
 
+/**
+ * The whole report (docs/RELIABILITY.md) of a run.
+ * @param {{ results: CaseResult[], wallMs: number, started: Date, machineInfo: ReturnType<typeof machine>, loadAtEnd: string }} run
+ * @returns {string}
+ */
 export function markdown({ results, wallMs, started, machineInfo, loadAtEnd }) {
   const t = totals(results);
   return `# Reliability and security matrix

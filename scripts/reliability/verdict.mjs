@@ -5,36 +5,73 @@ import { countLeaks, escBytes, hasStackTrace, neighbourLeaks, registerSecret } f
 
 export const KEYS_PATH = '/api/v1/api-keys';
 export const POST_KEYS = { method: 'POST', path: KEYS_PATH };
+export const GET_KEYS = { method: 'GET', path: KEYS_PATH };
 export const MiB = 1024 * 1024;
+
+/** @typedef {import('../../test/kit/process.mjs').ProcessResult} ProcessResult */
+/** @typedef {import('./cases/case.mjs').Figures} Figures */
 
 export class Verdict {
   constructor() {
+    /** @type {Figures} */
     this.figures = {};
+    /** @type {string[]} */
     this.failures = [];
     this.cliRuns = 0;
   }
+  /**
+   * @template {number | string | null | undefined} T
+   * @param {string} name
+   * @param {T} value
+   * @returns {T}
+   */
   fig(name, value) {
     this.figures[name] = value;
     return value;
   }
+  /**
+   * Adds `value` to a counting figure (0 when not set yet); resolves with the new count.
+   * @param {string} name
+   * @param {number} value
+   * @returns {number}
+   */
   add(name, value) {
-    this.figures[name] = (this.figures[name] ?? 0) + value;
-    return this.figures[name];
+    const sum = /** @type {number} */ (this.figures[name] ?? 0) + value;
+    this.figures[name] = sum;
+    return sum;
   }
+  /**
+   * `ok` when truthy, else a failure with `message`; answers `ok`.
+   * @template T
+   * @param {T} ok
+   * @param {string} message
+   * @returns {T}
+   */
   expect(ok, message) {
     if (!ok) this.failures.push(message);
     return ok;
   }
+  /**
+   * @param {string} name
+   * @param {unknown} actual
+   * @param {unknown} wanted
+   */
   eq(name, actual, wanted) {
     return this.expect(actual === wanted, `${name} was ${JSON.stringify(actual)}, expected ${JSON.stringify(wanted)}`);
   }
-  /** `text` matches `re` (the failure quotes the start of the text). */
+  /**
+   * `text` matches `re` (the failure quotes the start of the text).
+   * @param {string} name
+   * @param {string | undefined} text
+   * @param {RegExp} re
+   */
   match(name, text, re) {
     return this.expect(
       re.test(text ?? ''),
       `${name} does not match ${re}: ${JSON.stringify((text ?? '').slice(0, 300))}`,
     );
   }
+  /** @returns {import('./cases/case.mjs').Verdict} */
   done() {
     // A case of several CLI runs reports its own wall time (runCase), not the last run's time or exit code.
     if (this.cliRuns > 1) {
@@ -45,6 +82,17 @@ export class Verdict {
   }
 }
 
+/**
+ * A key as the CLI prints it with --json (the server's API-key object): the fields cases read; `token` on a create.
+ * @typedef {{ id: string, description: string, sub?: string, subType?: string, status?: string, token?: string }} CliKey
+ */
+
+/**
+ * The JSON `text` holds, or undefined when it does not parse. Like JSON.parse it answers `any`: the caller says the
+ * shape it expects (`@type` at the call site, e.g. CliKey).
+ * @param {string} text
+ * @returns {any}
+ */
 export function parseJson(text) {
   try {
     return JSON.parse(text);
@@ -53,16 +101,25 @@ export function parseJson(text) {
   }
 }
 
-/** An `Error: …` line, or the server's error body printed as JSON (its last line is `}`). */
+/**
+ * An `Error: …` line, or the server's error body printed as JSON (its last line is `}`).
+ * @param {string | undefined} text
+ */
 export function hasErrorMessage(text) {
   return /^Error: \S/m.test(text ?? '') || /(^|\n)\{\n[\s\S]*"errors"[\s\S]*\n\}\n?$/.test(text ?? '');
 }
 
+/** @param {string | undefined} text */
 export function firstLine(text) {
   return (text ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
 }
 
-/** Checks every CLI run shares: no secret and no terminal escape on stderr, no stack trace, not killed by us. */
+/**
+ * Checks every CLI run shares: no secret and no terminal escape on stderr, no stack trace, not killed by us.
+ * @param {Verdict} v
+ * @param {Pick<ProcessResult, 'stderr' | 'timedOut'>} r
+ * @param {string} [label]
+ */
 export function commonChecks(v, r, label = '') {
   v.cliRuns += 1;
   const at = label ? ` (${label})` : '';
@@ -74,7 +131,13 @@ export function commonChecks(v, r, label = '') {
   v.expect(!r.timedOut, `the CLI did not end within its time limit and was killed${at}`);
 }
 
-/** commonChecks, plus the files next to contexts.yml, plus the run's time and exit code as figures. */
+/**
+ * commonChecks, plus the files next to contexts.yml, plus the run's time and exit code as figures.
+ * @param {Verdict} v
+ * @param {ProcessResult} r
+ * @param {string | undefined} home
+ * @param {string} [label]
+ */
 export async function checkRun(v, r, home, label = '') {
   v.fig('exit', r.code);
   commonChecks(v, r, label);
@@ -82,16 +145,23 @@ export async function checkRun(v, r, home, label = '') {
   v.fig('ms', r.ms);
 }
 
+/** @param {number} retry */
 export function retryArgs(retry) {
   return ['--retry', String(retry), '--interval', '1'];
 }
 
-/** How many times a fault fires for a given --retry: once for 0 and 1 (1 recovers), three times for 10. */
+/**
+ * How many times a fault fires for a given --retry: once for 0 and 1 (1 recovers), three times for 10.
+ * @param {number} retry
+ */
 export function timesFor(retry) {
   return retry >= 10 ? 3 : 1;
 }
 
-/** A secret header value a case sends, registered so that any echo of it counts as a leak. */
+/**
+ * A secret header value a case sends, registered so that any echo of it counts as a leak.
+ * @param {string} [prefix]
+ */
 export function secretValue(prefix = 'hdr') {
   const value = `${prefix}-${randomBytes(12).toString('hex')}`;
   registerSecret(value);
@@ -101,7 +171,11 @@ export function secretValue(prefix = 'hdr') {
 /** The tag a tagged create appends to a description while the answer is outstanding (api/create-safely.ts). */
 export const TAG_RE = / \[qlik-cli:[A-Za-z0-9_-]+\.\d+\]$/;
 
-/** Ledger entries of keys created for `description`: exactly it, or it with a create tag still on. */
+/**
+ * Ledger entries of keys created for `description`: exactly it, or it with a create tag still on.
+ * @param {import('@qlik-ts/emulator').LedgerEntry[]} ledger
+ * @param {string} description
+ */
 export function keysFor(ledger, description) {
   return ledger.filter(
     (e) =>
@@ -110,12 +184,20 @@ export function keysFor(ledger, description) {
   );
 }
 
-/** Requests that carried credentials (Authorization, or one of `extra` headers) to a recording server. */
+/**
+ * Requests that carried credentials (Authorization, or one of `extra` headers) to a recording server.
+ * @template {{ headers: import('node:http').IncomingHttpHeaders }} Q
+ * @param {Q[]} requests
+ * @param {string[]} [extra]
+ */
 export function withCredentials(requests, extra = []) {
   return requests.filter((q) => q.headers.authorization !== undefined || extra.some((h) => q.headers[h] !== undefined));
 }
 
-/** Leaks counted so far are all zero. */
+/**
+ * Leaks counted so far are all zero.
+ * @param {Verdict} v
+ */
 export function noLeaks(v) {
   v.eq('leaked secrets', v.figures.leaked ?? 0, 0);
 }

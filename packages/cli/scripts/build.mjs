@@ -102,7 +102,9 @@ if (mainBytes > budget) {
 const { createRequire } = await import('node:module');
 const { helpPages } = createRequire(import.meta.url)('../dist/main.cjs');
 const table = helpPages();
+/** @type {Buffer[]} */
 const chunks = [];
+/** @type {{ version: unknown, groups: unknown, pages: Record<string, [number, number]> }} */
 const index = { version: table.version, groups: table.groups, pages: {} };
 let offset = 0;
 for (const [path, text] of Object.entries(table.pages)) {

@@ -13,7 +13,11 @@ const argv = process.argv.slice(2);
 /** @type {Record<string, { exports: any }>} */
 const loaded = {};
 
-/** Evaluate the CommonJS asset `name` (once), as require() would. */
+/**
+ * Evaluate the CommonJS asset `name` (once), as require() would; its exports.
+ * @param {string} name
+ * @returns {any}
+ */
 function load(name) {
   const done = loaded[name];
   if (done !== undefined) return done.exports;
@@ -36,12 +40,16 @@ function load(name) {
     process.stderr.write(`sea: ${name} code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
   const mod = { exports: {} };
   loaded[name] = mod;
-  const req = (spec) =>
+  const req = (/** @type {string} */ spec) =>
     spec.startsWith('./vendor/') ? load(`vendor/${spec.slice('./vendor/'.length)}`) : require(spec);
   script.runInThisContext()(mod.exports, req, mod, filename, path.dirname(filename));
   return mod.exports;
 }
 
+/**
+ * What fast.cjs exports (src/fast.ts): the answer to `argv` from the rendered help pages, or undefined.
+ * @type {{ answer(argv: string[], read: (offset: number, length: number) => Buffer): string | undefined, writeOut(text: string): void }}
+ */
 const fast = load('fast.cjs');
 const text = fast.answer(argv, (offset, length) =>
   Buffer.from(/** @type {ArrayBuffer} */ (sea.getRawAsset('help.txt')), offset, length),

@@ -4,6 +4,7 @@ import { closedPort, startSink } from '../net.mjs';
 import { adminHome, envFor, homeFor, registerToken, runQlik, spawnQlik } from '../lab.mjs';
 import {
   checkRun,
+  GET_KEYS,
   hasErrorMessage,
   KEYS_PATH,
   keysFor,
@@ -17,8 +18,8 @@ import {
   withCredentials,
 } from '../verdict.mjs';
 
-/** @typedef {import('./index.mjs').Case} Case */
-/** @typedef {import('./index.mjs').Lab} Lab */
+/** @typedef {import('./case.mjs').Case} Case */
+/** @typedef {import('./case.mjs').Lab} Lab */
 /** @typedef {Lab['emu']} LabEmulator */
 /** @typedef {import('../lab.mjs').FaultRule} FaultRule */
 
@@ -31,7 +32,7 @@ import {
  */
 /**
  * @param {Lab} lab
- * @param {{ id: string, rules?: FaultRule[], retry: number, timeout?: number | undefined, args?: string[], env?: Record<string, string>, server?: string,
+ * @param {{ id: string, rules?: FaultRule[], retry: number, timeout?: number | undefined, args?: string[], env?: Record<string, string | undefined>, server?: string,
  *   emu?: LabEmulator, setup?: (emu: LabEmulator) => unknown, closeStdout?: boolean, reset?: boolean, home?: string }} opts
  */
 export async function createUnderFault(
@@ -74,6 +75,7 @@ export async function createUnderFault(
  * @param {{ r: import('../../../test/kit/process.mjs').ProcessResult, home: string, description: string }} run
  */
 export async function measureCreate(emu, { r, home, description }) {
+  /** @type {import('../verdict.mjs').CliKey | undefined} */
   const out = parseJson(r.stdout);
   registerToken(out?.token);
   const ledger = keysFor(await emu.ledger(), description);
@@ -170,6 +172,23 @@ export async function judgeCreate(m, { exit, attempts, maxMs, stderr, faulted = 
  * @property {number} [minWaitS]
  * @property {RegExp} [stderr]
  */
+/**
+ * A fault kind that hits after the key is committed; retried with 0, 1 and 10 unless `more` says otherwise.
+ * @param {string} key
+ * @param {string} injected
+ * @param {FaultRule['action']} action
+ * @param {Partial<CreateFault>} [more]
+ * @returns {CreateFault}
+ */
+const afterCommit = (key, injected, action, more = {}) => ({
+  key,
+  injected,
+  action,
+  committed: true,
+  retries: [0, 1, 10],
+  ...more,
+});
+
 /** @type {CreateFault[]} */
 const CREATE_FAULTS = [
   {
@@ -199,60 +218,33 @@ const CREATE_FAULTS = [
     action: { type: 'reset-before' },
     retries: [0, 1, 10],
   },
-  {
-    key: 'reset-after',
-    injected: 'connection reset after commit',
-    action: { type: 'reset-after' },
-    committed: true,
-    retries: [0, 1, 10],
-    reduced: [1],
-  },
-  {
-    key: 'truncated',
-    injected: 'body truncated after commit',
-    action: { type: 'truncate-after' },
-    committed: true,
-    retries: [0, 1, 10],
-  },
-  {
-    key: 'html-2xx',
-    injected: 'HTML 201 body after commit',
-    action: { type: 'malformed-after', body: '<html><body><h1>Created</h1></body></html>', contentType: 'text/html' },
-    committed: true,
-    retries: [0, 1],
-  },
-  {
-    key: 'malformed-2xx',
-    injected: 'malformed JSON 201 body after commit',
-    action: { type: 'malformed-after', body: '{"id": "0000', contentType: 'application/json' },
-    committed: true,
-    retries: [0, 1],
-  },
-  {
-    key: 'drop-token',
-    injected: '201 without the token',
-    action: { type: 'drop-token' },
-    committed: true,
-    retries: [0, 1, 10],
-  },
-  {
-    key: 'slow-first-byte',
-    injected: 'first byte after 8 s, QLIK_HTTP_TIMEOUT=2',
-    action: { type: 'slow-first-byte', ms: 8000 },
-    committed: true,
-    timeout: 2,
-    retries: [0, 1, 10],
-    stderr: /timed out after 2s/,
-  },
-  {
-    key: 'trickle',
-    injected: 'body at 1 byte/s, QLIK_HTTP_TIMEOUT=2',
-    action: { type: 'trickle', bytesPerSecond: 1 },
-    committed: true,
-    timeout: 2,
-    retries: [0, 1],
-    stderr: /timed out after 2s/,
-  },
+  afterCommit('reset-after', 'connection reset after commit', { type: 'reset-after' }, { reduced: [1] }),
+  afterCommit('truncated', 'body truncated after commit', { type: 'truncate-after' }),
+  afterCommit(
+    'html-2xx',
+    'HTML 201 body after commit',
+    { type: 'malformed-after', body: '<html><body><h1>Created</h1></body></html>', contentType: 'text/html' },
+    { retries: [0, 1] },
+  ),
+  afterCommit(
+    'malformed-2xx',
+    'malformed JSON 201 body after commit',
+    { type: 'malformed-after', body: '{"id": "0000', contentType: 'application/json' },
+    { retries: [0, 1] },
+  ),
+  afterCommit('drop-token', '201 without the token', { type: 'drop-token' }),
+  afterCommit(
+    'slow-first-byte',
+    'first byte after 8 s, QLIK_HTTP_TIMEOUT=2',
+    { type: 'slow-first-byte', ms: 8000 },
+    { timeout: 2, stderr: /timed out after 2s/ },
+  ),
+  afterCommit(
+    'trickle',
+    'body at 1 byte/s, QLIK_HTTP_TIMEOUT=2',
+    { type: 'trickle', bytesPerSecond: 1 },
+    { timeout: 2, retries: [0, 1], stderr: /timed out after 2s/ },
+  ),
   {
     key: 'large-body',
     injected: '50 MB 201 body (cap 10 MiB)',
@@ -262,7 +254,7 @@ const CREATE_FAULTS = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function createFaultCases() {
   /** @type {Case[]} */
   const cases = [];
@@ -314,9 +306,9 @@ function createFaultCases() {
 
 const ESCAPES = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mBad \u009b1mrequest\u001b[0m \u202eevil';
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function specialCreateCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   for (const retry of [1, 10]) {
     cases.push({
@@ -521,7 +513,7 @@ function specialCreateCases() {
   });
   // A page that has items and a next link, so that paging goes on to the link (an empty page with a next link is
   // refused before, see adversarial/paging-*).
-  const pageWith = (next) => ({
+  const pageWith = (/** @type {string} */ next) => ({
     type: 'status',
     status: 200,
     body: { data: [{ id: 'k1', description: 'one' }], links: { next: { href: next } } },
@@ -537,7 +529,7 @@ function specialCreateCases() {
       const emu = lab.emu;
       const sink = lab.own(await startSink());
       await emu.reset();
-      await emu.faults.add({ method: 'GET', path: KEYS_PATH, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
+      await emu.faults.add({ ...GET_KEYS, action: pageWith(`${sink.url}${KEYS_PATH}?limit=100`) });
       const secret = secretValue();
       const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '--headers', `X-Reliability-Secret=${secret}`], {
@@ -560,18 +552,14 @@ function specialCreateCases() {
     expected: 'no ESC or bidi character on stderr',
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.faults.add({
-        method: 'GET',
-        path: KEYS_PATH,
-        times: 2,
-        action: pageWith(`${emu.url}${KEYS_PATH}?limit=100&x=%1B%5B31mred%1B%5D0;t%07%E2%80%AE`),
-      });
+      const next = pageWith(`${emu.url}${KEYS_PATH}?limit=100&x=%1B%5B31mred%1B%5D0;t%07%E2%80%AE`);
+      await emu.faults.add({ ...GET_KEYS, times: 2, action: next });
       const home = await adminHome(emu);
       const r = await runQlik(['api-key', 'ls', '--limit', '200', '-v'], { env: envFor(home) });
       const v = new Verdict();
-      v.fig('attempts', (await emu.requests()).length);
+      const attempts = v.fig('attempts', (await emu.requests()).length);
       await checkRun(v, r, home);
-      v.expect(v.figures.attempts >= 2, 'the next link was not followed');
+      v.expect(attempts >= 2, 'the next link was not followed');
       return v.done();
     },
   });
@@ -611,7 +599,10 @@ const keyPath = (ctx) => `${KEYS_PATH}/${ctx.key.id}`;
 const mintOne = async (emu) => ({
   key: await emu.control('POST', 'keys', { userId: emu.admin.id, description: 'reliability target', expiry: 'PT1H' }),
 });
+/** @typedef {Pick<IdempotentFault, 'method' | 'argv' | 'path' | 'prepare'>} VerbOfFault */
+/** @type {VerbOfFault} */
 const LS = { method: 'GET', argv: () => ['api-key', 'ls'], path: () => KEYS_PATH };
+/** @type {VerbOfFault} */
 const RM = { method: 'DELETE', prepare: mintOne, argv: (ctx) => ['api-key', 'rm', ctx.key.id], path: keyPath };
 
 /** Idempotent verbs under faults: `retries` are the --retry values run, `reduced` those `npm test` runs. */
@@ -661,7 +652,12 @@ const IDEMPOTENT = [
     argv: (ctx) => ['api-key', 'get', ctx.key.id],
     action: { type: 'reset-after' },
     path: keyPath,
-    check: (v, m) => m.r.code !== 0 || v.expect(parseJson(m.r.stdout)?.id === m.ctx.key.id, 'get printed another key'),
+    check: (v, m) =>
+      m.r.code !== 0 ||
+      v.expect(
+        /** @type {import('../verdict.mjs').CliKey | undefined} */ (parseJson(m.r.stdout))?.id === m.ctx.key.id,
+        'get printed another key',
+      ),
   },
   {
     key: 'get/slow-first-byte',
@@ -738,7 +734,7 @@ const IDEMPOTENT = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function idempotentCases() {
   /** @type {Case[]} */
   const cases = [];
@@ -770,7 +766,7 @@ function idempotentCases() {
                 method: k.method,
                 path: k.path(ctx),
                 times,
-                action: k.sink ? { ...k.action, location: `${sink.url}${KEYS_PATH}` } : k.action,
+                action: sink ? { ...k.action, location: `${sink.url}${KEYS_PATH}` } : k.action,
               },
             ],
           });
@@ -822,7 +818,7 @@ function idempotentCases() {
   return cases;
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function faultCases() {
   return [...createFaultCases(), ...specialCreateCases(), ...idempotentCases()];
 }

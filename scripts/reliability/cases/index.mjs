@@ -4,6 +4,7 @@
 // `reduced` (a few per section), and the lab's `reduced` flag makes multi-run cases smaller.
 import { labPool } from '../lab.mjs';
 import { adversarialCases } from './adversarial.mjs';
+import { SECTIONS } from './case.mjs';
 import { faultCases } from './faults.mjs';
 import { inputCases } from './input.mjs';
 import { lifecycleCases } from './lifecycle.mjs';
@@ -13,35 +14,13 @@ import { scimCases } from './scim.mjs';
 import { secretCases } from './secrets.mjs';
 import { userCases } from './users.mjs';
 
-/** @typedef {keyof typeof SECTIONS} Section */
-/** @typedef {Record<string, number | string | undefined>} Figures */
-/** @typedef {{ pass: boolean, figures: Figures, failures: string[] }} Verdict */
-/** @typedef {Verdict & { id: string, section: Section, injected: string, expected: string, wallMs: number }} CaseResult */
-/** @typedef {Awaited<ReturnType<typeof import('../lab.mjs').openLab>>} Lab An emulator (plus, on demand, a --tls one, a proxy and servers) that one case uses at a time. */
-/** @typedef {ReturnType<typeof labPool>} LabPool */
-
-/**
- * @typedef {object} Case
- * @property {string} id
- * @property {Section} section
- * @property {string} injected
- * @property {string} expected
- * @property {boolean} [heavy] Long-running (many CLI runs): started first.
- * @property {boolean} [reduced] Part of the reduced matrix that `npm test` runs.
- * @property {(lab: Lab) => Promise<Verdict>} run
- */
-
-export const SECTIONS = {
-  faults: '1. Server and network faults',
-  input: '2. Bad input (answered before any network call)',
-  secrets: '3. Secrets and the contexts file',
-  proxy: '4. Proxy and TLS',
-  adversarial: '5. Adversarial: the rules of issues #8 and #18',
-  oauth: '6. OAuth client credentials',
-  users: '7. Users and roles: offboarding and role changes',
-  lifecycle: "8. A key's whole life: rotate, exec, audit",
-  scim: '9. SCIM keys: auth binding, uniqueness, atomic PATCH, revocation',
-};
+/** @typedef {import('./case.mjs').Section} Section */
+/** @typedef {import('./case.mjs').Figures} Figures */
+/** @typedef {import('./case.mjs').Verdict} Verdict */
+/** @typedef {import('./case.mjs').CaseResult} CaseResult */
+/** @typedef {import('./case.mjs').Lab} Lab */
+/** @typedef {import('./case.mjs').LabPool} LabPool */
+/** @typedef {import('./case.mjs').Case} Case */
 
 /**
  * Every case of the matrix; `reduced` keeps the subset `npm test` runs.
@@ -121,4 +100,4 @@ export async function runMatrix(cases, { reduced = false, jobs = 1, onResult } =
   return results;
 }
 
-export { labPool };
+export { labPool, SECTIONS };

@@ -26,14 +26,14 @@ const NOBODY = 65534;
  * @property {boolean} [asNobody]
  * @property {RegExp} [expect]
  * @property {boolean} [reduced]
- * @property {import('./index.mjs').Section} [section]
+ * @property {import('./case.mjs').Section} [section]
  * @property {string} [prefix]
  */
 /**
  * @param {string} id
  * @param {string} injected
  * @param {BadInput} opts
- * @returns {import('./index.mjs').Case}
+ * @returns {import('./case.mjs').Case}
  */
 export function badInput(
   id,
@@ -100,7 +100,17 @@ export function badInput(
 
 const CREATE = ['api-key', 'create', '--description', 'bad input'];
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * `api-key ls --headers <value>`, refused with a message matching `expect`.
+ * @param {string} id
+ * @param {string} injected
+ * @param {string} value
+ * @param {RegExp} expect
+ */
+const badHeader = (id, injected, value, expect) =>
+  badInput(id, injected, { args: ['api-key', 'ls', '--headers', value], expect });
+
+/** @returns {import('./case.mjs').Case[]} */
 export function inputCases() {
   const durations = [
     ['7D', ['--expiry', '7D']],
@@ -122,6 +132,12 @@ export function inputCases() {
       },
     ),
   );
+  /**
+   * A file `name` in the case's directory holding `content`; watched for changes.
+   * @param {InputFiles} f
+   * @param {string} name
+   * @param {string} content
+   */
   const bodyFile = async (f, name, content) => {
     const path = join(f.dir, name);
     await writeFile(path, content);
@@ -131,14 +147,8 @@ export function inputCases() {
     badInput('subType-scim', 'create --subType scim', { args: [...CREATE, '--subType', 'scim'], expect: /subType/ }),
     badInput('retry-11', 'create --retry 11', { args: [...CREATE, '--retry', '11'], expect: /retry/ }),
     badInput('interval-0', 'create --interval 0', { args: [...CREATE, '--interval', '0'], expect: /interval/ }),
-    badInput('header-CR', '--headers with CR in a value', {
-      args: ['api-key', 'ls', '--headers', 'X-Test=a\rb'],
-      expect: /line break/,
-    }),
-    badInput('header-LF', '--headers with LF in a value', {
-      args: ['api-key', 'ls', '--headers', 'X-Test=a\nInjected: 1'],
-      expect: /line break/,
-    }),
+    badHeader('header-CR', '--headers with CR in a value', 'X-Test=a\rb', /line break/),
+    badHeader('header-LF', '--headers with LF in a value', 'X-Test=a\nInjected: 1', /line break/),
     badInput('header-NUL-config', 'NUL in a header value, from a -c config file (argv cannot hold NUL)', {
       setup: (f) => bodyFile(f, 'config.yml', 'headers:\n  X-Test: "a\\0b"\n'),
       args: (f, e) => ['api-key', 'ls', '-c', e.path],
@@ -150,18 +160,9 @@ export function inputCases() {
       args: ['api-key', 'ls'],
       expect: /NUL/,
     }),
-    badInput('header-name-space', '--headers "Bad Name=x"', {
-      args: ['api-key', 'ls', '--headers', 'Bad Name=x'],
-      expect: /header name/,
-    }),
-    badInput('header-name-paren', '--headers "X(1)=x"', {
-      args: ['api-key', 'ls', '--headers', 'X(1)=x'],
-      expect: /header name/,
-    }),
-    badInput('header-name-empty', '--headers "=x"', {
-      args: ['api-key', 'ls', '--headers', '=x'],
-      expect: /header name/,
-    }),
+    badHeader('header-name-space', '--headers "Bad Name=x"', 'Bad Name=x', /header name/),
+    badHeader('header-name-paren', '--headers "X(1)=x"', 'X(1)=x', /header name/),
+    badHeader('header-name-empty', '--headers "=x"', '=x', /header name/),
     badInput('file-missing', '-f pointing at nothing', {
       args: (f) => [...CREATE, '-f', join(f.dir, 'nothing.json')],
       expect: /no such file/,

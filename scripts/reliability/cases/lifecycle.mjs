@@ -6,9 +6,18 @@ import { join } from 'node:path';
 import { envFor, homeFor, registerToken, runQlik, spawnQlik, stderrLines } from '../lab.mjs';
 import { checkRun, noLeaks, Verdict } from '../verdict.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const jti = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti;
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
+/** @typedef {{ id: string, description: string, created: string, expiry: string }} ListedKey An item of GET /api/v1/api-keys, in the fields read here. */
 
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The `jti` claim of a token (the id of its key).
+ * @param {string} token
+ * @returns {string}
+ */
+const jti = (token) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).jti;
+
+/** @param {string} home */
 async function contextToken(home) {
   const text = await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8');
   const token = /Bearer "?([^"\s]+)"?/.exec(text)?.[1] ?? '';
@@ -16,25 +25,45 @@ async function contextToken(home) {
   return token;
 }
 
-/** Whether a token authenticates (users/me answers with a redirect or 200). */
+/**
+ * Whether a token authenticates (users/me answers with a redirect or 200).
+ * @param {LabEmulator} emu
+ * @param {string} token
+ */
 async function works(emu, token) {
   return [200, 301, 302].includes((await emu.call('GET', '/api/v1/users/me', { token })).status);
 }
 
-/** The active keys of the developer whose description is `d` or `d` followed by this CLI's tags. */
+/**
+ * The active keys of the developer whose description is `d` or `d` followed by this CLI's tags.
+ * @param {LabEmulator} emu
+ * @param {string} d
+ */
 async function keysOf(emu, d) {
   const r = await emu.call('GET', `/api/v1/api-keys?sub=${emu.dev.id}&status=active&limit=100`, {
     token: emu.admin.apiKey,
   });
-  return (r.body?.data ?? []).filter((k) => k.description === d || k.description.startsWith(`${d} [qlik-cli:`));
+  /** @type {ListedKey[]} */
+  const data = r.body?.data ?? [];
+  return data.filter((k) => k.description === d || k.description.startsWith(`${d} [qlik-cli:`));
 }
 
-/** A home whose current context holds a fresh key of the developer described `d` (minted: faults do not apply). */
+/**
+ * A home whose current context holds a fresh key of the developer described `d` (minted: faults do not apply).
+ * @param {LabEmulator} emu
+ * @param {string} d
+ */
 async function devHome(emu, d) {
+  /** @type {{ token: string }} */
   const key = await emu.control('POST', 'keys', { userId: emu.dev.id, description: d, expiry: 'PT1H' });
   return homeFor(emu.url, key.token);
 }
 
+/**
+ * The step a rotation's journal records, or 'none' without a journal.
+ * @param {string} home
+ * @returns {Promise<string>}
+ */
 async function journalStep(home) {
   try {
     return JSON.parse(await readFile(join(home, '.qlik', 'rotations', 'emu.json'), 'utf8')).step;
@@ -43,7 +72,7 @@ async function journalStep(home) {
   }
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function lifecycleCases() {
   return [
     {
@@ -66,6 +95,7 @@ export function lifecycleCases() {
         v.eq('exit code of an uninterrupted rotation', whole.code, 0);
         v.fig('spanMs', Math.round(span));
         const runs = 200;
+        /** @type {Record<string, number>} */
         const steps = {};
         let broken = 0;
         let extra = 0;
@@ -87,7 +117,8 @@ export function lifecycleCases() {
           );
           const keys = await keysOf(emu, d);
           const held = jti(await contextToken(home));
-          const ok = keys.length === 1 && keys[0].id === held && keys[0].description === d;
+          const [only] = keys;
+          const ok = keys.length === 1 && only !== undefined && only.id === held && only.description === d;
           if (!ok) extra += 1;
           v.expect(
             ok,

@@ -28,7 +28,8 @@ import {
 const TOKEN_PATH = '/oauth/token';
 const ME = ['user', 'me'];
 
-/** @typedef {import('./index.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('../../../test/kit/process.mjs').ProcessResult} ProcessResult */
 
 /**
  * The emulator's seeded M2M client (every lab emulator starts with one).
@@ -58,12 +59,22 @@ async function oauthHome(emu, { secret } = {}) {
   return home;
 }
 
-/** Token requests the emulator saw, from its request log. */
+/**
+ * Token requests the emulator saw, from its request log.
+ * @param {LabEmulator} emu
+ */
 async function tokenRequests(emu) {
   return (await emu.requests()).filter((e) => e.path === TOKEN_PATH);
 }
 
-/** Checks of every OAuth run: the common ones, no secret on stdout (unless it prints a created key), the cache file 0600. */
+/**
+ * Checks of every OAuth run: the common ones, no secret on stdout (unless it prints a created key), the cache file 0600.
+ * @param {Verdict} v
+ * @param {ProcessResult} r
+ * @param {string} home
+ * @param {string} [label]
+ * @param {{ printsKey?: boolean }} [opts]
+ */
 async function checkOAuthRun(v, r, home, label, { printsKey = false } = {}) {
   await checkRun(v, r, home, label);
   const onStdout = printsKey ? 0 : countLeaks(r.stdout);
@@ -73,7 +84,19 @@ async function checkOAuthRun(v, r, home, label, { printsKey = false } = {}) {
   if (mode !== undefined) v.expect((mode & 0o077) === 0, `the token cache is mode ${mode.toString(8)}`);
 }
 
-/** The token endpoint under one fault kind: `user me --retry N` on a cold cache. */
+/**
+ * The token endpoint under one fault kind: `user me --retry N` on a cold cache.
+ * @typedef {object} TokenFault
+ * @property {string} key
+ * @property {string} injected
+ * @property {import('../lab.mjs').FaultAction} action
+ * @property {number[]} retries
+ * @property {number[]} [reduced]
+ * @property {number} [minWaitS]
+ * @property {number} [timeout]
+ * @property {RegExp} [stderr]
+ */
+/** @type {TokenFault[]} */
 const TOKEN_FAULTS = [
   { key: '503', injected: '503', action: { type: 'status', status: 503 }, retries: [0, 1], reduced: [1] },
   {
@@ -99,9 +122,9 @@ const TOKEN_FAULTS = [
   },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function tokenFaultCases() {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   for (const f of TOKEN_FAULTS) {
     for (const retry of f.retries) {
@@ -128,7 +151,9 @@ function tokenFaultCases() {
           v.eq('exit code', r.code, success ? 0 : 1);
           v.eq('token requests', tokens.length, success ? 2 : 1);
           if (success) {
-            v.eq('printed user', parseJson(r.stdout)?.name, seededClient(emu).name);
+            /** @type {{ name?: string } | undefined} */
+            const me = parseJson(r.stdout);
+            v.eq('printed user', me?.name, seededClient(emu).name);
             v.eq('retry lines on stderr', stderrLines(r.stderr).filter((l) => /retrying in/.test(l)).length, 1);
           } else {
             v.expect(hasErrorMessage(r.stderr), `no error message: ${JSON.stringify(r.stderr.slice(0, 300))}`);
@@ -151,11 +176,23 @@ function tokenFaultCases() {
 }
 
 /**
+ * How a cached token goes stale, and what the second run does and checks.
+ * @typedef {object} StaleHow
+ * @property {string} injected
+ * @property {(emu: LabEmulator) => Promise<unknown>} spoil
+ * @property {(emu: LabEmulator) => string[]} [argv]
+ * @property {(emu: LabEmulator) => Promise<void>} [mid]
+ * @property {(v: Verdict, emu: LabEmulator, r: ProcessResult) => Promise<void>} [check]
+ */
+
+/**
  * A cached token that the server no longer takes: one new token, one retried request, success.
- * @returns {import('./index.mjs').Case}
+ * @param {'expired' | 'revoked' | 'expired-mid-run'} kind
+ * @returns {import('./case.mjs').Case}
  */
 function staleTokenCase(kind) {
-  const how = {
+  /** @type {Record<typeof kind, StaleHow>} */
+  const hows = {
     expired: {
       injected: "the emulator's clock moves 7 h ahead (past the token's 6 h lifetime) while a token is cached",
       spoil: (emu) => emu.setTime({ offsetMs: 7 * 3600_000 }),
@@ -185,6 +222,7 @@ function staleTokenCase(kind) {
         await emu.expireOAuthTokens();
       },
       check: async (v, emu, r) => {
+        /** @type {import('../verdict.mjs').CliKey | undefined} */
         const key = parseJson(r.stdout);
         registerToken(key?.token);
         v.eq('description of the created key', key?.description, 'reliability oauth mid-run');
@@ -196,7 +234,8 @@ function staleTokenCase(kind) {
         );
       },
     },
-  }[kind];
+  };
+  const how = hows[kind];
   return {
     id: `oauth/${kind}`,
     section: 'oauth',
@@ -228,7 +267,10 @@ function staleTokenCase(kind) {
   };
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * @param {{ reduced: boolean }} opts
+ * @returns {import('./case.mjs').Case[]}
+ */
 function otherCases({ reduced }) {
   const parallel = reduced ? 6 : 20;
   return [
@@ -269,9 +311,9 @@ function otherCases({ reduced }) {
         const v = new Verdict();
         for (const r of results) await checkOAuthRun(v, r, home);
         v.fig('runs', parallel);
-        v.fig('attempts', (await tokenRequests(emu)).length);
+        const attempts = v.fig('attempts', (await tokenRequests(emu)).length);
         v.eq('runs that exited 0', results.filter((r) => r.code === 0).length, parallel);
-        v.expect(v.figures.attempts >= 1 && v.figures.attempts <= 3, `${v.figures.attempts} token requests`);
+        v.expect(attempts >= 1 && attempts <= 3, `${attempts} token requests`);
         noLeaks(v);
         return v.done();
       },
@@ -290,8 +332,11 @@ function otherCases({ reduced }) {
         const home = await makeHome();
         const env = envFor(home);
         const v = new Verdict();
+        /** @type {string[]} */
         const samples = [];
+        /** @type {string[]} */
         const texts = [];
+        /** @param {ReturnType<typeof spawnQlik>} p */
         const watched = async (p) => {
           const { r, samples: seen } = await withCmdline(p);
           samples.push(...seen);
@@ -358,7 +403,10 @@ function otherCases({ reduced }) {
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * @param {{ reduced?: boolean }} [opts]
+ * @returns {import('./case.mjs').Case[]}
+ */
 export function oauthCases({ reduced = false } = {}) {
   return [
     ...tokenFaultCases(),

@@ -7,6 +7,27 @@ import { checkRun, noLeaks, secretValue, Verdict } from '../verdict.mjs';
 
 const USER = 'reliability';
 
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
+/** @typedef {Awaited<ReturnType<typeof startProxy>>} Proxy */
+/**
+ * @typedef {object} ProxyRow
+ * @property {string} id
+ * @property {string} injected
+ * @property {string} expected
+ * @property {boolean} [reduced]
+ * @property {'main' | 'odd'} [proxy]
+ * @property {boolean} [tls]
+ * @property {(emu: LabEmulator) => string} [server]
+ * @property {string[]} [args]
+ * @property {(ctx: { emu: LabEmulator, proxy: Proxy | undefined, proxyUrl: (pw?: string) => string }) => Record<string, string | undefined>} env
+ * @property {number} exit
+ * @property {number | '>0'} [tunnels]
+ * @property {number | '>0'} [forwarded]
+ * @property {number} [rejected]
+ * @property {RegExp} [stderr]
+ * @property {boolean} [quiet]
+ */
+
 /**
  * One row per case. `proxy`: which local proxy ('main' with the run's password, 'odd' with @ : / % in it, or none);
  * `tls`: the --tls emulator (default) or the plain one; `server(emu)`: the context's server when not the emulator's
@@ -14,6 +35,7 @@ const USER = 'reliability';
  * `forwarded` (absolute-form requests through the proxy), `rejected` (407s), `stderr` (a pattern) or `quiet`
  * (nothing on stderr). Every run must end within 10 s: the proxy keeps idle tunnels open for 30 s, so a CLI that
  * leaves its tunnel open would wait for it.
+ * @type {ProxyRow[]}
  */
 const PROXY_ROWS = [
   {
@@ -127,13 +149,23 @@ const PROXY_ROWS = [
 
 const MAX_MS = 10_000;
 
+/**
+ * @param {Verdict} v
+ * @param {string} name
+ * @param {number} actual
+ * @param {number | '>0' | undefined} wanted
+ */
 function count(v, name, actual, wanted) {
   if (wanted === undefined) return;
   if (wanted === '>0') v.expect(actual > 0, `no ${name} through the proxy`);
   else v.eq(name, actual, wanted);
 }
 
-/** @returns {import('./index.mjs').Case} */
+/**
+ * @param {ProxyRow} row
+ * @param {Record<'main' | 'odd', string>} passwords
+ * @returns {import('./case.mjs').Case}
+ */
 function proxyRowCase(row, passwords) {
   return {
     id: row.id,
@@ -146,7 +178,10 @@ function proxyRowCase(row, passwords) {
       const proxy = row.proxy
         ? await lab.memo(`proxy-${row.proxy}`, () => startProxy({ user: USER, password }))
         : undefined;
-      const proxyUrl = (pw = encodeURIComponent(password)) => `http://${USER}:${pw}@127.0.0.1:${proxy.port}`;
+      const proxyUrl = (pw = encodeURIComponent(password)) => {
+        if (proxy === undefined) throw new Error(`${row.id}: proxyUrl() in a row without a proxy`);
+        return `http://${USER}:${pw}@127.0.0.1:${proxy.port}`;
+      };
       const emu = row.tls === false ? lab.emu : await lab.tls();
       await emu.reset();
       const home = await homeFor(row.server?.(emu) ?? emu.url, emu.admin.apiKey);
@@ -156,11 +191,11 @@ function proxyRowCase(row, passwords) {
       });
       const after = proxy ? proxy.stats : before;
       const v = new Verdict();
-      v.fig('tunnels', after.tunnels - before.tunnels);
+      const tunnels = v.fig('tunnels', after.tunnels - before.tunnels);
       if (row.forwarded !== undefined) v.fig('forwarded', after.forwarded - before.forwarded);
       await checkRun(v, r, home);
       v.eq('exit code', r.code, row.exit);
-      count(v, 'tunnels', v.figures.tunnels, row.tunnels);
+      count(v, 'tunnels', tunnels, row.tunnels);
       count(v, 'forwarded requests', after.forwarded - before.forwarded, row.forwarded);
       if (row.rejected !== undefined) v.eq('407s', after.rejected - before.rejected, row.rejected);
       if (row.stderr) v.match('stderr', r.stderr, row.stderr);
@@ -172,7 +207,7 @@ function proxyRowCase(row, passwords) {
   };
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function proxyCases() {
   const passwords = { main: secretValue('pw'), odd: `p@ss:w/rd%${randomBytes(6).toString('hex')}` };
   registerSecret(passwords.odd);

@@ -9,6 +9,9 @@ const SCIM = '/api/v1/scim/v2';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
+
+/** @param {string} userName */
 function entraUser(userName) {
   return {
     schemas: [USER_SCHEMA],
@@ -20,12 +23,21 @@ function entraUser(userName) {
   };
 }
 
+/**
+ * The id of the emulator's seeded IdP (the first it lists).
+ * @param {LabEmulator} emu
+ * @returns {Promise<string>}
+ */
 async function seededIdp(emu) {
   const res = await emu.call('GET', '/api/v1/identity-providers', { token: emu.admin.apiKey });
   return res.body.data[0].id;
 }
 
-/** `qlik api-key create` of a SCIM key for `idpId` in a home with the admin's key; the run and the key. */
+/**
+ * `qlik api-key create` of a SCIM key for `idpId` in a home with the admin's key; the run and the key.
+ * @param {LabEmulator} emu
+ * @param {string} idpId
+ */
 async function createScimKey(emu, idpId) {
   const home = await adminHome(emu);
   const r = await runQlik(
@@ -34,18 +46,30 @@ async function createScimKey(emu, idpId) {
       env: envFor(home),
     },
   );
+  /** @type {import('../verdict.mjs').CliKey | undefined} */
   const key = parseJson(r.stdout);
   if (key?.token) registerToken(key.token);
   return { r, home, key };
 }
 
+/**
+ * A SCIM request with `token` (none when undefined); `body` sent as application/scim+json.
+ * @param {LabEmulator} emu
+ * @param {string | undefined} token
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
 const scim = (emu, token, method, path, body) =>
   emu.call(method, `${SCIM}${path}`, {
     token: token ?? '',
     ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/scim+json' } }),
   });
 
-/** @returns {import('./index.mjs').Case[]} */
+/**
+ * @param {{ reduced?: boolean }} [opts]
+ * @returns {import('./case.mjs').Case[]}
+ */
 export function scimCases({ reduced = false } = {}) {
   return [
     {
@@ -104,7 +128,7 @@ export function scimCases({ reduced = false } = {}) {
           const variants = i === 0 ? [name] : [name, name.toLowerCase(), name.toUpperCase()];
           const answers = await Promise.all(
             Array.from({ length: n }, (_, j) =>
-              scim(emu, key?.token, 'POST', '/Users', entraUser(variants[j % variants.length])),
+              scim(emu, key?.token, 'POST', '/Users', entraUser(variants[j % variants.length] ?? name)),
             ),
           );
           const created = answers.filter((a) => a.status === 201).length;
@@ -159,7 +183,7 @@ export function scimCases({ reduced = false } = {}) {
         }
         await emu.faults.add({ method: 'PATCH', path: `${SCIM}/Users/*`, action: { type: 'reset-after' } });
         const lost = await scim(emu, key?.token, 'PATCH', url, { schemas: [PATCH_OP], Operations: lead }).catch(
-          (e) => ({ status: 0, error: e }),
+          (/** @type {unknown} */ e) => ({ status: 0, error: e }),
         );
         v.eq('the faulted PATCH got no answer', lost.status, 0);
         const applied = (await scim(emu, key?.token, 'GET', url)).body;
@@ -181,11 +205,13 @@ export function scimCases({ reduced = false } = {}) {
         const { key, home } = await createScimKey(emu, await seededIdp(emu));
         const total = lab.reduced ? 20 : 60;
         const cut = Math.floor(total / 3);
+        /** @type {number[]} */
         const statuses = [];
+        /** @type {number | undefined} */
         let revokedAt;
         for (let i = 0; i < total; i++) {
           if (i === cut) {
-            const rm = await runQlik(['api-key', 'rm', key?.id], { env: envFor(home) });
+            const rm = await runQlik(['api-key', 'rm', /** @type {string} */ (key?.id)], { env: envFor(home) });
             v.eq('api-key rm exit code', rm.code, 0);
             revokedAt = statuses.length;
           }

@@ -20,11 +20,32 @@ import {
   spawnQlik,
   withCmdline,
 } from '../lab.mjs';
-import { commonChecks, firstLine, KEYS_PATH, parseJson, POST_KEYS, Verdict } from '../verdict.mjs';
+import { commonChecks, firstLine, GET_KEYS, parseJson, POST_KEYS, Verdict } from '../verdict.mjs';
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @typedef {{ args: string[], fault?: import('../lab.mjs').FaultRule, stdoutMayHoldToken?: boolean }} SecretRun */
+/**
+ * A contexts file as YAML, in the parts these cases read.
+ * @typedef {{ contexts?: Record<string, { server?: unknown, comment?: unknown, headers?: Record<string, unknown> } | undefined> }} ContextsDoc
+ */
+
+/**
+ * A run of `args` while GET /api/v1/api-keys answers `status` with `body`.
+ * @param {number} status
+ * @param {unknown} body
+ * @param {string[]} args
+ * @returns {SecretRun}
+ */
+const lsAnswering = (status, body, args) => ({
+  fault: { ...GET_KEYS, action: { type: 'status', status, body } },
+  args,
+});
+
+/**
+ * @param {{ reduced?: boolean }} [opts]
+ * @returns {import('./case.mjs').Case[]}
+ */
 export function secretCases({ reduced = false } = {}) {
-  /** @type {import('./index.mjs').Case[]} */
+  /** @type {import('./case.mjs').Case[]} */
   const cases = [];
   cases.push({
     id: 'secrets/every-mode',
@@ -39,11 +60,13 @@ export function secretCases({ reduced = false } = {}) {
       const env = envFor(home);
       const v = new Verdict();
       const bearer = emu.admin.apiKey;
+      /** @type {{ id: string, token: string }} */
       const target = await emu.control('POST', 'keys', {
         userId: emu.admin.id,
         description: 'reliability get target',
         expiry: 'PT1H',
       });
+      /** @type {SecretRun[]} */
       const runs = [
         { args: ['api-key', 'create', '--description', 'm1', '--expiry', 'PT1H', '-v'], stdoutMayHoldToken: true },
         { args: ['api-key', 'create', '--description', 'm2', '--expiry', 'PT1H', '--json'], stdoutMayHoldToken: true },
@@ -58,42 +81,16 @@ export function secretCases({ reduced = false } = {}) {
         { args: ['context', 'get', '-v'] },
         { args: ['context', 'ls', '--json'] },
         { args: ['user', 'me', '-v'] },
-        {
-          fault: {
-            method: 'GET',
-            path: KEYS_PATH,
-            action: {
-              type: 'status',
-              status: 401,
-              body: { errors: [{ code: 'AUTH', title: `Invalid token Bearer ${bearer}`, detail: bearer }] },
-            },
-          },
-          args: ['api-key', 'ls'],
-        },
-        {
-          fault: {
-            method: 'GET',
-            path: KEYS_PATH,
-            action: {
-              type: 'status',
-              status: 401,
-              body: { errors: [{ code: 'AUTH', title: `Invalid token ${bearer}` }] },
-            },
-          },
-          args: ['api-key', 'ls', '--json'],
-        },
-        {
-          fault: {
-            method: 'GET',
-            path: KEYS_PATH,
-            action: {
-              type: 'status',
-              status: 500,
-              body: `upstream said: Authorization: Bearer ${bearer} token=${target.token}`,
-            },
-          },
-          args: ['api-key', 'ls', '-v'],
-        },
+        lsAnswering(401, { errors: [{ code: 'AUTH', title: `Invalid token Bearer ${bearer}`, detail: bearer }] }, [
+          'api-key',
+          'ls',
+        ]),
+        lsAnswering(401, { errors: [{ code: 'AUTH', title: `Invalid token ${bearer}` }] }, ['api-key', 'ls', '--json']),
+        lsAnswering(500, `upstream said: Authorization: Bearer ${bearer} token=${target.token}`, [
+          'api-key',
+          'ls',
+          '-v',
+        ]),
         {
           fault: {
             ...POST_KEYS,
@@ -113,6 +110,7 @@ export function secretCases({ reduced = false } = {}) {
         await emu.control('DELETE', 'faults');
         if (run.fault) await emu.faults.add(run.fault);
         const r = await runQlik(run.args, { env });
+        /** @type {import('../verdict.mjs').CliKey | undefined} */
         const out = parseJson(r.stdout);
         registerToken(out?.token);
         commonChecks(v, r, run.args.join(' '));
@@ -136,11 +134,7 @@ export function secretCases({ reduced = false } = {}) {
     expected: 'the key never in argv; the process was caught alive',
     async run(lab) {
       const emu = await lab.fresh();
-      await emu.faults.add({
-        method: 'GET',
-        path: KEYS_PATH,
-        action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 },
-      });
+      await emu.faults.add({ ...GET_KEYS, action: { type: 'delay', ms: lab.reduced ? 1000 : 3000 } });
       const home = await adminHome(emu);
       const { r, samples } = await withCmdline(spawnQlik(['api-key', 'ls', '-q'], { env: envFor(home) }));
       const v = new Verdict();
@@ -249,9 +243,15 @@ export function secretCases({ reduced = false } = {}) {
   return cases;
 }
 
-/** A contexts file is sound when it parses, holds `ctx` with its server and key, and a comment from the trial set. */
+/**
+ * A contexts file is sound when it parses, holds `ctx` with its server and key, and a comment from the trial set.
+ * @param {string | undefined} text
+ * @param {string} server
+ * @param {string} key
+ */
 function soundContexts(text, server, key) {
   if (text === undefined || text.trim() === '') return 'empty';
+  /** @type {ContextsDoc | undefined} */
   let doc;
   try {
     doc = parseYaml(text);
@@ -267,7 +267,10 @@ function soundContexts(text, server, key) {
   return undefined;
 }
 
-/** @returns {import('./index.mjs').Case} */
+/**
+ * @param {number} trials
+ * @returns {import('./case.mjs').Case}
+ */
 function killCase(trials) {
   return {
     id: 'secrets/kill-9',
@@ -297,6 +300,7 @@ function killCase(trials) {
       let blocked = 0;
       for (let i = 1; i <= trials; i++) {
         const p = spawnQlik(['context', 'update', 'ctx', '--comment', `trial-${i}`], { env });
+        /** @type {import('node:fs').FSWatcher | undefined} */
         let watcher;
         if (i % 2 === 0) {
           // Kill a few ms after the lock directory or a temp file shows up: inside the critical section.
@@ -361,7 +365,10 @@ function killCase(trials) {
   };
 }
 
-/** @returns {import('./index.mjs').Case} */
+/**
+ * @param {number} pairs
+ * @returns {import('./case.mjs').Case}
+ */
 function concurrentCase(pairs) {
   return {
     id: 'secrets/concurrent-updates',
@@ -399,6 +406,7 @@ function concurrentCase(pairs) {
           `pair ${i}: exit ${r1.code}/${r2.code}: ${firstLine(r1.stderr + r2.stderr)}`,
         );
         v.add('leaked', countLeaks(r1.stderr) + countLeaks(r2.stderr));
+        /** @type {ContextsDoc | undefined} */
         let doc;
         try {
           doc = parseYaml(await readFile(contextsPath(home), 'utf8'));

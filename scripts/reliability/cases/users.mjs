@@ -9,10 +9,30 @@ import { checkRun, KEYS_PATH, parseJson, Verdict } from '../verdict.mjs';
 
 const USERS_PATH = '/api/v1/users';
 
-/** A user with the ManageApiKeys role, its bootstrap key and `extra` more keys of its own. */
+/** @typedef {import('./case.mjs').Lab['emu']} LabEmulator */
+/** @typedef {import('@qlik-ts/emulator').EmulatorUser} EmulatorUser */
+/** @typedef {{ id: string, token: string }} CreatedKey The 201 body of POST /api/v1/api-keys, in the fields read here. */
+/** @typedef {{ id: string, status: string, lastUpdated: string }} ListedKey An item of GET /api/v1/api-keys, in the fields read here. */
+/** @typedef {{ assignedRoles?: { name: string }[] }} ShownUser GET /api/v1/users/{id}, in the fields read here. */
+
+/**
+ * Whether a user (GET /api/v1/users/{id}) holds the role named `name`.
+ * @param {ShownUser | undefined} shown
+ * @param {string} name
+ */
+const holdsRole = (shown, name) => (shown?.assignedRoles ?? []).some((a) => a.name === name);
+
+/**
+ * A user with the ManageApiKeys role, its bootstrap key and `extra` more keys of its own.
+ * @param {LabEmulator} emu
+ * @param {string} name
+ * @param {number} extra
+ */
 async function keyHolder(emu, name, extra) {
+  /** @type {EmulatorUser} */
   const user = await emu.control('POST', 'users', { name, roles: ['ManageApiKeys'] });
   registerToken(user.apiKey);
+  /** @type {CreatedKey[]} */
   const keys = [];
   for (let i = 0; i < extra; i++) {
     const res = await emu.call('POST', KEYS_PATH, { token: user.apiKey, body: { description: `${name} ${i}` } });
@@ -23,6 +43,11 @@ async function keyHolder(emu, name, extra) {
   return { user, keys };
 }
 
+/**
+ * @param {LabEmulator} emu
+ * @param {string} userId
+ * @returns {Promise<ListedKey[]>}
+ */
 async function keysOf(emu, userId) {
   const res = await emu.call('GET', `${KEYS_PATH}?sub=${userId}&limit=100`, { token: emu.admin.apiKey });
   return res.body?.data ?? [];
@@ -39,7 +64,7 @@ const OFFBOARD_FAULTS = [
   { key: '503', injected: '503 before the delete ran', action: { type: 'status', status: 503 }, committed: false },
 ];
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function offboardCases() {
   return OFFBOARD_FAULTS.map((f) => ({
     id: `users/offboard-${f.key}`,
@@ -83,6 +108,7 @@ function offboardCases() {
       const r = await runQlik(['api-key', 'ls', '--sub', user.id, '--json'], { env: envFor(home) });
       await checkRun(v, r, home);
       v.eq('exit code', r.code, 0);
+      /** @type {{ status?: string }[] | undefined} */
       const listed = parseJson(r.stdout);
       v.eq(
         'api-key ls --sub: revoked',
@@ -94,7 +120,7 @@ function offboardCases() {
   }));
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 function concurrentRoleCases() {
   return [
     {
@@ -107,7 +133,9 @@ function concurrentRoleCases() {
         const emu = await lab.fresh();
         const v = new Verdict();
         const n = lab.reduced ? 10 : 20;
+        /** @type {EmulatorUser} */
         const user = await emu.control('POST', 'users', { name: 'busy', roles: ['User'] });
+        /** @type {string[]} */
         const names = [];
         for (let i = 0; i < n; i++) names.push((await emu.control('POST', 'roles', { name: `Concurrent ${i}` })).name);
         const path = `${USERS_PATH}/${user.id}`;
@@ -122,8 +150,9 @@ function concurrentRoleCases() {
         ]);
         v.fig('patches', n);
         v.eq('PATCH answers', results.slice(0, n).filter((r) => r.status === 204).length, n);
-        const held =
-          (await emu.call('GET', path, { token: emu.admin.apiKey })).body?.assignedRoles?.map((r) => r.name) ?? [];
+        /** @type {ShownUser | undefined} */
+        const shown = (await emu.call('GET', path, { token: emu.admin.apiKey })).body;
+        const held = shown?.assignedRoles?.map((r) => r.name) ?? [];
         v.fig('held', held.length);
         v.eq('roles held', JSON.stringify([...held].sort()), JSON.stringify(['User', ...names].sort()));
         return v.done();
@@ -141,10 +170,12 @@ function concurrentRoleCases() {
         const emu = await lab.fresh();
         const v = new Verdict();
         await emu.control('PUT', 'config', { max_keys_per_user: 1000 });
+        /** @type {EmulatorUser} */
         const user = await emu.control('POST', 'users', { name: 'maker', roles: ['ManageApiKeys'] });
         registerToken(user.apiKey);
         const path = `${USERS_PATH}/${user.id}`;
         let lateCreated = 0;
+        /** @type {CreatedKey[]} */
         const made = [];
         for (let round = 0; round < 5; round++) {
           const give = [{ op: 'add', path: '/assignedRoles/-', value: { name: 'ManageApiKeys' } }];
@@ -174,7 +205,9 @@ function concurrentRoleCases() {
           if ((await emu.call('GET', `${USERS_PATH}/me`, { token: k.token })).status === 301) working += 1;
         v.eq('earlier keys still working', working, made.length);
         // A role deleted while users add it: it ends either deleted and held by nobody, or kept (400 in use).
+        /** @type {{ id: string }} */
         const role = await emu.control('POST', 'roles', { name: 'Contested' });
+        /** @type {EmulatorUser[]} */
         const holders = await Promise.all(
           Array.from({ length: 10 }, (_, i) => emu.control('POST', 'users', { name: `h${i}`, roles: ['User'] })),
         );
@@ -190,7 +223,7 @@ function concurrentRoleCases() {
         const deleted = ops[ops.length - 1]?.status === 204;
         const held = (
           await Promise.all(holders.map((h) => emu.call('GET', `${USERS_PATH}/${h.id}`, { token: emu.admin.apiKey })))
-        ).filter((r) => (r.body?.assignedRoles ?? []).some((a) => a.name === 'Contested')).length;
+        ).filter((r) => holdsRole(r.body, 'Contested')).length;
         const adds = ops.slice(0, -1).filter((r) => r.status === 204).length;
         v.fig('roleDeleted', String(deleted));
         v.fig('heldAfter', held);
@@ -210,7 +243,7 @@ function concurrentRoleCases() {
   ];
 }
 
-/** @returns {import('./index.mjs').Case[]} */
+/** @returns {import('./case.mjs').Case[]} */
 export function userCases() {
   return [...offboardCases(), ...concurrentRoleCases()];
 }
