@@ -360,7 +360,7 @@ function originCases() {
     await checkRun(v, r, home);
     v.fig('sink', sink.requests.length);
     // The context's credentials: its Authorization and its X-Qlik-Session. The run's own Authorization may go.
-    /** @typedef {{ headers: Record<string, string | undefined> }} Seen */
+    /** @typedef {{ headers: import('node:http').IncomingHttpHeaders }} Seen */
     const carried = sink.requests.filter(
       (/** @type {Seen} */ q) =>
         q.headers['x-qlik-session'] !== undefined ||
