@@ -2,6 +2,14 @@
 // by subject, inserts), and the fields it does not hold (preferred locale and time zone, picture, invite expiry) in
 // a table of its own, user_profiles (CREATE TABLE IF NOT EXISTS). Also deletion (which revokes the user's keys and
 // tokens through their services) and which users hold a role (for the roles service, wired in host/roles.ts).
+//
+// The tenant's user list is built once and kept until the users table changes (issue 18 rule 20: building 10,000
+// records cost ~100 ms a request). What "changes" means is decided by SQLite, not by the write paths remembering to
+// say so: temporary triggers on this connection count every INSERT, UPDATE and DELETE of a users row, whatever code
+// ran it (this store, the Store facade's insertUsers, SCIM, the control API, a test's raw SQL), and
+// `PRAGMA data_version` moves when another connection (a second emulator on the same --data file) commits. Inside a
+// transaction a rebuilt list is not kept (a rollback would leave it describing rows that no longer exist). The kept
+// list and its records are frozen; `list` hands out copies, `snapshot` the frozen list itself (read-only callers).
 import type { Store } from '../../store/store.js';
 import { toUser, type UserRecord, type UserRow } from '../../store/records.js';
 import { perStore, Tables } from '../../store/tables.js';
@@ -26,21 +34,66 @@ interface ProfileRow {
 const SCHEMA = `CREATE TABLE IF NOT EXISTS user_profiles (user_id TEXT PRIMARY KEY, preferred_locale TEXT,
   preferred_zoneinfo TEXT, picture TEXT, invite_expiry INTEGER);`;
 
+/** The SQL function the triggers call: unique enough not to meet a name of SQLite's or another service's. */
+const CHANGED_FN = 'qlik_emulator_users_changed';
+
+interface Kept {
+  /** `changes` and `data_version` when the list was read. */
+  changes: number;
+  dataVersion: number;
+  users: readonly UserRecord[];
+}
+
+function frozen(user: UserRecord): UserRecord {
+  Object.freeze(user.roles);
+  return Object.freeze(user);
+}
+
 export class UsersStore {
   readonly tables: Tables;
   private readonly store: Store;
+  /** Rows of the users table inserted, updated or deleted through this connection (counted by the triggers). */
+  private changes = 0;
+  private readonly kept = new Map<string, Kept>();
 
   constructor(store: Store) {
     this.store = store;
     this.tables = new Tables(store, 'user_profiles', SCHEMA);
+    const db = store.database;
+    db.function(CHANGED_FN, { deterministic: false }, () => {
+      this.changes++;
+      return null;
+    });
+    // TEMP: the triggers live with this connection only (nothing is written to a --data file).
+    for (const event of ['INSERT', 'UPDATE', 'DELETE'])
+      db.exec(
+        `CREATE TEMP TRIGGER IF NOT EXISTS qlik_emulator_users_${event.toLowerCase()} AFTER ${event} ON main.users
+         BEGIN SELECT ${CHANGED_FN}(); END`,
+      );
   }
 
-  /** Users in creation order. */
+  /** Users in creation order: fresh records the caller may change (copies of the kept list). */
   list(tenantId: string): UserRecord[] {
-    return this.tables
-      .stmt<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
-      .all(tenantId)
-      .map(toUser);
+    return this.snapshot(tenantId).map((u) => ({ ...u, roles: [...u.roles] }));
+  }
+
+  /**
+   * Users in creation order, as kept until the users table next changes: the same frozen array (and records) for every
+   * call in between, so that what is derived from it (the users API's sort orders) can be kept by its identity.
+   */
+  snapshot(tenantId: string): readonly UserRecord[] {
+    const dataVersion = this.tables.stmt<[], { data_version: number }>('PRAGMA data_version').get()?.data_version ?? 0;
+    const found = this.kept.get(tenantId);
+    if (found && found.changes === this.changes && found.dataVersion === dataVersion) return found.users;
+    const changes = this.changes;
+    const users = Object.freeze(
+      this.tables
+        .stmt<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
+        .all(tenantId)
+        .map((row) => frozen(toUser(row))),
+    );
+    if (!this.store.database.inTransaction) this.kept.set(tenantId, { changes, dataVersion, users });
+    return users;
   }
 
   count(tenantId: string): number {
@@ -158,7 +211,8 @@ export class UsersStore {
   /** The first user whose email is this one, ignoring case. */
   byEmail(tenantId: string, email: string): UserRecord | undefined {
     const lower = email.toLowerCase();
-    return this.list(tenantId).find((u) => u.email.toLowerCase() === lower);
+    const found = this.snapshot(tenantId).find((u) => u.email.toLowerCase() === lower);
+    return found && { ...found, roles: [...found.roles] };
   }
 
   /** How many users hold the role directly. */
@@ -175,7 +229,7 @@ export class UsersStore {
   /** Renames a role in every user's list. */
   renameRole(tenantId: string, from: string, to: string): void {
     this.tables.tx(() => {
-      for (const user of this.list(tenantId)) {
+      for (const user of this.snapshot(tenantId)) {
         if (!user.roles.includes(from)) continue;
         this.update({ ...user, roles: user.roles.map((r) => (r === from ? to : r)) });
       }
