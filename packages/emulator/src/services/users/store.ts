@@ -3,13 +3,15 @@
 // a table of its own, user_profiles (CREATE TABLE IF NOT EXISTS). Also deletion (which revokes the user's keys and
 // tokens through their services) and which users hold a role (for the roles service, wired in host/roles.ts).
 //
-// The tenant's user list is built once and kept until the users table changes (issue 18 rule 20: building 10,000
-// records cost ~100 ms a request). What "changes" means is decided by SQLite, not by the write paths remembering to
-// say so: temporary triggers on this connection count every INSERT, UPDATE and DELETE of a users row, whatever code
-// ran it (this store, the Store facade's insertUsers, SCIM, the control API, a test's raw SQL), and
-// `PRAGMA data_version` moves when another connection (a second emulator on the same --data file) commits. Inside a
-// transaction a rebuilt list is not kept (a rollback would leave it describing rows that no longer exist). The kept
-// list and its records are frozen; `list` hands out copies, `snapshot` the frozen list itself (read-only callers).
+// The tenant's user list is read once and kept (issue 18 rule 20: reading and building 10,000 records cost ~100 ms a
+// request). What changed is told by SQLite, not by the write paths remembering to say so: temporary triggers on this
+// connection name the rowid of every users row inserted, updated or deleted, whatever code ran it (this store, the
+// Store facade's insertUsers, SCIM, the control API, a test's raw SQL), and the next read re-reads only those rows
+// (all rows when more than MAX_DIRTY changed). `PRAGMA data_version` moves when another connection (a second emulator
+// on the same --data file) commits: then everything is read again. Rows move without a trigger only under VACUUM,
+// which the emulator never runs. Inside a transaction a list is not kept and the changed rows stay marked (a rollback
+// undoes rows the marks still name, so they are re-read). The kept list and its records are frozen; `list` hands out
+// copies, `snapshot` the frozen list itself (read-only callers).
 import type { Store } from '../../store/store.js';
 import { toUser, type UserRecord, type UserRow } from '../../store/records.js';
 import { perStore, Tables } from '../../store/tables.js';
@@ -36,15 +38,23 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS user_profiles (user_id TEXT PRIMARY K
 
 /** The SQL function the triggers call: unique enough not to meet a name of SQLite's or another service's. */
 const CHANGED_FN = 'qlik_emulator_users_changed';
+/** Beyond this many changed rows, reading them all again is as cheap as patching. */
+const MAX_DIRTY = 1000;
+
+type RowWithRowid = UserRow & { rid: number };
 
 interface Kept {
-  /** `changes` and `data_version` when the list was read. */
-  changes: number;
+  /** `data_version` when the list was read. */
   dataVersion: number;
   users: readonly UserRecord[];
+  /** The rowid of each of `users`, ascending. */
+  rowids: readonly number[];
+  /** Rowids inserted, updated or deleted since (told by the triggers). */
+  dirty: Set<number>;
 }
 
-function frozen(user: UserRecord): UserRecord {
+function frozen(row: UserRow): UserRecord {
+  const user = toUser(row);
   Object.freeze(user.roles);
   return Object.freeze(user);
 }
@@ -52,23 +62,25 @@ function frozen(user: UserRecord): UserRecord {
 export class UsersStore {
   readonly tables: Tables;
   private readonly store: Store;
-  /** Rows of the users table inserted, updated or deleted through this connection (counted by the triggers). */
-  private changes = 0;
   private readonly kept = new Map<string, Kept>();
 
   constructor(store: Store) {
     this.store = store;
     this.tables = new Tables(store, 'user_profiles', SCHEMA);
     const db = store.database;
-    db.function(CHANGED_FN, { deterministic: false }, () => {
-      this.changes++;
+    db.function(CHANGED_FN, { deterministic: false, varargs: true }, (...rowids: unknown[]) => {
+      for (const [tenantId, kept] of this.kept) {
+        if (kept.dirty.size >= MAX_DIRTY) this.kept.delete(tenantId);
+        else for (const rowid of rowids) kept.dirty.add(Number(rowid));
+      }
       return null;
     });
     // TEMP: the triggers live with this connection only (nothing is written to a --data file).
-    for (const event of ['INSERT', 'UPDATE', 'DELETE'])
+    const triggers = { insert: 'NEW.rowid', update: 'OLD.rowid, NEW.rowid', delete: 'OLD.rowid' };
+    for (const [event, rowids] of Object.entries(triggers))
       db.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS qlik_emulator_users_${event.toLowerCase()} AFTER ${event} ON main.users
-         BEGIN SELECT ${CHANGED_FN}(); END`,
+        `CREATE TEMP TRIGGER IF NOT EXISTS qlik_emulator_users_${event} AFTER ${event.toUpperCase()} ON main.users
+         BEGIN SELECT ${CHANGED_FN}(${rowids}); END`,
       );
   }
 
@@ -84,16 +96,49 @@ export class UsersStore {
   snapshot(tenantId: string): readonly UserRecord[] {
     const dataVersion = this.tables.stmt<[], { data_version: number }>('PRAGMA data_version').get()?.data_version ?? 0;
     const found = this.kept.get(tenantId);
-    if (found && found.changes === this.changes && found.dataVersion === dataVersion) return found.users;
-    const changes = this.changes;
-    const users = Object.freeze(
-      this.tables
-        .stmt<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
-        .all(tenantId)
-        .map((row) => frozen(toUser(row))),
-    );
-    if (!this.store.database.inTransaction) this.kept.set(tenantId, { changes, dataVersion, users });
-    return users;
+    if (found?.dataVersion === dataVersion && found.dirty.size === 0) return found.users;
+    const next =
+      found?.dataVersion === dataVersion
+        ? this.patched(tenantId, found)
+        : this.read(
+            this.tables
+              .stmt<[string], RowWithRowid>('SELECT rowid AS rid, * FROM users WHERE tenant_id = ? ORDER BY rowid')
+              .all(tenantId),
+          );
+    if (!this.store.database.inTransaction) this.kept.set(tenantId, { dataVersion, ...next, dirty: new Set() });
+    return next.users;
+  }
+
+  private read(rows: RowWithRowid[]): Pick<Kept, 'users' | 'rowids'> {
+    return { users: Object.freeze(rows.map(frozen)), rowids: rows.map((r) => r.rid) };
+  }
+
+  /** The kept list with its changed rows read again (deleted ones dropped), in rowid order. */
+  private patched(tenantId: string, kept: Kept): Pick<Kept, 'users' | 'rowids'> {
+    const rows = this.tables
+      .stmt<[string, string], RowWithRowid>(
+        `SELECT rowid AS rid, * FROM users WHERE tenant_id = ? AND rowid IN (SELECT value FROM json_each(?))
+         ORDER BY rowid`,
+      )
+      .all(tenantId, JSON.stringify([...kept.dirty]));
+    const users: UserRecord[] = [];
+    const rowids: number[] = [];
+    let next = 0;
+    const takeReadBefore = (rowid: number): void => {
+      for (let row = rows[next]; row !== undefined && row.rid < rowid; row = rows[++next]) {
+        users.push(frozen(row));
+        rowids.push(row.rid);
+      }
+    };
+    kept.rowids.forEach((rowid, i) => {
+      takeReadBefore(rowid);
+      const user = kept.users[i];
+      if (kept.dirty.has(rowid) || user === undefined) return;
+      users.push(user);
+      rowids.push(rowid);
+    });
+    takeReadBefore(Infinity);
+    return { users: Object.freeze(users), rowids };
   }
 
   count(tenantId: string): number {
