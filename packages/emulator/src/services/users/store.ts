@@ -115,12 +115,13 @@ export class UsersStore {
 
   /** The kept list with its changed rows read again (deleted ones dropped), in rowid order. */
   private patched(tenantId: string, kept: Kept): Pick<Kept, 'users' | 'rowids'> {
+    // By rowid only (a condition on tenant_id would make SQLite walk the tenant's index entries instead).
     const rows = this.tables
-      .stmt<[string, string], RowWithRowid>(
-        `SELECT rowid AS rid, * FROM users WHERE tenant_id = ? AND rowid IN (SELECT value FROM json_each(?))
-         ORDER BY rowid`,
+      .stmt<[string], RowWithRowid>(
+        'SELECT rowid AS rid, * FROM users WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
       )
-      .all(tenantId, JSON.stringify([...kept.dirty]));
+      .all(JSON.stringify([...kept.dirty]))
+      .filter((row) => row.tenant_id === tenantId);
     const users: UserRecord[] = [];
     const rowids: number[] = [];
     let next = 0;
