@@ -254,18 +254,53 @@ function keep(user: UserRecord, q: UserQuery, scope: FilterScope, filter: UserFi
   return d.statuses === undefined || d.statuses.includes(user.status);
 }
 
+interface Keyed {
+  u: UserRecord;
+  key: [SortValue, string];
+}
+
+/** The sort orders of a frozen user list (the users store's snapshot), by field and direction, made on first use. */
+const orders = new WeakMap<readonly UserRecord[], Map<string, readonly Keyed[]>>();
+
+/**
+ * `users` in the query's order. Keys are unique (ties go by id), so the order is total and descending is ascending
+ * reversed. A frozen list cannot change, so its orders are kept with it: a page of a list that has not changed since
+ * costs no sort.
+ */
+function ordered(users: readonly UserRecord[], field: UserSortField, descending: boolean): readonly Keyed[] {
+  const keep = Object.isFrozen(users);
+  let byOrder = keep ? orders.get(users) : undefined;
+  if (byOrder === undefined) {
+    byOrder = new Map();
+    if (keep) orders.set(users, byOrder);
+  }
+  const name = `${descending ? '-' : '+'}${field}`;
+  let found = byOrder.get(name);
+  if (found === undefined) {
+    const ascending = byOrder.get(`+${field}`) ?? sortedAscending(users, field);
+    byOrder.set(`+${field}`, ascending);
+    found = descending ? [...ascending].reverse() : ascending;
+    byOrder.set(name, found);
+  }
+  return found;
+}
+
+function sortedAscending(users: readonly UserRecord[], field: UserSortField): readonly Keyed[] {
+  return users.map((u): Keyed => ({ u, key: [sortValue(u, field), u.id] })).sort((a, b) => compareKeys(a.key, b.key));
+}
+
 /** One page of `users` for the query; `filter` overrides the query's (the filter action's body). */
 export function pageUsers(
-  users: UserRecord[],
+  users: readonly UserRecord[],
   q: UserQuery,
   scope: FilterScope,
   filter: UserFilter | undefined = q.filter,
 ): UserPage {
   const sign = q.descending ? -1 : 1;
-  const keyed = users
-    .filter((u) => keep(u, q, scope, filter))
-    .map((u) => ({ u, key: [sortValue(u, q.sortField), u.id] as [SortValue, string] }))
-    .sort((a, b) => sign * compareKeys(a.key, b.key));
+  const all = ordered(users, q.sortField, q.descending);
+  // Filtering keeps the order, so it is applied to the sorted list.
+  const keyed =
+    filter === undefined && q.deprecated === undefined ? all : all.filter((k) => keep(k.u, q, scope, filter));
   let start = 0;
   let end = keyed.length;
   const at = q.position;

@@ -11,7 +11,7 @@ import { jsonReply, redirectReply, type Reply } from '../../http/reply.js';
 import { isObjectId } from '../../shared/ids.js';
 import type { UserRecord } from '../../store/store.js';
 import type { FilterScope } from './filter.js';
-import { assignedGroupsOf, groupsOfUser } from '../groups/index.js';
+import { assignedGroupsOf, groupsByUser } from '../groups/index.js';
 import {
   filterOrFail,
   pageUsers,
@@ -53,11 +53,15 @@ function groupsOf(ctx: ApiCtx, user: UserRecord): { id: string; name: string }[]
   return assignedGroupsOf(ctx.app.store, ctx.app.tenantId, user.id);
 }
 
-/** Who may see whose roles: a TenantAdmin everyone's, anyone else their own. Role ids are looked up once a request. */
+/**
+ * Who may see whose roles: a TenantAdmin everyone's, anyone else their own. Role ids are looked up once a request;
+ * groups are read for all users at once, on the first user a filter on a group field asks about.
+ */
 function scopeOf(ctx: ApiCtx): FilterScope {
   const me = requireUser(ctx.principal);
   const admin = ctx.principal.perms.admin;
   const roleIds = new Map<string, string>();
+  let groups: Map<string, { id: string; roles: string[] }[]> | undefined;
   return {
     rolesVisible: (user) => admin || user.id === me.id,
     roleId: (name) => {
@@ -68,7 +72,10 @@ function scopeOf(ctx: ApiCtx): FilterScope {
       }
       return id;
     },
-    groupsOf: (user) => groupsOfUser(ctx.app.store, ctx.app.tenantId, user.id),
+    groupsOf: (user) => {
+      groups ??= groupsByUser(ctx.app.store, ctx.app.tenantId);
+      return groups.get(user.id) ?? [];
+    },
   };
 }
 
@@ -96,7 +103,7 @@ function getUser(ctx: ApiCtx): Reply {
 }
 
 function usersPage(ctx: ApiCtx, path: string, q: UserQuery, scope: FilterScope): Reply {
-  const page = pageUsers(usersStore(ctx.app.store).list(ctx.app.tenantId), q, scope);
+  const page = pageUsers(usersStore(ctx.app.store).snapshot(ctx.app.tenantId), q, scope);
   const href = (cursor?: [string, string]): { href: string } => {
     const params = new URLSearchParams(q.linkParams);
     if (cursor) params.set(cursor[0], cursor[1]);

@@ -2,6 +2,16 @@
 // by subject, inserts), and the fields it does not hold (preferred locale and time zone, picture, invite expiry) in
 // a table of its own, user_profiles (CREATE TABLE IF NOT EXISTS). Also deletion (which revokes the user's keys and
 // tokens through their services) and which users hold a role (for the roles service, wired in host/roles.ts).
+//
+// The tenant's user list is read once and kept (issue 18 rule 20: reading and building 10,000 records cost ~100 ms a
+// request). What changed is told by SQLite, not by the write paths remembering to say so: temporary triggers on this
+// connection name the rowid of every users row inserted, updated or deleted, whatever code ran it (this store, the
+// Store facade's insertUsers, SCIM, the control API, a test's raw SQL), and the next read re-reads only those rows
+// (all rows when more than MAX_DIRTY changed). `PRAGMA data_version` moves when another connection (a second emulator
+// on the same --data file) commits: then everything is read again. Rows move without a trigger only under VACUUM,
+// which the emulator never runs. Inside a transaction a list is not kept and the changed rows stay marked (a rollback
+// undoes rows the marks still name, so they are re-read). The kept list and its records are frozen; `list` hands out
+// copies, `snapshot` the frozen list itself (read-only callers).
 import type { Store } from '../../store/store.js';
 import { toUser, type UserRecord, type UserRow } from '../../store/records.js';
 import { perStore, Tables } from '../../store/tables.js';
@@ -26,21 +36,110 @@ interface ProfileRow {
 const SCHEMA = `CREATE TABLE IF NOT EXISTS user_profiles (user_id TEXT PRIMARY KEY, preferred_locale TEXT,
   preferred_zoneinfo TEXT, picture TEXT, invite_expiry INTEGER);`;
 
+/** The SQL function the triggers call: unique enough not to meet a name of SQLite's or another service's. */
+const CHANGED_FN = 'qlik_emulator_users_changed';
+/** Beyond this many changed rows, reading them all again is as cheap as patching. */
+const MAX_DIRTY = 1000;
+
+type RowWithRowid = UserRow & { rid: number };
+
+interface Kept {
+  /** `data_version` when the list was read. */
+  dataVersion: number;
+  users: readonly UserRecord[];
+  /** The rowid of each of `users`, ascending. */
+  rowids: readonly number[];
+  /** Rowids inserted, updated or deleted since (told by the triggers). */
+  dirty: Set<number>;
+}
+
+function frozen(row: UserRow): UserRecord {
+  const user = toUser(row);
+  Object.freeze(user.roles);
+  return Object.freeze(user);
+}
+
 export class UsersStore {
   readonly tables: Tables;
   private readonly store: Store;
+  private readonly kept = new Map<string, Kept>();
 
   constructor(store: Store) {
     this.store = store;
     this.tables = new Tables(store, 'user_profiles', SCHEMA);
+    const db = store.database;
+    db.function(CHANGED_FN, { deterministic: false, varargs: true }, (...rowids: unknown[]) => {
+      for (const [tenantId, kept] of this.kept) {
+        if (kept.dirty.size >= MAX_DIRTY) this.kept.delete(tenantId);
+        else for (const rowid of rowids) kept.dirty.add(Number(rowid));
+      }
+      return null;
+    });
+    // TEMP: the triggers live with this connection only (nothing is written to a --data file).
+    const triggers = { insert: 'NEW.rowid', update: 'OLD.rowid, NEW.rowid', delete: 'OLD.rowid' };
+    for (const [event, rowids] of Object.entries(triggers))
+      db.exec(
+        `CREATE TEMP TRIGGER IF NOT EXISTS qlik_emulator_users_${event} AFTER ${event.toUpperCase()} ON main.users
+         BEGIN SELECT ${CHANGED_FN}(${rowids}); END`,
+      );
   }
 
-  /** Users in creation order. */
+  /** Users in creation order: fresh records the caller may change (copies of the kept list). */
   list(tenantId: string): UserRecord[] {
-    return this.tables
-      .stmt<[string], UserRow>('SELECT * FROM users WHERE tenant_id = ? ORDER BY rowid')
-      .all(tenantId)
-      .map(toUser);
+    return this.snapshot(tenantId).map((u) => ({ ...u, roles: [...u.roles] }));
+  }
+
+  /**
+   * Users in creation order, as kept until the users table next changes: the same frozen array (and records) for every
+   * call in between, so that what is derived from it (the users API's sort orders) can be kept by its identity.
+   */
+  snapshot(tenantId: string): readonly UserRecord[] {
+    const dataVersion = this.tables.stmt<[], { data_version: number }>('PRAGMA data_version').get()?.data_version ?? 0;
+    const found = this.kept.get(tenantId);
+    if (found?.dataVersion === dataVersion && found.dirty.size === 0) return found.users;
+    const next =
+      found?.dataVersion === dataVersion
+        ? this.patched(tenantId, found)
+        : this.read(
+            this.tables
+              .stmt<[string], RowWithRowid>('SELECT rowid AS rid, * FROM users WHERE tenant_id = ? ORDER BY rowid')
+              .all(tenantId),
+          );
+    if (!this.store.database.inTransaction) this.kept.set(tenantId, { dataVersion, ...next, dirty: new Set() });
+    return next.users;
+  }
+
+  private read(rows: RowWithRowid[]): Pick<Kept, 'users' | 'rowids'> {
+    return { users: Object.freeze(rows.map(frozen)), rowids: rows.map((r) => r.rid) };
+  }
+
+  /** The kept list with its changed rows read again (deleted ones dropped), in rowid order. */
+  private patched(tenantId: string, kept: Kept): Pick<Kept, 'users' | 'rowids'> {
+    // By rowid only (a condition on tenant_id would make SQLite walk the tenant's index entries instead).
+    const rows = this.tables
+      .stmt<[string], RowWithRowid>(
+        'SELECT rowid AS rid, * FROM users WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      )
+      .all(JSON.stringify([...kept.dirty]))
+      .filter((row) => row.tenant_id === tenantId);
+    const users: UserRecord[] = [];
+    const rowids: number[] = [];
+    let next = 0;
+    const takeReadBefore = (rowid: number): void => {
+      for (let row = rows[next]; row !== undefined && row.rid < rowid; row = rows[++next]) {
+        users.push(frozen(row));
+        rowids.push(row.rid);
+      }
+    };
+    kept.rowids.forEach((rowid, i) => {
+      takeReadBefore(rowid);
+      const user = kept.users[i];
+      if (kept.dirty.has(rowid) || user === undefined) return;
+      users.push(user);
+      rowids.push(rowid);
+    });
+    takeReadBefore(Infinity);
+    return { users: Object.freeze(users), rowids };
   }
 
   count(tenantId: string): number {
@@ -158,7 +257,8 @@ export class UsersStore {
   /** The first user whose email is this one, ignoring case. */
   byEmail(tenantId: string, email: string): UserRecord | undefined {
     const lower = email.toLowerCase();
-    return this.list(tenantId).find((u) => u.email.toLowerCase() === lower);
+    const found = this.snapshot(tenantId).find((u) => u.email.toLowerCase() === lower);
+    return found && { ...found, roles: [...found.roles] };
   }
 
   /** How many users hold the role directly. */
@@ -175,7 +275,7 @@ export class UsersStore {
   /** Renames a role in every user's list. */
   renameRole(tenantId: string, from: string, to: string): void {
     this.tables.tx(() => {
-      for (const user of this.list(tenantId)) {
+      for (const user of this.snapshot(tenantId)) {
         if (!user.roles.includes(from)) continue;
         this.update({ ...user, roles: user.roles.map((r) => (r === from ? to : r)) });
       }

@@ -63,7 +63,7 @@ function targetUser(ctx: ApiCtx): UserRecord {
 /** Active TenantAdmins other than `except` (the tenant must keep at least one). */
 function otherActiveAdmins(ctx: ApiCtx, except: string): number {
   return usersStore(ctx.app.store)
-    .list(ctx.app.tenantId)
+    .snapshot(ctx.app.tenantId)
     .filter((u) => u.id !== except && u.status === 'active' && u.clientId === undefined)
     .filter((u) => ctx.app.roles.effectiveRoles(u).includes(ADMIN_ROLE)).length;
 }
