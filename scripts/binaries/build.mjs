@@ -94,11 +94,13 @@ try {
       'help.txt': join(dist, 'help.txt'),
       'main.cjs': join(dist, 'main.cjs'),
     };
-    for (const f of readdirSync(join(dist, 'vendor'))) assets[`vendor/${f}`] = join(dist, 'vendor', f);
-    // main.cjs.cache goes into the binaries of this machine's architecture: V8 accepts it in the Windows build of the
-    // same Node (test/windows/binaries.test.ts checks), while the linux-arm64 binary crashes at start-up with an x64 one.
-    if (target.endsWith(`-${process.arch}`) && existsSync(join(dist, 'main.cjs.cache')))
-      assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
+    // Code caches (main.cjs.cache, vendor/*.cjs.cache) go into the binaries of this machine's architecture only: V8
+    // accepts them in the Windows build of the same Node (test/windows/binaries.test.ts checks), while the linux-arm64
+    // binary crashes (SIGSEGV) when it loads an x64 one.
+    const sameArch = target.endsWith(`-${process.arch}`);
+    for (const f of readdirSync(join(dist, 'vendor')))
+      if (sameArch || !f.endsWith('.cache')) assets[`vendor/${f}`] = join(dist, 'vendor', f);
+    if (sameArch && existsSync(join(dist, 'main.cjs.cache'))) assets['main.cjs.cache'] = join(dist, 'main.cjs.cache');
     const config = join(work, `${target}.json`);
     const blob = join(work, `${target}.blob`);
     writeFileSync(
