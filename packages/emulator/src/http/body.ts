@@ -58,6 +58,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Whether the request has no body at all: neither Content-Length nor Transfer-Encoding (RFC 9112 §6.3: its body is
+ * then empty, and Node's parser reads none), or Content-Length: 0. Such a request (every GET) is answered from an
+ * empty buffer without listening to the stream: the listeners, the 'end' event and the concat cost ~5% of a
+ * GET's CPU under load.
+ */
+function hasNoBody(req: IncomingMessage): boolean {
+  const { headers } = req;
+  if (headers['transfer-encoding'] !== undefined) return false;
+  const length = headers['content-length'];
+  return length === undefined || length === '0';
+}
+
 /**
  * The readers handlers call (JSON, or raw text), and `start`, which begins reading the body. The server starts it
  * once the request may have one read: for /api/ only after authentication succeeded, so that an unauthenticated
@@ -70,7 +85,7 @@ export function bodyReaders(
   let body: Promise<Buffer> | undefined;
   const start = (): Promise<Buffer> => {
     if (body === undefined) {
-      body = readBody(req);
+      body = hasNoBody(req) ? Promise.resolve(EMPTY) : readBody(req);
       body.catch(() => undefined);
     }
     return body;
