@@ -273,7 +273,8 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
         transport,
         sleep,
         signal: target.ignoreInterrupt ? new AbortController().signal : signal,
-        verbose: target.verbose ?? false,
+        // -v traces every client of the command, those made for another key (rotate, exec, context) included.
+        verbose: target.verbose ?? resolved?.verbose ?? false,
       };
       let auth;
       if (target.oauth) {

@@ -98,13 +98,49 @@ describe('api-key rotate (stubbed)', () => {
     expect(await contextToken(h)).toBe(NEW);
   });
 
+  it('-v traces the requests made with the old and the new key, and shows neither token', async () => {
+    const h = await home();
+    const r = await runStubbed(
+      ['api-key', 'rotate', '-v'],
+      (reg) => {
+        preflight(reg);
+        create(reg);
+        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+        reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
+      },
+      { home: h },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const traced = r.stderr.split('\n').filter((l) => /^(GET|POST|PATCH|DELETE) http/.test(l));
+    expect(traced).toHaveLength(r.requests.length);
+    expect(traced).toContain(`DELETE ${SERVER}/api/v1/api-keys/old-key`);
+    expect(r.stderr).toContain('Authorization: Bearer **omitted**');
+    expect(r.stderr).not.toContain(OLD);
+    expect(r.stderr).not.toContain(NEW);
+    expect(await contextToken(h)).toBe(NEW);
+  });
+
   it('the create is refused (400): exit 2, nothing changed, nothing deleted', async () => {
     const h = await home();
     const r = await runStubbed(
       ['api-key', 'rotate'],
       (reg) => {
         preflight(reg);
-        reg.register('POST', '/api/v1/api-keys', qlikError(400, 'APIKEYS-8', 'Expiry too long'));
+        reg.register(
+          'POST',
+          '/api/v1/api-keys',
+          json(400, {
+            errors: [
+              {
+                code: 'APIKEYS-7',
+                title: 'Invalid request',
+                detail: 'The expiry exceeds the maximum allowed for this tenant (PT12H)',
+                status: 400,
+              },
+            ],
+          }),
+        );
         // The safe create checks once that a refused POST made nothing; the rotation's undo looks for its tag.
         reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }), 2);
         reg.register(
@@ -121,7 +157,12 @@ describe('api-key rotate (stubbed)', () => {
       { home: h },
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/; nothing changed\n$/);
+    // The server's own words, and the way out: the lifetime refused is the old key's (20 hours), which the user never
+    // typed, so the hint says where it came from.
+    expect(r.stderr).toBe(
+      'Error: Invalid request: The expiry exceeds the maximum allowed for this tenant (PT12H) (APIKEYS-7); nothing changed\n' +
+        "Hint: the new key asks for the old key's lifetime, PT20H; the longest expiry this tenant allows is PT12H: pass --expiry PT12H or shorter (a TenantAdmin raises it with qlik api-key config patch --op replace --path /max_api_key_expiry --value PT20H)\n",
+    );
     expect(r.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
     expect(await contextToken(h)).toBe(OLD);
     await expect(stat(join(h, '.qlik', 'rotations', 'test.json'))).rejects.toThrow();

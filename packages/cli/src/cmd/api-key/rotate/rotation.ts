@@ -29,6 +29,7 @@ import { keyExpiryPath, recordKeyExpiry } from '../../../config/key-expiry.js';
 import { removeStaleTempFiles } from '../../../fsutil/atomic.js';
 import { withFileLock } from '../../../fsutil/lock.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
+import { serverErrorHint, serverErrorLine } from '../../../errors/hints.js';
 import { authorizationHeader } from '../../../text/headers.js';
 import {
   createKey,
@@ -123,6 +124,20 @@ class Rotation {
 
   private get contextMode(): boolean {
     return this.o.id === undefined;
+  }
+
+  /**
+   * The hint for a refused create, as `api-key create` would get it; when the refused lifetime is the old key's (no
+   * --expiry), it says so, since the user never typed it.
+   */
+  private createHint(e: HttpError, expiry: string | undefined): string | undefined {
+    const hint = serverErrorHint(e, {
+      command: 'api-key create',
+      flags: expiry !== undefined ? { expiry } : {},
+      credentials: undefined,
+    });
+    if (hint === undefined || this.o.expiry !== undefined || expiry === undefined || !/expiry/.test(hint)) return hint;
+    return `the new key asks for the old key's lifetime, ${expiry}; ${hint}`;
   }
 
   private resumeCommand(): string {
@@ -510,9 +525,9 @@ class Rotation {
         await this.drop();
       }
       throw new ExitCodeError(
-        `${e instanceof HttpError ? e.message : (e as Error).message}; nothing changed${note}`,
+        `${e instanceof HttpError ? serverErrorLine(e) : (e as Error).message}; nothing changed${note}`,
         UNCHANGED,
-      );
+      ).withHint(e instanceof HttpError ? this.createHint(e, expiry) : undefined);
     }
 
     // Store: the context first (atomic, under the lock), then the journal in the same critical section.
