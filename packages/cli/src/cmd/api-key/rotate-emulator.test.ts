@@ -2,6 +2,7 @@
 // stopped at each step (simulated by writing the journal a killed run leaves), the quota, --grace and --finish,
 // --deliver-cmd, --id.
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../../../../../test/kit/emulator.js';
@@ -42,6 +43,29 @@ async function works(token: string): Promise<boolean> {
 const qlik = (home: string, argv: string[], env: Record<string, string> = {}): Promise<RunResult> =>
   runQlik(['api-key', 'rotate', ...argv], { home, env });
 const journal = (home: string, name = 'test') => join(home, '.qlik', 'rotations', `${name}.json`);
+
+/**
+ * Writes the journal a run of context `test` leaves when it is stopped: by default a run on this host whose process is
+ * gone (pid 999999; on another host a pid cannot be checked and counts as alive), so the next rotate recovers it.
+ */
+async function writeJournal(home: string, fields: Record<string, unknown>): Promise<void> {
+  await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
+  await writeFile(
+    journal(home),
+    JSON.stringify({
+      version: 1,
+      context: 'test',
+      server: emu.url,
+      pid: 999999,
+      host: hostname(),
+      started: new Date().toISOString(),
+      subType: 'user',
+      description: 'ci key',
+      nonce: '',
+      ...fields,
+    }),
+  );
+}
 
 describe('api-key rotate', () => {
   it('replaces the context key: new key works, has the old description and lifetime, old key deleted, no journal left', async () => {
@@ -160,27 +184,7 @@ describe('api-key rotate', () => {
         });
         extra = { nonce: 'abcDEF123', ...(step === 'created' ? { newKeyId: made.body.id } : {}) };
       }
-      await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
-      await writeFile(
-        journal(home),
-        JSON.stringify({
-          version: 1,
-          context: 'test',
-          server: emu.url,
-          pid: 999999,
-          host: 'elsewhere-no',
-          started: new Date().toISOString(),
-          step,
-          oldKeyId: id,
-          subType: 'user',
-          description: 'ci key',
-          nonce: '',
-          ...extra,
-        }),
-      );
-      // pid 999999 on another host counts as alive: the same host is needed for the dead-process check.
-      const j = JSON.parse(await readFile(journal(home), 'utf8'));
-      await writeFile(journal(home), JSON.stringify({ ...j, host: (await import('node:os')).hostname() }));
+      await writeJournal(home, { step, oldKeyId: id, ...extra });
       const r = await qlik(home, []);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(
@@ -202,26 +206,8 @@ describe('api-key rotate', () => {
       join(home, '.qlik', 'contexts.yml'),
       (await readFile(join(home, '.qlik', 'contexts.yml'), 'utf8')).replace(token, made.body.token),
     );
-    await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
-    const host = (await import('node:os')).hostname();
     // The journal still says "created": the context decides.
-    await writeFile(
-      journal(home),
-      JSON.stringify({
-        version: 1,
-        context: 'test',
-        server: emu.url,
-        pid: 999999,
-        host,
-        started: new Date().toISOString(),
-        step: 'created',
-        nonce: 'zzz',
-        newKeyId: made.body.id,
-        oldKeyId: id,
-        subType: 'user',
-        description: 'ci key',
-      }),
-    );
+    await writeJournal(home, { step: 'created', nonce: 'zzz', newKeyId: made.body.id, oldKeyId: id });
     const r = await qlik(home, ['--resume']);
     expect(r.code, r.stderr).toBe(0);
     expect(await works(token)).toBe(false);
@@ -235,25 +221,7 @@ describe('api-key rotate', () => {
       token,
       body: { description: 'ci key [qlik-cli:rot.yyy]', expiry: 'P1D' },
     });
-    await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
-    const host = (await import('node:os')).hostname();
-    await writeFile(
-      journal(home),
-      JSON.stringify({
-        version: 1,
-        context: 'test',
-        server: emu.url,
-        pid: 999999,
-        host,
-        started: new Date().toISOString(),
-        step: 'stored',
-        nonce: 'yyy',
-        newKeyId: made.body.id,
-        oldKeyId: id,
-        subType: 'user',
-        description: 'ci key',
-      }),
-    );
+    await writeJournal(home, { step: 'stored', nonce: 'yyy', newKeyId: made.body.id, oldKeyId: id });
     const r = await qlik(home, ['--resume']);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toBe(
@@ -266,24 +234,15 @@ describe('api-key rotate', () => {
 
   it('refuses in one line while another live rotate holds the journal', async () => {
     const { home, token } = await devContext();
-    await mkdir(join(home, '.qlik', 'rotations'), { recursive: true });
-    const host = (await import('node:os')).hostname();
-    await writeFile(
-      journal(home),
-      JSON.stringify({
-        version: 1,
-        context: 'test',
-        server: emu.url,
-        pid: process.ppid,
-        host,
-        started: '',
-        step: 'creating',
-        nonce: 'x',
-        oldKeyId: 'a',
-        subType: 'user',
-        description: '',
-      }),
-    );
+    // A live process (this test's parent) on this host holds it.
+    await writeJournal(home, {
+      pid: process.ppid,
+      started: '',
+      step: 'creating',
+      nonce: 'x',
+      oldKeyId: 'a',
+      description: '',
+    });
     const r = await qlik(home, []);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
