@@ -53,6 +53,13 @@ function create(reg: StubRegistry): void {
   reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
 }
 
+/** A rotation up to its verification: the preflight, the create, and the new key answering as the same user. */
+function verified(reg: StubRegistry): void {
+  preflight(reg);
+  create(reg);
+  reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+}
+
 async function home(): Promise<string> {
   return homeWithContext(SERVER, { apiKey: OLD });
 }
@@ -103,9 +110,7 @@ describe('api-key rotate (stubbed)', () => {
     const r = await runStubbed(
       ['api-key', 'rotate', '-v'],
       (reg) => {
-        preflight(reg);
-        create(reg);
-        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        verified(reg);
         reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
         reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
       },
@@ -209,9 +214,7 @@ describe('api-key rotate (stubbed)', () => {
     const r = await runStubbed(
       ['api-key', 'rotate'],
       (reg) => {
-        preflight(reg);
-        create(reg);
-        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        verified(reg);
         reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
         reg.register('DELETE', '/api/v1/api-keys/old-key', qlikError(503, 'X', 'Unavailable'), 4); // sent once and retried 3 times (readPolicy)
       },
@@ -252,9 +255,7 @@ describe('api-key rotate (stubbed)', () => {
     const r = await runStubbed(
       ['api-key', 'rotate'],
       (reg) => {
-        preflight(reg);
-        create(reg);
-        reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
+        verified(reg);
         reg.register('PATCH', '/api/v1/api-keys/new-key', qlikError(400, 'X', 'Bad'));
       },
       { home: h },
