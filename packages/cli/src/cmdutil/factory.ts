@@ -129,6 +129,10 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
   let resolved: Settings | undefined;
   const clientsByComment = new Map<string, Promise<HttpClient>>();
   const clients: HttpClient[] = [];
+  // One transport (its connection pools) for every client of the command that verifies certificates the same way:
+  // a rotate's clients for the old and the new key reuse one keep-alive connection. A pool holds no credentials (each
+  // request carries its own headers) and keeps connections per host and port, so sharing it sends nothing elsewhere.
+  const transports = new Map<boolean, Transport>();
 
   const globals = (): GlobalFlagValues => {
     const out: Record<string, unknown> = {};
@@ -258,15 +262,17 @@ export function newFactory(opts: FactoryOptions = {}): Factory {
           redactor.addSecret(decodeURIComponent(p.password));
         }
       }
-      const transport =
-        opts.transport ??
-        new NodeTransport({
+      let transport = opts.transport ?? transports.get(target.insecure);
+      if (transport === undefined) {
+        transport = new NodeTransport({
           insecure: target.insecure,
           connectTimeoutMs: envSeconds(env, 'QLIK_HTTP_CONNECT_TIMEOUT', 10) * 1000,
           totalTimeoutMs: envSeconds(env, 'QLIK_HTTP_TIMEOUT', 60) * 1000,
           maxBodyBytes: 10 * 1024 * 1024,
           proxy,
         });
+        transports.set(target.insecure, transport);
+      }
       const common = {
         warn: (line: string) => io.warn(line),
         redactor,

@@ -35,7 +35,7 @@ function readKeyExpiry(contextsPath: string): ExpiryFile {
 async function writeExpiryFile(contextsPath: string, data: ExpiryFile): Promise<void> {
   const { writeFileAtomic, ensurePrivateDir } = await import('../fsutil/atomic.js');
   const path = keyExpiryPath(contextsPath);
-  await ensurePrivateDir(path);
+  ensurePrivateDir(path);
   await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
 }
 

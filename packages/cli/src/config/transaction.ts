@@ -85,7 +85,7 @@ export async function updateContexts<T>(
       }
       if (after !== undefined) {
         try {
-          await ensurePrivateDir(path);
+          ensurePrivateDir(path);
           await writeFileAtomic(path, after, { mode: 0o600 });
         } catch (err) {
           throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
@@ -93,8 +93,8 @@ export async function updateContexts<T>(
         // The next read finds the JSON copy of what was just written (unless others could write here).
         if ((await permissionWarnings(path)).length === 0) await writeCachedContexts(path, after, contentOf(n, doc));
       }
-      await removeStaleTempFiles(path);
-      await removeStaleTempFiles(cachePathFor(path));
+      removeStaleTempFiles(path);
+      removeStaleTempFiles(cachePathFor(path));
       return result;
     },
     lockOptions,

@@ -50,7 +50,7 @@ describe('writeFileAtomic', () => {
   it('ensureDir is a no-op for an existing directory', async () => {
     const dir = await freshDir();
     await chmod(dir, 0o750);
-    await ensureDir(dir);
+    ensureDir(dir);
     expect((await stat(dir)).mode & 0o777).toBe(0o750);
   });
 
@@ -101,7 +101,7 @@ describe('removeStaleTempFiles', () => {
     for (const f of [dead, live, old, other]) await writeFile(join(dir, f), 'partial');
     const past = new Date(Date.now() - 3600_000);
     await utimes(join(dir, old), past, past);
-    await removeStaleTempFiles(target);
+    removeStaleTempFiles(target);
     expect((await readdir(dir)).sort()).toEqual([live, other, 'contexts.yml'].sort());
   });
 

@@ -18,8 +18,22 @@
 //            same owner has held the lock, so a long queue of processes that keeps making progress is
 //            waited out, while a wedged holder is reported after timeoutMs.
 
-import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+//
+// The system calls are synchronous (as in atomic.ts): taking and releasing the lock are a handful of calls on a local
+// directory, and each node:fs/promises call would cost a trip through libuv's thread pool. Only the waits between
+// attempts yield to the event loop.
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ConfigError, errorCode } from '../errors/errors.js';
@@ -75,10 +89,10 @@ type Inspection =
   | { state: 'foreign' };
 
 /** Look at the current lock directory and decide whether it is free, validly held, or stale. */
-async function inspect(lockDir: string, staleMs: number): Promise<Inspection> {
+function inspect(lockDir: string, staleMs: number): Inspection {
   let entries: string[];
   try {
-    entries = await readdir(lockDir);
+    entries = readdirSync(lockDir);
   } catch (err) {
     const code = errorCode(err);
     if (code === 'ENOENT') return { state: 'free' };
@@ -94,8 +108,8 @@ async function inspect(lockDir: string, staleMs: number): Promise<Inspection> {
   let owner: OwnerInfo | undefined;
   let mtimeMs: number;
   try {
-    owner = parseOwner(await readFile(ownerFile, 'utf8'));
-    mtimeMs = (await stat(ownerFile)).mtimeMs;
+    owner = parseOwner(readFileSync(ownerFile, 'utf8'));
+    mtimeMs = statSync(ownerFile).mtimeMs;
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return { state: 'free' }; // released meanwhile; just retry
     throw err;
@@ -106,13 +120,31 @@ async function inspect(lockDir: string, staleMs: number): Promise<Inspection> {
   return { state: 'held', token: ownerName, owner };
 }
 
+/** rmdir, which fails harmlessly when the directory is not empty (a new owner published a lock there) or gone. */
+function removeDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty or not there: nothing of ours to remove.
+  }
+}
+
+/** rm -rf of one of our own temp lock directories (best effort). */
+function removeTree(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Left for the next sweep.
+  }
+}
+
 /** Remove our temp lock directories that a killed process left behind (best effort). */
-async function sweepTempDirs(lockDir: string): Promise<void> {
+function sweepTempDirs(lockDir: string): void {
   const dir = dirname(lockDir);
   const prefix = `${basename(lockDir)}.`;
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = readdirSync(dir);
   } catch {
     return;
   }
@@ -122,7 +154,7 @@ async function sweepTempDirs(lockDir: string): Promise<void> {
     if (m === null) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || pidAlive(pid)) continue;
-    await rm(join(dir, entry), { recursive: true, force: true }).catch(() => undefined);
+    removeTree(join(dir, entry));
   }
 }
 
@@ -139,16 +171,16 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   const ownerFile = join(lockDir, ownerName);
 
   try {
-    await ensureDir(dirname(lockDir));
+    ensureDir(dirname(lockDir));
   } catch (err) {
     throw new ConfigError(`${dirname(lockDir)}: cannot create directory: ${describeFsError(err)}`);
   }
 
   const tmpDir = `${lockDir}.${process.pid}.${(await randomBytes(6)).toString('hex')}.tmp`;
-  const prepare = async (): Promise<void> => {
-    await mkdir(tmpDir, { mode: 0o700 });
+  const prepare = (): void => {
+    mkdirSync(tmpDir, { mode: 0o700 });
     const info: OwnerInfo = { pid: process.pid, host: hostname(), time: Date.now() };
-    await writeFile(join(tmpDir, ownerName), `${JSON.stringify(info)}\n`, { flag: 'wx', mode: 0o600 });
+    writeFileSync(join(tmpDir, ownerName), `${JSON.stringify(info)}\n`, { flag: 'wx', mode: 0o600 });
   };
 
   // The timeout measures how long one and the same owner has kept the lock: a long queue of processes
@@ -163,7 +195,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   try {
     for (;;) {
       if (!prepared) {
-        await prepare();
+        prepare();
         prepared = true;
         touchedAt = Date.now();
       }
@@ -171,17 +203,17 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
         // The age of a lock counts from its owner file's mtime: keep the prepared file fresh while waiting.
         if (Date.now() - touchedAt > staleMs / 4) {
           const now = new Date();
-          await utimes(join(tmpDir, ownerName), now, now);
+          utimesSync(join(tmpDir, ownerName), now, now);
           touchedAt = now.getTime();
         }
-        await rename(tmpDir, lockDir);
+        renameSync(tmpDir, lockDir);
         prepared = false;
         break;
       } catch (err) {
         if (errorCode(err) === 'ENOENT') {
           // Our temp directory was swept (it looked abandoned): build it again.
           prepared = false;
-          await rm(tmpDir, { recursive: true, force: true });
+          rmSync(tmpDir, { recursive: true, force: true });
           continue;
         }
         if (!isHeldError(err)) throw err;
@@ -191,12 +223,12 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
       // every wake-up (a dead owner is still noticed within INSPECT_INTERVAL_MS).
       if (Date.now() - inspectedAt >= INSPECT_INTERVAL_MS) {
         inspectedAt = Date.now();
-        const seen = await inspect(lockDir, staleMs);
+        const seen = inspect(lockDir, staleMs);
         if (seen.state === 'free') continue;
         if (seen.state === 'empty') {
           // POSIX rename replaces an empty directory, Windows does not: remove it (rmdir only removes it
           // while it is still empty, so a lock published meanwhile is safe).
-          await rmdir(lockDir).catch(() => undefined);
+          removeDir(lockDir);
           continue;
         }
         if (seen.state === 'foreign') {
@@ -206,8 +238,8 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
           // Remove exactly the stale owner's file; if the lock changed hands meanwhile this fails with
           // ENOENT and the new owner is untouched.
           try {
-            await unlink(seen.ownerFile);
-            await rmdir(lockDir).catch(() => undefined);
+            unlinkSync(seen.ownerFile);
+            removeDir(lockDir);
           } catch (err) {
             if (errorCode(err) !== 'ENOENT') throw err;
           }
@@ -229,20 +261,24 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
       attempt++;
       const base = Math.min(MAX_POLL_MS, 2 * 1.5 ** attempt);
       const delay = base * (0.5 + Math.random());
-      await sleep(Math.max(1, Math.min(delay, deadline - Date.now())));
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(delay, deadline - Date.now()))));
     }
   } catch (err) {
-    if (prepared) await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    if (prepared) removeTree(tmpDir);
     if (err instanceof CliError) throw err;
     throw new ConfigError(`${lockDir}: cannot take the lock: ${describeFsError(err)}`);
   }
 
-  await sweepTempDirs(lockDir);
+  sweepTempDirs(lockDir);
 
   const heartbeatMs = Math.max(10, Math.floor(staleMs / 3));
   const heartbeat = setInterval(() => {
     const now = new Date();
-    utimes(ownerFile, now, now).catch(() => undefined);
+    try {
+      utimesSync(ownerFile, now, now);
+    } catch {
+      // Released meanwhile, or the directory went away: the next release says nothing either.
+    }
   }, heartbeatMs);
   heartbeat.unref();
 
@@ -250,7 +286,11 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     return await fn();
   } finally {
     clearInterval(heartbeat);
-    await unlink(ownerFile).catch(() => undefined);
-    await rmdir(lockDir).catch(() => undefined);
+    try {
+      unlinkSync(ownerFile);
+    } catch {
+      // Taken over as stale meanwhile: that owner file is gone, and the lock is no longer ours to remove.
+    }
+    removeDir(lockDir);
   }
 }

@@ -87,7 +87,9 @@ export async function runAudit(f: Factory, o: AuditOptions): Promise<void> {
   ))
     users.set(u.id, u);
   const live = new Set(
-    (await execRecords(f.contextsPath())).filter((r) => ownerAlive(r.record)).map((r) => r.record.nonce),
+    execRecords(f.contextsPath())
+      .filter((r) => ownerAlive(r.record))
+      .map((r) => r.record.nonce),
   );
 
   const rows: Row[] = [];

@@ -57,7 +57,7 @@ export async function runExec(f: Factory, o: ExecOptions): Promise<void> {
   try {
     key = await createKey(http, { description: `${o.description}${runTag('exec', nonce)}`, expiry: o.expiry }, p, f.io);
   } catch (e) {
-    await removeFile(recordPath);
+    removeFile(recordPath);
     throw e;
   }
   f.redactor.addSecret(key.token);
@@ -74,7 +74,7 @@ export async function runExec(f: Factory, o: ExecOptions): Promise<void> {
     });
     try {
       await deleteKey(c, key.id, { retry: Math.max(p.retry, 2), intervalSeconds: 1 });
-      await removeFile(recordPath);
+      removeFile(recordPath);
     } catch (e) {
       f.io.warn(
         `Warning: could not delete API key ${key.id} (${(e as Error).message}); it expires on its own, and the next 'qlik api-key exec' or 'qlik api-key audit --fix' deletes it`,

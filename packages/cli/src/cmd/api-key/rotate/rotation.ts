@@ -155,7 +155,7 @@ class Rotation {
   }
 
   private async drop(): Promise<void> {
-    await this.locked(() => removeFile(this.journalPath));
+    await this.locked(() => Promise.resolve(removeFile(this.journalPath)));
   }
 
   /** The token the context holds now (read fresh). */
@@ -202,7 +202,7 @@ class Rotation {
           UNCHANGED,
         );
       }
-      const existing = await readJsonFile<Journal>(this.journalPath);
+      const existing = readJsonFile(this.journalPath) as Journal | undefined;
       if (existing !== undefined && existing.pid !== process.pid && ownerAlive(existing) && existing.step !== 'grace') {
         throw new ExitCodeError(
           `another 'qlik api-key rotate' of ${this.contextMode ? `context '${this.contextName}'` : `key ${this.o.id ?? ''}`} is running (pid ${existing.pid}); nothing changed`,
@@ -218,7 +218,7 @@ class Rotation {
           keyExpiryPath(this.contextsPath),
           this.journalPath,
         ])
-          await removeStaleTempFiles(path);
+          removeStaleTempFiles(path);
         return existing;
       }
       if (fresh !== undefined) await writePrivateJson(this.journalPath, fresh);
@@ -616,16 +616,17 @@ class Rotation {
 
   async run(): Promise<Outcome> {
     // Most runs find no journal: that costs one failed read, no lock.
-    const j = (await readJsonFile<Journal>(this.journalPath)) === undefined ? undefined : await this.claim();
+    const j = readJsonFile(this.journalPath) === undefined ? undefined : await this.claim();
     if (j !== undefined) {
       const out = await this.recover(j);
       if (this.o.resume || this.o.finish || out.status !== 'unchanged' || !this.contextMode) return out;
       this.f.io.warn(out.message);
     } else if (this.o.resume || this.o.finish) {
       // Nothing to resume; still, what a killed run's writes left (a temp copy of the contexts file) goes.
-      await this.locked(async () => {
+      await this.locked(() => {
         for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath)])
-          await removeStaleTempFiles(path);
+          removeStaleTempFiles(path);
+        return Promise.resolve();
       });
       return {
         status: 'unchanged',

@@ -1,7 +1,8 @@
 // What rotate, exec and audit share (loaded only when one of them runs): the one call into the safe create, the
 // caller's keys, run tags, and the private files next to the contexts file (rotation journals, exec records). None of
 // these files ever holds a secret. What rotate alone needs is in rotate/keys.ts.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+// (Synchronous file calls, as in fsutil/atomic.ts: small local files, and no trip through libuv's thread pool.)
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createSafely, CreateSession } from '../../../api/create-safely.js';
@@ -133,21 +134,21 @@ export function lifecycleDir(contextsPath: string, what: 'rotations' | 'exec'): 
   return join(dirname(contextsPath), what);
 }
 
-export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+export function readJsonFile(path: string): unknown {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
 export async function writePrivateJson(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // (writeFileAtomic makes the directory, 0700, when it is missing.)
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
-export async function removeFile(path: string): Promise<void> {
-  await rm(path, { force: true });
+export function removeFile(path: string): void {
+  rmSync(path, { force: true });
 }
 
 /** Whether a process recorded as `{pid, host}` still runs (another host: assumed so). */
@@ -170,17 +171,17 @@ export interface ExecRecord {
   started: string;
 }
 
-export async function execRecords(contextsPath: string): Promise<{ path: string; record: ExecRecord }[]> {
+export function execRecords(contextsPath: string): { path: string; record: ExecRecord }[] {
   const dir = lifecycleDir(contextsPath, 'exec');
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
   const out: { path: string; record: ExecRecord }[] = [];
   for (const n of names.filter((x) => x.endsWith('.json'))) {
-    const record = await readJsonFile<ExecRecord>(join(dir, n));
+    const record = readJsonFile(join(dir, n)) as ExecRecord | undefined;
     if (record && typeof record.nonce === 'string') out.push({ path: join(dir, n), record });
   }
   return out;
@@ -197,7 +198,7 @@ export async function sweepExecLeftovers(
   keys: readonly ApiKey[],
   policy: RetryPolicy,
 ): Promise<string[]> {
-  const dead = (await execRecords(contextsPath)).filter((r) => r.record.server === server && !ownerAlive(r.record));
+  const dead = execRecords(contextsPath).filter((r) => r.record.server === server && !ownerAlive(r.record));
   if (dead.length === 0) return [];
   const removed: string[] = [];
   for (const { path, record } of dead) {
@@ -208,7 +209,7 @@ export async function sweepExecLeftovers(
         removed.push(k.id);
       }
     }
-    await removeFile(path);
+    removeFile(path);
   }
   return removed;
 }
