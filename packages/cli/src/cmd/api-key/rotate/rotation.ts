@@ -26,6 +26,7 @@ import {
 } from '../../../errors/errors.js';
 import { cachePathFor } from '../../../config/cache.js';
 import { keyExpiryPath, recordKeyExpiry } from '../../../config/key-expiry.js';
+import { swapContextToken } from '../../../config/token-swap.js';
 import { removeStaleTempFiles } from '../../../fsutil/atomic.js';
 import { withFileLock } from '../../../fsutil/lock.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
@@ -533,17 +534,20 @@ class Rotation {
     // Store: the context first (atomic, under the lock), then the journal in the same critical section.
     let printToken: string | undefined;
     if (this.contextMode) {
-      const { updateContexts } = await import('../../../config/transaction.js');
-      await updateContexts(this.contextsPath, async (doc) => {
-        const ctx = doc.get(this.contextName);
-        const h = authorizationHeader(ctx?.headers);
-        const now = bearerToken(h === undefined ? undefined : ctx?.headers?.[h]);
-        if (ctx === undefined || h === undefined || tokenClaims(now ?? '')?.jti !== oldId) {
-          throw new CliError(`context '${this.contextName}' changed during the rotation`);
-        }
-        doc.update(this.contextName, { headers: { [h]: `Bearer ${created?.token ?? ''}` } });
-        j.step = 'stored';
-        await writePrivateJson(this.journalPath, j);
+      const token = created.token;
+      await swapContextToken(this.contextsPath, this.contextName, {
+        check: (ctx) => {
+          const h = authorizationHeader(ctx?.headers);
+          const now = bearerToken(h === undefined ? undefined : ctx?.headers?.[h]);
+          if (ctx === undefined || h === undefined || tokenClaims(now ?? '')?.jti !== oldId) {
+            throw new CliError(`context '${this.contextName}' changed during the rotation`);
+          }
+          return { header: h, value: `Bearer ${token}` };
+        },
+        beforeWrite: async () => {
+          j.step = 'stored';
+          await writePrivateJson(this.journalPath, j);
+        },
       }).catch(async (e: unknown) => {
         if (j.step === 'stored') throw e;
         const removed = await this.undoCreate(j, caller).catch(() => []);
