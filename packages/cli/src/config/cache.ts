@@ -88,7 +88,12 @@ export async function writeCachedContexts(contextsPath: string, text: string, co
   const file: CacheFile = { format: FORMAT, cli: VERSION, file: contextsPath, text, ...content };
   try {
     const { writeFileAtomic } = await import('../fsutil/atomic.js');
-    await writeFileAtomic(cachePathFor(contextsPath), JSON.stringify(file), { mode: 0o600, followSymlink: false });
+    // Not fsynced: a copy that a power loss cut short fails to parse or to match the file's text, and is a miss.
+    await writeFileAtomic(cachePathFor(contextsPath), JSON.stringify(file), {
+      mode: 0o600,
+      followSymlink: false,
+      durable: false,
+    });
   } catch {
     // A read-only or full file system: the next run parses the file again.
   }

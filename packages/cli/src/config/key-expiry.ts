@@ -36,7 +36,8 @@ async function writeExpiryFile(contextsPath: string, data: ExpiryFile): Promise<
   const { writeFileAtomic, ensurePrivateDir } = await import('../fsutil/atomic.js');
   const path = keyExpiryPath(contextsPath);
   ensurePrivateDir(path);
-  await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+  // Not fsynced: after a power loss the worst is a record that is gone, so one warning is not given.
+  await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, durable: false });
 }
 
 /** Record (or, with `expiry` undefined, forget) the key a context holds. */

@@ -87,10 +87,14 @@ describe('api-key rotate (stubbed)', () => {
       { home: h },
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+    const asked = r.requests.map((q) => `${q.method} ${q.path}`);
+    // The preflight's three reads go out together (the token names the owner), in any order.
+    expect(asked.slice(0, 3).sort()).toEqual([
+      'GET /api/v1/api-keys/configs/t1',
       'GET /api/v1/api-keys/old-key',
       'GET /api/v1/api-keys?sub=user-1&status=active&limit=100',
-      'GET /api/v1/api-keys/configs/t1',
+    ]);
+    expect(asked.slice(3)).toEqual([
       'POST /api/v1/api-keys',
       'GET /api/v1/api-keys/new-key',
       'PATCH /api/v1/api-keys/new-key',
@@ -103,6 +107,41 @@ describe('api-key rotate (stubbed)', () => {
     expect(post.expiry).toBe('PT20H');
     expect(r.requests[7]!.json).toEqual([{ op: 'replace', path: '/description', value: 'ci' }]);
     expect(await contextToken(h)).toBe(NEW);
+  });
+
+  it("a token that names another owner than the key's record: what was asked for that owner is not used", async () => {
+    const claimed = [
+      'e30',
+      Buffer.from(JSON.stringify({ jti: 'old-key', tenantId: 't1', sub: 'user-9', subType: 'user' })).toString(
+        'base64url',
+      ),
+      'sig-old-key',
+    ].join('.');
+    const h = await homeWithContext(SERVER, { apiKey: claimed });
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        verified(reg);
+        // The guessed owner's quota is full; the real owner's (user-1, from the key's record) is not.
+        reg.register(
+          'GET',
+          '/api/v1/api-keys?sub=user-9&status=active&limit=100',
+          json(200, { data: Array.from({ length: 5 }, (_, i) => keyRecord(`x${i}`, { sub: 'user-9' })), links: {} }),
+        );
+        // The tenant's limit is asked again too, with the real owner's keys.
+        reg.register('GET', '/api/v1/api-keys/configs/t1', json(200, { max_keys_per_user: 5 }));
+        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+        reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
+      },
+      { home: h },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const asked = r.requests.map((q) => `${q.method} ${q.path}`);
+    expect(asked).toContain('GET /api/v1/api-keys?sub=user-9&status=active&limit=100');
+    // Asked again for the owner the record names, before anything was written.
+    const real = asked.indexOf('GET /api/v1/api-keys?sub=user-1&status=active&limit=100');
+    expect(real).toBeGreaterThan(asked.indexOf('GET /api/v1/api-keys/old-key'));
+    expect(real).toBeLessThan(asked.indexOf('POST /api/v1/api-keys'));
   });
 
   it('-v traces the requests made with the old and the new key, and shows neither token', async () => {

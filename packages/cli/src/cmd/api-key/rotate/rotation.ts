@@ -411,14 +411,26 @@ class Rotation {
   /** A whole rotation, from the preflight on. */
   async rotate(oldToken: string | undefined): Promise<Outcome> {
     const p = this.o.policy;
-    const caller = await this.callerClient();
+    // (In context mode, the token just read from the context: not read again.)
+    const caller = oldToken !== undefined ? await this.clientFor(oldToken) : await this.callerClient();
     const oldId = this.o.id ?? tokenClaims(oldToken ?? '')?.jti;
     if (oldId === undefined)
       throw new ConfigError(
         `context '${this.contextName}': its API key is not a JWT with a key id; rotate it with --id KEY_ID`,
       );
 
-    // Preflight: nothing is written before all of it passed.
+    // Preflight: nothing is written before all of it passed. A context's token says whose user key it is: the owner's
+    // active keys and the tenant's limit are then asked at once with the key itself (three reads in one round trip),
+    // and used only when the key's record confirms that owner.
+    const claims = tokenClaims(oldToken ?? '');
+    const guess = this.contextMode && claims?.subType === 'user' ? claims.sub : undefined;
+    const early =
+      guess === undefined
+        ? undefined
+        : { owner: guess, active: activeKeysOf(caller, guess, p), quota: this.quota(caller, oldToken) };
+    // Their failures are reported where they are awaited (or not at all, when they go unused).
+    early?.active.catch(() => undefined);
+    early?.quota.catch(() => undefined);
     const oldKey = await getKey(caller, oldId, p);
     if (oldKey === undefined || (oldKey.status !== undefined && oldKey.status !== 'active')) {
       throw new ExitCodeError(`API key ${oldId} was not found or is not active; nothing changed`, UNCHANGED);
@@ -441,10 +453,11 @@ class Rotation {
     let evict: string | undefined;
     let leftovers: string[] = [];
     if (subType === 'user') {
-      const active = await activeKeysOf(caller, owner.id, p);
+      const confirmed = early?.owner === owner.id ? early : undefined;
+      const active = await (confirmed?.active ?? activeKeysOf(caller, owner.id, p));
       leftovers = await sweepExecLeftovers(caller, this.contextsPath, this.server, active, p);
       const remaining = active.filter((k) => !leftovers.includes(k.id));
-      const max = await this.quota(caller, oldToken);
+      const max = await (confirmed?.quota ?? this.quota(caller, oldToken));
       if (max !== undefined && remaining.length >= max) {
         if (this.o.evict === undefined || !remaining.some((k) => k.id === this.o.evict)) {
           const list = remaining.map((k) => `${k.id} (${untagged(k.description ?? '')})`).join(', ');
