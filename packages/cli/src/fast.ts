@@ -21,11 +21,12 @@ function fastAnswer(argv: readonly string[], table: HelpTable): string | undefin
   }
   if (words[0] === 'help' && !help) return table.pages[['qlik', ...words.slice(1)].join(' ')];
   const path = ['qlik', ...words].join(' ');
+  // (A command that runs is answered by the CLI: its page is not read at all.)
+  if (!help && !table.groups.includes(path) && path !== 'qlik version') return undefined;
   const page = table.pages[path];
   if (page === undefined) return undefined;
-  if (help || table.groups.includes(path)) return page;
-  if (path === 'qlik version') return `qlik version: ${table.version}\n`;
-  return undefined;
+  if (path === 'qlik version' && !help) return `qlik version: ${table.version}\n`;
+  return page;
 }
 
 /**

@@ -400,7 +400,11 @@ class Rotation {
     }
     if (printing) await delivered();
     else if (!this.contextMode && resumed) await setDescription(actor, newId, j.description, p);
-    await this.drop();
+    // The journal goes; outside a grace period without the lock (a millisecond of every rotate): while this process
+    // lives no other run writes this journal, since claim() refuses a live owner's journal unless it is kept for a
+    // grace period, so the file removed is this run's own.
+    if (j.step === 'grace') await this.drop();
+    else removeFile(this.journalPath);
     return {
       ...base,
       status: 'rotated',
@@ -631,7 +635,8 @@ class Rotation {
     }
   }
 
-  async run(): Promise<Outcome> {
+  /** `token`: the context's token as just read (in context mode), used when no interrupted rotation is found. */
+  async run(token: string | undefined): Promise<Outcome> {
     // Most runs find no journal: that costs one failed read, no lock.
     const j = readJsonFile(this.journalPath) === undefined ? undefined : await this.claim();
     if (j !== undefined) {
@@ -651,8 +656,10 @@ class Rotation {
         message: 'No rotation to resume or finish; nothing changed',
       };
     }
-    const token = this.contextMode ? await this.contextToken() : undefined;
-    return this.rotate(token);
+    // After a recovery the context is read again: it may hold another key now.
+    return this.rotate(
+      this.contextMode ? ((j === undefined ? token : undefined) ?? (await this.contextToken())) : undefined,
+    );
   }
 }
 
@@ -680,6 +687,7 @@ export async function runRotate(f: Factory, o: RotateOptions): Promise<void> {
     );
   const json = await f.jsonMode();
   let contextName = s.contextName ?? '';
+  let token: string | undefined;
   if (o.id === undefined) {
     if (s.contextName === undefined)
       throw new ConfigError('no context to rotate: give --context NAME, or --id KEY_ID with credentials');
@@ -694,11 +702,12 @@ export async function runRotate(f: Factory, o: RotateOptions): Promise<void> {
         `context '${s.contextName}': --server points elsewhere; its key belongs to ${ctx.server ?? ''}`,
       );
     contextName = s.contextName;
+    token = bearerToken(ctx.headers?.[h]);
   }
   const r = new Rotation(f, o, contextName, s.server, s.insecure);
   let out: Outcome;
   try {
-    out = await r.run();
+    out = await r.run(token);
   } catch (e) {
     if (json && e instanceof ExitCodeError) {
       await f.io.print(
