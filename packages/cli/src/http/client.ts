@@ -183,7 +183,7 @@ export class HttpClient {
   ): Promise<ApiResponse> {
     const headers = this.baseHeaders(body?.contentType);
     if (auth !== undefined) headers.Authorization = auth;
-    this.trace(`${method} ${safeDecode(url.href)}`);
+    this.trace(() => `${method} ${safeDecode(url.href)}`);
     if (this.o.verbose)
       for (const [k, v] of Object.entries(headers)) this.trace(`> ${k}: ${this.o.redactor.headerValue(k, v)}`);
     if (body !== undefined)
@@ -203,8 +203,8 @@ export class HttpClient {
       if (this.o.verbose)
         for (const [k, v] of Object.entries(res.headers)) this.trace(`< ${k}: ${this.o.redactor.headerValue(k, v)}`);
       const text = res.body.toString('utf8');
-      this.trace(`Response time: ${Math.round(monotonicMs() - started)}ms`);
-      this.trace(`Status: ${res.status} ${statusText(res.status)}`);
+      this.trace(() => `Response time: ${Math.round(monotonicMs() - started)}ms`);
+      this.trace(() => `Status: ${res.status} ${statusText(res.status)}`);
       this.trace(() => (text === '' ? 'Empty response body' : `< ${this.o.redactor.body(text)}`));
       return {
         status: res.status,
