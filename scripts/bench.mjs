@@ -203,7 +203,7 @@ lines.push(
   '',
   "A default create makes three round trips where the baseline script makes one (the POST, the GET that reads the answered key back to prove it carries this attempt's tag, then the PATCH below): those round trips are most of the difference between the two create rows.",
   '',
-  'A rotate makes the same requests as the `node:http rotate script` (10 with the redirect of users/me); beside them it takes the contexts lock three times, writes its journal twice and removes it, and writes the contexts file, its JSON copy and the expiry record (each atomic: a temporary file, fsync, rename, fsync of the directory), where the script writes one file without fsync.',
+  "A rotate makes the same requests as the `node:http rotate script` (10 with the redirect of users/me; the first three, the preflight's reads, at once); beside them it takes the contexts lock twice, writes its journal twice and removes it, and writes the contexts file, its JSON copy and the expiry record, each atomically (a temporary file, rename); the journal and the contexts file are also fsynced, with their directory, where the script writes one file without fsync.",
   '',
   `What a create costs the server: ${tagged.total} requests of which ${tagged.writes} writes by default (the POST, and the PATCH that takes the per-run tag off the description — what makes removing only this run's keys exact after a lost answer), ${untagged.total} request (${untagged.writes} write) with \`QLIK_CREATE_TAG=0\`. Against Qlik's 100 writes per minute (tier 2), that is ${Math.floor(100 / tagged.writes)} creates per minute by default and ${Math.floor(100 / untagged.writes)} without tags.`,
   '',

@@ -109,7 +109,8 @@ async function main() {
     }
     if (script === undefined) throw new Error('loadMain({ produce: true }) returned no script');
     writeFileSync(CACHE, script.createCachedData());
-    // The libraries the trained commands loaded (YAML, which a rotate's contexts update needs): their caches too.
+    // The libraries the trained commands loaded (YAML: the first read of the training's contexts file, which has no
+    // JSON copy yet, parses it, as context create and update do): their caches too.
     for (const [file, vendor] of vendorScripts) writeFileSync(`${file}.cache`, vendor.createCachedData());
   } finally {
     server.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, QLIK, runQlik, start } from '../../../test/kit/process.mjs';
+import { startEmulator } from '../../../test/kit/emulator.js';
 import { writeContextsFile } from '../../../test/kit/temp.js';
 
 const DIST = new URL('../dist/', import.meta.url);
@@ -106,6 +107,33 @@ describe('start-up', () => {
       if (process.platform !== 'win32') expect(create.builtins).not.toContain('crypto');
     } finally {
       server.close();
+    }
+  });
+
+  it('qlik api-key rotate loads no YAML, crypto, child process or promise-based fs once the contexts file is cached', async () => {
+    const emu = await startEmulator();
+    try {
+      const made = await emu.call('POST', '/api/v1/api-keys', {
+        as: emu.dev,
+        body: { description: 'startup', expiry: 'P1D' },
+      });
+      const home = join(dir, 'rotate-home');
+      await writeContextsFile(
+        home,
+        `current-context: a\ncontexts:\n  a:\n    server: ${emu.url}\n    headers:\n      Authorization: Bearer ${(made.body as { token: string }).token}\n`,
+      );
+      await loads(['context', 'ls'], home);
+      const rotate = await loads(['api-key', 'rotate'], home);
+      // The token is replaced in place (config/token-swap.ts); the lock and the atomic writes use synchronous calls.
+      expect(rotate.files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
+      const heavy = ['child_process', 'readline', 'fs/promises', 'timers/promises'];
+      if (process.platform !== 'win32') heavy.push('crypto');
+      expect(rotate.builtins.filter((b) => heavy.includes(b))).toEqual([]);
+      expect(readFileSync(join(home, '.qlik', 'contexts.yml'), 'utf8')).not.toContain(
+        (made.body as { token: string }).token,
+      );
+    } finally {
+      await emu.stop();
     }
   });
 
