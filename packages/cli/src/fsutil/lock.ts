@@ -17,7 +17,6 @@
 //   wait     retry with jittered exponential backoff (2 ms up to 100 ms). The timeout counts how long the
 //            same owner has held the lock, so a long queue of processes that keeps making progress is
 //            waited out, while a wedged holder is reported after timeoutMs.
-
 //
 // The system calls are synchronous (as in atomic.ts): taking and releasing the lock are a handful of calls on a local
 // directory, and each node:fs/promises call would cost a trip through libuv's thread pool. Only the waits between

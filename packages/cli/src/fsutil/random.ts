@@ -21,7 +21,7 @@ function fromDevice(n: number): Buffer | undefined {
   }
 }
 
-/** Bytes read ahead from the device: a rotate asks for a dozen small pieces, and each open of the device costs ~0.1 ms. */
+/** Bytes read ahead from the device: a rotate asks for a dozen small pieces (nonces, file names), one read serves them. */
 const POOL_BYTES = 256;
 let pool: Buffer | undefined;
 let used = 0;

@@ -11,8 +11,8 @@
 //   grace      the old key is kept until retireAfter               → retired by --finish or the next rotate
 //
 // (A journal left by an older run may also say "preflight": dropped; or "created": as "creating".) Which key the
-// context holds decides between "creating" and "stored" (the contexts file is written first), so a
-// crash between the two writes is harmless.
+// context holds decides between "creating" and "stored" (the journal's "stored" is written just before the contexts
+// file, under the same lock), so a crash between the two writes is harmless.
 import { join } from 'node:path';
 import type { Factory } from '../../../cmdutil/factory.js';
 import { readContexts } from '../../../config/contexts.js';
@@ -548,7 +548,8 @@ class Rotation {
       ).withHint(e instanceof HttpError ? this.createHint(e, expiry) : undefined);
     }
 
-    // Store: the context first (atomic, under the lock), then the journal in the same critical section.
+    // Store, under the lock: the journal's "stored" (with the new key's id), then the contexts file (atomic). A recovery
+    // goes by the key the context holds, so a crash between the two writes is undone like one before them.
     let printToken: string | undefined;
     if (this.contextMode) {
       const token = created.token;
