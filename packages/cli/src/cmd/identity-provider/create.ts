@@ -9,6 +9,25 @@ import { allowedValues, type FlagSpec } from '../../cmdutil/flags.js';
  * Flags Qlik's page gives `options` and `pendingOptions` alike (the same type and text): the name and field after the
  * prefix, as `bodyFlag` takes them.
  */
+const NAME_ID_FORMATS = [
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+];
+
+/** The SAML name identifier format, asked the same way under `options` and `pendingOptions`. */
+function nameIdFormat(prefix: 'options' | 'pendingOptions'): BodyField {
+  return {
+    flag: {
+      name: `${prefix}-nameIdFormat`,
+      type: 'string',
+      choices: NAME_ID_FORMATS,
+      usage: `The name identifier format that will be requested from the identity provider.${allowedValues(NAME_ID_FORMATS)}`,
+    },
+    field: `${prefix}.nameIdFormat`,
+  };
+}
+
 const BOTH_OPTIONS: readonly [string, FlagSpec['type'], string, string?][] = [
   ['allowIdpInitiatedLogin', 'bool', 'Toggle to allow IdP initated login by the SAML IdP.'],
   [
@@ -103,25 +122,7 @@ export const idpCreateOperation = defineOperation({
           "A list of SAML attributes used to map the user's picture.",
         ),
         bodyFlag('options-issuer', 'string', 'The JWT issuer.'),
-        {
-          flag: {
-            name: 'options-nameIdFormat',
-            type: 'string',
-            choices: [
-              'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-              'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-              'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-            ],
-            usage:
-              'The name identifier format that will be requested from the identity provider.' +
-              allowedValues([
-                'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-                'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-                'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-              ]),
-          },
-          field: 'options.nameIdFormat',
-        },
+        nameIdFormat('options'),
         bodyFlag(
           'options-staticKeys',
           'unknowns',
@@ -207,25 +208,7 @@ export const idpCreateOperation = defineOperation({
           },
           field: 'pendingOptions.idTokenSignatureAlg',
         },
-        {
-          flag: {
-            name: 'pendingOptions-nameIdFormat',
-            type: 'string',
-            choices: [
-              'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-              'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-              'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-            ],
-            usage:
-              'The name identifier format that will be requested from the identity provider.' +
-              allowedValues([
-                'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-                'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-                'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-              ]),
-          },
-          field: 'pendingOptions.nameIdFormat',
-        },
+        nameIdFormat('pendingOptions'),
         bodyFlag(
           'pendingOptions-scope',
           'string',
