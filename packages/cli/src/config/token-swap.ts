@@ -4,14 +4,12 @@
 // parser is not loaded (its load and a parse and render of the file were ~8 ms of a ~60 ms rotate). In every other
 // case the edit goes through updateContexts and yaml's Document API, as every other change does. Either way it runs
 // under the contexts lock, after the same check, with the same write (atomic, 0600) and the same clean-up.
-import { ConfigError } from '../errors/errors.js';
-import { ensurePrivateDir, removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
 import { withFileLock } from '../fsutil/lock.js';
 import { permissionWarnings } from '../fsutil/perms.js';
-import { describeFsError } from '../fsutil/readfile.js';
-import { cachePathFor, readCachedContexts, writeCachedContexts, type ContextsContent } from './cache.js';
+import { readCachedContexts } from './cache.js';
 import { loadFile } from './contexts.js';
 import type { QlikContext } from './schema.js';
+import { removeContextsTempFiles, writeContextsText } from './write.js';
 
 /** `Bearer <token>` with a token of base64url characters and dots (a JWT): written the same in every YAML style. */
 const BEARER = /^Bearer ([A-Za-z0-9_.-]{16,})$/;
@@ -60,21 +58,13 @@ export async function swapContextToken(path: string, name: string, swap: TokenSw
     const text = typeof old === 'string' ? replaceTokenInText(loaded.text, old, value) : undefined;
     if (text === undefined) return false;
     await swap.beforeWrite();
-    try {
-      ensurePrivateDir(path);
-      await writeFileAtomic(path, text, { mode: 0o600 });
-    } catch (err) {
-      throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
-    }
-    const content: ContextsContent = {
+    await writeContextsText(path, text, () => ({
       current: cached.current,
       contexts: cached.contexts.map(([n, c]) =>
         n === name ? [n, { ...c, headers: { ...c.headers, [header]: value } }] : [n, c],
       ),
-    };
-    await writeCachedContexts(path, text, content);
-    removeStaleTempFiles(path);
-    removeStaleTempFiles(cachePathFor(path));
+    }));
+    removeContextsTempFiles(path);
     return true;
   });
   if (done) return;

@@ -2,12 +2,8 @@
 // and an atomic replace of the file, only when something changed). Loaded only by the commands that write, so that
 // reading the contexts never loads the lock and write machinery.
 import type { Document, ToStringOptions } from 'yaml';
-import { CliError, ConfigError } from '../errors/errors.js';
-import { ensurePrivateDir, removeStaleTempFiles, writeFileAtomic } from '../fsutil/atomic.js';
+import { CliError } from '../errors/errors.js';
 import { type FileLockOptions, withFileLock } from '../fsutil/lock.js';
-import { permissionWarnings } from '../fsutil/perms.js';
-import { describeFsError } from '../fsutil/readfile.js';
-import { cachePathFor, writeCachedContexts } from './cache.js';
 import { contentOf, loadFile } from './contexts.js';
 import { contextsMapOf, EditableContexts, type ContextsDocument } from './document.js';
 import { Nodes } from './nodes.js';
@@ -19,6 +15,7 @@ import {
   parseOptions,
   type ParsedContexts,
 } from './validate.js';
+import { removeContextsTempFiles, writeContextsText } from './write.js';
 import { loadYaml } from './yaml.js';
 
 /** How the document is written back: keep the file's indentation, never fold long lines (tokens). */
@@ -83,18 +80,8 @@ export async function updateContexts<T>(
         after = render(doc, opts, crlf);
         if (after === before) after = undefined;
       }
-      if (after !== undefined) {
-        try {
-          ensurePrivateDir(path);
-          await writeFileAtomic(path, after, { mode: 0o600 });
-        } catch (err) {
-          throw new ConfigError(`${path}: cannot write: ${describeFsError(err)}`);
-        }
-        // The next read finds the JSON copy of what was just written (unless others could write here).
-        if ((await permissionWarnings(path)).length === 0) await writeCachedContexts(path, after, contentOf(n, doc));
-      }
-      removeStaleTempFiles(path);
-      removeStaleTempFiles(cachePathFor(path));
+      if (after !== undefined) await writeContextsText(path, after, () => contentOf(n, doc));
+      removeContextsTempFiles(path);
       return result;
     },
     lockOptions,
