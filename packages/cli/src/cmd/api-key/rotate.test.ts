@@ -7,10 +7,10 @@ import { empty, json, qlikError, type StubRegistry } from '../../../../../test/k
 import { homeWithContext } from '../../../../../test/kit/run.js';
 import { keyRecord, runStubbed, SERVER } from '../../../../../test/kit/verb.js';
 
-const jwt = (jti: string): string =>
+const jwt = (jti: string, sub = 'user-1'): string =>
   [
     'e30',
-    Buffer.from(JSON.stringify({ jti, tenantId: 't1', sub: 'user-1', subType: 'user' })).toString('base64url'),
+    Buffer.from(JSON.stringify({ jti, tenantId: 't1', sub, subType: 'user' })).toString('base64url'),
     `sig-${jti}`,
   ].join('.');
 const OLD = jwt('old-key');
@@ -110,13 +110,7 @@ describe('api-key rotate (stubbed)', () => {
   });
 
   it("a token that names another owner than the key's record: what was asked for that owner is not used", async () => {
-    const claimed = [
-      'e30',
-      Buffer.from(JSON.stringify({ jti: 'old-key', tenantId: 't1', sub: 'user-9', subType: 'user' })).toString(
-        'base64url',
-      ),
-      'sig-old-key',
-    ].join('.');
+    const claimed = jwt('old-key', 'user-9');
     const h = await homeWithContext(SERVER, { apiKey: claimed });
     const r = await runStubbed(
       ['api-key', 'rotate'],
