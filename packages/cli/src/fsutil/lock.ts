@@ -161,7 +161,7 @@ function sweepTempDirs(lockDir: string): void {
  * Run `fn` while holding an exclusive cross-process lock on `path` (the lock is `path + '.lock'`).
  * Not re-entrant: a nested call for the same path waits for the outer one and times out.
  */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, opts: FileLockOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleMs = opts.staleMs ?? 30_000;
   const lockDir = `${resolve(path)}.lock`;

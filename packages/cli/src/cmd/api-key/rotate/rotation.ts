@@ -147,7 +147,7 @@ class Rotation {
       : `qlik api-key rotate --resume --id ${this.o.id ?? ''}`;
   }
 
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
+  private locked<T>(fn: () => T | Promise<T>): Promise<T> {
     return withFileLock(this.contextsPath, fn);
   }
 
@@ -156,7 +156,7 @@ class Rotation {
   }
 
   private async drop(): Promise<void> {
-    await this.locked(() => Promise.resolve(removeFile(this.journalPath)));
+    await this.locked(() => removeFile(this.journalPath));
   }
 
   /** The token the context holds now (read fresh). */
@@ -649,7 +649,6 @@ class Rotation {
       await this.locked(() => {
         for (const path of [this.contextsPath, cachePathFor(this.contextsPath), keyExpiryPath(this.contextsPath)])
           removeStaleTempFiles(path);
-        return Promise.resolve();
       });
       return {
         status: 'unchanged',
