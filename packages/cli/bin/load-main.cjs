@@ -79,7 +79,9 @@ function loadMain(o = {}) {
     if (!o.produce) return { exports: require(FILE) };
   }
   const vm = require('node:vm');
-  const Module = require('node:module');
+  // The class require() itself uses: require('node:module') would also load Node's ES module loader, which no
+  // command needs (half a millisecond of every start).
+  const Module = /** @type {typeof import('node:module')} */ (module.constructor);
   const source = fs.readFileSync(FILE, 'utf8');
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: FILE,

@@ -124,9 +124,11 @@ describe('start-up', () => {
       );
       await loads(['context', 'ls'], home);
       const rotate = await loads(['api-key', 'rotate'], home);
-      // The token is replaced in place (config/token-swap.ts); the lock and the atomic writes use synchronous calls.
+      // The token is replaced in place (config/token-swap.ts); the lock and the atomic writes use synchronous calls;
+      // files are removed with unlink (rmSync loads Node's rimraf) and the launcher takes the module class from
+      // require() (node:module brings Node's ES module loader).
       expect(rotate.files.filter((f) => f.startsWith('dist/vendor/'))).toEqual([]);
-      const heavy = ['child_process', 'readline', 'fs/promises', 'timers/promises'];
+      const heavy = ['child_process', 'readline', 'fs/promises', 'timers/promises', 'internal/fs/rimraf', 'module'];
       if (process.platform !== 'win32') heavy.push('crypto');
       expect(rotate.builtins.filter((b) => heavy.includes(b))).toEqual([]);
       expect(readFileSync(join(home, '.qlik', 'contexts.yml'), 'utf8')).not.toContain(

@@ -2,11 +2,11 @@
 // caller's keys, run tags, and the private files next to the contexts file (rotation journals, exec records). None of
 // these files ever holds a secret. What rotate alone needs is in rotate/keys.ts.
 // (Synchronous file calls, as in fsutil/atomic.ts: small local files, and no trip through libuv's thread pool.)
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createSafely, CreateSession } from '../../../api/create-safely.js';
-import { CliError, HttpError } from '../../../errors/errors.js';
+import { CliError, errorCode, HttpError } from '../../../errors/errors.js';
 import { pidAlive, writeFileAtomic } from '../../../fsutil/atomic.js';
 import { randomBytes } from '../../../fsutil/random.js';
 import type { HttpClient, RetryPolicy } from '../../../http/client.js';
@@ -147,8 +147,14 @@ export async function writePrivateJson(path: string, value: unknown): Promise<vo
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** Remove a file; one that is already gone counts as removed. (unlink, not rmSync: rmSync loads Node's rimraf, a
+ * millisecond of every rotate.) */
 export function removeFile(path: string): void {
-  rmSync(path, { force: true });
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') throw e;
+  }
 }
 
 /** Whether a process recorded as `{pid, host}` still runs (another host: assumed so). */
