@@ -168,6 +168,45 @@ describe('attemptCreate: one typed outcome per attempt', () => {
   });
 });
 
+describe('onAnswer: a complete answer, before it is read back', () => {
+  /** The session's view of the order: what onAnswer saw, and each read-back of a key. */
+  async function attempt(answer: (id: string) => ReturnType<typeof json>, foreign?: string) {
+    const w = world();
+    if (foreign !== undefined) w.keys.set(foreign, 'd');
+    const seen: string[] = [];
+    const r = w.r;
+    const inspect: CreateAttribution['inspect'] = (h, id, p) => r.inspect(h, id, p);
+    w.r = {
+      ...r,
+      inspect: (h, id, p) => {
+        seen.push(`read back ${id}`);
+        return inspect(h, id, p);
+      },
+    };
+    const s = await CreateSession.start(w.r, { description: 'd' }, true);
+    s.onAnswer = (parsed) => seen.push(`answer ${(parsed as { id: string }).id}`);
+    const out = await attemptCreate(client(post(w, 'k1', answer)), REQ, POLICY, s, testIO());
+    return { out, seen };
+  }
+
+  it('is called with the answer before the key is read back', async () => {
+    const { out, seen } = await attempt((id) => json(201, { id, token: 't' }));
+    expect(out.kind).toBe('created');
+    expect(seen).toEqual(['answer k1', 'read back k1']);
+  });
+
+  it("sees a forged answer too: only the id the create returns is this run's", async () => {
+    const { out, seen } = await attempt(() => json(201, { id: 'foreign', token: 't' }), 'foreign');
+    expect(out.kind).toBe('lost');
+    expect(seen).toEqual(['answer foreign', 'read back foreign']);
+  });
+
+  it('is not called for an answer without the token', async () => {
+    const { seen } = await attempt((id) => json(201, { id }));
+    expect(seen).toEqual(['read back k1']);
+  });
+});
+
 describe('the lines a user reads', () => {
   it('tag endings name the real tags, `[qlik-cli:<nonce>.<n>]`', () => {
     expect(tagEndings(['abc.1', 'abc.2'])).toBe('"[qlik-cli:abc.1]" or "[qlik-cli:abc.2]"');

@@ -118,6 +118,11 @@ export class CreateSession {
   readonly undelivered = new Set<string>();
   /** The id of the resource a `created` outcome returned (printed by the caller, then `delivered`). */
   createdId: string | undefined;
+  /**
+   * Called with a complete answer (the parsed body) before it is read back: the caller may start reading with what
+   * the answer holds, and must rely on it only if the create returns that id.
+   */
+  onAnswer: ((parsed: unknown) => void) | undefined;
   /** Tags of attempts that may have created something (their answer was lost or is still awaited). */
   private readonly pending = new Set<string>();
   private readonly nonce: string;
@@ -307,6 +312,7 @@ export async function attemptCreate(
     };
   }
   if (id === undefined) return { kind: 'lost', failure: unreadable };
+  if (complete) session.onAnswer?.(parsed);
   let ours: boolean;
   try {
     ours = await session.carries(http, id, tag, policy);

@@ -514,20 +514,29 @@ class Rotation {
         body.sub = oldKey.sub;
         body.subType = subType;
       }
-      created = await createKey(caller, body, p, this.f.io);
+      // Verify before storing: the new key answers as the same user (a SCIM key: the SCIM service answers it). The
+      // check starts with the create's answer, while the create reads the key back and untags it (two round trips
+      // that it would otherwise wait for); it counts only for the key the create then returns as this run's.
+      const verify = async (token: string): Promise<void> => {
+        const newHttp = await this.clientFor(token);
+        if (subType === 'user') {
+          const who = await me(newHttp, p);
+          if (who.id !== owner.id) throw new CliError(`the new API key answers as user ${who.id}, not ${owner.id}`);
+        } else {
+          await getJson(newHttp, '/api/v1/scim/v2/ServiceProviderConfig', p);
+        }
+      };
+      let early: { id: string; check: Promise<void> } | undefined;
+      created = await createKey(caller, body, p, this.f.io, (answer) => {
+        early = { id: answer.id, check: verify(answer.token) };
+        // Reported where it is awaited, or not at all when the create does not return this key.
+        early.check.catch(() => undefined);
+      });
       this.f.redactor.addSecret(created.token);
       // (Not recorded: a resume finds the new key by its tag, and the context says whether it was stored.)
       j.step = 'created';
       j.newKeyId = created.id;
-
-      // Verify before storing: the new key answers as the same user (a SCIM key: the SCIM service answers it).
-      const newHttp = await this.clientFor(created.token);
-      if (subType === 'user') {
-        const who = await me(newHttp, p);
-        if (who.id !== owner.id) throw new CliError(`the new API key answers as user ${who.id}, not ${owner.id}`);
-      } else {
-        await getJson(newHttp, '/api/v1/scim/v2/ServiceProviderConfig', p);
-      }
+      await (early?.id === created.id ? early.check : verify(created.token));
     } catch (e) {
       if (e instanceof CancelledError) throw e; // the journal stays; the next rotate undoes it
       let note = '';

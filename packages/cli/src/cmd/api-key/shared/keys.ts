@@ -95,15 +95,23 @@ export function keysCreatedBy(http: HttpClient, user: string, policy: RetryPolic
 
 /**
  * Create a key through the safe create (tagged attempts, reconciliation, cleanup): the one place these commands call
- * it. Returns the id and the token; the key is the caller's to deliver.
+ * it. Returns the id and the token; the key is the caller's to deliver. `onAnswer` gets each complete answer (id and
+ * token) as soon as it arrives, while the create still reads it back and untags it; only the returned id is this run's.
  */
 export async function createKey(
   http: HttpClient,
   body: Record<string, unknown>,
   policy: RetryPolicy,
   io: IOStreams,
+  onAnswer?: (answer: { id: string; token: string }) => void,
 ): Promise<{ id: string; token: string; expiry: string | undefined }> {
   const session = await CreateSession.start(apiKeyAttribution, body, true);
+  if (onAnswer !== undefined) {
+    session.onAnswer = (parsed) => {
+      const a = parsed as { id?: unknown; token?: unknown };
+      if (typeof a.id === 'string' && typeof a.token === 'string') onAnswer({ id: a.id, token: a.token });
+    };
+  }
   let res;
   try {
     res = await createSafely(http, { method: 'POST', path: '/api/v1/api-keys', body }, policy, session, io);
