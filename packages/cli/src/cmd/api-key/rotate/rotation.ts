@@ -584,7 +584,6 @@ class Rotation {
           UNCHANGED,
         );
       });
-      await recordKeyExpiry(this.contextsPath, this.contextName, created.id, created.expiry, new Date().toISOString());
     } else {
       if (j.deliverCmd === undefined) printToken = created.token;
       j.step = 'stored';
@@ -593,7 +592,17 @@ class Rotation {
     const newHttp = await this.clientFor(created.token);
     let out: Outcome;
     try {
-      out = await this.complete(j, newHttp, caller, created.token, false);
+      const completing = this.complete(j, newHttp, caller, created.token, false);
+      completing.catch(() => undefined); // (its failure is handled below, where it is awaited)
+      // The new key's expiry is recorded while the first request of the rest is on its way. As for `context create`,
+      // a record that cannot be written costs at most a warning not given; it never stops the rotation.
+      if (this.contextMode) {
+        const recorded = new Date().toISOString();
+        await recordKeyExpiry(this.contextsPath, this.contextName, created.id, created.expiry, recorded).catch(
+          () => undefined,
+        );
+      }
+      out = await completing;
     } catch (e) {
       if (e instanceof CancelledError || e instanceof ExitCodeError) throw e;
       if (printToken !== undefined && j.step === 'stored') {
