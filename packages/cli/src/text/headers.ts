@@ -21,6 +21,8 @@ export function mergeHeaders(...layers: Record<string, string>[]): Record<string
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** The first character beyond Latin-1 (with `u`, a whole surrogate pair). */
+const WIDE = /[\u0100-\u{10ffff}]/u;
 
 /** What is wrong with one header, or undefined. */
 function headerProblem(name: string, value: unknown): string | undefined {
@@ -29,10 +31,10 @@ function headerProblem(name: string, value: unknown): string | undefined {
   if (/[\r\n]/.test(value)) return `header ${name} has a line break (CR or LF) in its value`;
   if (value.includes('\0')) return `header ${name} has a NUL character in its value`;
   if (CONTROL.test(value)) return `header ${name} has a control character in its value`;
-  // HTTP/1.1 header values are bytes; Node sends them as Latin-1, so anything beyond U+00FF would be mangled.
-  for (const ch of value)
-    if ((ch.codePointAt(0) ?? 0) > 0xff)
-      return `header ${name} has a character outside Latin-1 (${JSON.stringify(ch)}) in its value`;
+  // HTTP/1.1 header values are bytes; Node sends them as Latin-1, so anything beyond U+00FF would be mangled. (A
+  // regular expression: walking a token of hundreds of characters one by one cost every client 0.1 ms.)
+  const wide = WIDE.exec(value)?.[0];
+  if (wide !== undefined) return `header ${name} has a character outside Latin-1 (${JSON.stringify(wide)}) in its value`;
   return undefined;
 }
 
