@@ -81,6 +81,37 @@ describe('NodeTransport body cap', () => {
   });
 });
 
+describe('NodeTransport and its signal', () => {
+  it('an abort ends every request waiting on that signal (also after an earlier one ended), none of another signal', async () => {
+    // The first request is answered (it registered the signal's one listener); the others are kept waiting.
+    answer = () => undefined;
+    const t = transport();
+    const a = new AbortController();
+    const b = new AbortController();
+    try {
+      const ask = (signal: AbortSignal, path = '/x') =>
+        t.request({ method: 'GET', url: new URL(path, url), headers: {}, signal }).catch((e: unknown) => e);
+      answer = (res) => res.end('{}');
+      const done = await ask(a.signal, '/done');
+      expect(done).toMatchObject({ status: 200 });
+      answer = () => undefined;
+      const first = ask(a.signal);
+      const second = ask(a.signal);
+      const other = ask(b.signal);
+      let otherSettled = false;
+      void other.then(() => (otherSettled = true));
+      a.abort(new Error('stop a'));
+      expect([await first, await second].map((e) => (e as Error).message)).toEqual(['stop a', 'stop a']);
+      expect(otherSettled).toBe(false);
+      b.abort(new Error('stop b'));
+      expect(((await other) as Error).message).toBe('stop b');
+    } finally {
+      await t.close();
+      server.closeAllConnections();
+    }
+  });
+});
+
 describe('NodeTransport through a CONNECT proxy', () => {
   const emu = useEmulator({ args: ['--tls'], reset: false });
   it('sends the request through the tunnel, and closes the tunnel when the exchange ends', async () => {

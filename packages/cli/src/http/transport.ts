@@ -66,6 +66,34 @@ interface TlsModules {
   tls: typeof import('node:tls');
 }
 
+/** The requests waiting on each signal (a command's, or a cleanup's with its own deadline). */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Call `fn` when `signal` aborts; returns what stops that. One 'abort' listener per signal serves all its requests:
+ * adding and removing an EventTarget listener for each request cost more than a cold request's own work.
+ */
+function whenAborted(signal: AbortSignal, fn: () => void): () => void {
+  let fns = waiting.get(signal);
+  if (fns === undefined) {
+    const all = new Set<() => void>();
+    fns = all;
+    waiting.set(signal, all);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of [...all]) f();
+      },
+      { once: true },
+    );
+  }
+  const mine = fns;
+  mine.add(fn);
+  return () => {
+    mine.delete(fn);
+  };
+}
+
 export class NodeTransport implements Transport {
   private readonly o: NodeTransportOptions;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -115,7 +143,7 @@ export class NodeTransport implements Transport {
         settled = true;
         for (const t of timers) clearTimeout(t);
         for (const s of single) s.destroy();
-        req.signal?.removeEventListener('abort', onAbort);
+        unwatch();
         if (err !== undefined) {
           current?.destroy();
           const e = err instanceof Error ? err : new Error('request failed');
@@ -129,11 +157,12 @@ export class NodeTransport implements Transport {
         }
       };
       const onAbort = (): void => finish(req.signal?.reason ?? new Error('aborted'));
+      let unwatch = (): void => undefined;
       if (req.signal?.aborted) {
         onAbort();
         return;
       }
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+      if (req.signal) unwatch = whenAborted(req.signal, onAbort);
       timers.push(
         setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'QLIK_TIMEOUT' })), this.o.totalTimeoutMs),
       );
