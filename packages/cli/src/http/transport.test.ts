@@ -84,7 +84,6 @@ describe('NodeTransport body cap', () => {
 describe('NodeTransport and its signal', () => {
   it('an abort ends every request waiting on that signal (also after an earlier one ended), none of another signal', async () => {
     // The first request is answered (it registered the signal's one listener); the others are kept waiting.
-    answer = () => undefined;
     const t = transport();
     const a = new AbortController();
     const b = new AbortController();
