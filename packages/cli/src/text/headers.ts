@@ -34,7 +34,8 @@ function headerProblem(name: string, value: unknown): string | undefined {
   // HTTP/1.1 header values are bytes; Node sends them as Latin-1, so anything beyond U+00FF would be mangled. (A
   // regular expression: walking a token of hundreds of characters one by one cost every client 0.1 ms.)
   const wide = WIDE.exec(value)?.[0];
-  if (wide !== undefined) return `header ${name} has a character outside Latin-1 (${JSON.stringify(wide)}) in its value`;
+  if (wide !== undefined)
+    return `header ${name} has a character outside Latin-1 (${JSON.stringify(wide)}) in its value`;
   return undefined;
 }
 
