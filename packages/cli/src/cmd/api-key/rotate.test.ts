@@ -1,6 +1,6 @@
 // qlik api-key rotate against stubs: the exact requests of each step, and each failure — nothing changed (exit 2)
 // before the new key is stored, the old key still active (exit 3) after. (Flows: rotate-emulator.test.ts.)
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { empty, json, qlikError, type StubRegistry } from '../../../../../test/kit/httpmock.js';
@@ -136,6 +136,27 @@ describe('api-key rotate (stubbed)', () => {
     const real = asked.indexOf('GET /api/v1/api-keys?sub=user-1&status=active&limit=100');
     expect(real).toBeGreaterThan(asked.indexOf('GET /api/v1/api-keys/old-key'));
     expect(real).toBeLessThan(asked.indexOf('POST /api/v1/api-keys'));
+  });
+
+  it('an expiry record that cannot be written costs its warning only: the rotation completes', async () => {
+    const h = await home();
+    // A directory where the record goes: writing it fails.
+    await mkdir(join(h, '.qlik', 'key-expiry.json'));
+    const r = await runStubbed(
+      ['api-key', 'rotate'],
+      (reg) => {
+        verified(reg);
+        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+        reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
+      },
+      { home: h },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.requests.map((q) => `${q.method} ${q.path}`)).toContain('DELETE /api/v1/api-keys/old-key');
+    expect(await contextToken(h)).toBe(NEW);
+    expect((await stat(join(h, '.qlik', 'key-expiry.json'))).isDirectory()).toBe(true);
+    // Nothing half-written is left beside it.
+    expect((await readdir(join(h, '.qlik'))).filter((n) => n.includes('key-expiry'))).toEqual(['key-expiry.json']);
   });
 
   it('-v traces the requests made with the old and the new key, and shows neither token', async () => {
