@@ -60,6 +60,13 @@ function verified(reg: StubRegistry): void {
   reg.register('GET', '/api/v1/users/me', json(200, { id: 'user-1' }));
 }
 
+/** A whole rotation that succeeds: verified, then the untag and the old key's deletion answered. */
+function succeeds(reg: StubRegistry): void {
+  verified(reg);
+  reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
+  reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
+}
+
 async function home(): Promise<string> {
   return homeWithContext(SERVER, { apiKey: OLD });
 }
@@ -142,15 +149,7 @@ describe('api-key rotate (stubbed)', () => {
     const h = await home();
     // A directory where the record goes: writing it fails.
     await mkdir(join(h, '.qlik', 'key-expiry.json'));
-    const r = await runStubbed(
-      ['api-key', 'rotate'],
-      (reg) => {
-        verified(reg);
-        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
-        reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
-      },
-      { home: h },
-    );
+    const r = await runStubbed(['api-key', 'rotate'], succeeds, { home: h });
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.map((q) => `${q.method} ${q.path}`)).toContain('DELETE /api/v1/api-keys/old-key');
     expect(await contextToken(h)).toBe(NEW);
@@ -161,15 +160,7 @@ describe('api-key rotate (stubbed)', () => {
 
   it('-v traces the requests made with the old and the new key, and shows neither token', async () => {
     const h = await home();
-    const r = await runStubbed(
-      ['api-key', 'rotate', '-v'],
-      (reg) => {
-        verified(reg);
-        reg.register('PATCH', '/api/v1/api-keys/new-key', empty(204));
-        reg.register('DELETE', '/api/v1/api-keys/old-key', empty(204));
-      },
-      { home: h },
-    );
+    const r = await runStubbed(['api-key', 'rotate', '-v'], succeeds, { home: h });
     expect(r.code, r.stderr).toBe(0);
     const traced = r.stderr.split('\n').filter((l) => /^(GET|POST|PATCH|DELETE) http/.test(l));
     expect(traced).toHaveLength(r.requests.length);
