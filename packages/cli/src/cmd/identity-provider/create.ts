@@ -5,10 +5,6 @@
 import { bodyFlag, defineOperation, type BodyField } from '../../api/operation.js';
 import { allowedValues, type FlagSpec } from '../../cmdutil/flags.js';
 
-/**
- * Flags Qlik's page gives `options` and `pendingOptions` alike (the same type and text): the name and field after the
- * prefix, as `bodyFlag` takes them.
- */
 const NAME_ID_FORMATS = [
   'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
@@ -28,6 +24,10 @@ function nameIdFormat(prefix: 'options' | 'pendingOptions'): BodyField {
   };
 }
 
+/**
+ * Flags Qlik's page gives `options` and `pendingOptions` alike (the same type and text): the name and field after the
+ * prefix, as `bodyFlag` takes them.
+ */
 const BOTH_OPTIONS: readonly [string, FlagSpec['type'], string, string?][] = [
   ['allowIdpInitiatedLogin', 'bool', 'Toggle to allow IdP initated login by the SAML IdP.'],
   [
