@@ -417,7 +417,8 @@ class Rotation {
     const p = this.o.policy;
     // (In context mode, the token just read from the context: not read again.)
     const caller = oldToken !== undefined ? await this.clientFor(oldToken) : await this.callerClient();
-    const oldId = this.o.id ?? tokenClaims(oldToken ?? '')?.jti;
+    const claims = tokenClaims(oldToken ?? '');
+    const oldId = this.o.id ?? claims?.jti;
     if (oldId === undefined)
       throw new ConfigError(
         `context '${this.contextName}': its API key is not a JWT with a key id; rotate it with --id KEY_ID`,
@@ -426,7 +427,6 @@ class Rotation {
     // Preflight: nothing is written before all of it passed. A context's token says whose user key it is: the owner's
     // active keys and the tenant's limit are then asked at once with the key itself (three reads in one round trip),
     // and used only when the key's record confirms that owner.
-    const claims = tokenClaims(oldToken ?? '');
     const guess = this.contextMode && claims?.subType === 'user' ? claims.sub : undefined;
     const early =
       guess === undefined
@@ -526,17 +526,17 @@ class Rotation {
           await getJson(newHttp, '/api/v1/scim/v2/ServiceProviderConfig', p);
         }
       };
-      let early: { id: string; check: Promise<void> } | undefined;
+      let answered: { id: string; check: Promise<void> } | undefined;
       created = await createKey(caller, body, p, this.f.io, (answer) => {
-        early = { id: answer.id, check: verify(answer.token) };
+        answered = { id: answer.id, check: verify(answer.token) };
         // Reported where it is awaited, or not at all when the create does not return this key.
-        early.check.catch(() => undefined);
+        answered.check.catch(() => undefined);
       });
       this.f.redactor.addSecret(created.token);
       // (Not recorded: a resume finds the new key by its tag, and the context says whether it was stored.)
       j.step = 'created';
       j.newKeyId = created.id;
-      await (early?.id === created.id ? early.check : verify(created.token));
+      await (answered?.id === created.id ? answered.check : verify(created.token));
     } catch (e) {
       if (e instanceof CancelledError) throw e; // the journal stays; the next rotate undoes it
       let note = '';
