@@ -110,7 +110,7 @@ describe('start-up', () => {
     }
   });
 
-  it('qlik api-key rotate loads no YAML, crypto, child process or promise-based fs once the contexts file is cached', async () => {
+  it('qlik api-key rotate loads no YAML, crypto, child process, promise-based fs, rimraf or node:module once the contexts file is cached', async () => {
     const emu = await startEmulator();
     try {
       const made = await emu.call('POST', '/api/v1/api-keys', {
